@@ -1,0 +1,101 @@
+# memprobe: UEFI app, host tests, boot image.  `make help` lists the targets.
+
+CC       ?= gcc
+BUILD    := build
+VERSION  := 0.1.0
+
+# Warnings are errors in CI (CI=true there) and with WERROR=1.
+ifneq ($(CI)$(WERROR),)
+WERROR_FLAG := -Werror
+endif
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR_FLAG)
+
+CORE_SRCS := $(wildcard core/*.c) $(wildcard acpi/*.c)
+EFI_SRCS  := $(wildcard efi/*.c)
+
+# --- UEFI application (gnu-efi, x86_64 PE32+) --------------------------------
+EFI_INC   := /usr/include/efi
+EFI_LIB   := /usr/lib
+EFI_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 \
+	-ffreestanding -fno-stack-protector -fno-stack-check -fpic -fshort-wchar \
+	-mno-red-zone -maccumulate-outgoing-args -DGNU_EFI_USE_MS_ABI
+EFI_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds -shared \
+	-Bsymbolic -L$(EFI_LIB) $(EFI_LIB)/crt0-efi-x86_64.o
+EFI_OBJS := $(patsubst %.c,$(BUILD)/efi-obj/%.o,$(CORE_SRCS) $(EFI_SRCS))
+
+# --- Host builds of the core: unit tests under ASan/UBSan ---------------------
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Iinclude -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_LDLIBS := -lcmocka
+HOST_CORE_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(CORE_SRCS))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+MODEL_TESTS := $(patsubst tests/model/%.c,$(BUILD)/tests/%,$(wildcard tests/model/test_*.c))
+TEST_SUPPORT := $(BUILD)/host-obj/tests/lib/fixtures.o
+
+.PHONY: all image test test-unit test-qemu test-linux deps clean help run
+
+all: $(BUILD)/memprobe.efi
+
+help:
+	@echo "make              build $(BUILD)/memprobe.efi"
+	@echo "make image        FAT boot image $(BUILD)/memprobe.img (/EFI/BOOT/BOOTX64.EFI)"
+	@echo "make test         all tests: unit, model, QEMU smoke, Linux differential"
+	@echo "make test-unit    host unit and model tests only (ASan/UBSan)"
+	@echo "make test-qemu    boot memprobe under OVMF and check the report"
+	@echo "make test-linux   compare memprobe with Debian's Linux 6.1 on several VMs"
+	@echo "make deps         install the Debian packages the build and tests need"
+	@echo "make run          ./run-qemu.sh with the seed's VM"
+
+deps:
+	./tests/lib/install-deps.sh
+
+$(BUILD)/efi-obj/%.o: %.c $(wildcard include/memprobe/*.h) efi/efi-frontend.h
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+$(BUILD)/memprobe.so: $(EFI_OBJS)
+	ld $(EFI_LDFLAGS) $(EFI_OBJS) -o $@ -lefi -lgnuefi
+
+$(BUILD)/memprobe.efi: $(BUILD)/memprobe.so
+	objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+		-j .rel.* -j .rela.* -j .reloc --target=efi-app-x86_64 --subsystem=10 $< $@
+	@echo "built $@"
+
+# 16 MiB FAT image; the app is the removable-media default boot file.
+$(BUILD)/memprobe.img: $(BUILD)/memprobe.efi
+	rm -f $@.tmp
+	mformat -i $@.tmp -C -T 32768 -h 64 -s 32 -v MEMPROBE ::
+	mmd -i $@.tmp ::/EFI ::/EFI/BOOT
+	mcopy -i $@.tmp $< ::/EFI/BOOT/BOOTX64.EFI
+	mv $@.tmp $@
+
+image: $(BUILD)/memprobe.img
+
+$(BUILD)/host-obj/%.o: %.c $(wildcard include/memprobe/*.h) $(wildcard tests/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -Itests/lib -c $< -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(HOST_CORE_OBJS) $(TEST_SUPPORT)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -Itests/lib $< $(HOST_CORE_OBJS) $(TEST_SUPPORT) -o $@ $(HOST_LDLIBS)
+
+$(BUILD)/tests/%: tests/model/%.c $(HOST_CORE_OBJS) $(TEST_SUPPORT)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -Itests/lib $< $(HOST_CORE_OBJS) $(TEST_SUPPORT) -o $@ $(HOST_LDLIBS)
+
+test-unit: $(UNIT_TESTS) $(MODEL_TESTS)
+	./tests/lib/run-host-tests.sh $(UNIT_TESTS) $(MODEL_TESTS)
+
+test-qemu: $(BUILD)/memprobe.img
+	./tests/qemu/smoke.sh
+
+test-linux: $(BUILD)/memprobe.img
+	./tests/linux/differential.sh
+
+test: test-unit test-qemu test-linux
+
+run:
+	./run-qemu.sh
+
+clean:
+	rm -rf $(BUILD)

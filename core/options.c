@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Option parsing shared by every front end.  Options arrive as one string
+ * (UEFI shell arguments, a config file, host arguments); words are separated
+ * by white space and '#' starts a comment that runs to the end of the line.
+ */
+#include "memprobe/options.h"
+
+#include "memprobe/util.h"
+
+#define WORD_MAX 128
+
+/* Linux kernel parameters memprobe knows of but does not model yet. */
+static const char *const planned_words[] = {
+	"memblock=", "numa=", "memmap=", "add_efi_memmap", "movable_node", "kernelcore=",
+	"nogbpages", "no5lvl", "nokaslr",
+};
+
+void options_init(struct options *o)
+{
+	mp_memset(o, 0, sizeof(*o));
+	o->soft_reserve = true;	/* Debian's kernel: CONFIG_EFI_SOFT_RESERVE=y */
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 99;
+}
+
+/* simple_strtoull(s, &end, 0): "0x" hex, a leading 0 octal, else decimal. */
+static uint64_t parse_ull(const char *s, const char **end)
+{
+	unsigned base = 10;
+	uint64_t v = 0;
+
+	if (s[0] == '0') {
+		if ((s[1] == 'x' || s[1] == 'X') && digit_value(s[2]) < 16) {
+			base = 16;
+			s += 2;
+		} else {
+			base = 8;
+		}
+	}
+	while (digit_value(*s) < (int)base)
+		v = v * base + (uint64_t)digit_value(*s++);
+	*end = s;
+	return v;
+}
+
+/* Linux's memparse(): a number with an optional K/M/G/T/P/E suffix. */
+uint64_t memparse(const char *s, const char **end)
+{
+	const char *p;
+	uint64_t v = parse_ull(s, &p);
+	int shift = 0;
+
+	switch (*p) {
+	case 'E': case 'e': shift += 10; /* fall through */
+	case 'P': case 'p': shift += 10; /* fall through */
+	case 'T': case 't': shift += 10; /* fall through */
+	case 'G': case 'g': shift += 10; /* fall through */
+	case 'M': case 'm': shift += 10; /* fall through */
+	case 'K': case 'k': shift += 10; p++; break;
+	default: break;
+	}
+	if (end)
+		*end = p;
+	return v << shift;
+}
+
+static void parse_efi(struct options *o, const char *value, struct mp_log *log)
+{
+	char item[WORD_MAX];
+
+	while (*value) {
+		unsigned n = 0;
+
+		while (*value && *value != ',') {
+			if (n + 1 < sizeof(item))
+				item[n++] = *value;
+			value++;
+		}
+		item[n] = '\0';
+		if (*value == ',')
+			value++;
+		if (!mp_strcmp(item, "debug"))
+			o->efi_debug = true;
+		else if (!mp_strcmp(item, "nosoftreserve"))
+			o->soft_reserve = false;
+		else if (n)
+			mp_printk(log, "memprobe: warning: efi=%s is not modelled by memprobe; ignored\n",
+				  item);
+	}
+}
+
+static void parse_word(struct options *o, const char *w, struct mp_log *log)
+{
+	if (!mp_strcmp(w, "--help") || !mp_strcmp(w, "-h") || !mp_strcmp(w, "help")) {
+		o->help = true;
+		return;
+	}
+	if (!mp_strcmp(w, "poweroff")) {
+		o->poweroff = true;
+		return;
+	}
+	if (mp_starts_with(w, "efi=")) {
+		parse_efi(o, w + 4, log);
+		return;
+	}
+	if (mp_starts_with(w, "mem=")) {
+		struct mem_option *m;
+
+		if (o->nr_mem == OPTIONS_MAX_MEM) {
+			mp_printk(log, "memprobe: error: more than %d mem= options; '%s' ignored\n",
+				  OPTIONS_MAX_MEM, w);
+			o->nr_errors++;
+			return;
+		}
+		m = &o->mem[o->nr_mem++];
+		m->nopentium = !mp_strcmp(w + 4, "nopentium");
+		m->size = m->nopentium ? 0 : memparse(w + 4, NULL);
+		return;
+	}
+	for (unsigned i = 0; i < sizeof(planned_words) / sizeof(planned_words[0]); i++) {
+		const char *p = planned_words[i];
+		size_t n = mp_strlen(p);
+
+		if (p[n - 1] == '=' ? mp_starts_with(w, p) : !mp_strcmp(w, p)) {
+			mp_printk(log, "memprobe: warning: '%s' is not implemented yet; ignored\n", w);
+			return;
+		}
+	}
+	mp_printk(log, "memprobe: error: unknown option '%s' ignored (see --help)\n", w);
+	o->nr_errors++;
+}
+
+void options_parse(struct options *o, const char *cmdline, struct mp_log *log)
+{
+	const char *p = cmdline;
+
+	while (p && *p) {
+		char word[WORD_MAX];
+		unsigned n = 0;
+
+		while (is_space(*p))
+			p++;
+		if (*p == '#') {
+			while (*p && *p != '\n')
+				p++;
+			continue;
+		}
+		if (!*p)
+			break;
+		while (*p && !is_space(*p)) {
+			if (n + 1 < sizeof(word))
+				word[n++] = *p;
+			p++;
+		}
+		word[n] = '\0';
+		parse_word(o, word, log);
+	}
+}
+
+void options_print_help(struct mp_log *log)
+{
+	static const char *const lines[] = {
+		"usage: memprobe.efi [OPTION]...",
+		"Shows how Linux 6.1 would set up this machine's physical memory.",
+		"Options are also read from \\memprobe.cfg on the boot volume ('#' starts a comment).",
+		"",
+		"  efi=debug          print the EFI memory map as Linux's efi=debug does",
+		"  efi=nosoftreserve  treat EFI_MEMORY_SP memory as ordinary RAM, as Linux does",
+		"  mem=SIZE           limit usable RAM to SIZE (K, M, G, T suffixes), as Linux does",
+		"  poweroff           power the machine off when the report is complete",
+		"  --help, -h         show this help and exit",
+		"",
+		"The report is printed on the console and saved as \\memprobe\\report-NNNN.txt",
+		"on the boot volume; earlier reports are never overwritten.",
+	};
+
+	for (unsigned i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		mp_printk(log, "%s\n", lines[i]);
+}
+
+/*
+ * The option words of cmdline joined by single spaces, comments dropped,
+ * for the report's "options:" line.  Returns the number of words.
+ */
+unsigned options_words(char *buf, unsigned size, const char *cmdline)
+{
+	const char *p = cmdline;
+	unsigned len = 0, words = 0;
+
+	if (size)
+		buf[0] = '\0';
+	while (p && *p) {
+		while (is_space(*p))
+			p++;
+		if (*p == '#') {
+			while (*p && *p != '\n')
+				p++;
+			continue;
+		}
+		if (!*p)
+			break;
+		if (words++ && len + 1 < size)
+			buf[len++] = ' ';
+		while (*p && !is_space(*p)) {
+			if (len + 1 < size)
+				buf[len++] = *p;
+			p++;
+		}
+		if (size)
+			buf[len] = '\0';
+	}
+	return words;
+}

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Collecting the raw inputs: firmware identity, the memory map, and the
+ * options (shell arguments and \memprobe.cfg).  Nothing here interprets
+ * them; the core does.
+ */
+#include "efi-frontend.h"
+
+#include "memprobe/util.h"
+
+#define CONFIG_FILE L"\\memprobe.cfg"
+#define CONFIG_MAX 16384
+#define MEMMAP_TRIES 8
+
+static CHAR8 *alloc_pool(UINTN size)
+{
+	void *p = NULL;
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, size, &p)))
+		return NULL;
+	return p;
+}
+
+void efi_collect_firmware(struct fw_inputs *fw)
+{
+	UINTN i = 0;
+
+	fw->frontend = "UEFI x86_64";
+	if (ST->FirmwareVendor)
+		for (; ST->FirmwareVendor[i] && i + 1 < sizeof(fw->fw_vendor); i++)
+			fw->fw_vendor[i] = ST->FirmwareVendor[i] < 0x80 ? (char)ST->FirmwareVendor[i] : '?';
+	fw->fw_vendor[i] = '\0';
+	fw->fw_revision = ST->FirmwareRevision;
+	fw->uefi_revision = ST->Hdr.Revision;
+}
+
+/*
+ * GetMemoryMap into a pool buffer.  The buffer allocation itself can add
+ * descriptors, so each retry asks for what the firmware said plus room for
+ * eight more.  On failure fw->memmap.map stays NULL and a line says why.
+ */
+void efi_collect_memmap(struct fw_inputs *fw, struct mp_log *log)
+{
+	UINTN size = 0, key = 0, desc_size = 0;
+	UINT32 desc_version = 0;
+	CHAR8 *buf = NULL;
+	EFI_STATUS st;
+
+	st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &desc_size, &desc_version);
+	for (int tries = 0; st == EFI_BUFFER_TOO_SMALL && tries < MEMMAP_TRIES; tries++) {
+		if (buf)
+			uefi_call_wrapper(BS->FreePool, 1, buf);
+		size += 8 * (desc_size ? desc_size : 64);
+		buf = alloc_pool(size);
+		if (!buf) {
+			mp_printk(log, "memprobe: error: cannot allocate %lu bytes for the EFI memory map\n",
+				  (unsigned long)size);
+			return;
+		}
+		st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
+				       &desc_size, &desc_version);
+	}
+	if (EFI_ERROR(st) || !buf) {
+		mp_printk(log, "memprobe: error: GetMemoryMap failed: %s (0x%lx)\n", efi_status_name(st),
+			  (unsigned long)st);
+		if (buf)
+			uefi_call_wrapper(BS->FreePool, 1, buf);
+		return;
+	}
+	fw->memmap.map = (const uint8_t *)buf;
+	fw->memmap.map_size = size;
+	fw->memmap.desc_size = desc_size;
+	fw->memmap.desc_version = desc_version;
+}
+
+/* LoadOptions are text only when they are NUL-free printable UCS-2. */
+static UINTN load_options_text(EFI_LOADED_IMAGE *li, char *out, UINTN max)
+{
+	const CHAR16 *w = li->LoadOptions;
+	UINTN n = li->LoadOptionsSize / sizeof(CHAR16), len = 0;
+
+	if (!w || li->LoadOptionsSize % sizeof(CHAR16))
+		return 0;
+	for (UINTN i = 0; i < n && w[i]; i++) {
+		if (w[i] >= 0x7f || (w[i] < 0x20 && w[i] != '\t'))
+			return 0;
+		if (len + 1 < max)
+			out[len++] = (char)w[i];
+	}
+	out[len] = '\0';
+	return len;
+}
+
+/* The shell puts the program's own name first; drop it. */
+static const char *skip_program_name(const char *s)
+{
+	const char *p = s, *word;
+	bool looks_like_path = false, has_value = false;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	word = p;
+	while (*p && *p != ' ' && *p != '\t') {
+		if (*p == '\\' || *p == ':' || *p == '.')
+			looks_like_path = true;
+		has_value |= *p == '=';
+		p++;
+	}
+	if (has_value)
+		return s;
+	if (looks_like_path || mp_starts_with(word, "memprobe") || mp_starts_with(word, "MEMPROBE"))
+		return p;
+	return s;
+}
+
+static UINTN read_config(EFI_FILE_HANDLE root, char *out, UINTN max, struct mp_log *log)
+{
+	EFI_FILE_HANDLE f;
+	UINTN size = max - 1;
+	EFI_STATUS st;
+
+	if (!root)
+		return 0;
+	st = uefi_call_wrapper(root->Open, 5, root, &f, CONFIG_FILE, EFI_FILE_MODE_READ, 0);
+	if (st == EFI_NOT_FOUND)
+		return 0;
+	if (EFI_ERROR(st)) {
+		mp_printk(log, "memprobe: warning: cannot open \\memprobe.cfg (%s); ignored\n",
+			  efi_status_name(st));
+		return 0;
+	}
+	st = uefi_call_wrapper(f->Read, 3, f, &size, out);
+	uefi_call_wrapper(f->Close, 1, f);
+	if (EFI_ERROR(st)) {
+		mp_printk(log, "memprobe: warning: cannot read \\memprobe.cfg (%s); ignored\n",
+			  efi_status_name(st));
+		return 0;
+	}
+	if (size == max - 1)
+		mp_printk(log, "memprobe: warning: \\memprobe.cfg is longer than %lu bytes; the rest "
+			       "is ignored\n",
+			  (unsigned long)(max - 1));
+	for (UINTN i = 0; i < size; i++)
+		if (out[i] == '\0')
+			out[i] = ' ';
+	out[size] = '\0';
+	return size;
+}
+
+/* The config file's options, then the command line's (later words win). */
+char *efi_read_options(EFI_HANDLE image, EFI_FILE_HANDLE root, struct mp_log *log)
+{
+	EFI_LOADED_IMAGE *li = NULL;
+	char *opts = (char *)alloc_pool(2 * CONFIG_MAX + 2);
+	char *args;
+	UINTN len;
+
+	if (!opts)
+		return NULL;
+	len = read_config(root, opts, CONFIG_MAX, log);
+	opts[len++] = '\n';
+	opts[len] = '\0';
+	args = opts + len;
+	if (!EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol,
+					 (void **)&li)) &&
+	    load_options_text(li, args, CONFIG_MAX)) {
+		const char *rest = skip_program_name(args);
+
+		mp_memcpy(args, rest, mp_strlen(rest) + 1);
+	}
+	return opts;
+}

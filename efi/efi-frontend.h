@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* The UEFI front end's pieces: console and file sinks, input collection. */
+#ifndef MEMPROBE_EFI_FRONTEND_H
+#define MEMPROBE_EFI_FRONTEND_H
+
+#include <efi.h>
+#include <efilib.h>
+
+#include "memprobe/machine.h"
+
+/* Where report lines go: the console (mirrored on serial by the firmware) and a file. */
+struct efi_sink {
+	SIMPLE_TEXT_OUTPUT_INTERFACE *con;
+	EFI_FILE_HANDLE file;		/* NULL when the report cannot be saved */
+	EFI_STATUS file_status;		/* first write error, if any */
+	char file_name[64];
+};
+
+void efi_sink_write(void *ctx, const char *text, size_t len);
+EFI_FILE_HANDLE efi_open_boot_volume(EFI_HANDLE image, struct mp_log *log);
+void efi_open_report_file(struct efi_sink *sink, EFI_FILE_HANDLE root, struct mp_log *log);
+void efi_close_report_file(struct efi_sink *sink, struct mp_log *log);
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
+const char *efi_status_name(EFI_STATUS status);
+char *efi_read_options(EFI_HANDLE image, EFI_FILE_HANDLE root, struct mp_log *log);
+void efi_collect_firmware(struct fw_inputs *fw);
+void efi_collect_memmap(struct fw_inputs *fw, struct mp_log *log);
+
+#endif

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/*
+ * memprobe.efi: collect the firmware's raw inputs, run the core on them,
+ * print and save the report.  From a UEFI shell it returns to the shell;
+ * with the "poweroff" option (run-qemu.sh sets it) it powers off.
+ */
+#include "efi-frontend.h"
+
+#include "memprobe/util.h"
+
+/*
+ * Lines the front end produces before the report starts; the core prints
+ * them right after its banner so the report reads in order.
+ */
+struct notes {
+	char text[2048];
+	size_t len;
+};
+
+static void notes_write(void *ctx, const char *text, size_t len)
+{
+	struct notes *n = ctx;
+
+	if (n->len + len >= sizeof(n->text))
+		len = sizeof(n->text) - 1 - n->len;
+	mp_memcpy(n->text + n->len, text, len);
+	n->len += len;
+	n->text[n->len] = '\0';
+}
+
+static void discard_write(void *ctx, const char *text, size_t len)
+{
+	(void)ctx;
+	(void)text;
+	(void)len;
+}
+
+static bool wants_help(const char *cmdline)
+{
+	struct mp_log quiet = { discard_write, NULL };
+	struct options o;
+
+	options_init(&o);
+	options_parse(&o, cmdline, &quiet);
+	return o.help;
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
+{
+	struct notes notes = { .len = 0 };
+	struct mp_log notes_log = { notes_write, &notes };
+	struct efi_sink sink = { .file = NULL };
+	struct mp_log log = { efi_sink_write, &sink };
+	struct fw_inputs fw = { .frontend = NULL };
+	struct machine *m = NULL;
+	EFI_FILE_HANDLE root;
+	bool poweroff;
+
+	InitializeLib(image, systab);
+	sink.con = ST->ConOut;
+	/* The boot manager arms a 5-minute watchdog; a slow emulator may need longer. */
+	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
+
+	root = efi_open_boot_volume(image, &notes_log);
+	fw.cmdline = efi_read_options(image, root, &notes_log);
+	efi_collect_firmware(&fw);
+	if (!wants_help(fw.cmdline))
+		efi_open_report_file(&sink, root, &notes_log);
+	efi_collect_memmap(&fw, &notes_log);
+	fw.notes = notes.text;
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, sizeof(*m),
+					(void **)&m))) {
+		mp_printk(&log, "memprobe: error: cannot allocate %lu bytes for the analysis\n",
+			  (unsigned long)sizeof(*m));
+		efi_close_report_file(&sink, &log);
+		return EFI_OUT_OF_RESOURCES;
+	}
+	machine_init(m, &fw, &log);
+	memprobe_run(m);
+	efi_close_report_file(&sink, &log);
+	poweroff = m->opts.poweroff;
+	uefi_call_wrapper(BS->FreePool, 1, m);
+	if (root)
+		uefi_call_wrapper(root->Close, 1, root);
+
+	if (poweroff) {
+		mp_printk(&log, "memprobe: powering off\n");
+		uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown, EFI_SUCCESS, 0, NULL);
+	}
+	return EFI_SUCCESS;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memprobe's options.  Where Linux has a kernel parameter for the same
+ * thing, the option is that parameter with Linux's parsing.
+ */
+#ifndef MEMPROBE_OPTIONS_H
+#define MEMPROBE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "memprobe/printk.h"
+
+#define OPTIONS_MAX_MEM 8
+
+/* One "mem=" word, kept in command-line order for parse_early_param. */
+struct mem_option {
+	bool nopentium;
+	uint64_t size;	/* 0: Linux rejects the value */
+};
+
+struct options {
+	bool efi_debug;		/* efi=debug */
+	bool soft_reserve;	/* cleared by efi=nosoftreserve */
+	bool poweroff;		/* power the machine off when the report is done */
+	bool help;		/* --help, -h, help */
+	unsigned nr_mem;
+	struct mem_option mem[OPTIONS_MAX_MEM];
+	unsigned nr_errors;	/* words that were rejected */
+};
+
+void options_init(struct options *o);
+void options_parse(struct options *o, const char *cmdline, struct mp_log *log);
+void options_print_help(struct mp_log *log);
+unsigned options_words(char *buf, unsigned size, const char *cmdline);
+uint64_t memparse(const char *s, const char **end);
+
+#endif

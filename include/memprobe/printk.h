@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel-style formatting and line output for the freestanding core.
+ *
+ * The formatter follows Linux's vsnprintf where it differs from C's printf,
+ * because memprobe's lines must match dmesg byte for byte: "%#x" of 0 is
+ * "0x0", and the width of "%#010llx" counts the "0x".  Pointer extensions
+ * (%pa, %pS) are not supported: callers spell "%pa" as "0x%016llx".
+ */
+#ifndef MEMPROBE_PRINTK_H
+#define MEMPROBE_PRINTK_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Longest line a single mp_printk call produces; longer output is cut. */
+#define MP_LINE_MAX 512
+
+/* Where finished lines go.  `write` receives each line with its '\n'. */
+struct mp_log {
+	void (*write)(void *ctx, const char *text, size_t len);
+	void *ctx;
+};
+
+size_t mp_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+size_t mp_snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Format one or more complete lines and hand them to the log's sink. */
+void mp_printk(struct mp_log *log, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
