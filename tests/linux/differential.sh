@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Linux differential test: boot memprobe and Debian 12's Linux 6.1 on the
+# very same OVMF + QEMU VM and compare their e820-stage lines.
+#
+# Linux gets "ignore_loglevel" besides the issue's command line because the
+# e820 update/remove lines are KERN_DEBUG and would not reach the console
+# otherwise; it changes no memory decision.
+#
+# Usage: differential.sh [NAME...]   (default: every topology below)
+# Logs are kept in build/linux-diff/NAME/.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")/../.." && pwd)
+out="$here/build/linux-diff"
+linux_cmdline="console=ttyS0 memblock=debug efi=debug panic=-1 ignore_loglevel"
+
+# name | run-qemu.sh topology arguments | options given to both memprobe and Linux
+topologies=(
+	"seed||"
+	"q35-2nodes|--machine q35 --numa 2G,cpus=0-1 --numa 2G,cpus=2-3|"
+	"pc-nonuma|--machine pc --mem 4G --smp 2|"
+	"q35-mem3G|--machine q35 --numa 2G,cpus=0-1 --numa 2G,cpus=2-3|mem=3G"
+	"pc-6G-3nodes|--numa 1G,cpus=0 --numa 0,cpus=1 --numa 5G,cpus=2-3|"
+)
+
+"$here/tests/lib/install-deps.sh" make gcc libc6-dev binutils gnu-efi mtools ovmf \
+	qemu-system-x86 ca-certificates || exit 1
+vmlinuz=$("$here/tests/linux/fetch-kernel.sh") || { echo "differential: cannot get the kernel" >&2; exit 1; }
+make -s -C "$here" image || exit 1
+
+passed=0 failed=0
+for t in "${topologies[@]}"; do
+	IFS='|' read -r name topo opts <<<"$t"
+	if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]]; then
+		continue
+	fi
+	dir="$out/$name"
+	rm -rf "$dir" && mkdir -p "$dir"
+	# shellcheck disable=SC2086 # topology words are meant to split
+	if ! "$here/run-qemu.sh" --no-install $topo --app-args "efi=debug $opts" \
+		--log "$dir/memprobe.log" >/dev/null 2>"$dir/memprobe.err"; then
+		echo "FAIL $name: memprobe did not complete:"; sed 's/^/  /' "$dir/memprobe.err"
+		failed=$((failed + 1)); continue
+	fi
+	# shellcheck disable=SC2086
+	if ! "$here/run-qemu.sh" --no-install $topo --linux "$vmlinuz" \
+		--append "$linux_cmdline $opts" --log "$dir/linux.log" >/dev/null 2>"$dir/linux.err"; then
+		echo "FAIL $name: Linux did not boot:"; sed 's/^/  /' "$dir/linux.err"
+		failed=$((failed + 1)); continue
+	fi
+	"$here/tests/linux/e820-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.e820"
+	"$here/tests/linux/e820-lines.sh" "$dir/linux.log" >"$dir/linux.e820"
+	n=$(wc -l <"$dir/linux.e820")
+	if ! grep -q '^BIOS-e820: ' "$dir/linux.e820"; then
+		echo "FAIL $name: no BIOS-e820 lines in Linux's log ($dir/linux.log)"
+		failed=$((failed + 1))
+	elif diff -u "$dir/linux.e820" "$dir/memprobe.e820" >"$dir/e820.diff"; then
+		skipped=$(grep -c 'reserve setup_data: \|usable ==> usable' "$dir/linux.log")
+		echo "PASS $name: $n e820 lines identical to Linux ($skipped setup_data lines not compared)"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name: memprobe differs from Linux (--- Linux, +++ memprobe):"
+		sed 's/^/  /' "$dir/e820.diff"
+		failed=$((failed + 1))
+	fi
+done
+echo "linux-differential: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
