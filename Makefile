@@ -32,6 +32,9 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 MODEL_TESTS := $(patsubst tests/model/%.c,$(BUILD)/tests/%,$(wildcard tests/model/test_*.c))
 TEST_SUPPORT := $(BUILD)/host-obj/tests/lib/fixtures.o
 
+# Keep objects of pattern-rule chains between runs.
+.SECONDARY:
+
 .PHONY: all image test test-unit test-qemu test-linux deps clean help run
 
 all: $(BUILD)/memprobe.efi

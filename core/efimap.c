@@ -292,6 +292,8 @@ void efi_memmap_check_order(struct mp_log *log, const struct efi_memmap *m)
 	struct efi_md prev, md;
 
 	for (uint32_t i = 0; i < nr; i++, prev = md) {
+		uint64_t prev_end, end;
+
 		efi_memmap_desc(m, i, &md);
 		if (!i || !efi_md_valid(&prev) || !efi_md_valid(&md))
 			continue;
@@ -299,13 +301,14 @@ void efi_memmap_check_order(struct mp_log *log, const struct efi_memmap *m)
 			unsorted++;
 			continue;
 		}
-		if (md.phys_addr < prev.phys_addr + (prev.num_pages << EFI_PAGE_SHIFT))
+		prev_end = prev.phys_addr + (prev.num_pages << EFI_PAGE_SHIFT);
+		end = md.phys_addr + (md.num_pages << EFI_PAGE_SHIFT);
+		if (md.phys_addr < prev_end)
 			mp_printk(log,
 				  "memprobe: [Firmware Bug]: EFI descriptors %u and %u overlap at "
 				  "[mem 0x%016llx-0x%016llx]\n",
 				  i - 1, i, (unsigned long long)md.phys_addr,
-				  (unsigned long long)(prev.phys_addr +
-						       (prev.num_pages << EFI_PAGE_SHIFT) - 1));
+				  (unsigned long long)((end < prev_end ? end : prev_end) - 1));
 	}
 	if (unsorted)
 		mp_printk(log,

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+/* Options and the whole pipeline on OVMF-like memory maps. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixtures.h"
+
+#define WB_ALL (EFI_ATTR_UC | EFI_ATTR_WC | EFI_ATTR_WT | EFI_ATTR_WB)
+
+/* A small map shaped like OVMF's on QEMU pc with 4 GiB. */
+static void ovmf_like_map(struct rawmap *r)
+{
+	rawmap_init(r, 48);
+	rawmap_add(r, EFI_BOOT_SERVICES_CODE, 0x0, 1, WB_ALL);
+	rawmap_add(r, EFI_CONVENTIONAL_MEMORY, 0x1000, 0x9f, WB_ALL);
+	rawmap_add(r, EFI_CONVENTIONAL_MEMORY, 0x100000, 0x700, WB_ALL);
+	rawmap_add(r, EFI_ACPI_MEMORY_NVS, 0x800000, 0x8, WB_ALL);
+	rawmap_add(r, EFI_CONVENTIONAL_MEMORY, 0x808000, 0xbf737, WB_ALL);
+	rawmap_add(r, EFI_RUNTIME_SERVICES_DATA, 0xbff3f000, 0x21, WB_ALL | EFI_ATTR_RUNTIME);
+	rawmap_add(r, EFI_ACPI_MEMORY_NVS, 0xbff60000, 0xa0, WB_ALL);
+	rawmap_add(r, EFI_CONVENTIONAL_MEMORY, 0x100000000ULL, 0x40000, WB_ALL);
+	rawmap_add(r, EFI_MEMORY_MAPPED_IO, 0xffe00000, 0x200, EFI_ATTR_UC | EFI_ATTR_RUNTIME);
+}
+
+static void full_report(void **state)
+{
+	struct capture c;
+	struct rawmap r;
+	struct machine *m;
+	char *lines;
+
+	(void)state;
+	capture_init(&c);
+	ovmf_like_map(&r);
+	m = run_pipeline(&r.map, "efi=debug", &c);
+	lines = capture_lines_with_prefix(&c, "");
+	assert_string_equal(
+		lines,
+		"memprobe: memprobe " MEMPROBE_VERSION " (host test)\n"
+		"memprobe: firmware: EDK II revision 0x00010000, UEFI 2.70\n"
+		"memprobe: options: efi=debug\n"
+		"memprobe: note: the EFI memory map is not sorted by address (1 descriptors start "
+		"below their predecessor); Linux sorts it out in e820\n"
+		"BIOS-provided physical RAM map:\n"
+		"BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable\n"
+		"BIOS-e820: [mem 0x0000000000100000-0x00000000007fffff] usable\n"
+		"BIOS-e820: [mem 0x0000000000800000-0x0000000000807fff] ACPI NVS\n"
+		"BIOS-e820: [mem 0x0000000000808000-0x00000000bff3efff] usable\n"
+		"BIOS-e820: [mem 0x00000000bff3f000-0x00000000bff5ffff] reserved\n"
+		"BIOS-e820: [mem 0x00000000bff60000-0x00000000bfffffff] ACPI NVS\n"
+		"BIOS-e820: [mem 0x00000000ffe00000-0x00000000ffffffff] reserved\n"
+		"BIOS-e820: [mem 0x0000000100000000-0x000000013fffffff] usable\n"
+		"efi: EFI v2.70 by EDK II\n"
+		"efi: mem00: [Boot Code   |   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC] "
+		"range=[0x0000000000000000-0x0000000000000fff] (0MB)\n"
+		"efi: mem01: [Conventional|   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC] "
+		"range=[0x0000000000001000-0x000000000009ffff] (0MB)\n"
+		"efi: mem02: [Conventional|   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC] "
+		"range=[0x0000000000100000-0x00000000007fffff] (7MB)\n"
+		"efi: mem03: [ACPI Mem NVS|   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC] "
+		"range=[0x0000000000800000-0x0000000000807fff] (0MB)\n"
+		"efi: mem04: [Conventional|   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC] "
+		"range=[0x0000000000808000-0x00000000bff3efff] (3063MB)\n"
+		"efi: mem05: [Runtime Data|RUN|  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC] "
+		"range=[0x00000000bff3f000-0x00000000bff5ffff] (0MB)\n"
+		"efi: mem06: [ACPI Mem NVS|   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC] "
+		"range=[0x00000000bff60000-0x00000000bfffffff] (0MB)\n"
+		"efi: mem07: [Conventional|   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC] "
+		"range=[0x0000000100000000-0x000000013fffffff] (1024MB)\n"
+		"efi: mem08: [MMIO        |RUN|  |  |  |  |  |  |  |  |  |   |  |  |  |UC] "
+		"range=[0x00000000ffe00000-0x00000000ffffffff] (2MB)\n"
+		"e820: update [mem 0x00000000-0x00000fff] usable ==> reserved\n"
+		"e820: remove [mem 0x000a0000-0x000fffff] usable\n"
+		"last_pfn = 0x140000 max_arch_pfn = 0x400000000\n"
+		"last_pfn = 0xbff3f max_arch_pfn = 0x400000000\n"
+		"memprobe: /sys/firmware/memmap:\n"
+		"0x0-0x9ffff System RAM\n"
+		"0x100000-0x7fffff System RAM\n"
+		"0x800000-0x807fff ACPI Non-volatile Storage\n"
+		"0x808000-0xbff3efff System RAM\n"
+		"0xbff3f000-0xbff5ffff Reserved\n"
+		"0xbff60000-0xbfffffff ACPI Non-volatile Storage\n"
+		"0xffe00000-0xffffffff Reserved\n"
+		"0x100000000-0x13fffffff System RAM\n"
+		"memprobe: /proc/iomem (e820 entries):\n"
+		"00000000-00000fff : Reserved\n"
+		"00001000-0009ffff : System RAM\n"
+		"00100000-007fffff : System RAM\n"
+		"00800000-00807fff : ACPI Non-volatile Storage\n"
+		"00808000-bff3efff : System RAM\n"
+		"bff3f000-bff5ffff : Reserved\n"
+		"bff60000-bfffffff : ACPI Non-volatile Storage\n"
+		"ffe00000-ffffffff : Reserved\n"
+		"100000000-13fffffff : System RAM\n"
+		"memprobe: report complete\n");
+	assert_int_equal(m->max_pfn, 0x140000);
+	assert_int_equal(m->max_low_pfn, 0xbff3f);
+	free(lines);
+	free_pipeline(m);
+	rawmap_free(&r);
+	capture_free(&c);
+}
+
+/* mem= as Linux's parse_memopt: remove, then "user-defined" after sanitizing. */
+static void mem_option(void **state)
+{
+	struct capture c;
+	struct rawmap r;
+	struct machine *m;
+	char *user;
+
+	(void)state;
+	capture_init(&c);
+	ovmf_like_map(&r);
+	m = run_pipeline(&r.map, "mem=3G", &c);
+	assert_true(capture_has_line(&c, "e820: remove [mem 0xc0000000-0xfffffffffffffffe] usable"));
+	assert_true(capture_has_line(&c, "user-defined physical RAM map:"));
+	user = capture_lines_with_prefix(&c, "user: ");
+	assert_string_equal(user, "user: [mem 0x0000000000000000-0x000000000009ffff] usable\n"
+				  "user: [mem 0x0000000000100000-0x00000000007fffff] usable\n"
+				  "user: [mem 0x0000000000800000-0x0000000000807fff] ACPI NVS\n"
+				  "user: [mem 0x0000000000808000-0x00000000bff3efff] usable\n"
+				  "user: [mem 0x00000000bff3f000-0x00000000bff5ffff] reserved\n"
+				  "user: [mem 0x00000000bff60000-0x00000000bfffffff] ACPI NVS\n"
+				  "user: [mem 0x00000000ffe00000-0x00000000ffffffff] reserved\n");
+	assert_int_equal(m->max_pfn, 0xbff3f);
+	/* No second last_pfn line when RAM ends below 4 GiB. */
+	assert_int_equal(capture_count_prefix(&c, "last_pfn = "), 1);
+	/* /sys/firmware/memmap keeps the firmware's table. */
+	assert_true(capture_has_line(&c, "0x100000000-0x13fffffff System RAM"));
+	free(user);
+	free_pipeline(m);
+
+	/* mem=0 and mem=nopentium: rejected as Linux rejects them; mem=0 still marks userdef. */
+	capture_reset(&c);
+	m = run_pipeline(&r.map, "mem=nopentium", &c);
+	assert_true(capture_has_line(&c, "mem=nopentium ignored! (only supported on x86_32)"));
+	assert_true(capture_has_line(&c, "Malformed early option 'mem'"));
+	assert_false(capture_has_line(&c, "user-defined physical RAM map:"));
+	free_pipeline(m);
+	capture_reset(&c);
+	m = run_pipeline(&r.map, "mem=0", &c);
+	assert_true(capture_has_line(&c, "Malformed early option 'mem'"));
+	assert_true(capture_has_line(&c, "user-defined physical RAM map:"));
+	assert_int_equal(capture_count_prefix(&c, "e820: remove [mem 0x000a0000"), 1);
+	free_pipeline(m);
+	rawmap_free(&r);
+	capture_free(&c);
+}
+
+static void soft_reserved(void **state)
+{
+	struct capture c;
+	struct rawmap r;
+	struct machine *m;
+
+	(void)state;
+	capture_init(&c);
+	rawmap_init(&r, 48);
+	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, 0x0, 0xa0, WB_ALL);
+	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, 0x100000, 0xff00, WB_ALL);
+	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, 0x10000000, 0x10000, WB_ALL | EFI_ATTR_SP);
+	rawmap_add(&r, EFI_PERSISTENT_MEMORY, 0x20000000, 0x10000, WB_ALL | EFI_ATTR_NV);
+	m = run_pipeline(&r.map, "", &c);
+	assert_true(capture_has_line(&c, "BIOS-e820: [mem 0x0000000010000000-0x000000001fffffff] soft reserved"));
+	assert_true(capture_has_line(&c, "BIOS-e820: [mem 0x0000000020000000-0x000000002fffffff] persistent (type 7)"));
+	assert_true(capture_has_line(&c, "0x10000000-0x1fffffff Soft Reserved"));
+	assert_true(capture_has_line(&c, "0x20000000-0x2fffffff Persistent Memory"));
+	free_pipeline(m);
+	capture_reset(&c);
+	m = run_pipeline(&r.map, "efi=nosoftreserve", &c);
+	assert_true(capture_has_line(&c, "BIOS-e820: [mem 0x0000000000100000-0x000000001fffffff] usable"));
+	free_pipeline(m);
+	rawmap_free(&r);
+	capture_free(&c);
+}
+
+static void option_words(void **state)
+{
+	struct capture c;
+	struct options o;
+	const char *end;
+	char words[64];
+
+	(void)state;
+	capture_init(&c);
+	assert_int_equal(memparse("3G", &end), 3ULL << 30);
+	assert_int_equal(memparse("0x1000", &end), 0x1000);
+	assert_int_equal(memparse("010", &end), 8);
+	assert_int_equal(memparse("512k", &end), 512 << 10);
+	assert_int_equal(memparse("1T", &end), 1ULL << 40);
+	assert_int_equal(memparse("2E", &end), 2ULL << 60);
+	assert_int_equal(memparse("12x", &end), 12);
+	assert_string_equal(end, "x");
+	assert_int_equal(memparse("G", &end), 0);
+
+	options_init(&o);
+	options_parse(&o, "# config\n efi=debug,nosoftreserve\tpoweroff # trailing\n"
+			  "mem=2G bogus memblock=debug efi=noruntime\n",
+		      &c.log);
+	assert_true(o.efi_debug);
+	assert_false(o.soft_reserve);
+	assert_true(o.poweroff);
+	assert_false(o.help);
+	assert_int_equal(o.nr_mem, 1);
+	assert_int_equal(o.mem[0].size, 2ULL << 30);
+	assert_int_equal(o.nr_errors, 1);
+	assert_true(capture_has_line(&c, "memprobe: error: unknown option 'bogus' ignored (see --help)"));
+	assert_true(capture_has_line(&c, "memprobe: warning: 'memblock=debug' is not implemented yet; ignored"));
+	assert_true(capture_has_line(&c, "memprobe: warning: efi=noruntime is not modelled by memprobe; ignored"));
+	assert_int_equal(options_words(words, sizeof(words), "# x\n a  b\n#c\nd"), 3);
+	assert_string_equal(words, "a b d");
+	assert_int_equal(options_words(words, sizeof(words), NULL), 0);
+	assert_string_equal(words, "");
+
+	capture_reset(&c);
+	options_init(&o);
+	options_parse(&o, "--help", &c.log);
+	assert_true(o.help);
+	options_print_help(&c.log);
+	assert_true(capture_has_line(&c, "usage: memprobe.efi [OPTION]..."));
+	capture_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(full_report),
+		cmocka_unit_test(mem_option),
+		cmocka_unit_test(soft_reserved),
+		cmocka_unit_test(option_words),
+	};
+
+	return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
+}
