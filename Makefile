@@ -95,7 +95,11 @@ test-qemu: $(BUILD)/memprobe.img
 test-linux: $(BUILD)/memprobe.img
 	./tests/linux/differential.sh
 
-test: test-unit test-qemu test-linux
+# Install what is missing first, then build and run everything in order.
+test: deps
+	$(MAKE) test-unit
+	$(MAKE) test-qemu
+	$(MAKE) test-linux
 
 run:
 	./run-qemu.sh

@@ -28,8 +28,13 @@ Run:
                            (memprobe.efi --help lists them)
   --timeout SECONDS        give up after this long (default 300)
   --log FILE               also write the console (escape codes removed) to FILE
-  --save-disk FILE         keep a copy of the VM's boot disk (with the saved
-                           report) as FILE
+  --disk FILE              boot from FILE, kept after the run (created from
+                           build/memprobe.img if missing), so saved reports
+                           accumulate there; read them with
+                           mtype -i FILE ::/memprobe/report-0001.txt
+  --shell                  start memprobe from the UEFI shell (startup.nsh)
+                           instead of as the boot loader; it returns to the
+                           shell, which then powers the VM off
   --linux VMLINUZ          boot this Linux kernel (-kernel) on the same VM
                            instead of memprobe; used by tests/linux
   --append "CMDLINE"       kernel command line for --linux
@@ -80,7 +85,7 @@ cpus_to_qemu() {
 }
 
 numa=()
-machine="" mem="" smp="" app_args="" timeout=300 log="" save_disk="" linux="" append="" install=1
+machine="" mem="" smp="" app_args="" timeout=300 log="" disk="" shell=0 linux="" append="" install=1
 topology_given=0
 extra=()
 while [ $# -gt 0 ]; do
@@ -92,7 +97,8 @@ while [ $# -gt 0 ]; do
 	--app-args) [ $# -ge 2 ] || die_usage "--app-args needs a value"; app_args=$2; shift 2 ;;
 	--timeout) [ $# -ge 2 ] || die_usage "--timeout needs a value"; timeout=$2; shift 2 ;;
 	--log) [ $# -ge 2 ] || die_usage "--log needs a value"; log=$2; shift 2 ;;
-	--save-disk) [ $# -ge 2 ] || die_usage "--save-disk needs a value"; save_disk=$2; shift 2 ;;
+	--disk) [ $# -ge 2 ] || die_usage "--disk needs a value"; disk=$2; shift 2 ;;
+	--shell) shell=1; shift ;;
 	--linux) [ $# -ge 2 ] || die_usage "--linux needs a value"; linux=$2; shift 2 ;;
 	--append) [ $# -ge 2 ] || die_usage "--append needs a value"; append=$2; shift 2 ;;
 	--no-install) install=0; shift ;;
@@ -175,19 +181,34 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/memprobe-qemu.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp "$ovmf_vars" "$work/vars.fd"
-cp "$here/build/memprobe.img" "$work/disk.img"
-{
-	echo "# written by run-qemu.sh"
-	echo "poweroff"
-	[ -n "$app_args" ] && echo "$app_args"
-} >"$work/memprobe.cfg"
-mcopy -o -i "$work/disk.img" "$work/memprobe.cfg" ::/memprobe.cfg
+if [ -z "$disk" ]; then
+	disk="$work/disk.img"
+	cp "$here/build/memprobe.img" "$disk"
+elif [ ! -f "$disk" ]; then
+	cp "$here/build/memprobe.img" "$disk"
+fi
+if [ $shell -eq 1 ]; then
+	# No default boot file: OVMF falls through to its shell, which runs startup.nsh.
+	mdel -i "$disk" ::/EFI/BOOT/BOOTX64.EFI 2>/dev/null || true
+	mcopy -o -i "$disk" "$here/build/memprobe.efi" ::/memprobe.efi
+	printf 'fs0:\r\n\\memprobe.efi %s\r\necho "memprobe: back in the UEFI shell"\r\nreset -s\r\n' \
+		"$app_args" >"$work/startup.nsh"
+	mcopy -o -i "$disk" "$work/startup.nsh" ::/startup.nsh
+	mdel -i "$disk" ::/memprobe.cfg 2>/dev/null || true
+else
+	{
+		echo "# written by run-qemu.sh"
+		echo "poweroff"
+		[ -n "$app_args" ] && echo "$app_args"
+	} >"$work/memprobe.cfg"
+	mcopy -o -i "$disk" "$work/memprobe.cfg" ::/memprobe.cfg
+fi
 
 qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m "${mem_mib}M" -smp "$smp"
 	"${qemu_numa[@]}"
 	-drive "if=pflash,format=raw,readonly=on,file=$ovmf_code"
 	-drive "if=pflash,format=raw,file=$work/vars.fd"
-	-drive "format=raw,file=$work/disk.img"
+	-drive "format=raw,file=$disk"
 	-nic none -vga none -display none -serial stdio -no-reboot)
 if [ -n "$linux" ]; then
 	qemu+=(-kernel "$linux" -append "$append")
@@ -202,7 +223,6 @@ timeout "$timeout" "${qemu[@]}" </dev/null 2>"$work/qemu.err" |
 status=${PIPESTATUS[0]}
 set -e
 [ -n "$log" ] && cp "$console" "$log"
-[ -n "$save_disk" ] && cp "$work/disk.img" "$save_disk"
 
 if [ "$status" -eq 124 ]; then
 	echo "run-qemu.sh: error: QEMU did not finish within $timeout seconds (--timeout)" >&2
@@ -220,11 +240,19 @@ if [ -n "$linux" ]; then
 	fi
 	exit 0
 fi
+if grep -q '^usage: memprobe.efi' "$console"; then
+	exit 0	# memprobe --help: no report by design
+fi
 if ! grep -q '^memprobe: report complete$' "$console"; then
 	echo "run-qemu.sh: error: memprobe's report did not complete (no 'memprobe: report complete' line)" >&2
 	exit 1
 fi
-if ! grep -q '^memprobe: powering off$' "$console"; then
+if [ $shell -eq 1 ]; then
+	if ! grep -q '^memprobe: back in the UEFI shell' "$console"; then
+		echo "run-qemu.sh: error: memprobe did not return to the UEFI shell" >&2
+		exit 1
+	fi
+elif ! grep -q '^memprobe: powering off$' "$console"; then
 	echo "run-qemu.sh: error: memprobe did not power the VM off" >&2
 	exit 1
 fi
