@@ -145,28 +145,40 @@ static void parse_word(struct options *o, const char *w, struct mp_log *log)
 	o->nr_errors++;
 }
 
+/*
+ * Find the next word of a command line, skipping white space and '#'
+ * comments.  Returns its length (0 at the end) and sets *word to its start.
+ */
+static unsigned next_word(const char **p, const char **word)
+{
+	unsigned n = 0;
+
+	for (;;) {
+		while (is_space(**p))
+			(*p)++;
+		if (**p != '#')
+			break;
+		while (**p && **p != '\n')
+			(*p)++;
+	}
+	*word = *p;
+	while ((*p)[n] && !is_space((*p)[n]))
+		n++;
+	*p += n;
+	return n;
+}
+
 void options_parse(struct options *o, const char *cmdline, struct mp_log *log)
 {
-	const char *p = cmdline;
+	const char *p = cmdline ? cmdline : "", *w;
+	unsigned n;
 
-	while (p && *p) {
+	while ((n = next_word(&p, &w))) {
 		char word[WORD_MAX];
-		unsigned n = 0;
 
-		while (is_space(*p))
-			p++;
-		if (*p == '#') {
-			while (*p && *p != '\n')
-				p++;
-			continue;
-		}
-		if (!*p)
-			break;
-		while (*p && !is_space(*p)) {
-			if (n + 1 < sizeof(word))
-				word[n++] = *p;
-			p++;
-		}
+		if (n >= sizeof(word))
+			n = sizeof(word) - 1;
+		mp_memcpy(word, w, n);
 		word[n] = '\0';
 		parse_word(o, word, log);
 	}
@@ -199,30 +211,16 @@ void options_print_help(struct mp_log *log)
  */
 unsigned options_words(char *buf, unsigned size, const char *cmdline)
 {
-	const char *p = cmdline;
-	unsigned len = 0, words = 0;
+	const char *p = cmdline ? cmdline : "", *w;
+	unsigned len = 0, words = 0, n;
 
-	if (size)
-		buf[0] = '\0';
-	while (p && *p) {
-		while (is_space(*p))
-			p++;
-		if (*p == '#') {
-			while (*p && *p != '\n')
-				p++;
-			continue;
-		}
-		if (!*p)
-			break;
+	while ((n = next_word(&p, &w))) {
 		if (words++ && len + 1 < size)
 			buf[len++] = ' ';
-		while (*p && !is_space(*p)) {
-			if (len + 1 < size)
-				buf[len++] = *p;
-			p++;
-		}
-		if (size)
-			buf[len] = '\0';
+		for (unsigned i = 0; i < n && len + 1 < size; i++)
+			buf[len++] = w[i];
 	}
+	if (size)
+		buf[len] = '\0';
 	return words;
 }

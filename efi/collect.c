@@ -47,6 +47,12 @@ void efi_collect_memmap(struct fw_inputs *fw, struct mp_log *log)
 	EFI_STATUS st;
 
 	st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &desc_size, &desc_version);
+	if (st != EFI_BUFFER_TOO_SMALL) {
+		mp_printk(log, "memprobe: error: GetMemoryMap without a buffer returned %s (0x%lx), not "
+			       "EFI_BUFFER_TOO_SMALL; memory map not read\n",
+			  efi_status_name(st), (unsigned long)st);
+		return;
+	}
 	for (int tries = 0; st == EFI_BUFFER_TOO_SMALL && tries < MEMMAP_TRIES; tries++) {
 		if (buf)
 			uefi_call_wrapper(BS->FreePool, 1, buf);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Linux differential test: boot memprobe and Debian 12's Linux 6.1 on the
-# very same OVMF + QEMU VM and compare their e820-stage lines.
+# very same OVMF + QEMU VM and compare their e820-stage lines, and the
+# efi=debug lines of the descriptors the firmware owns (runtime, ACPI, MMIO).
 #
 # Linux gets "ignore_loglevel" besides the issue's command line because the
 # e820 update/remove lines are KERN_DEBUG and would not reach the console
@@ -50,18 +51,26 @@ for t in "${topologies[@]}"; do
 	fi
 	"$here/tests/linux/e820-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.e820"
 	"$here/tests/linux/e820-lines.sh" "$dir/linux.log" >"$dir/linux.e820"
+	"$here/tests/linux/efi-fixed-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.efimap"
+	"$here/tests/linux/efi-fixed-lines.sh" "$dir/linux.log" >"$dir/linux.efimap"
 	n=$(wc -l <"$dir/linux.e820")
-	if ! grep -q '^BIOS-e820: ' "$dir/linux.e820"; then
-		echo "FAIL $name: no BIOS-e820 lines in Linux's log ($dir/linux.log)"
+	nefi=$(wc -l <"$dir/linux.efimap")
+	if ! grep -q '^BIOS-e820: ' "$dir/linux.e820" || [ "$nefi" -eq 0 ]; then
+		echo "FAIL $name: no BIOS-e820 or efi=debug lines in Linux's log ($dir/linux.log)"
 		failed=$((failed + 1))
-	elif diff -u "$dir/linux.e820" "$dir/memprobe.e820" >"$dir/e820.diff"; then
-		skipped=$(grep -c 'reserve setup_data: \|usable ==> usable' "$dir/linux.log")
-		echo "PASS $name: $n e820 lines identical to Linux ($skipped setup_data lines not compared)"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $name: memprobe differs from Linux (--- Linux, +++ memprobe):"
+	elif ! diff -u "$dir/linux.e820" "$dir/memprobe.e820" >"$dir/e820.diff"; then
+		echo "FAIL $name: memprobe's e820 lines differ from Linux's (--- Linux, +++ memprobe):"
 		sed 's/^/  /' "$dir/e820.diff"
 		failed=$((failed + 1))
+	elif ! diff -u "$dir/linux.efimap" "$dir/memprobe.efimap" >"$dir/efimap.diff"; then
+		echo "FAIL $name: memprobe's efi=debug lines differ from Linux's (--- Linux, +++ memprobe):"
+		sed 's/^/  /' "$dir/efimap.diff"
+		failed=$((failed + 1))
+	else
+		skipped=$(grep -c 'reserve setup_data: \|usable ==> usable' "$dir/linux.log")
+		echo "PASS $name: $n e820 lines and $nefi efi=debug lines of firmware-owned" \
+			"descriptors identical to Linux ($skipped setup_data lines not compared)"
+		passed=$((passed + 1))
 	fi
 done
 echo "linux-differential: $passed passed, $failed failed"
