@@ -12,7 +12,7 @@
 
 /* Linux kernel parameters memprobe knows of but does not model yet. */
 static const char *const planned_words[] = {
-	"memblock=", "numa=", "memmap=", "add_efi_memmap", "movable_node", "kernelcore=",
+	"numa=", "memmap=", "add_efi_memmap", "movable_node", "kernelcore=",
 	"nogbpages", "no5lvl", "nokaslr",
 };
 
@@ -118,6 +118,13 @@ static void parse_word(struct options *o, const char *w, struct mp_log *log)
 		parse_efi(o, w + 4, log);
 		return;
 	}
+	if (mp_starts_with(w, "memblock=")) {
+		/* Linux: any value containing "debug" turns it on. */
+		for (const char *p = w + 9; *p; p++)
+			if (mp_starts_with(p, "debug"))
+				o->memblock_debug = true;
+		return;
+	}
 	if (mp_starts_with(w, "mem=")) {
 		struct mem_option *m;
 
@@ -194,6 +201,7 @@ void options_print_help(struct mp_log *log)
 		"  efi=debug          print the EFI memory map as Linux's efi=debug does",
 		"  efi=nosoftreserve  treat EFI_MEMORY_SP memory as ordinary RAM, as Linux does",
 		"  mem=SIZE           limit usable RAM to SIZE (K, M, G, T suffixes), as Linux does",
+		"  memblock=debug     print every memblock operation and the MEMBLOCK configuration",
 		"  poweroff           power the machine off when the report is complete",
 		"  --help, -h         show this help and exit",
 		"",

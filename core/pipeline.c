@@ -8,12 +8,19 @@
 
 #include "memprobe/util.h"
 
-void machine_init(struct machine *m, const struct fw_inputs *fw, struct mp_log *log)
+void machine_init(struct machine *m, const struct fw_inputs *fw, struct mp_log *log,
+		  const struct memblock_storage *storage)
 {
 	mp_memset(m, 0, sizeof(*m));
 	m->fw = fw;
 	m->log = log;
 	options_init(&m->opts);
+	memblock_init(&m->memblock, log, storage);
+}
+
+void machine_release(struct machine *m)
+{
+	memblock_release(&m->memblock);
 }
 
 /*
@@ -167,6 +174,29 @@ void find_max_pfns(struct machine *m)
 		m->max_low_pfn = m->max_pfn;
 }
 
+/*
+ * e820__memblock_setup(): usable RAM becomes memblock memory, soft-reserved
+ * ranges are reserved, everything else stays out; then regions are trimmed
+ * to whole pages.  Linux lowers current_limit to 1 MiB just before.
+ */
+void e820__memblock_setup(struct machine *m)
+{
+	struct memblock *mb = &m->memblock;
+
+	memblock_set_current_limit(mb, E820_BIOS_END);
+	memblock_allow_resize(mb);
+	for (uint32_t i = 0; i < m->e820_table.nr_entries; i++) {
+		const struct e820_entry *e = &m->e820_table.entries[i];
+
+		if (e->type == E820_TYPE_SOFT_RESERVED)
+			memblock_reserve(mb, e->addr, e->size);
+		else if (e->type == E820_TYPE_RAM || e->type == E820_TYPE_RESERVED_KERN)
+			memblock_add(mb, e->addr, e->size);
+	}
+	memblock_trim_memory(mb, PAGE_SIZE);
+	memblock_dump_all(mb);
+}
+
 static void print_banner(struct machine *m)
 {
 	const struct fw_inputs *fw = m->fw;
@@ -193,6 +223,7 @@ void memprobe_run(struct machine *m)
 {
 	print_banner(m);
 	options_parse(&m->opts, m->fw->cmdline, m->log);
+	m->memblock.debug = m->opts.memblock_debug;
 	if (m->opts.help) {
 		options_print_help(m->log);
 		return;
@@ -208,6 +239,7 @@ void memprobe_run(struct machine *m)
 	efi_init(m);
 	trim_bios_range(m);
 	find_max_pfns(m);
+	e820__memblock_setup(m);
 
 	report_firmware_memmap(m->log, &m->e820_table_firmware);
 	report_iomem(m->log, &m->e820_table);

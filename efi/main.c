@@ -35,6 +35,23 @@ static void discard_write(void *ctx, const char *text, size_t len)
 	(void)len;
 }
 
+static void *pool_alloc(void *ctx, size_t bytes)
+{
+	void *p = NULL;
+
+	(void)ctx;
+	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, bytes, &p)))
+		return NULL;
+	return p;
+}
+
+static void pool_free(void *ctx, void *p, size_t bytes)
+{
+	(void)ctx;
+	(void)bytes;
+	uefi_call_wrapper(BS->FreePool, 1, p);
+}
+
 static bool wants_help(const char *cmdline)
 {
 	struct mp_log quiet = { discard_write, NULL };
@@ -52,6 +69,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	struct efi_sink sink = { .file = NULL };
 	struct mp_log log = { efi_sink_write, &sink };
 	struct fw_inputs fw = { .frontend = NULL };
+	const struct memblock_storage pool_storage = { pool_alloc, pool_free, NULL };
 	struct machine *m = NULL;
 	EFI_FILE_HANDLE root;
 	bool poweroff;
@@ -76,8 +94,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		efi_close_report_file(&sink, &log);
 		return EFI_OUT_OF_RESOURCES;
 	}
-	machine_init(m, &fw, &log);
+	machine_init(m, &fw, &log, &pool_storage);
 	memprobe_run(m);
+	machine_release(m);
 	efi_close_report_file(&sink, &log);
 	poweroff = m->opts.poweroff;
 	uefi_call_wrapper(BS->FreePool, 1, m);

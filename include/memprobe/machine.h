@@ -11,6 +11,7 @@
 
 #include "memprobe/e820.h"
 #include "memprobe/efimap.h"
+#include "memprobe/memblock.h"
 #include "memprobe/options.h"
 #include "memprobe/printk.h"
 
@@ -44,9 +45,13 @@ struct machine {
 	bool userdef;			/* mem= changed the table */
 	uint64_t max_pfn;
 	uint64_t max_low_pfn;
+
+	struct memblock memblock;
 };
 
-void machine_init(struct machine *m, const struct fw_inputs *fw, struct mp_log *log);
+void machine_init(struct machine *m, const struct fw_inputs *fw, struct mp_log *log,
+		  const struct memblock_storage *storage);
+void machine_release(struct machine *m);
 void memprobe_run(struct machine *m);
 
 /* Stages, in Linux's order; memprobe_run calls them all. */
@@ -58,6 +63,7 @@ void e820__finish_early_params(struct machine *m);
 void efi_init(struct machine *m);
 void trim_bios_range(struct machine *m);
 void find_max_pfns(struct machine *m);
+void e820__memblock_setup(struct machine *m);
 
 /* Views of the result. */
 void report_firmware_memmap(struct mp_log *log, const struct e820_table *firmware);

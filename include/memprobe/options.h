@@ -21,6 +21,7 @@ struct mem_option {
 
 struct options {
 	bool efi_debug;		/* efi=debug */
+	bool memblock_debug;	/* memblock=debug */
 	bool soft_reserve;	/* cleared by efi=nosoftreserve */
 	bool poweroff;		/* power the machine off when the report is done */
 	bool help;		/* --help, -h, help */

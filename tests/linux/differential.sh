@@ -38,7 +38,7 @@ for t in "${topologies[@]}"; do
 	dir="$out/$name"
 	rm -rf "$dir" && mkdir -p "$dir"
 	# shellcheck disable=SC2086 # topology words are meant to split
-	if ! "$here/run-qemu.sh" --no-install $topo --app-args "efi=debug $opts" \
+	if ! "$here/run-qemu.sh" --no-install $topo --app-args "efi=debug memblock=debug $opts" \
 		--log "$dir/memprobe.log" >/dev/null 2>"$dir/memprobe.err"; then
 		echo "FAIL $name: memprobe did not complete:"; sed 's/^/  /' "$dir/memprobe.err"
 		failed=$((failed + 1)); continue
@@ -53,6 +53,9 @@ for t in "${topologies[@]}"; do
 	"$here/tests/linux/e820-lines.sh" "$dir/linux.log" >"$dir/linux.e820"
 	"$here/tests/linux/efi-fixed-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.efimap"
 	"$here/tests/linux/efi-fixed-lines.sh" "$dir/linux.log" >"$dir/linux.efimap"
+	"$here/tests/linux/memblock-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.memblock"
+	"$here/tests/linux/memblock-lines.sh" "$dir/linux.log" >"$dir/linux.memblock"
+	nmb=$(wc -l <"$dir/linux.memblock")
 	n=$(wc -l <"$dir/linux.e820")
 	nefi=$(wc -l <"$dir/linux.efimap")
 	if ! grep -q '^BIOS-e820: ' "$dir/linux.e820" || [ "$nefi" -eq 0 ]; then
@@ -66,10 +69,15 @@ for t in "${topologies[@]}"; do
 		echo "FAIL $name: memprobe's efi=debug lines differ from Linux's (--- Linux, +++ memprobe):"
 		sed 's/^/  /' "$dir/efimap.diff"
 		failed=$((failed + 1))
+	elif [ "$nmb" -lt 3 ] || ! diff -u "$dir/linux.memblock" "$dir/memprobe.memblock" >"$dir/memblock.diff"; then
+		echo "FAIL $name: memprobe's e820__memblock_setup lines differ from Linux's (--- Linux, +++ memprobe):"
+		sed 's/^/  /' "$dir/memblock.diff"
+		failed=$((failed + 1))
 	else
 		skipped=$(grep -c 'reserve setup_data: \|usable ==> usable' "$dir/linux.log")
-		echo "PASS $name: $n e820 lines and $nefi efi=debug lines of firmware-owned" \
-			"descriptors identical to Linux ($skipped setup_data lines not compared)"
+		echo "PASS $name: $n e820 lines, $nefi efi=debug lines of firmware-owned" \
+			"descriptors and $nmb e820__memblock_setup lines identical to Linux" \
+			"($skipped setup_data lines not compared)"
 		passed=$((passed + 1))
 	fi
 done
