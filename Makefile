@@ -35,17 +35,30 @@ TEST_SUPPORT := $(BUILD)/host-obj/tests/lib/fixtures.o
 # Keep objects of pattern-rule chains between runs.
 .SECONDARY:
 
-.PHONY: all image test test-unit test-qemu test-linux deps clean help run
+# --- Host command-line tool ---------------------------------------------------
+HOST_TOOL_SRCS := $(wildcard host/*.c)
+HOST_TOOL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -Ihost
 
-all: $(BUILD)/memprobe.efi
+$(BUILD)/host-tool/%.o: %.c $(wildcard include/memprobe/*.h) $(wildcard host/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_TOOL_CFLAGS) -c $< -o $@
+
+$(BUILD)/memprobe: $(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) $(HOST_TOOL_SRCS))
+	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
+
+.PHONY: all image bench test test-unit test-replay test-qemu test-linux deps clean help run
+
+all: $(BUILD)/memprobe.efi $(BUILD)/memprobe
 
 help:
-	@echo "make              build $(BUILD)/memprobe.efi"
+	@echo "make              build $(BUILD)/memprobe.efi and the host tool $(BUILD)/memprobe"
 	@echo "make image        FAT boot image $(BUILD)/memprobe.img (/EFI/BOOT/BOOTX64.EFI)"
 	@echo "make test         all tests: unit, model, QEMU smoke, Linux differential"
 	@echo "make test-unit    host unit and model tests only (ASan/UBSan)"
+	@echo "make test-replay  memprobe replay on the Linux boot logs in tests/data"
 	@echo "make test-qemu    boot memprobe under OVMF and check the report"
 	@echo "make test-linux   compare memprobe with Debian's Linux 6.1 on several VMs"
+	@echo "make bench        memblock ns/op at 1k/10k/100k regions, replay time"
 	@echo "make deps         install the Debian packages the build and tests need"
 	@echo "make run          ./run-qemu.sh with the seed's VM"
 
@@ -89,6 +102,16 @@ $(BUILD)/tests/%: tests/model/%.c $(HOST_CORE_OBJS) $(TEST_SUPPORT)
 test-unit: $(UNIT_TESTS) $(MODEL_TESTS)
 	./tests/lib/run-host-tests.sh $(UNIT_TESTS) $(MODEL_TESTS)
 
+# Benchmarks print numbers; they never fail on speed.
+$(BUILD)/bench_memblock: tests/bench/bench_memblock.c $(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/replay.c)
+	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
+
+bench: $(BUILD)/bench_memblock
+	$(BUILD)/bench_memblock tests/data/linux-6.1/seed.log
+
+test-replay: $(BUILD)/memprobe
+	./tests/replay/replay.sh
+
 test-qemu: $(BUILD)/memprobe.img
 	./tests/qemu/smoke.sh
 
@@ -98,6 +121,7 @@ test-linux: $(BUILD)/memprobe.img
 # Install what is missing first, then build and run everything in order.
 test: deps
 	$(MAKE) test-unit
+	$(MAKE) test-replay
 	$(MAKE) test-qemu
 	$(MAKE) test-linux
 

@@ -289,7 +289,7 @@ void efi_print_memmap(struct mp_log *log, const struct efi_memmap *m)
 void efi_memmap_check_order(struct mp_log *log, const struct efi_memmap *m)
 {
 	uint32_t nr = efi_memmap_nr_desc(m), unsorted = 0;
-	struct efi_md prev, md;
+	struct efi_md prev = { .type = 0 }, md;
 
 	for (uint32_t i = 0; i < nr; i++, prev = md) {
 		uint64_t prev_end, end;
