@@ -316,3 +316,34 @@ void efi_memmap_check_order(struct mp_log *log, const struct efi_memmap *m)
 			  "start below their predecessor); Linux sorts it out in e820\n",
 			  unsorted);
 }
+
+/*
+ * Whether [phys, phys + len) lies wholly in memory the map describes
+ * (any type), possibly across several touching descriptors in any order.
+ * The UEFI front end reads ACPI tables only where this holds.
+ */
+bool efi_memmap_covers(const struct efi_memmap *m, uint64_t phys, uint64_t len)
+{
+	uint32_t nr = efi_memmap_nr_desc(m);
+	uint64_t cur = phys, end = phys + len;
+
+	if (!len || end < phys)
+		return false;
+	while (cur < end) {
+		uint64_t next = cur;
+
+		for (uint32_t i = 0; i < nr && next == cur; i++) {
+			struct efi_md md;
+			uint64_t d_end;
+
+			efi_memmap_desc(m, i, &md);
+			d_end = md.phys_addr + (md.num_pages << EFI_PAGE_SHIFT);
+			if (efi_md_valid(&md) && md.phys_addr <= cur && cur < d_end)
+				next = d_end;
+		}
+		if (next == cur)
+			return false;
+		cur = next;
+	}
+	return true;
+}

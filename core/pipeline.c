@@ -197,6 +197,40 @@ void e820__memblock_setup(struct machine *m)
 	memblock_dump_all(mb);
 }
 
+/*
+ * acpi_boot_table_init() and acpi_reserve_initial_tables(): the table list
+ * with ACPICA's header lines, then each table reserved in memblock.  Every
+ * table also goes to the acpidump sink when there is one.
+ */
+void acpi_boot_table_init(struct machine *m)
+{
+	acpi_tables_load(&m->acpi, &m->fw->acpi, m->log);
+	acpi_print_reservations(&m->acpi, m->log);
+	for (unsigned i = 0; i < m->acpi.nr; i++)
+		memblock_reserve(&m->memblock, m->acpi.t[i].phys, m->acpi.t[i].length);
+	if (m->acpidump)
+		acpi_dump_tables(&m->acpi, m->acpidump);
+}
+
+/* The SRAT and SLIT part of x86_acpi_numa_init(), then memprobe's checks. */
+void acpi_srat_slit(struct machine *m)
+{
+	const struct acpi_table *srat = acpi_find_table(&m->acpi, "SRAT");
+
+	srat_init(&m->srat);
+	acpi_numa_init(&m->srat, &m->slit, &m->acpi, &m->memblock, m->log);
+	if (srat)
+		srat_validate(srat, &m->srat, m->log);
+	slit_print(&m->slit, &m->srat, m->log);
+}
+
+/* The MADT part of acpi_boot_init(), and the MADT/SRAT cross-check. */
+void acpi_boot_init(struct machine *m)
+{
+	madt_parse(&m->madt, &m->acpi, m->log);
+	madt_cross_check(&m->madt, &m->srat, m->log);
+}
+
 static void print_banner(struct machine *m)
 {
 	const struct fw_inputs *fw = m->fw;
@@ -240,6 +274,9 @@ void memprobe_run(struct machine *m)
 	trim_bios_range(m);
 	find_max_pfns(m);
 	e820__memblock_setup(m);
+	acpi_boot_table_init(m);
+	acpi_srat_slit(m);
+	acpi_boot_init(m);
 
 	report_firmware_memmap(m->log, &m->e820_table_firmware);
 	report_iomem(m->log, &m->e820_table);

@@ -19,6 +19,16 @@ void mp_memcpy(void *dst, const void *src, size_t n)
 		*d++ = *s++;
 }
 
+int mp_memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x - *y;
+	return 0;
+}
+
 size_t mp_strlen(const char *s)
 {
 	size_t n = 0;

@@ -176,3 +176,30 @@ char *efi_read_options(EFI_HANDLE image, EFI_FILE_HANDLE root, struct mp_log *lo
 	}
 	return opts;
 }
+
+/* Reads of physical memory, allowed only inside the firmware's memory map. */
+static const uint8_t *map_physical(void *ctx, uint64_t phys, uint64_t len)
+{
+	const struct efi_memmap *m = ctx;
+
+	if (!efi_memmap_covers(m, phys, len))
+		return NULL;
+	return (const uint8_t *)(UINTN)phys;
+}
+
+/* The RSDP addresses from the configuration table (ACPI 2.0 and 1.0 GUIDs). */
+void efi_collect_acpi(struct fw_inputs *fw)
+{
+	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
+
+	fw->acpi.map = map_physical;
+	fw->acpi.ctx = &fw->memmap;
+	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
+		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
+
+		if (!CompareGuid(&t->VendorGuid, &acpi20) && !fw->acpi.rsdp20)
+			fw->acpi.rsdp20 = (UINTN)t->VendorTable;
+		else if (!CompareGuid(&t->VendorGuid, &acpi10) && !fw->acpi.rsdp10)
+			fw->acpi.rsdp10 = (UINTN)t->VendorTable;
+	}
+}

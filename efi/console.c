@@ -60,20 +60,33 @@ static void console_write(SIMPLE_TEXT_OUTPUT_INTERFACE *con, const char *text, s
 		uefi_call_wrapper(con->OutputString, 2, con, buf);
 }
 
+/* Append to a file; the first failure is kept and later writes are skipped. */
+static void file_write(EFI_FILE_HANDLE file, EFI_STATUS *status, const char *text, size_t len)
+{
+	UINTN size = len;
+	EFI_STATUS st;
+
+	if (!file || *status != EFI_SUCCESS)
+		return;
+	st = uefi_call_wrapper(file->Write, 3, file, &size, (void *)text);
+	if (EFI_ERROR(st) || size != len)
+		*status = EFI_ERROR(st) ? st : EFI_VOLUME_FULL;
+}
+
 void efi_sink_write(void *ctx, const char *text, size_t len)
 {
 	struct efi_sink *sink = ctx;
 
 	if (sink->con)
 		console_write(sink->con, text, len);
-	if (sink->file && sink->file_status == EFI_SUCCESS) {
-		UINTN size = len;
-		EFI_STATUS st = uefi_call_wrapper(sink->file->Write, 3, sink->file, &size,
-						  (void *)text);
+	file_write(sink->file, &sink->file_status, text, len);
+}
 
-		if (EFI_ERROR(st) || size != len)
-			sink->file_status = EFI_ERROR(st) ? st : EFI_VOLUME_FULL;
-	}
+void efi_acpidump_write(void *ctx, const char *text, size_t len)
+{
+	struct efi_sink *sink = ctx;
+
+	file_write(sink->acpi_file, &sink->acpi_status, text, len);
 }
 
 /* Root directory of the volume memprobe was loaded from, or NULL. */
@@ -107,6 +120,24 @@ static void ascii_to_ucs2(CHAR16 *dst, const char *src, UINTN max)
 }
 
 /*
+ * Create name empty: a file of that name left over (an acpi dump of a run
+ * that could not save its report) is deleted first.
+ */
+static EFI_STATUS create_empty(EFI_FILE_HANDLE dir, CHAR16 *name, EFI_FILE_HANDLE *file)
+{
+	const UINT64 mode = EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE;
+	EFI_STATUS st = uefi_call_wrapper(dir->Open, 5, dir, file, name, mode, 0);
+
+	if (!EFI_ERROR(st))
+		st = uefi_call_wrapper((*file)->Delete, 1, *file);
+	if (!EFI_ERROR(st) || st == EFI_WARN_DELETE_FAILURE)
+		st = uefi_call_wrapper(dir->Open, 5, dir, file, name, mode, 0);
+	if (EFI_ERROR(st))
+		*file = NULL;
+	return st;
+}
+
+/*
  * Create \memprobe\report-NNNN.txt with the first free number, so an
  * earlier run's report is never overwritten.
  */
@@ -128,10 +159,12 @@ void efi_open_report_file(struct efi_sink *sink, EFI_FILE_HANDLE root, struct mp
 		return;
 	}
 	for (unsigned n = 1; n <= MAX_REPORTS; n++) {
-		CHAR16 name[32];
+		CHAR16 name[32], acpi_name[32];
 
 		mp_snprintf(sink->file_name, sizeof(sink->file_name), "report-%04u.txt", n);
+		mp_snprintf(sink->acpi_name, sizeof(sink->acpi_name), "acpi-%04u.txt", n);
 		ascii_to_ucs2(name, sink->file_name, sizeof(name) / sizeof(name[0]));
+		ascii_to_ucs2(acpi_name, sink->acpi_name, sizeof(acpi_name) / sizeof(acpi_name[0]));
 		st = uefi_call_wrapper(dir->Open, 5, dir, &file, name, EFI_FILE_MODE_READ, 0);
 		if (!EFI_ERROR(st)) {
 			uefi_call_wrapper(file->Close, 1, file);
@@ -145,6 +178,7 @@ void efi_open_report_file(struct efi_sink *sink, EFI_FILE_HANDLE root, struct mp
 		if (!EFI_ERROR(st)) {
 			sink->file = file;
 			sink->file_status = EFI_SUCCESS;
+			sink->acpi_status = create_empty(dir, acpi_name, &sink->acpi_file);
 		}
 		break;
 	}
@@ -155,11 +189,32 @@ void efi_open_report_file(struct efi_sink *sink, EFI_FILE_HANDLE root, struct mp
 			  EFI_ERROR(st) ? efi_status_name(st) : "all names in use");
 }
 
+static void close_acpi_file(struct efi_sink *sink, struct mp_log *log)
+{
+	EFI_FILE_HANDLE file = sink->acpi_file;
+	EFI_STATUS st;
+
+	if (!file)
+		return;
+	sink->acpi_file = NULL;
+	st = uefi_call_wrapper(file->Flush, 1, file);
+	if (sink->acpi_status == EFI_SUCCESS)
+		sink->acpi_status = st;
+	uefi_call_wrapper(file->Close, 1, file);
+	if (EFI_ERROR(sink->acpi_status))
+		mp_printk(log, "memprobe: warning: writing \\memprobe\\%s failed (%s)\n",
+			  sink->acpi_name, efi_status_name(sink->acpi_status));
+	else
+		mp_printk(log, "memprobe: ACPI tables saved as \\memprobe\\%s (acpidump format)\n",
+			  sink->acpi_name);
+}
+
 void efi_close_report_file(struct efi_sink *sink, struct mp_log *log)
 {
 	EFI_FILE_HANDLE file = sink->file;
 	EFI_STATUS st;
 
+	close_acpi_file(sink, log);
 	if (!file)
 		return;
 	if (sink->file_status == EFI_SUCCESS)

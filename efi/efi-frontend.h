@@ -14,9 +14,13 @@ struct efi_sink {
 	EFI_FILE_HANDLE file;		/* NULL when the report cannot be saved */
 	EFI_STATUS file_status;		/* first write error, if any */
 	char file_name[64];
+	EFI_FILE_HANDLE acpi_file;	/* the acpidump text, same number as the report */
+	EFI_STATUS acpi_status;
+	char acpi_name[64];
 };
 
 void efi_sink_write(void *ctx, const char *text, size_t len);
+void efi_acpidump_write(void *ctx, const char *text, size_t len);
 EFI_FILE_HANDLE efi_open_boot_volume(EFI_HANDLE image, struct mp_log *log);
 void efi_open_report_file(struct efi_sink *sink, EFI_FILE_HANDLE root, struct mp_log *log);
 void efi_close_report_file(struct efi_sink *sink, struct mp_log *log);
@@ -26,5 +30,6 @@ const char *efi_status_name(EFI_STATUS status);
 char *efi_read_options(EFI_HANDLE image, EFI_FILE_HANDLE root, struct mp_log *log);
 void efi_collect_firmware(struct fw_inputs *fw);
 void efi_collect_memmap(struct fw_inputs *fw, struct mp_log *log);
+void efi_collect_acpi(struct fw_inputs *fw);
 
 #endif

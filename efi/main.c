@@ -68,6 +68,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	struct mp_log notes_log = { notes_write, &notes };
 	struct efi_sink sink = { .file = NULL };
 	struct mp_log log = { efi_sink_write, &sink };
+	struct mp_log acpidump = { efi_acpidump_write, &sink };
 	struct fw_inputs fw = { .frontend = NULL };
 	const struct memblock_storage pool_storage = { pool_alloc, pool_free, NULL };
 	struct machine *m = NULL;
@@ -85,6 +86,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (!wants_help(fw.cmdline))
 		efi_open_report_file(&sink, root, &notes_log);
 	efi_collect_memmap(&fw, &notes_log);
+	efi_collect_acpi(&fw);
 	fw.notes = notes.text;
 
 	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, sizeof(*m),
@@ -95,6 +97,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		return EFI_OUT_OF_RESOURCES;
 	}
 	machine_init(m, &fw, &log, &pool_storage);
+	m->acpidump = &acpidump;
 	memprobe_run(m);
 	machine_release(m);
 	efi_close_report_file(&sink, &log);

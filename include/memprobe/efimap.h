@@ -91,6 +91,7 @@ void efi_stub_e820_begin(struct efi_stub_e820_iter *it, const struct efi_memmap 
 			 bool soft_reserve);
 bool efi_stub_e820_next(struct efi_stub_e820_iter *it, struct e820_entry *out);
 
+bool efi_memmap_covers(const struct efi_memmap *m, uint64_t phys, uint64_t len);
 char *efi_md_typeattr_format(char *buf, unsigned size, const struct efi_md *md);
 bool efi_md_valid(const struct efi_md *md);
 uint32_t efi_clean_memmap(struct mp_log *log, const struct efi_memmap *m);

@@ -9,9 +9,11 @@
 
 #include <stdint.h>
 
+#include "memprobe/acpi.h"
 #include "memprobe/e820.h"
 #include "memprobe/efimap.h"
 #include "memprobe/memblock.h"
+#include "memprobe/madt.h"
 #include "memprobe/options.h"
 #include "memprobe/printk.h"
 
@@ -26,6 +28,7 @@ struct fw_inputs {
 	uint32_t fw_revision;
 	uint32_t uefi_revision;		/* system table header revision */
 	struct efi_memmap memmap;	/* map.map == NULL: the map could not be read */
+	struct acpi_access acpi;	/* RSDP addresses and the way to read tables */
 };
 
 struct machine {
@@ -47,6 +50,12 @@ struct machine {
 	uint64_t max_low_pfn;
 
 	struct memblock memblock;
+
+	struct acpi_tables acpi;
+	struct srat_info srat;
+	struct slit_info slit;
+	struct madt_info madt;
+	struct mp_log *acpidump;	/* where the acpidump text goes, or NULL */
 };
 
 void machine_init(struct machine *m, const struct fw_inputs *fw, struct mp_log *log,
@@ -64,6 +73,9 @@ void efi_init(struct machine *m);
 void trim_bios_range(struct machine *m);
 void find_max_pfns(struct machine *m);
 void e820__memblock_setup(struct machine *m);
+void acpi_boot_table_init(struct machine *m);
+void acpi_srat_slit(struct machine *m);
+void acpi_boot_init(struct machine *m);
 
 /* Views of the result. */
 void report_firmware_memmap(struct mp_log *log, const struct e820_table *firmware);

@@ -80,6 +80,7 @@ static void full_report(void **state)
 		"e820: remove [mem 0x000a0000-0x000fffff] usable\n"
 		"last_pfn = 0x140000 max_arch_pfn = 0x400000000\n"
 		"last_pfn = 0xbff3f max_arch_pfn = 0x400000000\n"
+		"memprobe: ACPI: the EFI configuration table lists no ACPI RSDP; no ACPI tables\n"
 		"memprobe: /sys/firmware/memmap:\n"
 		"0x0-0x9ffff System RAM\n"
 		"0x100000-0x7fffff System RAM\n"

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+/*
+ * MADT: the CPU list the NUMA stage needs, Linux's lines for the entries it
+ * prints at acpi_boot_init() (NMI and interrupt source overrides), and a
+ * cross-check of the CPUs against the SRAT.
+ */
+#include "memprobe/madt.h"
+
+#include "memprobe/util.h"
+
+#define MADT_HEADER_SIZE 44
+
+enum madt_type {
+	MADT_LAPIC = 0,
+	MADT_IOAPIC = 1,
+	MADT_INT_SRC_OVR = 2,
+	MADT_NMI_SRC = 3,
+	MADT_LAPIC_NMI = 4,
+	MADT_X2APIC = 9,
+	MADT_X2APIC_NMI = 10,
+};
+
+static const char *const polarity[] = { "dfl", "high", "res", "low" };
+static const char *const trigger[] = { "dfl", "edge", "res", "level" };
+
+/* Minimum length of each subtable type memprobe reads. */
+static uint8_t needed_length(uint8_t type)
+{
+	switch (type) {
+	case MADT_LAPIC: return 8;
+	case MADT_IOAPIC: return 12;
+	case MADT_INT_SRC_OVR: return 10;
+	case MADT_NMI_SRC: return 8;
+	case MADT_LAPIC_NMI: return 6;
+	case MADT_X2APIC: return 16;
+	case MADT_X2APIC_NMI: return 12;
+	default: return 2;
+	}
+}
+
+static uint32_t rd(const struct acpi_table *t, uint32_t off, unsigned size)
+{
+	uint8_t b = 0;
+	uint16_t h = 0;
+	uint32_t w = 0;
+
+	if (size == 1)
+		return acpi_get8(t, off, &b) ? b : 0;
+	if (size == 2)
+		return acpi_get16(t, off, &h) ? h : 0;
+	return acpi_get32(t, off, &w) ? w : 0;
+}
+
+static void add_cpu(struct madt_info *m, uint32_t apic_id, uint32_t uid, uint32_t flags, bool x2apic)
+{
+	if (m->nr_cpus == MADT_MAX_CPUS) {
+		m->dropped_cpus++;
+		return;
+	}
+	m->cpus[m->nr_cpus++] = (struct madt_cpu){ apic_id, uid, flags & 1, (flags & 2) != 0, x2apic };
+}
+
+/*
+ * Walk the subtables, in the order Linux prints them: CPUs (silent in
+ * Linux), NMI entries, IO APICs, interrupt source overrides, NMI sources.
+ */
+void madt_parse(struct madt_info *m, const struct acpi_tables *at, struct mp_log *log)
+{
+	const struct acpi_table *t = acpi_find_table(at, "APIC");
+	static const uint8_t order[][2] = {
+		{ MADT_X2APIC, MADT_LAPIC }, { MADT_X2APIC_NMI, MADT_LAPIC_NMI },
+		{ MADT_IOAPIC, MADT_IOAPIC }, { MADT_INT_SRC_OVR, MADT_INT_SRC_OVR },
+		{ MADT_NMI_SRC, MADT_NMI_SRC },
+	};
+
+	mp_memset(m, 0, sizeof(*m));
+	if (!t)
+		return;
+	m->present = true;
+	if (t->length < MADT_HEADER_SIZE) {
+		mp_printk(log, "memprobe: [Firmware Bug]: MADT: length %u is shorter than its %u-byte "
+			       "header\n",
+			  t->length, MADT_HEADER_SIZE);
+		m->problems++;
+		return;
+	}
+	m->lapic_address = rd(t, 36, 4);
+	m->flags = rd(t, 40, 4);
+	mp_printk(log, "memprobe: MADT: local APIC address 0x%08x, flags 0x%x%s\n", m->lapic_address,
+		  m->flags, m->flags & 1 ? " (PC-AT compatible 8259s)" : "");
+	for (unsigned pass = 0; pass < sizeof(order) / sizeof(order[0]); pass++) {
+		for (uint32_t off = MADT_HEADER_SIZE; off + 2 <= t->length;) {
+			uint8_t type = (uint8_t)rd(t, off, 1), len = (uint8_t)rd(t, off + 1, 1);
+
+			if (len < 2 || off + len > t->length) {
+				if (pass == 0) {
+					mp_printk(log, "memprobe: [Firmware Bug]: MADT at offset 0x%x: subtable "
+						       "type %u has length %u%s; the rest is not read\n",
+						  off, type, len,
+						  len < 2 ? "" : ", past the table's end");
+					m->problems++;
+				}
+				break;
+			}
+			if (type != order[pass][0] && type != order[pass][1]) {
+				off += len;
+				continue;
+			}
+			if (len < needed_length(type)) {
+				mp_printk(log, "memprobe: [Firmware Bug]: MADT at offset 0x%x: type %u "
+					       "subtable is %u bytes, shorter than %u; skipped\n",
+					  off, type, len, needed_length(type));
+				m->problems++;
+				off += len;
+				continue;
+			}
+			switch (type) {
+			case MADT_LAPIC:
+				add_cpu(m, rd(t, off + 3, 1), rd(t, off + 2, 1), rd(t, off + 4, 4), false);
+				break;
+			case MADT_X2APIC:
+				add_cpu(m, rd(t, off + 4, 4), rd(t, off + 12, 4), rd(t, off + 8, 4), true);
+				break;
+			case MADT_LAPIC_NMI: {
+				uint32_t f = rd(t, off + 3, 2);
+
+				mp_printk(log, "ACPI: LAPIC_NMI (acpi_id[0x%02x] %s %s lint[0x%x])\n",
+					  rd(t, off + 2, 1), polarity[f & 3], trigger[(f >> 2) & 3],
+					  rd(t, off + 5, 1));
+				break;
+			}
+			case MADT_X2APIC_NMI: {
+				uint32_t f = rd(t, off + 2, 2);
+
+				mp_printk(log, "ACPI: X2APIC_NMI (uid[0x%02x] %s %s lint[0x%x])\n",
+					  rd(t, off + 4, 4), polarity[f & 3], trigger[(f >> 2) & 3],
+					  rd(t, off + 8, 1));
+				break;
+			}
+			case MADT_IOAPIC:
+				mp_printk(log, "memprobe: MADT: IO APIC %u at 0x%08x, GSI base %u\n",
+					  rd(t, off + 2, 1), rd(t, off + 4, 4), rd(t, off + 8, 4));
+				m->nr_ioapics++;
+				break;
+			case MADT_INT_SRC_OVR: {
+				uint32_t f = rd(t, off + 8, 2);
+
+				mp_printk(log, "ACPI: INT_SRC_OVR (bus %d bus_irq %d global_irq %d %s %s)\n",
+					  (int)rd(t, off + 2, 1), (int)rd(t, off + 3, 1),
+					  (int)rd(t, off + 4, 4), polarity[f & 3], trigger[(f >> 2) & 3]);
+				if (f & ~0xfu)
+					mp_printk(log, "ACPI: INT_SRC_OVR unexpected reserved flags: 0x%x\n",
+						  f & ~0xfu);
+				break;
+			}
+			case MADT_NMI_SRC: {
+				uint32_t f = rd(t, off + 2, 2);
+
+				mp_printk(log, "ACPI: NMI_SRC (%s %s global_irq %d)\n", polarity[f & 3],
+					  trigger[(f >> 2) & 3], (int)rd(t, off + 4, 4));
+				break;
+			}
+			default:
+				break;
+			}
+			off += len;
+		}
+	}
+	for (unsigned i = 0; i < m->nr_cpus; i++) {
+		const struct madt_cpu *c = &m->cpus[i];
+
+		mp_printk(log, "memprobe: MADT: CPU %u: %s 0x%02x, ACPI UID %u, %s\n", i,
+			  c->x2apic ? "x2APIC" : "APIC", c->apic_id, c->uid,
+			  c->enabled ? "enabled" : c->online_capable ? "online capable" : "disabled");
+	}
+	if (m->dropped_cpus)
+		mp_printk(log, "memprobe: warning: MADT lists %u more CPUs than Linux's NR_CPUS (%d); "
+			       "not shown\n",
+			  m->dropped_cpus, MADT_MAX_CPUS);
+}
+
+/*
+ * Every enabled MADT CPU should have an SRAT affinity entry once the SRAT
+ * lists any CPU, and every CPU the SRAT names should exist in the MADT.
+ */
+void madt_cross_check(const struct madt_info *m, const struct srat_info *s, struct mp_log *log)
+{
+	bool srat_has_cpus = false;
+
+	if (!m->present || !s->present)
+		return;
+	for (unsigned a = 0; a < MAX_LOCAL_APIC && !srat_has_cpus; a++)
+		srat_has_cpus = s->apicid_to_node[a] != NUMA_NO_NODE;
+	if (!srat_has_cpus)
+		return;
+	for (unsigned i = 0; i < m->nr_cpus; i++) {
+		const struct madt_cpu *c = &m->cpus[i];
+
+		if (c->enabled && (c->apic_id >= MAX_LOCAL_APIC ||
+				   s->apicid_to_node[c->apic_id] == NUMA_NO_NODE))
+			mp_printk(log, "memprobe: [Firmware Bug]: MADT CPU with APIC ID 0x%x has no SRAT "
+				       "affinity entry; Linux gives it a node round-robin\n",
+				  c->apic_id);
+	}
+	for (unsigned a = 0; a < MAX_LOCAL_APIC; a++) {
+		bool found = false;
+
+		if (s->apicid_to_node[a] == NUMA_NO_NODE)
+			continue;
+		for (unsigned i = 0; i < m->nr_cpus && !found; i++)
+			found = m->cpus[i].apic_id == a;
+		if (!found)
+			mp_printk(log, "memprobe: [Firmware Bug]: SRAT names APIC ID 0x%x (node %d), which "
+				       "the MADT does not list\n",
+				  a, s->apicid_to_node[a]);
+	}
+}

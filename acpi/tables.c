@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Finding the ACPI tables the way Linux (ACPICA) does at boot: the RSDP
+ * from the EFI configuration table, the XSDT when the RSDP has one (else
+ * the RSDT), every table it lists, and the DSDT and FACS the FADT points
+ * to.  Each table is printed with ACPICA's header line.  Nothing is read
+ * but through the access callback, and never past a table's length.
+ */
+#include "memprobe/acpi.h"
+
+#include "memprobe/util.h"
+
+#define RSDP_V1_LENGTH 20
+#define RSDP_V2_LENGTH 36
+#define FACS_MIN_LENGTH 64
+#define FADT_FLAG_HW_REDUCED (1u << 20)
+
+static bool in_bounds(const struct acpi_table *t, uint32_t off, uint32_t size)
+{
+	return t->bytes && off <= t->length && size <= t->length - off;
+}
+
+bool acpi_get8(const struct acpi_table *t, uint32_t off, uint8_t *v)
+{
+	if (!in_bounds(t, off, 1))
+		return false;
+	*v = t->bytes[off];
+	return true;
+}
+
+bool acpi_get16(const struct acpi_table *t, uint32_t off, uint16_t *v)
+{
+	if (!in_bounds(t, off, 2))
+		return false;
+	*v = (uint16_t)(t->bytes[off] | t->bytes[off + 1] << 8);
+	return true;
+}
+
+bool acpi_get32(const struct acpi_table *t, uint32_t off, uint32_t *v)
+{
+	if (!in_bounds(t, off, 4))
+		return false;
+	*v = (uint32_t)t->bytes[off] | (uint32_t)t->bytes[off + 1] << 8 |
+	     (uint32_t)t->bytes[off + 2] << 16 | (uint32_t)t->bytes[off + 3] << 24;
+	return true;
+}
+
+bool acpi_get64(const struct acpi_table *t, uint32_t off, uint64_t *v)
+{
+	uint32_t lo, hi;
+
+	if (!acpi_get32(t, off, &lo) || !acpi_get32(t, off + 4, &hi))
+		return false;
+	*v = (uint64_t)hi << 32 | lo;
+	return true;
+}
+
+uint8_t acpi_checksum(const uint8_t *p, uint32_t len)
+{
+	uint8_t sum = 0;
+
+	while (len--)
+		sum = (uint8_t)(sum + *p++);
+	return sum;
+}
+
+/*
+ * A header string as ACPICA prints it: up to n characters, stopping at a
+ * NUL, unprintable ones shown as '?', padded with spaces to n.
+ */
+static void fix_string(char *out, const uint8_t *in, unsigned n)
+{
+	unsigned i = 0;
+
+	for (; i < n && in[i]; i++)
+		out[i] = in[i] >= 0x20 && in[i] < 0x7f ? (char)in[i] : '?';
+	for (; i < n; i++)
+		out[i] = ' ';
+	out[n] = '\0';
+}
+
+/* ACPICA's acpi_tb_print_table_header() line. */
+static void print_header(struct mp_log *log, const struct acpi_table *t)
+{
+	char sig[5], oem[7], oem_table[9], creator[5];
+	uint32_t oem_rev = 0, creator_rev = 0;
+	uint8_t rev = 0;
+
+	fix_string(sig, t->bytes, 4);
+	if (!mp_strcmp(t->sig, "FACS")) {
+		mp_printk(log, "ACPI: %s 0x%016llX %06X\n", sig, (unsigned long long)t->phys, t->length);
+		return;
+	}
+	acpi_get8(t, 8, &rev);
+	acpi_get32(t, 24, &oem_rev);
+	acpi_get32(t, 32, &creator_rev);
+	fix_string(oem, t->bytes + 10, 6);
+	fix_string(oem_table, t->bytes + 16, 8);
+	fix_string(creator, t->bytes + 28, 4);
+	mp_printk(log, "ACPI: %s 0x%016llX %06X (v%02u %s %s %08X %s %08X)\n", sig,
+		  (unsigned long long)t->phys, t->length, rev, oem, oem_table, oem_rev, creator,
+		  creator_rev);
+}
+
+static void name_table(struct acpi_table *t)
+{
+	for (int i = 0; i < 4; i++)
+		t->sig[i] = t->bytes[i] >= 0x20 && t->bytes[i] < 0x7f ? (char)t->bytes[i] : '?';
+	t->sig[4] = '\0';
+}
+
+/*
+ * Read a table at phys: its header, then its whole length.  what names
+ * the referrer for messages ("XSDT entry 3", "FADT DSDT").
+ */
+static bool read_table(struct acpi_tables *at, const struct acpi_access *access, uint64_t phys,
+		       const char *what, bool facs, struct acpi_table *t, struct mp_log *log)
+{
+	uint32_t min = facs ? FACS_MIN_LENGTH : ACPI_HEADER_SIZE;
+
+	mp_memset(t, 0, sizeof(*t));
+	t->phys = phys;
+	t->bytes = access->map ? access->map(access->ctx, phys, 8) : NULL;
+	if (!t->bytes) {
+		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: %s points to 0x%016llx, which is "
+			       "not in the firmware's memory map; table not read\n",
+			  what, (unsigned long long)phys);
+		at->problems++;
+		return false;
+	}
+	t->length = 8;
+	name_table(t);
+	acpi_get32(t, 4, &t->length);
+	if (t->length < min || t->length > ACPI_TABLE_MAX_LENGTH) {
+		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: %s at 0x%016llx (from %s): length %u "
+			       "at offset 4 is %s; table not used\n",
+			  t->sig, (unsigned long long)phys, what, t->length,
+			  t->length < min ? "shorter than its header" : "implausibly large");
+		at->problems++;
+		return false;
+	}
+	t->bytes = access->map(access->ctx, phys, t->length);
+	if (!t->bytes) {
+		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: %s at 0x%016llx (from %s) runs past "
+			       "the firmware's memory map (length %u); table not read\n",
+			  t->sig, (unsigned long long)phys, what, t->length);
+		at->problems++;
+		return false;
+	}
+	if (!facs && acpi_checksum(t->bytes, t->length)) {
+		uint8_t stored = t->bytes[9];
+
+		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: %s at 0x%016llx: checksum at offset "
+			       "9 is 0x%02X, should be 0x%02X (Linux only warns)\n",
+			  t->sig, (unsigned long long)phys, stored,
+			  (uint8_t)(stored - acpi_checksum(t->bytes, t->length)));
+		at->problems++;
+	}
+	return true;
+}
+
+static void install(struct acpi_tables *at, const struct acpi_access *access, uint64_t phys,
+		    const char *what, bool facs, struct mp_log *log)
+{
+	struct acpi_table t;
+
+	for (unsigned i = 0; i < at->nr; i++)
+		if (at->t[i].phys == phys)
+			return;	/* ACPICA installs a table once */
+	if (!read_table(at, access, phys, what, facs, &t, log))
+		return;
+	if (at->nr == ACPI_MAX_TABLES) {
+		mp_printk(log, "memprobe: warning: more than %d ACPI tables; %s at 0x%016llx and "
+			       "later ones are not read\n",
+			  ACPI_MAX_TABLES, t.sig, (unsigned long long)phys);
+		return;
+	}
+	print_header(log, &t);
+	at->t[at->nr++] = t;
+}
+
+/* The FADT's DSDT (X_DSDT first) and FACS (both pointers, 32-bit first). */
+static void install_fadt_tables(struct acpi_tables *at, const struct acpi_access *access,
+				const struct acpi_table *fadt, struct mp_log *log)
+{
+	uint32_t dsdt32 = 0, facs32 = 0, flags = 0;
+	uint64_t xdsdt = 0, xfacs = 0;
+
+	acpi_get32(fadt, 36, &facs32);
+	acpi_get32(fadt, 40, &dsdt32);
+	acpi_get32(fadt, 112, &flags);
+	acpi_get64(fadt, 132, &xfacs);
+	acpi_get64(fadt, 140, &xdsdt);
+	if (xdsdt || dsdt32)
+		install(at, access, xdsdt ? xdsdt : dsdt32, "FADT DSDT", false, log);
+	if (flags & FADT_FLAG_HW_REDUCED)
+		return;	/* hardware-reduced ACPI has no FACS */
+	if (facs32)
+		install(at, access, facs32, "FADT FIRMWARE_CTRL", true, log);
+	if (xfacs)
+		install(at, access, xfacs, "FADT X_FIRMWARE_CTRL", true, log);
+}
+
+/* RSDP: signature, checksum over the first 20 bytes, and the extended one. */
+static bool read_rsdp(struct acpi_tables *at, const struct acpi_access *access, uint64_t phys,
+		      struct mp_log *log)
+{
+	const uint8_t *p = access->map ? access->map(access->ctx, phys, RSDP_V1_LENGTH) : NULL;
+	uint32_t length = RSDP_V1_LENGTH;
+	uint8_t revision;
+
+	if (!p) {
+		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: the RSDP at 0x%016llx is not in the "
+			       "firmware's memory map\n",
+			  (unsigned long long)phys);
+		at->problems++;
+		return false;
+	}
+	if (mp_memcmp(p, "RSD PTR ", 8)) {
+		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: no \"RSD PTR \" signature at 0x%016llx\n",
+			  (unsigned long long)phys);
+		at->problems++;
+		return false;
+	}
+	if (acpi_checksum(p, RSDP_V1_LENGTH)) {
+		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: RSDP at 0x%016llx: checksum of the "
+			       "first 20 bytes is wrong (byte 8 is 0x%02X)\n",
+			  (unsigned long long)phys, p[8]);
+		at->problems++;
+	}
+	revision = p[15];
+	if (revision >= 2) {
+		const uint8_t *v2 = access->map(access->ctx, phys, RSDP_V2_LENGTH);
+
+		length = v2 ? (uint32_t)v2[20] | (uint32_t)v2[21] << 8 | (uint32_t)v2[22] << 16 |
+				      (uint32_t)v2[23] << 24
+			    : 0;
+		if (length < RSDP_V2_LENGTH || length > 4096 ||
+		    !(p = access->map(access->ctx, phys, length))) {
+			mp_printk(log, "memprobe: [Firmware Bug]: ACPI: RSDP at 0x%016llx: revision %u "
+				       "with length %u at offset 20; using its ACPI 1.0 part\n",
+				  (unsigned long long)phys, revision, length);
+			at->problems++;
+			length = RSDP_V1_LENGTH;
+			p = access->map(access->ctx, phys, RSDP_V1_LENGTH);
+		} else if (acpi_checksum(p, length)) {
+			mp_printk(log, "memprobe: [Firmware Bug]: ACPI: RSDP at 0x%016llx: extended "
+				       "checksum at offset 32 is wrong (0x%02X)\n",
+				  (unsigned long long)phys, p[32]);
+			at->problems++;
+		}
+	}
+	at->rsdp_phys = phys;
+	at->rsdp = p;
+	at->rsdp_length = length;
+	return true;
+}
+
+static uint64_t rsdp_u64(const struct acpi_tables *at, uint32_t off, uint32_t size)
+{
+	uint64_t v = 0;
+
+	if (off + size > at->rsdp_length)
+		return 0;
+	for (uint32_t i = size; i-- > 0;)
+		v = v << 8 | at->rsdp[off + i];
+	return v;
+}
+
+void acpi_tables_load(struct acpi_tables *at, const struct acpi_access *access, struct mp_log *log)
+{
+	char oem[7];
+	uint64_t xsdt, rsdt;
+	uint32_t entry_size, count;
+
+	mp_memset(at, 0, sizeof(*at));
+	if (!(access->rsdp20 && read_rsdp(at, access, access->rsdp20, log)) &&
+	    !(access->rsdp10 && read_rsdp(at, access, access->rsdp10, log))) {
+		if (!access->rsdp20 && !access->rsdp10)
+			mp_printk(log, "memprobe: ACPI: the EFI configuration table lists no ACPI "
+				       "RSDP; no ACPI tables\n");
+		return;
+	}
+	mp_printk(log, "ACPI: Early table checksum verification disabled\n");
+	fix_string(oem, at->rsdp + 9, 6);
+	mp_printk(log, "ACPI: RSDP 0x%016llX %06X (v%02u %s)\n", (unsigned long long)at->rsdp_phys,
+		  at->rsdp[15] > 0 ? at->rsdp_length : RSDP_V1_LENGTH, at->rsdp[15], oem);
+
+	xsdt = at->rsdp[15] > 1 ? rsdp_u64(at, 24, 8) : 0;
+	rsdt = rsdp_u64(at, 16, 4);
+	at->use_xsdt = xsdt != 0;
+	if (!read_table(at, access, at->use_xsdt ? xsdt : rsdt, "the RSDP", false, &at->root, log)) {
+		if (!at->use_xsdt || !rsdt ||
+		    !read_table(at, access, rsdt, "the RSDP", false, &at->root, log))
+			return;
+		mp_printk(log, "memprobe: ACPI: the XSDT cannot be used; falling back to the RSDT\n");
+		at->use_xsdt = false;
+	}
+	print_header(log, &at->root);
+	entry_size = at->use_xsdt ? 8 : 4;
+	if ((at->root.length - ACPI_HEADER_SIZE) % entry_size) {
+		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: %s length %u leaves a partial "
+			       "%u-byte entry at its end; ignored\n",
+			  at->root.sig, at->root.length, entry_size);
+		at->problems++;
+	}
+	count = (at->root.length - ACPI_HEADER_SIZE) / entry_size;
+	for (uint32_t i = 0; i < count; i++) {
+		uint32_t off = ACPI_HEADER_SIZE + i * entry_size, e32 = 0;
+		uint64_t phys = 0;
+		char what[32];
+
+		if (at->use_xsdt)
+			acpi_get64(&at->root, off, &phys);
+		else if (acpi_get32(&at->root, off, &e32))
+			phys = e32;
+		if (!phys) {
+			mp_printk(log, "memprobe: [Firmware Bug]: ACPI: %s entry %u at offset %u is "
+				       "null; skipped\n",
+				  at->root.sig, i, off);
+			at->problems++;
+			continue;
+		}
+		mp_snprintf(what, sizeof(what), "%s entry %u", at->root.sig, i);
+		install(at, access, phys, what, false, log);
+		if (at->nr && at->t[at->nr - 1].phys == phys && !mp_strcmp(at->t[at->nr - 1].sig, "FACP"))
+			install_fadt_tables(at, access, &at->t[at->nr - 1], log);
+	}
+}
+
+const struct acpi_table *acpi_find_table(const struct acpi_tables *at, const char *sig)
+{
+	for (unsigned i = 0; i < at->nr; i++)
+		if (!mp_strcmp(at->t[i].sig, sig))
+			return &at->t[i];
+	return NULL;
+}
+
+/* acpi_reserve_initial_tables(): one line per installed table. */
+void acpi_print_reservations(const struct acpi_tables *at, struct mp_log *log)
+{
+	for (unsigned i = 0; i < at->nr; i++)
+		mp_printk(log, "ACPI: Reserving %.4s table memory at [mem 0x%llx-0x%llx]\n", at->t[i].sig,
+			  (unsigned long long)at->t[i].phys,
+			  (unsigned long long)(at->t[i].phys + at->t[i].length - 1));
+}
+
+static void dump_one(struct mp_log *dump, const char *sig, uint64_t phys, const uint8_t *p,
+		     uint32_t length)
+{
+	mp_printk(dump, "%.4s @ 0x%016llX\n", sig, (unsigned long long)phys);
+	for (uint32_t i = 0; i < length; i += 16) {
+		char line[96];
+		unsigned n = mp_snprintf(line, sizeof(line), "    %04X: ", i);
+
+		for (uint32_t j = 0; j < 16; j++)
+			n += i + j < length ? mp_snprintf(line + n, sizeof(line) - n, "%02X ", p[i + j])
+					    : mp_snprintf(line + n, sizeof(line) - n, "   ");
+		line[n++] = ' ';
+		for (uint32_t j = 0; j < 16 && i + j < length; j++)
+			line[n++] = p[i + j] >= 0x20 && p[i + j] < 0x7f ? (char)p[i + j] : '.';
+		line[n] = '\0';
+		mp_printk(dump, "%s\n", line);
+	}
+	mp_printk(dump, "\n");
+}
+
+/* All tables, RSDP and root included, in acpidump's text format. */
+void acpi_dump_tables(const struct acpi_tables *at, struct mp_log *dump)
+{
+	if (!at->rsdp)
+		return;
+	dump_one(dump, "RSDP", at->rsdp_phys, at->rsdp, at->rsdp_length);
+	if (at->root.bytes)
+		dump_one(dump, at->root.sig, at->root.phys, at->root.bytes, at->root.length);
+	for (unsigned i = 0; i < at->nr; i++)
+		dump_one(dump, at->t[i].sig, at->t[i].phys, at->t[i].bytes, at->t[i].length);
+}
