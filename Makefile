@@ -56,7 +56,7 @@ help:
 	@echo "make test         all tests: unit, model, QEMU smoke, Linux differential"
 	@echo "make test-unit    host unit and model tests only (ASan/UBSan)"
 	@echo "make test-replay  memprobe replay on the Linux boot logs in tests/data"
-	@echo "make test-qemu    boot memprobe under OVMF and check the report"
+	@echo "make test-qemu    boot memprobe under OVMF: report checks, ACPI against iasl -d"
 	@echo "make test-linux   compare memprobe with Debian's Linux 6.1 on several VMs"
 	@echo "make bench        memblock ns/op at 1k/10k/100k regions, replay time"
 	@echo "make deps         install the Debian packages the build and tests need"
@@ -112,8 +112,9 @@ bench: $(BUILD)/bench_memblock
 test-replay: $(BUILD)/memprobe
 	./tests/replay/replay.sh
 
-test-qemu: $(BUILD)/memprobe.img
+test-qemu: $(BUILD)/memprobe.img $(BUILD)/memprobe
 	./tests/qemu/smoke.sh
+	./tests/qemu/acpi-golden.sh
 
 test-linux: $(BUILD)/memprobe.img
 	./tests/linux/differential.sh

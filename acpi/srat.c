@@ -524,37 +524,39 @@ void slit_print(const struct slit_info *slit, const struct srat_info *s, struct 
 		}
 	if (!slit->valid)
 		return;
-	for (uint32_t i = 0; i < n && i < MAX_PXM_DOMAINS; i++)
-		shown += s->pxm_to_node[i] != NUMA_NO_NODE;
+	/* Rows and columns by node number, as numactl and sysfs show them. */
+	for (int node = 0; node < MAX_NUMNODES; node++)
+		shown += s->node_to_pxm[node] != PXM_INVAL && (uint32_t)s->node_to_pxm[node] < n;
 	if (!shown)
 		return;
 	mp_printk(log, "node distances:\n");
-	for (int pass = 0; pass <= (int)n; pass++) {
-		unsigned len = 0;
-		uint32_t from = (uint32_t)pass - 1;
+	for (int from = -1; from < MAX_NUMNODES; from++) {
+		unsigned len;
 
-		if (pass && (from >= MAX_PXM_DOMAINS || s->pxm_to_node[from] == NUMA_NO_NODE))
+		if (from >= 0 && (s->node_to_pxm[from] == PXM_INVAL || (uint32_t)s->node_to_pxm[from] >= n))
 			continue;
-		len += pass ? mp_snprintf(line, sizeof(line), "% 3d: ", s->pxm_to_node[from])
-			    : mp_snprintf(line, sizeof(line), "node ");
-		for (uint32_t to = 0; to < n && to < MAX_PXM_DOMAINS && len < sizeof(line) - 8; to++) {
-			if (s->pxm_to_node[to] == NUMA_NO_NODE)
+		len = from < 0 ? mp_snprintf(line, sizeof(line), "node ")
+			       : mp_snprintf(line, sizeof(line), "% 3d: ", from);
+		for (int to = 0; to < MAX_NUMNODES && len < sizeof(line) - 8; to++) {
+			if (s->node_to_pxm[to] == PXM_INVAL || (uint32_t)s->node_to_pxm[to] >= n)
 				continue;
 			len += mp_snprintf(line + len, sizeof(line) - len, "% 3d ",
-					   pass ? slit->matrix[from * n + to] : s->pxm_to_node[to]);
+					   from < 0 ? to
+						    : slit->matrix[(uint32_t)s->node_to_pxm[from] * n +
+								   (uint32_t)s->node_to_pxm[to]]);
 		}
 		mp_printk(log, "%s\n", line);
 	}
-	for (uint32_t from = 0; from < n && from < MAX_PXM_DOMAINS; from++) {
+	for (int from = 0; from < MAX_NUMNODES; from++) {
 		unsigned len = 0;
 
-		if (s->pxm_to_node[from] == NUMA_NO_NODE)
+		if (s->node_to_pxm[from] == PXM_INVAL || (uint32_t)s->node_to_pxm[from] >= n)
 			continue;
-		for (uint32_t to = 0; to < n && to < MAX_PXM_DOMAINS && len < sizeof(line) - 8; to++)
-			if (s->pxm_to_node[to] != NUMA_NO_NODE)
+		for (int to = 0; to < MAX_NUMNODES && len < sizeof(line) - 8; to++)
+			if (s->node_to_pxm[to] != PXM_INVAL && (uint32_t)s->node_to_pxm[to] < n)
 				len += mp_snprintf(line + len, sizeof(line) - len, "%s%u", len ? " " : "",
-						   slit->matrix[from * n + to]);
-		mp_printk(log, "memprobe: /sys/devices/system/node/node%d/distance: %s\n",
-			  s->pxm_to_node[from], line);
+						   slit->matrix[(uint32_t)s->node_to_pxm[from] * n +
+								(uint32_t)s->node_to_pxm[to]]);
+		mp_printk(log, "memprobe: /sys/devices/system/node/node%d/distance: %s\n", from, line);
 	}
 }

@@ -267,6 +267,38 @@ static uint64_t rsdp_u64(const struct acpi_tables *at, uint32_t off, uint32_t si
 	return v;
 }
 
+/* Tables given without an RSDP: checked and printed in the order given. */
+static void adopt_listed(struct acpi_tables *at, const struct acpi_access *access,
+			 struct mp_log *log)
+{
+	mp_printk(log, "memprobe: ACPI: no RSDP in the input; using its %u tables as listed\n",
+		  access->nr_listed);
+	for (unsigned i = 0; i < access->nr_listed && at->nr < ACPI_MAX_TABLES; i++) {
+		struct acpi_table t = access->listed[i];
+		uint32_t declared = 0;
+		bool facs = !mp_memcmp(t.bytes, "FACS", 4);
+
+		acpi_get32(&t, 4, &declared);
+		if (t.length < (facs ? FACS_MIN_LENGTH : ACPI_HEADER_SIZE) || declared > t.length) {
+			mp_printk(log, "memprobe: [Firmware Bug]: ACPI: listed table %u (%.4s): length "
+				       "%u at offset 4, %u bytes given; not used\n",
+				  i, t.sig, declared, t.length);
+			at->problems++;
+			continue;
+		}
+		t.length = declared;
+		name_table(&t);
+		if (!facs && acpi_checksum(t.bytes, t.length)) {
+			mp_printk(log, "memprobe: [Firmware Bug]: ACPI: %s (listed table %u): checksum at "
+				       "offset 9 is wrong\n",
+				  t.sig, i);
+			at->problems++;
+		}
+		print_header(log, &t);
+		at->t[at->nr++] = t;
+	}
+}
+
 void acpi_tables_load(struct acpi_tables *at, const struct acpi_access *access, struct mp_log *log)
 {
 	char oem[7];
@@ -274,6 +306,10 @@ void acpi_tables_load(struct acpi_tables *at, const struct acpi_access *access, 
 	uint32_t entry_size, count;
 
 	mp_memset(at, 0, sizeof(*at));
+	if (!access->rsdp20 && !access->rsdp10 && access->nr_listed) {
+		adopt_listed(at, access, log);
+		return;
+	}
 	if (!(access->rsdp20 && read_rsdp(at, access, access->rsdp20, log)) &&
 	    !(access->rsdp10 && read_rsdp(at, access, access->rsdp10, log))) {
 		if (!access->rsdp20 && !access->rsdp10)
@@ -351,7 +387,7 @@ static void dump_one(struct mp_log *dump, const char *sig, uint64_t phys, const 
 	mp_printk(dump, "%.4s @ 0x%016llX\n", sig, (unsigned long long)phys);
 	for (uint32_t i = 0; i < length; i += 16) {
 		char line[96];
-		unsigned n = mp_snprintf(line, sizeof(line), "    %04X: ", i);
+		unsigned n = mp_snprintf(line, sizeof(line), "%8.4X: ", i);
 
 		for (uint32_t j = 0; j < 16; j++)
 			n += i + j < length ? mp_snprintf(line + n, sizeof(line) - n, "%02X ", p[i + j])

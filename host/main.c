@@ -2,20 +2,113 @@
 /* memprobe's host command-line tool. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "memprobe/acpidump.h"
 #include "memprobe/machine.h"
 #include "replay.h"
+
+static void stdout_write(void *ctx, const char *text, size_t len)
+{
+	fwrite(text, 1, len, ctx);
+}
+
+static void *heap_alloc(void *ctx, size_t bytes)
+{
+	(void)ctx;
+	return malloc(bytes);
+}
+
+static void heap_free(void *ctx, void *p, size_t bytes)
+{
+	(void)ctx;
+	(void)bytes;
+	free(p);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	size_t cap = 1 << 16;
+	char *buf = malloc(cap);
+
+	*len = 0;
+	if (!f || !buf) {
+		fprintf(stderr, "memprobe: cannot read %s: %s\n", path, strerror(errno));
+		free(buf);
+		return NULL;
+	}
+	for (size_t n; (n = fread(buf + *len, 1, cap - *len, f)) > 0;) {
+		*len += n;
+		if (*len == cap) {
+			char *bigger = realloc(buf, cap *= 2);
+
+			if (!bigger) {
+				free(buf);
+				return NULL;
+			}
+			buf = bigger;
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	return buf;
+}
+
+/* memprobe acpi DUMP: the ACPI stages on tables saved by memprobe.efi or acpidump. */
+static int acpi_command(const char *path)
+{
+	struct mp_log log = { stdout_write, stdout };
+	const struct memblock_storage storage = { heap_alloc, heap_free, NULL };
+	struct acpidump *dump = calloc(1, sizeof(*dump));
+	struct fw_inputs *fw = calloc(1, sizeof(*fw));
+	struct machine *m = malloc(sizeof(*m));
+	size_t len;
+	char *text = read_file(path, &len);
+	int status = 0;
+
+	if (!text || !dump || !fw || !m) {
+		status = 2;
+		goto out;
+	}
+	dump->buf_size = len / 2 + 1;
+	dump->buf = malloc(dump->buf_size);
+	if (!dump->buf || acpidump_parse(dump, text, len, &log) <= 0) {
+		fprintf(stderr, "memprobe: %s holds no ACPI table in acpidump format\n", path);
+		status = 2;
+		goto out;
+	}
+	fw->frontend = "host";
+	acpidump_access(dump, &fw->acpi);
+	machine_init(m, fw, &log, &storage);
+	acpi_boot_table_init(m);
+	acpi_srat_slit(m);
+	acpi_boot_init(m);
+	machine_release(m);
+out:
+	if (dump)
+		free(dump->buf);
+	free(dump);
+	free(fw);
+	free(m);
+	free(text);
+	return status;
+}
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: memprobe replay BOOTLOG\n"
+		   "       memprobe acpi DUMP\n"
 		   "       memprobe --help\n\n"
 		   "replay   rebuild memblock from a Linux boot log captured with memblock=debug\n"
 		   "         (dmesg or a serial console, timestamps or not; '-' reads standard input),\n"
 		   "         replay every allocation request through memprobe's memblock and compare\n"
 		   "         each address and each MEMBLOCK configuration dump with Linux's.\n"
-		   "         Exit status: 0 all identical, 1 a divergence, 2 unusable input.\n");
+		   "         Exit status: 0 all identical, 1 a divergence, 2 unusable input.\n"
+		   "acpi     decode ACPI tables saved in acpidump's text format (\\memprobe\\acpi-NNNN.txt\n"
+		   "         from memprobe.efi, or acpidump's output): the table list, SRAT, SLIT, MADT\n"
+		   "         and their checks, with the lines memprobe.efi prints.\n");
 }
 
 int main(int argc, char **argv)
@@ -37,6 +130,8 @@ int main(int argc, char **argv)
 			fclose(in);
 		return status;
 	}
+	if (argc == 3 && !strcmp(argv[1], "acpi"))
+		return acpi_command(argv[2]);
 	fprintf(stderr, "memprobe %s: ", MEMPROBE_VERSION);
 	if (argc < 2)
 		fprintf(stderr, "a command is needed\n");

@@ -16,6 +16,14 @@
 #define ACPI_TABLE_MAX_LENGTH (16u << 20)	/* anything longer is taken as corrupt */
 #define ACPI_HEADER_SIZE 36
 
+/* One table as found: bytes are valid for length bytes. */
+struct acpi_table {
+	char sig[5];
+	uint64_t phys;
+	uint32_t length;
+	const uint8_t *bytes;
+};
+
 /*
  * How the core reads physical memory: map returns a pointer valid for len
  * bytes, or NULL when [phys, phys + len) cannot be read (outside the
@@ -26,14 +34,9 @@ struct acpi_access {
 	void *ctx;
 	uint64_t rsdp20;	/* from the EFI configuration table, 0 if absent */
 	uint64_t rsdp10;
-};
-
-/* One table as found: bytes are valid for length bytes. */
-struct acpi_table {
-	char sig[5];
-	uint64_t phys;
-	uint32_t length;
-	const uint8_t *bytes;
+	/* Without an RSDP (a dump of /sys/firmware/acpi/tables): the tables themselves. */
+	const struct acpi_table *listed;
+	unsigned nr_listed;
 };
 
 struct acpi_tables {

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=("$@")
 if [ ${#packages[@]} -eq 0 ]; then
 	packages=(make gcc libc6-dev binutils gnu-efi mtools ovmf qemu-system-x86 libcmocka-dev
-		  ca-certificates)
+		  acpica-tools ca-certificates)
 fi
 
 missing=()

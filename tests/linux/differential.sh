@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Linux differential test: boot memprobe and Debian 12's Linux 6.1 on the
-# very same OVMF + QEMU VM and compare their e820-stage lines, and the
-# efi=debug lines of the descriptors the firmware owns (runtime, ACPI, MMIO).
+# very same OVMF + QEMU VM and compare, stage by stage: the e820 lines, the
+# efi=debug lines of the descriptors the firmware owns (runtime, ACPI,
+# MMIO), e820__memblock_setup's lines, and the ACPI lines (table list,
+# Reserving, SRAT, SLIT verdict, MADT overrides).
 #
 # Linux gets "ignore_loglevel" besides the issue's command line because the
 # e820 update/remove lines are KERN_DEBUG and would not reach the console
@@ -22,30 +24,35 @@ topologies=(
 	"pc-nonuma|--machine pc --mem 4G --smp 2|"
 	"q35-mem3G|--machine q35 --numa 2G,cpus=0-1 --numa 2G,cpus=2-3|mem=3G"
 	"pc-6G-3nodes|--numa 1G,cpus=0 --numa 0,cpus=1 --numa 5G,cpus=2-3|"
+	"q35-4nodes-slit|--machine q35 --numa 1G,cpus=0-1 --numa 1G,cpus=2-3 --numa 0,cpus=4 --numa 2G,cpus=5 -- -numa dist,src=0,dst=1,val=21 -numa dist,src=0,dst=2,val=31 -numa dist,src=0,dst=3,val=41 -numa dist,src=1,dst=2,val=22 -numa dist,src=1,dst=3,val=32 -numa dist,src=2,dst=3,val=23|"
+	"pc-injected-srat|--mem 5G -- -acpitable file=@SRAT@|"
 )
 
 "$here/tests/lib/install-deps.sh" make gcc libc6-dev binutils gnu-efi mtools ovmf \
-	qemu-system-x86 ca-certificates || exit 1
+	qemu-system-x86 ca-certificates acpica-tools || exit 1
 vmlinuz=$("$here/tests/linux/fetch-kernel.sh") || { echo "differential: cannot get the kernel" >&2; exit 1; }
 make -s -C "$here" image || exit 1
+mkdir -p "$out"
+iasl -p "$out/srat-interleaved" "$here/tests/data/acpi/srat-interleaved.asl" >/dev/null || exit 1
 
 passed=0 failed=0
 for t in "${topologies[@]}"; do
 	IFS='|' read -r name topo opts <<<"$t"
+	topo=${topo//@SRAT@/$out/srat-interleaved.aml}
 	if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]]; then
 		continue
 	fi
 	dir="$out/$name"
 	rm -rf "$dir" && mkdir -p "$dir"
 	# shellcheck disable=SC2086 # topology words are meant to split
-	if ! "$here/run-qemu.sh" --no-install $topo --app-args "efi=debug memblock=debug $opts" \
-		--log "$dir/memprobe.log" >/dev/null 2>"$dir/memprobe.err"; then
+	if ! "$here/run-qemu.sh" --no-install --app-args "efi=debug memblock=debug $opts" \
+		--log "$dir/memprobe.log" $topo >/dev/null 2>"$dir/memprobe.err"; then
 		echo "FAIL $name: memprobe did not complete:"; sed 's/^/  /' "$dir/memprobe.err"
 		failed=$((failed + 1)); continue
 	fi
 	# shellcheck disable=SC2086
-	if ! "$here/run-qemu.sh" --no-install $topo --linux "$vmlinuz" \
-		--append "$linux_cmdline $opts" --log "$dir/linux.log" >/dev/null 2>"$dir/linux.err"; then
+	if ! "$here/run-qemu.sh" --no-install --linux "$vmlinuz" --append "$linux_cmdline $opts" \
+		--log "$dir/linux.log" $topo >/dev/null 2>"$dir/linux.err"; then
 		echo "FAIL $name: Linux did not boot:"; sed 's/^/  /' "$dir/linux.err"
 		failed=$((failed + 1)); continue
 	fi
@@ -56,6 +63,9 @@ for t in "${topologies[@]}"; do
 	"$here/tests/linux/memblock-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.memblock"
 	"$here/tests/linux/memblock-lines.sh" "$dir/linux.log" >"$dir/linux.memblock"
 	nmb=$(wc -l <"$dir/linux.memblock")
+	"$here/tests/linux/acpi-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.acpi"
+	"$here/tests/linux/acpi-lines.sh" "$dir/linux.log" >"$dir/linux.acpi"
+	nacpi=$(wc -l <"$dir/linux.acpi")
 	n=$(wc -l <"$dir/linux.e820")
 	nefi=$(wc -l <"$dir/linux.efimap")
 	if ! grep -q '^BIOS-e820: ' "$dir/linux.e820" || [ "$nefi" -eq 0 ]; then
@@ -73,11 +83,15 @@ for t in "${topologies[@]}"; do
 		echo "FAIL $name: memprobe's e820__memblock_setup lines differ from Linux's (--- Linux, +++ memprobe):"
 		sed 's/^/  /' "$dir/memblock.diff"
 		failed=$((failed + 1))
+	elif [ "$nacpi" -lt 5 ] || ! diff -u "$dir/linux.acpi" "$dir/memprobe.acpi" >"$dir/acpi.diff"; then
+		echo "FAIL $name: memprobe's ACPI lines differ from Linux's (--- Linux, +++ memprobe):"
+		sed 's/^/  /' "$dir/acpi.diff"
+		failed=$((failed + 1))
 	else
 		skipped=$(grep -c 'reserve setup_data: \|usable ==> usable' "$dir/linux.log")
 		echo "PASS $name: $n e820 lines, $nefi efi=debug lines of firmware-owned" \
-			"descriptors and $nmb e820__memblock_setup lines identical to Linux" \
-			"($skipped setup_data lines not compared)"
+			"descriptors, $nmb e820__memblock_setup lines and $nacpi ACPI lines identical" \
+			"to Linux ($skipped setup_data lines not compared)"
 		passed=$((passed + 1))
 	fi
 done

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Parse acpidump text ("SIG @ 0xADDRESS", then "OFFSET: HH HH ...  ascii"
+ * lines, a blank line after each table) into tables, and serve them to the
+ * ACPI parsers as if they were physical memory (or, for a dump without an
+ * RSDP, such as one of /sys/firmware/acpi/tables, as a plain list).  Any text is safe: lines
+ * that do not fit the format are named and the table they belong to is
+ * dropped.
+ */
+#include "memprobe/acpidump.h"
+
+#include "memprobe/util.h"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parse hex digits at *p; returns the count of digits read. */
+static int parse_hex(const char **p, const char *end, uint64_t *v)
+{
+	int n = 0;
+
+	*v = 0;
+	while (*p < end && hexval(**p) >= 0 && n < 16) {
+		*v = *v << 4 | (uint64_t)hexval(**p);
+		(*p)++;
+		n++;
+	}
+	return n;
+}
+
+static void drop_current(struct acpidump *d, bool *in_table, unsigned lineno, const char *why,
+			 struct mp_log *log)
+{
+	if (*in_table) {
+		mp_printk(log, "memprobe: acpidump line %u: %s; table %s dropped\n", lineno, why,
+			  d->t[d->nr].sig);
+		d->used -= d->t[d->nr].length;
+	}
+	*in_table = false;
+}
+
+/* Returns the number of tables read. */
+int acpidump_parse(struct acpidump *d, const char *text, size_t len, struct mp_log *log)
+{
+	const char *p = text, *end = text + len;
+	bool in_table = false;
+	unsigned lineno = 0;
+
+	d->nr = 0;
+	d->used = 0;
+	while (p < end) {
+		const char *line = p, *eol = p, *q;
+		uint64_t v;
+
+		while (eol < end && *eol != '\n')
+			eol++;
+		p = eol < end ? eol + 1 : eol;
+		lineno++;
+		if (eol > line && eol[-1] == '\r')
+			eol--;
+		/* "SIGN @ 0x...." starts a table */
+		if (eol - line >= 10 && line[4] == ' ' && line[5] == '@' && line[6] == ' ' &&
+		    line[7] == '0' && (line[8] == 'x' || line[8] == 'X')) {
+			drop_current(d, &in_table, lineno, "new table before the previous one ended",
+				     log);
+			if (d->nr == ACPIDUMP_MAX_TABLES) {
+				mp_printk(log, "memprobe: acpidump line %u: more than %d tables; the rest "
+					       "is ignored\n",
+					  lineno, ACPIDUMP_MAX_TABLES);
+				break;
+			}
+			q = line + 9;
+			if (!parse_hex(&q, eol, &v) || q != eol) {
+				mp_printk(log, "memprobe: acpidump line %u: bad table address\n", lineno);
+				continue;
+			}
+			mp_memcpy(d->t[d->nr].sig, line, 4);
+			d->t[d->nr].sig[4] = '\0';
+			d->t[d->nr].phys = v;
+			d->t[d->nr].length = 0;
+			d->t[d->nr].bytes = d->buf + d->used;
+			in_table = true;
+			continue;
+		}
+		q = line;
+		while (q < eol && *q == ' ')
+			q++;
+		if (q == eol) {
+			/* a blank line ends the table */
+			if (in_table && d->t[d->nr].length)
+				d->nr++;
+			in_table = false;
+			continue;
+		}
+		if (!in_table)
+			continue;	/* text outside a table (headers, comments) */
+		if (!parse_hex(&q, eol, &v) || q + 2 > eol || q[0] != ':' || q[1] != ' ') {
+			drop_current(d, &in_table, lineno, "not a hex dump line", log);
+			continue;
+		}
+		if (v != d->t[d->nr].length) {
+			drop_current(d, &in_table, lineno, "offset out of sequence", log);
+			continue;
+		}
+		q += 2;
+		for (int i = 0; i < 16 && q + 2 <= eol; i++) {
+			int hi = hexval(q[0]), lo = hexval(q[1]);
+
+			if (hi < 0 || lo < 0 || (q + 2 < eol && q[2] != ' '))
+				break;
+			if (d->used == d->buf_size) {
+				drop_current(d, &in_table, lineno, "out of buffer space", log);
+				break;
+			}
+			d->buf[d->used++] = (uint8_t)(hi << 4 | lo);
+			d->t[d->nr].length++;
+			q += 3;
+		}
+	}
+	if (in_table && d->t[d->nr].length)
+		d->nr++;
+	return (int)d->nr;
+}
+
+static const uint8_t *dump_map(void *ctx, uint64_t phys, uint64_t len)
+{
+	const struct acpidump *d = ctx;
+
+	for (unsigned i = 0; i < d->nr; i++) {
+		const struct acpi_table *t = &d->t[i];
+
+		if (phys >= t->phys && len <= t->length && phys - t->phys <= t->length - len)
+			return t->bytes + (phys - t->phys);
+	}
+	return NULL;
+}
+
+/* Serve the dump as physical memory; its RSDP entry is where the tables start. */
+void acpidump_access(const struct acpidump *d, struct acpi_access *access)
+{
+	mp_memset(access, 0, sizeof(*access));
+	access->map = dump_map;
+	access->ctx = (void *)d;
+	for (unsigned i = 0; i < d->nr; i++)
+		if (!mp_strcmp(d->t[i].sig, "RSDP") || !mp_memcmp(d->t[i].sig, "RSD ", 4))
+			access->rsdp20 = d->t[i].phys;
+	if (!access->rsdp20) {
+		access->listed = d->t;
+		access->nr_listed = d->nr;
+	}
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* Reading ACPICA's acpidump text format back: the host side of the saved dumps. */
+#ifndef MEMPROBE_ACPIDUMP_H
+#define MEMPROBE_ACPIDUMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "memprobe/acpi.h"
+
+#define ACPIDUMP_MAX_TABLES 256
+
+struct acpidump {
+	unsigned nr;
+	struct acpi_table t[ACPIDUMP_MAX_TABLES];
+	uint8_t *buf;		/* the caller's storage for the table bytes */
+	size_t buf_size, used;
+};
+
+int acpidump_parse(struct acpidump *d, const char *text, size_t len, struct mp_log *log);
+void acpidump_access(const struct acpidump *d, struct acpi_access *access);
+
+#endif

@@ -1,0 +1,756 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ACPI: tables built here (a small builder, like QEMU's) served as physical
+ * memory, then found, printed, decoded and checked as memprobe.efi does.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "memprobe/acpidump.h"
+
+/* ----- a physical memory of tables -------------------------------------- */
+
+#define MAX_BLOBS 32
+
+struct blob {
+	uint64_t phys;
+	uint8_t *bytes;
+	uint32_t len;
+};
+
+struct world {
+	struct blob b[MAX_BLOBS];
+	unsigned nr;
+	struct fw_inputs fw;
+	struct machine *m;
+	struct capture c;
+};
+
+static const uint8_t *world_map(void *ctx, uint64_t phys, uint64_t len)
+{
+	struct world *w = ctx;
+
+	for (unsigned i = 0; i < w->nr; i++)
+		if (phys >= w->b[i].phys && len <= w->b[i].len && phys - w->b[i].phys <= w->b[i].len - len)
+			return w->b[i].bytes + (phys - w->b[i].phys);
+	return NULL;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static void fix_checksum(uint8_t *t, uint32_t len, uint32_t at)
+{
+	uint8_t sum = 0;
+
+	t[at] = 0;
+	for (uint32_t i = 0; i < len; i++)
+		sum = (uint8_t)(sum + t[i]);
+	t[at] = (uint8_t)-sum;
+}
+
+/* A table at phys: header + body, with a correct checksum. */
+static uint8_t *add_table(struct world *w, uint64_t phys, const char *sig, uint8_t rev,
+			  const void *body, uint32_t body_len)
+{
+	uint32_t len = 36 + body_len;
+	uint8_t *t = calloc(1, len);
+
+	memcpy(t, sig, 4);
+	put32(t + 4, len);
+	t[8] = rev;
+	memcpy(t + 10, "MPROBE", 6);
+	memcpy(t + 16, "TESTTABL", 8);
+	put32(t + 24, 1);
+	memcpy(t + 28, "MPRB", 4);
+	put32(t + 32, 0x20250101);
+	if (body)
+		memcpy(t + 36, body, body_len);
+	fix_checksum(t, len, 9);
+	w->b[w->nr++] = (struct blob){ phys, t, len };
+	return t;
+}
+
+static void add_raw(struct world *w, uint64_t phys, const void *bytes, uint32_t len)
+{
+	uint8_t *t = malloc(len);
+
+	memcpy(t, bytes, len);
+	w->b[w->nr++] = (struct blob){ phys, t, len };
+}
+
+static void add_rsdp(struct world *w, uint64_t phys, uint8_t rev, uint32_t rsdt, uint64_t xsdt)
+{
+	uint8_t r[36] = { 0 };
+
+	memcpy(r, "RSD PTR ", 8);
+	memcpy(r + 9, "MPROBE", 6);
+	r[15] = rev;
+	put32(r + 16, rsdt);
+	put32(r + 20, 36);
+	put64(r + 24, xsdt);
+	fix_checksum(r, 20, 8);
+	fix_checksum(r, 36, 32);
+	add_raw(w, phys, r, rev >= 2 ? 36 : 20);
+	w->fw.acpi.rsdp20 = phys;
+}
+
+/* An XSDT (or RSDT) listing addrs. */
+static void add_root(struct world *w, uint64_t phys, bool xsdt, const uint64_t *addrs, unsigned n)
+{
+	uint8_t body[8 * 16];
+
+	for (unsigned i = 0; i < n; i++) {
+		if (xsdt)
+			put64(body + 8 * i, addrs[i]);
+		else
+			put32(body + 4 * i, (uint32_t)addrs[i]);
+	}
+	add_table(w, phys, xsdt ? "XSDT" : "RSDT", 1, body, n * (xsdt ? 8 : 4));
+}
+
+static int setup(void **state)
+{
+	struct world *w = calloc(1, sizeof(*w));
+
+	capture_init(&w->c);
+	w->fw.frontend = "host test";
+	w->fw.acpi.map = world_map;
+	w->fw.acpi.ctx = w;
+	w->m = malloc(sizeof(*w->m));
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct world *w = *state;
+
+	for (unsigned i = 0; i < w->nr; i++)
+		free(w->b[i].bytes);
+	free(w->m);
+	capture_free(&w->c);
+	free(w);
+	return 0;
+}
+
+/* Run the ACPI stages of the pipeline. */
+static void run(struct world *w)
+{
+	capture_reset(&w->c);
+	machine_init(w->m, &w->fw, &w->c.log, &heap_storage);
+	acpi_boot_table_init(w->m);
+	acpi_srat_slit(w->m);
+	acpi_boot_init(w->m);
+	machine_release(w->m);
+}
+
+static bool has(struct world *w, const char *line)
+{
+	if (capture_has_line(&w->c, line))
+		return true;
+	fprintf(stderr, "missing line: %s\n--- output:\n%s", line, w->c.text);
+	return false;
+}
+
+/* ----- SRAT subtable builders ------------------------------------------- */
+
+struct sbuf {
+	uint8_t b[4096];
+	uint32_t n;
+};
+
+static void srat_header(struct sbuf *s, uint32_t reserved1)
+{
+	memset(s, 0, sizeof(*s));
+	put32(s->b, reserved1);	/* offset 36 of the table: body offset 0 */
+	s->n = 12;
+}
+
+static void srat_cpu(struct sbuf *s, uint32_t pxm, uint8_t apic, uint32_t flags)
+{
+	uint8_t *e = s->b + s->n;
+
+	e[0] = 0;
+	e[1] = 16;
+	e[2] = (uint8_t)pxm;
+	e[3] = apic;
+	put32(e + 4, flags);
+	e[9] = (uint8_t)(pxm >> 8);
+	e[10] = (uint8_t)(pxm >> 16);
+	e[11] = (uint8_t)(pxm >> 24);
+	s->n += 16;
+}
+
+static void srat_mem(struct sbuf *s, uint32_t pxm, uint64_t base, uint64_t len, uint32_t flags)
+{
+	uint8_t *e = s->b + s->n;
+
+	e[0] = 1;
+	e[1] = 40;
+	put32(e + 2, pxm);
+	put64(e + 8, base);
+	put64(e + 16, len);
+	put32(e + 28, flags);
+	s->n += 40;
+}
+
+static void srat_x2apic(struct sbuf *s, uint32_t pxm, uint32_t apic, uint32_t flags)
+{
+	uint8_t *e = s->b + s->n;
+
+	e[0] = 2;
+	e[1] = 24;
+	put32(e + 4, pxm);
+	put32(e + 8, apic);
+	put32(e + 12, flags);
+	s->n += 24;
+}
+
+static void srat_raw(struct sbuf *s, uint8_t type, uint8_t len)
+{
+	s->b[s->n] = type;
+	s->b[s->n + 1] = len;
+	s->n += len ? len : 2;
+}
+
+/*
+ * A machine with RSDP -> XSDT -> FADT(DSDT, FACS), APIC, SRAT from srat and,
+ * when slit is given, a SLIT with that body.
+ */
+static void world_with_slit(struct world *w, const struct sbuf *srat, uint8_t srat_rev,
+			    const uint8_t *slit, uint32_t slit_len)
+{
+	uint8_t fadt[244 - 36] = { 0 }, facs[64] = { 0 }, madt[8 + 8 * 2 + 12 + 10 + 6] = { 0 };
+	uint64_t tables[4] = { 0x7000, 0x9000, 0xa000, 0xc000 };
+	uint8_t *p;
+
+	put32(fadt + 0, 0xb000);	/* FIRMWARE_CTRL (offset 36) */
+	put32(fadt + 4, 0x8000);	/* DSDT (offset 40) */
+	add_table(w, 0x7000, "FACP", 6, fadt, sizeof(fadt));
+	add_table(w, 0x8000, "DSDT", 2, NULL, 8);
+	memcpy(facs, "FACS", 4);
+	put32(facs + 4, 64);
+	add_raw(w, 0xb000, facs, 64);
+	/* MADT: two CPUs, an IO APIC, an override, an NMI */
+	put32(madt, 0xfee00000);
+	put32(madt + 4, 1);
+	p = madt + 8;
+	for (int i = 0; i < 2; i++, p += 8) {
+		p[0] = 0;
+		p[1] = 8;
+		p[2] = (uint8_t)i;
+		p[3] = (uint8_t)(2 * i);
+		put32(p + 4, 1);
+	}
+	p[0] = 1, p[1] = 12, p[2] = 0, put32(p + 4, 0xfec00000), put32(p + 8, 0), p += 12;
+	p[0] = 2, p[1] = 10, p[2] = 0, p[3] = 9, put32(p + 4, 9), p[8] = 0xd, p += 10;
+	p[0] = 4, p[1] = 6, p[2] = 0xff, p[3] = 0, p[4] = 0, p[5] = 1;
+	add_table(w, 0x9000, "APIC", 5, madt, sizeof(madt));
+	add_table(w, 0xa000, "SRAT", srat_rev, srat->b, srat->n);
+	if (slit)
+		add_table(w, 0xc000, "SLIT", 1, slit, slit_len);
+	add_root(w, 0x6000, true, tables, slit ? 4 : 3);
+	add_rsdp(w, 0x5000, 2, 0, 0x6000);
+}
+
+static void standard_world(struct world *w, const struct sbuf *srat, uint8_t srat_rev)
+{
+	world_with_slit(w, srat, srat_rev, NULL, 0);
+}
+
+static struct blob *blob_at(struct world *w, uint64_t phys)
+{
+	for (unsigned i = 0; i < w->nr; i++)
+		if (w->b[i].phys == phys)
+			return &w->b[i];
+	fail_msg("no table at %#llx", (unsigned long long)phys);
+	return NULL;
+}
+
+/* ----- tests ----------------------------------------------------------------- */
+
+static void table_list_xsdt(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	srat_cpu(&s, 1, 2, 1);
+	srat_mem(&s, 0, 0, 0x80000000, 1);
+	srat_mem(&s, 1, 0x80000000, 0x80000000, 1);
+	standard_world(w, &s, 3);
+	run(w);
+	assert_true(has(w, "ACPI: Early table checksum verification disabled"));
+	assert_true(has(w, "ACPI: RSDP 0x0000000000005000 000024 (v02 MPROBE)"));
+	assert_true(has(w, "ACPI: XSDT 0x0000000000006000 00003C (v01 MPROBE TESTTABL 00000001 MPRB 20250101)"));
+	assert_true(has(w, "ACPI: FACP 0x0000000000007000 0000F4 (v06 MPROBE TESTTABL 00000001 MPRB 20250101)"));
+	assert_true(has(w, "ACPI: DSDT 0x0000000000008000 00002C (v02 MPROBE TESTTABL 00000001 MPRB 20250101)"));
+	assert_true(has(w, "ACPI: FACS 0x000000000000B000 000040"));
+	assert_true(has(w, "ACPI: Reserving SRAT table memory at [mem 0xa000-0xa09f]"));
+	/* Linux's order: FACP, then its DSDT and FACS, then the rest of the XSDT. */
+	assert_true(strstr(w->c.text, "ACPI: FACP") < strstr(w->c.text, "ACPI: DSDT") &&
+		    strstr(w->c.text, "ACPI: FACS") < strstr(w->c.text, "ACPI: APIC"));
+	assert_int_equal(w->m->acpi.nr, 5);
+	assert_int_equal(w->m->acpi.problems, 0);
+	/* The tables are reserved in memblock, as acpi_reserve_initial_tables does. */
+	machine_init(w->m, &w->fw, &w->c.log, &heap_storage);
+	acpi_boot_table_init(w->m);
+	assert_true(memblock_is_region_reserved(&w->m->memblock, 0xa000, 0xa0));
+	machine_release(w->m);
+}
+
+static void rsdt_and_fallbacks(void **state)
+{
+	struct world *w = *state;
+	uint64_t tables[1] = { 0x7000 };
+	uint8_t body[8] = { 0 };
+
+	add_table(w, 0x7000, "HPET", 1, body, sizeof(body));
+	add_root(w, 0x6000, false, tables, 1);
+	add_rsdp(w, 0x5000, 0, 0x6000, 0);
+	run(w);
+	assert_true(has(w, "ACPI: RSDP 0x0000000000005000 000014 (v00 MPROBE)"));
+	assert_true(has(w, "ACPI: RSDT 0x0000000000006000 000028 (v01 MPROBE TESTTABL 00000001 MPRB 20250101)"));
+	assert_true(has(w, "ACPI: HPET 0x0000000000007000 00002C (v01 MPROBE TESTTABL 00000001 MPRB 20250101)"));
+
+	/* A v2 RSDP whose XSDT cannot be read: the RSDT is used instead. */
+	add_rsdp(w, 0x4000, 2, 0x6000, 0xdead0000);
+	run(w);
+	assert_true(has(w, "memprobe: [Firmware Bug]: ACPI: the RSDP points to 0x00000000dead0000, "
+			   "which is not in the firmware's memory map; table not read"));
+	assert_true(has(w, "memprobe: ACPI: the XSDT cannot be used; falling back to the RSDT"));
+	assert_true(has(w, "ACPI: HPET 0x0000000000007000 00002C (v01 MPROBE TESTTABL 00000001 MPRB 20250101)"));
+}
+
+static void broken_tables(void **state)
+{
+	struct world *w = *state;
+	uint64_t tables[5] = { 0x7000, 0, 0x12340000, 0x8000, 0x9000 };
+	uint8_t body[4] = { 0 }, *t;
+
+	t = add_table(w, 0x7000, "SSDT", 2, body, sizeof(body));
+	t[37] ^= 0x55;	/* checksum now wrong */
+	t = add_table(w, 0x8000, "BOOT", 1, body, sizeof(body));
+	put32(t + 4, 20);	/* shorter than a header */
+	t = add_table(w, 0x9000, "BIG!", 1, body, sizeof(body));
+	put32(t + 4, 0x2000);	/* runs past what can be read */
+	add_root(w, 0x6000, true, tables, 5);
+	add_rsdp(w, 0x5000, 2, 0, 0x6000);
+	w->b[w->nr - 1].bytes[8] ^= 1;	/* RSDP checksum wrong too */
+	run(w);
+	assert_non_null(strstr(w->c.text, "memprobe: [Firmware Bug]: ACPI: RSDP at 0x0000000000005000: "
+					  "checksum of the first 20 bytes is wrong (byte 8 is 0x"));
+	assert_true(has(w, "memprobe: [Firmware Bug]: ACPI: SSDT at 0x0000000000007000: checksum at "
+			   "offset 9 is 0xF7, should be 0xA2 (Linux only warns)"));
+	assert_true(has(w, "ACPI: SSDT 0x0000000000007000 000028 (v02 MPROBE TESTTABL 00000001 MPRB 20250101)"));
+	assert_true(has(w, "memprobe: [Firmware Bug]: ACPI: XSDT entry 1 at offset 44 is null; skipped"));
+	assert_true(has(w, "memprobe: [Firmware Bug]: ACPI: XSDT entry 2 points to 0x0000000012340000, "
+			   "which is not in the firmware's memory map; table not read"));
+	assert_true(has(w, "memprobe: [Firmware Bug]: ACPI: BOOT at 0x0000000000008000 (from XSDT entry "
+			   "3): length 20 at offset 4 is shorter than its header; table not used"));
+	assert_true(has(w, "memprobe: [Firmware Bug]: ACPI: BIG! at 0x0000000000009000 (from XSDT entry "
+			   "4) runs past the firmware's memory map (length 8192); table not read"));
+	assert_int_equal(w->m->acpi.nr, 1);
+}
+
+static void no_rsdp(void **state)
+{
+	struct world *w = *state;
+
+	run(w);
+	assert_true(has(w, "memprobe: ACPI: the EFI configuration table lists no ACPI RSDP; no ACPI tables"));
+	w->fw.acpi.rsdp20 = 0x1000;
+	add_raw(w, 0x1000, "NOT A RSDP AT ALL...", 20);
+	run(w);
+	assert_true(has(w, "memprobe: [Firmware Bug]: ACPI: no \"RSD PTR \" signature at 0x0000000000001000"));
+}
+
+static void srat_lines_and_node_order(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+
+	srat_header(&s, 1);
+	srat_mem(&s, 7, 0x100000000ULL, 0x40000000, 1 | 2 | 4);	/* PXM 7 seen first in the table */
+	srat_cpu(&s, 3, 0, 1);
+	srat_cpu(&s, 7, 1, 1);
+	srat_cpu(&s, 3, 2, 0);				/* disabled: silent */
+	srat_x2apic(&s, 0x105, 0x1234, 1);
+	srat_mem(&s, 3, 0, 0xa0000, 1);
+	srat_mem(&s, 3, 0x100000, 0, 1);		/* zero length: printed, not added */
+	srat_mem(&s, 9, 0x200000, 0x100000, 0);		/* disabled */
+	standard_world(w, &s, 3);
+	run(w);
+	/* CPUs are parsed first, so PXM 3 gets node 0 and PXM 7 node 1. */
+	assert_true(has(w, "SRAT: PXM 3 -> APIC 0x00 -> Node 0"));
+	assert_true(has(w, "SRAT: PXM 7 -> APIC 0x01 -> Node 1"));
+	assert_true(has(w, "SRAT: PXM 261 -> APIC 0x1234 -> Node 2"));
+	assert_true(has(w, "ACPI: SRAT: Node 1 PXM 7 [mem 0x100000000-0x13fffffff] hotplug non-volatile"));
+	assert_true(has(w, "ACPI: SRAT: Node 0 PXM 3 [mem 0x00000000-0x0009ffff]"));
+	assert_true(has(w, "ACPI: SRAT: Node 0 PXM 3 [mem 0x00100000-0x000fffff]"));
+	assert_int_equal(capture_count_prefix(&w->c, "SRAT: PXM 3 -> APIC 0x02"), 0);
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: SRAT: Node 3"), 0);
+	assert_int_equal(w->m->srat.result, 0);
+	assert_int_equal(w->m->srat.nr_memblks, 2);
+	assert_int_equal(w->m->srat.parsed_memblks, 3);
+	assert_int_equal(w->m->srat.apicid_to_node[0x1234], 2);
+	assert_true(node_isset(w->m->srat.nodes_parsed, 2));
+	assert_int_equal(w->m->srat.node_to_pxm[1], 7);
+}
+
+static void srat_revision_one_masks_pxm(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+
+	srat_header(&s, 1);
+	srat_cpu(&s, 0x201, 0, 1);	/* rev 1: only the low byte counts */
+	srat_mem(&s, 0x301, 0, 0x1000000, 1);
+	standard_world(w, &s, 1);
+	run(w);
+	assert_true(has(w, "SRAT: PXM 1 -> APIC 0x00 -> Node 0"));
+	assert_true(has(w, "ACPI: SRAT: Node 0 PXM 1 [mem 0x00000000-0x00ffffff]"));
+}
+
+static void srat_rejections(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+
+	/* A zero-length subtable ends the walk with Linux's error. */
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	srat_raw(&s, 1, 0);
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	standard_world(w, &s, 3);
+	run(w);
+	assert_true(has(w, "ACPI: [SRAT:0x00] Invalid zero length"));
+	assert_true(has(w, "ACPI: [SRAT:0x01] Invalid zero length"));
+	assert_true(w->m->srat.result < 0);
+	assert_true(has(w, "memprobe: [Firmware Bug]: SRAT at offset 0x40: subtable length is 0 (type "
+			   "1); the rest of the table cannot be walked"));
+}
+
+static void srat_bad_length_and_no_memory(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+
+	/* A CPU entry of the wrong length: bad_srat(), nothing more is used. */
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	s.b[s.n - 15] = 17;	/* length 17 instead of 16 */
+	s.n += 1;
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	standard_world(w, &s, 3);
+	run(w);
+	assert_true(has(w, "ACPI: SRAT: SRAT not used."));
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: SRAT: Node"), 0);
+	assert_int_equal(capture_count_prefix(&w->c, "SRAT: PXM"), 0);
+	assert_true(w->m->srat.result < 0);
+	assert_true(w->m->srat.disabled);
+}
+
+static void srat_too_many_pxms_and_invalid_blocks(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+
+	srat_header(&s, 1);
+	srat_mem(&s, 1024, 0, 0x1000, 1);	/* PXM beyond MAX_PXM_DOMAINS */
+	standard_world(w, &s, 3);
+	run(w);
+	assert_true(has(w, "ACPI: SRAT: Too many proximity domains."));
+	assert_true(has(w, "ACPI: SRAT: SRAT not used."));
+
+	teardown(state);
+	setup(state);
+	w = *state;
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0xfffffffffffff000ULL, 0x2000, 1);	/* wraps: start > end */
+	srat_mem(&s, 0, 0x1000000, 0x1000000, 1);
+	standard_world(w, &s, 3);
+	run(w);
+	assert_true(has(w, "Warning: invalid memblk node 0 [mem 0xfffffffffffff000-0x00000fff]"));
+	assert_int_equal(w->m->srat.nr_memblks, 1);
+}
+
+/* A disabled generic initiator makes Linux skip later CPU entries of that walk. */
+static void srat_generic_initiator_quirk(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	srat_raw(&s, 5, 32);	/* generic initiator, flags 0: disabled */
+	srat_cpu(&s, 1, 1, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	standard_world(w, &s, 3);
+	run(w);
+	assert_true(has(w, "SRAT: PXM 0 -> APIC 0x00 -> Node 0"));
+	assert_int_equal(capture_count_prefix(&w->c, "SRAT: PXM 1 -> APIC"), 0);
+	assert_true(has(w, "ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x00ffffff]"));
+}
+
+static void srat_validation(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+
+	srat_header(&s, 0);			/* reserved field must be 1 */
+	srat_cpu(&s, 0, 0, 1 | 0x100);		/* reserved flag bit */
+	srat_raw(&s, 3, 18);			/* GICC */
+	srat_raw(&s, 4, 12);			/* GIC ITS */
+	srat_raw(&s, 6, 32);			/* generic port */
+	srat_raw(&s, 7, 20);			/* RINTC */
+	srat_raw(&s, 42, 6);			/* unknown */
+	srat_raw(&s, 1, 30);			/* memory, too short */
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 1);	/* duplicate */
+	srat_mem(&s, 1, 0x800000, 0x1000000, 1);	/* overlaps node 0 */
+	standard_world(w, &s, 3);
+	run(w);
+	assert_true(has(w, "memprobe: [Firmware Bug]: SRAT at offset 0x24: reserved field is 0, must be "
+			   "1 for backward compatibility"));
+	assert_true(has(w, "memprobe: [Firmware Bug]: SRAT at offset 0x34: Processor Local APIC/SAPIC "
+			   "Affinity flags 0x101 set reserved bits 0x100"));
+	assert_true(has(w, "memprobe: SRAT at offset 0x40: GICC Affinity: PXM 0, processor UID 0, flags "
+			   "0x0 (not used on x86)"));
+	assert_true(has(w, "memprobe: SRAT at offset 0x52: GIC ITS Affinity: PXM 0, ITS ID 0 (not used on x86)"));
+	assert_true(has(w, "memprobe: SRAT at offset 0x5e: Generic Port Affinity: PXM 0, handle type 0, "
+			   "flags 0x0 (not used by Linux 6.1)"));
+	assert_true(has(w, "memprobe: SRAT at offset 0x7e: RINTC Affinity: PXM 0, processor UID 0, flags "
+			   "0x0 (not used on x86)"));
+	assert_true(has(w, "memprobe: SRAT at offset 0x92: unknown subtable type 42 (6 bytes) skipped"));
+	assert_true(has(w, "memprobe: [Firmware Bug]: SRAT at offset 0x98: Memory Affinity is 30 bytes, "
+			   "shorter than the 40 of its type"));
+	/* A short memory entry makes Linux drop the SRAT; what follows is not used. */
+	assert_true(has(w, "ACPI: SRAT: Unexpected header length: 30"));
+	assert_true(has(w, "ACPI: SRAT: SRAT not used."));
+	assert_true(w->m->srat.disabled);
+}
+
+static void srat_overlap_between_nodes(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	srat_mem(&s, 1, 0x800000, 0x1000000, 1);
+	standard_world(w, &s, 3);
+	run(w);
+	assert_true(has(w, "memprobe: [Firmware Bug]: SRAT: memory range [mem 0x00000000-0x00ffffff] is "
+			   "listed twice (nodes 0 and 0)"));
+	assert_true(has(w, "memprobe: [Firmware Bug]: SRAT: node 0 [mem 0x00000000-0x00ffffff] overlaps "
+			   "node 1 [mem 0x00800000-0x017fffff]"));
+}
+
+static void slit(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+	uint8_t body[8 + 9] = { 3, 0, 0, 0, 0, 0, 0, 0, 10, 20, 30, 20, 10, 21, 30, 21, 10 };
+	struct blob *b;
+
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	srat_mem(&s, 2, 0x1000000, 0x1000000, 1);
+	srat_mem(&s, 1, 0x2000000, 0x1000000, 1);
+	world_with_slit(w, &s, 3, body, sizeof(body));
+	run(w);
+	assert_true(has(w, "memprobe: SLIT: 3 localities"));
+	assert_true(has(w, "node distances:"));
+	assert_true(has(w, "node   0   1   2 "));
+	/* Node 1 is PXM 2 and node 2 is PXM 1: rows and columns follow the nodes. */
+	assert_true(has(w, "  0:  10  30  20 "));
+	assert_true(has(w, "  1:  30  10  21 "));
+	assert_true(has(w, "memprobe: /sys/devices/system/node/node2/distance: 20 21 10"));
+	assert_true(w->m->slit.valid);
+
+	/* A diagonal that is not 10: Linux drops the SLIT. */
+	b = blob_at(w, 0xc000);
+	b->bytes[36 + 8 + 4] = 11;
+	fix_checksum(b->bytes, b->len, 9);
+	run(w);
+	assert_true(has(w, "ACPI: SLIT table looks invalid. Not used."));
+	assert_true(has(w, "memprobe: [Firmware Bug]: SLIT at offset 0x30: distance from PXM 1 to PXM 1 "
+			   "is 11, must be 10 (local)"));
+	assert_false(w->m->slit.valid);
+}
+
+static void slit_asymmetric_and_short(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+	uint8_t body[8 + 4] = { 2, 0, 0, 0, 0, 0, 0, 0, 10, 20, 25, 10 };
+	struct blob *b;
+
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	srat_mem(&s, 1, 0x1000000, 0x1000000, 1);
+	world_with_slit(w, &s, 3, body, sizeof(body));
+	run(w);
+	assert_true(has(w, "memprobe: note: SLIT is not symmetric: PXM 0 -> 1 is 20, PXM 1 -> 0 is 25"));
+	assert_true(w->m->slit.valid);
+
+	/* A locality count the table cannot hold. */
+	b = blob_at(w, 0xc000);
+	b->bytes[36] = 5;
+	fix_checksum(b->bytes, b->len, 9);
+	run(w);
+	assert_true(has(w, "memprobe: [Firmware Bug]: SLIT at offset 36: locality count 5 needs 69 bytes, "
+			   "the table has 48; SLIT not used"));
+}
+
+static void madt(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	srat_cpu(&s, 0, 4, 1);	/* not in the MADT */
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	standard_world(w, &s, 3);
+	run(w);
+	assert_true(has(w, "memprobe: MADT: local APIC address 0xfee00000, flags 0x1 (PC-AT compatible 8259s)"));
+	assert_true(has(w, "ACPI: LAPIC_NMI (acpi_id[0xff] dfl dfl lint[0x1])"));
+	assert_true(has(w, "memprobe: MADT: IO APIC 0 at 0xfec00000, GSI base 0"));
+	assert_true(has(w, "ACPI: INT_SRC_OVR (bus 0 bus_irq 9 global_irq 9 high level)"));
+	assert_true(has(w, "memprobe: MADT: CPU 1: APIC 0x02, ACPI UID 1, enabled"));
+	assert_true(has(w, "memprobe: [Firmware Bug]: MADT CPU with APIC ID 0x2 has no SRAT affinity "
+			   "entry; Linux gives it a node round-robin"));
+	assert_true(has(w, "memprobe: [Firmware Bug]: SRAT names APIC ID 0x4 (node 0), which the MADT "
+			   "does not list"));
+	assert_int_equal(w->m->madt.nr_cpus, 2);
+}
+
+/* What memprobe.efi writes, acpixtract and memprobe acpi read back. */
+static void acpidump_round_trip(void **state)
+{
+	struct world *w = *state;
+	struct capture dump, again;
+	struct acpidump *d = calloc(1, sizeof(*d));
+	struct sbuf s;
+	char *first, *second;
+
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	standard_world(w, &s, 3);
+	capture_init(&dump);
+	capture_init(&again);
+	machine_init(w->m, &w->fw, &w->c.log, &heap_storage);
+	w->m->acpidump = &dump.log;
+	acpi_boot_table_init(w->m);
+	machine_release(w->m);
+	assert_non_null(strstr(dump.text, "RSDP @ 0x0000000000005000\n    0000: 52 53 44 20 50 54 52 20 "));
+	assert_non_null(strstr(dump.text, "\nSRAT @ 0x000000000000A000\n"));
+	first = capture_lines_with_prefix(&w->c, "ACPI: ");
+
+	d->buf_size = dump.len;
+	d->buf = malloc(d->buf_size);
+	assert_int_equal(acpidump_parse(d, dump.text, dump.len, &again.log), 7);
+	memset(&w->fw.acpi, 0, sizeof(w->fw.acpi));
+	acpidump_access(d, &w->fw.acpi);
+	capture_reset(&w->c);
+	machine_init(w->m, &w->fw, &w->c.log, &heap_storage);
+	acpi_boot_table_init(w->m);
+	machine_release(w->m);
+	second = capture_lines_with_prefix(&w->c, "ACPI: ");
+	assert_string_equal(second, first);
+
+	/* Garbage is named, never fatal. */
+	capture_reset(&again);
+	assert_int_equal(acpidump_parse(d, "SRAT @ 0x1000\n    0000: 53 52 41 54\n    0010: 00\n\nnonsense\n"
+					   "APIC @ 0xzz\n", 60, &again.log), 0);
+	assert_true(capture_has_line(&again, "memprobe: acpidump line 3: offset out of sequence; table SRAT dropped"));
+	free(first);
+	free(second);
+	free(d->buf);
+	free(d);
+	capture_free(&dump);
+	capture_free(&again);
+}
+
+/* Random corruption of every byte of real-shaped tables: never a crash. */
+static void random_corruption(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	srat_x2apic(&s, 1, 0x300, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 3);
+	srat_mem(&s, 1, 0x1000000, 0x1000000, 5);
+	standard_world(w, &s, 3);
+	srand(6);
+	for (int it = 0; it < 3000; it++) {
+		unsigned b = (unsigned)rand() % w->nr;
+		uint32_t at = (uint32_t)rand() % w->b[b].len;
+		uint8_t old = w->b[b].bytes[at];
+
+		w->b[b].bytes[at] = (uint8_t)rand();
+		run(w);
+		/* Whatever the bytes, every table used lies inside readable memory... */
+		assert_true(w->m->acpi.nr <= ACPI_MAX_TABLES);
+		for (unsigned i = 0; i < w->m->acpi.nr; i++)
+			assert_ptr_equal(world_map(w, w->m->acpi.t[i].phys, w->m->acpi.t[i].length),
+					 w->m->acpi.t[i].bytes);
+		/* ...and every memory block kept is a real range. */
+		for (unsigned i = 0; i < w->m->srat.nr_memblks; i++)
+			assert_true(w->m->srat.memblk[i].start < w->m->srat.memblk[i].end);
+		if (rand() % 4)
+			w->b[b].bytes[at] = old;
+	}
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(table_list_xsdt),
+		T(rsdt_and_fallbacks),
+		T(broken_tables),
+		T(no_rsdp),
+		T(srat_lines_and_node_order),
+		T(srat_revision_one_masks_pxm),
+		T(srat_rejections),
+		T(srat_bad_length_and_no_memory),
+		T(srat_too_many_pxms_and_invalid_blocks),
+		T(srat_generic_initiator_quirk),
+		T(srat_validation),
+		T(srat_overlap_between_nodes),
+		T(slit),
+		T(slit_asymmetric_and_short),
+		T(madt),
+		T(acpidump_round_trip),
+		T(random_corruption),
+	};
+
+	return cmocka_run_group_tests_name("acpi", tests, NULL, NULL);
+}
