@@ -12,7 +12,7 @@
 
 /* Linux kernel parameters memprobe knows of but does not model yet. */
 static const char *const planned_words[] = {
-	"numa=", "memmap=", "add_efi_memmap", "movable_node", "kernelcore=",
+	"numa=fake=", "memmap=", "add_efi_memmap", "movable_node", "kernelcore=",
 	"nogbpages", "no5lvl", "nokaslr",
 };
 
@@ -118,6 +118,14 @@ static void parse_word(struct options *o, const char *w, struct mp_log *log)
 		parse_efi(o, w + 4, log);
 		return;
 	}
+	if (!mp_strcmp(w, "numa=off")) {
+		o->numa_off = true;
+		return;
+	}
+	if (!mp_strcmp(w, "numa=noacpi")) {
+		o->numa_noacpi = true;
+		return;
+	}
 	if (mp_starts_with(w, "memblock=")) {
 		/* Linux: any value containing "debug" turns it on. */
 		for (const char *p = w + 9; *p; p++)
@@ -202,6 +210,8 @@ void options_print_help(struct mp_log *log)
 		"  efi=nosoftreserve  treat EFI_MEMORY_SP memory as ordinary RAM, as Linux does",
 		"  mem=SIZE           limit usable RAM to SIZE (K, M, G, T suffixes), as Linux does",
 		"  memblock=debug     print every memblock operation and the MEMBLOCK configuration",
+		"  numa=off           no NUMA: one faked node, as Linux does",
+		"  numa=noacpi        ignore the SRAT for NUMA, as Linux does",
 		"  poweroff           power the machine off when the report is complete",
 		"  --help, -h         show this help and exit",
 		"",

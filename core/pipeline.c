@@ -212,16 +212,57 @@ void acpi_boot_table_init(struct machine *m)
 		acpi_dump_tables(&m->acpi, m->acpidump);
 }
 
-/* The SRAT and SLIT part of x86_acpi_numa_init(), then memprobe's checks. */
-void acpi_srat_slit(struct machine *m)
+/*
+ * What setup_arch reserves between e820__memblock_setup and NUMA setup
+ * that the firmware decides: the EFI boot-services regions and the
+ * real-mode trampoline with all of the first MiB.  Then current_limit
+ * rises to the end of the direct map, as after init_mem_mapping.
+ */
+void early_reservations(struct machine *m)
+{
+	const struct efi_memmap *map = &m->fw->memmap;
+	uint32_t nr = efi_memmap_nr_desc(map);
+
+	for (uint32_t i = 0; i < nr; i++) {
+		struct efi_md md;
+		uint64_t size;
+
+		efi_memmap_desc(map, i, &md);
+		if (!efi_md_valid(&md) || (md.type != EFI_BOOT_SERVICES_CODE &&
+					   md.type != EFI_BOOT_SERVICES_DATA))
+			continue;
+		size = md.num_pages << EFI_PAGE_SHIFT;
+		if (!memblock_is_region_reserved(&m->memblock, md.phys_addr, size))
+			memblock_reserve_from(&m->memblock, md.phys_addr, size, "efi_reserve_boot_services");
+	}
+	if (!memblock_phys_alloc_range_from(&m->memblock, REALMODE_SIZE, PAGE_SIZE, 0, E820_BIOS_END,
+					    "reserve_real_mode"))
+		mp_printk(m->log, "No sub-1M memory is available for the trampoline\n");
+	memblock_reserve_from(&m->memblock, 0, E820_BIOS_END, "setup_arch");
+	mp_printk(m->log, "memprobe: note: not modelled before NUMA setup (they depend on the "
+			  "loader or on KASLR): the kernel image, brk, initrd, setup_data, the EFI "
+			  "memory map copy and the direct-map page tables\n");
+	/* init_mem_mapping() maps all RAM; on 64-bit max_low_pfn becomes max_pfn. */
+	memblock_set_current_limit(&m->memblock, m->max_pfn << PAGE_SHIFT);
+	m->max_low_pfn = m->max_pfn;
+}
+
+/*
+ * The SRAT and SLIT part of x86_acpi_numa_init(), with Linux's lines, then
+ * memprobe's own checks of the SRAT and the SLIT view.  Returns Linux's
+ * verdict (0: the SRAT configures NUMA).
+ */
+int acpi_srat_slit(struct machine *m)
 {
 	const struct acpi_table *srat = acpi_find_table(&m->acpi, "SRAT");
+	int ret;
 
 	srat_init(&m->srat);
-	acpi_numa_init(&m->srat, &m->slit, &m->acpi, &m->memblock, m->log);
+	ret = acpi_numa_init(&m->srat, &m->slit, &m->acpi, &m->memblock, m->log);
 	if (srat)
 		srat_validate(srat, &m->srat, m->log);
 	slit_print(&m->slit, &m->srat, m->log);
+	return ret;
 }
 
 /* The MADT part of acpi_boot_init(), and the MADT/SRAT cross-check. */
@@ -258,6 +299,8 @@ void memprobe_run(struct machine *m)
 	print_banner(m);
 	options_parse(&m->opts, m->fw->cmdline, m->log);
 	m->memblock.debug = m->opts.memblock_debug;
+	m->numa.off = m->opts.numa_off;
+	m->numa.noacpi = m->opts.numa_noacpi;
 	if (m->opts.help) {
 		options_print_help(m->log);
 		return;
@@ -274,8 +317,10 @@ void memprobe_run(struct machine *m)
 	trim_bios_range(m);
 	find_max_pfns(m);
 	e820__memblock_setup(m);
+	early_reservations(m);
 	acpi_boot_table_init(m);
-	acpi_srat_slit(m);
+	x86_numa_init(m);
+	free_area_init(m);
 	acpi_boot_init(m);
 
 	report_firmware_memmap(m->log, &m->e820_table_firmware);

@@ -23,6 +23,9 @@
 #define E820_BIOS_BEGIN 0xa0000ULL
 #define E820_BIOS_END 0x100000ULL
 
+/* The real-mode trampoline of Debian's 6.1 kernel: 28 KiB below 1 MiB. */
+#define REALMODE_SIZE 0x7000ULL
+
 /* 4-level paging: MAX_PHYSMEM_BITS 46, so MAX_ARCH_PFN = 2^34. */
 #define MAX_ARCH_PFN (1ULL << (46 - PAGE_SHIFT))
 

@@ -13,11 +13,26 @@
 #include "memprobe/e820.h"
 #include "memprobe/efimap.h"
 #include "memprobe/memblock.h"
+#include "memprobe/numa.h"
 #include "memprobe/madt.h"
 #include "memprobe/options.h"
 #include "memprobe/printk.h"
 
 #define MEMPROBE_VERSION "0.1.0"
+
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE, MAX_NR_ZONES };
+
+/* sizeof(pg_data_t) of Debian's 6.1 amd64 kernel (memory-less nodes get exactly this). */
+#define PGDAT_SIZE 174208ULL
+
+/* free_area_init()'s results, in page frame numbers. */
+struct zones {
+	uint64_t lowest[MAX_NR_ZONES], highest[MAX_NR_ZONES];
+	uint64_t node_start[MAX_NUMNODES], node_end[MAX_NUMNODES];
+	uint64_t zone_start[MAX_NUMNODES][MAX_NR_ZONES];
+	uint64_t spanned[MAX_NUMNODES][MAX_NR_ZONES];
+	uint64_t present[MAX_NUMNODES][MAX_NR_ZONES];
+};
 
 /* Everything the firmware gave us, raw. */
 struct fw_inputs {
@@ -55,6 +70,8 @@ struct machine {
 	struct srat_info srat;
 	struct slit_info slit;
 	struct madt_info madt;
+	struct numa_state numa;
+	struct zones zones;
 	struct mp_log *acpidump;	/* where the acpidump text goes, or NULL */
 };
 
@@ -74,7 +91,10 @@ void trim_bios_range(struct machine *m);
 void find_max_pfns(struct machine *m);
 void e820__memblock_setup(struct machine *m);
 void acpi_boot_table_init(struct machine *m);
-void acpi_srat_slit(struct machine *m);
+void early_reservations(struct machine *m);
+int acpi_srat_slit(struct machine *m);
+void x86_numa_init(struct machine *m);
+void free_area_init(struct machine *m);
 void acpi_boot_init(struct machine *m);
 
 /* Views of the result. */

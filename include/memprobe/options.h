@@ -22,6 +22,8 @@ struct mem_option {
 struct options {
 	bool efi_debug;		/* efi=debug */
 	bool memblock_debug;	/* memblock=debug */
+	bool numa_off;		/* numa=off */
+	bool numa_noacpi;	/* numa=noacpi */
 	bool soft_reserve;	/* cleared by efi=nosoftreserve */
 	bool poweroff;		/* power the machine off when the report is done */
 	bool help;		/* --help, -h, help */

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: MIT
+/*
+ * x86 NUMA initialisation with Linux 6.1's steps and lines: the SRAT
+ * attempt, the dummy fall-back, numa_cleanup_meminfo, the distance table,
+ * numa_register_memblks and alloc_node_data.
+ */
+#include "memprobe/numa.h"
+
+#include "memprobe/machine.h"
+#include "memprobe/util.h"
+
+static void set_bit_node(uint8_t *mask, int node)
+{
+	mask[node / 8] |= (uint8_t)(1u << (node % 8));
+}
+
+static void remove_blk(struct numa_meminfo *mi, unsigned i)
+{
+	mi->nr_blks--;
+	mp_memcpy(&mi->blk[i], &mi->blk[i + 1], (mi->nr_blks - i) * sizeof(mi->blk[0]));
+}
+
+static void add_blk(struct numa_meminfo *mi, int nid, uint64_t start, uint64_t end)
+{
+	if (start != end && mi->nr_blks < NR_NODE_MEMBLKS)
+		mi->blk[mi->nr_blks++] = (struct numa_memblk){ start, end, nid };
+}
+
+static bool overlaps_memory(const struct memblock *mb, uint64_t start, uint64_t end)
+{
+	for (unsigned long i = 0; i < mb->memory.cnt; i++) {
+		const struct memblock_region *r = &mb->memory.regions[i];
+
+		if (start < r->base + r->size && r->base < end)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * numa_cleanup_meminfo(): blocks outside memblock memory move to the
+ * reserved list, blocks are cut at max_pfn, then blocks of one node merge
+ * when no other node's block lies in between.  Overlap between two nodes
+ * rejects the whole configuration.
+ */
+int numa_cleanup_meminfo(struct numa_meminfo *mi, uint64_t max_pfn, const struct memblock *mb,
+			 struct numa_meminfo *reserved, struct mp_log *log)
+{
+	const uint64_t high = max_pfn << PAGE_SHIFT;
+
+	for (unsigned i = 0; i < mi->nr_blks; i++) {
+		struct numa_memblk *bi = &mi->blk[i];
+
+		if (!overlaps_memory(mb, bi->start, bi->end)) {
+			if (reserved->nr_blks < NR_NODE_MEMBLKS)
+				reserved->blk[reserved->nr_blks++] = *bi;
+			remove_blk(mi, i--);
+			continue;
+		}
+		if (bi->end > high) {
+			add_blk(reserved, bi->nid, high, bi->end);
+			bi->end = high;
+		}
+		if (bi->start >= bi->end)
+			remove_blk(mi, i--);
+	}
+	for (unsigned i = 0; i < mi->nr_blks; i++) {
+		struct numa_memblk *bi = &mi->blk[i];
+
+		for (unsigned j = i + 1; j < mi->nr_blks; j++) {
+			struct numa_memblk *bj = &mi->blk[j];
+			uint64_t start, end;
+			unsigned k;
+
+			if (bi->end > bj->start && bi->start < bj->end) {
+				if (bi->nid != bj->nid) {
+					mp_printk(log, "node %d [mem %#010llx-%#010llx] overlaps with node %d "
+						       "[mem %#010llx-%#010llx]\n",
+						  bi->nid, (unsigned long long)bi->start,
+						  (unsigned long long)(bi->end - 1), bj->nid,
+						  (unsigned long long)bj->start, (unsigned long long)(bj->end - 1));
+					return -1;
+				}
+				mp_printk(log, "Warning: node %d [mem %#010llx-%#010llx] overlaps with itself "
+					       "[mem %#010llx-%#010llx]\n",
+					  bi->nid, (unsigned long long)bi->start, (unsigned long long)(bi->end - 1),
+					  (unsigned long long)bj->start, (unsigned long long)(bj->end - 1));
+			}
+			if (bi->nid != bj->nid)
+				continue;
+			start = bi->start < bj->start ? bi->start : bj->start;
+			end = bi->end > bj->end ? bi->end : bj->end;
+			for (k = 0; k < mi->nr_blks; k++) {
+				const struct numa_memblk *bk = &mi->blk[k];
+
+				if (bk->nid != bi->nid && start < bk->end && end > bk->start)
+					break;
+			}
+			if (k < mi->nr_blks)
+				continue;
+			mp_printk(log, "NUMA: Node %d [mem %#010llx-%#010llx] + [mem %#010llx-%#010llx] -> "
+				       "[mem %#010llx-%#010llx]\n",
+				  bi->nid, (unsigned long long)bi->start, (unsigned long long)(bi->end - 1),
+				  (unsigned long long)bj->start, (unsigned long long)(bj->end - 1),
+				  (unsigned long long)start, (unsigned long long)(end - 1));
+			bi->start = start;
+			bi->end = end;
+			remove_blk(mi, j--);
+		}
+	}
+	return 0;
+}
+
+/* Pages of [s, e) not covered by memory regions of nid (MAX_NUMNODES: any). */
+static uint64_t absent_pages(const struct memblock *mb, int nid, uint64_t s, uint64_t e)
+{
+	uint64_t present = 0;
+
+	for (unsigned long i = 0; i < mb->memory.cnt; i++) {
+		const struct memblock_region *r = &mb->memory.regions[i];
+		uint64_t rs = (r->base + PAGE_SIZE - 1) >> PAGE_SHIFT, re = (r->base + r->size) >> PAGE_SHIFT;
+
+		if (nid != MAX_NUMNODES && r->nid != nid)
+			continue;
+		if (rs < s)
+			rs = s;
+		if (re > e)
+			re = e;
+		if (rs < re)
+			present += re - rs;
+	}
+	return e - s - present;
+}
+
+/* numa_meminfo_cover_memory(): the blocks must cover all but 1 MiB of RAM. */
+static bool cover_memory(struct machine *m)
+{
+	const struct numa_meminfo *mi = &m->numa.meminfo;
+	uint64_t numaram = 0, e820ram;
+
+	for (unsigned i = 0; i < mi->nr_blks; i++) {
+		uint64_t s = mi->blk[i].start >> PAGE_SHIFT, e = mi->blk[i].end >> PAGE_SHIFT;
+
+		numaram += e - s;
+		numaram -= absent_pages(&m->memblock, mi->blk[i].nid, s, e);
+		if ((int64_t)numaram < 0)
+			numaram = 0;
+	}
+	e820ram = m->max_pfn - absent_pages(&m->memblock, MAX_NUMNODES, 0, m->max_pfn);
+	if ((int64_t)(e820ram - numaram) >= (1 << (20 - PAGE_SHIFT))) {
+		mp_printk(m->log, "NUMA: nodes only cover %lluMB of your %lluMB e820 RAM. Not used.\n",
+			  (unsigned long long)((numaram << PAGE_SHIFT) >> 20),
+			  (unsigned long long)((e820ram << PAGE_SHIFT) >> 20));
+		return false;
+	}
+	return true;
+}
+
+/* The node of the memory region holding pfn (early_pfn_to_nid), else the first online node. */
+static int early_pfn_to_nid(const struct machine *m, uint64_t pfn)
+{
+	for (unsigned long i = 0; i < m->memblock.memory.cnt; i++) {
+		const struct memblock_region *r = &m->memblock.memory.regions[i];
+
+		if (pfn >= r->base >> PAGE_SHIFT && pfn < (r->base + r->size) >> PAGE_SHIFT)
+			return r->nid;
+	}
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		if (node_isset(m->numa.online, nid))
+			return nid;
+	return 0;
+}
+
+static void alloc_node_data(struct machine *m, int nid)
+{
+	uint64_t pa = memblock_phys_alloc_try_nid(&m->memblock, NODE_DATA_SIZE, SMP_CACHE_BYTES, nid);
+	int tnid;
+
+	if (!pa) {
+		mp_printk(m->log, "Cannot find %llu bytes in any node (initial node: %d)\n",
+			  (unsigned long long)NODE_DATA_SIZE, nid);
+		return;
+	}
+	mp_printk(m->log, "NODE_DATA(%d) allocated [mem %#010llx-%#010llx]\n", nid,
+		  (unsigned long long)pa, (unsigned long long)(pa + NODE_DATA_SIZE - 1));
+	tnid = early_pfn_to_nid(m, pa >> PAGE_SHIFT);
+	if (tnid != nid)
+		mp_printk(m->log, "    NODE_DATA(%d) on node %d\n", nid, tnid);
+	m->numa.node_data[nid] = pa;
+	set_bit_node(m->numa.online, nid);
+}
+
+/* numa_register_memblks(): nodes into memblock, the coverage check, NODE_DATA. */
+static int register_memblks(struct machine *m)
+{
+	struct numa_meminfo *mi = &m->numa.meminfo;
+	uint8_t reserved_nodes[MAX_NUMNODES / 8] = { 0 };
+	bool any = false;
+
+	mp_memcpy(m->numa.possible, m->srat.nodes_parsed, sizeof(m->numa.possible));
+	for (unsigned i = 0; i < mi->nr_blks; i++)
+		if (mi->blk[i].start != mi->blk[i].end && mi->blk[i].nid != NUMA_NO_NODE)
+			set_bit_node(m->numa.possible, mi->blk[i].nid);
+	for (int nid = 0; nid < MAX_NUMNODES && !any; nid++)
+		any = node_isset(m->numa.possible, nid);
+	if (!any) {
+		mp_printk(m->log, "memprobe: NUMA: no possible node (Linux warns and fails this attempt)\n");
+		return -1;
+	}
+	for (unsigned i = 0; i < mi->nr_blks; i++)
+		memblock_set_node(&m->memblock, mi->blk[i].start, mi->blk[i].end - mi->blk[i].start,
+				  &m->memblock.memory, mi->blk[i].nid);
+	/* numa_clear_kernel_node_hotplug() */
+	for (unsigned i = 0; i < mi->nr_blks; i++)
+		memblock_set_node(&m->memblock, mi->blk[i].start, mi->blk[i].end - mi->blk[i].start,
+				  &m->memblock.reserved, mi->blk[i].nid);
+	for (unsigned long i = 0; i < m->memblock.reserved.cnt; i++)
+		if (m->memblock.reserved.regions[i].nid != MAX_NUMNODES)
+			set_bit_node(reserved_nodes, m->memblock.reserved.regions[i].nid);
+	for (unsigned i = 0; i < mi->nr_blks; i++)
+		if (node_isset(reserved_nodes, mi->blk[i].nid))
+			memblock_clear_hotplug(&m->memblock, mi->blk[i].start,
+					       mi->blk[i].end - mi->blk[i].start);
+	if (!cover_memory(m))
+		return -1;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		uint64_t start = m->max_pfn << PAGE_SHIFT, end = 0;
+
+		if (!node_isset(m->numa.possible, nid))
+			continue;
+		for (unsigned i = 0; i < mi->nr_blks; i++) {
+			if (mi->blk[i].nid != nid)
+				continue;
+			if (mi->blk[i].start < start)
+				start = mi->blk[i].start;
+			if (mi->blk[i].end > end)
+				end = mi->blk[i].end;
+		}
+		if (start < end)
+			alloc_node_data(m, nid);
+	}
+	memblock_dump_all(&m->memblock);
+	return 0;
+}
+
+/* numa_alloc_distance(): the node distance table, taken from memblock. */
+static void alloc_distance(struct machine *m)
+{
+	int cnt = 0;
+	uint64_t size;
+
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		if (node_isset(m->srat.nodes_parsed, nid))
+			cnt = nid;
+	for (unsigned i = 0; i < m->srat.nr_memblks; i++)
+		if (m->srat.memblk[i].nid > cnt)
+			cnt = m->srat.memblk[i].nid;
+	cnt++;
+	size = (uint64_t)cnt * (uint64_t)cnt;
+	m->numa.distance_phys = memblock_phys_alloc_range(&m->memblock, size, PAGE_SIZE, 0,
+							  m->max_pfn << PAGE_SHIFT);
+	if (!m->numa.distance_phys) {
+		mp_printk(m->log, "Warning: can't allocate distance table!\n");
+		return;
+	}
+	m->numa.distance_cnt = cnt;
+	mp_printk(m->log, "NUMA: Initialized distance table, cnt=%d\n", cnt);
+}
+
+/* Whether a valid SLIT names a PXM that has a node (so Linux sets a distance). */
+static bool slit_maps_a_node(const struct slit_info *slit, const struct srat_info *s)
+{
+	if (!slit->valid)
+		return false;
+	for (uint32_t i = 0; i < slit->localities && i < MAX_PXM_DOMAINS; i++)
+		if (s->pxm_to_node[i] != NUMA_NO_NODE)
+			return true;
+	return false;
+}
+
+/* numa_reset_distance(): a failed attempt gives its table back. */
+static void reset_distance(struct machine *m)
+{
+	if (m->numa.distance_cnt)
+		memblock_phys_free_from(&m->memblock, m->numa.distance_phys,
+					(uint64_t)m->numa.distance_cnt * (uint64_t)m->numa.distance_cnt,
+					"memblock_free");
+	m->numa.distance_cnt = 0;
+	m->numa.distance_phys = 0;
+}
+
+int node_distance(const struct numa_state *n, const struct srat_info *s,
+		  const struct slit_info *slit, int from, int to)
+{
+	if (from < n->distance_cnt && to < n->distance_cnt && slit->valid &&
+	    s->node_to_pxm[from] != PXM_INVAL && s->node_to_pxm[to] != PXM_INVAL &&
+	    (uint32_t)s->node_to_pxm[from] < slit->localities &&
+	    (uint32_t)s->node_to_pxm[to] < slit->localities)
+		return slit->matrix[(uint32_t)s->node_to_pxm[from] * slit->localities +
+				    (uint32_t)s->node_to_pxm[to]];
+	return from == to ? LOCAL_DISTANCE : REMOTE_DISTANCE;
+}
+
+/* numa_init()'s reset before each attempt. */
+static void reset_attempt(struct machine *m)
+{
+	srat_init(&m->srat);
+	mp_memset(&m->numa.meminfo, 0, sizeof(m->numa.meminfo));
+	mp_memset(m->numa.possible, 0, sizeof(m->numa.possible));
+	mp_memset(m->numa.online, 0, sizeof(m->numa.online));
+	memblock_set_node(&m->memblock, 0, UINT64_MAX, &m->memblock.memory, MAX_NUMNODES);
+	memblock_set_node(&m->memblock, 0, UINT64_MAX, &m->memblock.reserved, MAX_NUMNODES);
+	memblock_clear_hotplug(&m->memblock, 0, UINT64_MAX);
+	reset_distance(m);
+}
+
+/* The rest of numa_init() once the init function filled numa_meminfo. */
+static int finish_attempt(struct machine *m)
+{
+	m->numa.meminfo.nr_blks = m->srat.nr_memblks;
+	mp_memcpy(m->numa.meminfo.blk, m->srat.memblk, m->srat.nr_memblks * sizeof(m->srat.memblk[0]));
+	memblock_set_bottom_up(&m->memblock, false);
+	if (numa_cleanup_meminfo(&m->numa.meminfo, m->max_pfn, &m->memblock, &m->numa.reserved,
+				 m->log) < 0)
+		return -1;
+	return register_memblks(m);
+}
+
+/*
+ * x86_numa_init(): the SRAT (unless numa=off or numa=noacpi), then AMD's
+ * northbridge scan (which finds nothing on the machines memprobe models:
+ * it needs an AMD K8-family northbridge at PCI 0:18.0), then one faked node.
+ */
+void x86_numa_init(struct machine *m)
+{
+	if (!m->numa.off && !m->numa.noacpi) {
+		int ret;
+
+		reset_attempt(m);
+		ret = acpi_srat_slit(m);
+		/* acpi_numa_slit_init() sets distances, whatever the SRAT's verdict. */
+		if (slit_maps_a_node(&m->slit, &m->srat))
+			alloc_distance(m);
+		if (ret >= 0 && finish_attempt(m) == 0) {
+			m->numa.from_srat = true;
+			return;
+		}
+	}
+	reset_attempt(m);
+	mp_printk(m->log, "%s\n", m->numa.off ? "NUMA turned off" : "No NUMA configuration found");
+	mp_printk(m->log, "Faking a node at [mem %#018llx-%#018llx]\n", 0ULL,
+		  (unsigned long long)((m->max_pfn << PAGE_SHIFT) - 1));
+	m->srat.nodes_parsed[0] |= 1;
+	numa_add_memblk(&m->srat, 0, 0, m->max_pfn << PAGE_SHIFT, m->log);
+	finish_attempt(m);
+}

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+/*
+ * free_area_init() as Linux 6.1 runs it from paging_init(): zone bounds,
+ * the "Zone ranges" / "Early memory node ranges" block, per-node setup and
+ * the "pages in unavailable ranges" lines, from memblock's memory regions.
+ * ZONE_MOVABLE stays empty: memprobe models no kernelcore=, movablecore=
+ * or movable_node.
+ */
+#include "memprobe/machine.h"
+
+#include "memprobe/util.h"
+
+#define MAX_DMA_PFN 0x1000ULL
+#define MAX_DMA32_PFN 0x100000ULL
+#define PAGES_PER_SECTION (1ULL << (27 - PAGE_SHIFT))
+#define PAGEBLOCK_PAGES (1ULL << 9)
+
+static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable", "Device" };
+
+static uint64_t pfn_up(uint64_t a)
+{
+	return (a + PAGE_SIZE - 1) >> PAGE_SHIFT;
+}
+
+static uint64_t clamp_pfn(uint64_t v, uint64_t lo, uint64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* get_pfn_range_for_nid(): the node's first and last whole pages. */
+static void node_pfn_range(const struct memblock *mb, int nid, uint64_t *start, uint64_t *end)
+{
+	*start = UINT64_MAX;
+	*end = 0;
+	for (unsigned long i = 0; i < mb->memory.cnt; i++) {
+		const struct memblock_region *r = &mb->memory.regions[i];
+		uint64_t s = pfn_up(r->base), e = (r->base + r->size) >> PAGE_SHIFT;
+
+		if (r->nid != nid || s >= e)
+			continue;
+		if (s < *start)
+			*start = s;
+		if (e > *end)
+			*end = e;
+	}
+	if (*start == UINT64_MAX)
+		*start = 0;
+}
+
+/* Pages of [s, e) in the node's memory regions. */
+static uint64_t present_in(const struct memblock *mb, int nid, uint64_t s, uint64_t e)
+{
+	uint64_t n = 0;
+
+	for (unsigned long i = 0; i < mb->memory.cnt; i++) {
+		const struct memblock_region *r = &mb->memory.regions[i];
+		uint64_t rs = pfn_up(r->base), re = (r->base + r->size) >> PAGE_SHIFT;
+
+		if (r->nid != nid)
+			continue;
+		rs = clamp_pfn(rs, s, e);
+		re = clamp_pfn(re, s, e);
+		if (rs < re)
+			n += re - rs;
+	}
+	return n;
+}
+
+/* pfn_valid() at this point: the pfn's 128 MiB section holds some memory. */
+static bool section_present(const struct memblock *mb, uint64_t pfn)
+{
+	uint64_t s = pfn & ~(PAGES_PER_SECTION - 1), e = s + PAGES_PER_SECTION;
+
+	for (unsigned long i = 0; i < mb->memory.cnt; i++) {
+		const struct memblock_region *r = &mb->memory.regions[i];
+
+		if (pfn_up(r->base) < e && ((r->base + r->size) >> PAGE_SHIFT) > s &&
+		    pfn_up(r->base) < (r->base + r->size) >> PAGE_SHIFT)
+			return true;
+	}
+	return false;
+}
+
+/* init_unavailable_range(): pages in [a, b) that get a struct page; one line if any. */
+static void count_unavailable(struct machine *m, uint64_t a, uint64_t b, int zone, int nid)
+{
+	uint64_t count = 0;
+
+	for (uint64_t pfn = a; pfn < b; pfn++) {
+		if (!section_present(&m->memblock, pfn & ~(PAGEBLOCK_PAGES - 1))) {
+			pfn = ((pfn & ~(PAGEBLOCK_PAGES - 1)) + PAGEBLOCK_PAGES) - 1;
+			continue;
+		}
+		count++;
+	}
+	if (count)
+		mp_printk(m->log, "On node %d, zone %s: %llu pages in unavailable ranges\n", nid,
+			  zone_names[zone], (unsigned long long)count);
+}
+
+/* The "Zone ranges" block and its bounds (arch_zone_lowest/highest). */
+static void zone_ranges(struct machine *m)
+{
+	struct zones *z = &m->zones;
+	uint64_t max_zone[MAX_NR_ZONES] = { 0 };
+	uint64_t start = m->memblock.memory.regions[0].base >> PAGE_SHIFT;
+
+	max_zone[ZONE_DMA] = m->max_low_pfn < MAX_DMA_PFN ? m->max_low_pfn : MAX_DMA_PFN;
+	max_zone[ZONE_DMA32] = m->max_low_pfn < MAX_DMA32_PFN ? m->max_low_pfn : MAX_DMA32_PFN;
+	max_zone[ZONE_NORMAL] = m->max_low_pfn;
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		uint64_t end;
+
+		if (i == ZONE_MOVABLE)
+			continue;
+		end = max_zone[i] > start ? max_zone[i] : start;
+		z->lowest[i] = start;
+		z->highest[i] = end;
+		start = end;
+	}
+	mp_printk(m->log, "Zone ranges:\n");
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		if (i == ZONE_MOVABLE)
+			continue;
+		if (z->lowest[i] == z->highest[i])
+			mp_printk(m->log, "  %-8s empty\n", zone_names[i]);
+		else
+			mp_printk(m->log, "  %-8s [mem %#018llx-%#018llx]\n", zone_names[i],
+				  (unsigned long long)(z->lowest[i] << PAGE_SHIFT),
+				  (unsigned long long)((z->highest[i] << PAGE_SHIFT) - 1));
+	}
+	mp_printk(m->log, "Movable zone start for each node\n");
+	mp_printk(m->log, "Early memory node ranges\n");
+	for (unsigned long i = 0; i < m->memblock.memory.cnt; i++) {
+		const struct memblock_region *r = &m->memblock.memory.regions[i];
+		uint64_t s = pfn_up(r->base), e = (r->base + r->size) >> PAGE_SHIFT;
+
+		if (s < e)
+			mp_printk(m->log, "  node %3d: [mem %#018llx-%#018llx]\n", r->nid,
+				  (unsigned long long)(s << PAGE_SHIFT),
+				  (unsigned long long)((e << PAGE_SHIFT) - 1));
+	}
+}
+
+/* calculate_node_totalpages() for one node. */
+static void node_totalpages(struct machine *m, int nid)
+{
+	struct zones *z = &m->zones;
+	uint64_t ns = z->node_start[nid], ne = z->node_end[nid];
+
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		uint64_t zs = clamp_pfn(ns, z->lowest[i], z->highest[i]);
+		uint64_t ze = clamp_pfn(ne, z->lowest[i], z->highest[i]);
+		uint64_t spanned = 0, present = 0;
+
+		if (!(ns == 0 && ne == 0) && !(ze < ns || zs > ne)) {
+			if (ze > ne)
+				ze = ne;
+			if (zs < ns)
+				zs = ns;
+			spanned = ze - zs;
+			present = present_in(&m->memblock, nid, zs, ze);
+		}
+		z->spanned[nid][i] = spanned;
+		z->present[nid][i] = present;
+		z->zone_start[nid][i] = spanned ? zs : 0;
+	}
+}
+
+/*
+ * Per possible node: memory-less ones first get a pg_data_t from memblock
+ * (not page-rounded), then every node is set up and prints its range.
+ */
+static void init_nodes(struct machine *m)
+{
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		uint64_t start, end;
+
+		if (!node_isset(m->numa.possible, nid))
+			continue;
+		if (!node_isset(m->numa.online, nid)) {
+			mp_printk(m->log, "Initializing node %d as memoryless\n", nid);
+			if (!memblock_alloc_try_nid_from(&m->memblock, PGDAT_SIZE, SMP_CACHE_BYTES, 0,
+							 MEMBLOCK_ALLOC_ACCESSIBLE, nid,
+							 "free_area_init"))
+				mp_printk(m->log, "Cannot allocate %lluB for node %d.\n",
+					  (unsigned long long)PGDAT_SIZE, nid);
+		}
+		node_pfn_range(&m->memblock, nid, &start, &end);
+		m->zones.node_start[nid] = start;
+		m->zones.node_end[nid] = end;
+		if (start != end)
+			mp_printk(m->log, "Initmem setup node %d [mem %#018llx-%#018llx]\n", nid,
+				  (unsigned long long)(start << PAGE_SHIFT),
+				  (unsigned long long)(end ? (end << PAGE_SHIFT) - 1 : 0));
+		else
+			mp_printk(m->log, "Initmem setup node %d as memoryless\n", nid);
+		node_totalpages(m, nid);
+	}
+}
+
+/* memmap_init(): holes between memory ranges, charged to the zone after them. */
+static void unavailable_ranges(struct machine *m)
+{
+	uint64_t hole = 0, last_end = 0;
+	int last_zone = 0, last_nid = 0;
+
+	for (unsigned long i = 0; i < m->memblock.memory.cnt; i++) {
+		const struct memblock_region *r = &m->memblock.memory.regions[i];
+		uint64_t s = pfn_up(r->base), e = (r->base + r->size) >> PAGE_SHIFT;
+		int nid = r->nid == MAX_NUMNODES ? 0 : r->nid;
+
+		if (s >= e)
+			continue;
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			uint64_t zs = m->zones.zone_start[nid][z];
+			uint64_t ze = zs + m->zones.spanned[nid][z];
+			uint64_t cs, ce;
+
+			if (!m->zones.present[nid][z])
+				continue;
+			cs = clamp_pfn(s, zs, ze);
+			ce = clamp_pfn(e, zs, ze);
+			if (cs < ce) {
+				if (hole < cs)
+					count_unavailable(m, hole, cs, z, nid);
+				hole = ce;
+			}
+			last_zone = z;
+		}
+		last_end = e;
+		last_nid = nid;
+	}
+	last_end = (last_end + PAGES_PER_SECTION - 1) & ~(PAGES_PER_SECTION - 1);
+	if (hole < last_end)
+		count_unavailable(m, hole, last_end, last_zone, last_nid);
+}
+
+/* paging_init() -> zone_sizes_init() -> free_area_init(). */
+void free_area_init(struct machine *m)
+{
+	if (m->memblock.memory.regions[0].size == 0) {
+		mp_printk(m->log, "memprobe: no memory in memblock; zones not set up\n");
+		return;
+	}
+	zone_ranges(m);
+	init_nodes(m);
+	unavailable_ranges(m);
+}
