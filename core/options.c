@@ -13,7 +13,7 @@
 /* Linux kernel parameters memprobe knows of but does not model yet. */
 static const char *const planned_words[] = {
 	"numa=fake=", "memmap=", "add_efi_memmap", "movable_node", "kernelcore=",
-	"nogbpages", "no5lvl", "nokaslr",
+	"nogbpages", "no5lvl",
 };
 
 void options_init(struct options *o)
@@ -118,6 +118,23 @@ static void parse_word(struct options *o, const char *w, struct mp_log *log)
 		parse_efi(o, w + 4, log);
 		return;
 	}
+	if (mp_starts_with(w, "kernel_addr=")) {
+		const char *end;
+
+		o->kernel_addr = memparse(w + 12, &end);
+		if (*end || o->kernel_addr % (2ULL << 20)) {
+			mp_printk(log, "memprobe: error: kernel_addr= needs a 2 MiB-aligned address, not "
+				       "'%s'; ignored\n",
+				  w + 12);
+			o->kernel_addr = 0;
+			o->nr_errors++;
+		}
+		return;
+	}
+	if (!mp_strcmp(w, "nokaslr")) {
+		o->nokaslr = true;
+		return;
+	}
 	if (!mp_strcmp(w, "numa=off")) {
 		o->numa_off = true;
 		return;
@@ -212,6 +229,10 @@ void options_print_help(struct mp_log *log)
 		"  memblock=debug     print every memblock operation and the MEMBLOCK configuration",
 		"  numa=off           no NUMA: one faked node, as Linux does",
 		"  numa=noacpi        ignore the SRAT for NUMA, as Linux does",
+		"  kernel_addr=ADDR   where Linux's kernel image is assumed (default 16M, where the",
+		"                     EFI stub puts it without KASLR); it decides where Linux",
+		"                     takes its first page-table pages",
+		"  nokaslr            Linux booted with nokaslr: no memory KASLR page-table page",
 		"  poweroff           power the machine off when the report is complete",
 		"  --help, -h         show this help and exit",
 		"",

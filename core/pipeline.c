@@ -214,9 +214,9 @@ void acpi_boot_table_init(struct machine *m)
 
 /*
  * What setup_arch reserves between e820__memblock_setup and NUMA setup
- * that the firmware decides: the EFI boot-services regions and the
- * real-mode trampoline with all of the first MiB.  Then current_limit
- * rises to the end of the direct map, as after init_mem_mapping.
+ * that the firmware decides: the EFI boot-services regions, the real-mode
+ * trampoline with all of the first MiB, and the direct map's page-table
+ * pages.  Then current_limit rises to the end of the direct map.
  */
 void early_reservations(struct machine *m)
 {
@@ -240,8 +240,9 @@ void early_reservations(struct machine *m)
 		mp_printk(m->log, "No sub-1M memory is available for the trampoline\n");
 	memblock_reserve_from(&m->memblock, 0, E820_BIOS_END, "setup_arch");
 	mp_printk(m->log, "memprobe: note: not modelled before NUMA setup (they depend on the "
-			  "loader or on KASLR): the kernel image, brk, initrd, setup_data, the EFI "
-			  "memory map copy and the direct-map page tables\n");
+			  "loader or on KASLR): the kernel image and brk, initrd, setup_data and the "
+			  "EFI memory map copy\n");
+	init_mem_mapping(m);
 	/* init_mem_mapping() maps all RAM; on 64-bit max_low_pfn becomes max_pfn. */
 	memblock_set_current_limit(&m->memblock, m->max_pfn << PAGE_SHIFT);
 	m->max_low_pfn = m->max_pfn;
@@ -301,6 +302,8 @@ void memprobe_run(struct machine *m)
 	m->memblock.debug = m->opts.memblock_debug;
 	m->numa.off = m->opts.numa_off;
 	m->numa.noacpi = m->opts.numa_noacpi;
+	m->kernel_addr = m->opts.kernel_addr ? m->opts.kernel_addr : efi_stub_kernel_addr(&m->fw->memmap);
+	m->kaslr = !m->opts.nokaslr;
 	if (m->opts.help) {
 		options_print_help(m->log);
 		return;

@@ -6,6 +6,8 @@
  */
 #include "efi-frontend.h"
 
+#include <cpuid.h>
+
 #include "memprobe/util.h"
 
 #define CONFIG_FILE L"\\memprobe.cfg"
@@ -21,6 +23,17 @@ static CHAR8 *alloc_pool(UINTN size)
 	return p;
 }
 
+/* CPUID 0x80000001 EDX bit 26: 1 GiB pages, which decide Linux's direct map. */
+static bool cpu_has_gbpages(void)
+{
+	unsigned int eax, ebx, ecx, edx;
+
+	if (!__get_cpuid(0x80000000, &eax, &ebx, &ecx, &edx) || eax < 0x80000001)
+		return false;
+	__get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx);
+	return edx & (1u << 26);
+}
+
 void efi_collect_firmware(struct fw_inputs *fw)
 {
 	UINTN i = 0;
@@ -32,6 +45,7 @@ void efi_collect_firmware(struct fw_inputs *fw)
 	fw->fw_vendor[i] = '\0';
 	fw->fw_revision = ST->FirmwareRevision;
 	fw->uefi_revision = ST->Hdr.Revision;
+	fw->cpu_gbpages = cpu_has_gbpages();
 }
 
 /*

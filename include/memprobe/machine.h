@@ -34,6 +34,41 @@ struct zones {
 	uint64_t present[MAX_NUMNODES][MAX_NR_ZONES];
 };
 
+/*
+ * The kernel image Linux's reservations depend on, for Debian's 6.1
+ * kernel: without KASLR the EFI stub places it at LOAD_PHYSICAL_ADDR
+ * (16 MiB) or, if that is taken, at the lowest 2 MiB-aligned free range
+ * above; it spans KERNEL_IMAGE_SIZE up to the end of brk, and brk (which
+ * holds the first page-table pages) starts KERNEL_BRK_OFFSET into it.
+ */
+#define KERNEL_LOAD_ADDR 0x1000000ULL
+#define KERNEL_ALIGN 0x200000ULL
+#define KERNEL_IMAGE_SIZE 0x3411000ULL
+#define KERNEL_BRK_OFFSET 0x3400000ULL
+
+#define DM_PGD_SLOTS 128	/* 2^46 bytes of physical address space, 512 GiB each */
+#define DM_PUD_SLOTS 65536	/* 1 GiB each */
+#define DM_MAX_PTE_TABLES 4096
+#define DM_MAX_LEAF_RUNS 1024
+
+struct dm_run {
+	uint64_t first, last;	/* 2 MiB slot numbers */
+};
+
+/* init_mem_mapping()'s direct map, as far as page-table pages go. */
+struct direct_map {
+	unsigned page_size_mask;
+	uint64_t pgt_buf_end, pgt_buf_top;	/* brk buffer, in pfns */
+	bool can_use_brk, failed;
+	uint64_t min_pfn_mapped, max_pfn_mapped;
+	bool pud_tables[DM_PGD_SLOTS];
+	uint8_t pud[DM_PUD_SLOTS];		/* per 1 GiB: none, PMD table, 1G leaf */
+	unsigned nr_pte_tables, nr_leaves_2m;
+	uint64_t pte_tables[DM_MAX_PTE_TABLES];	/* 2 MiB slots with a PTE table */
+	struct dm_run leaves_2m[DM_MAX_LEAF_RUNS];
+	unsigned brk_pages, memblock_pages;
+};
+
 /* Everything the firmware gave us, raw. */
 struct fw_inputs {
 	const char *frontend;		/* "UEFI x86_64", "host", ... */
@@ -44,6 +79,7 @@ struct fw_inputs {
 	uint32_t uefi_revision;		/* system table header revision */
 	struct efi_memmap memmap;	/* map.map == NULL: the map could not be read */
 	struct acpi_access acpi;	/* RSDP addresses and the way to read tables */
+	bool cpu_gbpages;		/* CPUID: 1 GiB pages (pdpe1gb) */
 };
 
 struct machine {
@@ -72,6 +108,9 @@ struct machine {
 	struct madt_info madt;
 	struct numa_state numa;
 	struct zones zones;
+	struct direct_map dm;
+	uint64_t kernel_addr;		/* physical address of the kernel image */
+	bool kaslr;			/* memory KASLR (Debian's default; nokaslr turns it off) */
 	struct mp_log *acpidump;	/* where the acpidump text goes, or NULL */
 };
 
@@ -92,6 +131,8 @@ void find_max_pfns(struct machine *m);
 void e820__memblock_setup(struct machine *m);
 void acpi_boot_table_init(struct machine *m);
 void early_reservations(struct machine *m);
+void init_mem_mapping(struct machine *m);
+uint64_t efi_stub_kernel_addr(const struct efi_memmap *map);
 int acpi_srat_slit(struct machine *m);
 void x86_numa_init(struct machine *m);
 void free_area_init(struct machine *m);

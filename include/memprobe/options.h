@@ -24,6 +24,8 @@ struct options {
 	bool memblock_debug;	/* memblock=debug */
 	bool numa_off;		/* numa=off */
 	bool numa_noacpi;	/* numa=noacpi */
+	bool nokaslr;		/* nokaslr */
+	uint64_t kernel_addr;	/* kernel_addr=: where the kernel image is assumed, 0: default */
 	bool soft_reserve;	/* cleared by efi=nosoftreserve */
 	bool poweroff;		/* power the machine off when the report is done */
 	bool help;		/* --help, -h, help */

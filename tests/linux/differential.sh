@@ -2,8 +2,9 @@
 # Linux differential test: boot memprobe and Debian 12's Linux 6.1 on the
 # very same OVMF + QEMU VM and compare, stage by stage: the e820 lines, the
 # efi=debug lines of the descriptors the firmware owns (runtime, ACPI,
-# MMIO), e820__memblock_setup's lines, and the ACPI lines (table list,
-# Reserving, SRAT, SLIT verdict, MADT overrides).
+# MMIO), e820__memblock_setup's lines, the ACPI lines (table list,
+# Reserving, SRAT, SLIT verdict, MADT overrides), and the NUMA and zone lines
+# (init_mem_mapping's page tables, cleanup, NODE_DATA, free_area_init).
 #
 # Linux gets "ignore_loglevel" besides the issue's command line because the
 # e820 update/remove lines are KERN_DEBUG and would not reach the console
@@ -15,7 +16,9 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
 out="$here/build/linux-diff"
-linux_cmdline="console=ttyS0 memblock=debug efi=debug panic=-1 ignore_loglevel"
+# nokaslr (given to memprobe too) makes Linux's kernel placement, and so its
+# first page-table pages, the same on every boot.
+linux_cmdline="console=ttyS0 memblock=debug efi=debug panic=-1 ignore_loglevel nokaslr"
 
 # name | run-qemu.sh topology arguments | options given to both memprobe and Linux
 topologies=(
@@ -45,7 +48,7 @@ for t in "${topologies[@]}"; do
 	dir="$out/$name"
 	rm -rf "$dir" && mkdir -p "$dir"
 	# shellcheck disable=SC2086 # topology words are meant to split
-	if ! "$here/run-qemu.sh" --no-install --app-args "efi=debug memblock=debug $opts" \
+	if ! "$here/run-qemu.sh" --no-install --app-args "efi=debug memblock=debug nokaslr $opts" \
 		--log "$dir/memprobe.log" $topo >/dev/null 2>"$dir/memprobe.err"; then
 		echo "FAIL $name: memprobe did not complete:"; sed 's/^/  /' "$dir/memprobe.err"
 		failed=$((failed + 1)); continue
@@ -66,6 +69,9 @@ for t in "${topologies[@]}"; do
 	"$here/tests/linux/acpi-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.acpi"
 	"$here/tests/linux/acpi-lines.sh" "$dir/linux.log" >"$dir/linux.acpi"
 	nacpi=$(wc -l <"$dir/linux.acpi")
+	"$here/tests/linux/numa-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.numa"
+	"$here/tests/linux/numa-lines.sh" "$dir/linux.log" >"$dir/linux.numa"
+	nnuma=$(wc -l <"$dir/linux.numa")
 	n=$(wc -l <"$dir/linux.e820")
 	nefi=$(wc -l <"$dir/linux.efimap")
 	if ! grep -q '^BIOS-e820: ' "$dir/linux.e820" || [ "$nefi" -eq 0 ]; then
@@ -87,11 +93,15 @@ for t in "${topologies[@]}"; do
 		echo "FAIL $name: memprobe's ACPI lines differ from Linux's (--- Linux, +++ memprobe):"
 		sed 's/^/  /' "$dir/acpi.diff"
 		failed=$((failed + 1))
+	elif [ "$nnuma" -lt 10 ] || ! diff -u "$dir/linux.numa" "$dir/memprobe.numa" >"$dir/numa.diff"; then
+		echo "FAIL $name: memprobe's NUMA and zone lines differ from Linux's (--- Linux, +++ memprobe):"
+		sed 's/^/  /' "$dir/numa.diff"
+		failed=$((failed + 1))
 	else
 		skipped=$(grep -c 'reserve setup_data: \|usable ==> usable' "$dir/linux.log")
 		echo "PASS $name: $n e820 lines, $nefi efi=debug lines of firmware-owned" \
-			"descriptors, $nmb e820__memblock_setup lines and $nacpi ACPI lines identical" \
-			"to Linux ($skipped setup_data lines not compared)"
+			"descriptors, $nmb e820__memblock_setup lines, $nacpi ACPI lines and $nnuma NUMA" \
+			"and zone lines identical to Linux ($skipped setup_data lines not compared)"
 		passed=$((passed + 1))
 	fi
 done

@@ -90,12 +90,16 @@ static void full_report(void **state)
 		"last_pfn = 0x140000 max_arch_pfn = 0x400000000\n"
 		"last_pfn = 0xbff3f max_arch_pfn = 0x400000000\n"
 		"memprobe: note: not modelled before NUMA setup (they depend on the loader or on KASLR): "
-		"the kernel image, brk, initrd, setup_data, the EFI memory map copy and the direct-map "
-		"page tables\n"
+		"the kernel image and brk, initrd, setup_data and the EFI memory map copy\n"
+		/* brk: PUD, PMD and PTE tables for [0,1M), the trampoline page, the PMD table of
+		 * 4G-5G; memblock, while mapping the region holding brk (kernel at 16M): PMD tables
+		 * for 1G-2G and 2G-3G, PTE tables for the unaligned ends 0x808000 and 0xbff3f000 */
+		"memprobe: direct map: 5 page-table pages from brk, 4 from memblock (kernel image "
+		"assumed at 0x1000000, memory KASLR on)\n"
 		"memprobe: ACPI: the EFI configuration table lists no ACPI RSDP; no ACPI tables\n"
 		"No NUMA configuration found\n"
 		"Faking a node at [mem 0x0000000000000000-0x000000013fffffff]\n"
-		"NODE_DATA(0) allocated [mem 0x13ffd5000-0x13fffffff]\n"
+		"NODE_DATA(0) allocated [mem 0x13ffd1000-0x13fffbfff]\n"
 		"Zone ranges:\n"
 		"  DMA      [mem 0x0000000000001000-0x0000000000ffffff]\n"
 		"  DMA32    [mem 0x0000000001000000-0x00000000ffffffff]\n"
