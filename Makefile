@@ -30,7 +30,7 @@ HOST_LDLIBS := -lcmocka
 HOST_CORE_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(CORE_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 MODEL_TESTS := $(patsubst tests/model/%.c,$(BUILD)/tests/%,$(wildcard tests/model/test_*.c))
-TEST_SUPPORT := $(BUILD)/host-obj/tests/lib/fixtures.o
+TEST_SUPPORT := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(wildcard tests/lib/*.c))
 
 # Keep objects of pattern-rule chains between runs.
 .SECONDARY:

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/*
+ * NUMA and zones: the whole pipeline on a built EFI memory map and SRAT,
+ * checked against what Linux 6.1 prints for the same inputs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "acpibuild.h"
+
+#define GB (1ULL << 30)
+#define MB (1ULL << 20)
+#define WB EFI_ATTR_WB
+
+/* RAM: 0-640K, 1M-top_low, 4G-(4G+high) */
+static void memory_map(struct rawmap *r, uint64_t top_low, uint64_t high)
+{
+	rawmap_init(r, 48);
+	rawmap_add(r, EFI_CONVENTIONAL_MEMORY, 0, 0xa0, WB);
+	rawmap_add(r, EFI_CONVENTIONAL_MEMORY, MB, (top_low - MB) >> 12, WB);
+	if (high)
+		rawmap_add(r, EFI_CONVENTIONAL_MEMORY, 4 * GB, high >> 12, WB);
+	rawmap_add(r, EFI_ACPI_RECLAIM_MEMORY, 0xfff00000, 0x10, WB);	/* the tables live here */
+}
+
+/* The SRAT (and SLIT) at 0xfff00000.., then the whole pipeline with options. */
+static struct machine *run(struct world *w, struct rawmap *r, const struct sbuf *srat,
+			   const uint8_t *slit, uint32_t slit_len, const char *options)
+{
+	uint64_t tables[2] = { 0xfff01000, 0xfff02000 };
+	struct machine *m = malloc(sizeof(*m));
+
+	if (srat)
+		add_table(w, 0xfff01000, "SRAT", 3, srat->b, srat->n);
+	if (slit)
+		add_table(w, 0xfff02000, "SLIT", 1, slit, slit_len);
+	add_root(w, 0xfff00100, true, srat ? tables : tables + 1, (srat ? 1 : 0) + (slit ? 1 : 0));
+	add_rsdp(w, 0xfff00000, 2, 0, 0xfff00100);
+	w->fw.memmap = r->map;
+	w->fw.cmdline = options;
+	capture_reset(&w->c);
+	machine_init(m, &w->fw, &w->c.log, &heap_storage);
+	memprobe_run(m);
+	return m;
+}
+
+static void done(struct machine *m)
+{
+	machine_release(m);
+	free(m);
+}
+
+static bool has(struct world *w, const char *line)
+{
+	if (capture_has_line(&w->c, line))
+		return true;
+	fprintf(stderr, "missing line: %s\n--- output:\n%s", line, w->c.text);
+	return false;
+}
+
+static void interleaved_nodes_do_not_merge(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct sbuf s;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	srat_cpu(&s, 1, 1, 1);
+	srat_mem(&s, 0, 0, GB, 1);
+	srat_mem(&s, 1, GB, GB, 1);
+	srat_mem(&s, 0, 2 * GB, GB, 1);
+	m = run(w, &r, &s, NULL, 0, "");
+	/* Node 1 lies between node 0's blocks: no merge line. */
+	assert_int_equal(capture_count_prefix(&w->c, "NUMA: Node"), 0);
+	assert_int_equal(m->numa.meminfo.nr_blks, 3);
+	assert_true(has(w, "  node   0: [mem 0x0000000000100000-0x000000003fffffff]"));
+	assert_true(has(w, "  node   1: [mem 0x0000000040000000-0x000000007fffffff]"));
+	assert_true(has(w, "  node   0: [mem 0x0000000080000000-0x00000000bfffffff]"));
+	assert_true(has(w, "Initmem setup node 0 [mem 0x0000000000001000-0x00000000bfffffff]"));
+	assert_true(has(w, "Initmem setup node 1 [mem 0x0000000040000000-0x000000007fffffff]"));
+	assert_true(has(w, "  Normal   empty"));
+	/* NODE_DATA at the top of each node (node 0's top block is the 2G-3G one). */
+	assert_non_null(strstr(w->c.text, "NODE_DATA(0) allocated [mem 0xbffd"));
+	assert_true(has(w, "NODE_DATA(1) allocated [mem 0x7ffd5000-0x7fffffff]"));
+	rawmap_free(&r);
+	done(m);
+}
+
+static void merge_and_sparse_pxms(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct sbuf s;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, GB);
+	srat_header(&s, 1);
+	srat_mem(&s, 200, 0, 0xa0000, 1);
+	srat_mem(&s, 200, MB, 2 * GB - MB, 1);
+	srat_mem(&s, 5, 2 * GB, GB, 1);
+	srat_mem(&s, 5, 4 * GB, GB, 1);
+	m = run(w, &r, &s, NULL, 0, "");
+	assert_true(has(w, "ACPI: SRAT: Node 0 PXM 200 [mem 0x00000000-0x0009ffff]"));
+	assert_true(has(w, "ACPI: SRAT: Node 1 PXM 5 [mem 0x100000000-0x13fffffff]"));
+	assert_true(has(w, "NUMA: Node 0 [mem 0x00000000-0x0009ffff] + [mem 0x00100000-0x7fffffff] -> "
+			   "[mem 0x00000000-0x7fffffff]"));
+	assert_true(has(w, "NUMA: Node 1 [mem 0x80000000-0xbfffffff] + [mem 0x100000000-0x13fffffff] -> "
+			   "[mem 0x80000000-0x13fffffff]"));
+	assert_true(has(w, "  Normal   [mem 0x0000000100000000-0x000000013fffffff]"));
+	assert_int_equal(m->numa.meminfo.nr_blks, 2);
+	rawmap_free(&r);
+	done(m);
+}
+
+/* A hot-pluggable range beyond RAM: kept aside; the node has no memory. */
+static void hotplug_beyond_ram_and_memoryless(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct sbuf s;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	srat_cpu(&s, 1, 1, 1);
+	srat_cpu(&s, 2, 2, 1);	/* CPUs only */
+	srat_mem(&s, 0, 0, 4 * GB, 1);
+	srat_mem(&s, 1, 8 * GB, 8 * GB, 1 | 2);
+	m = run(w, &r, &s, NULL, 0, "");
+	assert_true(has(w, "ACPI: SRAT: Node 1 PXM 1 [mem 0x200000000-0x3ffffffff] hotplug"));
+	/* numa_reserved_meminfo: node 0's part above max_pfn, and node 1's block */
+	assert_int_equal(m->numa.reserved.nr_blks, 2);
+	assert_int_equal(capture_count_prefix(&w->c, "NODE_DATA("), 1);
+	assert_true(has(w, "Initializing node 1 as memoryless"));
+	assert_true(has(w, "Initmem setup node 1 as memoryless"));
+	assert_true(has(w, "Initializing node 2 as memoryless"));
+	assert_true(has(w, "Initmem setup node 2 as memoryless"));
+	/* Their pg_data_t come from memblock, 174208 bytes each. */
+	assert_true(memblock_is_region_reserved(&m->memblock, 3 * GB - 0x2b000 - 174208, 174208));
+	rawmap_free(&r);
+	done(m);
+}
+
+static void overlapping_nodes_fall_back(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct sbuf s;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0, 2 * GB, 1);
+	srat_mem(&s, 1, GB, 2 * GB, 1);
+	m = run(w, &r, &s, NULL, 0, "");
+	assert_true(has(w, "node 0 [mem 0x00000000-0x7fffffff] overlaps with node 1 [mem 0x40000000-0xbfffffff]"));
+	assert_true(has(w, "No NUMA configuration found"));
+	assert_true(has(w, "Faking a node at [mem 0x0000000000000000-0x00000000bfffffff]"));
+	assert_false(m->numa.from_srat);
+	assert_int_equal(capture_count_prefix(&w->c, "NODE_DATA("), 1);
+	rawmap_free(&r);
+	done(m);
+}
+
+static void too_little_coverage_falls_back(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct sbuf s;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0, GB, 1);
+	m = run(w, &r, &s, NULL, 0, "");
+	assert_true(has(w, "NUMA: nodes only cover 1023MB of your 3071MB e820 RAM. Not used."));
+	assert_true(has(w, "No NUMA configuration found"));
+	rawmap_free(&r);
+	done(m);
+}
+
+static void many_nodes(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct sbuf s;
+	struct machine *m;
+	char line[96];
+
+	memory_map(&r, 3 * GB, 4 * GB);
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0, 0xa0000, 1);
+	for (unsigned i = 0; i < 70; i++)	/* 70 nodes of 32 MiB from 1 MiB up */
+		srat_mem(&s, i, i ? 32 * MB * i : MB, i ? 32 * MB : 31 * MB, 1);
+	srat_mem(&s, 70, 70 * 32 * MB, 8 * GB, 1);	/* the rest, node 70 */
+	m = run(w, &r, &s, NULL, 0, "");
+	assert_int_equal(capture_count_prefix(&w->c, "NODE_DATA("), 71);
+	snprintf(line, sizeof(line), "NODE_DATA(69) allocated [mem %#010llx-%#010llx]",
+		 (unsigned long long)(70 * 32 * MB - 0x2b000), (unsigned long long)(70 * 32 * MB - 1));
+	assert_true(has(w, line));
+	assert_true(node_isset(m->numa.online, 70));
+	rawmap_free(&r);
+	done(m);
+}
+
+static void numa_off_and_distances(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct sbuf s;
+	struct machine *m;
+	uint8_t slit[8 + 4] = { 2, 0, 0, 0, 0, 0, 0, 0, 10, 17, 17, 10 };
+
+	memory_map(&r, 3 * GB, 0);
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0, 2 * GB, 1);
+	srat_mem(&s, 1, 2 * GB, GB, 1);
+	m = run(w, &r, &s, slit, sizeof(slit), "");
+	assert_true(has(w, "NUMA: Initialized distance table, cnt=2"));
+	assert_int_equal(node_distance(&m->numa, &m->srat, &m->slit, 0, 1), 17);
+	assert_int_equal(node_distance(&m->numa, &m->srat, &m->slit, 1, 1), 10);
+	/* The table came from memblock, a page at the top, below NODE_DATA(1). */
+	assert_true(memblock_is_region_reserved(&m->memblock, m->numa.distance_phys, 4));
+	done(m);
+
+	m = run(w, &r, &s, slit, sizeof(slit), "numa=off");
+	assert_true(has(w, "NUMA turned off"));
+	assert_true(has(w, "Faking a node at [mem 0x0000000000000000-0x00000000bfffffff]"));
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: SRAT: Node"), 0);
+	assert_int_equal(node_distance(&m->numa, &m->srat, &m->slit, 0, 1), 20);
+	rawmap_free(&r);
+	done(m);
+}
+
+/* With kernel_addr= the page tables Linux takes from memblock move. */
+static void kernel_placement_moves_page_tables(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, GB);
+	m = run(w, &r, NULL, NULL, 0, "");
+	assert_non_null(strstr(w->c.text, "(kernel image assumed at 0x1000000, memory KASLR on)"));
+	assert_true(m->dm.memblock_pages > 0);
+	done(m);
+	m = run(w, &r, NULL, NULL, 0, "kernel_addr=4G nokaslr");
+	assert_non_null(strstr(w->c.text, "(kernel image assumed at 0x100000000, memory KASLR off)"));
+	/* brk now sits in the 4G-5G region, whose tables come before: all from brk. */
+	assert_int_equal(m->dm.memblock_pages, 0);
+	done(m);
+	m = run(w, &r, NULL, NULL, 0, "kernel_addr=3");
+	assert_true(has(w, "memprobe: error: kernel_addr= needs a 2 MiB-aligned address, not '3'; ignored"));
+	rawmap_free(&r);
+	done(m);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, world_setup, world_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(interleaved_nodes_do_not_merge),
+		T(merge_and_sparse_pxms),
+		T(hotplug_beyond_ram_and_memoryless),
+		T(overlapping_nodes_fall_back),
+		T(too_little_coverage_falls_back),
+		T(many_nodes),
+		T(numa_off_and_distances),
+		T(kernel_placement_moves_page_tables),
+	};
+
+	return cmocka_run_group_tests_name("numa", tests, NULL, NULL);
+}
