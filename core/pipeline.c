@@ -328,5 +328,6 @@ void memprobe_run(struct machine *m)
 
 	report_firmware_memmap(m->log, &m->e820_table_firmware);
 	report_iomem(m->log, &m->e820_table);
+	report_nodes(m);
 	mp_printk(m->log, "memprobe: report complete\n");
 }

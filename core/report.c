@@ -36,3 +36,105 @@ void report_iomem(struct mp_log *log, const struct e820_table *table)
 			  (unsigned long long)(e->addr + e->size - 1), e820_type_to_string(e->type));
 	}
 }
+
+/*
+ * A CPU list as the kernel prints it (%*pbl: "0-1,4") or as lscpu does
+ * (runs of two as "0,1").
+ */
+static void cpulist(char *buf, unsigned size, const bool *in, unsigned n, bool lscpu_style)
+{
+	unsigned len = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n; i++) {
+		unsigned j = i;
+
+		if (!in[i])
+			continue;
+		while (j + 1 < n && in[j + 1])
+			j++;
+		if (j == i)
+			len += mp_snprintf(buf + len, size - len, "%s%u", len ? "," : "", i);
+		else if (j == i + 1 && lscpu_style)
+			len += mp_snprintf(buf + len, size - len, "%s%u,%u", len ? "," : "", i, j);
+		else
+			len += mp_snprintf(buf + len, size - len, "%s%u-%u", len ? "," : "", i, j);
+		if (len >= size)
+			return;
+		i = j;
+	}
+}
+
+/*
+ * Linux's CPU numbers are the enabled MADT CPUs in MADT order; each takes
+ * its SRAT node, and CPUs without one are dealt the online nodes in turn
+ * (numa_init_array).
+ */
+static int cpu_node(const struct machine *m, unsigned cpu, unsigned *round_robin)
+{
+	uint32_t apic = m->madt.cpus[cpu].apic_id;
+	int nid = apic < MAX_LOCAL_APIC ? m->srat.apicid_to_node[apic] : NUMA_NO_NODE;
+
+	if (nid != NUMA_NO_NODE && node_isset(m->numa.possible, nid))
+		return nid;
+	for (unsigned tries = 0; tries < MAX_NUMNODES; tries++) {
+		int candidate = (int)((*round_robin)++ % MAX_NUMNODES);
+
+		if (node_isset(m->numa.online, candidate))
+			return candidate;
+	}
+	return 0;
+}
+
+/* The node views: /sys/devices/system/node, /proc/zoneinfo in brief, lscpu. */
+void report_nodes(const struct machine *m)
+{
+	static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable",
+							      "Device" };
+	bool cpus_on[MADT_MAX_CPUS];
+	int node_of[MADT_MAX_CPUS];
+	unsigned ncpu = 0, nnodes = 0, rr = 0;
+	char list[MP_LINE_MAX - 64];
+
+	for (unsigned i = 0; i < m->madt.nr_cpus; i++)
+		if (m->madt.cpus[i].enabled) {
+			node_of[ncpu] = cpu_node(m, i, &rr);
+			ncpu++;
+		}
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		nnodes += node_isset(m->numa.possible, nid);
+	mp_printk(m->log, "memprobe: nodes (as /sys/devices/system/node and /proc/zoneinfo show them):\n");
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		unsigned len = 0;
+
+		if (!node_isset(m->numa.possible, nid))
+			continue;
+		for (unsigned c = 0; c < ncpu; c++)
+			cpus_on[c] = node_of[c] == nid;
+		cpulist(list, sizeof(list), cpus_on, ncpu, false);
+		mp_printk(m->log, "node%d/cpulist: %s\n", nid, list);
+		for (int to = 0; to < MAX_NUMNODES && len + 8 < sizeof(list); to++)
+			if (node_isset(m->numa.possible, to))
+				len += mp_snprintf(list + len, sizeof(list) - len, "%s%d", len ? " " : "",
+						   node_distance(&m->numa, &m->srat, &m->slit, nid, to));
+		mp_printk(m->log, "node%d/distance: %s\n", nid, list);
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (m->zones.spanned[nid][z])
+				mp_printk(m->log, "Node %d, zone %8s: spanned %llu, present %llu, start_pfn "
+						  "0x%llx\n",
+					  nid, zone_names[z], (unsigned long long)m->zones.spanned[nid][z],
+					  (unsigned long long)m->zones.present[nid][z],
+					  (unsigned long long)m->zones.zone_start[nid][z]);
+	}
+	mp_printk(m->log, "memprobe: lscpu:\n");
+	mp_printk(m->log, "NUMA node(s):           %u\n", nnodes);
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		if (!node_isset(m->numa.possible, nid))
+			continue;
+		for (unsigned c = 0; c < ncpu; c++)
+			cpus_on[c] = node_of[c] == nid;
+		cpulist(list, sizeof(list), cpus_on, ncpu, true);
+		mp_printk(m->log, "NUMA node%d CPU(s):%*s%s\n", nid, nid < 10 ? 6 : nid < 100 ? 5 : 4, "",
+			  list);
+	}
+}

@@ -141,5 +141,6 @@ void acpi_boot_init(struct machine *m);
 /* Views of the result. */
 void report_firmware_memmap(struct mp_log *log, const struct e820_table *firmware);
 void report_iomem(struct mp_log *log, const struct e820_table *table);
+void report_nodes(const struct machine *m);
 
 #endif
