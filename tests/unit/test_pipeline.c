@@ -135,6 +135,15 @@ static void full_report(void **state)
 		"bff60000-bfffffff : ACPI Non-volatile Storage\n"
 		"ffe00000-ffffffff : Reserved\n"
 		"100000000-13fffffff : System RAM\n"
+		"memprobe: nodes (as /sys/devices/system/node and /proc/zoneinfo show them):\n"
+		"node0/cpulist: \n"
+		"node0/distance: 10\n"
+		"Node 0, zone      DMA: spanned 4095, present 3991, start_pfn 0x1\n"
+		"Node 0, zone    DMA32: spanned 1044480, present 782143, start_pfn 0x1000\n"
+		"Node 0, zone   Normal: spanned 262144, present 262144, start_pfn 0x100000\n"
+		"memprobe: lscpu:\n"
+		"NUMA node(s):           1\n"
+		"NUMA node0 CPU(s):      \n"
 		"memprobe: report complete\n");
 	assert_int_equal(m->max_pfn, 0x140000);
 	/* e820 said 0xbff3f (the second last_pfn line); init_mem_mapping raises it to max_pfn. */
