@@ -255,6 +255,9 @@ static void alloc_distance(struct machine *m)
 	for (unsigned i = 0; i < m->srat.nr_memblks; i++)
 		if (m->srat.memblk[i].nid > cnt)
 			cnt = m->srat.memblk[i].nid;
+	for (unsigned i = 0; i < m->numa.meminfo.nr_blks; i++)
+		if (m->numa.meminfo.blk[i].nid > cnt)
+			cnt = m->numa.meminfo.blk[i].nid;
 	cnt++;
 	size = (uint64_t)cnt * (uint64_t)cnt;
 	m->numa.distance_phys = memblock_phys_alloc_range(&m->memblock, size, PAGE_SIZE, 0,
@@ -289,16 +292,41 @@ static void reset_distance(struct machine *m)
 	m->numa.distance_phys = 0;
 }
 
+static int phys_distance(const struct numa_state *n, const struct srat_info *s,
+			 const struct slit_info *slit, int from, int to);
+
+/*
+ * node_distance(): from the SLIT when one set the table, else 10/20; fake
+ * nodes take their physical nodes' distance (10 between two on one node).
+ */
 int node_distance(const struct numa_state *n, const struct srat_info *s,
 		  const struct slit_info *slit, int from, int to)
 {
-	if (from < n->distance_cnt && to < n->distance_cnt && slit->valid &&
-	    s->node_to_pxm[from] != PXM_INVAL && s->node_to_pxm[to] != PXM_INVAL &&
-	    (uint32_t)s->node_to_pxm[from] < slit->localities &&
-	    (uint32_t)s->node_to_pxm[to] < slit->localities)
-		return slit->matrix[(uint32_t)s->node_to_pxm[from] * slit->localities +
-				    (uint32_t)s->node_to_pxm[to]];
-	return from == to ? LOCAL_DISTANCE : REMOTE_DISTANCE;
+	if (n->emulated_nodes) {
+		if (from >= n->distance_cnt || to >= n->distance_cnt)
+			return from == to ? LOCAL_DISTANCE : REMOTE_DISTANCE;
+		return phys_distance(n, s, slit, n->emu_nid_to_phys[from], n->emu_nid_to_phys[to]);
+	}
+	return phys_distance(n, s, slit, from, to);
+}
+
+static int phys_distance(const struct numa_state *n, const struct srat_info *s,
+			 const struct slit_info *slit, int from, int to)
+{
+	int pf, pt;
+
+	if (from == to)
+		return LOCAL_DISTANCE;
+	if (!slit->valid || from < 0 || to < 0 || from >= MAX_NUMNODES || to >= MAX_NUMNODES)
+		return REMOTE_DISTANCE;
+	if (!n->emulated_nodes && (from >= n->distance_cnt || to >= n->distance_cnt))
+		return REMOTE_DISTANCE;
+	pf = s->node_to_pxm[from];
+	pt = s->node_to_pxm[to];
+	if (pf == PXM_INVAL || pt == PXM_INVAL || (uint32_t)pf >= slit->localities ||
+	    (uint32_t)pt >= slit->localities)
+		return REMOTE_DISTANCE;
+	return slit->matrix[(uint32_t)pf * slit->localities + (uint32_t)pt];
 }
 
 /* numa_init()'s reset before each attempt. */
@@ -314,6 +342,172 @@ static void reset_attempt(struct machine *m)
 	reset_distance(m);
 }
 
+#define FAKE_NODE_MIN_SIZE (32ULL << 20)
+
+static uint64_t mem_hole_size(const struct memblock *mb, uint64_t start, uint64_t end)
+{
+	return absent_pages(mb, MAX_NUMNODES, start >> PAGE_SHIFT, end >> PAGE_SHIFT) << PAGE_SHIFT;
+}
+
+static int find_memblk_by_nid(const struct numa_meminfo *mi, int nid)
+{
+	for (unsigned i = 0; i < mi->nr_blks; i++)
+		if (mi->blk[i].nid == nid)
+			return (int)i;
+	return -1;
+}
+
+/* emu_setup_memblk(): the next size bytes of a physical block become fake node nid. */
+static int emu_setup_memblk(struct machine *m, struct numa_meminfo *ei, struct numa_meminfo *pi,
+			    int nid, int phys_blk, uint64_t size)
+{
+	struct numa_memblk *pb = &pi->blk[phys_blk], *eb;
+
+	if (ei->nr_blks >= NR_NODE_MEMBLKS) {
+		mp_printk(m->log, "NUMA: Too many emulated memblks, failing emulation\n");
+		return -1;
+	}
+	eb = &ei->blk[ei->nr_blks++];
+	eb->start = pb->start;
+	eb->end = pb->start + size;
+	eb->nid = nid;
+	if (m->numa.emu_nid_to_phys[nid] == NUMA_NO_NODE)
+		m->numa.emu_nid_to_phys[nid] = pb->nid;
+	pb->start += size;
+	if (pb->start >= pb->end)
+		remove_blk(pi, (unsigned)phys_blk);
+	mp_printk(m->log, "Faking node %d at [mem %#018llx-%#018llx] (%lluMB)\n", nid,
+		  (unsigned long long)eb->start, (unsigned long long)(eb->end - 1),
+		  (unsigned long long)((eb->end - eb->start) >> 20));
+	return 0;
+}
+
+/*
+ * split_nodes_interleave(): numa=fake=N.  Equal shares of RAM in 32 MiB
+ * steps, dealt to the physical nodes in turn; a share grows over holes, and
+ * swallows a remainder too small for another share (or for below 4 GiB).
+ */
+static int split_nodes_interleave(struct machine *m, struct numa_meminfo *ei,
+				  struct numa_meminfo *pi, uint64_t addr, uint64_t max_addr,
+				  int nr_nodes)
+{
+	uint8_t physnodes[MAX_NUMNODES / 8];
+	uint64_t size, big;
+	int nid = 0;
+	bool any = true;
+
+	if (nr_nodes <= 0)
+		return -1;
+	if (nr_nodes > MAX_NUMNODES) {
+		mp_printk(m->log, "numa=fake=%d too large, reducing to %d\n", nr_nodes, MAX_NUMNODES);
+		nr_nodes = MAX_NUMNODES;
+	}
+	size = max_addr - addr - mem_hole_size(&m->memblock, addr, max_addr);
+	size = ((size >> PAGE_SHIFT) / (uint64_t)nr_nodes) << PAGE_SHIFT;
+	big = ((size & (FAKE_NODE_MIN_SIZE - 1)) * (uint64_t)nr_nodes) / FAKE_NODE_MIN_SIZE;
+	size &= ~(FAKE_NODE_MIN_SIZE - 1);
+	if (!size) {
+		mp_printk(m->log, "Not enough memory for each node.  NUMA emulation disabled.\n");
+		return -1;
+	}
+	mp_memcpy(physnodes, m->srat.nodes_parsed, sizeof(physnodes));
+	while (any) {
+		any = false;
+		for (int i = 0; i < MAX_NUMNODES; i++) {
+			const uint64_t dma32_end = 4ULL << 30;
+			uint64_t start, limit, end;
+			int phys_blk;
+
+			if (!node_isset(physnodes, i))
+				continue;
+			phys_blk = find_memblk_by_nid(pi, i);
+			if (phys_blk < 0) {
+				physnodes[i / 8] &= (uint8_t)~(1u << (i % 8));
+				continue;
+			}
+			any = true;
+			start = pi->blk[phys_blk].start;
+			limit = pi->blk[phys_blk].end;
+			end = start + size;
+			if ((uint64_t)nid < big)
+				end += FAKE_NODE_MIN_SIZE;
+			while (end - start - mem_hole_size(&m->memblock, start, end) < size) {
+				end += FAKE_NODE_MIN_SIZE;
+				if (end > limit) {
+					end = limit;
+					break;
+				}
+			}
+			if (end < dma32_end &&
+			    dma32_end - end - mem_hole_size(&m->memblock, end, dma32_end) < FAKE_NODE_MIN_SIZE)
+				end = dma32_end;
+			if (limit - end - mem_hole_size(&m->memblock, end, limit) < size)
+				end = limit;
+			if (emu_setup_memblk(m, ei, pi, nid++ % nr_nodes, phys_blk,
+					     (end < limit ? end : limit) - start) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * numa_emulation() for numa=fake=N: the physical meminfo is split, the
+ * emulated nodes replace the physical ones (APIC IDs follow them), and the
+ * distance table is rebuilt from the physical distances.
+ */
+static void numa_emulation(struct machine *m)
+{
+	struct numa_meminfo *ei = &m->numa.emulated, *pi = &m->numa.physical;
+	int max_emu_nid = 0, dfl_phys_nid = NUMA_NO_NODE;
+	uint64_t copy = 0, copy_size = (uint64_t)m->numa.distance_cnt * (uint64_t)m->numa.distance_cnt;
+
+	if (!m->numa.fake)
+		return;
+	mp_memset(ei, 0, sizeof(*ei));
+	*pi = m->numa.meminfo;
+	for (int i = 0; i < MAX_NUMNODES; i++)
+		m->numa.emu_nid_to_phys[i] = NUMA_NO_NODE;
+	if (split_nodes_interleave(m, ei, pi, 0, m->max_pfn << PAGE_SHIFT, m->numa.fake) < 0)
+		return;
+	if (numa_cleanup_meminfo(ei, m->max_pfn, &m->memblock, &m->numa.reserved, m->log) < 0) {
+		mp_printk(m->log, "NUMA: Warning: constructed meminfo invalid, disabling emulation\n");
+		return;
+	}
+	for (int i = 0; i < MAX_NUMNODES; i++)
+		if (m->numa.emu_nid_to_phys[i] != NUMA_NO_NODE) {
+			max_emu_nid = i;
+			if (dfl_phys_nid == NUMA_NO_NODE)
+				dfl_phys_nid = m->numa.emu_nid_to_phys[i];
+		}
+	mp_memset(m->srat.nodes_parsed, 0, sizeof(m->srat.nodes_parsed));
+	for (unsigned i = 0; i < ei->nr_blks; i++)
+		if (ei->blk[i].start != ei->blk[i].end && ei->blk[i].nid != NUMA_NO_NODE)
+			set_bit_node(m->srat.nodes_parsed, ei->blk[i].nid);
+	for (int a = 0; a < MAX_LOCAL_APIC; a++) {
+		int j;
+
+		if (m->srat.apicid_to_node[a] == NUMA_NO_NODE)
+			continue;
+		for (j = 0; j < MAX_NUMNODES && m->srat.apicid_to_node[a] != m->numa.emu_nid_to_phys[j]; j++)
+			;
+		m->srat.apicid_to_node[a] = (int16_t)(j < MAX_NUMNODES ? j : 0);
+	}
+	for (int i = 0; i < MAX_NUMNODES; i++)
+		if (m->numa.emu_nid_to_phys[i] == NUMA_NO_NODE)
+			m->numa.emu_nid_to_phys[i] = dfl_phys_nid;
+	/* The physical distances move to a copy; the table is rebuilt for the fake nodes. */
+	if (m->numa.distance_cnt)
+		copy = memblock_phys_alloc_range_from(&m->memblock, copy_size, PAGE_SIZE, 0,
+						      m->max_pfn << PAGE_SHIFT, "numa_emulation");
+	m->numa.emulated_nodes = max_emu_nid + 1;
+	reset_distance(m);
+	m->numa.meminfo = *ei;
+	alloc_distance(m);
+	if (copy)
+		memblock_phys_free_from(&m->memblock, copy, copy_size, "memblock_free");
+}
+
 /* The rest of numa_init() once the init function filled numa_meminfo. */
 static int finish_attempt(struct machine *m)
 {
@@ -323,6 +517,7 @@ static int finish_attempt(struct machine *m)
 	if (numa_cleanup_meminfo(&m->numa.meminfo, m->max_pfn, &m->memblock, &m->numa.reserved,
 				 m->log) < 0)
 		return -1;
+	numa_emulation(m);
 	return register_memblks(m);
 }
 

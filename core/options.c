@@ -12,7 +12,7 @@
 
 /* Linux kernel parameters memprobe knows of but does not model yet. */
 static const char *const planned_words[] = {
-	"numa=fake=", "memmap=", "add_efi_memmap", "movable_node", "kernelcore=",
+	"memmap=", "add_efi_memmap", "movable_node", "kernelcore=",
 	"nogbpages", "no5lvl",
 };
 
@@ -135,6 +135,21 @@ static void parse_word(struct options *o, const char *w, struct mp_log *log)
 		o->nokaslr = true;
 		return;
 	}
+	if (mp_starts_with(w, "numa=fake=")) {
+		const char *end;
+		uint64_t n = parse_ull(w + 10, &end);
+
+		if (*end == 'U' || *end == 'M' || *end == 'G' || *end == 'm' || *end == 'g' || *end == ':')
+			mp_printk(log, "memprobe: warning: '%s': only numa=fake=N is modelled yet; "
+				       "ignored\n",
+				  w);
+		else if (*end || n == 0)
+			mp_printk(log, "memprobe: error: numa=fake= needs a node count, not '%s'; ignored\n",
+				  w + 10), o->nr_errors++;
+		else
+			o->numa_fake = n > 0x7fffffff ? 0x7fffffff : (int)n;
+		return;
+	}
 	if (!mp_strcmp(w, "numa=off")) {
 		o->numa_off = true;
 		return;
@@ -229,6 +244,7 @@ void options_print_help(struct mp_log *log)
 		"  memblock=debug     print every memblock operation and the MEMBLOCK configuration",
 		"  numa=off           no NUMA: one faked node, as Linux does",
 		"  numa=noacpi        ignore the SRAT for NUMA, as Linux does",
+		"  numa=fake=N        split memory into N emulated nodes, as Linux does",
 		"  kernel_addr=ADDR   where Linux's kernel image is assumed (default 16M, where the",
 		"                     EFI stub puts it without KASLR); it decides where Linux",
 		"                     takes its first page-table pages",

@@ -33,6 +33,11 @@ struct numa_state {
 	int distance_cnt;		/* numa_distance_cnt */
 	uint64_t distance_phys;
 	bool from_srat;			/* the SRAT configuration was used */
+
+	int fake;			/* numa=fake=N, 0 without */
+	int emulated_nodes;		/* fake nodes made, 0 without emulation */
+	int emu_nid_to_phys[MAX_NUMNODES];
+	struct numa_meminfo physical, emulated;	/* numa_emulation()'s pi and ei */
 };
 
 int numa_cleanup_meminfo(struct numa_meminfo *mi, uint64_t max_pfn, const struct memblock *mb,

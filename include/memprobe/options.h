@@ -24,6 +24,7 @@ struct options {
 	bool memblock_debug;	/* memblock=debug */
 	bool numa_off;		/* numa=off */
 	bool numa_noacpi;	/* numa=noacpi */
+	int numa_fake;		/* numa=fake=N, 0 without */
 	bool nokaslr;		/* nokaslr */
 	uint64_t kernel_addr;	/* kernel_addr=: where the kernel image is assumed, 0: default */
 	bool soft_reserve;	/* cleared by efi=nosoftreserve */

@@ -243,6 +243,38 @@ static void numa_off_and_distances(void **state)
 	done(m);
 }
 
+/* numa=fake=4 on two physical nodes: shares dealt in turn, distances follow. */
+static void fake_nodes(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct sbuf s;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, GB);
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	srat_cpu(&s, 1, 1, 1);
+	srat_mem(&s, 0, 0, 2 * GB, 1);
+	srat_mem(&s, 1, 2 * GB, GB, 1);
+	srat_mem(&s, 1, 4 * GB, GB, 1);
+	m = run(w, &r, &s, NULL, 0, "numa=fake=4");
+	assert_int_equal(capture_count_prefix(&w->c, "Faking node "), 4);
+	/* shares of 992 MiB, the first three 32 MiB bigger; node 1 reaches the 4 GiB line */
+	assert_true(has(w, "Faking node 0 at [mem 0x0000000000000000-0x000000003fffffff] (1024MB)"));
+	assert_true(has(w, "Faking node 1 at [mem 0x0000000080000000-0x00000000ffffffff] (2048MB)"));
+	assert_true(has(w, "Faking node 2 at [mem 0x0000000040000000-0x000000007fffffff] (1024MB)"));
+	assert_true(has(w, "Faking node 3 at [mem 0x0000000100000000-0x000000013fffffff] (1024MB)"));
+	assert_true(has(w, "NUMA: Initialized distance table, cnt=4"));
+	assert_int_equal(capture_count_prefix(&w->c, "NODE_DATA("), 4);
+	/* fake nodes 0 and 2 share physical node 0: distance 10 */
+	assert_int_equal(node_distance(&m->numa, &m->srat, &m->slit, 0, 2), 10);
+	assert_int_equal(node_distance(&m->numa, &m->srat, &m->slit, 0, 1), 20);
+	assert_int_equal(m->srat.apicid_to_node[1], 1);
+	done(m);
+	rawmap_free(&r);
+}
+
 /* With kernel_addr= the page tables Linux takes from memblock move. */
 static void kernel_placement_moves_page_tables(void **state)
 {
@@ -278,6 +310,7 @@ int main(void)
 		T(too_little_coverage_falls_back),
 		T(many_nodes),
 		T(numa_off_and_distances),
+		T(fake_nodes),
 		T(kernel_placement_moves_page_tables),
 	};
 
