@@ -38,6 +38,7 @@ Run:
   --linux VMLINUZ          boot this Linux kernel (-kernel) on the same VM
                            instead of memprobe; used by tests/linux
   --append "CMDLINE"       kernel command line for --linux
+  --initrd FILE            initramfs for --linux
   --no-install             do not install missing Debian packages
   -h, --help               show this help
   -- ARG...                pass the remaining arguments to QEMU unchanged,
@@ -85,7 +86,7 @@ cpus_to_qemu() {
 }
 
 numa=()
-machine="" mem="" smp="" app_args="" timeout=300 log="" disk="" shell=0 linux="" append="" install=1
+machine="" mem="" smp="" app_args="" timeout=300 log="" disk="" shell=0 linux="" append="" initrd="" install=1
 topology_given=0
 extra=()
 while [ $# -gt 0 ]; do
@@ -101,6 +102,7 @@ while [ $# -gt 0 ]; do
 	--shell) shell=1; shift ;;
 	--linux) [ $# -ge 2 ] || die_usage "--linux needs a value"; linux=$2; shift 2 ;;
 	--append) [ $# -ge 2 ] || die_usage "--append needs a value"; append=$2; shift 2 ;;
+	--initrd) [ $# -ge 2 ] || die_usage "--initrd needs a value"; initrd=$2; shift 2 ;;
 	--no-install) install=0; shift ;;
 	-h | --help) usage; exit 0 ;;
 	--) shift; extra=("$@"); break ;;
@@ -212,6 +214,7 @@ qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m "${mem_mib}M" -smp "$
 	-nic none -vga none -display none -serial stdio -no-reboot)
 if [ -n "$linux" ]; then
 	qemu+=(-kernel "$linux" -append "$append")
+	[ -n "$initrd" ] && qemu+=(-initrd "$initrd")
 fi
 qemu+=("${extra[@]}")
 
@@ -234,7 +237,7 @@ if [ "$status" -ne 0 ]; then
 	exit 1
 fi
 if [ -n "$linux" ]; then
-	if ! grep -q '^\[ *[0-9.]*\] Kernel panic\|^\[ *[0-9.]*\] Linux version' "$console"; then
+	if ! grep -q '^\[ *[0-9.]*\] Kernel panic\|^\[ *[0-9.]*\] Linux version\|^sysview: end' "$console"; then
 		echo "run-qemu.sh: error: Linux printed nothing recognisable on the serial console" >&2
 		exit 1
 	fi

@@ -86,6 +86,17 @@ static int cpu_node(const struct machine *m, unsigned cpu, unsigned *round_robin
 	return 0;
 }
 
+/*
+ * Whether CPU c shows in node nid's cpulist.  With numa=fake a CPU shows
+ * in every fake node of its physical node, as numa_add_cpu() makes it.
+ */
+static bool cpu_in_node(const struct machine *m, const int *node_of, unsigned c, int nid)
+{
+	if (m->numa.emulated_nodes)
+		return m->numa.emu_nid_to_phys[node_of[c]] == m->numa.emu_nid_to_phys[nid];
+	return node_of[c] == nid;
+}
+
 /* The node views: /sys/devices/system/node, /proc/zoneinfo in brief, lscpu. */
 void report_nodes(const struct machine *m)
 {
@@ -110,7 +121,7 @@ void report_nodes(const struct machine *m)
 		if (!node_isset(m->numa.possible, nid))
 			continue;
 		for (unsigned c = 0; c < ncpu; c++)
-			cpus_on[c] = node_of[c] == nid;
+			cpus_on[c] = cpu_in_node(m, node_of, c, nid);
 		cpulist(list, sizeof(list), cpus_on, ncpu, false);
 		mp_printk(m->log, "node%d/cpulist: %s\n", nid, list);
 		for (int to = 0; to < MAX_NUMNODES && len + 8 < sizeof(list); to++)
@@ -132,7 +143,7 @@ void report_nodes(const struct machine *m)
 		if (!node_isset(m->numa.possible, nid))
 			continue;
 		for (unsigned c = 0; c < ncpu; c++)
-			cpus_on[c] = node_of[c] == nid;
+			cpus_on[c] = cpu_in_node(m, node_of, c, nid);
 		cpulist(list, sizeof(list), cpus_on, ncpu, true);
 		mp_printk(m->log, "NUMA node%d CPU(s):%*s%s\n", nid, nid < 10 ? 6 : nid < 100 ? 5 : 4, "",
 			  list);

@@ -3,8 +3,10 @@
 # very same OVMF + QEMU VM and compare, stage by stage: the e820 lines, the
 # efi=debug lines of the descriptors the firmware owns (runtime, ACPI,
 # MMIO), e820__memblock_setup's lines, the ACPI lines (table list,
-# Reserving, SRAT, SLIT verdict, MADT overrides), and the NUMA and zone lines
-# (init_mem_mapping's page tables, cleanup, NODE_DATA, free_area_init).
+# Reserving, SRAT, SLIT verdict, MADT overrides), the NUMA and zone lines
+# (init_mem_mapping's page tables, cleanup, NODE_DATA, free_area_init), and
+# memprobe's node view against what a booted Linux shows in /sys and
+# /proc/zoneinfo (read by a tiny initramfs, tests/linux/sysview).
 #
 # Linux gets "ignore_loglevel" besides the issue's command line because the
 # e820 update/remove lines are KERN_DEBUG and would not reach the console
@@ -39,6 +41,10 @@ vmlinuz=$("$here/tests/linux/fetch-kernel.sh") || { echo "differential: cannot g
 make -s -C "$here" image || exit 1
 mkdir -p "$out"
 iasl -p "$out/srat-interleaved" "$here/tests/data/acpi/srat-interleaved.asl" >/dev/null || exit 1
+# A tiny initramfs whose init prints Linux's node views (/sys, /proc/zoneinfo) and powers off.
+gcc -O2 -static -o "$out/sysview-init" "$here/tests/linux/sysview/init.c" &&
+	gcc -O2 -o "$out/mkcpio" "$here/tests/linux/sysview/mkcpio.c" &&
+	"$out/mkcpio" "$out/sysview-init" "$out/sysview.cpio" || exit 1
 
 passed=0 failed=0
 for t in "${topologies[@]}"; do
@@ -61,6 +67,16 @@ for t in "${topologies[@]}"; do
 		echo "FAIL $name: Linux did not boot:"; sed 's/^/  /' "$dir/linux.err"
 		failed=$((failed + 1)); continue
 	fi
+	# shellcheck disable=SC2086
+	if ! "$here/run-qemu.sh" --no-install --linux "$vmlinuz" --initrd "$out/sysview.cpio" \
+		--append "console=ttyS0 panic=-1 nokaslr $opts" --log "$dir/sysview.log" $topo \
+		>/dev/null 2>"$dir/sysview.err"; then
+		echo "FAIL $name: Linux with the sysview initramfs did not finish:"; sed 's/^/  /' "$dir/sysview.err"
+		failed=$((failed + 1)); continue
+	fi
+	sed -n '/^sysview: begin$/,/^sysview: end$/p' "$dir/sysview.log" | grep '^node\|^Node' | sort >"$dir/linux.nodes"
+	sed -n '/^memprobe: nodes /,/^memprobe: lscpu:$/p' "$dir/memprobe.log" | grep '^node\|^Node' | sort >"$dir/memprobe.nodes"
+	nnodes=$(wc -l <"$dir/linux.nodes")
 	"$here/tests/linux/e820-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.e820"
 	"$here/tests/linux/e820-lines.sh" "$dir/linux.log" >"$dir/linux.e820"
 	"$here/tests/linux/efi-fixed-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.efimap"
@@ -99,11 +115,16 @@ for t in "${topologies[@]}"; do
 		echo "FAIL $name: memprobe's NUMA and zone lines differ from Linux's (--- Linux, +++ memprobe):"
 		sed 's/^/  /' "$dir/numa.diff"
 		failed=$((failed + 1))
+	elif [ "$nnodes" -lt 3 ] || ! diff -u "$dir/linux.nodes" "$dir/memprobe.nodes" >"$dir/nodes.diff"; then
+		echo "FAIL $name: memprobe's node view differs from Linux's /sys and /proc (--- Linux, +++ memprobe):"
+		sed 's/^/  /' "$dir/nodes.diff"
+		failed=$((failed + 1))
 	else
 		skipped=$(grep -c 'reserve setup_data: \|usable ==> usable' "$dir/linux.log")
 		echo "PASS $name: $n e820 lines, $nefi efi=debug lines of firmware-owned" \
-			"descriptors, $nmb e820__memblock_setup lines, $nacpi ACPI lines and $nnuma NUMA" \
-			"and zone lines identical to Linux ($skipped setup_data lines not compared)"
+			"descriptors, $nmb e820__memblock_setup lines, $nacpi ACPI lines, $nnuma NUMA" \
+			"and zone lines and $nnodes node-view lines (/sys, /proc/zoneinfo) identical to" \
+			"Linux ($skipped setup_data lines not compared)"
 		passed=$((passed + 1))
 	fi
 done
