@@ -451,6 +451,136 @@ static int split_nodes_interleave(struct machine *m, struct numa_meminfo *ei,
 	return 0;
 }
 
+/* The end of a fake node of size bytes of memory from start (find_end_of_node). */
+static uint64_t find_end_of_node(const struct memblock *mb, uint64_t start, uint64_t max_addr,
+				 uint64_t size)
+{
+	uint64_t end = start + size;
+
+	while (end - start - mem_hole_size(mb, start, end) < size) {
+		end += FAKE_NODE_MIN_SIZE;
+		if (end > max_addr)
+			return max_addr;
+	}
+	return end;
+}
+
+/*
+ * split_nodes_size_interleave_uniform(): numa=fake=<size>[MG] (nr_nodes 0:
+ * nodes of that size over all physical nodes) and numa=fake=<N>U (nr_nodes
+ * N on physical node phys_nid).  Returns the next free fake nid, <0 on error.
+ */
+static int split_nodes_size(struct machine *m, struct numa_meminfo *ei, struct numa_meminfo *pi,
+			    uint64_t addr, uint64_t max_addr, uint64_t size, int nr_nodes,
+			    int phys_nid, int nid)
+{
+	uint8_t physnodes[MAX_NUMNODES / 8];
+	bool uniform = nr_nodes != 0, any = true;
+	uint64_t min_size, units;
+
+	if (!size && !nr_nodes)
+		return -1;
+	if (uniform) {
+		mp_memset(physnodes, 0, sizeof(physnodes));
+		set_bit_node(physnodes, phys_nid);
+		units = (max_addr >> PAGE_SHIFT) - (addr >> PAGE_SHIFT);
+	} else {
+		nr_nodes = MAX_NUMNODES;
+		mp_memcpy(physnodes, m->srat.nodes_parsed, sizeof(physnodes));
+		units = (max_addr >> PAGE_SHIFT) - (addr >> PAGE_SHIFT) -
+			(mem_hole_size(&m->memblock, addr, max_addr) >> PAGE_SHIFT);
+	}
+	min_size = (units / (uint64_t)nr_nodes) << PAGE_SHIFT;
+	if (uniform)
+		size = min_size;
+	if (min_size < FAKE_NODE_MIN_SIZE)
+		min_size = FAKE_NODE_MIN_SIZE;
+	min_size = (min_size + FAKE_NODE_MIN_SIZE - 1) & ~(FAKE_NODE_MIN_SIZE - 1);
+	if (size < min_size) {
+		mp_printk(m->log, "Fake node size %lluMB too small, increasing to %lluMB\n",
+			  (unsigned long long)(size >> 20), (unsigned long long)(min_size >> 20));
+		size = min_size;
+	}
+	size &= ~(FAKE_NODE_MIN_SIZE - 1);
+	while (any) {
+		any = false;
+		for (int i = 0; i < MAX_NUMNODES; i++) {
+			const uint64_t dma32_end = 4ULL << 30;
+			uint64_t start, limit, end;
+			int phys_blk;
+
+			if (!node_isset(physnodes, i))
+				continue;
+			phys_blk = find_memblk_by_nid(pi, i);
+			if (phys_blk < 0) {
+				physnodes[i / 8] &= (uint8_t)~(1u << (i % 8));
+				continue;
+			}
+			any = true;
+			start = pi->blk[phys_blk].start;
+			limit = pi->blk[phys_blk].end;
+			end = uniform ? start + size : find_end_of_node(&m->memblock, start, limit, size);
+			if (end < dma32_end &&
+			    dma32_end - end - mem_hole_size(&m->memblock, end, dma32_end) < FAKE_NODE_MIN_SIZE)
+				end = dma32_end;
+			if (limit - end - mem_hole_size(&m->memblock, end, limit) < size && !uniform)
+				end = limit;
+			if (emu_setup_memblk(m, ei, pi, nid++ % MAX_NUMNODES, phys_blk,
+					     (end < limit ? end : limit) - start) < 0)
+				return -1;
+		}
+	}
+	return nid;
+}
+
+/* numa=fake=<N>U: N uniform fake nodes on each physical node. */
+static int split_uniform(struct machine *m, struct numa_meminfo *ei, struct numa_meminfo *pi,
+			 int n)
+{
+	int nid = 0, ret = -1;
+
+	for (int i = 0; i < MAX_NUMNODES; i++) {
+		if (!node_isset(m->srat.nodes_parsed, i))
+			continue;
+		/* as Linux does: the first block left, whichever node i is */
+		ret = pi->nr_blks ? split_nodes_size(m, ei, pi, pi->blk[0].start, pi->blk[0].end, 0, n,
+						     pi->blk[0].nid, nid)
+				  : -1;
+		if (ret < 0)
+			break;
+		if (ret == nid)
+			continue;
+		if (ret - nid < n) {
+			mp_printk(m->log, "numa_emulation: phys: %d only got %d of %d nodes, failing\n", i,
+				  ret - nid, n);
+			return -1;
+		}
+		nid = ret;
+	}
+	return ret;
+}
+
+/* numa=fake='s three forms; Linux looks for 'U', then 'M' or 'G', anywhere in the value. */
+static int split_by_option(struct machine *m, struct numa_meminfo *ei, struct numa_meminfo *pi,
+			   const char *arg)
+{
+	const char *p;
+	uint64_t n;
+
+	for (p = arg; *p && *p != 'U'; p++)
+		;
+	if (*p)
+		return split_uniform(m, ei, pi, (int)simple_strtoull(arg, NULL));
+	for (p = arg; *p && *p != 'M' && *p != 'G'; p++)
+		;
+	if (*p)
+		return split_nodes_size(m, ei, pi, 0, m->max_pfn << PAGE_SHIFT, memparse(arg, NULL), 0,
+					NUMA_NO_NODE, 0);
+	n = simple_strtoull(arg, NULL);
+	return split_nodes_interleave(m, ei, pi, 0, m->max_pfn << PAGE_SHIFT,
+				      n > MAX_NUMNODES * 2ULL ? MAX_NUMNODES * 2 : (int)n);
+}
+
 /*
  * numa_emulation() for numa=fake=N: the physical meminfo is split, the
  * emulated nodes replace the physical ones (APIC IDs follow them), and the
@@ -462,13 +592,17 @@ static void numa_emulation(struct machine *m)
 	int max_emu_nid = 0, dfl_phys_nid = NUMA_NO_NODE;
 	uint64_t copy = 0, copy_size = (uint64_t)m->numa.distance_cnt * (uint64_t)m->numa.distance_cnt;
 
-	if (!m->numa.fake)
+	const char *arg = m->numa.fake;
+	int ret;
+
+	if (!arg)
 		return;
 	mp_memset(ei, 0, sizeof(*ei));
 	*pi = m->numa.meminfo;
 	for (int i = 0; i < MAX_NUMNODES; i++)
 		m->numa.emu_nid_to_phys[i] = NUMA_NO_NODE;
-	if (split_nodes_interleave(m, ei, pi, 0, m->max_pfn << PAGE_SHIFT, m->numa.fake) < 0)
+	ret = split_by_option(m, ei, pi, arg);
+	if (ret < 0)
 		return;
 	if (numa_cleanup_meminfo(ei, m->max_pfn, &m->memblock, &m->numa.reserved, m->log) < 0) {
 		mp_printk(m->log, "NUMA: Warning: constructed meminfo invalid, disabling emulation\n");

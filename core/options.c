@@ -38,8 +38,8 @@ static int digit_value(char c)
 	return 99;
 }
 
-/* simple_strtoull(s, &end, 0): "0x" hex, a leading 0 octal, else decimal. */
-static uint64_t parse_ull(const char *s, const char **end)
+/* Linux's simple_strtoull(s, &end, 0): "0x" hex, a leading 0 octal, else decimal. */
+uint64_t simple_strtoull(const char *s, const char **end)
 {
 	unsigned base = 10;
 	uint64_t v = 0;
@@ -54,7 +54,8 @@ static uint64_t parse_ull(const char *s, const char **end)
 	}
 	while (digit_value(*s) < (int)base)
 		v = v * base + (uint64_t)digit_value(*s++);
-	*end = s;
+	if (end)
+		*end = s;
 	return v;
 }
 
@@ -62,7 +63,7 @@ static uint64_t parse_ull(const char *s, const char **end)
 uint64_t memparse(const char *s, const char **end)
 {
 	const char *p;
-	uint64_t v = parse_ull(s, &p);
+	uint64_t v = simple_strtoull(s, &p);
 	int shift = 0;
 
 	switch (*p) {
@@ -137,17 +138,17 @@ static void parse_word(struct options *o, const char *w, struct mp_log *log)
 	}
 	if (mp_starts_with(w, "numa=fake=")) {
 		const char *end;
-		uint64_t n = parse_ull(w + 10, &end);
 
-		if (*end == 'U' || *end == 'M' || *end == 'G' || *end == 'm' || *end == 'g' || *end == ':')
-			mp_printk(log, "memprobe: warning: '%s': only numa=fake=N is modelled yet; "
+		/* Linux's forms: N, <size>[MG], NU; a ":distances" list is not modelled. */
+		memparse(w + 10, &end);
+		if (end == w + 10 || (*end && *end != 'U' && *end != 'u') || mp_strlen(w + 10) >= sizeof(o->numa_fake)) {
+			mp_printk(log, "memprobe: error: numa=fake= takes N, <size>M/G or NU, not '%s'; "
 				       "ignored\n",
-				  w);
-		else if (*end || n == 0)
-			mp_printk(log, "memprobe: error: numa=fake= needs a node count, not '%s'; ignored\n",
-				  w + 10), o->nr_errors++;
-		else
-			o->numa_fake = n > 0x7fffffff ? 0x7fffffff : (int)n;
+				  w + 10);
+			o->nr_errors++;
+		} else {
+			mp_memcpy(o->numa_fake, w + 10, mp_strlen(w + 10) + 1);
+		}
 		return;
 	}
 	if (!mp_strcmp(w, "numa=off")) {
@@ -244,7 +245,7 @@ void options_print_help(struct mp_log *log)
 		"  memblock=debug     print every memblock operation and the MEMBLOCK configuration",
 		"  numa=off           no NUMA: one faked node, as Linux does",
 		"  numa=noacpi        ignore the SRAT for NUMA, as Linux does",
-		"  numa=fake=N        split memory into N emulated nodes, as Linux does",
+		"  numa=fake=N        split memory into N emulated nodes (also <size>M/G, NU), as Linux",
 		"  kernel_addr=ADDR   where Linux's kernel image is assumed (default 16M, where the",
 		"                     EFI stub puts it without KASLR); it decides where Linux",
 		"                     takes its first page-table pages",

@@ -302,7 +302,7 @@ void memprobe_run(struct machine *m)
 	m->memblock.debug = m->opts.memblock_debug;
 	m->numa.off = m->opts.numa_off;
 	m->numa.noacpi = m->opts.numa_noacpi;
-	m->numa.fake = m->opts.numa_fake;
+	m->numa.fake = m->opts.numa_fake[0] ? m->opts.numa_fake : NULL;
 	m->kernel_addr = m->opts.kernel_addr ? m->opts.kernel_addr : efi_stub_kernel_addr(&m->fw->memmap);
 	m->kaslr = !m->opts.nokaslr;
 	if (m->opts.help) {

@@ -34,7 +34,7 @@ struct numa_state {
 	uint64_t distance_phys;
 	bool from_srat;			/* the SRAT configuration was used */
 
-	int fake;			/* numa=fake=N, 0 without */
+	const char *fake;		/* numa=fake='s value, NULL without */
 	int emulated_nodes;		/* fake nodes made, 0 without emulation */
 	int emu_nid_to_phys[MAX_NUMNODES];
 	struct numa_meminfo physical, emulated;	/* numa_emulation()'s pi and ei */

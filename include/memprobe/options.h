@@ -24,7 +24,7 @@ struct options {
 	bool memblock_debug;	/* memblock=debug */
 	bool numa_off;		/* numa=off */
 	bool numa_noacpi;	/* numa=noacpi */
-	int numa_fake;		/* numa=fake=N, 0 without */
+	char numa_fake[32];	/* numa=fake='s value, "" without */
 	bool nokaslr;		/* nokaslr */
 	uint64_t kernel_addr;	/* kernel_addr=: where the kernel image is assumed, 0: default */
 	bool soft_reserve;	/* cleared by efi=nosoftreserve */
@@ -40,5 +40,6 @@ void options_parse(struct options *o, const char *cmdline, struct mp_log *log);
 void options_print_help(struct mp_log *log);
 unsigned options_words(char *buf, unsigned size, const char *cmdline);
 uint64_t memparse(const char *s, const char **end);
+uint64_t simple_strtoull(const char *s, const char **end);
 
 #endif

@@ -32,6 +32,7 @@ topologies=(
 	"q35-4nodes-slit|--machine q35 --numa 1G,cpus=0-1 --numa 1G,cpus=2-3 --numa 0,cpus=4 --numa 2G,cpus=5 -- -numa dist,src=0,dst=1,val=21 -numa dist,src=0,dst=2,val=31 -numa dist,src=0,dst=3,val=41 -numa dist,src=1,dst=2,val=22 -numa dist,src=1,dst=3,val=32 -numa dist,src=2,dst=3,val=23|"
 	"pc-injected-srat|--mem 5G -- -acpitable file=@SRAT@|"
 	"seed-numa-fake4||numa=fake=4"
+	"seed-numa-fake2U||numa=fake=2U"
 	"pc-cpuless-node|--numa 2G,cpus=0-3 --numa 2G|"
 )
 

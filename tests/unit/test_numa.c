@@ -272,6 +272,22 @@ static void fake_nodes(void **state)
 	assert_int_equal(node_distance(&m->numa, &m->srat, &m->slit, 0, 1), 20);
 	assert_int_equal(m->srat.apicid_to_node[1], 1);
 	done(m);
+
+	/* <size>G: 2 GiB nodes, each physical node's remainder swallowed */
+	m = run(w, &r, &s, NULL, 0, "numa=fake=2G");
+	assert_true(has(w, "Faking node 0 at [mem 0x0000000000000000-0x000000007fffffff] (2048MB)"));
+	assert_true(has(w, "Faking node 1 at [mem 0x0000000080000000-0x000000013fffffff] (3072MB)"));
+	assert_int_equal(capture_count_prefix(&w->c, "Faking node "), 2);
+	done(m);
+	/* NU: N nodes on each physical node */
+	m = run(w, &r, &s, NULL, 0, "numa=fake=2U");
+	assert_int_equal(capture_count_prefix(&w->c, "Faking node "), 4);
+	assert_true(has(w, "Faking node 1 at [mem 0x0000000040000000-0x000000007fffffff] (1024MB)"));
+	done(m);
+	/* a size below 32 MiB is raised */
+	m = run(w, &r, &s, NULL, 0, "numa=fake=16M");
+	assert_non_null(strstr(w->c.text, "Fake node size 16MB too small, increasing to "));
+	done(m);
 	rawmap_free(&r);
 }
 

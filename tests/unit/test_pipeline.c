@@ -249,7 +249,7 @@ static void option_words(void **state)
 
 	options_init(&o);
 	options_parse(&o, "# config\n efi=debug,nosoftreserve\tpoweroff # trailing\n"
-			  "mem=2G bogus numa=fake=2G memblock=foo,debug efi=noruntime\n",
+			  "mem=2G bogus numa=fake=x memblock=foo,debug efi=noruntime\n",
 		      &c.log);
 	assert_true(o.efi_debug);
 	assert_false(o.soft_reserve);
@@ -257,9 +257,9 @@ static void option_words(void **state)
 	assert_false(o.help);
 	assert_int_equal(o.nr_mem, 1);
 	assert_int_equal(o.mem[0].size, 2ULL << 30);
-	assert_int_equal(o.nr_errors, 1);
+	assert_int_equal(o.nr_errors, 2);
 	assert_true(capture_has_line(&c, "memprobe: error: unknown option 'bogus' ignored (see --help)"));
-	assert_true(capture_has_line(&c, "memprobe: warning: 'numa=fake=2G': only numa=fake=N is modelled yet; ignored"));
+	assert_true(capture_has_line(&c, "memprobe: error: numa=fake= takes N, <size>M/G or NU, not 'x'; ignored"));
 	assert_true(o.memblock_debug);
 	assert_true(capture_has_line(&c, "memprobe: warning: efi=noruntime is not modelled by memprobe; ignored"));
 	assert_int_equal(options_words(words, sizeof(words), "# x\n a  b\n#c\nd"), 3);
