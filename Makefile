@@ -103,7 +103,7 @@ test-unit: $(UNIT_TESTS) $(MODEL_TESTS)
 	./tests/lib/run-host-tests.sh $(UNIT_TESTS) $(MODEL_TESTS)
 
 # Benchmarks print numbers; they never fail on speed.
-$(BUILD)/bench_memblock: tests/bench/bench_memblock.c $(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/replay.c)
+$(BUILD)/bench_memblock: tests/bench/bench_memblock.c $(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/replay.c host/heap.c)
 	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
 
 bench: $(BUILD)/bench_memblock

@@ -11,25 +11,14 @@
 
 #include "memprobe/util.h"
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Parse hex digits at *p; returns the count of digits read. */
 static int parse_hex(const char **p, const char *end, uint64_t *v)
 {
 	int n = 0;
 
 	*v = 0;
-	while (*p < end && hexval(**p) >= 0 && n < 16) {
-		*v = *v << 4 | (uint64_t)hexval(**p);
+	while (*p < end && mp_hexval(**p) >= 0 && n < 16) {
+		*v = *v << 4 | (uint64_t)mp_hexval(**p);
 		(*p)++;
 		n++;
 	}
@@ -112,7 +101,7 @@ int acpidump_parse(struct acpidump *d, const char *text, size_t len, struct mp_l
 		}
 		q += 2;
 		for (int i = 0; i < 16 && q + 2 <= eol; i++) {
-			int hi = hexval(q[0]), lo = hexval(q[1]);
+			int hi = mp_hexval(q[0]), lo = mp_hexval(q[1]);
 
 			if (hi < 0 || lo < 0 || (q + 2 < eol && q[2] != ' '))
 				break;

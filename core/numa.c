@@ -383,6 +383,51 @@ static int emu_setup_memblk(struct machine *m, struct numa_meminfo *ei, struct n
 }
 
 /*
+ * Grow a fake node from end in 32 MiB steps until it holds size bytes of
+ * memory, stopping at max_addr (find_end_of_node starts at start + size).
+ */
+static uint64_t find_end_of_node(const struct memblock *mb, uint64_t start, uint64_t end,
+				 uint64_t max_addr, uint64_t size)
+{
+	while (end - start - mem_hole_size(mb, start, end) < size) {
+		end += FAKE_NODE_MIN_SIZE;
+		if (end > max_addr)
+			return max_addr;
+	}
+	return end;
+}
+
+/* The block physical node i deals its next share from; -1, and i leaves the mask, when none. */
+static int deal_from(uint8_t *physnodes, const struct numa_meminfo *pi, int i)
+{
+	int blk;
+
+	if (!node_isset(physnodes, i))
+		return -1;
+	blk = find_memblk_by_nid(pi, i);
+	if (blk < 0)
+		physnodes[i / 8] &= (uint8_t)~(1u << (i % 8));
+	return blk;
+}
+
+/*
+ * A share reaches the 4 GiB line when less than 32 MiB of memory would be
+ * left below it, and (when swallow) its block's end when less than a share
+ * of memory would be left there.
+ */
+static uint64_t adjust_end(const struct memblock *mb, uint64_t end, uint64_t limit, uint64_t size,
+			   bool swallow)
+{
+	const uint64_t dma32_end = 4ULL << 30;
+
+	if (end < dma32_end && dma32_end - end - mem_hole_size(mb, end, dma32_end) < FAKE_NODE_MIN_SIZE)
+		end = dma32_end;
+	if (swallow && limit - end - mem_hole_size(mb, end, limit) < size)
+		end = limit;
+	return end;
+}
+
+/*
  * split_nodes_interleave(): numa=fake=N.  Equal shares of RAM in 32 MiB
  * steps, dealt to the physical nodes in turn; a share grows over holes, and
  * swallows a remainder too small for another share (or for below 4 GiB).
@@ -414,55 +459,23 @@ static int split_nodes_interleave(struct machine *m, struct numa_meminfo *ei,
 	while (any) {
 		any = false;
 		for (int i = 0; i < MAX_NUMNODES; i++) {
-			const uint64_t dma32_end = 4ULL << 30;
+			int phys_blk = deal_from(physnodes, pi, i);
 			uint64_t start, limit, end;
-			int phys_blk;
 
-			if (!node_isset(physnodes, i))
+			if (phys_blk < 0)
 				continue;
-			phys_blk = find_memblk_by_nid(pi, i);
-			if (phys_blk < 0) {
-				physnodes[i / 8] &= (uint8_t)~(1u << (i % 8));
-				continue;
-			}
 			any = true;
 			start = pi->blk[phys_blk].start;
 			limit = pi->blk[phys_blk].end;
-			end = start + size;
-			if ((uint64_t)nid < big)
-				end += FAKE_NODE_MIN_SIZE;
-			while (end - start - mem_hole_size(&m->memblock, start, end) < size) {
-				end += FAKE_NODE_MIN_SIZE;
-				if (end > limit) {
-					end = limit;
-					break;
-				}
-			}
-			if (end < dma32_end &&
-			    dma32_end - end - mem_hole_size(&m->memblock, end, dma32_end) < FAKE_NODE_MIN_SIZE)
-				end = dma32_end;
-			if (limit - end - mem_hole_size(&m->memblock, end, limit) < size)
-				end = limit;
+			end = start + size + ((uint64_t)nid < big ? FAKE_NODE_MIN_SIZE : 0);
+			end = find_end_of_node(&m->memblock, start, end, limit, size);
+			end = adjust_end(&m->memblock, end, limit, size, true);
 			if (emu_setup_memblk(m, ei, pi, nid++ % nr_nodes, phys_blk,
 					     (end < limit ? end : limit) - start) < 0)
 				return -1;
 		}
 	}
 	return 0;
-}
-
-/* The end of a fake node of size bytes of memory from start (find_end_of_node). */
-static uint64_t find_end_of_node(const struct memblock *mb, uint64_t start, uint64_t max_addr,
-				 uint64_t size)
-{
-	uint64_t end = start + size;
-
-	while (end - start - mem_hole_size(mb, start, end) < size) {
-		end += FAKE_NODE_MIN_SIZE;
-		if (end > max_addr)
-			return max_addr;
-	}
-	return end;
 }
 
 /*
@@ -505,26 +518,17 @@ static int split_nodes_size(struct machine *m, struct numa_meminfo *ei, struct n
 	while (any) {
 		any = false;
 		for (int i = 0; i < MAX_NUMNODES; i++) {
-			const uint64_t dma32_end = 4ULL << 30;
+			int phys_blk = deal_from(physnodes, pi, i);
 			uint64_t start, limit, end;
-			int phys_blk;
 
-			if (!node_isset(physnodes, i))
+			if (phys_blk < 0)
 				continue;
-			phys_blk = find_memblk_by_nid(pi, i);
-			if (phys_blk < 0) {
-				physnodes[i / 8] &= (uint8_t)~(1u << (i % 8));
-				continue;
-			}
 			any = true;
 			start = pi->blk[phys_blk].start;
 			limit = pi->blk[phys_blk].end;
-			end = uniform ? start + size : find_end_of_node(&m->memblock, start, limit, size);
-			if (end < dma32_end &&
-			    dma32_end - end - mem_hole_size(&m->memblock, end, dma32_end) < FAKE_NODE_MIN_SIZE)
-				end = dma32_end;
-			if (limit - end - mem_hole_size(&m->memblock, end, limit) < size && !uniform)
-				end = limit;
+			end = uniform ? start + size
+				      : find_end_of_node(&m->memblock, start, start + size, limit, size);
+			end = adjust_end(&m->memblock, end, limit, size, !uniform);
 			if (emu_setup_memblk(m, ei, pi, nid++ % MAX_NUMNODES, phys_blk,
 					     (end < limit ? end : limit) - start) < 0)
 				return -1;

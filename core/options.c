@@ -27,15 +27,12 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
+/* A digit's value in any base up to 16; 99 for a non-digit (never below a base). */
 static int digit_value(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 99;
+	int v = mp_hexval(c);
+
+	return v < 0 ? 99 : v;
 }
 
 /* Linux's simple_strtoull(s, &end, 0): "0x" hex, a leading 0 octal, else decimal. */

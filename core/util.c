@@ -54,3 +54,15 @@ bool mp_starts_with(const char *s, const char *prefix)
 			return false;
 	return true;
 }
+
+/* The value of a hex digit, or -1. */
+int mp_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -7,6 +7,7 @@
 
 #include "memprobe/acpidump.h"
 #include "memprobe/machine.h"
+#include "heap.h"
 #include "replay.h"
 
 static void stdout_write(void *ctx, const char *text, size_t len)
@@ -14,18 +15,6 @@ static void stdout_write(void *ctx, const char *text, size_t len)
 	fwrite(text, 1, len, ctx);
 }
 
-static void *heap_alloc(void *ctx, size_t bytes)
-{
-	(void)ctx;
-	return malloc(bytes);
-}
-
-static void heap_free(void *ctx, void *p, size_t bytes)
-{
-	(void)ctx;
-	(void)bytes;
-	free(p);
-}
 
 static char *read_file(const char *path, size_t *len)
 {
@@ -60,7 +49,6 @@ static char *read_file(const char *path, size_t *len)
 static int acpi_command(const char *path)
 {
 	struct mp_log log = { stdout_write, stdout };
-	const struct memblock_storage storage = { heap_alloc, heap_free, NULL };
 	struct acpidump *dump = calloc(1, sizeof(*dump));
 	struct fw_inputs *fw = calloc(1, sizeof(*fw));
 	struct machine *m = malloc(sizeof(*m));
@@ -81,7 +69,7 @@ static int acpi_command(const char *path)
 	}
 	fw->frontend = "host";
 	acpidump_access(dump, &fw->acpi);
-	machine_init(m, fw, &log, &storage);
+	machine_init(m, fw, &log, &host_heap);
 	acpi_boot_table_init(m);
 	acpi_srat_slit(m);
 	acpi_boot_init(m);

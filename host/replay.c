@@ -22,6 +22,7 @@
  * Other reservations by memblock_alloc_range_nid without a request line
  * are applied as logged and counted.
  */
+#include "heap.h"
 #include "replay.h"
 
 #include <stdio.h>
@@ -121,18 +122,6 @@ static void ours_write(void *ctx, const char *s, size_t n)
 	}
 }
 
-static void *heap_alloc(void *ctx, size_t bytes)
-{
-	(void)ctx;
-	return malloc(bytes);
-}
-
-static void heap_free(void *ctx, void *p, size_t bytes)
-{
-	(void)ctx;
-	(void)bytes;
-	free(p);
-}
 
 /* Remove "[    1.234567] " and the caller's "+0x1f/0x80". */
 static void normalize(char *line)
@@ -553,7 +542,6 @@ static void replay_line(struct replay *r, const char *line)
 int replay_log(FILE *in, FILE *out, const char *name)
 {
 	struct replay *r = calloc(1, sizeof(*r));
-	const struct memblock_storage storage = { heap_alloc, heap_free, NULL };
 	char line[MAX_LINE];
 	int status;
 
@@ -564,7 +552,7 @@ int replay_log(FILE *in, FILE *out, const char *name)
 	r->out = out;
 	r->ours_log.write = ours_write;
 	r->ours_log.ctx = r;
-	memblock_init(&r->mb, &r->ours_log, &storage);
+	memblock_init(&r->mb, &r->ours_log, &host_heap);
 	r->mb.debug = true;	/* our doubling lines are compared with Linux's */
 
 	while (fgets(line, sizeof(line), in)) {

@@ -12,5 +12,6 @@ int mp_memcmp(const void *a, const void *b, size_t n);
 size_t mp_strlen(const char *s);
 int mp_strcmp(const char *a, const char *b);
 bool mp_starts_with(const char *s, const char *prefix);
+int mp_hexval(char c);
 
 #endif

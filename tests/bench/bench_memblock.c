@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "heap.h"
 #include "memprobe/memblock.h"
 #include "replay.h"
 
@@ -20,19 +21,6 @@ static void discard(void *ctx, const char *s, size_t n)
 	(void)ctx;
 	(void)s;
 	(void)n;
-}
-
-static void *heap_alloc(void *ctx, size_t bytes)
-{
-	(void)ctx;
-	return malloc(bytes);
-}
-
-static void heap_free(void *ctx, void *p, size_t bytes)
-{
-	(void)ctx;
-	(void)bytes;
-	free(p);
 }
 
 static double now_ns(void)
@@ -49,9 +37,7 @@ static double now_ns(void)
  */
 static void setup(struct memblock *mb, struct mp_log *log, unsigned long n)
 {
-	const struct memblock_storage storage = { heap_alloc, heap_free, NULL };
-
-	memblock_init(mb, log, &storage);
+	memblock_init(mb, log, &host_heap);
 	memblock_add(mb, 0, 1ULL << 40);
 	memblock_allow_resize(mb);
 	for (unsigned long i = 0; i < n; i++) {

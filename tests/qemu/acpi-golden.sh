@@ -10,19 +10,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/memprobe-acpi.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		echo "PASS $name"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $name"
-		failed=$((failed + 1))
-	fi
-}
+. "$here/tests/lib/check.sh"
 
 same() {	# same FILE1 FILE2: equal and not empty, or show the difference
 	if [ -s "$1" ] && cmp -s "$1" "$2"; then
@@ -179,5 +167,4 @@ run_case q35-4nodes-slit --machine q35 --numa 1G,cpus=0-1 --numa 1G,cpus=2-3 --n
 	-numa dist,src=2,dst=3,val=23
 run_case pc-injected-srat --mem 5G -- -acpitable file="$work/srat-interleaved.aml"
 
-echo "acpi-golden: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish acpi-golden

@@ -7,19 +7,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/memprobe-smoke.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 run="$here/run-qemu.sh"
-passed=0 failed=0
-
-check() {	# check NAME CONDITION-COMMAND...
-	local name=$1
-	shift
-	if "$@"; then
-		echo "PASS $name"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $name"
-		failed=$((failed + 1))
-	fi
-}
+. "$here/tests/lib/check.sh"
 
 has_line() { grep -qxF -- "$2" "$1"; }
 count_prefix() { grep -c -- "^$2" "$1"; }
@@ -89,5 +77,4 @@ check "timeout: said" grep -q "did not finish within 1 seconds" "$work/timeout.t
 "$run" --no-install -- -no-such-qemu-option >/dev/null 2>"$work/qemu-err.txt"
 check "QEMU failure: exit 1 with QEMU's message" grep -q "QEMU failed" "$work/qemu-err.txt"
 
-echo "qemu-smoke: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish qemu-smoke

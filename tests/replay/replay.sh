@@ -8,19 +8,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 tool="$here/build/memprobe"
 work=$(mktemp -d "${TMPDIR:-/tmp}/memprobe-replay.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		echo "PASS $name"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $name"
-		failed=$((failed + 1))
-	fi
-}
+. "$here/tests/lib/check.sh"
 
 all_identical() {	# the summary line says N of N, K of K, with N > 0 and K >= 2
 	grep -Eq '^replay: ([1-9][0-9]*) of \1 allocations identical, ([2-9]|[1-9][0-9]+) of \2 dumps identical, ([0-9]+) of \3 array doublings identical' "$1"
@@ -65,5 +53,4 @@ check "missing file: exit 2" test $? -eq 2
 "$tool" frobnicate 2>"$work/usage.err"
 check "wrong command: exit 2 with usage" grep -q "usage: memprobe replay BOOTLOG" "$work/usage.err"
 
-echo "replay-tests: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish replay-tests
