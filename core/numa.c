@@ -173,16 +173,17 @@ static int early_pfn_to_nid(const struct machine *m, uint64_t pfn)
 
 static void alloc_node_data(struct machine *m, int nid)
 {
-	uint64_t pa = memblock_phys_alloc_try_nid(&m->memblock, NODE_DATA_SIZE, SMP_CACHE_BYTES, nid);
+	const uint64_t size = m->numa.node_data_size;
+	uint64_t pa = memblock_phys_alloc_try_nid(&m->memblock, size, SMP_CACHE_BYTES, nid);
 	int tnid;
 
 	if (!pa) {
 		mp_printk(m->log, "Cannot find %llu bytes in any node (initial node: %d)\n",
-			  (unsigned long long)NODE_DATA_SIZE, nid);
+			  (unsigned long long)size, nid);
 		return;
 	}
 	mp_printk(m->log, "NODE_DATA(%d) allocated [mem %#010llx-%#010llx]\n", nid,
-		  (unsigned long long)pa, (unsigned long long)(pa + NODE_DATA_SIZE - 1));
+		  (unsigned long long)pa, (unsigned long long)(pa + size - 1));
 	tnid = early_pfn_to_nid(m, pa >> PAGE_SHIFT);
 	if (tnid != nid)
 		mp_printk(m->log, "    NODE_DATA(%d) on node %d\n", nid, tnid);
@@ -659,6 +660,20 @@ static int finish_attempt(struct machine *m)
 	return register_memblks(m);
 }
 
+/* Why the SRAT attempt failed, in a few words for the report. */
+static const char *srat_rejection(const struct machine *m, int ret)
+{
+	if (!m->srat.present)
+		return "the firmware has no SRAT";
+	if (m->srat.disabled)
+		return "Linux dropped it (\"SRAT not used\" above)";
+	if (ret == -2)
+		return "it has no enabled memory affinity entry";
+	if (ret < 0)
+		return "a subtable has length 0";
+	return "its memory ranges were rejected (see the line above)";
+}
+
 /*
  * x86_numa_init(): the SRAT (unless numa=off or numa=noacpi), then AMD's
  * northbridge scan (which finds nothing on the machines memprobe models:
@@ -678,6 +693,7 @@ void x86_numa_init(struct machine *m)
 			m->numa.from_srat = true;
 			return;
 		}
+		mp_printk(m->log, "memprobe: NUMA: the SRAT is not used: %s\n", srat_rejection(m, ret));
 	}
 	reset_attempt(m);
 	mp_printk(m->log, "%s\n", m->numa.off ? "NUMA turned off" : "No NUMA configuration found");

@@ -116,6 +116,19 @@ static void parse_word(struct options *o, const char *w, struct mp_log *log)
 		parse_efi(o, w + 4, log);
 		return;
 	}
+	if (mp_starts_with(w, "node_data_size=")) {
+		const char *end;
+
+		o->node_data_size = memparse(w + 15, &end);
+		if (*end || !o->node_data_size || o->node_data_size % 4096) {
+			mp_printk(log, "memprobe: error: node_data_size= needs a whole number of 4K pages, "
+				       "not '%s'; ignored\n",
+				  w + 15);
+			o->node_data_size = 0;
+			o->nr_errors++;
+		}
+		return;
+	}
 	if (mp_starts_with(w, "kernel_addr=")) {
 		const char *end;
 
@@ -247,6 +260,7 @@ void options_print_help(struct mp_log *log)
 		"                     EFI stub puts it without KASLR); it decides where Linux",
 		"                     takes its first page-table pages",
 		"  nokaslr            Linux booted with nokaslr: no memory KASLR page-table page",
+		"  node_data_size=N   NODE_DATA's size for another kernel (default 0x2b000, Debian 6.1)",
 		"  poweroff           power the machine off when the report is complete",
 		"  --help, -h         show this help and exit",
 		"",

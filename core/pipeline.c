@@ -303,6 +303,7 @@ void memprobe_run(struct machine *m)
 	m->numa.off = m->opts.numa_off;
 	m->numa.noacpi = m->opts.numa_noacpi;
 	m->numa.fake = m->opts.numa_fake[0] ? m->opts.numa_fake : NULL;
+	m->numa.node_data_size = m->opts.node_data_size ? m->opts.node_data_size : NODE_DATA_SIZE;
 	m->kernel_addr = m->opts.kernel_addr ? m->opts.kernel_addr : efi_stub_kernel_addr(&m->fw->memmap);
 	m->kaslr = !m->opts.nokaslr;
 	if (m->opts.help) {

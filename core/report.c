@@ -129,6 +129,12 @@ void report_nodes(const struct machine *m)
 				len += mp_snprintf(list + len, sizeof(list) - len, "%s%d", len ? " " : "",
 						   node_distance(&m->numa, &m->srat, &m->slit, nid, to));
 		mp_printk(m->log, "node%d/distance: %s\n", nid, list);
+		for (unsigned long i = 0; i < m->memblock.memory.cnt; i++)
+			if (m->memblock.memory.regions[i].nid == nid)
+				mp_printk(m->log, "memprobe: node %d memory: [mem %#018llx-%#018llx]\n", nid,
+					  (unsigned long long)m->memblock.memory.regions[i].base,
+					  (unsigned long long)(m->memblock.memory.regions[i].base +
+							       m->memblock.memory.regions[i].size - 1));
 		for (int z = 0; z < MAX_NR_ZONES; z++)
 			if (m->zones.spanned[nid][z])
 				mp_printk(m->log, "Node %d, zone %8s: spanned %llu, present %llu, start_pfn "

@@ -33,6 +33,7 @@ struct numa_state {
 	int distance_cnt;		/* numa_distance_cnt */
 	uint64_t distance_phys;
 	bool from_srat;			/* the SRAT configuration was used */
+	uint64_t node_data_size;	/* NODE_DATA_SIZE unless node_data_size= */
 
 	const char *fake;		/* numa=fake='s value, NULL without */
 	int emulated_nodes;		/* fake nodes made, 0 without emulation */

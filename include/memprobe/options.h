@@ -26,6 +26,7 @@ struct options {
 	bool numa_noacpi;	/* numa=noacpi */
 	char numa_fake[32];	/* numa=fake='s value, "" without */
 	bool nokaslr;		/* nokaslr */
+	uint64_t node_data_size;	/* node_data_size=: another kernel's pg_data_t, page-rounded */
 	uint64_t kernel_addr;	/* kernel_addr=: where the kernel image is assumed, 0: default */
 	bool soft_reserve;	/* cleared by efi=nosoftreserve */
 	bool poweroff;		/* power the machine off when the report is done */

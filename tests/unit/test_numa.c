@@ -185,7 +185,18 @@ static void too_little_coverage_falls_back(void **state)
 	srat_mem(&s, 0, 0, GB, 1);
 	m = run(w, &r, &s, NULL, 0, "");
 	assert_true(has(w, "NUMA: nodes only cover 1023MB of your 3071MB e820 RAM. Not used."));
+	assert_true(has(w, "memprobe: NUMA: the SRAT is not used: its memory ranges were rejected (see "
+			   "the line above)"));
 	assert_true(has(w, "No NUMA configuration found"));
+	done(m);
+
+	/* CPUs only: Linux's -ENOENT, silent but for the fall-back; memprobe says why. */
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	m = run(w, &r, &s, NULL, 0, "node_data_size=0x20000");
+	assert_true(has(w, "memprobe: NUMA: the SRAT is not used: it has no enabled memory affinity entry"));
+	/* 0x20000 bytes, below the page-table page at the top */
+	assert_true(has(w, "NODE_DATA(0) allocated [mem 0xbffdf000-0xbfffefff]"));
 	rawmap_free(&r);
 	done(m);
 }
