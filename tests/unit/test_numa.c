@@ -189,8 +189,18 @@ static void too_little_coverage_falls_back(void **state)
 			   "the line above)"));
 	assert_true(has(w, "No NUMA configuration found"));
 	done(m);
+	rawmap_free(&r);
+}
 
-	/* CPUs only: Linux's -ENOENT, silent but for the fall-back; memprobe says why. */
+/* CPUs only: Linux's -ENOENT, silent but for the fall-back; memprobe says why. */
+static void srat_without_memory(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct sbuf s;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
 	srat_header(&s, 1);
 	srat_cpu(&s, 0, 0, 1);
 	m = run(w, &r, &s, NULL, 0, "node_data_size=0x20000");
@@ -335,6 +345,7 @@ int main(void)
 		T(hotplug_beyond_ram_and_memoryless),
 		T(overlapping_nodes_fall_back),
 		T(too_little_coverage_falls_back),
+		T(srat_without_memory),
 		T(many_nodes),
 		T(numa_off_and_distances),
 		T(fake_nodes),
