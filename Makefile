@@ -30,7 +30,7 @@ HOST_LDLIBS := -lcmocka
 HOST_CORE_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(CORE_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 MODEL_TESTS := $(patsubst tests/model/%.c,$(BUILD)/tests/%,$(wildcard tests/model/test_*.c))
-TEST_SUPPORT := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(wildcard tests/lib/*.c))
+TEST_SUPPORT := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(wildcard tests/lib/*.c) host/heap.c)
 
 # Keep objects of pattern-rule chains between runs.
 .SECONDARY:
@@ -87,17 +87,17 @@ $(BUILD)/memprobe.img: $(BUILD)/memprobe.efi
 
 image: $(BUILD)/memprobe.img
 
-$(BUILD)/host-obj/%.o: %.c $(wildcard include/memprobe/*.h) $(wildcard tests/lib/*.h)
+$(BUILD)/host-obj/%.o: %.c $(wildcard include/memprobe/*.h) $(wildcard tests/lib/*.h) $(wildcard host/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Itests/lib -c $< -o $@
+	$(CC) $(HOST_CFLAGS) -Itests/lib -Ihost -c $< -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(HOST_CORE_OBJS) $(TEST_SUPPORT)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Itests/lib $< $(HOST_CORE_OBJS) $(TEST_SUPPORT) -o $@ $(HOST_LDLIBS)
+	$(CC) $(HOST_CFLAGS) -Itests/lib -Ihost $< $(HOST_CORE_OBJS) $(TEST_SUPPORT) -o $@ $(HOST_LDLIBS)
 
 $(BUILD)/tests/%: tests/model/%.c $(HOST_CORE_OBJS) $(TEST_SUPPORT)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Itests/lib $< $(HOST_CORE_OBJS) $(TEST_SUPPORT) -o $@ $(HOST_LDLIBS)
+	$(CC) $(HOST_CFLAGS) -Itests/lib -Ihost $< $(HOST_CORE_OBJS) $(TEST_SUPPORT) -o $@ $(HOST_LDLIBS)
 
 test-unit: $(UNIT_TESTS) $(MODEL_TESTS)
 	./tests/lib/run-host-tests.sh $(UNIT_TESTS) $(MODEL_TESTS)

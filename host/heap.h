@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* memblock's region arrays from the C heap, for the host tool. */
+/* memblock's region arrays from the C heap, for the host tool and host tests. */
 #ifndef MEMPROBE_HOST_HEAP_H
 #define MEMPROBE_HOST_HEAP_H
 

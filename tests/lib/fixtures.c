@@ -133,21 +133,6 @@ void rawmap_free(struct rawmap *r)
 	r->bytes = NULL;
 }
 
-static void *heap_alloc(void *ctx, size_t bytes)
-{
-	(void)ctx;
-	return malloc(bytes);
-}
-
-static void heap_free(void *ctx, void *p, size_t bytes)
-{
-	(void)ctx;
-	(void)bytes;
-	free(p);
-}
-
-const struct memblock_storage heap_storage = { heap_alloc, heap_free, NULL };
-
 struct machine *run_pipeline(const struct efi_memmap *map, const char *options, struct capture *c)
 {
 	struct fw_inputs *fw = calloc(1, sizeof(*fw));
@@ -161,7 +146,7 @@ struct machine *run_pipeline(const struct efi_memmap *map, const char *options, 
 	fw->uefi_revision = (2 << 16) | 70;
 	fw->memmap = *map;
 	fw->cmdline = options;
-	machine_init(m, fw, &c->log, &heap_storage);
+	machine_init(m, fw, &c->log, &host_heap);
 	memprobe_run(m);
 	return m;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "heap.h"
 #include "memprobe/machine.h"
 
 struct capture {
@@ -35,9 +36,6 @@ struct rawmap {
 void rawmap_init(struct rawmap *r, uint64_t desc_size);
 void rawmap_add(struct rawmap *r, uint32_t type, uint64_t phys, uint64_t pages, uint64_t attr);
 void rawmap_free(struct rawmap *r);
-
-/* Region-array storage from the C heap. */
-extern const struct memblock_storage heap_storage;
 
 /* Run the whole pipeline on a map with options; output goes to c. */
 struct machine *run_pipeline(const struct efi_memmap *map, const char *options, struct capture *c);

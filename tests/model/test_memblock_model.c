@@ -163,7 +163,7 @@ static void random_sequences(void **unused)
 	capture_init(&c);
 	srand(4);
 	for (int seq = 0; seq < SEQUENCES; seq++) {
-		memblock_init(mb, &c.log, &heap_storage);
+		memblock_init(mb, &c.log, &host_heap);
 		for (int p = 0; p < PAGES; p++) {
 			r.nid[p] = NOT_MEMORY;
 			r.flags[p] = 0;

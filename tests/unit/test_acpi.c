@@ -20,7 +20,7 @@
 static void run(struct world *w)
 {
 	capture_reset(&w->c);
-	machine_init(w->m, &w->fw, &w->c.log, &heap_storage);
+	machine_init(w->m, &w->fw, &w->c.log, &host_heap);
 	acpi_boot_table_init(w->m);
 	acpi_srat_slit(w->m);
 	acpi_boot_init(w->m);
@@ -116,7 +116,7 @@ static void table_list_xsdt(void **state)
 	assert_int_equal(w->m->acpi.nr, 5);
 	assert_int_equal(w->m->acpi.problems, 0);
 	/* The tables are reserved in memblock, as acpi_reserve_initial_tables does. */
-	machine_init(w->m, &w->fw, &w->c.log, &heap_storage);
+	machine_init(w->m, &w->fw, &w->c.log, &host_heap);
 	acpi_boot_table_init(w->m);
 	assert_true(memblock_is_region_reserved(&w->m->memblock, 0xa000, 0xa0));
 	machine_release(w->m);
@@ -466,7 +466,7 @@ static void acpidump_round_trip(void **state)
 	standard_world(w, &s, 3);
 	capture_init(&dump);
 	capture_init(&again);
-	machine_init(w->m, &w->fw, &w->c.log, &heap_storage);
+	machine_init(w->m, &w->fw, &w->c.log, &host_heap);
 	w->m->acpidump = &dump.log;
 	acpi_boot_table_init(w->m);
 	machine_release(w->m);
@@ -480,7 +480,7 @@ static void acpidump_round_trip(void **state)
 	memset(&w->fw.acpi, 0, sizeof(w->fw.acpi));
 	acpidump_access(d, &w->fw.acpi);
 	capture_reset(&w->c);
-	machine_init(w->m, &w->fw, &w->c.log, &heap_storage);
+	machine_init(w->m, &w->fw, &w->c.log, &host_heap);
 	acpi_boot_table_init(w->m);
 	machine_release(w->m);
 	second = capture_lines_with_prefix(&w->c, "ACPI: ");

@@ -35,7 +35,7 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	capture_init(&f->c);
-	memblock_init(&f->mb, &f->c.log, &heap_storage);
+	memblock_init(&f->mb, &f->c.log, &host_heap);
 	*state = f;
 	return 0;
 }

@@ -46,7 +46,7 @@ static struct machine *run(struct world *w, struct rawmap *r, const struct sbuf 
 	w->fw.memmap = r->map;
 	w->fw.cmdline = options;
 	capture_reset(&w->c);
-	machine_init(m, &w->fw, &w->c.log, &heap_storage);
+	machine_init(m, &w->fw, &w->c.log, &host_heap);
 	memprobe_run(m);
 	return m;
 }
