@@ -273,6 +273,33 @@ void options_print_help(struct mp_log *log)
 }
 
 /*
+ * A UEFI shell passes the program's own name as the first word
+ * ("fs0:\\EFI\\BOOT\\BOOTX64.EFI", "memprobe.efi").  Returns where the options
+ * start: after that word when it looks like a program's name or path, and
+ * args itself when the first word is an option ("efi=debug", "poweroff").
+ */
+const char *options_skip_program_name(const char *args)
+{
+	const char *p = args, *word;
+	bool looks_like_path = false, has_value = false;
+
+	while (is_space(*p))
+		p++;
+	word = p;
+	while (*p && !is_space(*p)) {
+		if (*p == '\\' || *p == ':' || *p == '.')
+			looks_like_path = true;
+		has_value |= *p == '=';
+		p++;
+	}
+	if (has_value)
+		return args;
+	if (looks_like_path || mp_starts_with(word, "memprobe") || mp_starts_with(word, "MEMPROBE"))
+		return p;
+	return args;
+}
+
+/*
  * The option words of cmdline joined by single spaces, comments dropped,
  * for the report's "options:" line.  Returns the number of words.
  */

@@ -14,7 +14,8 @@
 #define CONFIG_MAX 16384
 #define MEMMAP_TRIES 8
 
-static CHAR8 *alloc_pool(UINTN size)
+/* Boot-services pool memory (EfiLoaderData); NULL when the firmware has none left. */
+void *efi_alloc_pool(UINTN size)
 {
 	void *p = NULL;
 
@@ -71,7 +72,7 @@ void efi_collect_memmap(struct fw_inputs *fw, struct mp_log *log)
 		if (buf)
 			uefi_call_wrapper(BS->FreePool, 1, buf);
 		size += 8 * (desc_size ? desc_size : 64);
-		buf = alloc_pool(size);
+		buf = efi_alloc_pool(size);
 		if (!buf) {
 			mp_printk(log, "memprobe: error: cannot allocate %lu bytes for the EFI memory map\n",
 				  (unsigned long)size);
@@ -109,28 +110,6 @@ static UINTN load_options_text(EFI_LOADED_IMAGE *li, char *out, UINTN max)
 	}
 	out[len] = '\0';
 	return len;
-}
-
-/* The shell puts the program's own name first; drop it. */
-static const char *skip_program_name(const char *s)
-{
-	const char *p = s, *word;
-	bool looks_like_path = false, has_value = false;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	word = p;
-	while (*p && *p != ' ' && *p != '\t') {
-		if (*p == '\\' || *p == ':' || *p == '.')
-			looks_like_path = true;
-		has_value |= *p == '=';
-		p++;
-	}
-	if (has_value)
-		return s;
-	if (looks_like_path || mp_starts_with(word, "memprobe") || mp_starts_with(word, "MEMPROBE"))
-		return p;
-	return s;
 }
 
 static UINTN read_config(EFI_FILE_HANDLE root, char *out, UINTN max, struct mp_log *log)
@@ -171,7 +150,7 @@ static UINTN read_config(EFI_FILE_HANDLE root, char *out, UINTN max, struct mp_l
 char *efi_read_options(EFI_HANDLE image, EFI_FILE_HANDLE root, struct mp_log *log)
 {
 	EFI_LOADED_IMAGE *li = NULL;
-	char *opts = (char *)alloc_pool(2 * CONFIG_MAX + 2);
+	char *opts = efi_alloc_pool(2 * CONFIG_MAX + 2);
 	char *args;
 	UINTN len;
 
@@ -184,7 +163,7 @@ char *efi_read_options(EFI_HANDLE image, EFI_FILE_HANDLE root, struct mp_log *lo
 	if (!EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol,
 					 (void **)&li)) &&
 	    load_options_text(li, args, CONFIG_MAX)) {
-		const char *rest = skip_program_name(args);
+		const char *rest = options_skip_program_name(args);
 
 		mp_memcpy(args, rest, mp_strlen(rest) + 1);
 	}

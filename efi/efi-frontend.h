@@ -27,6 +27,7 @@ void efi_close_report_file(struct efi_sink *sink, struct mp_log *log);
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 const char *efi_status_name(EFI_STATUS status);
+void *efi_alloc_pool(UINTN size);
 char *efi_read_options(EFI_HANDLE image, EFI_FILE_HANDLE root, struct mp_log *log);
 void efi_collect_firmware(struct fw_inputs *fw);
 void efi_collect_memmap(struct fw_inputs *fw, struct mp_log *log);

@@ -37,12 +37,8 @@ static void discard_write(void *ctx, const char *text, size_t len)
 
 static void *pool_alloc(void *ctx, size_t bytes)
 {
-	void *p = NULL;
-
 	(void)ctx;
-	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, bytes, &p)))
-		return NULL;
-	return p;
+	return efi_alloc_pool(bytes);
 }
 
 static void pool_free(void *ctx, void *p, size_t bytes)
@@ -89,8 +85,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	efi_collect_acpi(&fw);
 	fw.notes = notes.text;
 
-	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, sizeof(*m),
-					(void **)&m))) {
+	m = efi_alloc_pool(sizeof(*m));
+	if (!m) {
 		mp_printk(&log, "memprobe: error: cannot allocate %lu bytes for the analysis\n",
 			  (unsigned long)sizeof(*m));
 		efi_close_report_file(&sink, &log);

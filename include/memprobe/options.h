@@ -40,6 +40,7 @@ void options_init(struct options *o);
 void options_parse(struct options *o, const char *cmdline, struct mp_log *log);
 void options_print_help(struct mp_log *log);
 unsigned options_words(char *buf, unsigned size, const char *cmdline);
+const char *options_skip_program_name(const char *args);
 uint64_t memparse(const char *s, const char **end);
 uint64_t simple_strtoull(const char *s, const char **end);
 

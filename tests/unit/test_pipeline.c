@@ -281,6 +281,20 @@ static void option_words(void **state)
 	capture_free(&c);
 }
 
+/* The shell's first word is the program; an option in its place is kept. */
+static void shell_program_name(void **state)
+{
+	(void)state;
+	assert_string_equal(options_skip_program_name("fs0:\\EFI\\BOOT\\BOOTX64.EFI efi=debug"),
+			    " efi=debug");
+	assert_string_equal(options_skip_program_name("  memprobe poweroff"), " poweroff");
+	assert_string_equal(options_skip_program_name("MEMPROBE.EFI"), "");
+	assert_string_equal(options_skip_program_name("efi=debug poweroff"), "efi=debug poweroff");
+	assert_string_equal(options_skip_program_name("poweroff efi=debug"), "poweroff efi=debug");
+	assert_string_equal(options_skip_program_name("mem=1.5G"), "mem=1.5G");
+	assert_string_equal(options_skip_program_name(""), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +302,7 @@ int main(void)
 		cmocka_unit_test(mem_option),
 		cmocka_unit_test(soft_reserved),
 		cmocka_unit_test(option_words),
+		cmocka_unit_test(shell_program_name),
 	};
 
 	return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
