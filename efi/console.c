@@ -189,18 +189,24 @@ void efi_open_report_file(struct efi_sink *sink, EFI_FILE_HANDLE root, struct mp
 			  EFI_ERROR(st) ? efi_status_name(st) : "all names in use");
 }
 
+/* Flush and close; a flush error counts when no write failed before it. */
+static void flush_and_close(EFI_FILE_HANDLE file, EFI_STATUS *status)
+{
+	EFI_STATUS st = uefi_call_wrapper(file->Flush, 1, file);
+
+	if (*status == EFI_SUCCESS)
+		*status = st;
+	uefi_call_wrapper(file->Close, 1, file);
+}
+
 static void close_acpi_file(struct efi_sink *sink, struct mp_log *log)
 {
 	EFI_FILE_HANDLE file = sink->acpi_file;
-	EFI_STATUS st;
 
 	if (!file)
 		return;
 	sink->acpi_file = NULL;
-	st = uefi_call_wrapper(file->Flush, 1, file);
-	if (sink->acpi_status == EFI_SUCCESS)
-		sink->acpi_status = st;
-	uefi_call_wrapper(file->Close, 1, file);
+	flush_and_close(file, &sink->acpi_status);
 	if (EFI_ERROR(sink->acpi_status))
 		mp_printk(log, "memprobe: warning: writing \\memprobe\\%s failed (%s)\n",
 			  sink->acpi_name, efi_status_name(sink->acpi_status));
@@ -212,7 +218,6 @@ static void close_acpi_file(struct efi_sink *sink, struct mp_log *log)
 void efi_close_report_file(struct efi_sink *sink, struct mp_log *log)
 {
 	EFI_FILE_HANDLE file = sink->file;
-	EFI_STATUS st;
 
 	close_acpi_file(sink, log);
 	if (!file)
@@ -220,10 +225,7 @@ void efi_close_report_file(struct efi_sink *sink, struct mp_log *log)
 	if (sink->file_status == EFI_SUCCESS)
 		mp_printk(log, "memprobe: report saved as \\memprobe\\%s\n", sink->file_name);
 	sink->file = NULL;
-	st = uefi_call_wrapper(file->Flush, 1, file);
-	if (sink->file_status == EFI_SUCCESS)
-		sink->file_status = st;
-	uefi_call_wrapper(file->Close, 1, file);
+	flush_and_close(file, &sink->file_status);
 	if (EFI_ERROR(sink->file_status))
 		mp_printk(log, "memprobe: warning: writing \\memprobe\\%s failed (%s); the saved "
 			       "report is incomplete\n",
