@@ -15,7 +15,6 @@ static void stdout_write(void *ctx, const char *text, size_t len)
 	fwrite(text, 1, len, ctx);
 }
 
-
 static char *read_file(const char *path, size_t *len)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
@@ -25,6 +24,8 @@ static char *read_file(const char *path, size_t *len)
 	*len = 0;
 	if (!f || !buf) {
 		fprintf(stderr, "memprobe: cannot read %s: %s\n", path, strerror(errno));
+		if (f && f != stdin)
+			fclose(f);
 		free(buf);
 		return NULL;
 	}
@@ -34,8 +35,10 @@ static char *read_file(const char *path, size_t *len)
 			char *bigger = realloc(buf, cap *= 2);
 
 			if (!bigger) {
+				fprintf(stderr, "memprobe: %s is too big to read into memory\n", path);
 				free(buf);
-				return NULL;
+				buf = NULL;
+				break;
 			}
 			buf = bigger;
 		}
