@@ -66,6 +66,27 @@ boot_linux() {
 	return 1
 }
 
+# extract STAGE SCRIPT: the stage's comparable lines of both logs, into
+# linux.STAGE and memprobe.STAGE of the topology's directory.
+extract() {
+	"$here/tests/linux/$2" "$dir/memprobe.log" >"$dir/memprobe.$1"
+	"$here/tests/linux/$2" "$dir/linux.log" >"$dir/linux.$1"
+}
+
+# How many lines of a stage Linux printed.
+count() {
+	wc -l <"$dir/linux.$1"
+}
+
+# compare STAGE MIN WHAT: identical lines, and at least MIN of them from Linux
+# (fewer means the extraction missed them); otherwise a FAIL line and the diff.
+compare() {
+	diff -u "$dir/linux.$1" "$dir/memprobe.$1" >"$dir/$1.diff" && [ "$(count "$1")" -ge "$2" ] && return 0
+	echo "FAIL $name: $3 (--- Linux, +++ memprobe):"
+	sed 's/^/  /' "$dir/$1.diff"
+	return 1
+}
+
 passed=0 failed=0
 for t in "${topologies[@]}"; do
 	IFS='|' read -r name topo opts <<<"$t"
@@ -94,56 +115,28 @@ for t in "${topologies[@]}"; do
 	fi
 	sed -n '/^sysview: begin$/,/^sysview: end$/p' "$dir/sysview.log" | grep '^node\|^Node' | sort >"$dir/linux.nodes"
 	sed -n '/^memprobe: nodes /,/^memprobe: lscpu:$/p' "$dir/memprobe.log" | grep '^node\|^Node' | sort >"$dir/memprobe.nodes"
-	nnodes=$(wc -l <"$dir/linux.nodes")
-	"$here/tests/linux/e820-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.e820"
-	"$here/tests/linux/e820-lines.sh" "$dir/linux.log" >"$dir/linux.e820"
-	"$here/tests/linux/efi-fixed-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.efimap"
-	"$here/tests/linux/efi-fixed-lines.sh" "$dir/linux.log" >"$dir/linux.efimap"
-	"$here/tests/linux/memblock-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.memblock"
-	"$here/tests/linux/memblock-lines.sh" "$dir/linux.log" >"$dir/linux.memblock"
-	nmb=$(wc -l <"$dir/linux.memblock")
-	"$here/tests/linux/acpi-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.acpi"
-	"$here/tests/linux/acpi-lines.sh" "$dir/linux.log" >"$dir/linux.acpi"
-	nacpi=$(wc -l <"$dir/linux.acpi")
-	"$here/tests/linux/numa-lines.sh" "$dir/memprobe.log" >"$dir/memprobe.numa"
-	"$here/tests/linux/numa-lines.sh" "$dir/linux.log" >"$dir/linux.numa"
-	nnuma=$(wc -l <"$dir/linux.numa")
-	n=$(wc -l <"$dir/linux.e820")
-	nefi=$(wc -l <"$dir/linux.efimap")
-	if ! grep -q '^BIOS-e820: ' "$dir/linux.e820" || [ "$nefi" -eq 0 ]; then
+	extract e820 e820-lines.sh
+	extract efimap efi-fixed-lines.sh
+	extract memblock memblock-lines.sh
+	extract acpi acpi-lines.sh
+	extract numa numa-lines.sh
+	if ! grep -q '^BIOS-e820: ' "$dir/linux.e820" || [ "$(count efimap)" -eq 0 ]; then
 		echo "FAIL $name: no BIOS-e820 or efi=debug lines in Linux's log ($dir/linux.log)"
 		failed=$((failed + 1))
-	elif ! diff -u "$dir/linux.e820" "$dir/memprobe.e820" >"$dir/e820.diff"; then
-		echo "FAIL $name: memprobe's e820 lines differ from Linux's (--- Linux, +++ memprobe):"
-		sed 's/^/  /' "$dir/e820.diff"
-		failed=$((failed + 1))
-	elif ! diff -u "$dir/linux.efimap" "$dir/memprobe.efimap" >"$dir/efimap.diff"; then
-		echo "FAIL $name: memprobe's efi=debug lines differ from Linux's (--- Linux, +++ memprobe):"
-		sed 's/^/  /' "$dir/efimap.diff"
-		failed=$((failed + 1))
-	elif [ "$nmb" -lt 3 ] || ! diff -u "$dir/linux.memblock" "$dir/memprobe.memblock" >"$dir/memblock.diff"; then
-		echo "FAIL $name: memprobe's e820__memblock_setup lines differ from Linux's (--- Linux, +++ memprobe):"
-		sed 's/^/  /' "$dir/memblock.diff"
-		failed=$((failed + 1))
-	elif [ "$nacpi" -lt 5 ] || ! diff -u "$dir/linux.acpi" "$dir/memprobe.acpi" >"$dir/acpi.diff"; then
-		echo "FAIL $name: memprobe's ACPI lines differ from Linux's (--- Linux, +++ memprobe):"
-		sed 's/^/  /' "$dir/acpi.diff"
-		failed=$((failed + 1))
-	elif [ "$nnuma" -lt 10 ] || ! diff -u "$dir/linux.numa" "$dir/memprobe.numa" >"$dir/numa.diff"; then
-		echo "FAIL $name: memprobe's NUMA and zone lines differ from Linux's (--- Linux, +++ memprobe):"
-		sed 's/^/  /' "$dir/numa.diff"
-		failed=$((failed + 1))
-	elif [ "$nnodes" -lt 3 ] || ! diff -u "$dir/linux.nodes" "$dir/memprobe.nodes" >"$dir/nodes.diff"; then
-		echo "FAIL $name: memprobe's node view differs from Linux's /sys and /proc (--- Linux, +++ memprobe):"
-		sed 's/^/  /' "$dir/nodes.diff"
-		failed=$((failed + 1))
-	else
+	elif compare e820 1 "memprobe's e820 lines differ from Linux's" &&
+		compare efimap 1 "memprobe's efi=debug lines differ from Linux's" &&
+		compare memblock 3 "memprobe's e820__memblock_setup lines differ from Linux's" &&
+		compare acpi 5 "memprobe's ACPI lines differ from Linux's" &&
+		compare numa 10 "memprobe's NUMA and zone lines differ from Linux's" &&
+		compare nodes 3 "memprobe's node view differs from Linux's /sys and /proc"; then
 		skipped=$(grep -c 'reserve setup_data: \|usable ==> usable' "$dir/linux.log")
-		echo "PASS $name: $n e820 lines, $nefi efi=debug lines of firmware-owned" \
-			"descriptors, $nmb e820__memblock_setup lines, $nacpi ACPI lines, $nnuma NUMA" \
-			"and zone lines and $nnodes node-view lines (/sys, /proc/zoneinfo) identical to" \
-			"Linux ($skipped setup_data lines not compared)"
+		echo "PASS $name: $(count e820) e820 lines, $(count efimap) efi=debug lines of firmware-owned" \
+			"descriptors, $(count memblock) e820__memblock_setup lines, $(count acpi) ACPI lines," \
+			"$(count numa) NUMA and zone lines and $(count nodes) node-view lines (/sys," \
+			"/proc/zoneinfo) identical to Linux ($skipped setup_data lines not compared)"
 		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
 	fi
 done
 echo "linux-differential: $passed passed, $failed failed"
