@@ -23,39 +23,38 @@ EFI_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds -shared 
 	-Bsymbolic -L$(EFI_LIB) $(EFI_LIB)/crt0-efi-x86_64.o
 EFI_OBJS := $(patsubst %.c,$(BUILD)/efi-obj/%.o,$(CORE_SRCS) $(EFI_SRCS))
 
-# --- Host builds of the core: unit tests under ASan/UBSan ---------------------
-HOST_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Iinclude -fsanitize=address,undefined \
-	-fno-sanitize-recover=all -fno-omit-frame-pointer
+# --- Host builds of the core: unit and model tests under ASan/UBSan ----------
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Iinclude -Itests/lib -Ihost \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_LDLIBS := -lcmocka
 HOST_CORE_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(CORE_SRCS))
-UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
-MODEL_TESTS := $(patsubst tests/model/%.c,$(BUILD)/tests/%,$(wildcard tests/model/test_*.c))
 TEST_SUPPORT := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(wildcard tests/lib/*.c) host/heap.c)
-
-# Keep objects of pattern-rule chains between runs.
-.SECONDARY:
+HOST_TEST_SRCS := $(wildcard tests/unit/test_*.c tests/model/test_*.c)
+HOST_TESTS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(HOST_TEST_SRCS)))
+vpath test_%.c tests/unit tests/model
 
 # --- Host command-line tool ---------------------------------------------------
 HOST_TOOL_SRCS := $(wildcard host/*.c)
 HOST_TOOL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -Ihost
 
-$(BUILD)/host-tool/%.o: %.c $(wildcard include/memprobe/*.h) $(wildcard host/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_TOOL_CFLAGS) -c $< -o $@
+# Every object also writes its header dependencies (.d) beside it.
+DEPFLAGS = -MMD -MP -MF $(@:=.d)
 
-$(BUILD)/memprobe: $(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) $(HOST_TOOL_SRCS))
-	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
+.DEFAULT_GOAL := all
+# Keep objects of pattern-rule chains between runs.
+.SECONDARY:
 
-.PHONY: all image bench test test-unit test-replay test-qemu test-linux deps clean help run
+.PHONY: all image bench test test-build test-unit test-replay test-qemu test-linux deps clean help run
 
 all: $(BUILD)/memprobe.efi $(BUILD)/memprobe
 
 help:
 	@echo "make              build $(BUILD)/memprobe.efi and the host tool $(BUILD)/memprobe"
 	@echo "make image        FAT boot image $(BUILD)/memprobe.img (/EFI/BOOT/BOOTX64.EFI)"
-	@echo "make test         all tests: unit, model, QEMU smoke, Linux differential"
+	@echo "make test         all tests: build, unit, model, replay, QEMU smoke, Linux differential"
+	@echo "make test-build   the build itself: default goal, header dependencies"
 	@echo "make test-unit    host unit and model tests only (ASan/UBSan)"
-	@echo "make test-replay  memprobe replay on the Linux boot logs in tests/data"
+	@echo "make test-replay  memprobe replay and the host tool on the Linux boot logs in tests/data"
 	@echo "make test-qemu    boot memprobe under OVMF: report checks, ACPI against iasl -d"
 	@echo "make test-linux   compare memprobe with Debian's Linux 6.1 on several VMs"
 	@echo "make bench        memblock ns/op at 1k/10k/100k regions, replay time"
@@ -65,9 +64,16 @@ help:
 deps:
 	./tests/lib/install-deps.sh
 
-$(BUILD)/efi-obj/%.o: %.c $(wildcard include/memprobe/*.h) efi/efi-frontend.h
+$(BUILD)/host-tool/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(EFI_CFLAGS) -c $< -o $@
+	$(CC) $(HOST_TOOL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/memprobe: $(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) $(HOST_TOOL_SRCS))
+	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
+
+$(BUILD)/efi-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/memprobe.so: $(EFI_OBJS)
 	ld $(EFI_LDFLAGS) $(EFI_OBJS) -o $@ -lefi -lgnuefi
@@ -87,23 +93,24 @@ $(BUILD)/memprobe.img: $(BUILD)/memprobe.efi
 
 image: $(BUILD)/memprobe.img
 
-$(BUILD)/host-obj/%.o: %.c $(wildcard include/memprobe/*.h) $(wildcard tests/lib/*.h) $(wildcard host/*.h)
+$(BUILD)/host-obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Itests/lib -Ihost -c $< -o $@
+	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(HOST_CORE_OBJS) $(TEST_SUPPORT)
+# One rule for unit and model tests: vpath finds the source in either folder.
+$(BUILD)/tests/%: %.c $(HOST_CORE_OBJS) $(TEST_SUPPORT)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Itests/lib -Ihost $< $(HOST_CORE_OBJS) $(TEST_SUPPORT) -o $@ $(HOST_LDLIBS)
+	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $< $(HOST_CORE_OBJS) $(TEST_SUPPORT) -o $@ $(HOST_LDLIBS)
 
-$(BUILD)/tests/%: tests/model/%.c $(HOST_CORE_OBJS) $(TEST_SUPPORT)
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Itests/lib -Ihost $< $(HOST_CORE_OBJS) $(TEST_SUPPORT) -o $@ $(HOST_LDLIBS)
+test-build:
+	./tests/build/build.sh
 
-test-unit: $(UNIT_TESTS) $(MODEL_TESTS)
-	./tests/lib/run-host-tests.sh $(UNIT_TESTS) $(MODEL_TESTS)
+test-unit: $(HOST_TESTS)
+	./tests/lib/run-host-tests.sh $(HOST_TESTS)
 
 # Benchmarks print numbers; they never fail on speed.
-$(BUILD)/bench_memblock: tests/bench/bench_memblock.c $(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/replay.c host/heap.c)
+$(BUILD)/bench_memblock: $(BUILD)/host-tool/tests/bench/bench_memblock.o \
+		$(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/replay.c host/heap.c)
 	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
 
 bench: $(BUILD)/bench_memblock
@@ -121,6 +128,7 @@ test-linux: $(BUILD)/memprobe.img
 
 # Install what is missing first, then build and run everything in order.
 test: deps
+	$(MAKE) test-build
 	$(MAKE) test-unit
 	$(MAKE) test-replay
 	$(MAKE) test-qemu
@@ -131,3 +139,5 @@ run:
 
 clean:
 	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The build itself, in a copy of the tree: `make` with no goal builds both
+# the UEFI app and the host tool, and a header change rebuilds exactly the
+# objects that include it (header dependencies, not "every object depends
+# on every header").
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/memprobe-build.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+. "$here/tests/lib/check.sh"
+
+"$here/tests/lib/install-deps.sh" make gcc libc6-dev binutils gnu-efi || exit 1
+tar -C "$here" --exclude=./build --exclude=./.git -cf - . | tar -C "$work" -xf -
+cd "$work" || exit 1
+
+make -s -j2 >make.out 2>&1
+check "make with no goal: succeeds" test $? -eq 0
+check "make with no goal: builds build/memprobe.efi" test -s build/memprobe.efi
+check "make with no goal: builds the host tool build/memprobe" test -x build/memprobe
+make -q all
+check "make -q all right after: nothing left to do" test $? -eq 0
+
+# acpidump.h is included by acpi/acpidump.c and host/main.c only.
+sleep 1 && touch include/memprobe/acpidump.h
+make -n all >rebuild.txt 2>&1
+check "header change: its includers are rebuilt" grep -q 'acpi/acpidump.c' rebuild.txt
+check "header change: host/main.c is rebuilt" grep -q 'host/main.c' rebuild.txt
+check "header change: other objects are not rebuilt" bash -c '! grep -q "core/e820.c" rebuild.txt'
+
+finish build-tests
