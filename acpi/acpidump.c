@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Parse acpidump text ("SIG @ 0xADDRESS", then "OFFSET: HH HH ...  ascii"
+ * acpidump's text format, both ways.  Writing: every table as "SIG @
+ * 0xADDRESS" and hex lines, which acpixtract and iasl read.  Reading:
+ * parse acpidump text ("SIG @ 0xADDRESS", then "OFFSET: HH HH ...  ascii"
  * lines, a blank line after each table) into tables, and serve them to the
  * ACPI parsers as if they were physical memory (or, for a dump without an
  * RSDP, such as one of /sys/firmware/acpi/tables, as a plain list).  Any text is safe: lines
@@ -145,4 +147,36 @@ void acpidump_access(const struct acpidump *d, struct acpi_access *access)
 		access->listed = d->t;
 		access->nr_listed = d->nr;
 	}
+}
+
+static void dump_one(struct mp_log *dump, const char *sig, uint64_t phys, const uint8_t *p,
+		     uint32_t length)
+{
+	mp_printk(dump, "%.4s @ 0x%016llX\n", sig, (unsigned long long)phys);
+	for (uint32_t i = 0; i < length; i += 16) {
+		char line[96];
+		unsigned n = mp_snprintf(line, sizeof(line), "%8.4X: ", i);
+
+		for (uint32_t j = 0; j < 16; j++)
+			n += i + j < length ? mp_snprintf(line + n, sizeof(line) - n, "%02X ", p[i + j])
+					    : mp_snprintf(line + n, sizeof(line) - n, "   ");
+		line[n++] = ' ';
+		for (uint32_t j = 0; j < 16 && i + j < length; j++)
+			line[n++] = p[i + j] >= 0x20 && p[i + j] < 0x7f ? (char)p[i + j] : '.';
+		line[n] = '\0';
+		mp_printk(dump, "%s\n", line);
+	}
+	mp_printk(dump, "\n");
+}
+
+/* All tables, RSDP and root included, in acpidump's text format. */
+void acpidump_write(const struct acpi_tables *at, struct mp_log *dump)
+{
+	if (!at->rsdp)
+		return;
+	dump_one(dump, "RSDP", at->rsdp_phys, at->rsdp, at->rsdp_length);
+	if (at->root.bytes)
+		dump_one(dump, at->root.sig, at->root.phys, at->root.bytes, at->root.length);
+	for (unsigned i = 0; i < at->nr; i++)
+		dump_one(dump, at->t[i].sig, at->t[i].phys, at->t[i].bytes, at->t[i].length);
 }

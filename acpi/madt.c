@@ -38,17 +38,10 @@ static uint8_t needed_length(uint8_t type)
 	}
 }
 
+/* A little-endian field of 1, 2 or 4 bytes; 0 past the table's end. */
 static uint32_t rd(const struct acpi_table *t, uint32_t off, unsigned size)
 {
-	uint8_t b = 0;
-	uint16_t h = 0;
-	uint32_t w = 0;
-
-	if (size == 1)
-		return acpi_get8(t, off, &b) ? b : 0;
-	if (size == 2)
-		return acpi_get16(t, off, &h) ? h : 0;
-	return acpi_get32(t, off, &w) ? w : 0;
+	return size == 1 ? acpi_u8(t, off) : size == 2 ? acpi_u16(t, off) : acpi_u32(t, off);
 }
 
 static void add_cpu(struct madt_info *m, uint32_t apic_id, uint32_t uid, uint32_t flags, bool x2apic)
@@ -182,9 +175,13 @@ void madt_parse(struct madt_info *m, const struct acpi_tables *at, struct mp_log
 /*
  * Every enabled MADT CPU should have an SRAT affinity entry once the SRAT
  * lists any CPU, and every CPU the SRAT names should exist in the MADT.
+ * Both sides are what the tables say, whatever Linux later does with the
+ * SRAT.  Each kind is reported with a few examples and a count.
  */
 void madt_cross_check(const struct madt_info *m, const struct srat_info *s, struct mp_log *log)
 {
+	uint8_t in_madt[MAX_LOCAL_APIC / 8];
+	struct mp_findings no_affinity = { 0 }, not_in_madt = { 0 };
 	bool srat_has_cpus = false;
 
 	if (!m->present || !s->present)
@@ -193,25 +190,25 @@ void madt_cross_check(const struct madt_info *m, const struct srat_info *s, stru
 		srat_has_cpus = s->apicid_to_node[a] != NUMA_NO_NODE;
 	if (!srat_has_cpus)
 		return;
+	mp_memset(in_madt, 0, sizeof(in_madt));
 	for (unsigned i = 0; i < m->nr_cpus; i++) {
 		const struct madt_cpu *c = &m->cpus[i];
 
+		if (c->apic_id < MAX_LOCAL_APIC)
+			in_madt[c->apic_id / 8] |= (uint8_t)(1u << (c->apic_id % 8));
 		if (c->enabled && (c->apic_id >= MAX_LOCAL_APIC ||
-				   s->apicid_to_node[c->apic_id] == NUMA_NO_NODE))
+				   s->apicid_to_node[c->apic_id] == NUMA_NO_NODE) &&
+		    mp_finding(&no_affinity))
 			mp_printk(log, "memprobe: [Firmware Bug]: MADT CPU with APIC ID 0x%x has no SRAT "
 				       "affinity entry; Linux gives it a node round-robin\n",
 				  c->apic_id);
 	}
-	for (unsigned a = 0; a < MAX_LOCAL_APIC; a++) {
-		bool found = false;
-
-		if (s->apicid_to_node[a] == NUMA_NO_NODE)
-			continue;
-		for (unsigned i = 0; i < m->nr_cpus && !found; i++)
-			found = m->cpus[i].apic_id == a;
-		if (!found)
+	mp_findings_more(log, &no_affinity, "[Firmware Bug]: MADT CPUs without an SRAT affinity entry");
+	for (unsigned a = 0; a < MAX_LOCAL_APIC; a++)
+		if (s->apicid_to_node[a] != NUMA_NO_NODE && !(in_madt[a / 8] >> (a % 8) & 1) &&
+		    mp_finding(&not_in_madt))
 			mp_printk(log, "memprobe: [Firmware Bug]: SRAT names APIC ID 0x%x (node %d), which "
 				       "the MADT does not list\n",
 				  a, s->apicid_to_node[a]);
-	}
+	mp_findings_more(log, &not_in_madt, "[Firmware Bug]: SRAT APIC IDs the MADT does not list");
 }

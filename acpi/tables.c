@@ -55,6 +55,38 @@ bool acpi_get64(const struct acpi_table *t, uint32_t off, uint64_t *v)
 	return true;
 }
 
+uint8_t acpi_u8(const struct acpi_table *t, uint32_t off)
+{
+	uint8_t v = 0;
+
+	acpi_get8(t, off, &v);
+	return v;
+}
+
+uint16_t acpi_u16(const struct acpi_table *t, uint32_t off)
+{
+	uint16_t v = 0;
+
+	acpi_get16(t, off, &v);
+	return v;
+}
+
+uint32_t acpi_u32(const struct acpi_table *t, uint32_t off)
+{
+	uint32_t v = 0;
+
+	acpi_get32(t, off, &v);
+	return v;
+}
+
+uint64_t acpi_u64(const struct acpi_table *t, uint32_t off)
+{
+	uint64_t v = 0;
+
+	acpi_get64(t, off, &v);
+	return v;
+}
+
 uint8_t acpi_checksum(const uint8_t *p, uint32_t len)
 {
 	uint8_t sum = 0;
@@ -379,36 +411,4 @@ void acpi_print_reservations(const struct acpi_tables *at, struct mp_log *log)
 		mp_printk(log, "ACPI: Reserving %.4s table memory at [mem 0x%llx-0x%llx]\n", at->t[i].sig,
 			  (unsigned long long)at->t[i].phys,
 			  (unsigned long long)(at->t[i].phys + at->t[i].length - 1));
-}
-
-static void dump_one(struct mp_log *dump, const char *sig, uint64_t phys, const uint8_t *p,
-		     uint32_t length)
-{
-	mp_printk(dump, "%.4s @ 0x%016llX\n", sig, (unsigned long long)phys);
-	for (uint32_t i = 0; i < length; i += 16) {
-		char line[96];
-		unsigned n = mp_snprintf(line, sizeof(line), "%8.4X: ", i);
-
-		for (uint32_t j = 0; j < 16; j++)
-			n += i + j < length ? mp_snprintf(line + n, sizeof(line) - n, "%02X ", p[i + j])
-					    : mp_snprintf(line + n, sizeof(line) - n, "   ");
-		line[n++] = ' ';
-		for (uint32_t j = 0; j < 16 && i + j < length; j++)
-			line[n++] = p[i + j] >= 0x20 && p[i + j] < 0x7f ? (char)p[i + j] : '.';
-		line[n] = '\0';
-		mp_printk(dump, "%s\n", line);
-	}
-	mp_printk(dump, "\n");
-}
-
-/* All tables, RSDP and root included, in acpidump's text format. */
-void acpi_dump_tables(const struct acpi_tables *at, struct mp_log *dump)
-{
-	if (!at->rsdp)
-		return;
-	dump_one(dump, "RSDP", at->rsdp_phys, at->rsdp, at->rsdp_length);
-	if (at->root.bytes)
-		dump_one(dump, at->root.sig, at->root.phys, at->root.bytes, at->root.length);
-	for (unsigned i = 0; i < at->nr; i++)
-		dump_one(dump, at->t[i].sig, at->t[i].phys, at->t[i].bytes, at->t[i].length);
 }

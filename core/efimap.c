@@ -347,3 +347,29 @@ bool efi_memmap_covers(const struct efi_memmap *m, uint64_t phys, uint64_t len)
 	}
 	return true;
 }
+
+/*
+ * Where the EFI stub puts the decompressed kernel without KASLR: at 16 MiB
+ * if the image fits in free (conventional) memory there, else at the
+ * lowest 2 MiB-aligned address above that it fits at.
+ */
+uint64_t efi_stub_kernel_addr(const struct efi_memmap *map)
+{
+	uint32_t nr = efi_memmap_nr_desc(map);
+	uint64_t best = 0;
+
+	for (uint32_t i = 0; i < nr; i++) {
+		struct efi_md md;
+		uint64_t start, end;
+
+		efi_memmap_desc(map, i, &md);
+		if (md.type != EFI_CONVENTIONAL_MEMORY || !efi_md_valid(&md))
+			continue;
+		end = md.phys_addr + (md.num_pages << EFI_PAGE_SHIFT);
+		start = round_up(md.phys_addr > KERNEL_LOAD_ADDR ? md.phys_addr : KERNEL_LOAD_ADDR,
+				   KERNEL_ALIGN);
+		if (start < end && end - start >= KERNEL_IMAGE_SIZE && (!best || start < best))
+			best = start;
+	}
+	return best ? best : KERNEL_LOAD_ADDR;
+}

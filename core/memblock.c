@@ -17,27 +17,6 @@
 			mp_printk((mb)->log, __VA_ARGS__); \
 	} while (0)
 
-static uint64_t page_align(uint64_t x)
-{
-	return (x + 4095) & ~4095ULL;
-}
-
-/* Linux's round_up/round_down: mask arithmetic, meant for powers of two. */
-static uint64_t round_up_mask(uint64_t x, uint64_t align)
-{
-	return ((x - 1) | (align - 1)) + 1;
-}
-
-static uint64_t round_down_mask(uint64_t x, uint64_t align)
-{
-	return x & ~(align - 1);
-}
-
-static uint64_t clamp_u64(uint64_t x, uint64_t lo, uint64_t hi)
-{
-	return x < lo ? lo : x > hi ? hi : x;
-}
-
 /* Cap size so that base + size does not pass 2^64 - 1 (memblock_cap_size). */
 static uint64_t cap_size(uint64_t base, uint64_t *size)
 {
@@ -94,7 +73,7 @@ void memblock_release(struct memblock *mb)
 static void remove_region(struct memblock_type *type, unsigned long r)
 {
 	type->total_size -= type->regions[r].size;
-	mp_memcpy(&type->regions[r], &type->regions[r + 1],
+	mp_memmove(&type->regions[r], &type->regions[r + 1],
 		  (type->cnt - (r + 1)) * sizeof(type->regions[r]));
 	type->cnt--;
 	if (type->cnt == 0)
@@ -119,7 +98,7 @@ static int double_array(struct memblock *mb, struct memblock_type *type, uint64_
 {
 	uint64_t old_size = type->max * sizeof(struct memblock_region);
 	uint64_t new_size = old_size * 2;
-	uint64_t old_alloc_size = page_align(old_size), new_alloc_size = page_align(new_size);
+	uint64_t old_alloc_size = round_up(old_size, PAGE_SIZE), new_alloc_size = round_up(new_size, PAGE_SIZE);
 	struct memblock_region *new_array, *old_array = type->regions;
 	uint64_t addr, old_phys;
 
@@ -190,7 +169,7 @@ static void merge_regions(struct memblock *mb, struct memblock_type *type)
 			continue;
 		}
 		this->size += next->size;
-		mp_memcpy(next, next + 1, (type->cnt - (i + 2)) * sizeof(*next));
+		mp_memmove(next, next + 1, (type->cnt - (i + 2)) * sizeof(*next));
 		type->cnt--;
 	}
 }
@@ -200,8 +179,7 @@ static void insert_region(struct memblock_type *type, unsigned long idx, uint64_
 {
 	struct memblock_region *r = &type->regions[idx];
 
-	for (unsigned long i = type->cnt; i > idx; i--)
-		type->regions[i] = type->regions[i - 1];
+	mp_memmove(r + 1, r, (type->cnt - idx) * sizeof(*r));
 	r->base = base;
 	r->size = size;
 	r->flags = flags;
@@ -563,7 +541,7 @@ uint64_t memblock_find_in_range_node(struct memblock *mb, uint64_t size, uint64_
 		     memblock_next_free_range(mb, &idx, nid, flags, &this_start, &this_end, NULL)) {
 			this_start = clamp_u64(this_start, start, end);
 			this_end = clamp_u64(this_end, start, end);
-			cand = round_up_mask(this_start, align);
+			cand = round_up(this_start, align);
 			if (cand < this_end && this_end - cand >= size)
 				return cand;
 		}
@@ -577,7 +555,7 @@ uint64_t memblock_find_in_range_node(struct memblock *mb, uint64_t size, uint64_
 		this_end = clamp_u64(this_end, start, end);
 		if (this_end < size)
 			continue;
-		cand = round_down_mask(this_end - size, align);
+		cand = round_down(this_end - size, align);
 		if (cand >= this_start)
 			return cand;
 	}
@@ -674,8 +652,8 @@ void memblock_trim_memory(struct memblock *mb, uint64_t align)
 {
 	for (long i = 0; i < (long)mb->memory.cnt; i++) {
 		struct memblock_region *r = &mb->memory.regions[i];
-		uint64_t start = round_up_mask(r->base, align);
-		uint64_t end = round_down_mask(r->base + r->size, align);
+		uint64_t start = round_up(r->base, align);
+		uint64_t end = round_down(r->base + r->size, align);
 
 		if (start == r->base && end == r->base + r->size)
 			continue;
@@ -687,6 +665,51 @@ void memblock_trim_memory(struct memblock *mb, uint64_t align)
 			i--;
 		}
 	}
+}
+
+/**
+ * memblock_next_pfn_range() - one step of for_each_mem_pfn_range()
+ * @idx: the walk's position, 0 to start
+ * @nid: the node whose regions to walk, MAX_NUMNODES for all
+ *
+ * Regions without a whole page are skipped, as Linux skips them.
+ * Return: false when there is no further range.
+ */
+bool memblock_next_pfn_range(const struct memblock *mb, unsigned long *idx, int nid,
+			     uint64_t *start_pfn, uint64_t *end_pfn, int *out_nid)
+{
+	while (*idx < mb->memory.cnt) {
+		const struct memblock_region *r = &mb->memory.regions[(*idx)++];
+		uint64_t s = PFN_UP(r->base), e = PFN_DOWN(r->base + r->size);
+
+		if (s >= e || (nid != MAX_NUMNODES && r->nid != nid))
+			continue;
+		*start_pfn = s;
+		*end_pfn = e;
+		if (out_nid)
+			*out_nid = r->nid;
+		return true;
+	}
+	return false;
+}
+
+/**
+ * absent_pages_in_range() - pages of [start_pfn, end_pfn) in no memory region of nid
+ * @nid: a node, or MAX_NUMNODES for any node
+ * Return: the number of such pages (Linux's __absent_pages_in_range).
+ */
+uint64_t absent_pages_in_range(const struct memblock *mb, int nid, uint64_t start_pfn,
+			       uint64_t end_pfn)
+{
+	uint64_t present = 0, s, e;
+	unsigned long i = 0;
+
+	while (memblock_next_pfn_range(mb, &i, nid, &s, &e, NULL)) {
+		s = clamp_u64(s, start_pfn, end_pfn);
+		e = clamp_u64(e, start_pfn, end_pfn);
+		present += e - s;
+	}
+	return end_pfn - start_pfn - present;
 }
 
 uint64_t memblock_start_of_DRAM(const struct memblock *mb)

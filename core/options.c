@@ -8,6 +8,8 @@
 
 #include "memprobe/util.h"
 
+/* No kernel memprobe models has a pg_data_t near this; larger is a typo. */
+#define MAX_PGDAT_SIZE (16u << 20)
 #define WORD_MAX 128
 
 /* Linux kernel parameters memprobe knows of but does not model yet. */
@@ -119,12 +121,12 @@ static void parse_word(struct options *o, const char *w, struct mp_log *log)
 	if (mp_starts_with(w, "node_data_size=")) {
 		const char *end;
 
-		o->node_data_size = memparse(w + 15, &end);
-		if (*end || !o->node_data_size || o->node_data_size % 4096) {
-			mp_printk(log, "memprobe: error: node_data_size= needs a whole number of 4K pages, "
+		o->pgdat_size = memparse(w + 15, &end);
+		if (*end || !o->pgdat_size || o->pgdat_size > MAX_PGDAT_SIZE) {
+			mp_printk(log, "memprobe: error: node_data_size= needs a size from 1 to %u bytes, "
 				       "not '%s'; ignored\n",
-				  w + 15);
-			o->node_data_size = 0;
+				  MAX_PGDAT_SIZE, w + 15);
+			o->pgdat_size = 0;
 			o->nr_errors++;
 		}
 		return;
@@ -226,8 +228,26 @@ static unsigned next_word(const char **p, const char **word)
 	return n;
 }
 
-void options_parse(struct options *o, const char *cmdline, struct mp_log *log)
+/* Parsing's messages are kept, bounded, until the report prints them. */
+static void keep_message(void *ctx, const char *text, size_t len)
 {
+	struct options *o = ctx;
+	unsigned room = sizeof(o->messages) - 1 - o->messages_len;
+
+	if (len > room) {
+		o->messages_dropped++;
+		return;
+	}
+	mp_memcpy(o->messages + o->messages_len, text, len);
+	o->messages_len += (unsigned)len;
+	o->messages[o->messages_len] = '\0';
+}
+
+/* Parse a command line into o; messages are kept for options_print_messages(). */
+void options_parse(struct options *o, const char *cmdline)
+{
+	struct mp_log kept = { keep_message, o };
+	struct mp_log *log = &kept;
 	const char *p = cmdline ? cmdline : "", *w;
 	unsigned n;
 
@@ -240,6 +260,15 @@ void options_parse(struct options *o, const char *cmdline, struct mp_log *log)
 		word[n] = '\0';
 		parse_word(o, word, log);
 	}
+}
+
+void options_print_messages(const struct options *o, struct mp_log *log)
+{
+	if (o->messages_len)
+		log->write(log->ctx, o->messages, o->messages_len);
+	if (o->messages_dropped)
+		mp_printk(log, "memprobe: error: %u more messages about options not shown\n",
+			  o->messages_dropped);
 }
 
 void options_print_help(struct mp_log *log)
@@ -260,7 +289,7 @@ void options_print_help(struct mp_log *log)
 		"                     EFI stub puts it without KASLR); it decides where Linux",
 		"                     takes its first page-table pages",
 		"  nokaslr            Linux booted with nokaslr: no memory KASLR page-table page",
-		"  node_data_size=N   NODE_DATA's size for another kernel (default 0x2b000, Debian 6.1)",
+		"  node_data_size=N   sizeof(pg_data_t) of another kernel (default 174208, Debian 6.1)",
 		"  poweroff           power the machine off when the report is complete",
 		"  --help, -h         show this help and exit",
 		"",

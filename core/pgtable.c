@@ -11,6 +11,8 @@
  * starting on a 512 GiB boundary, and the kernel image (with its brk) where
  * the EFI stub puts it without KASLR unless kernel_addr= says otherwise.
  */
+#include "memprobe/pgtable.h"
+
 #include "memprobe/machine.h"
 
 #include "memprobe/util.h"
@@ -24,16 +26,6 @@
 #define INIT_PGT_BUF_PAGES 16
 
 enum { SLOT_NONE, SLOT_TABLE, SLOT_LEAF };
-
-static uint64_t round_down_u(uint64_t x, uint64_t a)
-{
-	return x & ~(a - 1);
-}
-
-static uint64_t round_up_u(uint64_t x, uint64_t a)
-{
-	return (x + a - 1) & ~(a - 1);
-}
 
 /* One page-table page, from brk or memblock (alloc_low_pages(1)). */
 static bool alloc_low_page(struct machine *m, struct direct_map *d)
@@ -96,10 +88,10 @@ static void add_leaf_2m(struct direct_map *d, uint64_t slot)
 static uint64_t pmd_init(struct machine *m, struct direct_map *d, uint64_t paddr, uint64_t end,
 			 unsigned mask)
 {
-	uint64_t last = end, slot_end = round_down_u(paddr, PUD_SIZE) + PUD_SIZE;
+	uint64_t last = end, slot_end = round_down(paddr, PUD_SIZE) + PUD_SIZE;
 
-	for (; paddr < slot_end; paddr = round_down_u(paddr, PMD_SIZE) + PMD_SIZE) {
-		uint64_t slot = paddr >> 21, next = round_down_u(paddr, PMD_SIZE) + PMD_SIZE;
+	for (; paddr < slot_end; paddr = round_down(paddr, PMD_SIZE) + PMD_SIZE) {
+		uint64_t slot = paddr >> 21, next = round_down(paddr, PMD_SIZE) + PMD_SIZE;
 		int state;
 
 		if (paddr >= end)
@@ -140,8 +132,8 @@ static uint64_t map_range(struct machine *m, struct direct_map *d, uint64_t star
 			d->pud_tables[pgd] = true;
 		}
 	}
-	for (uint64_t paddr = start; paddr < end; paddr = round_down_u(paddr, PUD_SIZE) + PUD_SIZE) {
-		uint64_t slot = paddr >> 30, next = round_down_u(paddr, PUD_SIZE) + PUD_SIZE;
+	for (uint64_t paddr = start; paddr < end; paddr = round_down(paddr, PUD_SIZE) + PUD_SIZE) {
+		uint64_t slot = paddr >> 30, next = round_down(paddr, PUD_SIZE) + PUD_SIZE;
 		uint8_t state = slot < DM_PUD_SLOTS ? d->pud[slot] : SLOT_TABLE;
 
 		if (state == SLOT_TABLE) {
@@ -185,29 +177,29 @@ static unsigned split_mem_range(const struct machine *m, const struct direct_map
 	uint64_t limit = end >> PAGE_SHIFT, pfn = start >> PAGE_SHIFT, s, e;
 	unsigned n = 0;
 
-	e = round_up_u(pfn, pmd_pages);
+	e = round_up(pfn, pmd_pages);
 	if (e > limit)
 		e = limit;
 	if (pfn < e) {
 		n = save_piece(p, n, pfn, e, 0);
 		pfn = e;
 	}
-	s = round_up_u(pfn, pmd_pages);
-	e = round_up_u(pfn, pud_pages);
-	if (e > round_down_u(limit, pmd_pages))
-		e = round_down_u(limit, pmd_pages);
+	s = round_up(pfn, pmd_pages);
+	e = round_up(pfn, pud_pages);
+	if (e > round_down(limit, pmd_pages))
+		e = round_down(limit, pmd_pages);
 	if (s < e) {
 		n = save_piece(p, n, s, e, d->page_size_mask & PG_2M);
 		pfn = e;
 	}
-	s = round_up_u(pfn, pud_pages);
-	e = round_down_u(limit, pud_pages);
+	s = round_up(pfn, pud_pages);
+	e = round_down(limit, pud_pages);
 	if (s < e) {
 		n = save_piece(p, n, s, e, d->page_size_mask & (PG_2M | PG_1G));
 		pfn = e;
 	}
-	s = round_up_u(pfn, pmd_pages);
-	e = round_down_u(limit, pmd_pages);
+	s = round_up(pfn, pmd_pages);
+	e = round_down(limit, pmd_pages);
 	if (s < e) {
 		n = save_piece(p, n, s, e, d->page_size_mask & PG_2M);
 		pfn = e;
@@ -219,14 +211,14 @@ static unsigned split_mem_range(const struct machine *m, const struct direct_map
 		uint64_t rs, re;
 
 		if ((d->page_size_mask & PG_2M) && !(p[i].mask & PG_2M)) {
-			rs = round_down_u(p[i].start, PMD_SIZE);
-			re = round_up_u(p[i].end, PMD_SIZE);
+			rs = round_down(p[i].start, PMD_SIZE);
+			re = round_up(p[i].end, PMD_SIZE);
 			if (memblock_is_region_memory(&m->memblock, rs, re - rs))
 				p[i].mask |= PG_2M;
 		}
 		if ((d->page_size_mask & PG_1G) && !(p[i].mask & PG_1G)) {
-			rs = round_down_u(p[i].start, PUD_SIZE);
-			re = round_up_u(p[i].end, PUD_SIZE);
+			rs = round_down(p[i].start, PUD_SIZE);
+			re = round_up(p[i].end, PUD_SIZE);
 			if (memblock_is_region_memory(&m->memblock, rs, re - rs))
 				p[i].mask |= PG_1G;
 		}
@@ -235,7 +227,7 @@ static unsigned split_mem_range(const struct machine *m, const struct direct_map
 		if (p[i].end != p[i + 1].start || p[i].mask != p[i + 1].mask)
 			continue;
 		p[i].end = p[i + 1].end;
-		mp_memcpy(&p[i + 1], &p[i + 2], (n - i - 2) * sizeof(p[0]));
+		mp_memmove(&p[i + 1], &p[i + 2], (n - i - 2) * sizeof(p[0]));
 		n--;
 		i--;
 	}
@@ -267,7 +259,7 @@ static uint64_t init_range_memory_mapping(struct machine *m, struct direct_map *
 
 	for (unsigned long i = 0; i < m->memblock.memory.cnt && !d->failed; i++) {
 		const struct memblock_region *r = &m->memblock.memory.regions[i];
-		uint64_t s = round_up_u(r->base, PAGE_SIZE), e = round_down_u(r->base + r->size, PAGE_SIZE);
+		uint64_t s = round_up(r->base, PAGE_SIZE), e = round_down(r->base + r->size, PAGE_SIZE);
 		uint64_t bs = d->pgt_buf_end << PAGE_SHIFT, be = d->pgt_buf_top << PAGE_SHIFT;
 
 		s = s < r_start ? r_start : s > r_end ? r_end : s;
@@ -309,13 +301,13 @@ void init_mem_mapping(struct machine *m)
 		real_end = addr + PMD_SIZE;
 	} else {
 		mp_printk(m->log, "Failed to release memory for alloc_low_pages()\n");
-		real_end = round_down_u(end, PMD_SIZE) > E820_BIOS_END ? round_down_u(end, PMD_SIZE)
+		real_end = round_down(end, PMD_SIZE) > E820_BIOS_END ? round_down(end, PMD_SIZE)
 								       : E820_BIOS_END;
 	}
 	d->max_pfn_mapped = 0;
 	d->min_pfn_mapped = real_end >> PAGE_SHIFT;
 	for (last = real_end; last > E820_BIOS_END && !d->failed;) {
-		uint64_t start = last > step ? round_down_u(last - 1, step) : E820_BIOS_END;
+		uint64_t start = last > step ? round_down(last - 1, step) : E820_BIOS_END;
 
 		if (start < E820_BIOS_END)
 			start = E820_BIOS_END;
@@ -331,30 +323,4 @@ void init_mem_mapping(struct machine *m)
 			  "(kernel image assumed at 0x%llx, memory KASLR %s)\n",
 		  d->brk_pages, d->memblock_pages, (unsigned long long)m->kernel_addr,
 		  m->kaslr ? "on" : "off");
-}
-
-/*
- * Where the EFI stub puts the decompressed kernel without KASLR: at 16 MiB
- * if the image fits in free (conventional) memory there, else at the
- * lowest 2 MiB-aligned address above that it fits at.
- */
-uint64_t efi_stub_kernel_addr(const struct efi_memmap *map)
-{
-	uint32_t nr = efi_memmap_nr_desc(map);
-	uint64_t best = 0;
-
-	for (uint32_t i = 0; i < nr; i++) {
-		struct efi_md md;
-		uint64_t start, end;
-
-		efi_memmap_desc(map, i, &md);
-		if (md.type != EFI_CONVENTIONAL_MEMORY || !efi_md_valid(&md))
-			continue;
-		end = md.phys_addr + (md.num_pages << EFI_PAGE_SHIFT);
-		start = round_up_u(md.phys_addr > KERNEL_LOAD_ADDR ? md.phys_addr : KERNEL_LOAD_ADDR,
-				   KERNEL_ALIGN);
-		if (start < end && end - start >= KERNEL_IMAGE_SIZE && (!best || start < best))
-			best = start;
-	}
-	return best ? best : KERNEL_LOAD_ADDR;
 }

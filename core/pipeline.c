@@ -6,16 +6,28 @@
  */
 #include "memprobe/machine.h"
 
+#include "memprobe/acpidump.h"
+#include "memprobe/report.h"
 #include "memprobe/util.h"
 
-void machine_init(struct machine *m, const struct fw_inputs *fw, struct mp_log *log,
+/**
+ * machine_init() - a machine ready to analyse, with its options parsed
+ *
+ * The options are parsed here, once; what parsing says waits for the
+ * report's banner.  Stages read m->opts.
+ */
+void machine_init(struct machine *m, const struct fw_inputs *fw, const struct sinks *sinks,
 		  const struct memblock_storage *storage)
 {
 	mp_memset(m, 0, sizeof(*m));
 	m->fw = fw;
-	m->log = log;
+	m->log = sinks->report;
+	m->acpidump = sinks->acpidump;
 	options_init(&m->opts);
-	memblock_init(&m->memblock, log, storage);
+	options_parse(&m->opts, fw->cmdline);
+	memblock_init(&m->memblock, m->log, storage);
+	m->memblock.debug = m->opts.memblock_debug;
+	m->kaslr = !m->opts.nokaslr;
 }
 
 void machine_release(struct machine *m)
@@ -209,14 +221,13 @@ void acpi_boot_table_init(struct machine *m)
 	for (unsigned i = 0; i < m->acpi.nr; i++)
 		memblock_reserve(&m->memblock, m->acpi.t[i].phys, m->acpi.t[i].length);
 	if (m->acpidump)
-		acpi_dump_tables(&m->acpi, m->acpidump);
+		acpidump_write(&m->acpi, m->acpidump);
 }
 
 /*
- * What setup_arch reserves between e820__memblock_setup and NUMA setup
- * that the firmware decides: the EFI boot-services regions, the real-mode
- * trampoline with all of the first MiB, and the direct map's page-table
- * pages.  Then current_limit rises to the end of the direct map.
+ * What setup_arch reserves between e820__memblock_setup and
+ * init_mem_mapping that the firmware decides: the EFI boot-services
+ * regions, and the real-mode trampoline with all of the first MiB.
  */
 void early_reservations(struct machine *m)
 {
@@ -242,28 +253,6 @@ void early_reservations(struct machine *m)
 	mp_printk(m->log, "memprobe: note: not modelled before NUMA setup (they depend on the "
 			  "loader or on KASLR): the kernel image and brk, initrd, setup_data and the "
 			  "EFI memory map copy\n");
-	init_mem_mapping(m);
-	/* init_mem_mapping() maps all RAM; on 64-bit max_low_pfn becomes max_pfn. */
-	memblock_set_current_limit(&m->memblock, m->max_pfn << PAGE_SHIFT);
-	m->max_low_pfn = m->max_pfn;
-}
-
-/*
- * The SRAT and SLIT part of x86_acpi_numa_init(), with Linux's lines, then
- * memprobe's own checks of the SRAT and the SLIT view.  Returns Linux's
- * verdict (0: the SRAT configures NUMA).
- */
-int acpi_srat_slit(struct machine *m)
-{
-	const struct acpi_table *srat = acpi_find_table(&m->acpi, "SRAT");
-	int ret;
-
-	srat_init(&m->srat);
-	ret = acpi_numa_init(&m->srat, &m->slit, &m->acpi, &m->memblock, m->log);
-	if (srat)
-		srat_validate(srat, &m->srat, m->log);
-	slit_print(&m->slit, &m->srat, m->log);
-	return ret;
 }
 
 /* The MADT part of acpi_boot_init(), and the MADT/SRAT cross-check. */
@@ -293,23 +282,21 @@ static void print_banner(struct machine *m)
 		mp_printk(m->log, "%.*s\n", len, p);
 		p += len + (p[len] == '\n');
 	}
+	options_print_messages(&m->opts, m->log);
 }
 
+/*
+ * The sequencer every front end shares: each stage in setup_arch()'s
+ * order, then the views.  No stage calls back here.
+ */
 void memprobe_run(struct machine *m)
 {
 	print_banner(m);
-	options_parse(&m->opts, m->fw->cmdline, m->log);
-	m->memblock.debug = m->opts.memblock_debug;
-	m->numa.off = m->opts.numa_off;
-	m->numa.noacpi = m->opts.numa_noacpi;
-	m->numa.fake = m->opts.numa_fake[0] ? m->opts.numa_fake : NULL;
-	m->numa.node_data_size = m->opts.node_data_size ? m->opts.node_data_size : NODE_DATA_SIZE;
-	m->kernel_addr = m->opts.kernel_addr ? m->opts.kernel_addr : efi_stub_kernel_addr(&m->fw->memmap);
-	m->kaslr = !m->opts.nokaslr;
 	if (m->opts.help) {
 		options_print_help(m->log);
 		return;
 	}
+	m->kernel_addr = m->opts.kernel_addr ? m->opts.kernel_addr : efi_stub_kernel_addr(&m->fw->memmap);
 	if (efi_memmap_usable(m->log, &m->fw->memmap))
 		efi_memmap_check_order(m->log, &m->fw->memmap);
 
@@ -323,6 +310,10 @@ void memprobe_run(struct machine *m)
 	find_max_pfns(m);
 	e820__memblock_setup(m);
 	early_reservations(m);
+	init_mem_mapping(m);
+	/* init_mem_mapping() maps all RAM; on 64-bit max_low_pfn becomes max_pfn. */
+	memblock_set_current_limit(&m->memblock, PFN_PHYS(m->max_pfn));
+	m->max_low_pfn = m->max_pfn;
 	acpi_boot_table_init(m);
 	x86_numa_init(m);
 	free_area_init(m);
@@ -332,4 +323,12 @@ void memprobe_run(struct machine *m)
 	report_iomem(m->log, &m->e820_table);
 	report_nodes(m);
 	mp_printk(m->log, "memprobe: report complete\n");
+}
+
+/* The ACPI stages alone, for tables without a memory map (memprobe acpi). */
+void memprobe_run_acpi(struct machine *m)
+{
+	acpi_boot_table_init(m);
+	x86_acpi_srat_slit(m);
+	acpi_boot_init(m);
 }

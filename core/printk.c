@@ -291,3 +291,11 @@ void mp_printk(struct mp_log *log, const char *fmt, ...)
 	if (log && log->write)
 		log->write(log->ctx, line, n);
 }
+
+/* The line that closes a kind of finding with more than MP_EXAMPLES examples. */
+void mp_findings_more(struct mp_log *log, const struct mp_findings *f, const char *what)
+{
+	if (f->count > MP_EXAMPLES)
+		mp_printk(log, "memprobe: %s: %u more not listed (%u in all)\n", what,
+			  f->count - MP_EXAMPLES, f->count);
+}

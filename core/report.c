@@ -3,7 +3,10 @@
  * Views of the e820 result in the shape Linux exposes them to user space,
  * so a user can compare them with a booted system.
  */
+#include "memprobe/report.h"
+
 #include "memprobe/machine.h"
+#include "memprobe/util.h"
 
 /*
  * /sys/firmware/memmap/N/{start,end,type} for N = 0, 1, ...: built from the
@@ -73,7 +76,7 @@ static void cpulist(char *buf, unsigned size, const bool *in, unsigned n, bool l
 static int cpu_node(const struct machine *m, unsigned cpu, unsigned *round_robin)
 {
 	uint32_t apic = m->madt.cpus[cpu].apic_id;
-	int nid = apic < MAX_LOCAL_APIC ? m->srat.apicid_to_node[apic] : NUMA_NO_NODE;
+	int nid = apic < MAX_LOCAL_APIC ? m->numa.apicid_to_node[apic] : NUMA_NO_NODE;
 
 	if (nid != NUMA_NO_NODE && node_isset(m->numa.possible, nid))
 		return nid;
@@ -100,8 +103,6 @@ static bool cpu_in_node(const struct machine *m, const int *node_of, unsigned c,
 /* The node views: /sys/devices/system/node, /proc/zoneinfo in brief, lscpu. */
 void report_nodes(const struct machine *m)
 {
-	static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable",
-							      "Device" };
 	bool cpus_on[MADT_MAX_CPUS];
 	int node_of[MADT_MAX_CPUS];
 	unsigned ncpu = 0, nnodes = 0, rr = 0;
@@ -127,7 +128,7 @@ void report_nodes(const struct machine *m)
 		for (int to = 0; to < MAX_NUMNODES && len + 8 < sizeof(list); to++)
 			if (node_isset(m->numa.possible, to))
 				len += mp_snprintf(list + len, sizeof(list) - len, "%s%d", len ? " " : "",
-						   node_distance(&m->numa, &m->srat, &m->slit, nid, to));
+						   node_distance(m, nid, to));
 		mp_printk(m->log, "node%d/distance: %s\n", nid, list);
 		for (unsigned long i = 0; i < m->memblock.memory.cnt; i++)
 			if (m->memblock.memory.regions[i].nid == nid)
@@ -153,5 +154,54 @@ void report_nodes(const struct machine *m)
 		cpulist(list, sizeof(list), cpus_on, ncpu, true);
 		mp_printk(m->log, "NUMA node%d CPU(s):%*s%s\n", nid, nid < 10 ? 6 : nid < 100 ? 5 : 4, "",
 			  list);
+	}
+}
+
+/*
+ * The SLIT as numactl --hardware shows distances, by node (PXMs mapped
+ * through the SRAT), and each node's /sys/devices/system/node/nodeN/distance.
+ */
+void report_slit_distances(const struct slit_info *slit, const struct srat_info *s,
+			   struct mp_log *log)
+{
+	char line[MP_LINE_MAX - 16];
+	uint32_t n = slit->localities, shown = 0;
+
+	if (!slit->present || !slit->valid)
+		return;
+	/* Rows and columns by node number, as numactl and sysfs show them. */
+	for (int node = 0; node < MAX_NUMNODES; node++)
+		shown += s->node_to_pxm[node] != PXM_INVAL && (uint32_t)s->node_to_pxm[node] < n;
+	if (!shown)
+		return;
+	mp_printk(log, "node distances:\n");
+	for (int from = -1; from < MAX_NUMNODES; from++) {
+		unsigned len;
+
+		if (from >= 0 && (s->node_to_pxm[from] == PXM_INVAL || (uint32_t)s->node_to_pxm[from] >= n))
+			continue;
+		len = from < 0 ? mp_snprintf(line, sizeof(line), "node ")
+			       : mp_snprintf(line, sizeof(line), "% 3d: ", from);
+		for (int to = 0; to < MAX_NUMNODES && len < sizeof(line) - 8; to++) {
+			if (s->node_to_pxm[to] == PXM_INVAL || (uint32_t)s->node_to_pxm[to] >= n)
+				continue;
+			len += mp_snprintf(line + len, sizeof(line) - len, "% 3d ",
+					   from < 0 ? to
+						    : slit->matrix[(uint32_t)s->node_to_pxm[from] * n +
+								   (uint32_t)s->node_to_pxm[to]]);
+		}
+		mp_printk(log, "%s\n", line);
+	}
+	for (int from = 0; from < MAX_NUMNODES; from++) {
+		unsigned len = 0;
+
+		if (s->node_to_pxm[from] == PXM_INVAL || (uint32_t)s->node_to_pxm[from] >= n)
+			continue;
+		for (int to = 0; to < MAX_NUMNODES && len < sizeof(line) - 8; to++)
+			if (s->node_to_pxm[to] != PXM_INVAL && (uint32_t)s->node_to_pxm[to] < n)
+				len += mp_snprintf(line + len, sizeof(line) - len, "%s%u", len ? " " : "",
+						   slit->matrix[(uint32_t)s->node_to_pxm[from] * n +
+								(uint32_t)s->node_to_pxm[to]]);
+		mp_printk(log, "memprobe: /sys/devices/system/node/node%d/distance: %s\n", from, line);
 	}
 }

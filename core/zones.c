@@ -6,8 +6,9 @@
  * ZONE_MOVABLE stays empty: memprobe models no kernelcore=, movablecore=
  * or movable_node.
  */
-#include "memprobe/machine.h"
+#include "memprobe/zones.h"
 
+#include "memprobe/machine.h"
 #include "memprobe/util.h"
 
 #define MAX_DMA_PFN 0x1000ULL
@@ -15,29 +16,17 @@
 #define PAGES_PER_SECTION (1ULL << (27 - PAGE_SHIFT))
 #define PAGEBLOCK_PAGES (1ULL << 9)
 
-static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable", "Device" };
-
-static uint64_t pfn_up(uint64_t a)
-{
-	return (a + PAGE_SIZE - 1) >> PAGE_SHIFT;
-}
-
-static uint64_t clamp_pfn(uint64_t v, uint64_t lo, uint64_t hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
-}
+const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable", "Device" };
 
 /* get_pfn_range_for_nid(): the node's first and last whole pages. */
 static void node_pfn_range(const struct memblock *mb, int nid, uint64_t *start, uint64_t *end)
 {
+	uint64_t s, e;
+	unsigned long i = 0;
+
 	*start = UINT64_MAX;
 	*end = 0;
-	for (unsigned long i = 0; i < mb->memory.cnt; i++) {
-		const struct memblock_region *r = &mb->memory.regions[i];
-		uint64_t s = pfn_up(r->base), e = (r->base + r->size) >> PAGE_SHIFT;
-
-		if (r->nid != nid || s >= e)
-			continue;
+	while (memblock_next_pfn_range(mb, &i, nid, &s, &e, NULL)) {
 		if (s < *start)
 			*start = s;
 		if (e > *end)
@@ -47,52 +36,43 @@ static void node_pfn_range(const struct memblock *mb, int nid, uint64_t *start, 
 		*start = 0;
 }
 
-/* Pages of [s, e) in the node's memory regions. */
-static uint64_t present_in(const struct memblock *mb, int nid, uint64_t s, uint64_t e)
+/*
+ * Pages of [a, b) that pfn_valid() accepts at this point: those in a
+ * 128 MiB section holding memory, below the physical address limit
+ * (sparse memory has no sections above it).  Sections are counted per
+ * memory region, so the cost grows with regions, never with pages.
+ */
+static uint64_t pages_in_present_sections(const struct memblock *mb, uint64_t a, uint64_t b)
 {
-	uint64_t n = 0;
+	uint64_t count = 0, counted_to = a, s, e;
+	unsigned long i = 0;
 
-	for (unsigned long i = 0; i < mb->memory.cnt; i++) {
-		const struct memblock_region *r = &mb->memory.regions[i];
-		uint64_t rs = pfn_up(r->base), re = (r->base + r->size) >> PAGE_SHIFT;
+	if (b > MAX_ARCH_PFN)
+		b = MAX_ARCH_PFN;
+	while (memblock_next_pfn_range(mb, &i, MAX_NUMNODES, &s, &e, NULL)) {
+		uint64_t from = round_down(s, PAGES_PER_SECTION), to = round_up(e, PAGES_PER_SECTION);
 
-		if (r->nid != nid)
-			continue;
-		rs = clamp_pfn(rs, s, e);
-		re = clamp_pfn(re, s, e);
-		if (rs < re)
-			n += re - rs;
+		if (from < counted_to)
+			from = counted_to;
+		if (to > b)
+			to = b;
+		if (from < to) {
+			count += to - from;
+			counted_to = to;
+		}
 	}
-	return n;
+	return count;
 }
 
-/* pfn_valid() at this point: the pfn's 128 MiB section holds some memory. */
-static bool section_present(const struct memblock *mb, uint64_t pfn)
-{
-	uint64_t s = pfn & ~(PAGES_PER_SECTION - 1), e = s + PAGES_PER_SECTION;
-
-	for (unsigned long i = 0; i < mb->memory.cnt; i++) {
-		const struct memblock_region *r = &mb->memory.regions[i];
-
-		if (pfn_up(r->base) < e && ((r->base + r->size) >> PAGE_SHIFT) > s &&
-		    pfn_up(r->base) < (r->base + r->size) >> PAGE_SHIFT)
-			return true;
-	}
-	return false;
-}
-
-/* init_unavailable_range(): pages in [a, b) that get a struct page; one line if any. */
+/*
+ * init_unavailable_range(): the pages of [a, b) that get a struct page
+ * (whole pageblocks of present sections; a pageblock never straddles a
+ * section); one line if any.
+ */
 static void count_unavailable(struct machine *m, uint64_t a, uint64_t b, int zone, int nid)
 {
-	uint64_t count = 0;
+	uint64_t count = pages_in_present_sections(&m->memblock, a, b);
 
-	for (uint64_t pfn = a; pfn < b; pfn++) {
-		if (!section_present(&m->memblock, pfn & ~(PAGEBLOCK_PAGES - 1))) {
-			pfn = ((pfn & ~(PAGEBLOCK_PAGES - 1)) + PAGEBLOCK_PAGES) - 1;
-			continue;
-		}
-		count++;
-	}
 	if (count)
 		mp_printk(m->log, "On node %d, zone %s: %llu pages in unavailable ranges\n", nid,
 			  zone_names[zone], (unsigned long long)count);
@@ -103,7 +83,9 @@ static void zone_ranges(struct machine *m)
 {
 	struct zones *z = &m->zones;
 	uint64_t max_zone[MAX_NR_ZONES] = { 0 };
-	uint64_t start = m->memblock.memory.regions[0].base >> PAGE_SHIFT;
+	uint64_t start = PFN_DOWN(memblock_start_of_DRAM(&m->memblock)), s, e;
+	unsigned long region = 0;
+	int nid;
 
 	max_zone[ZONE_DMA] = m->max_low_pfn < MAX_DMA_PFN ? m->max_low_pfn : MAX_DMA_PFN;
 	max_zone[ZONE_DMA32] = m->max_low_pfn < MAX_DMA32_PFN ? m->max_low_pfn : MAX_DMA32_PFN;
@@ -131,15 +113,9 @@ static void zone_ranges(struct machine *m)
 	}
 	mp_printk(m->log, "Movable zone start for each node\n");
 	mp_printk(m->log, "Early memory node ranges\n");
-	for (unsigned long i = 0; i < m->memblock.memory.cnt; i++) {
-		const struct memblock_region *r = &m->memblock.memory.regions[i];
-		uint64_t s = pfn_up(r->base), e = (r->base + r->size) >> PAGE_SHIFT;
-
-		if (s < e)
-			mp_printk(m->log, "  node %3d: [mem %#018llx-%#018llx]\n", r->nid,
-				  (unsigned long long)(s << PAGE_SHIFT),
-				  (unsigned long long)((e << PAGE_SHIFT) - 1));
-	}
+	while (memblock_next_pfn_range(&m->memblock, &region, MAX_NUMNODES, &s, &e, &nid))
+		mp_printk(m->log, "  node %3d: [mem %#018llx-%#018llx]\n", nid,
+			  (unsigned long long)PFN_PHYS(s), (unsigned long long)(PFN_PHYS(e) - 1));
 }
 
 /* calculate_node_totalpages() for one node. */
@@ -149,8 +125,8 @@ static void node_totalpages(struct machine *m, int nid)
 	uint64_t ns = z->node_start[nid], ne = z->node_end[nid];
 
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
-		uint64_t zs = clamp_pfn(ns, z->lowest[i], z->highest[i]);
-		uint64_t ze = clamp_pfn(ne, z->lowest[i], z->highest[i]);
+		uint64_t zs = clamp_u64(ns, z->lowest[i], z->highest[i]);
+		uint64_t ze = clamp_u64(ne, z->lowest[i], z->highest[i]);
 		uint64_t spanned = 0, present = 0;
 
 		if (!(ns == 0 && ne == 0) && !(ze < ns || zs > ne)) {
@@ -159,7 +135,7 @@ static void node_totalpages(struct machine *m, int nid)
 			if (zs < ns)
 				zs = ns;
 			spanned = ze - zs;
-			present = present_in(&m->memblock, nid, zs, ze);
+			present = spanned - absent_pages_in_range(&m->memblock, nid, zs, ze);
 		}
 		z->spanned[nid][i] = spanned;
 		z->present[nid][i] = present;
@@ -180,11 +156,11 @@ static void init_nodes(struct machine *m)
 			continue;
 		if (!node_isset(m->numa.online, nid)) {
 			mp_printk(m->log, "Initializing node %d as memoryless\n", nid);
-			if (!memblock_alloc_try_nid_from(&m->memblock, PGDAT_SIZE, SMP_CACHE_BYTES, 0,
+			if (!memblock_alloc_try_nid_from(&m->memblock, pgdat_size(m), SMP_CACHE_BYTES, 0,
 							 MEMBLOCK_ALLOC_ACCESSIBLE, nid,
 							 "free_area_init"))
 				mp_printk(m->log, "Cannot allocate %lluB for node %d.\n",
-					  (unsigned long long)PGDAT_SIZE, nid);
+					  (unsigned long long)pgdat_size(m), nid);
 		}
 		node_pfn_range(&m->memblock, nid, &start, &end);
 		m->zones.node_start[nid] = start;
@@ -202,16 +178,13 @@ static void init_nodes(struct machine *m)
 /* memmap_init(): holes between memory ranges, charged to the zone after them. */
 static void unavailable_ranges(struct machine *m)
 {
-	uint64_t hole = 0, last_end = 0;
-	int last_zone = 0, last_nid = 0;
+	uint64_t hole = 0, last_end = 0, s, e;
+	int last_zone = 0, last_nid = 0, nid;
+	unsigned long i = 0;
 
-	for (unsigned long i = 0; i < m->memblock.memory.cnt; i++) {
-		const struct memblock_region *r = &m->memblock.memory.regions[i];
-		uint64_t s = pfn_up(r->base), e = (r->base + r->size) >> PAGE_SHIFT;
-		int nid = r->nid == MAX_NUMNODES ? 0 : r->nid;
-
-		if (s >= e)
-			continue;
+	while (memblock_next_pfn_range(&m->memblock, &i, MAX_NUMNODES, &s, &e, &nid)) {
+		if (nid == MAX_NUMNODES)
+			nid = 0;
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			uint64_t zs = m->zones.zone_start[nid][z];
 			uint64_t ze = zs + m->zones.spanned[nid][z];
@@ -219,8 +192,8 @@ static void unavailable_ranges(struct machine *m)
 
 			if (!m->zones.present[nid][z])
 				continue;
-			cs = clamp_pfn(s, zs, ze);
-			ce = clamp_pfn(e, zs, ze);
+			cs = clamp_u64(s, zs, ze);
+			ce = clamp_u64(e, zs, ze);
 			if (cs < ce) {
 				if (hole < cs)
 					count_unavailable(m, hole, cs, z, nid);
@@ -231,7 +204,7 @@ static void unavailable_ranges(struct machine *m)
 		last_end = e;
 		last_nid = nid;
 	}
-	last_end = (last_end + PAGES_PER_SECTION - 1) & ~(PAGES_PER_SECTION - 1);
+	last_end = round_up(last_end, PAGES_PER_SECTION);
 	if (hole < last_end)
 		count_unavailable(m, hole, last_end, last_zone, last_nid);
 }

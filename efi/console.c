@@ -215,6 +215,17 @@ static void close_acpi_file(struct efi_sink *sink, struct mp_log *log)
 			  sink->acpi_name);
 }
 
+/* A run that makes no report (--help) leaves no files: delete both. */
+void efi_discard_report_file(struct efi_sink *sink)
+{
+	if (sink->acpi_file)
+		uefi_call_wrapper(sink->acpi_file->Delete, 1, sink->acpi_file);
+	if (sink->file)
+		uefi_call_wrapper(sink->file->Delete, 1, sink->file);
+	sink->acpi_file = NULL;
+	sink->file = NULL;
+}
+
 void efi_close_report_file(struct efi_sink *sink, struct mp_log *log)
 {
 	EFI_FILE_HANDLE file = sink->file;

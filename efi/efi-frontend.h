@@ -23,6 +23,7 @@ void efi_sink_write(void *ctx, const char *text, size_t len);
 void efi_acpidump_write(void *ctx, const char *text, size_t len);
 EFI_FILE_HANDLE efi_open_boot_volume(EFI_HANDLE image, struct mp_log *log);
 void efi_open_report_file(struct efi_sink *sink, EFI_FILE_HANDLE root, struct mp_log *log);
+void efi_discard_report_file(struct efi_sink *sink);
 void efi_close_report_file(struct efi_sink *sink, struct mp_log *log);
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);

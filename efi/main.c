@@ -28,13 +28,6 @@ static void notes_write(void *ctx, const char *text, size_t len)
 	n->text[n->len] = '\0';
 }
 
-static void discard_write(void *ctx, const char *text, size_t len)
-{
-	(void)ctx;
-	(void)text;
-	(void)len;
-}
-
 static void *pool_alloc(void *ctx, size_t bytes)
 {
 	(void)ctx;
@@ -48,16 +41,6 @@ static void pool_free(void *ctx, void *p, size_t bytes)
 	uefi_call_wrapper(BS->FreePool, 1, p);
 }
 
-static bool wants_help(const char *cmdline)
-{
-	struct mp_log quiet = { discard_write, NULL };
-	struct options o;
-
-	options_init(&o);
-	options_parse(&o, cmdline, &quiet);
-	return o.help;
-}
-
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	struct notes notes = { .len = 0 };
@@ -65,6 +48,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	struct efi_sink sink = { .file = NULL };
 	struct mp_log log = { efi_sink_write, &sink };
 	struct mp_log acpidump = { efi_acpidump_write, &sink };
+	const struct sinks sinks = { &log, &acpidump };
 	struct fw_inputs fw = { .frontend = NULL };
 	const struct memblock_storage pool_storage = { pool_alloc, pool_free, NULL };
 	struct machine *m = NULL;
@@ -79,8 +63,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	root = efi_open_boot_volume(image, &notes_log);
 	fw.cmdline = efi_read_options(image, root, &notes_log);
 	efi_collect_firmware(&fw);
-	if (!wants_help(fw.cmdline))
-		efi_open_report_file(&sink, root, &notes_log);
+	efi_open_report_file(&sink, root, &notes_log);
 	efi_collect_memmap(&fw, &notes_log);
 	efi_collect_acpi(&fw);
 	fw.notes = notes.text;
@@ -92,8 +75,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		efi_close_report_file(&sink, &log);
 		return EFI_OUT_OF_RESOURCES;
 	}
-	machine_init(m, &fw, &log, &pool_storage);
-	m->acpidump = &acpidump;
+	machine_init(m, &fw, &sinks, &pool_storage);
+	if (m->opts.help)
+		efi_discard_report_file(&sink);
 	memprobe_run(m);
 	machine_release(m);
 	efi_close_report_file(&sink, &log);

@@ -52,6 +52,7 @@ static char *read_file(const char *path, size_t *len)
 static int acpi_command(const char *path)
 {
 	struct mp_log log = { stdout_write, stdout };
+	const struct sinks sinks = { &log, NULL };
 	struct acpidump *dump = calloc(1, sizeof(*dump));
 	struct fw_inputs *fw = calloc(1, sizeof(*fw));
 	struct machine *m = malloc(sizeof(*m));
@@ -72,10 +73,8 @@ static int acpi_command(const char *path)
 	}
 	fw->frontend = "host";
 	acpidump_access(dump, &fw->acpi);
-	machine_init(m, fw, &log, &host_heap);
-	acpi_boot_table_init(m);
-	acpi_srat_slit(m);
-	acpi_boot_init(m);
+	machine_init(m, fw, &sinks, &host_heap);
+	memprobe_run_acpi(m);
 	machine_release(m);
 out:
 	if (dump)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Reading ACPICA's acpidump text format back: the host side of the saved dumps. */
+/* ACPICA's acpidump text format: writing the tables memprobe found, and reading dumps back. */
 #ifndef MEMPROBE_ACPIDUMP_H
 #define MEMPROBE_ACPIDUMP_H
 
@@ -18,6 +18,7 @@ struct acpidump {
 };
 
 int acpidump_parse(struct acpidump *d, const char *text, size_t len, struct mp_log *log);
+void acpidump_write(const struct acpi_tables *at, struct mp_log *dump);
 void acpidump_access(const struct acpidump *d, struct acpi_access *access);
 
 #endif

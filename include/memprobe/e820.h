@@ -10,9 +10,7 @@
 #include <stdint.h>
 
 #include "memprobe/printk.h"
-
-#define PAGE_SHIFT 12
-#define PAGE_SIZE (1ULL << PAGE_SHIFT)
+#include "memprobe/util.h"
 
 /* boot_params.e820_table holds 128 entries; the kernel's tables 3200. */
 #define E820_MAX_ENTRIES_ZEROPAGE 128

@@ -15,11 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "memprobe/nodemask.h"
 #include "memprobe/printk.h"
 
 #define INIT_MEMBLOCK_REGIONS 128
-#define MAX_NUMNODES 1024
-#define NUMA_NO_NODE (-1)
 #define PHYS_ADDR_MAX UINT64_MAX
 #define SMP_CACHE_BYTES 64
 
@@ -144,6 +143,10 @@ void memblock_next_free_range(struct memblock *mb, uint64_t *idx, int nid, uint3
 void memblock_next_free_range_rev(struct memblock *mb, uint64_t *idx, int nid, uint32_t flags,
 				  uint64_t *start, uint64_t *end, int *out_nid);
 
+bool memblock_next_pfn_range(const struct memblock *mb, unsigned long *idx, int nid,
+			     uint64_t *start_pfn, uint64_t *end_pfn, int *out_nid);
+uint64_t absent_pages_in_range(const struct memblock *mb, int nid, uint64_t start_pfn,
+			       uint64_t end_pfn);
 uint64_t memblock_start_of_DRAM(const struct memblock *mb);
 uint64_t memblock_end_of_DRAM(const struct memblock *mb);
 bool memblock_is_region_memory(const struct memblock *mb, uint64_t base, uint64_t size);

@@ -26,7 +26,7 @@ struct options {
 	bool numa_noacpi;	/* numa=noacpi */
 	char numa_fake[32];	/* numa=fake='s value, "" without */
 	bool nokaslr;		/* nokaslr */
-	uint64_t node_data_size;	/* node_data_size=: another kernel's pg_data_t, page-rounded */
+	uint64_t pgdat_size;	/* node_data_size=: another kernel's sizeof(pg_data_t), 0: Debian 6.1's */
 	uint64_t kernel_addr;	/* kernel_addr=: where the kernel image is assumed, 0: default */
 	bool soft_reserve;	/* cleared by efi=nosoftreserve */
 	bool poweroff;		/* power the machine off when the report is done */
@@ -34,10 +34,13 @@ struct options {
 	unsigned nr_mem;
 	struct mem_option mem[OPTIONS_MAX_MEM];
 	unsigned nr_errors;	/* words that were rejected */
+	char messages[1024];	/* what parsing said, printed after the banner */
+	unsigned messages_len, messages_dropped;
 };
 
 void options_init(struct options *o);
-void options_parse(struct options *o, const char *cmdline, struct mp_log *log);
+void options_parse(struct options *o, const char *cmdline);
+void options_print_messages(const struct options *o, struct mp_log *log);
 void options_print_help(struct mp_log *log);
 unsigned options_words(char *buf, unsigned size, const char *cmdline);
 const char *options_skip_program_name(const char *args);

@@ -30,4 +30,22 @@ size_t mp_snprintf(char *buf, size_t size, const char *fmt, ...)
 void mp_printk(struct mp_log *log, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * One kind of finding, reported with a few examples and a count, so that
+ * output grows with the kinds of defect, never with the square of a table.
+ */
+#define MP_EXAMPLES 3
+
+struct mp_findings {
+	unsigned count;
+};
+
+/* Count one finding. Return: whether to print it as an example. */
+static inline int mp_finding(struct mp_findings *f)
+{
+	return f->count++ < MP_EXAMPLES;
+}
+
+void mp_findings_more(struct mp_log *log, const struct mp_findings *f, const char *what);
+
 #endif

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SRAT as Linux 6.1 reads it on x86 (acpi_numa_init and its handlers):
- * PXM to node numbers in first-seen order, APIC ID to node, and the memory
- * blocks numa_add_memblk collects.  SLIT and its validity check live here
- * too, as both feed the NUMA stage.
+ * The SRAT as Linux 6.1 reads it on x86 (acpi_numa_init and its handlers):
+ * what the table says, parsed once and never changed after.  PXMs map to
+ * node numbers in first-seen order, as acpi_map_pxm_to_node hands them
+ * out.  Linux's live NUMA state lives in struct numa_state (numa.h).
  */
 #ifndef MEMPROBE_SRAT_H
 #define MEMPROBE_SRAT_H
@@ -13,51 +13,54 @@
 
 #include "memprobe/acpi.h"
 #include "memprobe/memblock.h"
+#include "memprobe/nodemask.h"
+#include "memprobe/numa_meminfo.h"
+#include "memprobe/slit.h"
 
 #define MAX_PXM_DOMAINS 1024
-#define NR_NODE_MEMBLKS (MAX_NUMNODES * 2)
 #define MAX_LOCAL_APIC 32768
 #define PXM_INVAL (-1)
 #define SRAT_HEADER_SIZE 48
-#define SLIT_MAX_LOCALITIES 1024
 
-struct numa_memblk {
-	uint64_t start, end;
-	int nid;
+enum srat_type {
+	SRAT_CPU = 0,
+	SRAT_MEMORY = 1,
+	SRAT_X2APIC = 2,
+	SRAT_GICC = 3,
+	SRAT_GIC_ITS = 4,
+	SRAT_GENERIC_INITIATOR = 5,
+	SRAT_GENERIC_PORT = 6,
+	SRAT_RINTC = 7,
+};
+
+/* A subtable type's structure size, the flag bits the spec defines, its name. */
+struct srat_subtable_kind {
+	uint8_t length;
+	uint8_t flags_offset;	/* 0: no flags field */
+	uint32_t flags_defined;
+	const char *name;
 };
 
 struct srat_info {
 	bool present;			/* the firmware has an SRAT */
 	bool disabled;			/* bad_srat() was called */
 	uint8_t revision;
-	int result;			/* x86_acpi_numa_init()'s return value */
+	int result;			/* x86_acpi_numa_init()'s verdict: 0, or <0 to fall back */
 	unsigned parsed_memblks;	/* memory entries accepted */
-	unsigned problems;		/* validation findings */
+	unsigned problems;		/* [Firmware Bug] findings */
 
 	int pxm_to_node[MAX_PXM_DOMAINS];
 	int node_to_pxm[MAX_NUMNODES];
-	uint8_t nodes_found[MAX_NUMNODES / 8];
-	uint8_t nodes_parsed[MAX_NUMNODES / 8];	/* numa_nodes_parsed */
-	int16_t apicid_to_node[MAX_LOCAL_APIC];
-
-	unsigned nr_memblks;		/* numa_meminfo as the SRAT fills it */
-	struct numa_memblk memblk[NR_NODE_MEMBLKS];
+	uint8_t nodes_found[NODEMASK_BYTES];
+	uint8_t nodes_parsed[NODEMASK_BYTES];	/* the nodes its entries name */
+	int16_t apicid_to_node[MAX_LOCAL_APIC];	/* from its enabled CPU entries */
+	struct numa_meminfo memblks;	/* its memory entries, as numa_add_memblk collects them */
 	uint64_t hotplug_bytes;		/* marked MEMBLOCK_HOTPLUG */
 };
 
-struct slit_info {
-	bool present, valid;
-	uint32_t localities;		/* capped at SLIT_MAX_LOCALITIES */
-	const uint8_t *matrix;		/* localities x localities, row-major by PXM */
-};
-
-bool node_isset(const uint8_t *mask, int node);
+const struct srat_subtable_kind *srat_subtable_kind(uint8_t type);
 void srat_init(struct srat_info *s);
 int acpi_numa_init(struct srat_info *s, struct slit_info *slit, const struct acpi_tables *at,
 		   struct memblock *mb, struct mp_log *log);
-int numa_add_memblk(struct srat_info *s, int nid, uint64_t start, uint64_t end,
-		    struct mp_log *log);
-void srat_validate(const struct acpi_table *srat, struct srat_info *s, struct mp_log *log);
-void slit_print(const struct slit_info *slit, const struct srat_info *s, struct mp_log *log);
 
 #endif

@@ -1,13 +1,55 @@
 /* SPDX-License-Identifier: MIT */
-/* Small string and memory helpers for the freestanding core (no libc). */
+/*
+ * Small helpers for the freestanding core (no libc): bytes, strings, and
+ * the page and alignment arithmetic Linux spells PFN_UP, round_up, ...
+ */
 #ifndef MEMPROBE_UTIL_H
 #define MEMPROBE_UTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1ULL << PAGE_SHIFT)
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Linux's round_up/round_down: mask arithmetic, for powers of two only. */
+static inline uint64_t round_up(uint64_t x, uint64_t align)
+{
+	return ((x - 1) | (align - 1)) + 1;
+}
+
+static inline uint64_t round_down(uint64_t x, uint64_t align)
+{
+	return x & ~(align - 1);
+}
+
+/* The first whole page at or after an address, and the page holding it. */
+static inline uint64_t PFN_UP(uint64_t addr)
+{
+	return (addr + PAGE_SIZE - 1) >> PAGE_SHIFT;
+}
+
+static inline uint64_t PFN_DOWN(uint64_t addr)
+{
+	return addr >> PAGE_SHIFT;
+}
+
+static inline uint64_t PFN_PHYS(uint64_t pfn)
+{
+	return pfn << PAGE_SHIFT;
+}
+
+static inline uint64_t clamp_u64(uint64_t x, uint64_t lo, uint64_t hi)
+{
+	return x < lo ? lo : x > hi ? hi : x;
+}
 
 void mp_memset(void *dst, int c, size_t n);
 void mp_memcpy(void *dst, const void *src, size_t n);
+void mp_memmove(void *dst, const void *src, size_t n);
 int mp_memcmp(const void *a, const void *b, size_t n);
 size_t mp_strlen(const char *s);
 int mp_strcmp(const char *a, const char *b);

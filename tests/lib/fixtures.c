@@ -146,7 +146,7 @@ struct machine *run_pipeline(const struct efi_memmap *map, const char *options, 
 	fw->uefi_revision = (2 << 16) | 70;
 	fw->memmap = *map;
 	fw->cmdline = options;
-	machine_init(m, fw, &c->log, &host_heap);
+	machine_init(m, fw, &(const struct sinks){ &c->log, NULL }, &host_heap);
 	memprobe_run(m);
 	return m;
 }

@@ -20,10 +20,8 @@
 static void run(struct world *w)
 {
 	capture_reset(&w->c);
-	machine_init(w->m, &w->fw, &w->c.log, &host_heap);
-	acpi_boot_table_init(w->m);
-	acpi_srat_slit(w->m);
-	acpi_boot_init(w->m);
+	machine_init(w->m, &w->fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
+	memprobe_run_acpi(w->m);
 	machine_release(w->m);
 }
 
@@ -116,7 +114,7 @@ static void table_list_xsdt(void **state)
 	assert_int_equal(w->m->acpi.nr, 5);
 	assert_int_equal(w->m->acpi.problems, 0);
 	/* The tables are reserved in memblock, as acpi_reserve_initial_tables does. */
-	machine_init(w->m, &w->fw, &w->c.log, &host_heap);
+	machine_init(w->m, &w->fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
 	acpi_boot_table_init(w->m);
 	assert_true(memblock_is_region_reserved(&w->m->memblock, 0xa000, 0xa0));
 	machine_release(w->m);
@@ -214,7 +212,7 @@ static void srat_lines_and_node_order(void **state)
 	assert_int_equal(capture_count_prefix(&w->c, "SRAT: PXM 3 -> APIC 0x02"), 0);
 	assert_int_equal(capture_count_prefix(&w->c, "ACPI: SRAT: Node 3"), 0);
 	assert_int_equal(w->m->srat.result, 0);
-	assert_int_equal(w->m->srat.nr_memblks, 2);
+	assert_int_equal(w->m->srat.memblks.nr_blks, 2);
 	assert_int_equal(w->m->srat.parsed_memblks, 3);
 	assert_int_equal(w->m->srat.apicid_to_node[0x1234], 2);
 	assert_true(node_isset(w->m->srat.nodes_parsed, 2));
@@ -295,7 +293,7 @@ static void srat_too_many_pxms_and_invalid_blocks(void **state)
 	standard_world(w, &s, 3);
 	run(w);
 	assert_true(has(w, "Warning: invalid memblk node 0 [mem 0xfffffffffffff000-0x00000fff]"));
-	assert_int_equal(w->m->srat.nr_memblks, 1);
+	assert_int_equal(w->m->srat.memblks.nr_blks, 1);
 }
 
 /* A disabled generic initiator makes Linux skip later CPU entries of that walk. */
@@ -466,8 +464,7 @@ static void acpidump_round_trip(void **state)
 	standard_world(w, &s, 3);
 	capture_init(&dump);
 	capture_init(&again);
-	machine_init(w->m, &w->fw, &w->c.log, &host_heap);
-	w->m->acpidump = &dump.log;
+	machine_init(w->m, &w->fw, &(const struct sinks){ &w->c.log, &dump.log }, &host_heap);
 	acpi_boot_table_init(w->m);
 	machine_release(w->m);
 	assert_non_null(strstr(dump.text, "RSDP @ 0x0000000000005000\n    0000: 52 53 44 20 50 54 52 20 "));
@@ -480,7 +477,7 @@ static void acpidump_round_trip(void **state)
 	memset(&w->fw.acpi, 0, sizeof(w->fw.acpi));
 	acpidump_access(d, &w->fw.acpi);
 	capture_reset(&w->c);
-	machine_init(w->m, &w->fw, &w->c.log, &host_heap);
+	machine_init(w->m, &w->fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
 	acpi_boot_table_init(w->m);
 	machine_release(w->m);
 	second = capture_lines_with_prefix(&w->c, "ACPI: ");
@@ -525,8 +522,8 @@ static void random_corruption(void **state)
 			assert_ptr_equal(world_map(w, w->m->acpi.t[i].phys, w->m->acpi.t[i].length),
 					 w->m->acpi.t[i].bytes);
 		/* ...and every memory block kept is a real range. */
-		for (unsigned i = 0; i < w->m->srat.nr_memblks; i++)
-			assert_true(w->m->srat.memblk[i].start < w->m->srat.memblk[i].end);
+		for (unsigned i = 0; i < w->m->srat.memblks.nr_blks; i++)
+			assert_true(w->m->srat.memblks.blk[i].start < w->m->srat.memblks.blk[i].end);
 		if (rand() % 4)
 			w->b[b].bytes[at] = old;
 	}

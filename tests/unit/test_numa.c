@@ -46,7 +46,7 @@ static struct machine *run(struct world *w, struct rawmap *r, const struct sbuf 
 	w->fw.memmap = r->map;
 	w->fw.cmdline = options;
 	capture_reset(&w->c);
-	machine_init(m, &w->fw, &w->c.log, &host_heap);
+	machine_init(m, &w->fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
 	memprobe_run(m);
 	return m;
 }
@@ -249,8 +249,8 @@ static void numa_off_and_distances(void **state)
 	srat_mem(&s, 1, 2 * GB, GB, 1);
 	m = run(w, &r, &s, slit, sizeof(slit), "");
 	assert_true(has(w, "NUMA: Initialized distance table, cnt=2"));
-	assert_int_equal(node_distance(&m->numa, &m->srat, &m->slit, 0, 1), 17);
-	assert_int_equal(node_distance(&m->numa, &m->srat, &m->slit, 1, 1), 10);
+	assert_int_equal(node_distance(m, 0, 1), 17);
+	assert_int_equal(node_distance(m, 1, 1), 10);
 	/* The table came from memblock, a page at the top, below NODE_DATA(1). */
 	assert_true(memblock_is_region_reserved(&m->memblock, m->numa.distance_phys, 4));
 	done(m);
@@ -259,7 +259,7 @@ static void numa_off_and_distances(void **state)
 	assert_true(has(w, "NUMA turned off"));
 	assert_true(has(w, "Faking a node at [mem 0x0000000000000000-0x00000000bfffffff]"));
 	assert_int_equal(capture_count_prefix(&w->c, "ACPI: SRAT: Node"), 0);
-	assert_int_equal(node_distance(&m->numa, &m->srat, &m->slit, 0, 1), 20);
+	assert_int_equal(node_distance(m, 0, 1), 20);
 	rawmap_free(&r);
 	done(m);
 }
@@ -289,9 +289,9 @@ static void fake_nodes(void **state)
 	assert_true(has(w, "NUMA: Initialized distance table, cnt=4"));
 	assert_int_equal(capture_count_prefix(&w->c, "NODE_DATA("), 4);
 	/* fake nodes 0 and 2 share physical node 0: distance 10 */
-	assert_int_equal(node_distance(&m->numa, &m->srat, &m->slit, 0, 2), 10);
-	assert_int_equal(node_distance(&m->numa, &m->srat, &m->slit, 0, 1), 20);
-	assert_int_equal(m->srat.apicid_to_node[1], 1);
+	assert_int_equal(node_distance(m, 0, 2), 10);
+	assert_int_equal(node_distance(m, 0, 1), 20);
+	assert_int_equal(m->numa.apicid_to_node[1], 1);
 	done(m);
 
 	/* <size>G: 2 GiB nodes, each physical node's remainder swallowed */

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/*
+ * numa_meminfo as Linux 6.1 keeps it (arch/x86/mm/numa.c): adding blocks,
+ * numa_cleanup_meminfo's trimming, merging and overlap check, and handing
+ * the blocks' nodes to memblock.
+ */
+#include "memprobe/numa_meminfo.h"
+
+#include "memprobe/util.h"
+
+/**
+ * numa_add_memblk_to() - add [start, end) of node nid to mi
+ *
+ * Zero-length blocks vanish; reversed ones or bad nodes are warned about
+ * and dropped, as Linux does.
+ * Return: 0, or -1 when mi is full ("too many memblk ranges").
+ */
+int numa_add_memblk_to(struct numa_meminfo *mi, int nid, uint64_t start, uint64_t end,
+		       struct mp_log *log)
+{
+	if (start == end)
+		return 0;
+	if (start > end || nid < 0 || nid >= MAX_NUMNODES) {
+		mp_printk(log, "Warning: invalid memblk node %d [mem %#010llx-%#010llx]\n", nid,
+			  (unsigned long long)start, (unsigned long long)(end - 1));
+		return 0;
+	}
+	if (mi->nr_blks >= NR_NODE_MEMBLKS) {
+		mp_printk(log, "too many memblk ranges\n");
+		return -1;
+	}
+	mi->blk[mi->nr_blks++] = (struct numa_memblk){ start, end, nid };
+	return 0;
+}
+
+void numa_remove_memblk_from(unsigned idx, struct numa_meminfo *mi)
+{
+	mi->nr_blks--;
+	mp_memmove(&mi->blk[idx], &mi->blk[idx + 1], (mi->nr_blks - idx) * sizeof(mi->blk[0]));
+}
+
+static void move_to_reserved(struct numa_meminfo *reserved, int nid, uint64_t start, uint64_t end)
+{
+	if (start != end && reserved->nr_blks < NR_NODE_MEMBLKS)
+		reserved->blk[reserved->nr_blks++] = (struct numa_memblk){ start, end, nid };
+}
+
+static bool overlaps_memory(const struct memblock *mb, uint64_t start, uint64_t end)
+{
+	for (unsigned long i = 0; i < mb->memory.cnt; i++) {
+		const struct memblock_region *r = &mb->memory.regions[i];
+
+		if (start < r->base + r->size && r->base < end)
+			return true;
+	}
+	return false;
+}
+
+/* Whether a block of another node than bi's lies in [start, end). */
+static bool other_node_between(const struct numa_meminfo *mi, int nid, uint64_t start, uint64_t end)
+{
+	for (unsigned k = 0; k < mi->nr_blks; k++) {
+		const struct numa_memblk *bk = &mi->blk[k];
+
+		if (bk->nid != nid && start < bk->end && end > bk->start)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * numa_cleanup_meminfo() - Linux's clean-up of the blocks an init function gave
+ *
+ * Blocks outside memblock memory move to @reserved, blocks are cut at
+ * max_pfn, then blocks of one node merge when no other node's block lies
+ * in between, each merge with Linux's line.
+ * Return: 0, or -1 when blocks of two nodes overlap (the configuration is
+ * rejected).
+ */
+int numa_cleanup_meminfo(struct numa_meminfo *mi, uint64_t max_pfn, const struct memblock *mb,
+			 struct numa_meminfo *reserved, struct mp_log *log)
+{
+	const uint64_t high = PFN_PHYS(max_pfn);
+
+	for (unsigned i = 0; i < mi->nr_blks; i++) {
+		struct numa_memblk *bi = &mi->blk[i];
+
+		if (!overlaps_memory(mb, bi->start, bi->end)) {
+			move_to_reserved(reserved, bi->nid, bi->start, bi->end);
+			numa_remove_memblk_from(i--, mi);
+			continue;
+		}
+		if (bi->end > high) {
+			move_to_reserved(reserved, bi->nid, high, bi->end);
+			bi->end = high;
+		}
+		if (bi->start >= bi->end)
+			numa_remove_memblk_from(i--, mi);
+	}
+	for (unsigned i = 0; i < mi->nr_blks; i++) {
+		struct numa_memblk *bi = &mi->blk[i];
+
+		for (unsigned j = i + 1; j < mi->nr_blks; j++) {
+			struct numa_memblk *bj = &mi->blk[j];
+			uint64_t start, end;
+
+			if (bi->end > bj->start && bi->start < bj->end) {
+				if (bi->nid != bj->nid) {
+					mp_printk(log, "node %d [mem %#010llx-%#010llx] overlaps with node %d "
+						       "[mem %#010llx-%#010llx]\n",
+						  bi->nid, (unsigned long long)bi->start,
+						  (unsigned long long)(bi->end - 1), bj->nid,
+						  (unsigned long long)bj->start, (unsigned long long)(bj->end - 1));
+					return -1;
+				}
+				mp_printk(log, "Warning: node %d [mem %#010llx-%#010llx] overlaps with itself "
+					       "[mem %#010llx-%#010llx]\n",
+					  bi->nid, (unsigned long long)bi->start, (unsigned long long)(bi->end - 1),
+					  (unsigned long long)bj->start, (unsigned long long)(bj->end - 1));
+			}
+			if (bi->nid != bj->nid)
+				continue;
+			start = bi->start < bj->start ? bi->start : bj->start;
+			end = bi->end > bj->end ? bi->end : bj->end;
+			if (other_node_between(mi, bi->nid, start, end))
+				continue;
+			mp_printk(log, "NUMA: Node %d [mem %#010llx-%#010llx] + [mem %#010llx-%#010llx] -> "
+				       "[mem %#010llx-%#010llx]\n",
+				  bi->nid, (unsigned long long)bi->start, (unsigned long long)(bi->end - 1),
+				  (unsigned long long)bj->start, (unsigned long long)(bj->end - 1),
+				  (unsigned long long)start, (unsigned long long)(end - 1));
+			bi->start = start;
+			bi->end = end;
+			numa_remove_memblk_from(j--, mi);
+		}
+	}
+	return 0;
+}
+
+/* numa_nodemask_from_meminfo(): add the nodes of mi's non-empty blocks to nodes. */
+void numa_nodes_from_meminfo(uint8_t *nodes, const struct numa_meminfo *mi)
+{
+	for (unsigned i = 0; i < mi->nr_blks; i++)
+		if (mi->blk[i].start != mi->blk[i].end && mi->blk[i].nid != NUMA_NO_NODE)
+			node_set(nodes, mi->blk[i].nid);
+}
+
+/* Each block's range of type (memory or reserved) gets the block's node. */
+void numa_set_memblock_nodes(struct memblock *mb, struct memblock_type *type,
+			     const struct numa_meminfo *mi)
+{
+	for (unsigned i = 0; i < mi->nr_blks; i++)
+		memblock_set_node(mb, mi->blk[i].start, mi->blk[i].end - mi->blk[i].start, type,
+				  mi->blk[i].nid);
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* Views of the result as Linux shows them to user space: /sys, /proc, numactl, lscpu. */
+#ifndef MEMPROBE_REPORT_H
+#define MEMPROBE_REPORT_H
+
+#include "memprobe/e820.h"
+#include "memprobe/printk.h"
+#include "memprobe/slit.h"
+#include "memprobe/srat.h"
+
+struct machine;
+void report_firmware_memmap(struct mp_log *log, const struct e820_table *firmware);
+void report_iomem(struct mp_log *log, const struct e820_table *table);
+void report_slit_distances(const struct slit_info *slit, const struct srat_info *s,
+			   struct mp_log *log);
+void report_nodes(const struct machine *m);
+
+#endif
