@@ -307,11 +307,11 @@ static void adopt_listed(struct acpi_tables *at, const struct acpi_access *acces
 		  access->nr_listed);
 	for (unsigned i = 0; i < access->nr_listed && at->nr < ACPI_MAX_TABLES; i++) {
 		struct acpi_table t = access->listed[i];
-		uint32_t declared = 0;
-		bool facs = !mp_memcmp(t.bytes, "FACS", 4);
+		uint32_t declared = acpi_u32(&t, 4);
+		bool facs = t.length >= 4 && !mp_memcmp(t.bytes, "FACS", 4);
+		uint32_t min = facs ? FACS_MIN_LENGTH : ACPI_HEADER_SIZE;
 
-		acpi_get32(&t, 4, &declared);
-		if (t.length < (facs ? FACS_MIN_LENGTH : ACPI_HEADER_SIZE) || declared > t.length) {
+		if (t.length < min || declared < min || declared > t.length) {
 			mp_printk(log, "memprobe: [Firmware Bug]: ACPI: listed table %u (%.4s): length "
 				       "%u at offset 4, %u bytes given; not used\n",
 				  i, t.sig, declared, t.length);

@@ -496,11 +496,39 @@ static void acpidump_round_trip(void **state)
 	capture_free(&again);
 }
 
-/* Random corruption of every byte of real-shaped tables: never a crash. */
+/* Enabled SRAT memory entries, decoded here independently of acpi/srat.c. */
+static bool srat_lists_range(const struct blob *srat, uint64_t start, uint64_t end)
+{
+	uint32_t len = srat->len < 4 ? 0 : srat->bytes[4] | srat->bytes[5] << 8 |
+						   srat->bytes[6] << 16 | (uint32_t)srat->bytes[7] << 24;
+
+	if (len > srat->len)
+		len = srat->len;
+	for (uint32_t off = 48; off + 2 <= len && srat->bytes[off + 1]; off += srat->bytes[off + 1]) {
+		const uint8_t *e = srat->bytes + off;
+		uint64_t base, size;
+
+		if (e[0] != 1 || e[1] < 40 || off + 40 > len || !(e[28] & 1))
+			continue;
+		memcpy(&base, e + 8, 8);
+		memcpy(&size, e + 16, 8);
+		if (base == start && base + size == end)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Random corruption of one byte at a time of real-shaped tables: every
+ * change to a checksummed table or the RSDP is named, every memory block
+ * kept is one the corrupted SRAT really lists, every table used lies in
+ * readable memory, and the output stays small.
+ */
 static void random_corruption(void **state)
 {
 	struct world *w = *state;
 	struct sbuf s;
+	struct blob *srat;
 
 	srat_header(&s, 1);
 	srat_cpu(&s, 0, 0, 1);
@@ -508,25 +536,152 @@ static void random_corruption(void **state)
 	srat_mem(&s, 0, 0, 0x1000000, 3);
 	srat_mem(&s, 1, 0x1000000, 0x1000000, 5);
 	standard_world(w, &s, 3);
+	srat = blob_at(w, 0xa000);
 	srand(6);
 	for (int it = 0; it < 3000; it++) {
 		unsigned b = (unsigned)rand() % w->nr;
 		uint32_t at = (uint32_t)rand() % w->b[b].len;
 		uint8_t old = w->b[b].bytes[at];
 
-		w->b[b].bytes[at] = (uint8_t)rand();
+		if (w->b[b].phys == 0xb000)
+			continue;	/* the FACS has no checksum */
+		w->b[b].bytes[at] = (uint8_t)(old + 1 + rand() % 255);
 		run(w);
-		/* Whatever the bytes, every table used lies inside readable memory... */
+		if (w->m->acpi.problems == 0)
+			fail_msg("byte %u of the table at %#llx changed unnoticed", at,
+				 (unsigned long long)w->b[b].phys);
 		assert_true(w->m->acpi.nr <= ACPI_MAX_TABLES);
 		for (unsigned i = 0; i < w->m->acpi.nr; i++)
 			assert_ptr_equal(world_map(w, w->m->acpi.t[i].phys, w->m->acpi.t[i].length),
 					 w->m->acpi.t[i].bytes);
-		/* ...and every memory block kept is a real range. */
 		for (unsigned i = 0; i < w->m->srat.memblks.nr_blks; i++)
-			assert_true(w->m->srat.memblks.blk[i].start < w->m->srat.memblks.blk[i].end);
-		if (rand() % 4)
-			w->b[b].bytes[at] = old;
+			if (!srat_lists_range(srat, w->m->srat.memblks.blk[i].start,
+					      w->m->srat.memblks.blk[i].end))
+				fail_msg("memory block %u is not an enabled entry of the SRAT", i);
+		assert_true(capture_count_prefix(&w->c, "") < 100);
+		w->b[b].bytes[at] = old;
 	}
+}
+
+/*
+ * The acpidump text of a machine, with one random character changed, read
+ * back both ways (through its RSDP, and as a plain list of tables): the
+ * reader never keeps bytes outside its buffer and the decoders stay bounded.
+ */
+static void random_acpidump_text(void **state)
+{
+	struct world *w = *state;
+	struct capture dump, quiet;
+	struct acpidump *d = calloc(1, sizeof(*d));
+	struct fw_inputs *fw = calloc(1, sizeof(*fw));
+	struct sbuf s;
+	char *text;
+
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	standard_world(w, &s, 3);
+	capture_init(&dump);
+	capture_init(&quiet);
+	machine_init(w->m, &w->fw, &(const struct sinks){ &w->c.log, &dump.log }, &host_heap);
+	acpi_boot_table_init(w->m);
+	machine_release(w->m);
+	text = malloc(dump.len + 1);
+	d->buf_size = dump.len / 2;
+	d->buf = malloc(d->buf_size);
+	srand(7);
+	for (int it = 0; it < 1000; it++) {
+		int nr;
+
+		memcpy(text, dump.text, dump.len + 1);
+		text[rand() % dump.len] = "0123456789ABCDEF @:x\n"[rand() % 21];
+		if (it % 2) {	/* no RSDP: the listed-table path */
+			char *rsdp = strstr(text, "RSDP @");
+
+			if (rsdp)
+				memcpy(rsdp, "XXXX", 4);
+		}
+		capture_reset(&quiet);
+		nr = acpidump_parse(d, text, dump.len, &quiet.log);
+		assert_true(nr >= 0 && nr <= 7);
+		assert_true(d->used <= d->buf_size);
+		for (int i = 0; i < nr; i++)
+			assert_true(d->t[i].bytes >= d->buf && d->t[i].length <= d->used &&
+				    d->t[i].bytes + d->t[i].length <= d->buf + d->used);
+		acpidump_access(d, &fw->acpi);
+		capture_reset(&w->c);
+		machine_init(w->m, fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
+		memprobe_run_acpi(w->m);
+		machine_release(w->m);
+		assert_true(w->m->acpi.nr <= (unsigned)nr);
+		assert_true(capture_count_prefix(&w->c, "") < 100);
+	}
+	free(text);
+	free(d->buf);
+	free(d);
+	free(fw);
+	capture_free(&dump);
+	capture_free(&quiet);
+}
+
+/*
+ * Tables given as a list (no RSDP): one too short to hold a signature
+ * (read only within its 3 bytes) and one whose header claims length 0 are
+ * named and not used; the good one is.
+ */
+static void listed_tables_too_short(void **state)
+{
+	struct world *w = *state;
+	struct acpi_table listed[3];
+	uint8_t *three = malloc(3), *zero = calloc(1, 36);
+	struct sbuf s;
+
+	memcpy(three, "FAC", 3);
+	memcpy(zero, "SSDT", 4);
+	srat_header(&s, 1);
+	standard_world(w, &s, 3);
+	listed[0] = (struct acpi_table){ "FAC?", 0x1000, 3, three };
+	listed[1] = (struct acpi_table){ "SSDT", 0x2000, 36, zero };
+	listed[2] = (struct acpi_table){ "SRAT", 0xa000, blob_at(w, 0xa000)->len, blob_at(w, 0xa000)->bytes };
+	memset(&w->fw.acpi, 0, sizeof(w->fw.acpi));
+	w->fw.acpi.listed = listed;
+	w->fw.acpi.nr_listed = 3;
+	run(w);
+	assert_true(has(w, "memprobe: [Firmware Bug]: ACPI: listed table 0 (FAC?): length 0 at offset 4, "
+			   "3 bytes given; not used"));
+	assert_true(has(w, "memprobe: [Firmware Bug]: ACPI: listed table 1 (SSDT): length 0 at offset 4, "
+			   "36 bytes given; not used"));
+	assert_int_equal(w->m->acpi.nr, 1);
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: Reserving "), 1);
+	assert_true(has(w, "ACPI: Reserving SRAT table memory at [mem 0xa000-0xa02f]"));
+	free(three);
+	free(zero);
+}
+
+/*
+ * Defects that repeat per pair of entries are shown as three examples and
+ * a count: 100 copies of one memory range (4,950 pairs), a 60-locality
+ * SLIT of zeros (3,600 bad entries).
+ */
+static void findings_bounded(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+	static uint8_t slit[8 + 60 * 60];
+
+	srat_header(&s, 1);
+	for (int i = 0; i < 100; i++)
+		srat_mem(&s, 0, 0, 0x1000000, 1);
+	slit[0] = 60;
+	world_with_slit(w, &s, 3, slit, sizeof(slit));
+	run(w);
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: [Firmware Bug]: SRAT: memory range "), 3);
+	assert_true(has(w, "memprobe: [Firmware Bug]: SRAT: memory ranges listed twice: 4947 more not "
+			   "listed (4950 in all)"));
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: [Firmware Bug]: SLIT at offset "), 3);
+	assert_true(has(w, "memprobe: [Firmware Bug]: SLIT: invalid distances: 3597 more not listed "
+			   "(3600 in all)"));
+	assert_true(capture_count_prefix(&w->c, "") < 250);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, world_setup, world_teardown)
@@ -551,6 +706,9 @@ int main(void)
 		T(madt),
 		T(acpidump_round_trip),
 		T(random_corruption),
+		T(random_acpidump_text),
+		T(listed_tables_too_short),
+		T(findings_bounded),
 	};
 
 	return cmocka_run_group_tests_name("acpi", tests, NULL, NULL);

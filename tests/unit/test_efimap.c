@@ -128,7 +128,11 @@ static void descriptor_sizes(void **state)
 			nref = n;
 		}
 		assert_int_equal(n, nref);
-		assert_memory_equal(got, ref, n * sizeof(got[0]));
+		for (size_t i = 0; i < n; i++) {	/* field by field: the struct has padding */
+			assert_int_equal(got[i].addr, ref[i].addr);
+			assert_int_equal(got[i].size, ref[i].size);
+			assert_int_equal(got[i].type, ref[i].type);
+		}
 		rawmap_free(&r);
 	}
 	assert_int_equal(nref, 4);

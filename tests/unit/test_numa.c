@@ -30,18 +30,28 @@ static void memory_map(struct rawmap *r, uint64_t top_low, uint64_t high)
 	rawmap_add(r, EFI_ACPI_RECLAIM_MEMORY, 0xfff00000, 0x10, WB);	/* the tables live here */
 }
 
-/* The SRAT (and SLIT) at 0xfff00000.., then the whole pipeline with options. */
-static struct machine *run(struct world *w, struct rawmap *r, const struct sbuf *srat,
-			   const uint8_t *slit, uint32_t slit_len, const char *options)
+/* The SRAT, SLIT and MADT (each optional) at 0xfff00000.., then the whole pipeline with options. */
+static struct machine *run_tables(struct world *w, struct rawmap *r, const struct sbuf *srat,
+				  const uint8_t *slit, uint32_t slit_len, const struct sbuf *madt,
+				  const char *options)
 {
-	uint64_t tables[2] = { 0xfff01000, 0xfff02000 };
+	uint64_t tables[3];
+	unsigned n = 0;
 	struct machine *m = malloc(sizeof(*m));
 
-	if (srat)
+	if (srat) {
 		add_table(w, 0xfff01000, "SRAT", 3, srat->b, srat->n);
-	if (slit)
+		tables[n++] = 0xfff01000;
+	}
+	if (slit) {
 		add_table(w, 0xfff02000, "SLIT", 1, slit, slit_len);
-	add_root(w, 0xfff00100, true, srat ? tables : tables + 1, (srat ? 1 : 0) + (slit ? 1 : 0));
+		tables[n++] = 0xfff02000;
+	}
+	if (madt) {
+		add_table(w, 0xfff03000, "APIC", 5, madt->b, madt->n);
+		tables[n++] = 0xfff03000;
+	}
+	add_root(w, 0xfff00100, true, tables, n);
 	add_rsdp(w, 0xfff00000, 2, 0, 0xfff00100);
 	w->fw.memmap = r->map;
 	w->fw.cmdline = options;
@@ -49,6 +59,28 @@ static struct machine *run(struct world *w, struct rawmap *r, const struct sbuf 
 	machine_init(m, &w->fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
 	memprobe_run(m);
 	return m;
+}
+
+static struct machine *run(struct world *w, struct rawmap *r, const struct sbuf *srat,
+			   const uint8_t *slit, uint32_t slit_len, const char *options)
+{
+	return run_tables(w, r, srat, slit, slit_len, NULL, options);
+}
+
+/* A MADT body with enabled local APIC entries for APIC IDs 0 .. nr_cpus - 1. */
+static void madt_cpus(struct sbuf *s, unsigned nr_cpus)
+{
+	memset(s, 0, sizeof(*s));
+	put32(s->b, 0xfee00000);
+	put32(s->b + 4, 1);
+	s->n = 8;
+	for (unsigned i = 0; i < nr_cpus; i++, s->n += 8) {
+		s->b[s->n] = 0;			/* processor local APIC */
+		s->b[s->n + 1] = 8;
+		s->b[s->n + 2] = (uint8_t)i;	/* ACPI UID */
+		s->b[s->n + 3] = (uint8_t)i;	/* APIC ID */
+		put32(s->b + s->n + 4, 1);	/* enabled */
+	}
 }
 
 static void done(struct machine *m)
@@ -337,9 +369,147 @@ static void kernel_placement_moves_page_tables(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, world_setup, world_teardown)
 
+/*
+ * The MADT/SRAT cross-check reads what the tables say, so it still names
+ * the CPUs the SRAT forgot when Linux rejects the SRAT (overlapping nodes)
+ * and falls back to one node; five forgotten CPUs show as three examples
+ * and a count.
+ */
+static void rejected_srat_still_cross_checked(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct sbuf s, madt;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	srat_cpu(&s, 1, 1, 1);
+	srat_mem(&s, 0, 0, 2 * GB, 1);
+	srat_mem(&s, 1, GB, 2 * GB, 1);
+	madt_cpus(&madt, 7);
+	m = run_tables(w, &r, &s, NULL, 0, &madt, "");
+	assert_true(has(w, "No NUMA configuration found"));
+	assert_false(m->numa.from_srat);
+	assert_true(has(w, "memprobe: [Firmware Bug]: MADT CPU with APIC ID 0x2 has no SRAT affinity "
+			   "entry; Linux gives it a node round-robin"));
+	assert_true(has(w, "memprobe: [Firmware Bug]: MADT CPU with APIC ID 0x4 has no SRAT affinity "
+			   "entry; Linux gives it a node round-robin"));
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: [Firmware Bug]: MADT CPU with APIC ID"), 3);
+	assert_true(has(w, "memprobe: [Firmware Bug]: MADT CPUs without an SRAT affinity entry: 2 more "
+			   "not listed (5 in all)"));
+	/* Linux's own state was reset: no CPU keeps an SRAT node. */
+	assert_int_equal(m->numa.apicid_to_node[1], NUMA_NO_NODE);
+	assert_int_equal(m->srat.apicid_to_node[1], 1);
+	rawmap_free(&r);
+	done(m);
+}
+
+/* NODE_DATA(0)'s line and reservation span size bytes. */
+static void assert_node_data_size(struct world *w, struct machine *m, uint64_t size)
+{
+	char line[96];
+
+	snprintf(line, sizeof(line), "NODE_DATA(0) allocated [mem %#010llx-%#010llx]",
+		 (unsigned long long)m->numa.node_data[0],
+		 (unsigned long long)(m->numa.node_data[0] + size - 1));
+	assert_true(m->numa.node_data[0] != 0);
+	assert_true(has(w, line));
+	assert_true(memblock_is_region_reserved(&m->memblock, m->numa.node_data[0], size));
+}
+
+/*
+ * node_data_size= is sizeof(pg_data_t): NODE_DATA takes it page-rounded,
+ * a memory-less node's pg_data_t takes it as it is.
+ */
+static void node_data_size_is_one_constant(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct sbuf s;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	srat_cpu(&s, 1, 1, 1);
+	srat_mem(&s, 0, 0, 3 * GB, 1);
+	m = run(w, &r, &s, NULL, 0, "node_data_size=200000 memblock=debug");
+	assert_true(has(w, "Initializing node 1 as memoryless"));
+	assert_node_data_size(w, m, 0x31000);
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_alloc_try_nid: 200000 bytes align=0x40 nid=1 "), 1);
+	done(m);
+	/* Without the option: Debian 6.1's 174208 bytes, 0x2b000 page-rounded. */
+	m = run(w, &r, &s, NULL, 0, "memblock=debug");
+	assert_node_data_size(w, m, 0x2b000);
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_alloc_try_nid: 174208 bytes align=0x40 nid=1 "), 1);
+	rawmap_free(&r);
+	done(m);
+}
+
+/* The "pages in unavailable ranges" lines of the last run. */
+static char *unavailable_lines(struct world *w)
+{
+	return capture_lines_with_prefix(&w->c, "On node ");
+}
+
+/*
+ * RAM above the 46-bit physical limit has no sections, so Linux counts no
+ * pages of it; the walk is per region, so a terabyte costs no more than a
+ * page.
+ */
+static void ram_above_the_physical_limit(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+	char *without, *with;
+
+	memory_map(&r, 3 * GB, GB);
+	m = run(w, &r, NULL, NULL, 0, "");
+	without = unavailable_lines(w);
+	done(m);
+	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, 64ULL << 40, (1ULL << 40) >> 12, WB);
+	m = run(w, &r, NULL, NULL, 0, "");
+	with = unavailable_lines(w);
+	assert_true(memblock_is_region_memory(&m->memblock, 64ULL << 40, 1ULL << 40));
+	assert_string_equal(with, without);
+	free(without);
+	free(with);
+	rawmap_free(&r);
+	done(m);
+}
+
+/*
+ * 1,600 one-page RAM descriptors, one per 128 MiB section: each hole in a
+ * present section is its own init_unavailable_range() call, as in Linux.
+ */
+static void sparse_one_page_regions(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+	char line[96];
+
+	memory_map(&r, 3 * GB, 0);
+	for (unsigned k = 0; k < 1600; k++)
+		rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, 4 * GB + k * 128 * MB, 1, WB);
+	m = run(w, &r, NULL, NULL, 0, "");
+	snprintf(line, sizeof(line), "On node 0, zone Normal: %u pages in unavailable ranges", 32767);
+	assert_int_equal(capture_count_prefix(&w->c, line), 1600);
+	assert_int_equal(capture_count_prefix(&w->c, "On node 0, zone Normal: "), 1600);
+	rawmap_free(&r);
+	done(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(rejected_srat_still_cross_checked),
+		T(node_data_size_is_one_constant),
+		T(ram_above_the_physical_limit),
+		T(sparse_one_page_regions),
 		T(interleaved_nodes_do_not_merge),
 		T(merge_and_sparse_pxms),
 		T(hotplug_beyond_ram_and_memoryless),
