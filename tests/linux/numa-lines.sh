@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Print the NUMA and zone lines of a console log (Linux's or memprobe's),
 # timestamps and caller offsets removed: init_mem_mapping's memblock
-# requests (the probe and the page-table pages), numa_init's lines
+# requests (the probe, and the page-table pages with the address each got),
+# the distance table's request and address, numa_init's lines
 # (cleanup, distance table, NODE_DATA, the dummy fall-back) and
 # free_area_init's (zone ranges, node ranges, unavailable ranges).
 #
@@ -12,12 +13,16 @@
 set -euo pipefail
 
 sed -e 's/^\[ *[0-9]*\.[0-9]*\] //' -e 's/\r$//' \
-	-e 's/ \([A-Za-z0-9_.]*\)+0x[0-9a-f]*\/0x[0-9a-f]*$/ \1/' "$1" | grep -E \
-	-e '^memblock_phys_alloc_range: .* (init_mem_mapping|alloc_low_pages)$' \
-	-e '^NUMA: ' -e '^ *NODE_DATA\(' -e '^No NUMA configuration found$' -e '^NUMA turned off$' \
-	-e '^Faking (a )?node ' -e '^node [0-9]+ \[mem .* overlaps ' -e '^Warning: node ' \
-	-e '^Cannot find [0-9]+ bytes in any node' \
-	-e '^Zone ranges:$' -e '^  (DMA|DMA32|Normal|Device) ' -e '^Movable zone start for each node$' \
-	-e '^  Node [0-9]+: ' -e '^Early memory node ranges$' -e '^  node +[0-9]+: \[mem ' \
-	-e '^Initmem setup node ' -e '^Initializing node [0-9]+ as memoryless$' \
-	-e '^On node [0-9]+, zone [A-Za-z0-9]+: [0-9]+ pages in unavailable ranges$' || true
+	-e 's/ \([A-Za-z0-9_.]*\)+0x[0-9a-f]*\/0x[0-9a-f]*$/ \1/' "$1" | awk '
+	# The address Linux answered a page-table or distance-table request with.
+	answer && /^memblock_reserve: .* memblock_alloc_range_nid$/ { print "answer: " $0; answer = 0; next }
+	/^memblock_phys_alloc_range: .* (alloc_low_pages|numa_alloc_distance)$/ { print; answer = 1; next }
+	/^memblock_phys_alloc_range: .* init_mem_mapping$/ ||
+	/^NUMA: / || /^ *NODE_DATA\(/ || /^No NUMA configuration found$/ || /^NUMA turned off$/ ||
+	/^Faking (a )?node / || /^node [0-9]+ \[mem .* overlaps / || /^Warning: node / ||
+	/^Cannot find [0-9]+ bytes in any node/ ||
+	/^Zone ranges:$/ || /^  (DMA|DMA32|Normal|Device) / || /^Movable zone start for each node$/ ||
+	/^  Node [0-9]+: / || /^Early memory node ranges$/ || /^  node +[0-9]+: \[mem / ||
+	/^Initmem setup node / || /^Initializing node [0-9]+ as memoryless$/ ||
+	/^On node [0-9]+, zone [A-Za-z0-9]+: [0-9]+ pages in unavailable ranges$/ { print }
+'

@@ -51,6 +51,7 @@ check "no memblock=debug: said" grep -q "was Linux booted with memblock=debug" "
 "$tool" replay "$work/no-such-file" 2>"$work/missing.err"
 check "missing file: exit 2" test $? -eq 2
 "$tool" frobnicate 2>"$work/usage.err"
-check "wrong command: exit 2 with usage" grep -q "usage: memprobe replay BOOTLOG" "$work/usage.err"
+check "wrong command: exit 2" test $? -eq 2
+check "wrong command: usage shown" grep -q "usage: memprobe replay BOOTLOG" "$work/usage.err"
 
 finish replay-tests
