@@ -118,6 +118,7 @@ bench: $(BUILD)/bench_memblock
 
 test-replay: $(BUILD)/memprobe
 	./tests/replay/replay.sh
+	./tests/replay/acpi-tool.sh
 
 test-qemu: $(BUILD)/memprobe.img $(BUILD)/memprobe
 	./tests/qemu/smoke.sh

@@ -38,6 +38,21 @@ static void drop_current(struct acpidump *d, bool *in_table, unsigned lineno, co
 	*in_table = false;
 }
 
+/* A table's hex lines ended: keep it, and say so if its header wants more bytes. */
+static void end_table(struct acpidump *d, unsigned lineno, struct mp_log *log)
+{
+	const struct acpi_table *t = &d->t[d->nr];
+	uint32_t declared = acpi_u32(t, 4);
+
+	if (!t->length)
+		return;
+	if (mp_strcmp(t->sig, "RSDP") && mp_memcmp(t->sig, "RSD ", 4) && declared > t->length)
+		mp_printk(log, "memprobe: acpidump line %u: table %s is truncated: its header says %u "
+			       "bytes, the dump holds %u\n",
+			  lineno, t->sig, declared, t->length);
+	d->nr++;
+}
+
 /* Returns the number of tables read. */
 int acpidump_parse(struct acpidump *d, const char *text, size_t len, struct mp_log *log)
 {
@@ -86,8 +101,8 @@ int acpidump_parse(struct acpidump *d, const char *text, size_t len, struct mp_l
 			q++;
 		if (q == eol) {
 			/* a blank line ends the table */
-			if (in_table && d->t[d->nr].length)
-				d->nr++;
+			if (in_table)
+				end_table(d, lineno, log);
 			in_table = false;
 			continue;
 		}
@@ -116,8 +131,8 @@ int acpidump_parse(struct acpidump *d, const char *text, size_t len, struct mp_l
 			q += 3;
 		}
 	}
-	if (in_table && d->t[d->nr].length)
-		d->nr++;
+	if (in_table)
+		end_table(d, lineno, log);
 	return (int)d->nr;
 }
 

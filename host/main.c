@@ -15,6 +15,7 @@ static void stdout_write(void *ctx, const char *text, size_t len)
 	fwrite(text, 1, len, ctx);
 }
 
+/* The whole of a file ("-": standard input), or NULL after naming the file and the error. */
 static char *read_file(const char *path, size_t *len)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
@@ -42,6 +43,11 @@ static char *read_file(const char *path, size_t *len)
 			}
 			buf = bigger;
 		}
+	}
+	if (buf && ferror(f)) {
+		fprintf(stderr, "memprobe: cannot read %s: %s\n", path, strerror(errno));
+		free(buf);
+		buf = NULL;
 	}
 	if (f != stdin)
 		fclose(f);
@@ -76,6 +82,10 @@ static int acpi_command(const char *path)
 	machine_init(m, fw, &sinks, &host_heap);
 	memprobe_run_acpi(m);
 	machine_release(m);
+	if (!m->acpi.nr) {
+		fprintf(stderr, "memprobe: no ACPI table in %s could be used (see the lines above)\n", path);
+		status = 2;
+	}
 out:
 	if (dump)
 		free(dump->buf);
@@ -101,7 +111,7 @@ static void usage(FILE *f)
 		   "         and their checks, with the lines memprobe.efi prints.\n");
 }
 
-int main(int argc, char **argv)
+static int run_command(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage(stdout);
@@ -129,4 +139,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "unknown command or wrong arguments: '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	int status = run_command(argc, argv);
+
+	/* Output that could not be written (a full disk, a closed pipe) is a failure. */
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "memprobe: cannot write the output: %s\n", strerror(errno));
+		return 2;
+	}
+	return status;
 }

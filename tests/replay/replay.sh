@@ -10,8 +10,13 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/memprobe-replay.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 . "$here/tests/lib/check.sh"
 
-all_identical() {	# the summary line says N of N, K of K, with N > 0 and K >= 2
-	grep -Eq '^replay: ([1-9][0-9]*) of \1 allocations identical, ([2-9]|[1-9][0-9]+) of \2 dumps identical, ([0-9]+) of \3 array doublings identical' "$1"
+# The summary says N of N allocations and K of K dumps, N > 0, and K is
+# every dump but the first (which is the starting state, not a result).
+all_identical() {	# all_identical OUTPUT LOG
+	local dumps
+	dumps=$(($(grep -c 'MEMBLOCK configuration:' "$2") - 1))
+	[ "$dumps" -ge 1 ] &&
+		grep -Eq "^replay: ([1-9][0-9]*) of \1 allocations identical, $dumps of $dumps dumps identical, ([0-9]+) of \2 array doublings identical" "$1"
 }
 
 for log in "$here"/tests/data/linux-6.1/*.log; do
@@ -20,7 +25,7 @@ for log in "$here"/tests/data/linux-6.1/*.log; do
 	status=$?
 	cat "$work/$name.out"
 	check "$name: exit 0" test $status -eq 0
-	check "$name: all allocations and dumps identical" all_identical "$work/$name.out"
+	check "$name: all allocations and dumps identical" all_identical "$work/$name.out" "$log"
 done
 
 seed="$here/tests/data/linux-6.1/seed.log"
@@ -28,6 +33,45 @@ seed="$here/tests/data/linux-6.1/seed.log"
 sed 's/^\[ *[0-9.]*\] //' "$seed" | "$tool" replay - >"$work/stdin.out"
 check "no timestamps, stdin: exit 0" test $? -eq 0
 check "no timestamps, stdin: same summary" cmp -s "$work/stdin.out" "$work/seed.out"
+
+# A writer into a pipe is never cut off: replay reads its input to the end,
+# here a megabyte past the "Memory:" line where replaying stops.
+filler() { cat "$seed"; awk 'BEGIN { for (i = 0; i < 25000; i++) print "[    9.999999] a line after replay has stopped" }'; }
+filler | "$tool" replay - >"$work/long.out"
+check "long input through a pipe: both ends exit 0" test "${PIPESTATUS[*]}" = "0 0"
+
+# A duplicated NODE_DATA line cannot come from Linux: a divergence, never a negative count.
+awk '/NODE_DATA\(0\) allocated/ && !done { print; done = 1 } { print }' "$seed" >"$work/twice.log"
+"$tool" replay "$work/twice.log" >"$work/twice.out"
+check "NODE_DATA twice: exit 1" test $? -eq 1
+check "NODE_DATA twice: named" grep -q "NODE_DATA(0): Linux allocated it twice" "$work/twice.out"
+check "NODE_DATA twice: no wrapped count" bash -c "! grep -q 4294967295 '$work/twice.out'"
+
+# The NUMA blocks go through the core's numa_cleanup_meminfo, whose merge lines must be Linux's.
+sed '0,/NUMA: Node 0 \[mem 0x00000000-0x0009ffff\] + /s//NUMA: Node 0 [mem 0x00000000-0x0009fffe] + /' \
+	"$seed" >"$work/merge.log"
+"$tool" replay "$work/merge.log" >"$work/merge.out"
+check "altered merge line: exit 1" test $? -eq 1
+check "altered merge line: named" grep -q "numa_cleanup_meminfo's lines differ" "$work/merge.out"
+
+# A log whose SRAT splits memory into 128 ranges: Linux doubles memblock.memory
+# while it sets the nodes, and memprobe must do the same at the same place.
+big="$here/tests/data/linux-6.1/pc-64nodes.log"
+"$tool" replay "$big" >"$work/big.out"
+check "64 nodes: exit 0" test $? -eq 0
+check "64 nodes: the doublings (memory during NUMA setup, reserved twice) matched" \
+	grep -q " 3 of 3 array doublings identical" "$work/big.out"
+
+# Errors of the input and the output: named, exit 2.
+"$tool" replay "$here/tests" >/dev/null 2>"$work/dir.err"
+check "a directory: exit 2" test $? -eq 2
+check "a directory: the OS error named" grep -q "cannot read .*tests: Is a directory" "$work/dir.err"
+"$tool" replay - <&- >/dev/null 2>"$work/closed.err"
+check "closed standard input: exit 2" test $? -eq 2
+check "closed standard input: named" grep -q "cannot read -: Bad file descriptor" "$work/closed.err"
+"$tool" replay "$seed" >/dev/full 2>"$work/full.err"
+check "full disk: exit 2" test $? -eq 2
+check "full disk: named" grep -q "cannot write the output: No space left on device" "$work/full.err"
 
 # Linux's answer to the first page-table allocation moved by one page.
 awk '!done && /memblock_reserve: .*memblock_alloc_range_nid/ && prev ~ /alloc_low_pages/ {
@@ -37,8 +81,8 @@ check "moved allocation: exit 1" test $? -eq 1
 check "moved allocation: divergence named" grep -q "allocation: Linux 0x13fffe000, memprobe 0x13ffff000" "$work/moved.out"
 check "moved allocation: state shown" grep -q "^ memory\[0x0\]" "$work/moved.out"
 
-# A dump line that memprobe's state cannot produce.
-sed '0,/^\(\[ *[0-9.]*\] \) memory\.cnt  = 0x8/s//\1 memory.cnt  = 0x9/' "$seed" >"$work/dump.log"
+# A line of the second dump (the first is the starting state) that memprobe's state cannot produce.
+sed 's/^\(\[ *[0-9.]*\] \) memory\.cnt  = 0x9$/\1 memory.cnt  = 0xa/' "$seed" >"$work/dump.log"
 "$tool" replay "$work/dump.log" >"$work/dump.out"
 check "altered dump: exit 1" test $? -eq 1
 check "altered dump: divergence named" grep -q "first divergence in the MEMBLOCK configuration dump" "$work/dump.out"
