@@ -110,7 +110,7 @@ test-unit: $(HOST_TESTS)
 
 # Benchmarks print numbers; they never fail on speed.
 $(BUILD)/bench_memblock: $(BUILD)/host-tool/tests/bench/bench_memblock.o \
-		$(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/replay.c host/heap.c)
+		$(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/replay.c host/replay_lex.c host/heap.c)
 	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
 
 bench: $(BUILD)/bench_memblock

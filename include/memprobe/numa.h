@@ -37,11 +37,14 @@ struct numa_state {
 };
 
 struct machine;
+/* numa.c */
 int x86_acpi_srat_slit(struct machine *m);
 void x86_numa_init(struct machine *m);
 uint64_t pgdat_size(const struct machine *m);
-int node_distance(const struct machine *m, int from, int to);
+
+/* numa_distance.c */
 void numa_alloc_distance(struct machine *m);
 void numa_reset_distance(struct machine *m);
+int node_distance(const struct machine *m, int from, int to);
 
 #endif

@@ -50,8 +50,8 @@ check "wrong option: run completes" test $? -eq 0
 check "wrong option: named" has_line "$work/bad.log" "memprobe: error: unknown option 'bogus-option' ignored (see --help)"
 check "wrong option: mem=2G still applied" has_line "$work/bad.log" "user-defined physical RAM map:"
 check "no --numa: q35 VM, no SRAT: Linux's fall-back" has_line "$work/bad.log" "No NUMA configuration found"
-check "no --numa: one faked node over the 2G mem= left" \
-	has_line "$work/bad.log" "Faking a node at [mem 0x0000000000000000-0x000000007fffffff]"
+check "no --numa: one faked node up to the end of the RAM mem=2G leaves" \
+	has_line "$work/bad.log" "Faking a node at [mem 0x0000000000000000-0x000000007ff3ffff]"
 check "no --numa: the SRAT's absence named" \
 	has_line "$work/bad.log" "memprobe: NUMA: the SRAT is not used: the firmware has no SRAT"
 
