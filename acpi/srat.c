@@ -231,8 +231,8 @@ static int memory_affinity(struct srat_info *s, const struct subtable *e, struct
  * A zero length ends the walk with Linux's error (naming the walk's first
  * type, as Linux does).  Returns the count of matching subtables, or -1.
  */
-static int walk(struct srat_info *s, const struct acpi_table *t, bool memory_pass,
-		struct memblock *mb, struct mp_log *log)
+static int acpi_parse_entries_array(struct srat_info *s, const struct acpi_table *t,
+				    bool memory_pass, struct memblock *mb, struct mp_log *log)
 {
 	int count = 0, errs = 0;
 
@@ -286,8 +286,8 @@ int acpi_numa_init(struct srat_info *s, struct slit_info *slit, const struct acp
 	if (srat) {
 		s->present = true;
 		acpi_get8(srat, 8, &s->revision);
-		walk(s, srat, false, mb, log);
-		cnt = walk(s, srat, true, mb, log);
+		acpi_parse_entries_array(s, srat, false, mb, log);
+		cnt = acpi_parse_entries_array(s, srat, true, mb, log);
 	}
 	if (slit_table)
 		acpi_parse_slit(slit, slit_table, log);

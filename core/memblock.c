@@ -70,7 +70,7 @@ void memblock_release(struct memblock *mb)
 	}
 }
 
-static void remove_region(struct memblock_type *type, unsigned long r)
+static void memblock_remove_region(struct memblock_type *type, unsigned long r)
 {
 	type->total_size -= type->regions[r].size;
 	mp_memmove(&type->regions[r], &type->regions[r + 1],
@@ -80,21 +80,24 @@ static void remove_region(struct memblock_type *type, unsigned long r)
 		reset_type(type);
 }
 
-static uint64_t find_in_range(struct memblock *mb, uint64_t start, uint64_t end, uint64_t size,
-			      uint64_t align)
+static uint64_t memblock_find_in_range(struct memblock *mb, uint64_t start, uint64_t end,
+				       uint64_t size, uint64_t align)
 {
 	return memblock_find_in_range_node(mb, size, align, start, end, NUMA_NO_NODE,
 					   MEMBLOCK_NONE);
 }
 
-/*
- * Double a region array (memblock_double_array).  The new array's place in
- * the modelled memory is found below current_limit, avoiding the range
- * being added to reserved; it is then reserved, and the old array's place
- * freed unless it was a built-in one.
+/**
+ * memblock_double_array() - twice the room for a region array
+ *
+ * The new array's place in the modelled memory is found below
+ * current_limit, avoiding the range being added to reserved; it is then
+ * reserved, and the old array's place freed unless it was a built-in one.
+ * Return: 0, or -1 when resizing is not allowed yet or no place or host
+ * memory is left (the caller's operation then fails, as in Linux).
  */
-static int double_array(struct memblock *mb, struct memblock_type *type, uint64_t new_area_start,
-			uint64_t new_area_size)
+static int memblock_double_array(struct memblock *mb, struct memblock_type *type,
+				 uint64_t new_area_start, uint64_t new_area_size)
 {
 	uint64_t old_size = type->max * sizeof(struct memblock_region);
 	uint64_t new_size = old_size * 2;
@@ -106,10 +109,10 @@ static int double_array(struct memblock *mb, struct memblock_type *type, uint64_
 		return -1;
 	if (type != &mb->reserved)
 		new_area_start = new_area_size = 0;
-	addr = find_in_range(mb, new_area_start + new_area_size, mb->current_limit, new_alloc_size,
+	addr = memblock_find_in_range(mb, new_area_start + new_area_size, mb->current_limit, new_alloc_size,
 			     4096);
 	if (!addr && new_area_size)
-		addr = find_in_range(mb, 0,
+		addr = memblock_find_in_range(mb, 0,
 				     new_area_start < mb->current_limit ? new_area_start
 									 : mb->current_limit,
 				     new_alloc_size, 4096);
@@ -152,7 +155,7 @@ static int double_array(struct memblock *mb, struct memblock_type *type, uint64_
 }
 
 /* Merge touching neighbours of equal nid and flags; a region may absorb several. */
-static void merge_regions(struct memblock *mb, struct memblock_type *type)
+static void memblock_merge_regions(struct memblock *mb, struct memblock_type *type)
 {
 	unsigned long i = 0;
 
@@ -174,8 +177,8 @@ static void merge_regions(struct memblock *mb, struct memblock_type *type)
 	}
 }
 
-static void insert_region(struct memblock_type *type, unsigned long idx, uint64_t base,
-			  uint64_t size, int nid, uint32_t flags)
+static void memblock_insert_region(struct memblock_type *type, unsigned long idx, uint64_t base,
+				   uint64_t size, int nid, uint32_t flags)
 {
 	struct memblock_region *r = &type->regions[idx];
 
@@ -194,8 +197,8 @@ static void insert_region(struct memblock_type *type, unsigned long idx, uint64_
  * room for the worst case; the array doubles as needed, then a second pass
  * inserts and the regions are merged.
  */
-static int add_range(struct memblock *mb, struct memblock_type *type, uint64_t base,
-		     uint64_t size, int nid, uint32_t flags)
+static int memblock_add_range(struct memblock *mb, struct memblock_type *type, uint64_t base,
+			      uint64_t size, int nid, uint32_t flags)
 {
 	bool insert = false;
 	uint64_t obase = base, end = base + cap_size(base, &size);
@@ -229,25 +232,25 @@ static int add_range(struct memblock *mb, struct memblock_type *type, uint64_t b
 			if (rbase > base) {
 				nr_new++;
 				if (insert)
-					insert_region(type, idx++, base, rbase - base, nid, flags);
+					memblock_insert_region(type, idx++, base, rbase - base, nid, flags);
 			}
 			base = rend < end ? rend : end;
 		}
 		if (base < end) {
 			nr_new++;
 			if (insert)
-				insert_region(type, idx, base, end - base, nid, flags);
+				memblock_insert_region(type, idx, base, end - base, nid, flags);
 		}
 		if (!nr_new)
 			return 0;
 		if (insert)
 			break;
 		while (type->cnt + nr_new > type->max)
-			if (double_array(mb, type, obase, size) < 0)
+			if (memblock_double_array(mb, type, obase, size) < 0)
 				return -1;
 		insert = true;
 	}
-	merge_regions(mb, type);
+	memblock_merge_regions(mb, type);
 	return 0;
 }
 
@@ -263,19 +266,19 @@ int memblock_add_node_from(struct memblock *mb, uint64_t base, uint64_t size, in
 {
 	dbg(mb, "memblock_add_node: [0x%016llx-0x%016llx] nid=%d flags=%x %s\n",
 	    (unsigned long long)base, (unsigned long long)(base + size - 1), nid, flags, caller);
-	return add_range(mb, &mb->memory, base, size, nid, flags);
+	return memblock_add_range(mb, &mb->memory, base, size, nid, flags);
 }
 
 int memblock_add_from(struct memblock *mb, uint64_t base, uint64_t size, const char *caller)
 {
 	dbg_range(mb, "memblock_add", base, size, caller);
-	return add_range(mb, &mb->memory, base, size, MAX_NUMNODES, 0);
+	return memblock_add_range(mb, &mb->memory, base, size, MAX_NUMNODES, 0);
 }
 
 int memblock_reserve_from(struct memblock *mb, uint64_t base, uint64_t size, const char *caller)
 {
 	dbg_range(mb, "memblock_reserve", base, size, caller);
-	return add_range(mb, &mb->reserved, base, size, MAX_NUMNODES, 0);
+	return memblock_add_range(mb, &mb->reserved, base, size, MAX_NUMNODES, 0);
 }
 
 /*
@@ -291,7 +294,7 @@ int memblock_isolate_range(struct memblock *mb, struct memblock_type *type, uint
 	if (!size)
 		return 0;
 	while (type->cnt + 2 > type->max)
-		if (double_array(mb, type, base, size) < 0)
+		if (memblock_double_array(mb, type, base, size) < 0)
 			return -1;
 
 	for (long idx = 0; idx < (long)type->cnt; idx++) {
@@ -306,12 +309,12 @@ int memblock_isolate_range(struct memblock *mb, struct memblock_type *type, uint
 			r->base = base;
 			r->size -= base - rbase;
 			type->total_size -= base - rbase;
-			insert_region(type, idx, rbase, base - rbase, r->nid, r->flags);
+			memblock_insert_region(type, idx, rbase, base - rbase, r->nid, r->flags);
 		} else if (rend > end) {
 			r->base = end;
 			r->size -= end - rbase;
 			type->total_size -= end - rbase;
-			insert_region(type, idx--, rbase, end - rbase, r->nid, r->flags);
+			memblock_insert_region(type, idx--, rbase, end - rbase, r->nid, r->flags);
 		} else {
 			if (!*end_rgn)
 				*start_rgn = (int)idx;
@@ -321,32 +324,33 @@ int memblock_isolate_range(struct memblock *mb, struct memblock_type *type, uint
 	return 0;
 }
 
-static int remove_range(struct memblock *mb, struct memblock_type *type, uint64_t base,
-			uint64_t size)
+static int memblock_remove_range(struct memblock *mb, struct memblock_type *type, uint64_t base,
+				 uint64_t size)
 {
 	int start_rgn, end_rgn;
 
 	if (memblock_isolate_range(mb, type, base, size, &start_rgn, &end_rgn))
 		return -1;
 	for (int i = end_rgn - 1; i >= start_rgn; i--)
-		remove_region(type, (unsigned long)i);
+		memblock_remove_region(type, (unsigned long)i);
 	return 0;
 }
 
 int memblock_remove_from(struct memblock *mb, uint64_t base, uint64_t size, const char *caller)
 {
 	dbg_range(mb, "memblock_remove", base, size, caller);
-	return remove_range(mb, &mb->memory, base, size);
+	return memblock_remove_range(mb, &mb->memory, base, size);
 }
 
 int memblock_phys_free_from(struct memblock *mb, uint64_t base, uint64_t size, const char *caller)
 {
 	dbg_range(mb, "memblock_phys_free", base, size, caller);
-	return remove_range(mb, &mb->reserved, base, size);
+	return memblock_remove_range(mb, &mb->reserved, base, size);
 }
 
 /* Set or clear a flag on the memory regions inside a range. */
-static int setclr_flag(struct memblock *mb, uint64_t base, uint64_t size, bool set, uint32_t flag)
+static int memblock_setclr_flag(struct memblock *mb, uint64_t base, uint64_t size, bool set,
+				uint32_t flag)
 {
 	struct memblock_type *type = &mb->memory;
 	int start_rgn, end_rgn;
@@ -359,18 +363,18 @@ static int setclr_flag(struct memblock *mb, uint64_t base, uint64_t size, bool s
 		else
 			type->regions[i].flags &= ~flag;
 	}
-	merge_regions(mb, type);
+	memblock_merge_regions(mb, type);
 	return 0;
 }
 
 int memblock_mark_hotplug(struct memblock *mb, uint64_t base, uint64_t size)
 {
-	return setclr_flag(mb, base, size, true, MEMBLOCK_HOTPLUG);
+	return memblock_setclr_flag(mb, base, size, true, MEMBLOCK_HOTPLUG);
 }
 
 int memblock_clear_hotplug(struct memblock *mb, uint64_t base, uint64_t size)
 {
-	return setclr_flag(mb, base, size, false, MEMBLOCK_HOTPLUG);
+	return memblock_setclr_flag(mb, base, size, false, MEMBLOCK_HOTPLUG);
 }
 
 int memblock_set_node(struct memblock *mb, uint64_t base, uint64_t size,
@@ -382,7 +386,7 @@ int memblock_set_node(struct memblock *mb, uint64_t base, uint64_t size,
 		return -1;
 	for (int i = start_rgn; i < end_rgn; i++)
 		type->regions[i].nid = nid;
-	merge_regions(mb, type);
+	memblock_merge_regions(mb, type);
 	return 0;
 }
 
@@ -661,7 +665,7 @@ void memblock_trim_memory(struct memblock *mb, uint64_t align)
 			r->base = start;
 			r->size = end - start;
 		} else {
-			remove_region(&mb->memory, (unsigned long)i);
+			memblock_remove_region(&mb->memory, (unsigned long)i);
 			i--;
 		}
 	}

@@ -33,14 +33,7 @@ sed 's/^\(    0000: \)\(.. .. .. ..\) .. .. .. ../\1\2 00 00 00 00/' "$dump" | g
 check "no usable table: exit 2" test $? -eq 2
 check "no usable table: said" grep -q "no ACPI table in .* could be used" "$work/broken.err"
 
-"$tool" acpi "$here/tests" >/dev/null 2>"$work/dir.err"
-check "a directory: exit 2" test $? -eq 2
-check "a directory: the OS error named" grep -q "cannot read .*tests: Is a directory" "$work/dir.err"
-"$tool" acpi - <&- >/dev/null 2>"$work/closed.err"
-check "closed standard input: exit 2" test $? -eq 2
-check "closed standard input: named" grep -q "cannot read -: Bad file descriptor" "$work/closed.err"
-"$tool" acpi "$dump" >/dev/full 2>"$work/full.err"
-check "full disk: exit 2" test $? -eq 2
-check "full disk: named" grep -q "cannot write the output: No space left on device" "$work/full.err"
+# Errors of the input and the output: named, exit 2.
+check_io_errors "$tool" acpi "$dump" "$work"
 
 finish acpi-tool-tests

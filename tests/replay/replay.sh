@@ -63,15 +63,7 @@ check "64 nodes: the doublings (memory during NUMA setup, reserved twice) matche
 	grep -q " 3 of 3 array doublings identical" "$work/big.out"
 
 # Errors of the input and the output: named, exit 2.
-"$tool" replay "$here/tests" >/dev/null 2>"$work/dir.err"
-check "a directory: exit 2" test $? -eq 2
-check "a directory: the OS error named" grep -q "cannot read .*tests: Is a directory" "$work/dir.err"
-"$tool" replay - <&- >/dev/null 2>"$work/closed.err"
-check "closed standard input: exit 2" test $? -eq 2
-check "closed standard input: named" grep -q "cannot read -: Bad file descriptor" "$work/closed.err"
-"$tool" replay "$seed" >/dev/full 2>"$work/full.err"
-check "full disk: exit 2" test $? -eq 2
-check "full disk: named" grep -q "cannot write the output: No space left on device" "$work/full.err"
+check_io_errors "$tool" replay "$seed" "$work"
 
 # Linux's answer to the first page-table allocation moved by one page.
 awk '!done && /memblock_reserve: .*memblock_alloc_range_nid/ && prev ~ /alloc_low_pages/ {
