@@ -54,16 +54,20 @@ static void add_cpu(struct madt_info *m, uint32_t apic_id, uint32_t uid, uint32_
 }
 
 /*
- * Walk the subtables, in the order Linux prints them: CPUs (silent in
- * Linux), NMI entries, IO APICs, interrupt source overrides, NMI sources.
+ * Walk the subtables of the MADT instance Linux uses, in the order Linux
+ * prints them: CPUs (one pass over both kinds, silent in Linux), then
+ * every x2APIC NMI before every local APIC NMI (two passes, as
+ * acpi_parse_madt_lapic_entries makes them), IO APICs, interrupt source
+ * overrides, NMI sources.
  */
-void madt_parse(struct madt_info *m, const struct acpi_tables *at, struct mp_log *log)
+void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
+		struct mp_log *log)
 {
-	const struct acpi_table *t = acpi_find_table(at, "APIC");
+	const struct acpi_table *t = acpi_get_table(at, "APIC", (unsigned)instance);
 	static const uint8_t order[][2] = {
-		{ MADT_X2APIC, MADT_LAPIC }, { MADT_X2APIC_NMI, MADT_LAPIC_NMI },
-		{ MADT_IOAPIC, MADT_IOAPIC }, { MADT_INT_SRC_OVR, MADT_INT_SRC_OVR },
-		{ MADT_NMI_SRC, MADT_NMI_SRC },
+		{ MADT_X2APIC, MADT_LAPIC },	     { MADT_X2APIC_NMI, MADT_X2APIC_NMI },
+		{ MADT_LAPIC_NMI, MADT_LAPIC_NMI },   { MADT_IOAPIC, MADT_IOAPIC },
+		{ MADT_INT_SRC_OVR, MADT_INT_SRC_OVR }, { MADT_NMI_SRC, MADT_NMI_SRC },
 	};
 
 	mp_memset(m, 0, sizeof(*m));
@@ -170,6 +174,23 @@ void madt_parse(struct madt_info *m, const struct acpi_tables *at, struct mp_log
 		mp_printk(log, "memprobe: warning: MADT lists %u more CPUs than Linux's NR_CPUS (%d); "
 			       "not shown\n",
 			  m->dropped_cpus, MADT_MAX_CPUS);
+}
+
+/**
+ * check_multiple_madt() - Linux's warning when the firmware has two MADTs
+ * @instance: acpi_apic_instance= (0 by default)
+ * Return: the instance Linux goes on to use: @instance, or 0 when there is
+ * only one MADT.
+ */
+int check_multiple_madt(const struct acpi_tables *at, int instance, struct mp_log *log)
+{
+	if (!acpi_get_table(at, "APIC", 2))
+		return 0;
+	mp_printk(log, "ACPI: BIOS bug: multiple APIC/MADT found, using %d\n", instance);
+	mp_printk(log, "ACPI: If \"acpi_apic_instance=%d\" works better, notify "
+		       "linux-acpi@vger.kernel.org\n",
+		  instance ? 0 : 2);
+	return instance;
 }
 
 /*

@@ -396,12 +396,25 @@ void acpi_tables_load(struct acpi_tables *at, const struct acpi_access *access, 
 	}
 }
 
-const struct acpi_table *acpi_find_table(const struct acpi_tables *at, const char *sig)
+/**
+ * acpi_get_table() - the instance-th table with a signature, as ACPICA counts
+ * @instance: 0 or 1 for the first, 2 for the second, ...
+ * Return: the table, or NULL when there are fewer.
+ */
+const struct acpi_table *acpi_get_table(const struct acpi_tables *at, const char *sig,
+					unsigned instance)
 {
+	unsigned seen = 0;
+
 	for (unsigned i = 0; i < at->nr; i++)
-		if (!mp_strcmp(at->t[i].sig, sig))
+		if (!mp_strcmp(at->t[i].sig, sig) && ++seen >= instance)
 			return &at->t[i];
 	return NULL;
+}
+
+const struct acpi_table *acpi_find_table(const struct acpi_tables *at, const char *sig)
+{
+	return acpi_get_table(at, sig, 0);
 }
 
 /* acpi_reserve_initial_tables(): one line per installed table. */

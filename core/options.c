@@ -144,6 +144,17 @@ static void parse_word(struct options *o, const char *w, struct mp_log *log)
 		}
 		return;
 	}
+	if (mp_starts_with(w, "acpi_apic_instance=")) {
+		const char *v = w + 19, *end;
+		bool negative = *v == '-';
+		uint64_t n = simple_strtoull(v + negative, &end);
+
+		/* Linux's kstrtoint(str, 0, ...): a whole int, nothing after it. */
+		o->apic_instance_given = true;
+		o->apic_instance_malformed = end == v + negative || *end || n > 0x7fffffff;
+		o->apic_instance = o->apic_instance_malformed ? 0 : negative ? -(int)n : (int)n;
+		return;
+	}
 	if (!mp_strcmp(w, "nokaslr")) {
 		o->nokaslr = true;
 		return;
@@ -289,6 +300,7 @@ void options_print_help(struct mp_log *log)
 		"                     EFI stub puts it without KASLR); it decides where Linux",
 		"                     takes its first page-table pages",
 		"  nokaslr            Linux booted with nokaslr: no memory KASLR page-table page",
+		"  acpi_apic_instance=N  the MADT Linux uses when there are several (0: the first)",
 		"  node_data_size=N   sizeof(pg_data_t) of another kernel (default 174208, Debian 6.1)",
 		"  poweroff           power the machine off when the report is complete",
 		"  --help, -h         show this help and exit",

@@ -87,6 +87,7 @@ void memprobe_run(struct machine *m)
 	memblock_set_current_limit(&m->memblock, PFN_PHYS(m->max_pfn));
 	m->max_low_pfn = m->max_pfn;
 	acpi_boot_table_init(m);
+	early_acpi_boot_init(m);
 	x86_numa_init(m);
 	free_area_init(m);
 	acpi_boot_init(m);
@@ -100,7 +101,9 @@ void memprobe_run(struct machine *m)
 /* The ACPI stages alone, for tables without a memory map (memprobe acpi). */
 void memprobe_run_acpi(struct machine *m)
 {
+	m->acpi_apic_instance = m->opts.apic_instance;
 	acpi_boot_table_init(m);
+	early_acpi_boot_init(m);
 	x86_acpi_srat_slit(m);
 	acpi_boot_init(m);
 }

@@ -92,7 +92,10 @@ void parse_setup_data(struct machine *m)
 	e820__print_table(m->log, &m->e820_table, "extended");
 }
 
-/* The e820 parts of parse_early_param(): each mem= as Linux's parse_memopt(). */
+/*
+ * The parts of parse_early_param() memprobe models: each mem= as Linux's
+ * parse_memopt(), then acpi_apic_instance=.
+ */
 void parse_early_param(struct machine *m)
 {
 	for (unsigned i = 0; i < m->opts.nr_mem; i++) {
@@ -111,6 +114,11 @@ void parse_early_param(struct machine *m)
 		e820__range_remove(m->log, &m->e820_table, mem->size, UINT64_MAX - mem->size,
 				   E820_TYPE_RAM, true);
 	}
+	if (m->opts.apic_instance_malformed)
+		mp_printk(m->log, "Malformed early option 'acpi_apic_instance'\n");
+	else if (m->opts.apic_instance_given)
+		mp_printk(m->log, "ACPI: Shall use APIC/MADT table %d\n", m->opts.apic_instance);
+	m->acpi_apic_instance = m->opts.apic_instance;
 }
 
 void e820__finish_early_params(struct machine *m)
@@ -230,9 +238,15 @@ void early_reservations(struct machine *m)
 			  "EFI memory map copy\n");
 }
 
+/* early_acpi_boot_init(): the check for more than one MADT, and which one Linux uses. */
+void early_acpi_boot_init(struct machine *m)
+{
+	m->acpi_apic_instance = check_multiple_madt(&m->acpi, m->acpi_apic_instance, m->log);
+}
+
 /* The MADT part of acpi_boot_init(), and the MADT/SRAT cross-check. */
 void acpi_boot_init(struct machine *m)
 {
-	madt_parse(&m->madt, &m->acpi, m->log);
+	madt_parse(&m->madt, &m->acpi, m->acpi_apic_instance, m->log);
 	madt_cross_check(&m->madt, &m->srat, m->log);
 }

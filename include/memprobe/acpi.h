@@ -63,6 +63,8 @@ uint64_t acpi_u64(const struct acpi_table *t, uint32_t off);
 
 uint8_t acpi_checksum(const uint8_t *p, uint32_t len);
 void acpi_tables_load(struct acpi_tables *at, const struct acpi_access *access, struct mp_log *log);
+const struct acpi_table *acpi_get_table(const struct acpi_tables *at, const char *sig,
+					unsigned instance);
 const struct acpi_table *acpi_find_table(const struct acpi_tables *at, const char *sig);
 void acpi_print_reservations(const struct acpi_tables *at, struct mp_log *log);
 

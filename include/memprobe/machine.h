@@ -68,12 +68,13 @@ struct machine {
 	struct acpi_tables acpi;
 	struct srat_info srat;
 	struct slit_info slit;
-	struct madt_info madt;
+	struct madt_info madt;		/* the MADT instance Linux uses */
 
 	/* Linux's state, stage by stage. */
 	struct numa_state numa;
 	struct zones zones;
 	struct direct_map dm;
+	int acpi_apic_instance;		/* the MADT instance Linux uses, after check_multiple_madt */
 	uint64_t kernel_addr;		/* physical address of the kernel image */
 	bool kaslr;			/* memory KASLR (Debian's default; nokaslr turns it off) */
 };
@@ -96,6 +97,7 @@ void find_max_pfns(struct machine *m);
 void e820__memblock_setup(struct machine *m);
 void early_reservations(struct machine *m);
 void acpi_boot_table_init(struct machine *m);
+void early_acpi_boot_init(struct machine *m);
 void acpi_boot_init(struct machine *m);
 
 #endif

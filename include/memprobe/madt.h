@@ -26,7 +26,9 @@ struct madt_info {
 	unsigned problems;
 };
 
-void madt_parse(struct madt_info *m, const struct acpi_tables *at, struct mp_log *log);
+int check_multiple_madt(const struct acpi_tables *at, int instance, struct mp_log *log);
+void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
+		struct mp_log *log);
 void madt_cross_check(const struct madt_info *m, const struct srat_info *s, struct mp_log *log);
 
 #endif

@@ -26,6 +26,9 @@ struct options {
 	bool numa_noacpi;	/* numa=noacpi */
 	char numa_fake[32];	/* numa=fake='s value, "" without */
 	bool nokaslr;		/* nokaslr */
+	bool apic_instance_given;	/* acpi_apic_instance= was given ... */
+	bool apic_instance_malformed;	/* ... and Linux's kstrtoint() refuses its value */
+	int apic_instance;		/* acpi_apic_instance=: the MADT instance (0: the first) */
 	uint64_t pgdat_size;	/* node_data_size=: another kernel's sizeof(pg_data_t), 0: Debian 6.1's */
 	uint64_t kernel_addr;	/* kernel_addr=: where the kernel image is assumed, 0: default */
 	bool soft_reserve;	/* cleared by efi=nosoftreserve */

@@ -449,6 +449,118 @@ static void madt(void **state)
 	assert_int_equal(w->m->madt.nr_cpus, 2);
 }
 
+/* A MADT body: local APIC address, flags, then CPUs with APIC IDs first .. first + n - 1. */
+static void madt_body(struct sbuf *s, uint8_t first, unsigned n)
+{
+	memset(s, 0, sizeof(*s));
+	put32(s->b, 0xfee00000);
+	put32(s->b + 4, 1);
+	s->n = 8;
+	for (unsigned i = 0; i < n; i++, s->n += 8) {
+		s->b[s->n] = 0;
+		s->b[s->n + 1] = 8;
+		s->b[s->n + 2] = (uint8_t)(first + i);
+		s->b[s->n + 3] = (uint8_t)(first + i);
+		put32(s->b + s->n + 4, 1);
+	}
+}
+
+/* An x2APIC NMI (type 10) or local APIC NMI (type 4) entry for UID uid on LINT1. */
+static void madt_nmi(struct sbuf *s, bool x2apic, uint32_t uid)
+{
+	uint8_t *p = s->b + s->n;
+
+	if (x2apic) {
+		p[0] = 10, p[1] = 12, p[2] = 5, put32(p + 4, uid), p[8] = 1;
+		s->n += 12;
+	} else {
+		p[0] = 4, p[1] = 6, p[2] = (uint8_t)uid, p[3] = 5, p[4] = 0, p[5] = 1;
+		s->n += 6;
+	}
+}
+
+/* RSDP -> XSDT -> the MADTs given, nothing else. */
+static void madt_world(struct world *w, const struct sbuf *madts, unsigned n)
+{
+	uint64_t tables[4];
+
+	for (unsigned i = 0; i < n; i++) {
+		tables[i] = 0x9000 + 0x1000 * i;
+		add_table(w, tables[i], "APIC", 5, madts[i].b, madts[i].n);
+	}
+	add_root(w, 0x6000, true, tables, n);
+	add_rsdp(w, 0x5000, 2, 0, 0x6000);
+}
+
+/*
+ * Linux prints every X2APIC_NMI line before every LAPIC_NMI line: two
+ * passes over the MADT (acpi_parse_madt_lapic_entries), whatever the
+ * table's order.
+ */
+static void madt_nmi_order(void **state)
+{
+	struct world *w = *state;
+	struct sbuf madt;
+	char *nmi;
+
+	madt_body(&madt, 0, 2);
+	madt_nmi(&madt, false, 0);
+	madt_nmi(&madt, true, 0x100);
+	madt_nmi(&madt, false, 1);
+	madt_nmi(&madt, true, 0x101);
+	madt_world(w, &madt, 1);
+	run(w);
+	nmi = capture_lines_with_prefix(&w->c, "ACPI: ");
+	assert_non_null(strstr(nmi, "ACPI: X2APIC_NMI (uid[0x100] high edge lint[0x1])\n"
+				    "ACPI: X2APIC_NMI (uid[0x101] high edge lint[0x1])\n"
+				    "ACPI: LAPIC_NMI (acpi_id[0x00] high edge lint[0x1])\n"
+				    "ACPI: LAPIC_NMI (acpi_id[0x01] high edge lint[0x1])"));
+	free(nmi);
+}
+
+/*
+ * Two MADTs: Linux warns and uses the first, or the instance
+ * acpi_apic_instance= names; with one MADT the option changes nothing.
+ */
+static void multiple_madts(void **state)
+{
+	struct world *w = *state;
+	struct sbuf madts[2];
+
+	madt_body(&madts[0], 0, 2);
+	madt_body(&madts[1], 0x10, 3);
+	madt_world(w, madts, 2);
+	run(w);
+	assert_true(has(w, "ACPI: BIOS bug: multiple APIC/MADT found, using 0"));
+	assert_true(has(w, "ACPI: If \"acpi_apic_instance=2\" works better, notify "
+			   "linux-acpi@vger.kernel.org"));
+	assert_int_equal(w->m->madt.nr_cpus, 2);
+	assert_int_equal(w->m->madt.cpus[0].apic_id, 0);
+
+	w->fw.cmdline = "acpi_apic_instance=2";
+	run(w);
+	assert_true(has(w, "ACPI: BIOS bug: multiple APIC/MADT found, using 2"));
+	assert_true(has(w, "ACPI: If \"acpi_apic_instance=0\" works better, notify "
+			   "linux-acpi@vger.kernel.org"));
+	assert_int_equal(w->m->madt.nr_cpus, 3);
+	assert_int_equal(w->m->madt.cpus[0].apic_id, 0x10);
+	w->fw.cmdline = NULL;
+}
+
+static void single_madt_ignores_the_instance(void **state)
+{
+	struct world *w = *state;
+	struct sbuf madt;
+
+	madt_body(&madt, 0, 2);
+	madt_world(w, &madt, 1);
+	w->fw.cmdline = "acpi_apic_instance=2";
+	run(w);
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: BIOS bug: multiple APIC/MADT"), 0);
+	assert_int_equal(w->m->madt.nr_cpus, 2);
+	w->fw.cmdline = NULL;
+}
+
 /* What memprobe.efi writes, acpixtract and memprobe acpi read back. */
 static void acpidump_round_trip(void **state)
 {
@@ -704,6 +816,9 @@ int main(void)
 		T(slit),
 		T(slit_asymmetric_and_short),
 		T(madt),
+		T(madt_nmi_order),
+		T(multiple_madts),
+		T(single_madt_ignores_the_instance),
 		T(acpidump_round_trip),
 		T(random_corruption),
 		T(random_acpidump_text),

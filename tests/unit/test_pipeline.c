@@ -202,6 +202,17 @@ static void mem_option(void **state)
 	assert_true(capture_has_line(&c, "user-defined physical RAM map:"));
 	assert_int_equal(capture_count_prefix(&c, "e820: remove [mem 0x000a0000"), 1);
 	free_pipeline(m);
+
+	/* acpi_apic_instance= is an early parameter too, with Linux's notice or refusal. */
+	capture_reset(&c);
+	m = run_pipeline(&r.map, "acpi_apic_instance=0x2", &c);
+	assert_true(capture_has_line(&c, "ACPI: Shall use APIC/MADT table 2"));
+	free_pipeline(m);
+	capture_reset(&c);
+	m = run_pipeline(&r.map, "acpi_apic_instance=2x", &c);
+	assert_true(capture_has_line(&c, "Malformed early option 'acpi_apic_instance'"));
+	assert_int_equal(capture_count_prefix(&c, "ACPI: Shall use"), 0);
+	free_pipeline(m);
 	rawmap_free(&r);
 	capture_free(&c);
 }
