@@ -44,7 +44,8 @@ DEPFLAGS = -MMD -MP -MF $(@:=.d)
 # Keep objects of pattern-rule chains between runs.
 .SECONDARY:
 
-.PHONY: all image bench test test-build test-unit test-replay test-qemu test-linux deps clean help run
+.PHONY: all image bench test test-build test-unit test-replay test-realacpi test-qemu test-linux deps \
+	clean help run
 
 all: $(BUILD)/memprobe.efi $(BUILD)/memprobe
 
@@ -55,6 +56,7 @@ help:
 	@echo "make test-build   the build itself: default goal, header dependencies"
 	@echo "make test-unit    host unit and model tests only (ASan/UBSan)"
 	@echo "make test-replay  memprobe replay and the host tool on the Linux boot logs in tests/data"
+	@echo "make test-realacpi the ACPI tables of 71 real machines (../shared/realacpi) against iasl -d"
 	@echo "make test-qemu    boot memprobe under OVMF: report checks, ACPI against iasl -d"
 	@echo "make test-linux   compare memprobe with Debian's Linux 6.1 on several VMs"
 	@echo "make bench        memblock ns/op at 1k/10k/100k regions, replay time"
@@ -105,6 +107,13 @@ $(BUILD)/tests/%: %.c $(HOST_CORE_OBJS) $(TEST_SUPPORT)
 test-build:
 	./tests/build/build.sh
 
+# The host tool under ASan/UBSan, for the real machines' tables.
+$(BUILD)/memprobe-asan: $(HOST_CORE_OBJS) $(patsubst %.c,$(BUILD)/host-obj/%.o,$(HOST_TOOL_SRCS))
+	$(CC) $(HOST_CFLAGS) $^ -o $@
+
+test-realacpi: $(BUILD)/memprobe-asan
+	./tests/realacpi/realacpi.sh
+
 test-unit: $(HOST_TESTS)
 	./tests/lib/run-host-tests.sh $(HOST_TESTS)
 
@@ -132,6 +141,7 @@ test: deps
 	$(MAKE) test-build
 	$(MAKE) test-unit
 	$(MAKE) test-replay
+	$(MAKE) test-realacpi
 	$(MAKE) test-qemu
 	$(MAKE) test-linux
 

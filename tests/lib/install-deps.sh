@@ -6,7 +6,7 @@ set -euo pipefail
 packages=("$@")
 if [ ${#packages[@]} -eq 0 ]; then
 	packages=(make gcc libc6-dev binutils gnu-efi mtools ovmf qemu-system-x86 libcmocka-dev
-		  acpica-tools ca-certificates)
+		  acpica-tools gawk xz-utils ca-certificates)
 fi
 
 missing=()

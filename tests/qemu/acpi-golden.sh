@@ -11,6 +11,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/memprobe-acpi.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 . "$here/tests/lib/check.sh"
+. "$here/tests/lib/acpi-decode.sh"
 
 same() {	# same FILE1 FILE2: equal and not empty, or show the difference
 	if [ -s "$1" ] && cmp -s "$1" "$2"; then
@@ -21,110 +22,10 @@ same() {	# same FILE1 FILE2: equal and not empty, or show the difference
 }
 
 "$here/tests/lib/install-deps.sh" make gcc libc6-dev binutils gnu-efi mtools ovmf qemu-system-x86 \
-	acpica-tools || exit 1
+	acpica-tools gawk || exit 1
 make -s -C "$here" image build/memprobe || exit 1
 iasl -p "$work/srat-interleaved" "$here/tests/data/acpi/srat-interleaved.asl" >/dev/null ||
 	{ echo "acpi-golden: iasl cannot compile tests/data/acpi/srat-interleaved.asl" >&2; exit 1; }
-
-# Fields of an iasl -d listing: "value" of every "Name : value" line, in order.
-field() { sed -n "s/^\[[0-9A-F]*h [0-9]* *[0-9]*\] *$1 : \([0-9A-Fa-f]*\).*/\1/p" "$2"; }
-
-# iasl's SRAT decode -> "cpu pxm=P apic=A" / "mem pxm=P start=S end=E" for enabled entries.
-iasl_srat() {
-	local dsl=$1 type="" pxm=0 apic=0 base=0 len=0 en=0
-	while IFS= read -r line; do
-		case $line in
-		*"Subtable Type : "*)
-			emit_srat
-			type=$(sed 's/.*Subtable Type : \([0-9A-F]*\).*/\1/' <<<"$line")
-			pxm=0 apic=0 base=0 len=0 en=0 ;;
-		*"Proximity Domain Low(8) : "*) pxm=$((16#${line##*: })) ;;
-		*"Proximity Domain High(24) : "*) pxm=$((pxm | 16#${line##*: } << 8)) ;;
-		*" Proximity Domain : "*) pxm=$((16#${line##*: })) ;;
-		*" Apic ID : "*) apic=$((16#${line##*: })) ;;
-		*" Base Address : "*) base=$((16#${line##*: })) ;;
-		*" Address Length : "*) len=$((16#${line##*: })) ;;
-		*" Enabled : "*) en=${line##*: } ;;
-		esac
-	done <"$dsl"
-	emit_srat
-}
-emit_srat() {
-	[ "$en" = 1 ] || return 0
-	case $type in
-	00 | 02) echo "cpu pxm=$pxm apic=$apic" ;;
-	01) [ "$len" -gt 0 ] && printf 'mem pxm=%d start=%#x end=%#x\n' "$pxm" "$base" $((base + len - 1)) ;;
-	esac
-	return 0
-}
-
-# memprobe's SRAT lines -> the same form.
-memprobe_srat() {
-	sed -n -e 's/^SRAT: PXM \([0-9]*\) -> APIC \(0x[0-9a-f]*\) -> Node .*/cpu \1 \2/p' \
-		-e 's/^ACPI: SRAT: Node [0-9]* PXM \([0-9]*\) \[mem \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)\].*/mem \1 \2 \3/p' "$1" |
-		while read -r kind a b c; do
-			if [ "$kind" = cpu ]; then
-				echo "cpu pxm=$a apic=$((b))"
-			else
-				printf 'mem pxm=%d start=%#x end=%#x\n' "$a" "$((b))" "$((c))"
-			fi
-		done
-}
-
-# iasl's MADT decode -> "cpu uid=U apic=A enabled=E" for local APIC and x2APIC entries.
-iasl_madt() {
-	local type="" uid=0 apic=0 en=0
-	while IFS= read -r line; do
-		case $line in
-		*"Subtable Type : "*)
-			emit_madt
-			type=$(sed 's/.*Subtable Type : \([0-9A-F]*\).*/\1/' <<<"$line")
-			uid=0 apic=0 en=0 ;;
-		*"] "*" Processor ID : "* | *" Processor UID : "*) uid=$((16#${line##*: })) ;;
-		*" Local Apic ID : "* | *" Processor x2Apic ID : "*) apic=$((16#${line##*: })) ;;
-		*"Processor Enabled : "*) en=${line##*: } ;;
-		esac
-	done <"$1"
-	emit_madt
-}
-emit_madt() {
-	case $type in
-	00 | 09) echo "cpu uid=$uid apic=$apic enabled=$en" ;;
-	esac
-	return 0
-}
-
-memprobe_madt() {
-	sed -n 's/^memprobe: MADT: CPU [0-9]*: APIC \(0x[0-9a-f]*\), ACPI UID \([0-9]*\), \(.*\)/\2 \1 \3/p' "$1" |
-		while read -r uid apic state; do
-			echo "cpu uid=$uid apic=$((apic)) enabled=$([ "$state" = enabled ] && echo 1 || echo 0)"
-		done
-}
-
-# iasl's SLIT rows by PXM vs memprobe's per-node rows mapped back to PXMs.
-iasl_slit() {
-	sed -n 's/^\[.*\] *Locality *\([0-9]*\) : \(.*\)/\1 \2/p' "$1" | while read -r pxm row; do
-		echo "pxm $pxm: $(for h in $row; do printf '%d ' "$((16#$h))"; done)"
-	done
-}
-
-memprobe_slit() {
-	local log=$1
-	# node -> pxm from the SRAT lines (first seen)
-	declare -A pxm_of
-	while read -r node pxm; do
-		[ -n "${pxm_of[$node]:-}" ] || pxm_of[$node]=$pxm
-	done < <(sed -n -e 's/^SRAT: PXM \([0-9]*\) -> APIC .* -> Node \([0-9]*\).*/\2 \1/p' \
-		-e 's/^ACPI: SRAT: Node \([0-9]*\) PXM \([0-9]*\) .*/\1 \2/p' "$log")
-	mapfile -t nodes < <(sed -n 's/^memprobe: \/sys\/devices\/system\/node\/node\([0-9]*\)\/distance: .*/\1/p' "$log")
-	sed -n 's/^memprobe: \/sys\/devices\/system\/node\/node\([0-9]*\)\/distance: \(.*\)/\1 \2/p' "$log" |
-		while read -r node row; do
-			# reorder the row's columns (by node) into PXM order
-			local -a cols=($row) out=()
-			for i in "${!nodes[@]}"; do out[${pxm_of[${nodes[$i]}]}]=${cols[$i]}; done
-			echo "pxm ${pxm_of[$node]}: $(for d in "${out[@]}"; do printf '%d ' "$d"; done)"
-		done | sort -n -k2
-}
 
 # run_case NAME TABLES RUN-QEMU-ARGS...: TABLES names the NUMA tables the VM
 # must have ("srat", "srat+slit" or "none"); each is compared, never skipped.
@@ -167,7 +68,7 @@ run_case() {
 	memprobe_madt "$dir/console.log" | sort >"$dir/madt.memprobe"
 	check "$name: MADT CPUs match iasl -d ($(wc -l <"$dir/madt.iasl") CPUs)" same "$dir/madt.iasl" "$dir/madt.memprobe"
 	if [[ $tables == *slit* ]]; then
-		iasl_slit "$dir/slit.dsl" >"$dir/slit.iasl"
+		iasl_slit "$dir/slit.dsl" "$dir/console.log" >"$dir/slit.iasl"
 		memprobe_slit "$dir/console.log" >"$dir/slit.memprobe"
 		check "$name: SLIT matrix matches iasl -d" same "$dir/slit.iasl" "$dir/slit.memprobe"
 	fi
