@@ -33,6 +33,14 @@ HOST_TEST_SRCS := $(wildcard tests/unit/test_*.c tests/model/test_*.c)
 HOST_TESTS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(HOST_TEST_SRCS)))
 vpath test_%.c tests/unit tests/model
 
+# --- libFuzzer targets (clang), with ASan/UBSan --------------------------------
+FUZZ_CC := clang
+FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Iinclude -Itests/lib -Ihost \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SUPPORT := host/heap.c host/replay.c host/replay_lex.c tests/lib/memblock_model.c
+FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz-obj/%.o,$(CORE_SRCS) $(FUZZ_SUPPORT))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
 # --- Host command-line tool ---------------------------------------------------
 HOST_TOOL_SRCS := $(wildcard host/*.c)
 HOST_TOOL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -Ihost
@@ -44,8 +52,8 @@ DEPFLAGS = -MMD -MP -MF $(@:=.d)
 # Keep objects of pattern-rule chains between runs.
 .SECONDARY:
 
-.PHONY: all image bench test test-build test-unit test-replay test-realacpi test-qemu test-linux deps \
-	clean help run
+.PHONY: all image bench test test-build test-unit test-replay test-realacpi test-fuzz test-qemu \
+	test-linux fuzz fuzz-seeds deps clean help run
 
 all: $(BUILD)/memprobe.efi $(BUILD)/memprobe
 
@@ -57,6 +65,8 @@ help:
 	@echo "make test-unit    host unit and model tests only (ASan/UBSan)"
 	@echo "make test-replay  memprobe replay and the host tool on the Linux boot logs in tests/data"
 	@echo "make test-realacpi the ACPI tables of 71 real machines (../shared/realacpi) against iasl -d"
+	@echo "make test-fuzz    each libFuzzer target briefly: its corpus and a few thousand new inputs"
+	@echo "make fuzz         each libFuzzer target for FUZZ_SECONDS (default 60): executions and rate"
 	@echo "make test-qemu    boot memprobe under OVMF: report checks, ACPI against iasl -d"
 	@echo "make test-linux   compare memprobe with Debian's Linux 6.1 on several VMs"
 	@echo "make bench        memblock ns/op at 1k/10k/100k regions, replay time"
@@ -114,6 +124,33 @@ $(BUILD)/memprobe-asan: $(HOST_CORE_OBJS) $(patsubst %.c,$(BUILD)/host-obj/%.o,$
 test-realacpi: $(BUILD)/memprobe-asan
 	./tests/realacpi/realacpi.sh
 
+$(BUILD)/fuzz-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+# Byte loops and the formatter need no compare feedback; tracing it was most of the time.
+$(BUILD)/fuzz-obj/core/util.o $(BUILD)/fuzz-obj/core/printk.o: FUZZ_CFLAGS += -fno-sanitize-coverage=trace-cmp
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(DEPFLAGS) $< $(FUZZ_OBJS) -o $@
+
+test-fuzz: $(FUZZ_TARGETS)
+	./tests/fuzz/run.sh brief
+
+FUZZ_SECONDS ?= 60
+fuzz: $(FUZZ_TARGETS)
+	./tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# The seeds kept in tests/fuzz/corpus: built ones, QEMU's saved tables, a boot log's start.
+$(BUILD)/fuzz-seeds: tests/fuzz/seeds.c $(HOST_CORE_OBJS) $(TEST_SUPPORT)
+	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $< $(HOST_CORE_OBJS) $(TEST_SUPPORT) -o $@
+
+fuzz-seeds: $(BUILD)/fuzz-seeds
+	$(BUILD)/fuzz-seeds tests/fuzz/corpus
+	cp tests/data/acpi/qemu-pc-2nodes.acpidump tests/fuzz/corpus/acpidump/qemu-pc-2nodes
+	head -c 40000 tests/data/linux-6.1/seed.log >tests/fuzz/corpus/replay/seed-log-start
+
 test-unit: $(HOST_TESTS)
 	./tests/lib/run-host-tests.sh $(HOST_TESTS)
 
@@ -142,6 +179,7 @@ test: deps
 	$(MAKE) test-unit
 	$(MAKE) test-replay
 	$(MAKE) test-realacpi
+	$(MAKE) test-fuzz
 	$(MAKE) test-qemu
 	$(MAKE) test-linux
 
@@ -151,4 +189,4 @@ run:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

@@ -141,9 +141,11 @@ static void name_table(struct acpi_table *t)
 	t->sig[4] = '\0';
 }
 
-/*
- * Read a table at phys: its header, then its whole length.  what names
- * the referrer for messages ("XSDT entry 3", "FADT DSDT").
+/**
+ * read_table() - a table at phys: its header, then its whole length
+ * @what: the referrer, for messages ("XSDT entry 3", "FADT DSDT")
+ * Return: true with t filled in, or false with t->bytes NULL after naming
+ * what is wrong.
  */
 static bool read_table(struct acpi_tables *at, const struct acpi_access *access, uint64_t phys,
 		       const char *what, bool facs, struct acpi_table *t, struct mp_log *log)
@@ -158,7 +160,7 @@ static bool read_table(struct acpi_tables *at, const struct acpi_access *access,
 			       "not in the firmware's memory map; table not read\n",
 			  what, (unsigned long long)phys);
 		at->problems++;
-		return false;
+		goto unread;
 	}
 	t->length = 8;
 	name_table(t);
@@ -169,7 +171,7 @@ static bool read_table(struct acpi_tables *at, const struct acpi_access *access,
 			  t->sig, (unsigned long long)phys, what, t->length,
 			  t->length < min ? "shorter than its header" : "implausibly large");
 		at->problems++;
-		return false;
+		goto unread;
 	}
 	t->bytes = access->map(access->ctx, phys, t->length);
 	if (!t->bytes) {
@@ -177,7 +179,7 @@ static bool read_table(struct acpi_tables *at, const struct acpi_access *access,
 			       "the firmware's memory map (length %u); table not read\n",
 			  t->sig, (unsigned long long)phys, what, t->length);
 		at->problems++;
-		return false;
+		goto unread;
 	}
 	if (!facs && acpi_checksum(t->bytes, t->length)) {
 		uint8_t stored = t->bytes[9];
@@ -189,6 +191,11 @@ static bool read_table(struct acpi_tables *at, const struct acpi_access *access,
 		at->problems++;
 	}
 	return true;
+unread:
+	/* A table not read is no table: nothing may use its bytes (the acpidump writer included). */
+	t->bytes = NULL;
+	t->length = 0;
+	return false;
 }
 
 static void install(struct acpi_tables *at, const struct acpi_access *access, uint64_t phys,

@@ -74,47 +74,90 @@ static void add_pte_table(struct machine *m, struct direct_map *d, uint64_t slot
 	d->pte_tables[d->nr_pte_tables++] = slot;
 }
 
-static void add_leaf_2m(struct direct_map *d, uint64_t slot)
+/* The first 2 MiB slot at or after slot that holds a PTE table, or UINT64_MAX. */
+static uint64_t next_pte_table(const struct direct_map *d, uint64_t slot)
 {
-	if (d->nr_leaves_2m && d->leaves_2m[d->nr_leaves_2m - 1].last + 1 == slot) {
-		d->leaves_2m[d->nr_leaves_2m - 1].last = slot;
+	uint64_t next = UINT64_MAX;
+
+	for (unsigned i = 0; i < d->nr_pte_tables; i++)
+		if (d->pte_tables[i] >= slot && d->pte_tables[i] < next)
+			next = d->pte_tables[i];
+	return next;
+}
+
+static void add_leaf_run(struct direct_map *d, uint64_t first, uint64_t last)
+{
+	if (d->nr_leaves_2m && d->leaves_2m[d->nr_leaves_2m - 1].last + 1 == first) {
+		d->leaves_2m[d->nr_leaves_2m - 1].last = last;
 		return;
 	}
 	if (d->nr_leaves_2m < DM_MAX_LEAF_RUNS)
-		d->leaves_2m[d->nr_leaves_2m++] = (struct dm_run){ slot, slot };
+		d->leaves_2m[d->nr_leaves_2m++] = (struct dm_run){ first, last };
 }
 
-/* phys_pmd_init() over one 1 GiB slot; returns the last mapped address. */
+/*
+ * Slots first..last become 2M leaves where they are not yet: the parts
+ * outside every run are added as runs, so the cost grows with the runs,
+ * never with the slots.
+ */
+static void add_leaves_2m(struct direct_map *d, uint64_t first, uint64_t last)
+{
+	uint64_t at = first;
+
+	while (at <= last) {
+		uint64_t stop = last;
+		bool inside = false;
+
+		for (unsigned i = 0; i < d->nr_leaves_2m && !inside; i++) {
+			const struct dm_run *r = &d->leaves_2m[i];
+
+			if (at >= r->first && at <= r->last) {
+				at = r->last + 1;
+				inside = true;
+			} else if (r->first > at && r->first - 1 < stop) {
+				stop = r->first - 1;
+			}
+		}
+		if (inside)
+			continue;
+		add_leaf_run(d, at, stop);
+		at = stop + 1;
+	}
+}
+
+/*
+ * phys_pmd_init() over one 1 GiB slot; returns the last mapped address.
+ * With 2M pages allowed, the slots up to the next PTE table are mapped in
+ * one step (each is a 2M leaf, new or kept), so a terabyte costs no more
+ * than a slot.
+ */
 static uint64_t pmd_init(struct machine *m, struct direct_map *d, uint64_t paddr, uint64_t end,
 			 unsigned mask)
 {
 	uint64_t last = end, slot_end = round_down(paddr, PUD_SIZE) + PUD_SIZE;
+	uint64_t last_slot = ((end < slot_end ? end : slot_end) - 1) >> 21;
 
-	for (; paddr < slot_end; paddr = round_down(paddr, PMD_SIZE) + PMD_SIZE) {
+	while (paddr < slot_end && paddr < end) {
 		uint64_t slot = paddr >> 21, next = round_down(paddr, PMD_SIZE) + PMD_SIZE;
-		int state;
+		int state = pmd_state(d, slot);
 
-		if (paddr >= end)
-			continue;
-		state = pmd_state(d, slot);
 		if (state == SLOT_TABLE) {
 			last = end < next ? end : next;
-			continue;
-		}
-		if (state == SLOT_LEAF && (mask & PG_2M)) {
+		} else if (mask & PG_2M) {
+			uint64_t stop = next_pte_table(d, slot);
+
+			stop = stop - 1 < last_slot ? stop - 1 : last_slot;
+			add_leaves_2m(d, slot, stop);
+			next = (stop + 1) << 21;
 			last = next;
-			continue;
+		} else {
+			/* a PTE table (also when a 2M leaf must be split) */
+			if (!alloc_low_page(m, d))
+				return last;
+			add_pte_table(m, d, slot);
+			last = end < next ? end : next;
 		}
-		if (mask & PG_2M) {
-			add_leaf_2m(d, slot);
-			last = next;
-			continue;
-		}
-		/* a PTE table (also when a 2M leaf must be split) */
-		if (!alloc_low_page(m, d))
-			return last;
-		add_pte_table(m, d, slot);
-		last = end < next ? end : next;
+		paddr = next;
 	}
 	return last;
 }

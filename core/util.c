@@ -2,10 +2,14 @@
 /* Byte and string helpers for code that may not call libc. */
 #include "memprobe/util.h"
 
+/* Eight bytes at a time, like mp_memcpy: a machine is a megabyte to clear. */
 void mp_memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
+	uint64_t w = 0x0101010101010101ULL * (unsigned char)c;
 
+	for (; n >= 8; n -= 8, d += 8)
+		__builtin_memcpy(d, &w, 8);
 	while (n--)
 		*d++ = (unsigned char)c;
 }

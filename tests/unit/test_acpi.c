@@ -174,6 +174,34 @@ static void broken_tables(void **state)
 	assert_int_equal(w->m->acpi.nr, 1);
 }
 
+/*
+ * A root table that is not used (its length is implausibly large) is not
+ * written to the acpidump either: found by the fuzzer, where the
+ * writer read the unread table's claimed length.
+ */
+static void unread_root_not_dumped(void **state)
+{
+	struct world *w = *state;
+	struct capture dump;
+	uint64_t tables[1] = { 0x7000 };
+	uint8_t body[4] = { 0 };
+
+	add_table(w, 0x7000, "SSDT", 2, body, sizeof(body));
+	add_root(w, 0x6000, true, tables, 1);
+	put32(blob_at(w, 0x6000)->bytes + 4, 0x2000000);	/* more than any table: not read */
+	add_rsdp(w, 0x5000, 2, 0, 0x6000);
+	capture_init(&dump);
+	machine_init(w->m, &w->fw, &(const struct sinks){ &w->c.log, &dump.log }, &host_heap);
+	acpi_boot_table_init(w->m);
+	machine_release(w->m);
+	assert_true(has(w, "memprobe: [Firmware Bug]: ACPI: XSDT at 0x0000000000006000 (from the RSDP): "
+			   "length 33554432 at offset 4 is implausibly large; table not used"));
+	assert_non_null(strstr(dump.text, "RSDP @ 0x0000000000005000"));
+	assert_null(strstr(dump.text, "XSDT @"));
+	assert_null(w->m->acpi.root.bytes);
+	capture_free(&dump);
+}
+
 static void no_rsdp(void **state)
 {
 	struct world *w = *state;
@@ -804,6 +832,7 @@ int main(void)
 		T(table_list_xsdt),
 		T(rsdt_and_fallbacks),
 		T(broken_tables),
+		T(unread_root_not_dumped),
 		T(no_rsdp),
 		T(srat_lines_and_node_order),
 		T(srat_revision_one_masks_pxm),

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The EFI memory map through the whole pipeline: the EFI stub's e820
+ * conversion, the sanitizer, memblock, NUMA, zones and the views.  The
+ * first byte picks the descriptor size (40 to 167 bytes, or a bad one) and
+ * options; the rest is the map.
+ */
+#include "fuzz.h"
+
+static const char *const option_sets[] = {
+	"", "memblock=debug efi=debug", "mem=1G", "numa=fake=4", "numa=off efi=nosoftreserve",
+	"numa=fake=256M nokaslr", "numa=fake=2U", "mem=0x12345000 memblock=debug",
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fw_inputs fw = { .frontend = "fuzz" };
+
+	if (size < 1)
+		return 0;
+	fw.memmap.desc_size = data[0] & 0x80 ? 48 : 40 + (data[0] & 0x3f) * 2;
+	if ((data[0] & 0x7f) == 0x7f)
+		fw.memmap.desc_size = data[0] % 40;	/* too small: named, not read */
+	fw.memmap.desc_version = 1;
+	fw.memmap.map = data + 1;
+	fw.memmap.map_size = size - 1;
+	fw.cmdline = option_sets[(data[0] >> 3) % (sizeof(option_sets) / sizeof(option_sets[0]))];
+	fw.uefi_revision = 2 << 16 | 70;
+	fuzz_run(&fw, 1);
+	return 0;
+}
