@@ -17,7 +17,7 @@ EFI_SRCS  := $(wildcard efi/*.c)
 EFI_INC   := /usr/include/efi
 EFI_LIB   := /usr/lib
 EFI_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 \
-	-ffreestanding -fno-stack-protector -fno-stack-check -fpic -fshort-wchar \
+	-ffreestanding -fstack-protector-strong -mstack-protector-guard=global -fno-stack-check -fpic -fshort-wchar \
 	-mno-red-zone -maccumulate-outgoing-args -DGNU_EFI_USE_MS_ABI
 EFI_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds -shared \
 	-Bsymbolic -L$(EFI_LIB) $(EFI_LIB)/crt0-efi-x86_64.o
@@ -32,6 +32,11 @@ TEST_SUPPORT := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(wildcard tests/lib/*.c) h
 HOST_TEST_SRCS := $(wildcard tests/unit/test_*.c tests/model/test_*.c)
 HOST_TESTS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(HOST_TEST_SRCS)))
 vpath test_%.c tests/unit tests/model
+
+# --- The same host tests without sanitizers, for valgrind's memcheck ---------------
+VG_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Iinclude -Itests/lib -Ihost
+VG_OBJS := $(patsubst %.c,$(BUILD)/vg-obj/%.o,$(CORE_SRCS) $(wildcard tests/lib/*.c) host/heap.c)
+VG_TESTS := $(patsubst %.c,$(BUILD)/vg-tests/%,$(notdir $(HOST_TEST_SRCS)))
 
 # --- libFuzzer targets (clang), with ASan/UBSan --------------------------------
 FUZZ_CC := clang
@@ -52,7 +57,7 @@ DEPFLAGS = -MMD -MP -MF $(@:=.d)
 # Keep objects of pattern-rule chains between runs.
 .SECONDARY:
 
-.PHONY: all image bench test test-build test-unit test-replay test-realacpi test-fuzz test-qemu \
+.PHONY: all image bench test test-build test-unit test-valgrind test-replay test-realacpi test-fuzz test-qemu \
 	test-linux fuzz fuzz-seeds deps clean help run
 
 all: $(BUILD)/memprobe.efi $(BUILD)/memprobe
@@ -63,6 +68,7 @@ help:
 	@echo "make test         all tests: build, unit, model, replay, QEMU smoke, Linux differential"
 	@echo "make test-build   the build itself: default goal, header dependencies"
 	@echo "make test-unit    host unit and model tests only (ASan/UBSan)"
+	@echo "make test-valgrind the host unit and model tests built without sanitizers, under valgrind"
 	@echo "make test-replay  memprobe replay and the host tool on the Linux boot logs in tests/data"
 	@echo "make test-realacpi the ACPI tables of 71 real machines (../shared/realacpi) against iasl -d"
 	@echo "make test-fuzz    each libFuzzer target briefly: its corpus and a few thousand new inputs"
@@ -116,6 +122,19 @@ $(BUILD)/tests/%: %.c $(HOST_CORE_OBJS) $(TEST_SUPPORT)
 
 test-build:
 	./tests/build/build.sh
+
+$(BUILD)/vg-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(VG_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/vg-tests/%: %.c $(VG_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(VG_CFLAGS) $(DEPFLAGS) $< $(VG_OBJS) -o $@ $(HOST_LDLIBS)
+
+test-valgrind: $(VG_TESTS)
+	./tests/lib/install-deps.sh valgrind
+	RUNNER="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect -q" \
+		./tests/lib/run-host-tests.sh $(VG_TESTS)
 
 # The host tool under ASan/UBSan, for the real machines' tables.
 $(BUILD)/memprobe-asan: $(HOST_CORE_OBJS) $(patsubst %.c,$(BUILD)/host-obj/%.o,$(HOST_TOOL_SRCS))
@@ -177,6 +196,7 @@ test-linux: $(BUILD)/memprobe.img
 test: deps
 	$(MAKE) test-build
 	$(MAKE) test-unit
+	$(MAKE) test-valgrind
 	$(MAKE) test-replay
 	$(MAKE) test-realacpi
 	$(MAKE) test-fuzz

@@ -20,6 +20,11 @@ check "make with no goal: builds build/memprobe.efi" test -s build/memprobe.efi
 check "make with no goal: builds the host tool build/memprobe" test -x build/memprobe
 make -q all
 check "make -q all right after: nothing left to do" test $? -eq 0
+# -fstack-protector-strong with the guard and failure handler of efi/stack_protector.c.
+check "UEFI build: functions check the stack guard" \
+	test "$(objdump -d build/memprobe.so | grep -c '__stack_chk_guard')" -gt 5
+check "UEFI build: a stack overwrite ends in efi/stack_protector.c's handler" \
+	bash -c "nm build/memprobe.so | grep -q ' t __stack_chk_fail$'"
 
 # acpidump.h is included by acpi/acpidump.c and host/main.c only.
 sleep 1 && touch include/memprobe/acpidump.h

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=("$@")
 if [ ${#packages[@]} -eq 0 ]; then
-	packages=(make gcc libc6-dev binutils gnu-efi mtools ovmf qemu-system-x86 libcmocka-dev clang libclang-rt-14-dev
+	packages=(make gcc libc6-dev binutils gnu-efi mtools ovmf qemu-system-x86 libcmocka-dev clang libclang-rt-14-dev valgrind
 		  acpica-tools gawk xz-utils ca-certificates)
 fi
 
