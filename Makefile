@@ -188,6 +188,7 @@ test-replay: $(BUILD)/memprobe
 test-qemu: $(BUILD)/memprobe.img $(BUILD)/memprobe
 	./tests/qemu/smoke.sh
 	./tests/qemu/acpi-golden.sh
+	./tests/qemu/broken-firmware.sh
 
 test-linux: $(BUILD)/memprobe.img
 	./tests/linux/differential.sh

@@ -221,7 +221,7 @@ void madt_cross_check(const struct madt_info *m, const struct srat_info *s, stru
 				   s->apicid_to_node[c->apic_id] == NUMA_NO_NODE) &&
 		    mp_finding(&no_affinity))
 			mp_printk(log, "memprobe: [Firmware Bug]: MADT CPU with APIC ID 0x%x has no SRAT "
-				       "affinity entry; Linux gives it a node round-robin\n",
+				       "affinity entry; Linux picks its node when it brings the CPU up\n",
 				  c->apic_id);
 	}
 	mp_findings_more(log, &no_affinity, "[Firmware Bug]: MADT CPUs without an SRAT affinity entry");

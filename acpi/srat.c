@@ -3,8 +3,9 @@
  * The SRAT, read as Linux 6.1 reads it on x86, with Linux's lines.  What it
  * says goes into struct srat_info once; nothing changes it after.
  *
- * Where Linux's handlers would read past a subtable that runs off the end
- * of the table, memprobe reports it and skips that subtable instead.
+ * Where Linux's handlers read past a subtable that runs off the end of the
+ * table, memprobe reads the same memory (when its input holds it) and
+ * names the bug.
  */
 #include "memprobe/srat.h"
 
@@ -60,14 +61,14 @@ struct subtable {
 
 /* The structure sizes, flag bits and names of the subtable types the spec defines. */
 static const struct srat_subtable_kind srat_kinds[] = {
-	[SRAT_CPU] = { 16, 4, 0x1, "Processor Local APIC/SAPIC Affinity" },
-	[SRAT_MEMORY] = { 40, 28, 0x7, "Memory Affinity" },
-	[SRAT_X2APIC] = { 24, 12, 0x1, "Processor Local x2APIC Affinity" },
-	[SRAT_GICC] = { 18, 10, 0xf, "GICC Affinity" },
-	[SRAT_GIC_ITS] = { 12, 0, 0, "GIC ITS Affinity" },
-	[SRAT_GENERIC_INITIATOR] = { 32, 24, 0x3, "Generic Initiator Affinity" },
-	[SRAT_GENERIC_PORT] = { 32, 24, 0x3, "Generic Port Affinity" },
-	[SRAT_RINTC] = { 20, 12, 0x1, "RINTC Affinity" },
+	[SRAT_CPU] = { true, 16, 4, 0x1, "Processor Local APIC/SAPIC Affinity" },
+	[SRAT_MEMORY] = { true, 40, 28, 0x7, "Memory Affinity" },
+	[SRAT_X2APIC] = { true, 24, 12, 0x1, "Processor Local x2APIC Affinity" },
+	[SRAT_GICC] = { true, 18, 10, 0xf, "GICC Affinity" },
+	[SRAT_GIC_ITS] = { false, 12, 0, 0, "GIC ITS Affinity" },
+	[SRAT_GENERIC_INITIATOR] = { true, 32, 24, 0x3, "Generic Initiator Affinity" },
+	[SRAT_GENERIC_PORT] = { false, 32, 24, 0x3, "Generic Port Affinity" },
+	[SRAT_RINTC] = { false, 20, 12, 0x1, "RINTC Affinity" },
 };
 
 /**
@@ -79,18 +80,35 @@ const struct srat_subtable_kind *srat_subtable_kind(uint8_t type)
 	return type < ARRAY_SIZE(srat_kinds) ? &srat_kinds[type] : NULL;
 }
 
-/* A subtable whose structure does not fit in the table is not read (the walk matches known types only). */
-static bool fits(const struct subtable *e, struct srat_info *s, struct mp_log *log)
+/*
+ * A subtable whose structure runs past the table's end: Linux's handlers
+ * do not check, and read what follows the table in memory.  memprobe
+ * reads the same bytes where it can (e->t becomes a view reaching them),
+ * names the bug either way, and skips the subtable only when those bytes
+ * are not in its input.  Return: whether to hand the subtable to its handler.
+ */
+static bool fits(const struct acpi_tables *at, struct subtable *e, struct acpi_table *view,
+		 struct srat_info *s, struct mp_log *log)
 {
 	const struct srat_subtable_kind *kind = srat_subtable_kind(e->type);
 	uint32_t need = kind ? kind->length : 2;
 
 	if (e->off + need <= e->t->length)
 		return true;
-	mp_printk(log, "memprobe: [Firmware Bug]: SRAT at offset 0x%x: %s subtable (%u bytes) runs "
-		       "past the table's end at 0x%x; skipped\n",
-		  e->off, kind ? kind->name : "unknown", need, e->t->length);
 	s->problems++;
+	if (acpi_read_past_end(at, e->t, e->off + need, view)) {
+		mp_printk(log, "memprobe: [Firmware Bug]: SRAT at offset 0x%x: %s subtable (%u bytes) "
+			       "runs past the table's end at 0x%x; Linux reads the missing bytes from "
+			       "the memory after the table, and so does memprobe: what follows depends "
+			       "on them\n",
+			  e->off, kind ? kind->name : "unknown", need, e->t->length);
+		e->t = view;
+		return true;
+	}
+	mp_printk(log, "memprobe: [Firmware Bug]: SRAT at offset 0x%x: %s subtable (%u bytes) runs "
+		       "past the table's end at 0x%x; Linux reads the missing bytes from the memory "
+		       "after the table, which this input does not hold: skipped\n",
+		  e->off, kind ? kind->name : "unknown", need, e->t->length);
 	return false;
 }
 
@@ -231,13 +249,15 @@ static int memory_affinity(struct srat_info *s, const struct subtable *e, struct
  * A zero length ends the walk with Linux's error (naming the walk's first
  * type, as Linux does).  Returns the count of matching subtables, or -1.
  */
-static int acpi_parse_entries_array(struct srat_info *s, const struct acpi_table *t,
-				    bool memory_pass, struct memblock *mb, struct mp_log *log)
+static int acpi_parse_entries_array(struct srat_info *s, const struct acpi_tables *at,
+				    const struct acpi_table *t, bool memory_pass, struct memblock *mb,
+				    struct mp_log *log)
 {
 	int count = 0, errs = 0;
 
 	for (uint32_t off = SRAT_HEADER_SIZE; off + 2 < t->length;) {
 		struct subtable e = { t, off, 0, 0 };
+		struct acpi_table view;
 		bool match;
 
 		acpi_get8(t, off, &e.type);
@@ -246,7 +266,7 @@ static int acpi_parse_entries_array(struct srat_info *s, const struct acpi_table
 				    : e.type == SRAT_CPU || e.type == SRAT_X2APIC ||
 					      e.type == SRAT_GICC || e.type == SRAT_GENERIC_INITIATOR;
 		if (match) {
-			if (!errs && fits(&e, s, log)) {
+			if (!errs && fits(at, &e, &view, s, log)) {
 				int ret = 0;
 
 				if (e.type == SRAT_CPU)
@@ -286,8 +306,8 @@ int acpi_numa_init(struct srat_info *s, struct slit_info *slit, const struct acp
 	if (srat) {
 		s->present = true;
 		acpi_get8(srat, 8, &s->revision);
-		acpi_parse_entries_array(s, srat, false, mb, log);
-		cnt = acpi_parse_entries_array(s, srat, true, mb, log);
+		acpi_parse_entries_array(s, at, srat, false, mb, log);
+		cnt = acpi_parse_entries_array(s, at, srat, true, mb, log);
 	}
 	if (slit_table)
 		acpi_parse_slit(slit, slit_table, log);

@@ -345,6 +345,7 @@ void acpi_tables_load(struct acpi_tables *at, const struct acpi_access *access, 
 	uint32_t entry_size, count;
 
 	mp_memset(at, 0, sizeof(*at));
+	at->access = access;
 	if (!access->rsdp20 && !access->rsdp10 && access->nr_listed) {
 		adopt_listed(at, access, log);
 		return;
@@ -417,6 +418,31 @@ const struct acpi_table *acpi_get_table(const struct acpi_tables *at, const char
 		if (!mp_strcmp(at->t[i].sig, sig) && ++seen >= instance)
 			return &at->t[i];
 	return NULL;
+}
+
+/**
+ * acpi_read_past_end() - a view of a table that reaches len bytes from its start
+ *
+ * Where Linux reads past a table's end, it reads whatever memory follows.
+ * That memory is known when the tables were found through the RSDP (in
+ * the firmware's memory, or in a dump that holds those bytes), never for
+ * tables given as a plain list.
+ * Return: true with *view covering len bytes, false when they cannot be read.
+ */
+bool acpi_read_past_end(const struct acpi_tables *at, const struct acpi_table *t, uint32_t len,
+			struct acpi_table *view)
+{
+	const uint8_t *bytes;
+
+	if (!at->rsdp || !at->access || !at->access->map)
+		return false;
+	bytes = at->access->map(at->access->ctx, t->phys, len);
+	if (!bytes)
+		return false;
+	*view = *t;
+	view->bytes = bytes;
+	view->length = len;
+	return true;
 }
 
 const struct acpi_table *acpi_find_table(const struct acpi_tables *at, const char *sig)

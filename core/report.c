@@ -70,22 +70,29 @@ static void cpulist(char *buf, unsigned size, const bool *in, unsigned n, bool l
 
 /*
  * Linux's CPU numbers are the enabled MADT CPUs in MADT order; each takes
- * its SRAT node, and CPUs without one are dealt the online nodes in turn
- * (numa_init_array).
+ * its SRAT node.  A CPU without one keeps what numa_init_array() dealt it:
+ * CPU number c gets the (c mod online nodes)-th online node, counting
+ * every CPU.  That is what Intel CPUs keep at bring-up; on AMD CPUs Linux
+ * takes the last-level cache's ID instead (srat_detect_node), which
+ * memprobe does not model: the node view says so.
  */
-static int cpu_node(const struct machine *m, unsigned cpu, unsigned *round_robin)
+static int cpu_node(const struct machine *m, unsigned cpu_index, unsigned linux_cpu, bool *guessed)
 {
-	uint32_t apic = m->madt.cpus[cpu].apic_id;
+	uint32_t apic = m->madt.cpus[cpu_index].apic_id;
 	int nid = apic < MAX_LOCAL_APIC ? m->numa.apicid_to_node[apic] : NUMA_NO_NODE;
+	unsigned online = 0, pick;
 
 	if (nid != NUMA_NO_NODE && node_isset(m->numa.possible, nid))
 		return nid;
-	for (unsigned tries = 0; tries < MAX_NUMNODES; tries++) {
-		int candidate = (int)((*round_robin)++ % MAX_NUMNODES);
-
-		if (node_isset(m->numa.online, candidate))
-			return candidate;
-	}
+	*guessed = true;
+	for (int n = 0; n < MAX_NUMNODES; n++)
+		online += node_isset(m->numa.online, n);
+	if (!online)
+		return 0;
+	pick = linux_cpu % online;
+	for (int n = 0; n < MAX_NUMNODES; n++)
+		if (node_isset(m->numa.online, n) && pick-- == 0)
+			return n;
 	return 0;
 }
 
@@ -105,17 +112,22 @@ void report_nodes(const struct machine *m)
 {
 	bool cpus_on[MADT_MAX_CPUS];
 	int node_of[MADT_MAX_CPUS];
-	unsigned ncpu = 0, nnodes = 0, rr = 0;
+	unsigned ncpu = 0, nnodes = 0;
+	bool guessed = false;
 	char list[MP_LINE_MAX - 64];
 
 	for (unsigned i = 0; i < m->madt.nr_cpus; i++)
 		if (m->madt.cpus[i].enabled) {
-			node_of[ncpu] = cpu_node(m, i, &rr);
+			node_of[ncpu] = cpu_node(m, i, ncpu, &guessed);
 			ncpu++;
 		}
 	for (int nid = 0; nid < MAX_NUMNODES; nid++)
 		nnodes += node_isset(m->numa.possible, nid);
 	mp_printk(m->log, "memprobe: nodes (as /sys/devices/system/node and /proc/zoneinfo show them):\n");
+	if (guessed)
+		mp_printk(m->log, "memprobe: note: CPUs the SRAT gives no node are shown as Linux places "
+				  "them on Intel CPUs (numa_init_array's round robin); on AMD CPUs Linux "
+				  "uses the CPU's last-level cache ID instead\n");
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		unsigned len = 0;
 

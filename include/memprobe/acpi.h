@@ -40,6 +40,7 @@ struct acpi_access {
 };
 
 struct acpi_tables {
+	const struct acpi_access *access;	/* how they were read: bytes after a table too */
 	uint64_t rsdp_phys;
 	const uint8_t *rsdp;
 	uint32_t rsdp_length;
@@ -66,6 +67,8 @@ void acpi_tables_load(struct acpi_tables *at, const struct acpi_access *access, 
 const struct acpi_table *acpi_get_table(const struct acpi_tables *at, const char *sig,
 					unsigned instance);
 const struct acpi_table *acpi_find_table(const struct acpi_tables *at, const char *sig);
+bool acpi_read_past_end(const struct acpi_tables *at, const struct acpi_table *t, uint32_t len,
+			struct acpi_table *view);
 void acpi_print_reservations(const struct acpi_tables *at, struct mp_log *log);
 
 #endif

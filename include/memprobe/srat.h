@@ -35,6 +35,7 @@ enum srat_type {
 
 /* A subtable type's structure size, the flag bits the spec defines, its name. */
 struct srat_subtable_kind {
+	bool walked;		/* Linux's x86 walk hands it to a handler (which reads it whole) */
 	uint8_t length;
 	uint8_t flags_offset;	/* 0: no flags field */
 	uint32_t flags_defined;

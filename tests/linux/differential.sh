@@ -37,6 +37,13 @@ topologies=(
 	"seed-numa-fake2U||numa=fake=2U"
 	"pc-cpuless-node|--numa 2G,cpus=0-3 --numa 2G|"
 	"pc-64nodes|--mem 5G -- -acpitable file=@SRAT64@||earlyprintk=serial,ttyS0,115200"
+	# Broken tables (tests/data/acpi/broken.sh): Linux's NUMA and zone lines on each.
+	"broken-srat-past-end|--mem 4G -- -acpitable file=@BROKEN@/past-end.aml|"
+	"broken-srat-zero-length|--mem 4G -- -acpitable file=@BROKEN@/zero-length.aml|"
+	"broken-srat-overlap|--mem 4G -- -acpitable file=@BROKEN@/overlap.aml|"
+	"broken-srat-flags-beyond|--mem 4G -- -acpitable file=@BROKEN@/flags-beyond.aml|"
+	"broken-srat-cpu-missing|--mem 4G -- -cpu Nehalem -acpitable file=@BROKEN@/cpu-missing.aml|"
+	"broken-slit-diagonal|--mem 4G -- -acpitable file=@BROKEN@/slit-diagonal.aml -acpitable file=@BROKEN@/slit-diagonal-slit.aml|"
 )
 
 "$here/tests/lib/install-deps.sh" make gcc libc6-dev binutils gnu-efi mtools ovmf \
@@ -47,6 +54,9 @@ mkdir -p "$out"
 iasl -p "$out/srat-interleaved" "$here/tests/data/acpi/srat-interleaved.asl" >/dev/null || exit 1
 "$here/tests/data/acpi/srat-64nodes.sh" >"$out/srat-64nodes.asl" &&
 	iasl -p "$out/srat-64nodes" "$out/srat-64nodes.asl" >/dev/null || exit 1
+for c in past-end zero-length overlap flags-beyond cpu-missing slit-diagonal; do
+	"$here/tests/data/acpi/broken.sh" "$c" "$out/broken" || exit 1
+done
 # A tiny initramfs whose init prints Linux's node views (/sys, /proc/zoneinfo) and powers off.
 gcc -O2 -static -o "$out/sysview-init" "$here/tests/linux/sysview/init.c" &&
 	gcc -O2 -o "$out/mkcpio" "$here/tests/linux/sysview/mkcpio.c" &&
@@ -97,6 +107,7 @@ for t in "${topologies[@]}"; do
 	IFS='|' read -r name topo opts linux_only <<<"$t"
 	topo=${topo//@SRAT@/$out/srat-interleaved.aml}
 	topo=${topo//@SRAT64@/$out/srat-64nodes.aml}
+	topo=${topo//@BROKEN@/$out/broken}
 	if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]]; then
 		continue
 	fi

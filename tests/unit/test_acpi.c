@@ -342,6 +342,44 @@ static void srat_generic_initiator_quirk(void **state)
 	assert_true(has(w, "ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x00ffffff]"));
 }
 
+/*
+ * A memory subtable that runs past the SRAT's end: Linux reads the bytes
+ * after the table, and so does memprobe where it has them (tables found
+ * in memory through the RSDP); from a plain list of tables it cannot, and
+ * says so.  Either way the bug is named.
+ */
+static void srat_subtable_past_the_end(void **state)
+{
+	struct world *w = *state;
+	struct acpi_table listed;
+	struct sbuf s;
+	uint8_t *t;
+
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0, 0x40000000, 1);
+	srat_mem(&s, 1, 0x40000000, 0x40000000, 1);
+	standard_world(w, &s, 3);
+	t = blob_at(w, 0xa000)->bytes;
+	put32(t + 4, 36 + s.n - 16);	/* the table ends 16 bytes into the second entry */
+	fix_checksum(t, 36 + s.n - 16, 9);
+	run(w);
+	assert_true(has(w, "memprobe: [Firmware Bug]: SRAT at offset 0x58: Memory Affinity subtable (40 "
+			   "bytes) runs past the table's end at 0x70; Linux reads the missing bytes from "
+			   "the memory after the table, and so does memprobe: what follows depends on them"));
+	assert_true(has(w, "ACPI: SRAT: Node 1 PXM 1 [mem 0x40000000-0x7fffffff]"));
+	assert_int_equal(w->m->srat.memblks.nr_blks, 2);
+
+	listed = (struct acpi_table){ "SRAT", 0xa000, 36 + s.n, t };
+	memset(&w->fw.acpi, 0, sizeof(w->fw.acpi));
+	w->fw.acpi.listed = &listed;
+	w->fw.acpi.nr_listed = 1;
+	run(w);
+	assert_true(has(w, "memprobe: [Firmware Bug]: SRAT at offset 0x58: Memory Affinity subtable (40 "
+			   "bytes) runs past the table's end at 0x70; Linux reads the missing bytes from "
+			   "the memory after the table, which this input does not hold: skipped"));
+	assert_int_equal(w->m->srat.memblks.nr_blks, 1);
+}
+
 static void srat_validation(void **state)
 {
 	struct world *w = *state;
@@ -471,7 +509,7 @@ static void madt(void **state)
 	assert_true(has(w, "ACPI: INT_SRC_OVR (bus 0 bus_irq 9 global_irq 9 high level)"));
 	assert_true(has(w, "memprobe: MADT: CPU 1: APIC 0x02, ACPI UID 1, enabled"));
 	assert_true(has(w, "memprobe: [Firmware Bug]: MADT CPU with APIC ID 0x2 has no SRAT affinity "
-			   "entry; Linux gives it a node round-robin"));
+			   "entry; Linux picks its node when it brings the CPU up"));
 	assert_true(has(w, "memprobe: [Firmware Bug]: SRAT names APIC ID 0x4 (node 0), which the MADT "
 			   "does not list"));
 	assert_int_equal(w->m->madt.nr_cpus, 2);
@@ -636,19 +674,23 @@ static void acpidump_round_trip(void **state)
 	capture_free(&again);
 }
 
-/* Enabled SRAT memory entries, decoded here independently of acpi/srat.c. */
+/*
+ * Enabled SRAT memory entries, decoded here independently of acpi/srat.c,
+ * as Linux walks them: a subtable's header lies inside the table's
+ * declared length, its fields may run into the memory after it.
+ */
 static bool srat_lists_range(const struct blob *srat, uint64_t start, uint64_t end)
 {
-	uint32_t len = srat->len < 4 ? 0 : srat->bytes[4] | srat->bytes[5] << 8 |
+	uint32_t len = srat->len < 8 ? 0 : srat->bytes[4] | srat->bytes[5] << 8 |
 						   srat->bytes[6] << 16 | (uint32_t)srat->bytes[7] << 24;
 
 	if (len > srat->len)
 		len = srat->len;
-	for (uint32_t off = 48; off + 2 <= len && srat->bytes[off + 1]; off += srat->bytes[off + 1]) {
+	for (uint32_t off = 48; off + 2 < len && srat->bytes[off + 1]; off += srat->bytes[off + 1]) {
 		const uint8_t *e = srat->bytes + off;
 		uint64_t base, size;
 
-		if (e[0] != 1 || e[1] < 40 || off + 40 > len || !(e[28] & 1))
+		if (e[0] != 1 || e[1] < 40 || off + 40 > srat->len || !(e[28] & 1))
 			continue;
 		memcpy(&base, e + 8, 8);
 		memcpy(&size, e + 16, 8);
@@ -841,6 +883,7 @@ int main(void)
 		T(srat_too_many_pxms_and_invalid_blocks),
 		T(srat_generic_initiator_quirk),
 		T(srat_validation),
+		T(srat_subtable_past_the_end),
 		T(srat_overlap_between_nodes),
 		T(slit),
 		T(slit_asymmetric_and_short),

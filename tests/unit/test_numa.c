@@ -393,9 +393,9 @@ static void rejected_srat_still_cross_checked(void **state)
 	assert_true(has(w, "No NUMA configuration found"));
 	assert_false(m->numa.from_srat);
 	assert_true(has(w, "memprobe: [Firmware Bug]: MADT CPU with APIC ID 0x2 has no SRAT affinity "
-			   "entry; Linux gives it a node round-robin"));
+			   "entry; Linux picks its node when it brings the CPU up"));
 	assert_true(has(w, "memprobe: [Firmware Bug]: MADT CPU with APIC ID 0x4 has no SRAT affinity "
-			   "entry; Linux gives it a node round-robin"));
+			   "entry; Linux picks its node when it brings the CPU up"));
 	assert_int_equal(capture_count_prefix(&w->c, "memprobe: [Firmware Bug]: MADT CPU with APIC ID"), 3);
 	assert_true(has(w, "memprobe: [Firmware Bug]: MADT CPUs without an SRAT affinity entry: 2 more "
 			   "not listed (5 in all)"));

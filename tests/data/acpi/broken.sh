@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# broken.sh CASE DIR: write DIR/CASE.aml, a broken table for a pc VM with
+# --mem 4G --smp 4 and no -numa (RAM 0-3G and 4G-5G), to inject with
+# run-qemu.sh -- -acpitable file=DIR/CASE.aml (QEMU then makes no SRAT
+# of its own, and sets the table's length to the file's and its checksum).
+# The SRAT's base: CPUs 0-1 on PXM 0 and 2-3 on PXM 1; PXM 0 has 0-640K
+# and 1M-2G, PXM 1 has 2G-3G and 4G-5G.  Each case breaks one thing:
+#   past-end      the file ends 24 bytes before the last memory entry does
+#                 (Linux reads those bytes from the memory after the table)
+#   zero-length   the second memory entry has length 0 (Linux stops the walk)
+#   overlap       node 1's 2G-3G range starts at 1.5G, inside node 0's
+#   flags-beyond  reserved flag bits set, and a hot-pluggable range at 8G-16G
+#   cpu-missing   the SRAT names APIC IDs 0x10, 0x11 instead of CPUs 2 and 3
+#   slit-diagonal an SRAT, and a SLIT (slit-diagonal.aml) whose diagonal has 11
+set -euo pipefail
+
+case=$1 dir=$2
+entry() { printf '[%04d] %34s : %s\n' "$1" "$2" "$3"; }
+header() {	# header SIG TABLE-ID
+	entry 4 Signature "\"$1\""
+	entry 4 "Table Length" 00000000
+	entry 1 Revision "${3:-03}"
+	entry 1 Checksum 00
+	entry 6 "Oem ID" '"MPROBE"'
+	entry 8 "Oem Table ID" "\"$2\""
+	entry 4 "Oem Revision" 00000001
+	entry 4 "Asl Compiler ID" '"INTL"'
+	entry 4 "Asl Compiler Revision" 20200925
+	echo
+}
+cpu() {	# cpu PXM APIC
+	entry 1 "Subtable Type" "00 [Processor Local APIC/SAPIC Affinity]"
+	entry 1 Length 10
+	entry 1 "Proximity Domain Low(8)" "$(printf %02X "$1")"
+	entry 1 "Apic ID" "$(printf %02X "$2")"
+	entry 4 "Flags (decoded below)" 00000001
+	printf '%41s : 1\n' Enabled
+	entry 1 "Local Sapic EID" 00
+	entry 3 "Proximity Domain High(24)" 000000
+	entry 4 "Clock Domain" 00000000
+	echo
+}
+mem() {	# mem PXM BASE LENGTH FLAGS
+	entry 1 "Subtable Type" "01 [Memory Affinity]"
+	entry 1 Length 28
+	entry 4 "Proximity Domain" "$(printf %08X "$1")"
+	entry 2 Reserved1 0000
+	entry 8 "Base Address" "$(printf %016X "$2")"
+	entry 8 "Address Length" "$(printf %016X "$3")"
+	entry 4 Reserved2 00000000
+	entry 4 "Flags (decoded below)" "$(printf %08X "$4")"
+	printf '%41s : %d\n%41s : %d\n%41s : %d\n' Enabled $(($4 & 1)) "Hot Pluggable" $((($4 >> 1) & 1)) \
+		"Non-Volatile" $((($4 >> 2) & 1))
+	entry 8 Reserved3 0000000000000000
+	echo
+}
+srat() {	# srat [APIC-OF-CPU-2 APIC-OF-CPU-3]
+	header SRAT BROKEN
+	entry 4 "Table Revision" 00000001
+	entry 8 Reserved 0000000000000000
+	echo
+	cpu 0 0; cpu 0 1; cpu 1 "${1:-2}"; cpu 1 "${2:-3}"
+	mem 0 0 0xa0000 1
+	mem 0 0x100000 $(((2 << 30) - 0x100000)) 1
+	mem 1 $((2 << 30)) $((1 << 30)) 1
+	mem 1 $((4 << 30)) $((1 << 30)) 1
+}
+compile() {	# compile NAME: DIR/NAME.asl -> DIR/NAME.aml
+	iasl -p "$dir/$1" "$dir/$1.asl" >/dev/null
+}
+poke() {	# poke FILE OFFSET BYTE...: overwrite bytes in place
+	local file=$1 at=$2
+	shift 2
+	for b in "$@"; do
+		printf "\\x$b" | dd of="$file" bs=1 seek="$at" conv=notrunc status=none
+		at=$((at + 1))
+	done
+}
+
+# Offsets in the SRAT: header 48, four CPU entries of 16, then memory entries of 40 at 112.
+mem_at() { echo $((112 + 40 * $1)); }
+
+mkdir -p "$dir"
+case $case in
+past-end)
+	srat >"$dir/$case.asl" && compile "$case"
+	head -c $(($(stat -c %s "$dir/$case.aml") - 24)) "$dir/$case.aml" >"$dir/$case.cut"
+	mv "$dir/$case.cut" "$dir/$case.aml" ;;
+zero-length)
+	srat >"$dir/$case.asl" && compile "$case"
+	poke "$dir/$case.aml" $(($(mem_at 1) + 1)) 00 ;;
+overlap)
+	srat >"$dir/$case.asl" && compile "$case"
+	poke "$dir/$case.aml" $(($(mem_at 2) + 8)) 00 00 00 60 ;;
+flags-beyond)
+	{ srat; mem 1 $((8 << 30)) $((8 << 30)) 3; } >"$dir/$case.asl" && compile "$case"
+	poke "$dir/$case.aml" $(($(mem_at 3) + 28)) 81 ;;
+cpu-missing)
+	srat 0x10 0x11 >"$dir/$case.asl" && compile "$case" ;;
+slit-diagonal)
+	srat >"$dir/$case.asl" && compile "$case"
+	{ header SLIT BROKEN 01
+	  entry 8 Localities 0000000000000002
+	  printf '[%04d] %34s : %s\n' 2 "Locality   0" "0A 14"
+	  printf '[%04d] %34s : %s\n' 2 "Locality   1" "14 0B"; } >"$dir/$case-slit.asl"
+	compile "$case-slit" ;;
+*)
+	echo "broken.sh: unknown case '$case'" >&2
+	exit 2 ;;
+esac
