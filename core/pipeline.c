@@ -27,6 +27,7 @@ void machine_init(struct machine *m, const struct fw_inputs *fw, const struct si
 	memblock_init(&m->memblock, m->log, storage);
 	m->memblock.debug = m->opts.memblock_debug;
 	m->kaslr = !m->opts.nokaslr;
+	m->acpi_apic_instance = m->opts.apic_instance;
 }
 
 void machine_release(struct machine *m)
@@ -101,7 +102,6 @@ void memprobe_run(struct machine *m)
 /* The ACPI stages alone, for tables without a memory map (memprobe acpi). */
 void memprobe_run_acpi(struct machine *m)
 {
-	m->acpi_apic_instance = m->opts.apic_instance;
 	acpi_boot_table_init(m);
 	early_acpi_boot_init(m);
 	x86_acpi_srat_slit(m);

@@ -118,7 +118,6 @@ void parse_early_param(struct machine *m)
 		mp_printk(m->log, "Malformed early option 'acpi_apic_instance'\n");
 	else if (m->opts.apic_instance_given)
 		mp_printk(m->log, "ACPI: Shall use APIC/MADT table %d\n", m->opts.apic_instance);
-	m->acpi_apic_instance = m->opts.apic_instance;
 }
 
 void e820__finish_early_params(struct machine *m)

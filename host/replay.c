@@ -191,16 +191,22 @@ static void cleaned_blocks(struct replay *r, struct mp_log *log)
 	}
 }
 
+static void discard_write(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	(void)s;
+	(void)n;
+}
+
 /* numa_register_memblks() and numa_clear_kernel_node_hotplug(): every region gets its node. */
 static void apply_nodes(struct replay *r)
 {
-	struct mp_log quiet = { text_write, &(struct text){ 0 } };
+	struct mp_log quiet = { discard_write, NULL };
 
 	if (!r->blocks_changed)
 		return;
 	r->blocks_changed = false;
 	cleaned_blocks(r, &quiet);
-	free(((struct text *)quiet.ctx)->s);
 	memblock_set_node(&r->mb, 0, UINT64_MAX, &r->mb.memory, MAX_NUMNODES);
 	memblock_set_node(&r->mb, 0, UINT64_MAX, &r->mb.reserved, MAX_NUMNODES);
 	numa_set_memblock_nodes(&r->mb, &r->mb.memory, &r->applied);

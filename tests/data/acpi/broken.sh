@@ -15,55 +15,15 @@
 set -euo pipefail
 
 case=$1 dir=$2
-entry() { printf '[%04d] %34s : %s\n' "$1" "$2" "$3"; }
-header() {	# header SIG TABLE-ID
-	entry 4 Signature "\"$1\""
-	entry 4 "Table Length" 00000000
-	entry 1 Revision "${3:-03}"
-	entry 1 Checksum 00
-	entry 6 "Oem ID" '"MPROBE"'
-	entry 8 "Oem Table ID" "\"$2\""
-	entry 4 "Oem Revision" 00000001
-	entry 4 "Asl Compiler ID" '"INTL"'
-	entry 4 "Asl Compiler Revision" 20200925
-	echo
-}
-cpu() {	# cpu PXM APIC
-	entry 1 "Subtable Type" "00 [Processor Local APIC/SAPIC Affinity]"
-	entry 1 Length 10
-	entry 1 "Proximity Domain Low(8)" "$(printf %02X "$1")"
-	entry 1 "Apic ID" "$(printf %02X "$2")"
-	entry 4 "Flags (decoded below)" 00000001
-	printf '%41s : 1\n' Enabled
-	entry 1 "Local Sapic EID" 00
-	entry 3 "Proximity Domain High(24)" 000000
-	entry 4 "Clock Domain" 00000000
-	echo
-}
-mem() {	# mem PXM BASE LENGTH FLAGS
-	entry 1 "Subtable Type" "01 [Memory Affinity]"
-	entry 1 Length 28
-	entry 4 "Proximity Domain" "$(printf %08X "$1")"
-	entry 2 Reserved1 0000
-	entry 8 "Base Address" "$(printf %016X "$2")"
-	entry 8 "Address Length" "$(printf %016X "$3")"
-	entry 4 Reserved2 00000000
-	entry 4 "Flags (decoded below)" "$(printf %08X "$4")"
-	printf '%41s : %d\n%41s : %d\n%41s : %d\n' Enabled $(($4 & 1)) "Hot Pluggable" $((($4 >> 1) & 1)) \
-		"Non-Volatile" $((($4 >> 2) & 1))
-	entry 8 Reserved3 0000000000000000
-	echo
-}
+. "$(dirname "$0")/asl.sh"
+
 srat() {	# srat [APIC-OF-CPU-2 APIC-OF-CPU-3]
-	header SRAT BROKEN
-	entry 4 "Table Revision" 00000001
-	entry 8 Reserved 0000000000000000
-	echo
-	cpu 0 0; cpu 0 1; cpu 1 "${1:-2}"; cpu 1 "${2:-3}"
-	mem 0 0 0xa0000 1
-	mem 0 0x100000 $(((2 << 30) - 0x100000)) 1
-	mem 1 $((2 << 30)) $((1 << 30)) 1
-	mem 1 $((4 << 30)) $((1 << 30)) 1
+	srat_header BROKEN
+	srat_cpu 0 0; srat_cpu 0 1; srat_cpu 1 "${1:-2}"; srat_cpu 1 "${2:-3}"
+	srat_mem 0 0 0xa0000 1
+	srat_mem 0 0x100000 $(((2 << 30) - 0x100000)) 1
+	srat_mem 1 $((2 << 30)) $((1 << 30)) 1
+	srat_mem 1 $((4 << 30)) $((1 << 30)) 1
 }
 compile() {	# compile NAME: DIR/NAME.asl -> DIR/NAME.aml
 	iasl -p "$dir/$1" "$dir/$1.asl" >/dev/null
@@ -93,7 +53,7 @@ overlap)
 	srat >"$dir/$case.asl" && compile "$case"
 	poke "$dir/$case.aml" $(($(mem_at 2) + 8)) 00 00 00 60 ;;
 flags-beyond)
-	{ srat; mem 1 $((8 << 30)) $((8 << 30)) 3; } >"$dir/$case.asl" && compile "$case"
+	{ srat; srat_mem 1 $((8 << 30)) $((8 << 30)) 3; } >"$dir/$case.asl" && compile "$case"
 	poke "$dir/$case.aml" $(($(mem_at 3) + 28)) 81 ;;
 cpu-missing)
 	srat 0x10 0x11 >"$dir/$case.asl" && compile "$case" ;;
