@@ -22,8 +22,8 @@ void srat_init(struct srat_info *s)
 		s->pxm_to_node[i] = NUMA_NO_NODE;
 	for (int i = 0; i < MAX_NUMNODES; i++)
 		s->node_to_pxm[i] = PXM_INVAL;
-	for (int i = 0; i < MAX_LOCAL_APIC; i++)
-		s->apicid_to_node[i] = NUMA_NO_NODE;
+	/* NUMA_NO_NODE is -1: every bit set */
+	mp_memset(s->apicid_to_node, 0xff, sizeof(s->apicid_to_node));
 }
 
 /* acpi_map_pxm_to_node(): a new PXM gets the lowest node not handed out yet. */

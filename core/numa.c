@@ -205,8 +205,7 @@ static int numa_init(struct machine *m, int (*init_func)(struct machine *m))
 	int ret;
 
 	mp_memset(m->numa.nodes_parsed, 0, sizeof(m->numa.nodes_parsed));
-	for (int i = 0; i < MAX_LOCAL_APIC; i++)
-		m->numa.apicid_to_node[i] = NUMA_NO_NODE;
+	mp_memset(m->numa.apicid_to_node, 0xff, sizeof(m->numa.apicid_to_node));	/* NUMA_NO_NODE */
 	mp_memset(&m->numa.meminfo, 0, sizeof(m->numa.meminfo));
 	mp_memset(m->numa.possible, 0, sizeof(m->numa.possible));
 	mp_memset(m->numa.online, 0, sizeof(m->numa.online));

@@ -2,12 +2,24 @@
 /* Byte and string helpers for code that may not call libc. */
 #include "memprobe/util.h"
 
-/* Eight bytes at a time, like mp_memcpy: a machine is a megabyte to clear. */
+/*
+ * A hosted build (host tool, tests, fuzzers) has the compiler's memset,
+ * memcpy and memmove, which the sanitizers check as one range instead of
+ * word by word; a machine is a megabyte to clear.  The UEFI build is
+ * freestanding and uses the loops below.
+ */
+#define MP_HOSTED __STDC_HOSTED__
+
+/* Eight bytes at a time, like mp_memcpy. */
 void mp_memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 	uint64_t w = 0x0101010101010101ULL * (unsigned char)c;
 
+	if (MP_HOSTED) {
+		__builtin_memset(dst, c, n);
+		return;
+	}
 	for (; n >= 8; n -= 8, d += 8)
 		__builtin_memcpy(d, &w, 8);
 	while (n--)
@@ -33,6 +45,10 @@ static void copy_forward(unsigned char *d, const unsigned char *s, size_t n)
 
 void mp_memcpy(void *dst, const void *src, size_t n)
 {
+	if (MP_HOSTED) {
+		__builtin_memcpy(dst, src, n);
+		return;
+	}
 	copy_forward(dst, src, n);
 }
 
@@ -42,6 +58,10 @@ void mp_memmove(void *dst, const void *src, size_t n)
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
+	if (MP_HOSTED) {
+		__builtin_memmove(dst, src, n);
+		return;
+	}
 	if (d <= s || d >= s + n) {
 		copy_forward(d, s, n);
 		return;
