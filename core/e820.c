@@ -318,10 +318,11 @@ void e820__print_table(struct mp_log *log, const struct e820_table *table, const
 
 /*
  * Highest page frame of `type` below limit_pfn, as e820_end_pfn(): the walk
- * stops at the first entry that crosses the limit.
+ * stops at the first entry that crosses the limit.  max_arch_pfn is the
+ * paging mode's (MAX_ARCH_PFN), which Linux also prints.
  */
 uint64_t e820_end_pfn(struct mp_log *log, const struct e820_table *table, uint64_t limit_pfn,
-		      uint32_t type)
+		      uint64_t max_arch_pfn, uint32_t type)
 {
 	uint64_t last_pfn = 0;
 
@@ -342,9 +343,9 @@ uint64_t e820_end_pfn(struct mp_log *log, const struct e820_table *table, uint64
 		if (end_pfn > last_pfn)
 			last_pfn = end_pfn;
 	}
-	if (last_pfn > MAX_ARCH_PFN)
-		last_pfn = MAX_ARCH_PFN;
+	if (last_pfn > max_arch_pfn)
+		last_pfn = max_arch_pfn;
 	mp_printk(log, "last_pfn = %#llx max_arch_pfn = %#llx\n", (unsigned long long)last_pfn,
-		  (unsigned long long)MAX_ARCH_PFN);
+		  (unsigned long long)max_arch_pfn);
 	return last_pfn;
 }

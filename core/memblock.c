@@ -604,6 +604,54 @@ uint64_t memblock_phys_alloc_range_from(struct memblock *mb, uint64_t size, uint
 	return memblock_alloc_range_nid(mb, size, align, start, end, NUMA_NO_NODE, false);
 }
 
+/**
+ * memblock_phys_alloc_pages_from() - nr one-page memblock_phys_alloc_range() calls at once
+ *
+ * Each page-sized top-down request takes the highest free page in
+ * [start, end), so nr of them take the top pages of the highest free
+ * ranges; one reservation per free range gives the same regions.  Page by
+ * page where the result could differ: with memblock=debug (a line per
+ * request), bottom-up, and when a second reservation could grow the array.
+ *
+ * Return: the number of pages allocated; fewer than nr when memory ran out.
+ */
+uint64_t memblock_phys_alloc_pages_from(struct memblock *mb, uint64_t nr, uint64_t start,
+					uint64_t end, const char *caller)
+{
+	uint64_t done = 0;
+
+	if (start < PAGE_SIZE)
+		start = PAGE_SIZE;
+	while (done < nr) {
+		uint64_t idx = UINT64_MAX, s, e, top, bottom, n;
+
+		if (mb->debug || mb->bottom_up || mb->reserved.cnt + 2 > mb->reserved.max) {
+			if (!memblock_phys_alloc_range_from(mb, PAGE_SIZE, PAGE_SIZE, start, end, caller))
+				return done;
+			done++;
+			continue;
+		}
+		for (memblock_next_free_range_rev(mb, &idx, NUMA_NO_NODE, MEMBLOCK_NONE, &s, &e, NULL);
+		     idx != UINT64_MAX;
+		     memblock_next_free_range_rev(mb, &idx, NUMA_NO_NODE, MEMBLOCK_NONE, &s, &e, NULL)) {
+			top = round_down(clamp_u64(e, start, end), PAGE_SIZE);
+			bottom = round_up(clamp_u64(s, start, end), PAGE_SIZE);
+			if (top > bottom)
+				break;
+		}
+		if (idx == UINT64_MAX)
+			return done;
+		n = (top - bottom) >> PAGE_SHIFT;
+		if (n > nr - done)
+			n = nr - done;
+		if (memblock_reserve_from(mb, top - (n << PAGE_SHIFT), n << PAGE_SHIFT,
+					  "memblock_alloc_range_nid"))
+			return done;
+		done += n;
+	}
+	return done;
+}
+
 uint64_t memblock_phys_alloc_try_nid(struct memblock *mb, uint64_t size, uint64_t align, int nid)
 {
 	return memblock_alloc_range_nid(mb, size, align, 0, MEMBLOCK_ALLOC_ACCESSIBLE, nid, false);

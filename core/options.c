@@ -15,7 +15,6 @@
 /* Linux kernel parameters memprobe knows of but does not model yet. */
 static const char *const planned_words[] = {
 	"memmap=", "add_efi_memmap", "movable_node", "kernelcore=",
-	"nogbpages", "no5lvl",
 };
 
 void options_init(struct options *o)
@@ -159,6 +158,18 @@ static void parse_word(struct options *o, const char *w, struct mp_log *log)
 		o->nokaslr = true;
 		return;
 	}
+	if (!mp_strcmp(w, "no5lvl")) {
+		o->no5lvl = true;
+		return;
+	}
+	if (!mp_strcmp(w, "nogbpages") || !mp_strcmp(w, "gbpages")) {
+		o->nogbpages = w[0] == 'n';	/* early_param_on_off(): the last one counts */
+		return;
+	}
+	if (!mp_strcmp(w, "pgtable_debug")) {
+		o->pgtable_debug = true;
+		return;
+	}
 	if (mp_starts_with(w, "numa=fake=")) {
 		const char *end;
 
@@ -300,6 +311,10 @@ void options_print_help(struct mp_log *log)
 		"                     EFI stub puts it without KASLR); it decides where Linux",
 		"                     takes its first page-table pages",
 		"  nokaslr            Linux booted with nokaslr: no memory KASLR page-table page",
+		"  no5lvl             4-level paging on a CPU with LA57, as Linux does",
+		"  nogbpages          no 1 GiB pages in the direct map, as Linux (gbpages undoes it)",
+		"  pgtable_debug      print init_memory_mapping's ranges and page sizes (pr_debug",
+		"                     lines in Linux, which a stock kernel does not print)",
 		"  acpi_apic_instance=N  the MADT Linux uses when there are several (0: the first)",
 		"  node_data_size=N   sizeof(pg_data_t) of another kernel (default 174208, Debian 6.1)",
 		"  poweroff           power the machine off when the report is complete",

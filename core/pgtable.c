@@ -1,15 +1,24 @@
 // SPDX-License-Identifier: MIT
 /*
  * init_mem_mapping() as Linux 6.1 runs it on x86_64 (arch/x86/mm/init.c,
- * init_64.c), simulated to learn which page-table pages it takes and from
- * where: the brk buffer inside the kernel image, or memblock (top-down in
- * the window already mapped).  The memblock ones are reserved like Linux's,
- * which is what moves NODE_DATA of the node at the top of RAM.
+ * init_64.c): the ranges it maps and with which page sizes
+ * (split_mem_range), the page-table pages it needs and where it takes
+ * them (the brk buffer inside the kernel image, or memblock top-down in
+ * the window already mapped), and the DirectMap counts /proc/meminfo
+ * shows.  The memblock pages are reserved like Linux's, which is what
+ * moves NODE_DATA of the node at the top of RAM.
  *
- * Assumptions, as the report says: 4-level paging, memory KASLR on unless
- * nokaslr (it takes one extra page for the trampoline), the direct map
- * starting on a 512 GiB boundary, and the kernel image (with its brk) where
- * the EFI stub puts it without KASLR unless kernel_addr= says otherwise.
+ * The tables are kept as runs of present entries per level, so the cost
+ * grows with the runs (with the memory map's entries), never with the
+ * pages or gigabytes mapped.  Within one init_memory_mapping() call every
+ * request is a page from the same memblock window, so the pages a call
+ * needs are counted first and taken together.
+ *
+ * Assumptions, as the report says: memory KASLR on unless nokaslr (it
+ * takes a page for the trampoline, two with 5 levels), the direct map
+ * starting on a 512 GiB boundary (KASLR moves it in 1 GiB steps), and the
+ * kernel image (with its brk) where the EFI stub puts it without KASLR
+ * unless kernel_addr= says otherwise.
  */
 #include "memprobe/pgtable.h"
 
@@ -17,204 +26,224 @@
 
 #include "memprobe/util.h"
 
-#define PMD_SIZE (1ULL << 21)
-#define PUD_SIZE (1ULL << 30)
-#define PGD_SIZE (1ULL << 39)
-#define PG_2M 1
-#define PG_1G 2
+#define PMD_SHIFT 21
+#define PUD_SHIFT 30
+#define P4D_SHIFT 39	/* a PUD table's reach, the PGD entry's with 4 levels */
+#define PGD5_SHIFT 48	/* a P4D table's reach, with 5 levels */
+#define PMD_SIZE (1ULL << PMD_SHIFT)
+#define PUD_SIZE (1ULL << PUD_SHIFT)
 /* 16 pages of brk: INIT_PGD_PAGE_COUNT with X86_5LEVEL and RANDOMIZE_MEMORY. */
 #define INIT_PGT_BUF_PAGES 16
 
-enum { SLOT_NONE, SLOT_TABLE, SLOT_LEAF };
-
-/* One page-table page, from brk or memblock (alloc_low_pages(1)). */
-static bool alloc_low_page(struct machine *m, struct direct_map *d)
+/* The first run whose last slot is at or after x (s->nr if none). */
+static unsigned slots_find(const struct dm_slots *s, uint64_t x)
 {
-	if (d->pgt_buf_end + 1 > d->pgt_buf_top || !d->can_use_brk) {
-		uint64_t pa = 0;
+	unsigned lo = 0, hi = s->nr;
 
-		if (d->min_pfn_mapped < d->max_pfn_mapped)
-			pa = memblock_phys_alloc_range_from(&m->memblock, PAGE_SIZE, PAGE_SIZE,
-							    d->min_pfn_mapped << PAGE_SHIFT,
-							    d->max_pfn_mapped << PAGE_SHIFT, "alloc_low_pages");
-		if (!pa) {
-			mp_printk(m->log, "memprobe: error: Linux would panic here: \"alloc_low_pages: "
-					  "can not alloc memory\"\n");
-			d->failed = true;
-			return false;
-		}
-		d->memblock_pages++;
-		return true;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+
+		if (s->runs[mid].last < x)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	d->pgt_buf_end++;
-	d->brk_pages++;
+	return lo;
+}
+
+static bool slots_has(const struct dm_slots *s, uint64_t x)
+{
+	unsigned i = slots_find(s, x);
+
+	return i < s->nr && s->runs[i].first <= x;
+}
+
+/* The last slot in [x, limit] up to which membership stays what it is at x. */
+static uint64_t slots_same_until(const struct dm_slots *s, uint64_t x, uint64_t limit)
+{
+	unsigned i = slots_find(s, x);
+
+	if (i == s->nr)
+		return limit;
+	if (s->runs[i].first <= x)
+		return s->runs[i].last < limit ? s->runs[i].last : limit;
+	return s->runs[i].first - 1 < limit ? s->runs[i].first - 1 : limit;
+}
+
+/* The highest slot in [a, b] that is not present, or UINT64_MAX. */
+static uint64_t slots_highest_absent(const struct dm_slots *s, uint64_t a, uint64_t b)
+{
+	unsigned i = slots_find(s, b);
+
+	if (i == s->nr || s->runs[i].first > b)
+		return b;
+	return s->runs[i].first > a ? s->runs[i].first - 1 : UINT64_MAX;
+}
+
+static void slots_add(struct dm_slots *s, uint64_t first, uint64_t last)
+{
+	unsigned i = slots_find(s, first ? first - 1 : 0), j = i;
+
+	while (j < s->nr && s->runs[j].first <= last + 1) {
+		if (s->runs[j].first < first)
+			first = s->runs[j].first;
+		if (s->runs[j].last > last)
+			last = s->runs[j].last;
+		j++;
+	}
+	if (j == i) {
+		if (s->nr == DM_MAX_RUNS) {
+			s->overflow = true;
+			return;
+		}
+		mp_memmove(&s->runs[i + 1], &s->runs[i], (s->nr - i) * sizeof(s->runs[0]));
+		s->nr++;
+	} else {
+		mp_memmove(&s->runs[i + 1], &s->runs[j], (s->nr - j) * sizeof(s->runs[0]));
+		s->nr -= j - i - 1;
+	}
+	s->runs[i] = (struct dm_run){ first, last };
+}
+
+/*
+ * alloc_low_pages(1), n times: from the brk buffer while it lasts and may
+ * be used, then from memblock in [min_pfn_mapped, max_pfn_mapped).
+ */
+static bool alloc_low_pages(struct machine *m, struct direct_map *d, uint64_t n)
+{
+	uint64_t got = 0;
+
+	if (d->can_use_brk && d->pgt_buf_end < d->pgt_buf_top) {
+		uint64_t brk = d->pgt_buf_top - d->pgt_buf_end < n ? d->pgt_buf_top - d->pgt_buf_end : n;
+
+		d->pgt_buf_end += brk;
+		d->brk_pages += brk;
+		n -= brk;
+	}
+	if (!n)
+		return true;
+	if (d->min_pfn_mapped < d->max_pfn_mapped)
+		got = memblock_phys_alloc_pages_from(&m->memblock, n, d->min_pfn_mapped << PAGE_SHIFT,
+						     d->max_pfn_mapped << PAGE_SHIFT, "alloc_low_pages");
+	d->memblock_pages += got;
+	if (got == n)
+		return true;
+	mp_printk(m->log, "memprobe: error: Linux would panic here: \"alloc_low_pages: can not alloc "
+			  "memory\" (no free page in [mem %#010llx-%#010llx]%s)\n",
+		  (unsigned long long)(d->min_pfn_mapped << PAGE_SHIFT),
+		  (unsigned long long)(d->max_pfn_mapped << PAGE_SHIFT),
+		  d->can_use_brk ? "; Linux first extends its brk, which memprobe does not model" : "");
+	d->failed = true;
+	return false;
+}
+
+/*
+ * phys_pte_init() over [s, e), whose 2 MiB slots all have PTE tables: new
+ * and existing entries are both counted, as Linux counts them.
+ * Return: the end of the last new entry in the last slot, else e.
+ */
+static uint64_t map_ptes(struct direct_map *d, uint64_t s, uint64_t e)
+{
+	uint64_t last_slot_start = round_down(e - 1, PMD_SIZE), from = s > last_slot_start ? s : last_slot_start;
+	uint64_t fresh = slots_highest_absent(&d->ptes, from >> PAGE_SHIFT, (e >> PAGE_SHIFT) - 1);
+
+	d->direct_pages_count[DM_4K] += (e - s) >> PAGE_SHIFT;
+	slots_add(&d->ptes, s >> PAGE_SHIFT, (e >> PAGE_SHIFT) - 1);
+	return fresh == UINT64_MAX ? e : (fresh + 1) << PAGE_SHIFT;
+}
+
+/*
+ * One table level over [s, e): the entries in runs of the same state — a
+ * table below (descend), a leaf, or none — each run handled at once.
+ * Leaves of this level's size are made or kept when mask allows them;
+ * otherwise a table is allocated (splitting a leaf keeps only the new
+ * range, as Linux's does; memblock's merged regions never ask for it).
+ * Return: what the last run's entry returned, as
+ * phys_pmd_init()/phys_pud_init() return their last entry's.
+ */
+static uint64_t map_level(struct machine *m, struct direct_map *d, uint64_t s, uint64_t e,
+			  unsigned mask, int level)
+{
+	unsigned shift = level == DM_1G ? PUD_SHIFT : PMD_SHIFT;
+	unsigned size_bit = level == DM_1G ? PG_1G : PG_2M;
+	struct dm_slots *tables = level == DM_1G ? &d->pmd_tables : &d->pte_tables;
+	struct dm_slots *leaves = level == DM_1G ? &d->leaves_1g : &d->leaves_2m;
+	uint64_t last = e, slot = s >> shift, end_slot = (e - 1) >> shift;
+
+	while (slot <= end_slot && !d->failed) {
+		bool table = slots_has(tables, slot), leaf = !table && slots_has(leaves, slot);
+		uint64_t stop = slots_same_until(tables, slot, end_slot);
+		uint64_t rs = slot << shift > s ? slot << shift : s, re, n;
+
+		stop = slots_same_until(leaves, slot, stop);
+		re = (stop + 1) << shift < e ? (stop + 1) << shift : e;
+		n = stop - slot + 1;
+		if (!table && (mask & size_bit)) {
+			if (!leaf)
+				slots_add(leaves, slot, stop);
+			d->direct_pages_count[level] += n;
+			last = (stop + 1) << shift;
+		} else {
+			if (!table) {
+				if (!alloc_low_pages(m, d, n))
+					break;
+				slots_add(tables, slot, stop);	/* a table wins over a leaf it splits */
+			}
+			last = level == DM_1G ? map_level(m, d, rs, re, mask, DM_2M) : map_ptes(d, rs, re);
+		}
+		slot = stop + 1;
+	}
+	return last;
+}
+
+/* Tables an upper level needs for [s, e): those of its slots not present yet. */
+static bool alloc_upper_tables(struct machine *m, struct direct_map *d, struct dm_slots *tables,
+			       unsigned shift, uint64_t s, uint64_t e)
+{
+	for (uint64_t slot = s >> shift; slot <= (e - 1) >> shift;) {
+		uint64_t stop = slots_same_until(tables, slot, (e - 1) >> shift);
+
+		if (!slots_has(tables, slot)) {
+			if (!alloc_low_pages(m, d, stop - slot + 1))
+				return false;
+			slots_add(tables, slot, stop);
+		}
+		slot = stop + 1;
+	}
 	return true;
 }
 
-/* The state of a 2 MiB slot's PMD entry: none, a PTE table, or a 2M leaf. */
-static int pmd_state(const struct direct_map *d, uint64_t slot)
+/* kernel_physical_mapping_init(): P4D (5 levels) and PUD tables, then the PUD level down. */
+static uint64_t kernel_physical_mapping_init(struct machine *m, struct direct_map *d, uint64_t s,
+					     uint64_t e, unsigned mask)
 {
-	for (unsigned i = 0; i < d->nr_pte_tables; i++)
-		if (d->pte_tables[i] == slot)
-			return SLOT_TABLE;
-	for (unsigned i = 0; i < d->nr_leaves_2m; i++)
-		if (slot >= d->leaves_2m[i].first && slot <= d->leaves_2m[i].last)
-			return SLOT_LEAF;
-	return SLOT_NONE;
+	if (d->levels == 5 && !alloc_upper_tables(m, d, &d->p4d_tables, PGD5_SHIFT, s, e))
+		return e;
+	if (!alloc_upper_tables(m, d, &d->pud_tables, P4D_SHIFT, s, e))
+		return e;
+	return map_level(m, d, s, e, mask, DM_1G);
 }
 
-static void add_pte_table(struct machine *m, struct direct_map *d, uint64_t slot)
-{
-	if (d->nr_pte_tables == DM_MAX_PTE_TABLES) {
-		mp_printk(m->log, "memprobe: warning: more than %d 4K-mapped 2M slots; page-table "
-				  "counts past this are not tracked\n",
-			  DM_MAX_PTE_TABLES);
-		return;
-	}
-	d->pte_tables[d->nr_pte_tables++] = slot;
-}
-
-/* The first 2 MiB slot at or after slot that holds a PTE table, or UINT64_MAX. */
-static uint64_t next_pte_table(const struct direct_map *d, uint64_t slot)
-{
-	uint64_t next = UINT64_MAX;
-
-	for (unsigned i = 0; i < d->nr_pte_tables; i++)
-		if (d->pte_tables[i] >= slot && d->pte_tables[i] < next)
-			next = d->pte_tables[i];
-	return next;
-}
-
-static void add_leaf_run(struct direct_map *d, uint64_t first, uint64_t last)
-{
-	if (d->nr_leaves_2m && d->leaves_2m[d->nr_leaves_2m - 1].last + 1 == first) {
-		d->leaves_2m[d->nr_leaves_2m - 1].last = last;
-		return;
-	}
-	if (d->nr_leaves_2m < DM_MAX_LEAF_RUNS)
-		d->leaves_2m[d->nr_leaves_2m++] = (struct dm_run){ first, last };
-}
-
-/*
- * Slots first..last become 2M leaves where they are not yet: the parts
- * outside every run are added as runs, so the cost grows with the runs,
- * never with the slots.
- */
-static void add_leaves_2m(struct direct_map *d, uint64_t first, uint64_t last)
-{
-	uint64_t at = first;
-
-	while (at <= last) {
-		uint64_t stop = last;
-		bool inside = false;
-
-		for (unsigned i = 0; i < d->nr_leaves_2m && !inside; i++) {
-			const struct dm_run *r = &d->leaves_2m[i];
-
-			if (at >= r->first && at <= r->last) {
-				at = r->last + 1;
-				inside = true;
-			} else if (r->first > at && r->first - 1 < stop) {
-				stop = r->first - 1;
-			}
-		}
-		if (inside)
-			continue;
-		add_leaf_run(d, at, stop);
-		at = stop + 1;
-	}
-}
-
-/*
- * phys_pmd_init() over one 1 GiB slot; returns the last mapped address.
- * With 2M pages allowed, the slots up to the next PTE table are mapped in
- * one step (each is a 2M leaf, new or kept), so a terabyte costs no more
- * than a slot.
- */
-static uint64_t pmd_init(struct machine *m, struct direct_map *d, uint64_t paddr, uint64_t end,
-			 unsigned mask)
-{
-	uint64_t last = end, slot_end = round_down(paddr, PUD_SIZE) + PUD_SIZE;
-	uint64_t last_slot = ((end < slot_end ? end : slot_end) - 1) >> 21;
-
-	while (paddr < slot_end && paddr < end) {
-		uint64_t slot = paddr >> 21, next = round_down(paddr, PMD_SIZE) + PMD_SIZE;
-		int state = pmd_state(d, slot);
-
-		if (state == SLOT_TABLE) {
-			last = end < next ? end : next;
-		} else if (mask & PG_2M) {
-			uint64_t stop = next_pte_table(d, slot);
-
-			stop = stop - 1 < last_slot ? stop - 1 : last_slot;
-			add_leaves_2m(d, slot, stop);
-			next = (stop + 1) << 21;
-			last = next;
-		} else {
-			/* a PTE table (also when a 2M leaf must be split) */
-			if (!alloc_low_page(m, d))
-				return last;
-			add_pte_table(m, d, slot);
-			last = end < next ? end : next;
-		}
-		paddr = next;
-	}
-	return last;
-}
-
-/* kernel_physical_mapping_init(): PGD, then PUD slots, allocating what is missing. */
-static uint64_t map_range(struct machine *m, struct direct_map *d, uint64_t start, uint64_t end,
-			  unsigned mask)
-{
-	uint64_t last = end;
-
-	for (uint64_t pgd = start >> 39; pgd <= (end - 1) >> 39 && pgd < DM_PGD_SLOTS; pgd++) {
-		if (!d->pud_tables[pgd]) {
-			if (!alloc_low_page(m, d))
-				return last;
-			d->pud_tables[pgd] = true;
-		}
-	}
-	for (uint64_t paddr = start; paddr < end; paddr = round_down(paddr, PUD_SIZE) + PUD_SIZE) {
-		uint64_t slot = paddr >> 30, next = round_down(paddr, PUD_SIZE) + PUD_SIZE;
-		uint8_t state = slot < DM_PUD_SLOTS ? d->pud[slot] : SLOT_TABLE;
-
-		if (state == SLOT_TABLE) {
-			last = pmd_init(m, d, paddr, end, mask);
-			continue;
-		}
-		if (state == SLOT_LEAF && (mask & PG_1G)) {
-			last = next;
-			continue;
-		}
-		if (mask & PG_1G) {
-			d->pud[slot] = SLOT_LEAF;
-			last = next;
-			continue;
-		}
-		if (!alloc_low_page(m, d))
-			return last;
-		d->pud[slot] = SLOT_TABLE;
-		last = pmd_init(m, d, paddr, end, mask);
-	}
-	return last;
-}
-
-struct map_piece {
+struct map_range {
 	uint64_t start, end;
 	unsigned mask;
 };
 
-static unsigned save_piece(struct map_piece *p, unsigned n, uint64_t s, uint64_t e, unsigned mask)
+static unsigned save_mr(struct map_range *mr, unsigned n, uint64_t s, uint64_t e, unsigned mask)
 {
 	if (s < e && n < 5)
-		p[n++] = (struct map_piece){ s << PAGE_SHIFT, e << PAGE_SHIFT, mask };
+		mr[n++] = (struct map_range){ s << PAGE_SHIFT, e << PAGE_SHIFT, mask };
 	return n;
+}
+
+static const char *page_size_string(unsigned mask)
+{
+	return mask & PG_1G ? "1G" : mask & PG_2M ? "2M" : "4k";
 }
 
 /* split_mem_range(): 4K head, 2M to the 1G line, 1G body, 2M tail, 4K tail. */
 static unsigned split_mem_range(const struct machine *m, const struct direct_map *d,
-				struct map_piece *p, uint64_t start, uint64_t end)
+				struct map_range *mr, uint64_t start, uint64_t end)
 {
 	const uint64_t pmd_pages = PMD_SIZE >> PAGE_SHIFT, pud_pages = PUD_SIZE >> PAGE_SHIFT;
 	uint64_t limit = end >> PAGE_SHIFT, pfn = start >> PAGE_SHIFT, s, e;
@@ -224,7 +253,7 @@ static unsigned split_mem_range(const struct machine *m, const struct direct_map
 	if (e > limit)
 		e = limit;
 	if (pfn < e) {
-		n = save_piece(p, n, pfn, e, 0);
+		n = save_mr(mr, n, pfn, e, 0);
 		pfn = e;
 	}
 	s = round_up(pfn, pmd_pages);
@@ -232,61 +261,70 @@ static unsigned split_mem_range(const struct machine *m, const struct direct_map
 	if (e > round_down(limit, pmd_pages))
 		e = round_down(limit, pmd_pages);
 	if (s < e) {
-		n = save_piece(p, n, s, e, d->page_size_mask & PG_2M);
+		n = save_mr(mr, n, s, e, d->page_size_mask & PG_2M);
 		pfn = e;
 	}
 	s = round_up(pfn, pud_pages);
 	e = round_down(limit, pud_pages);
 	if (s < e) {
-		n = save_piece(p, n, s, e, d->page_size_mask & (PG_2M | PG_1G));
+		n = save_mr(mr, n, s, e, d->page_size_mask & (PG_2M | PG_1G));
 		pfn = e;
 	}
 	s = round_up(pfn, pmd_pages);
 	e = round_down(limit, pmd_pages);
 	if (s < e) {
-		n = save_piece(p, n, s, e, d->page_size_mask & PG_2M);
+		n = save_mr(mr, n, s, e, d->page_size_mask & PG_2M);
 		pfn = e;
 	}
-	n = save_piece(p, n, pfn, limit, 0);
+	n = save_mr(mr, n, pfn, limit, 0);
 
 	/* adjust_range_page_size_mask(): big pages where the whole big page is memory */
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t rs, re;
 
-		if ((d->page_size_mask & PG_2M) && !(p[i].mask & PG_2M)) {
-			rs = round_down(p[i].start, PMD_SIZE);
-			re = round_up(p[i].end, PMD_SIZE);
+		if ((d->page_size_mask & PG_2M) && !(mr[i].mask & PG_2M)) {
+			rs = round_down(mr[i].start, PMD_SIZE);
+			re = round_up(mr[i].end, PMD_SIZE);
 			if (memblock_is_region_memory(&m->memblock, rs, re - rs))
-				p[i].mask |= PG_2M;
+				mr[i].mask |= PG_2M;
 		}
-		if ((d->page_size_mask & PG_1G) && !(p[i].mask & PG_1G)) {
-			rs = round_down(p[i].start, PUD_SIZE);
-			re = round_up(p[i].end, PUD_SIZE);
+		if ((d->page_size_mask & PG_1G) && !(mr[i].mask & PG_1G)) {
+			rs = round_down(mr[i].start, PUD_SIZE);
+			re = round_up(mr[i].end, PUD_SIZE);
 			if (memblock_is_region_memory(&m->memblock, rs, re - rs))
-				p[i].mask |= PG_1G;
+				mr[i].mask |= PG_1G;
 		}
 	}
 	for (unsigned i = 0; n > 1 && i < n - 1; i++) {
-		if (p[i].end != p[i + 1].start || p[i].mask != p[i + 1].mask)
+		if (mr[i].end != mr[i + 1].start || mr[i].mask != mr[i + 1].mask)
 			continue;
-		p[i].end = p[i + 1].end;
-		mp_memmove(&p[i + 1], &p[i + 2], (n - i - 2) * sizeof(p[0]));
+		mr[i].end = mr[i + 1].end;
+		mp_memmove(&mr[i + 1], &mr[i + 2], (n - i - 2) * sizeof(mr[0]));
 		n--;
 		i--;
 	}
+	if (m->opts.pgtable_debug)
+		for (unsigned i = 0; i < n; i++)
+			mp_printk(m->log, " [mem %#010llx-%#010llx] page %s\n",
+				  (unsigned long long)mr[i].start, (unsigned long long)mr[i].end - 1,
+				  page_size_string(mr[i].mask));
 	return n;
 }
 
-/* init_memory_mapping(): map the pieces, then add_pfn_range_mapped(). */
+/* init_memory_mapping(): map the ranges, then add_pfn_range_mapped(). */
 static void init_memory_mapping(struct machine *m, struct direct_map *d, uint64_t start,
 				uint64_t end)
 {
-	struct map_piece p[5];
-	unsigned n = split_mem_range(m, d, p, start, end);
-	uint64_t ret = end;
+	struct map_range mr[5];
+	uint64_t ret = 0;
+	unsigned n;
 
+	if (m->opts.pgtable_debug)
+		mp_printk(m->log, "init_memory_mapping: [mem %#010llx-%#010llx]\n",
+			  (unsigned long long)start, (unsigned long long)end - 1);
+	n = split_mem_range(m, d, mr, start, end);
 	for (unsigned i = 0; i < n && !d->failed; i++)
-		ret = map_range(m, d, p[i].start, p[i].end, p[i].mask);
+		ret = kernel_physical_mapping_init(m, d, mr[i].start, mr[i].end, mr[i].mask);
 	if (ret >> PAGE_SHIFT > d->max_pfn_mapped)
 		d->max_pfn_mapped = ret >> PAGE_SHIFT;
 }
@@ -305,8 +343,8 @@ static uint64_t init_range_memory_mapping(struct machine *m, struct direct_map *
 		uint64_t s = round_up(r->base, PAGE_SIZE), e = round_down(r->base + r->size, PAGE_SIZE);
 		uint64_t bs = d->pgt_buf_end << PAGE_SHIFT, be = d->pgt_buf_top << PAGE_SHIFT;
 
-		s = s < r_start ? r_start : s > r_end ? r_end : s;
-		e = e < r_start ? r_start : e > r_end ? r_end : e;
+		s = clamp_u64(s, r_start, r_end);
+		e = clamp_u64(e, r_start, r_end);
 		if (s >= e)
 			continue;
 		d->can_use_brk = (s > bs ? s : bs) >= (e < be ? e : be);
@@ -317,53 +355,93 @@ static uint64_t init_range_memory_mapping(struct machine *m, struct direct_map *
 	return mapped;
 }
 
-void init_mem_mapping(struct machine *m)
+/* memory_map_top_down(): a 2 MiB probe, then steps downwards that grow as RAM gets mapped. */
+static void memory_map_top_down(struct machine *m, struct direct_map *d, uint64_t map_start,
+				uint64_t map_end)
 {
-	struct direct_map *d = &m->dm;
-	uint64_t end = m->max_pfn << PAGE_SHIFT, addr, real_end, last, step = PMD_SIZE, mapped = 0;
+	uint64_t addr, real_end, last, step = PMD_SIZE, mapped = 0;
 
-	mp_memset(d, 0, sizeof(*d));
-	d->page_size_mask = PG_2M;
-	if (m->fw->cpu_gbpages) {
-		mp_printk(m->log, "Using GB pages for direct mapping\n");
-		d->page_size_mask |= PG_1G;
-	}
-	d->pgt_buf_end = (m->kernel_addr + KERNEL_BRK_OFFSET) >> PAGE_SHIFT;
-	d->pgt_buf_top = d->pgt_buf_end + INIT_PGT_BUF_PAGES;
-	d->can_use_brk = true;
-
-	init_memory_mapping(m, d, 0, E820_BIOS_END);
-	if (m->kaslr)
-		alloc_low_page(m, d);	/* init_trampoline_kaslr() */
-
-	/* memory_map_top_down(), which Linux's build inlines into init_mem_mapping */
-	addr = memblock_phys_alloc_range_from(&m->memblock, PMD_SIZE, PMD_SIZE, E820_BIOS_END, end,
+	addr = memblock_phys_alloc_range_from(&m->memblock, PMD_SIZE, PMD_SIZE, map_start, map_end,
 					      "init_mem_mapping");
 	if (addr) {
 		memblock_phys_free_from(&m->memblock, addr, PMD_SIZE, "init_mem_mapping");
 		real_end = addr + PMD_SIZE;
 	} else {
 		mp_printk(m->log, "Failed to release memory for alloc_low_pages()\n");
-		real_end = round_down(end, PMD_SIZE) > E820_BIOS_END ? round_down(end, PMD_SIZE)
-								       : E820_BIOS_END;
+		real_end = round_down(map_end, PMD_SIZE) > map_start ? round_down(map_end, PMD_SIZE)
+								     : map_start;
 	}
-	d->max_pfn_mapped = 0;
+	d->max_pfn_mapped = 0;	/* "will get exact value next" */
 	d->min_pfn_mapped = real_end >> PAGE_SHIFT;
-	for (last = real_end; last > E820_BIOS_END && !d->failed;) {
-		uint64_t start = last > step ? round_down(last - 1, step) : E820_BIOS_END;
+	for (last = real_end; last > map_start && !d->failed;) {
+		uint64_t start = map_start;
 
-		if (start < E820_BIOS_END)
-			start = E820_BIOS_END;
+		if (last > step) {
+			start = round_down(last - 1, step);
+			if (start < map_start)
+				start = map_start;
+		}
 		mapped += init_range_memory_mapping(m, d, start, last);
 		last = start;
 		d->min_pfn_mapped = last >> PAGE_SHIFT;
 		if (mapped >= step)
-			step <<= 8;
+			step <<= PMD_SHIFT - PAGE_SHIFT - 1;	/* get_new_step_size() */
 	}
-	if (real_end < end && !d->failed)
-		init_range_memory_mapping(m, d, real_end, end);
+	if (real_end < map_end && !d->failed)
+		init_range_memory_mapping(m, d, real_end, map_end);
+}
+
+/* What the tables hold, as /proc/meminfo's arch_report_meminfo() prints it. */
+static void report_direct_map(struct machine *m, const struct direct_map *d)
+{
+	const struct dm_slots *sets[] = { &d->p4d_tables, &d->pud_tables, &d->pmd_tables, &d->pte_tables,
+					  &d->leaves_1g, &d->leaves_2m, &d->ptes };
+
 	mp_printk(m->log, "memprobe: direct map: %u page-table pages from brk, %u from memblock "
 			  "(kernel image assumed at 0x%llx, memory KASLR %s)\n",
 		  d->brk_pages, d->memblock_pages, (unsigned long long)m->kernel_addr,
 		  m->kaslr ? "on" : "off");
+	for (unsigned i = 0; i < ARRAY_SIZE(sets); i++)
+		if (sets[i]->overflow) {
+			mp_printk(m->log, "memprobe: warning: the direct map has more than %d runs of "
+					  "entries at one level; its counts are approximate\n",
+				  DM_MAX_RUNS);
+			break;
+		}
+	mp_printk(m->log, "memprobe: DirectMap after init_mem_mapping, as /proc/meminfo counts it "
+			  "(Linux later splits pages it protects: kernel text and rodata, EFI and "
+			  "ACPI mappings):\n");
+	mp_printk(m->log, "DirectMap4k:    %8llu kB\n",
+		  (unsigned long long)d->direct_pages_count[DM_4K] << 2);
+	mp_printk(m->log, "DirectMap2M:    %8llu kB\n",
+		  (unsigned long long)d->direct_pages_count[DM_2M] << 11);
+	if (d->page_size_mask & PG_1G)
+		mp_printk(m->log, "DirectMap1G:    %8llu kB\n",
+			  (unsigned long long)d->direct_pages_count[DM_1G] << 20);
+}
+
+/**
+ * init_mem_mapping() - the direct map of all RAM, as Linux 6.1 builds it
+ *
+ * probe_page_size_mask(), the ISA range, the trampoline, then RAM top-down.
+ * Memblock is top-down here unless movable_node, which memprobe does not model.
+ */
+void init_mem_mapping(struct machine *m)
+{
+	struct direct_map *d = &m->dm;
+
+	mp_memset(d, 0, sizeof(*d));
+	d->page_size_mask = m->paging.page_size_mask;
+	d->levels = m->paging.levels;
+	if (d->page_size_mask & PG_1G)
+		mp_printk(m->log, "Using GB pages for direct mapping\n");
+	d->pgt_buf_end = (m->kernel_addr + KERNEL_BRK_OFFSET) >> PAGE_SHIFT;
+	d->pgt_buf_top = d->pgt_buf_end + INIT_PGT_BUF_PAGES;
+	d->can_use_brk = true;
+
+	init_memory_mapping(m, d, 0, E820_BIOS_END);
+	if (m->kaslr)	/* init_trampoline_kaslr(): a PUD page, and a P4D page with 5 levels */
+		alloc_low_pages(m, d, d->levels == 5 ? 2 : 1);
+	memory_map_top_down(m, d, E820_BIOS_END, m->max_pfn << PAGE_SHIFT);
+	report_direct_map(m, d);
 }

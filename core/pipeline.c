@@ -28,6 +28,7 @@ void machine_init(struct machine *m, const struct fw_inputs *fw, const struct si
 	m->memblock.debug = m->opts.memblock_debug;
 	m->kaslr = !m->opts.nokaslr;
 	m->acpi_apic_instance = m->opts.apic_instance;
+	paging_mode_init(&m->paging, &fw->cpu, &m->opts);
 }
 
 void machine_release(struct machine *m)
@@ -69,6 +70,7 @@ void memprobe_run(struct machine *m)
 		options_print_help(m->log);
 		return;
 	}
+	paging_mode_report(&m->paging, m->kaslr, m->log);
 	m->kernel_addr = m->opts.kernel_addr ? m->opts.kernel_addr : efi_stub_kernel_addr(&m->fw->memmap);
 	if (efi_memmap_usable(m->log, &m->fw->memmap))
 		efi_memmap_check_order(m->log, &m->fw->memmap);

@@ -160,10 +160,12 @@ void trim_bios_range(struct machine *m)
 /* max_pfn, and max_low_pfn when RAM reaches past 4 GiB (a second line). */
 void find_max_pfns(struct machine *m)
 {
-	m->max_pfn = e820_end_pfn(m->log, &m->e820_table, MAX_ARCH_PFN, E820_TYPE_RAM);
+	uint64_t max_arch_pfn = m->paging.max_arch_pfn;
+
+	m->max_pfn = e820_end_pfn(m->log, &m->e820_table, max_arch_pfn, max_arch_pfn, E820_TYPE_RAM);
 	if (m->max_pfn > (1ULL << (32 - PAGE_SHIFT)))
 		m->max_low_pfn = e820_end_pfn(m->log, &m->e820_table, 1ULL << (32 - PAGE_SHIFT),
-					      E820_TYPE_RAM);
+					      max_arch_pfn, E820_TYPE_RAM);
 	else
 		m->max_low_pfn = m->max_pfn;
 }

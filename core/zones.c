@@ -42,13 +42,14 @@ static void node_pfn_range(const struct memblock *mb, int nid, uint64_t *start, 
  * (sparse memory has no sections above it).  Sections are counted per
  * memory region, so the cost grows with regions, never with pages.
  */
-static uint64_t pages_in_present_sections(const struct memblock *mb, uint64_t a, uint64_t b)
+static uint64_t pages_in_present_sections(const struct memblock *mb, uint64_t a, uint64_t b,
+					  uint64_t max_arch_pfn)
 {
 	uint64_t count = 0, counted_to = a, s, e;
 	unsigned long i = 0;
 
-	if (b > MAX_ARCH_PFN)
-		b = MAX_ARCH_PFN;
+	if (b > max_arch_pfn)
+		b = max_arch_pfn;
 	while (memblock_next_pfn_range(mb, &i, MAX_NUMNODES, &s, &e, NULL)) {
 		uint64_t from = round_down(s, PAGES_PER_SECTION), to = round_up(e, PAGES_PER_SECTION);
 
@@ -71,7 +72,7 @@ static uint64_t pages_in_present_sections(const struct memblock *mb, uint64_t a,
  */
 static void count_unavailable(struct machine *m, uint64_t a, uint64_t b, int zone, int nid)
 {
-	uint64_t count = pages_in_present_sections(&m->memblock, a, b);
+	uint64_t count = pages_in_present_sections(&m->memblock, a, b, m->paging.max_arch_pfn);
 
 	if (count)
 		mp_printk(m->log, "On node %d, zone %s: %llu pages in unavailable ranges\n", nid,

@@ -24,15 +24,35 @@ void *efi_alloc_pool(UINTN size)
 	return p;
 }
 
-/* CPUID 0x80000001 EDX bit 26: 1 GiB pages, which decide Linux's direct map. */
-static bool cpu_has_gbpages(void)
+/* The CPUID bits Linux's memory setup depends on (struct cpu_facts says which). */
+static void efi_collect_cpu(struct cpu_facts *cpu)
 {
-	unsigned int eax, ebx, ecx, edx;
+	unsigned int max, ext_max, eax, ebx, ecx, edx;
 
-	if (!__get_cpuid(0x80000000, &eax, &ebx, &ecx, &edx) || eax < 0x80000001)
-		return false;
-	__get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx);
-	return edx & (1u << 26);
+	if (!__get_cpuid(0, &max, &ebx, &ecx, &edx))
+		return;
+	cpu->known = true;
+	mp_memcpy(cpu->vendor, &ebx, 4);
+	mp_memcpy(cpu->vendor + 4, &edx, 4);
+	mp_memcpy(cpu->vendor + 8, &ecx, 4);
+	cpu->vendor[12] = '\0';
+	if (max >= 1 && __get_cpuid(1, &eax, &ebx, &ecx, &edx)) {
+		cpu->pse = edx & (1u << 3);
+		cpu->pge = edx & (1u << 13);
+	}
+	if (max >= 7) {
+		__cpuid_count(7, 0, eax, ebx, ecx, edx);
+		cpu->la57 = ecx & (1u << 16);
+	}
+	ext_max = __get_cpuid_max(0x80000000, NULL);
+	if (ext_max >= 0x80000001 && __get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx)) {
+		cpu->nx = edx & (1u << 20);
+		cpu->gbpages = edx & (1u << 26);
+	}
+	if (ext_max >= 0x80000008 && __get_cpuid(0x80000008, &eax, &ebx, &ecx, &edx)) {
+		cpu->phys_bits = eax & 0xff;
+		cpu->virt_bits = (eax >> 8) & 0xff;
+	}
 }
 
 void efi_collect_firmware(struct fw_inputs *fw)
@@ -46,7 +66,7 @@ void efi_collect_firmware(struct fw_inputs *fw)
 	fw->fw_vendor[i] = '\0';
 	fw->fw_revision = ST->FirmwareRevision;
 	fw->uefi_revision = ST->Hdr.Revision;
-	fw->cpu_gbpages = cpu_has_gbpages();
+	efi_collect_cpu(&fw->cpu);
 }
 
 /*

@@ -24,9 +24,6 @@
 /* The real-mode trampoline of Debian's 6.1 kernel: 28 KiB below 1 MiB. */
 #define REALMODE_SIZE 0x7000ULL
 
-/* 4-level paging: MAX_PHYSMEM_BITS 46, so MAX_ARCH_PFN = 2^34. */
-#define MAX_ARCH_PFN (1ULL << (46 - PAGE_SHIFT))
-
 enum e820_type {
 	E820_TYPE_RAM = 1,
 	E820_TYPE_RESERVED = 2,
@@ -77,6 +74,6 @@ uint64_t e820__range_remove(struct mp_log *log, struct e820_table *table, uint64
 			   uint64_t size, uint32_t old_type, bool check_type);
 void e820__print_table(struct mp_log *log, const struct e820_table *table, const char *who);
 uint64_t e820_end_pfn(struct mp_log *log, const struct e820_table *table, uint64_t limit_pfn,
-		      uint32_t type);
+		      uint64_t max_arch_pfn, uint32_t type);
 
 #endif

@@ -16,6 +16,7 @@
 #include "memprobe/memblock.h"
 #include "memprobe/numa.h"
 #include "memprobe/options.h"
+#include "memprobe/paging.h"
 #include "memprobe/pgtable.h"
 #include "memprobe/printk.h"
 #include "memprobe/slit.h"
@@ -34,7 +35,7 @@ struct fw_inputs {
 	uint32_t uefi_revision;		/* system table header revision */
 	struct efi_memmap memmap;	/* map.map == NULL: the map could not be read */
 	struct acpi_access acpi;	/* RSDP addresses and the way to read tables */
-	bool cpu_gbpages;		/* CPUID: 1 GiB pages (pdpe1gb) */
+	struct cpu_facts cpu;		/* CPUID, as far as Linux's memory setup depends on it */
 };
 
 /* Where the core's output goes; the front end decides. */
@@ -48,6 +49,7 @@ struct machine {
 	struct mp_log *acpidump;	/* sinks.acpidump */
 	const struct fw_inputs *fw;
 	struct options opts;		/* parsed once, by machine_init */
+	struct paging_mode paging;	/* from the CPU facts and the options, by machine_init */
 
 	/* boot_params.e820_table as the EFI stub fills it. */
 	uint32_t zeropage_entries;

@@ -117,6 +117,8 @@ uint64_t memblock_alloc_exact_nid_raw_from(struct memblock *mb, uint64_t size, u
 
 /* No debug line of its own in Linux either: only the reserve it makes shows. */
 uint64_t memblock_phys_alloc_try_nid(struct memblock *mb, uint64_t size, uint64_t align, int nid);
+uint64_t memblock_phys_alloc_pages_from(struct memblock *mb, uint64_t nr, uint64_t start,
+					uint64_t end, const char *caller);
 uint64_t memblock_alloc_range_nid(struct memblock *mb, uint64_t size, uint64_t align,
 				  uint64_t start, uint64_t end, int nid, bool exact_nid);
 uint64_t memblock_find_in_range_node(struct memblock *mb, uint64_t size, uint64_t align,

@@ -135,6 +135,12 @@ void rawmap_free(struct rawmap *r)
 
 struct machine *run_pipeline(const struct efi_memmap *map, const char *options, struct capture *c)
 {
+	return run_pipeline_cpu(map, options, NULL, c);
+}
+
+struct machine *run_pipeline_cpu(const struct efi_memmap *map, const char *options,
+				 const struct cpu_facts *cpu, struct capture *c)
+{
 	struct fw_inputs *fw = calloc(1, sizeof(*fw));
 	struct machine *m = malloc(sizeof(*m));
 
@@ -146,6 +152,8 @@ struct machine *run_pipeline(const struct efi_memmap *map, const char *options, 
 	fw->uefi_revision = (2 << 16) | 70;
 	fw->memmap = *map;
 	fw->cmdline = options;
+	if (cpu)
+		fw->cpu = *cpu;
 	machine_init(m, fw, &(const struct sinks){ &c->log, NULL }, &host_heap);
 	memprobe_run(m);
 	return m;

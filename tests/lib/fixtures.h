@@ -39,6 +39,9 @@ void rawmap_free(struct rawmap *r);
 
 /* Run the whole pipeline on a map with options; output goes to c. */
 struct machine *run_pipeline(const struct efi_memmap *map, const char *options, struct capture *c);
+/* The same on a CPU with these CPUID facts (NULL: the core's assumed CPU). */
+struct machine *run_pipeline_cpu(const struct efi_memmap *map, const char *options,
+				 const struct cpu_facts *cpu, struct capture *c);
 void free_pipeline(struct machine *m);
 
 #endif

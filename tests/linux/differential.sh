@@ -6,7 +6,10 @@
 # Reserving, SRAT, SLIT verdict, MADT overrides), the NUMA and zone lines
 # (init_mem_mapping's page tables, cleanup, NODE_DATA, free_area_init), and
 # memprobe's node view against what a booted Linux shows in /sys and
-# /proc/zoneinfo (read by a tiny initramfs, tests/linux/sysview).
+# /proc/zoneinfo (read by a tiny initramfs, tests/linux/sysview), and the
+# DirectMap totals of /proc/meminfo: Linux splits some big pages after
+# init_mem_mapping (what it protects), which keeps their sum, so the sums
+# must be equal and the split amount is shown.
 #
 # Linux gets "ignore_loglevel" besides the issue's command line because the
 # e820 update/remove lines are KERN_DEBUG and would not reach the console
@@ -37,6 +40,9 @@ topologies=(
 	"seed-numa-fake2U||numa=fake=2U"
 	"pc-cpuless-node|--numa 2G,cpus=0-3 --numa 2G|"
 	"pc-64nodes|--mem 5G -- -acpitable file=@SRAT64@||earlyprintk=serial,ttyS0,115200"
+	# QEMU's max CPU under TCG has LA57 and 1 GiB pages: 5-level paging, then no5lvl.
+	"seed-cpu-max|-- -cpu max|"
+	"q35-6G-cpu-max-no5lvl|--machine q35 --mem 6G -- -cpu max|no5lvl"
 	# Broken tables (tests/data/acpi/broken.sh): Linux's NUMA and zone lines on each.
 	"broken-srat-past-end|--mem 4G -- -acpitable file=@BROKEN@/past-end.aml|"
 	"broken-srat-zero-length|--mem 4G -- -acpitable file=@BROKEN@/zero-length.aml|"
@@ -102,6 +108,31 @@ compare() {
 	return 1
 }
 
+kb_sum() {
+	awk '{ s += $2 } END { print s + 0 }' "$1"
+}
+
+# The DirectMap sums (kB) of Linux's /proc/meminfo and of memprobe's plan are equal.
+compare_direct_map() {
+	local linux memprobe
+	linux=$(kb_sum "$dir/linux.directmap") memprobe=$(kb_sum "$dir/memprobe.directmap")
+	[ "$(wc -l <"$dir/linux.directmap")" -ge 2 ] && [ "$linux" = "$memprobe" ] && return 0
+	echo "FAIL $name: the DirectMap totals differ (Linux's /proc/meminfo, then memprobe's plan):"
+	sed 's/^/  /' "$dir/linux.directmap" "$dir/memprobe.directmap"
+	return 1
+}
+
+# What Linux split after init_mem_mapping: each size that changed, plan -> /proc/meminfo.
+direct_map_split() {
+	local size l p out=""
+	for size in 4k 2M 1G; do
+		l=$(awk -v k="DirectMap$size:" '$1 == k { print $2 }' "$dir/linux.directmap")
+		p=$(awk -v k="DirectMap$size:" '$1 == k { print $2 }' "$dir/memprobe.directmap")
+		[ "${l:-0}" != "${p:-0}" ] && out="$out${out:+, }DirectMap$size ${p:-0} -> ${l:-0} kB"
+	done
+	echo "split later by Linux: ${out:-nothing}"
+}
+
 passed=0 failed=0
 for t in "${topologies[@]}"; do
 	IFS='|' read -r name topo opts linux_only <<<"$t"
@@ -132,6 +163,8 @@ for t in "${topologies[@]}"; do
 	fi
 	sed -n '/^sysview: begin$/,/^sysview: end$/p' "$dir/sysview.log" | grep '^node\|^Node' | sort >"$dir/linux.nodes"
 	sed -n '/^memprobe: nodes /,/^memprobe: lscpu:$/p' "$dir/memprobe.log" | grep '^node\|^Node' | sort >"$dir/memprobe.nodes"
+	sed -n '/^sysview: begin$/,/^sysview: end$/p' "$dir/sysview.log" | grep '^DirectMap' >"$dir/linux.directmap"
+	grep -a '^DirectMap' "$dir/memprobe.log" >"$dir/memprobe.directmap"
 	extract e820 e820-lines.sh
 	extract efimap efi-fixed-lines.sh
 	extract memblock memblock-lines.sh
@@ -145,12 +178,14 @@ for t in "${topologies[@]}"; do
 		compare memblock 3 "memprobe's e820__memblock_setup lines differ from Linux's" &&
 		compare acpi 5 "memprobe's ACPI lines differ from Linux's" &&
 		compare numa 10 "memprobe's NUMA and zone lines differ from Linux's" &&
-		compare nodes 3 "memprobe's node view differs from Linux's /sys and /proc"; then
+		compare nodes 3 "memprobe's node view differs from Linux's /sys and /proc" &&
+		compare_direct_map; then
 		skipped=$(grep -c 'reserve setup_data: \|usable ==> usable' "$dir/linux.log")
 		echo "PASS $name: $(count e820) e820 lines, $(count efimap) efi=debug lines of firmware-owned" \
 			"descriptors, $(count memblock) e820__memblock_setup lines, $(count acpi) ACPI lines," \
 			"$(count numa) NUMA and zone lines and $(count nodes) node-view lines (/sys," \
-			"/proc/zoneinfo) identical to Linux ($skipped setup_data lines not compared)"
+			"/proc/zoneinfo) identical to Linux ($skipped setup_data lines not compared);" \
+			"DirectMap total identical, $(direct_map_split)"
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))

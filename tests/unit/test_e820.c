@@ -242,6 +242,10 @@ static void print_types(void **state)
 	assert_string_equal(e820_type_to_string(99), "Unknown E820 type");
 }
 
+/* MAX_ARCH_PFN with 4-level paging (MAX_PHYSMEM_BITS 46) and with 5 (52). */
+#define MAX_ARCH_PFN_L4 (1ULL << 34)
+#define MAX_ARCH_PFN_L5 (1ULL << 40)
+
 static void end_pfn(void **state)
 {
 	struct fixture *f = *state;
@@ -250,8 +254,9 @@ static void end_pfn(void **state)
 	add(f, 0x100000, 0xbff40000, E820_TYPE_RAM);
 	add(f, 0xbff40000, 0xc0000000, E820_TYPE_RESERVED_KERN);	/* ignored */
 	add(f, 0x100000000ULL, 0x140000000ULL, E820_TYPE_RAM);
-	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, MAX_ARCH_PFN, E820_TYPE_RAM), 0x140000);
-	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, 0x100000, E820_TYPE_RAM), 0xbff40);
+	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, MAX_ARCH_PFN_L4, MAX_ARCH_PFN_L4, E820_TYPE_RAM),
+			 0x140000);
+	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, 0x100000, MAX_ARCH_PFN_L4, E820_TYPE_RAM), 0xbff40);
 	assert_true(capture_has_line(&f->c, "last_pfn = 0x140000 max_arch_pfn = 0x400000000"));
 	assert_true(capture_has_line(&f->c, "last_pfn = 0xbff40 max_arch_pfn = 0x400000000"));
 
@@ -259,12 +264,17 @@ static void end_pfn(void **state)
 	f->table.nr_entries = 0;
 	add(f, 0x80000000ULL, 0x180000000ULL, E820_TYPE_RAM);
 	add(f, 0x0, 0x1000, E820_TYPE_RAM);
-	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, 0x100000, E820_TYPE_RAM), 0x100000);
+	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, 0x100000, MAX_ARCH_PFN_L4, E820_TYPE_RAM), 0x100000);
 	/* Past what 4-level paging maps: clamped to MAX_ARCH_PFN. */
 	f->table.nr_entries = 0;
 	add(f, 0x0, 1ULL << 50, E820_TYPE_RAM);
-	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, UINT64_MAX, E820_TYPE_RAM), MAX_ARCH_PFN);
+	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, UINT64_MAX, MAX_ARCH_PFN_L4, E820_TYPE_RAM),
+			 MAX_ARCH_PFN_L4);
 	assert_true(capture_has_line(&f->c, "last_pfn = 0x400000000 max_arch_pfn = 0x400000000"));
+	/* 5-level paging maps 52 bits: the petabyte is all there. */
+	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, UINT64_MAX, MAX_ARCH_PFN_L5, E820_TYPE_RAM),
+			 1ULL << 38);
+	assert_true(capture_has_line(&f->c, "last_pfn = 0x4000000000 max_arch_pfn = 0x10000000000"));
 }
 
 int main(void)

@@ -55,6 +55,10 @@ static void full_report(void **state)
 		"memprobe: memprobe " MEMPROBE_VERSION " (host test)\n"
 		"memprobe: firmware: EDK II revision 0x00010000, UEFI 2.70\n"
 		"memprobe: options: efi=debug\n"
+		"memprobe: cpu: unknown (CPUID not read: assumed), physical address bits not reported; "
+		"pse yes, pge yes, nx yes, pdpe1gb no, la57 no\n"
+		"memprobe: paging: 4 levels, MAX_PHYSMEM_BITS 46, max_arch_pfn 0x400000000, PAGE_OFFSET "
+		"0xffff888000000000 before memory KASLR moves it, direct map pages 4k/2M\n"
 		"memprobe: note: the EFI memory map is not sorted by address (1 descriptors start "
 		"below their predecessor); Linux sorts it out in e820\n"
 		"BIOS-provided physical RAM map:\n"
@@ -96,6 +100,11 @@ static void full_report(void **state)
 		 * for 1G-2G and 2G-3G, PTE tables for the unaligned ends 0x808000 and 0xbff3f000 */
 		"memprobe: direct map: 5 page-table pages from brk, 4 from memblock (kernel image "
 		"assumed at 0x1000000, memory KASLR on)\n"
+		"memprobe: DirectMap after init_mem_mapping, as /proc/meminfo counts it (Linux later "
+		"splits pages it protects: kernel text and rodata, EFI and ACPI mappings):\n"
+		/* 4k: [0,1M), [1M,2M), [0x808000,0xa00000), [0xbfe00000,0xbff3f000); the rest 2M */
+		"DirectMap4k:        5340 kB\n"
+		"DirectMap2M:     4188160 kB\n"
 		"memprobe: ACPI: the EFI configuration table lists no ACPI RSDP; no ACPI tables\n"
 		"memprobe: NUMA: the SRAT is not used: the firmware has no SRAT\n"
 		"No NUMA configuration found\n"

@@ -4,6 +4,7 @@
  * node views Linux exposes, in memprobe's node-view format, then power off.
  *   nodeN/cpulist, nodeN/distance      from /sys/devices/system/node
  *   Node N, zone Z: spanned, present, start_pfn   from /proc/zoneinfo
+ *   DirectMap4k/2M/1G                           from /proc/meminfo
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -54,6 +55,19 @@ static void zoneinfo(void)
 	fclose(f);
 }
 
+static void direct_map(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "DirectMap", 9))
+			fputs(line, stdout);
+	fclose(f);
+}
+
 int main(void)
 {
 	mount("proc", "/proc", "proc", 0, NULL);
@@ -69,6 +83,7 @@ int main(void)
 		print_file(node, "distance");
 	}
 	zoneinfo();
+	direct_map();
 	printf("sysview: end\n");
 	fflush(stdout);
 	sync();
