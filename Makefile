@@ -192,6 +192,7 @@ test-qemu: $(BUILD)/memprobe.img $(BUILD)/memprobe
 	./tests/qemu/smoke.sh
 	./tests/qemu/acpi-golden.sh
 	./tests/qemu/broken-firmware.sh
+	./tests/qemu/exit-boot-services.sh
 
 test-linux: $(BUILD)/memprobe.img
 	./tests/linux/differential.sh

@@ -32,6 +32,9 @@ Run:
                            build/memprobe.img if missing), so saved reports
                            accumulate there; read them with
                            mtype -i FILE ::/memprobe/report-0001.txt
+  --vars FILE              keep OVMF's variable store in FILE (created from
+                           OVMF_VARS.fd if missing), so what a run saves in a
+                           variable (exit_boot_services) reaches the next run
   --shell                  start memprobe from the UEFI shell (startup.nsh)
                            instead of as the boot loader; it returns to the
                            shell, which then powers the VM off
@@ -86,7 +89,7 @@ cpus_to_qemu() {
 }
 
 numa=()
-machine="" mem="" smp="" app_args="" timeout=300 log="" disk="" shell=0 linux="" append="" initrd="" install=1
+machine="" mem="" smp="" app_args="" timeout=300 log="" disk="" vars="" shell=0 linux="" append="" initrd="" install=1
 topology_given=0
 extra=()
 while [ $# -gt 0 ]; do
@@ -99,6 +102,7 @@ while [ $# -gt 0 ]; do
 	--timeout) [ $# -ge 2 ] || die_usage "--timeout needs a value"; timeout=$2; shift 2 ;;
 	--log) [ $# -ge 2 ] || die_usage "--log needs a value"; log=$2; shift 2 ;;
 	--disk) [ $# -ge 2 ] || die_usage "--disk needs a value"; disk=$2; shift 2 ;;
+	--vars) [ $# -ge 2 ] || die_usage "--vars needs a value"; vars=$2; shift 2 ;;
 	--shell) shell=1; shift ;;
 	--linux) [ $# -ge 2 ] || die_usage "--linux needs a value"; linux=$2; shift 2 ;;
 	--append) [ $# -ge 2 ] || die_usage "--append needs a value"; append=$2; shift 2 ;;
@@ -182,7 +186,12 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/memprobe-qemu.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cp "$ovmf_vars" "$work/vars.fd"
+if [ -z "$vars" ]; then
+	vars="$work/vars.fd"
+	cp "$ovmf_vars" "$vars"
+elif [ ! -f "$vars" ]; then
+	cp "$ovmf_vars" "$vars"
+fi
 if [ -z "$disk" ]; then
 	disk="$work/disk.img"
 	cp "$here/build/memprobe.img" "$disk"
@@ -209,7 +218,7 @@ fi
 qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m "${mem_mib}M" -smp "$smp"
 	"${qemu_numa[@]}"
 	-drive "if=pflash,format=raw,readonly=on,file=$ovmf_code"
-	-drive "if=pflash,format=raw,file=$work/vars.fd"
+	-drive "if=pflash,format=raw,file=$vars"
 	-drive "format=raw,file=$disk"
 	-nic none -vga none -display none -serial stdio -no-reboot)
 if [ -n "$linux" ]; then

@@ -170,6 +170,10 @@ static void parse_word(struct options *o, const char *w, struct mp_log *log)
 		o->pgtable_debug = true;
 		return;
 	}
+	if (!mp_strcmp(w, "exit_boot_services")) {
+		o->exit_boot_services = true;
+		return;
+	}
 	if (mp_starts_with(w, "numa=fake=")) {
 		const char *end;
 
@@ -317,6 +321,10 @@ void options_print_help(struct mp_log *log)
 		"                     lines in Linux, which a stock kernel does not print)",
 		"  acpi_apic_instance=N  the MADT Linux uses when there are several (0: the first)",
 		"  node_data_size=N   sizeof(pg_data_t) of another kernel (default 174208, Debian 6.1)",
+		"  exit_boot_services after the report, leave boot services, build the direct map",
+		"                     and identity map as real page tables, load them (CR3),",
+		"                     verify them, check nothing was overwritten, report on COM1",
+		"                     and keep the lines for the next run; then reset the machine",
 		"  poweroff           power the machine off when the report is complete",
 		"  --help, -h         show this help and exit",
 		"",

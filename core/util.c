@@ -78,6 +78,15 @@ void mp_memmove(void *dst, const void *src, size_t n)
 		*--d = *--s;
 }
 
+uint64_t mp_fnv1a64(uint64_t hash, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	while (len--)
+		hash = (hash ^ *p++) * 0x100000001b3ULL;
+	return hash;
+}
+
 int mp_memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;

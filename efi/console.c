@@ -242,3 +242,40 @@ void efi_close_report_file(struct efi_sink *sink, struct mp_log *log)
 			       "report is incomplete\n",
 			  sink->file_name, efi_status_name(sink->file_status));
 }
+
+/*
+ * \memprobe\PREFIX-NNNN.txt with the number of this run's report, holding
+ * text; a line in the report says where it went or why it did not.
+ */
+void efi_save_beside_report(const struct efi_sink *sink, EFI_FILE_HANDLE root, const char *prefix,
+			    const char *text, size_t len, struct mp_log *log)
+{
+	const char *number = sink->file_name + 7;	/* after "report-" */
+	EFI_FILE_HANDLE dir, file;
+	char name[64];
+	CHAR16 wname[64];
+	EFI_STATUS st = EFI_NOT_FOUND, wst = EFI_SUCCESS;
+
+	if (!root || !sink->file) {
+		mp_printk(log, "memprobe: warning: no report file, so no %s file either\n", prefix);
+		return;
+	}
+	mp_snprintf(name, sizeof(name), "%s-%s", prefix, number);
+	ascii_to_ucs2(wname, name, sizeof(wname) / sizeof(wname[0]));
+	st = uefi_call_wrapper(root->Open, 5, root, &dir, REPORT_DIR,
+			       EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, 0);
+	if (!EFI_ERROR(st)) {
+		st = create_empty(dir, wname, &file);
+		if (!EFI_ERROR(st)) {
+			file_write(file, &wst, text, len);
+			flush_and_close(file, &wst);
+			st = wst;
+		}
+		uefi_call_wrapper(dir->Close, 1, dir);
+	}
+	if (EFI_ERROR(st))
+		mp_printk(log, "memprobe: warning: writing \\memprobe\\%s failed (%s)\n", name,
+			  efi_status_name(st));
+	else
+		mp_printk(log, "memprobe: those lines saved as \\memprobe\\%s\n", name);
+}

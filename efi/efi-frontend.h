@@ -33,5 +33,9 @@ char *efi_read_options(EFI_HANDLE image, EFI_FILE_HANDLE root, struct mp_log *lo
 void efi_collect_firmware(struct fw_inputs *fw);
 void efi_collect_memmap(struct fw_inputs *fw, struct mp_log *log);
 void efi_collect_acpi(struct fw_inputs *fw);
+void efi_save_beside_report(const struct efi_sink *sink, EFI_FILE_HANDLE root, const char *prefix,
+			    const char *text, size_t len, struct mp_log *log);
+void efi_exit_and_map(EFI_HANDLE image, const struct machine *m, struct mp_log *log);
+size_t efi_previous_after_exit(char *buf, size_t size);
 
 #endif

@@ -2,7 +2,9 @@
 /*
  * memprobe.efi: collect the firmware's raw inputs, run the core on them,
  * print and save the report.  From a UEFI shell it returns to the shell;
- * with the "poweroff" option (run-qemu.sh sets it) it powers off.
+ * with the "poweroff" option (run-qemu.sh sets it) it powers off; with
+ * "exit_boot_services" it leaves boot services, loads real page tables
+ * and resets (efi/exit_boot.c).
  */
 #include "efi-frontend.h"
 
@@ -13,7 +15,7 @@
  * them right after its banner so the report reads in order.
  */
 struct notes {
-	char text[2048];
+	char text[4096];
 	size_t len;
 };
 
@@ -54,6 +56,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	struct machine *m = NULL;
 	EFI_FILE_HANDLE root;
 	bool poweroff;
+	char previous[2048];
+	size_t previous_len;
 
 	InitializeLib(image, systab);
 	sink.con = ST->ConOut;
@@ -66,6 +70,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	efi_open_report_file(&sink, root, &notes_log);
 	efi_collect_memmap(&fw, &notes_log);
 	efi_collect_acpi(&fw);
+	previous_len = efi_previous_after_exit(previous, sizeof(previous));
+	if (previous_len) {
+		mp_printk(&notes_log, "memprobe: previous run after ExitBootServices:\n");
+		notes_write(&notes, previous, previous_len);
+		efi_save_beside_report(&sink, root, "after-exit", previous, previous_len, &notes_log);
+	}
 	fw.notes = notes.text;
 
 	m = efi_alloc_pool(sizeof(*m));
@@ -81,10 +91,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	memprobe_run(m);
 	machine_release(m);
 	efi_close_report_file(&sink, &log);
-	poweroff = m->opts.poweroff;
-	uefi_call_wrapper(BS->FreePool, 1, m);
 	if (root)
 		uefi_call_wrapper(root->Close, 1, root);
+	if (m->opts.exit_boot_services && !m->opts.help)
+		efi_exit_and_map(image, m, &log);	/* returns only if it could not leave */
+	poweroff = m->opts.poweroff;
+	uefi_call_wrapper(BS->FreePool, 1, m);
 
 	if (poweroff) {
 		mp_printk(&log, "memprobe: powering off\n");

@@ -48,6 +48,9 @@ static inline uint64_t clamp_u64(uint64_t x, uint64_t lo, uint64_t hi)
 }
 
 void mp_memset(void *dst, int c, size_t n);
+/* FNV-1a, 64 bits: start with MP_FNV1A64_INIT, feed bytes. */
+#define MP_FNV1A64_INIT 0xcbf29ce484222325ULL
+uint64_t mp_fnv1a64(uint64_t hash, const void *data, size_t len);
 void mp_memcpy(void *dst, const void *src, size_t n);
 void mp_memmove(void *dst, const void *src, size_t n);
 int mp_memcmp(const void *a, const void *b, size_t n);

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Writing real x86-64 page tables (4 or 5 levels, 4 KiB, 2 MiB and 1 GiB
+ * pages) and walking them back.  A range is filled table by table: each
+ * table is reached once per range, not once per page, so the cost is the
+ * cost of writing the entries.
+ */
+#include "memprobe/pgtable_build.h"
+
+#include "memprobe/paging.h"
+#include "memprobe/util.h"
+
+#define ENTRIES 512
+
+static unsigned top_shift(const struct pt_builder *b)
+{
+	return b->levels == 5 ? 48 : 39;
+}
+
+static enum dm_level level_of(unsigned shift)
+{
+	return shift == 30 ? DM_1G : shift == 21 ? DM_2M : DM_4K;
+}
+
+/* A zeroed table page from the pool; 0 when the pool is empty. */
+static uint64_t alloc_table(struct pt_builder *b)
+{
+	uint64_t pa = memblock_phys_alloc_range_from(b->pool, PAGE_SIZE, PAGE_SIZE, 0,
+						     MEMBLOCK_ALLOC_ANYWHERE, "pt_build");
+	uint64_t *t;
+
+	if (!pa) {
+		if (!b->failed)
+			mp_printk(b->log, "memprobe: error: no free RAM left for page tables after %llu "
+					  "pages\n",
+				  (unsigned long long)b->table_pages);
+		b->failed = true;
+		return 0;
+	}
+	t = b->mem->page(b->mem->ctx, pa);
+	mp_memset(t, 0, PAGE_SIZE);
+	b->table_pages++;
+	return pa;
+}
+
+/**
+ * pt_build_init() - an empty top-level table
+ * @pool: free RAM; the tables are reserved in it, so it also says what stays free
+ * @page_size_mask: big pages the identity mappings may use (PG_2M, PG_1G)
+ *
+ * Return: false when not even the top table could be allocated.
+ */
+bool pt_build_init(struct pt_builder *b, const struct phys_mem *mem, struct memblock *pool,
+		   unsigned levels, unsigned page_size_mask, struct mp_log *log)
+{
+	mp_memset(b, 0, sizeof(*b));
+	b->mem = mem;
+	b->pool = pool;
+	b->log = log;
+	b->levels = levels;
+	b->page_size_mask = page_size_mask;
+	b->root = alloc_table(b);
+	return b->root != 0;
+}
+
+static bool leaf_allowed(unsigned shift, unsigned mask)
+{
+	return shift == 12 || (shift == 21 && (mask & PG_2M)) || (shift == 30 && (mask & PG_1G));
+}
+
+/*
+ * [va, va + size) onto pa inside the table at table_pa, whose entries span
+ * 1 << shift bytes each.  An entry already present is kept: overlapping
+ * requests map once, and the verifier names any address mapped elsewhere.
+ */
+static bool fill(struct pt_builder *b, uint64_t table_pa, unsigned shift, uint64_t va, uint64_t pa,
+		 uint64_t size, unsigned mask, bool direct_map)
+{
+	uint64_t *t = b->mem->page(b->mem->ctx, table_pa);
+	uint64_t span = 1ULL << shift;
+
+	while (size) {
+		uint64_t *e = &t[(va >> shift) & (ENTRIES - 1)];
+		uint64_t off = va & (span - 1), chunk = span - off < size ? span - off : size;
+
+		if (!off && !(pa & (span - 1)) && chunk == span && leaf_allowed(shift, mask)) {
+			if (!(*e & PTE_PRESENT)) {
+				*e = pa | PTE_PRESENT | PTE_WRITE | (shift > 12 ? PTE_PS : 0);
+				if (direct_map)
+					b->leaf_bytes[level_of(shift)] += span;
+			}
+		} else if (!(*e & PTE_PS) || !(*e & PTE_PRESENT)) {
+			if (!(*e & PTE_PRESENT)) {
+				uint64_t next = alloc_table(b);
+
+				if (!next)
+					return false;
+				*e = next | PTE_PRESENT | PTE_WRITE;
+			}
+			if (!fill(b, *e & PTE_ADDR_MASK, shift - 9, va, pa, chunk, mask, direct_map))
+				return false;
+		}
+		va += chunk;
+		pa += chunk;
+		size -= chunk;
+	}
+	return true;
+}
+
+/**
+ * pt_map_range() - map [va, va + size) onto pa, each part with the biggest page mask allows
+ * @mask: PG_2M, PG_1G; 0 for 4 KiB pages only
+ * @direct_map: count the pages in leaf_bytes (the DirectMap totals)
+ *
+ * va, pa and size are page-aligned.  The range is kept for pt_verify().
+ * Return: false when the pool ran out of pages for tables.
+ */
+bool pt_map_range(struct pt_builder *b, uint64_t va, uint64_t pa, uint64_t size, unsigned mask,
+		  bool direct_map)
+{
+	if (!size || b->failed)
+		return !b->failed;
+	if (b->nr_mappings < PT_MAX_MAPPINGS)
+		b->mappings[b->nr_mappings++] = (struct pt_mapping){ va, pa, size, 0 };
+	else
+		b->mappings_dropped = true;
+	return fill(b, b->root, top_shift(b), va, pa, size, mask, direct_map);
+}
+
+/* The plan's runs of one page size at PAGE_OFFSET: [first, last] slots of 1 << shift bytes. */
+static bool map_runs(struct pt_builder *b, const struct dm_slots *runs, unsigned shift,
+		     unsigned mask, uint64_t page_offset)
+{
+	for (unsigned i = 0; i < runs->nr; i++) {
+		uint64_t pa = runs->runs[i].first << shift;
+		uint64_t size = (runs->runs[i].last - runs->runs[i].first + 1) << shift;
+
+		if (!pt_map_range(b, page_offset + pa, pa, size, mask, true))
+			return false;
+	}
+	return true;
+}
+
+/**
+ * pt_build_direct_map() - the plan's direct map, each page the size Linux gives it
+ *
+ * 1 GiB leaves first, then 2 MiB, then 4 KiB; where a smaller run falls in
+ * a bigger leaf (Linux keeps the leaf there too) the leaf stays.
+ * Return: false when the pool ran out.
+ */
+bool pt_build_direct_map(struct pt_builder *b, const struct direct_map *plan, uint64_t page_offset)
+{
+	return map_runs(b, &plan->leaves_1g, 30, PG_1G, page_offset) &&
+	       map_runs(b, &plan->leaves_2m, 21, PG_2M, page_offset) &&
+	       map_runs(b, &plan->ptes, 12, 0, page_offset);
+}
+
+/**
+ * pt_walk() - translate va as the CPU would with these tables
+ * Return: true and *pa, *page_size when va is mapped; false and, in
+ * *page_size, the span of the entry found missing.
+ */
+bool pt_walk(const struct pt_builder *b, uint64_t va, uint64_t *pa, uint64_t *page_size)
+{
+	uint64_t table = b->root;
+
+	for (unsigned shift = top_shift(b);; shift -= 9) {
+		const uint64_t *t = b->mem->page(b->mem->ctx, table);
+		uint64_t e = t[(va >> shift) & (ENTRIES - 1)];
+
+		*page_size = 1ULL << shift;
+		if (!(e & PTE_PRESENT))
+			return false;
+		if (shift == 12 || (e & PTE_PS)) {
+			*pa = (e & PTE_ADDR_MASK & ~(*page_size - 1)) | (va & (*page_size - 1));
+			return true;
+		}
+		table = e & PTE_ADDR_MASK;
+	}
+}
+
+/**
+ * pt_verify() - walk every mapped page back through the tables
+ *
+ * One walk per page of the size the tables use there, so the cost follows
+ * the entries written.
+ * Return: ranges walked, pages checked, and pages missing or mapped elsewhere.
+ */
+struct pt_verify_result pt_verify(const struct pt_builder *b)
+{
+	struct pt_verify_result r = { 0, 0, 0 };
+
+	for (unsigned i = 0; i < b->nr_mappings; i++) {
+		const struct pt_mapping *m = &b->mappings[i];
+
+		r.ranges++;
+		for (uint64_t off = 0; off < m->size;) {
+			uint64_t pa, size = PAGE_SIZE;
+
+			r.pages_checked++;
+			if (!pt_walk(b, m->va + off, &pa, &size) || pa != m->pa + off)
+				r.mismatches++;
+			off += size - ((m->va + off) & (size - 1));
+		}
+	}
+	return r;
+}

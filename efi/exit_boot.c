@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The exit_boot_services option: leave boot services, build the direct map
+ * of init_mem_mapping()'s plan and an identity map as real page tables in
+ * RAM the final memory map says is free, load them, check them, and prove
+ * nothing the firmware keeps was overwritten.  Everything is allocated
+ * before ExitBootServices; after it the only outputs are COM1 (if one
+ * answers) and a non-volatile variable the next run prints.
+ */
+#include "efi-frontend.h"
+
+#include "memprobe/pgtable_build.h"
+#include "memprobe/util.h"
+
+#define MAX_HASHED 512
+#define OUT_MAX 2048
+#define MAP_SLACK_DESCS 64
+#define COM1 0x3f8
+#define CR4_LA57 (1ULL << 12)
+#define FOUR_GIB (1ULL << 32)
+#define ONE_MIB (1ULL << 20)
+#define PATTERN 0x6d656d70726f6265ULL	/* "memprobe" */
+
+/* Where the lines after ExitBootServices are kept for the next run. */
+static EFI_GUID memprobe_vendor_guid = { 0x8be4df61, 0x93ca, 0x4fd3,
+					 { 0x9a, 0x3b, 0x6d, 0x65, 0x6d, 0x70, 0x72, 0x62 } };
+#define AFTER_EXIT_VARIABLE L"MemprobeAfterExit"
+
+/* The start and end of memprobe's code, from the gnu-efi linker script. */
+extern char _text[], _etext[];
+
+struct hashed_region {
+	uint64_t base, size;
+	uint64_t before_exit, after_exit, after_build;
+};
+
+struct exit_state {
+	UINTN map_size, map_capacity, map_key, desc_size;
+	UINT32 desc_version;
+	uint8_t *map;
+	uint64_t fb_base, fb_size;	/* the GOP framebuffer, if any */
+	unsigned nr_hashed;
+	struct hashed_region hashed[MAX_HASHED];
+	struct memblock pool;		/* the final map's free RAM */
+	struct pt_builder builder;
+	bool serial;
+	char out[OUT_MAX];
+	size_t out_len;
+};
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr3(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr4(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+/* A 16550 answers when its scratch register keeps what is written to it. */
+static bool serial_present(void)
+{
+	outb(COM1 + 7, 0x5a);
+	if (inb(COM1 + 7) != 0x5a)
+		return false;
+	outb(COM1 + 7, 0xa5);
+	return inb(COM1 + 7) == 0xa5;
+}
+
+static void serial_putc(char c)
+{
+	for (unsigned spin = 0; spin < 100000 && !(inb(COM1 + 5) & 0x20); spin++)
+		;
+	outb(COM1, (uint8_t)c);
+}
+
+/* After ExitBootServices: keep the line for the variable and send it to COM1. */
+static void out_write(void *ctx, const char *text, size_t len)
+{
+	struct exit_state *st = ctx;
+	size_t room = OUT_MAX - 1 - st->out_len;
+
+	mp_memcpy(st->out + st->out_len, text, len < room ? len : room);
+	st->out_len += len < room ? len : room;
+	st->out[st->out_len] = '\0';
+	for (size_t i = 0; st->serial && i < len; i++) {
+		if (text[i] == '\n')
+			serial_putc('\r');
+		serial_putc(text[i]);
+	}
+}
+
+static uint64_t *identity_page(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return (uint64_t *)(uintptr_t)pa;
+}
+
+static void *no_alloc(void *ctx, size_t bytes)
+{
+	(void)ctx;
+	(void)bytes;
+	return NULL;
+}
+
+static void no_free(void *ctx, void *p, size_t bytes)
+{
+	(void)ctx;
+	(void)p;
+	(void)bytes;
+}
+
+static EFI_MEMORY_DESCRIPTOR *desc_at(const struct exit_state *st, UINTN i)
+{
+	return (EFI_MEMORY_DESCRIPTOR *)(st->map + i * st->desc_size);
+}
+
+static UINTN nr_descs(const struct exit_state *st)
+{
+	return st->desc_size ? st->map_size / st->desc_size : 0;
+}
+
+/*
+ * What must not change: ACPI tables and NVS, runtime code and data, and
+ * memprobe's own code.  Never memory-mapped I/O, and never reserved
+ * ranges: on real boards reading some of them hangs the machine.
+ */
+static void choose_hashed(struct exit_state *st)
+{
+	st->nr_hashed = 0;
+	for (UINTN i = 0; i < nr_descs(st) && st->nr_hashed < MAX_HASHED - 1; i++) {
+		const EFI_MEMORY_DESCRIPTOR *d = desc_at(st, i);
+
+		if (d->Type == EfiACPIReclaimMemory || d->Type == EfiACPIMemoryNVS ||
+		    d->Type == EfiRuntimeServicesCode || d->Type == EfiRuntimeServicesData)
+			st->hashed[st->nr_hashed++] = (struct hashed_region){
+				.base = d->PhysicalStart, .size = d->NumberOfPages << PAGE_SHIFT };
+	}
+	st->hashed[st->nr_hashed++] = (struct hashed_region){
+		.base = (uintptr_t)_text, .size = (uint64_t)(_etext - _text) };
+}
+
+static uint64_t hash_region(const struct hashed_region *r)
+{
+	return mp_fnv1a64(MP_FNV1A64_INIT, (const void *)(uintptr_t)r->base, r->size);
+}
+
+/*
+ * GetMemoryMap into the buffer allocated beforehand, then ExitBootServices
+ * with its key; a stale key (EFI_INVALID_PARAMETER) gets one more
+ * GetMemoryMap and try, as the specification requires.  Nothing may
+ * allocate or print between the two calls.
+ */
+static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct exit_state *st, int *attempts)
+{
+	EFI_STATUS s = EFI_SUCCESS;
+
+	for (*attempts = 1; *attempts <= 2; (*attempts)++) {
+		st->map_size = st->map_capacity;
+		s = uefi_call_wrapper(BS->GetMemoryMap, 5, &st->map_size, (EFI_MEMORY_DESCRIPTOR *)st->map,
+				      &st->map_key, &st->desc_size, &st->desc_version);
+		if (EFI_ERROR(s))
+			return s;
+		choose_hashed(st);
+		for (unsigned i = 0; i < st->nr_hashed; i++)
+			st->hashed[i].before_exit = hash_region(&st->hashed[i]);
+		s = uefi_call_wrapper(BS->ExitBootServices, 2, image, st->map_key);
+		if (s != EFI_INVALID_PARAMETER)
+			return s;
+	}
+	return s;
+}
+
+/* The final map's conventional memory above 1 MiB: where table pages may come from. */
+static void fill_pool(struct exit_state *st, struct mp_log *log)
+{
+	static const struct memblock_storage none = { no_alloc, no_free, NULL };
+
+	memblock_init(&st->pool, log, &none);
+	for (UINTN i = 0; i < nr_descs(st); i++) {
+		const EFI_MEMORY_DESCRIPTOR *d = desc_at(st, i);
+		uint64_t base = d->PhysicalStart, end = base + (d->NumberOfPages << PAGE_SHIFT);
+
+		if (d->Type != EfiConventionalMemory || end <= ONE_MIB)
+			continue;
+		if (base < ONE_MIB)
+			base = ONE_MIB;
+		memblock_add(&st->pool, base, end - base);
+	}
+}
+
+/* Identity: the low 4 GiB whole (code, stack, firmware, devices), every range above it. */
+static void map_identity(struct exit_state *st, unsigned mask)
+{
+	struct pt_builder *b = &st->builder;
+
+	pt_map_range(b, 0, 0, FOUR_GIB, mask, false);
+	for (UINTN i = 0; i < nr_descs(st); i++) {
+		const EFI_MEMORY_DESCRIPTOR *d = desc_at(st, i);
+		uint64_t base = d->PhysicalStart, end = base + (d->NumberOfPages << PAGE_SHIFT);
+
+		if (end > FOUR_GIB)
+			pt_map_range(b, base > FOUR_GIB ? base : FOUR_GIB, base > FOUR_GIB ? base : FOUR_GIB,
+				     end - (base > FOUR_GIB ? base : FOUR_GIB), mask, false);
+	}
+	if (st->fb_size && st->fb_base + st->fb_size > FOUR_GIB)
+		pt_map_range(b, round_down(st->fb_base, PAGE_SIZE), round_down(st->fb_base, PAGE_SIZE),
+			     round_up(st->fb_base + st->fb_size, PAGE_SIZE) - round_down(st->fb_base, PAGE_SIZE),
+			     mask, false);
+}
+
+/*
+ * With the new tables loaded: in every free RAM range the direct map
+ * covers, the first and last page are written through one mapping and
+ * read through the other, both ways, and restored.
+ */
+static void check_patterns(struct exit_state *st, uint64_t page_offset, struct pt_verify_result *v)
+{
+	uint64_t idx = 0, s, e, pa, size;
+
+	for (memblock_next_free_range(&st->pool, &idx, NUMA_NO_NODE, MEMBLOCK_NONE, &s, &e, NULL);
+	     idx != UINT64_MAX;
+	     memblock_next_free_range(&st->pool, &idx, NUMA_NO_NODE, MEMBLOCK_NONE, &s, &e, NULL)) {
+		uint64_t pages[2] = { round_up(s, PAGE_SIZE), round_down(e, PAGE_SIZE) - PAGE_SIZE };
+
+		if (pages[0] > pages[1])
+			continue;
+		for (unsigned i = 0; i < 2 && (i == 0 || pages[1] != pages[0]); i++) {
+			volatile uint64_t *id = (volatile uint64_t *)(uintptr_t)pages[i];
+			volatile uint64_t *dm = (volatile uint64_t *)(uintptr_t)(page_offset + pages[i]);
+			uint64_t saved;
+
+			if (!pt_walk(&st->builder, page_offset + pages[i], &pa, &size) || pa != pages[i])
+				continue;	/* not RAM Linux maps (mem=, for one) */
+			v->pages_checked++;
+			saved = *id;
+			*id = PATTERN ^ pages[i];
+			if (*dm != (PATTERN ^ pages[i]))
+				v->mismatches++;
+			*dm = ~(PATTERN ^ pages[i]);
+			if (*id != ~(PATTERN ^ pages[i]))
+				v->mismatches++;
+			*id = saved;
+		}
+	}
+}
+
+static unsigned count_changed(const struct exit_state *st, bool by_exit)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < st->nr_hashed; i++) {
+		const struct hashed_region *r = &st->hashed[i];
+
+		n += by_exit ? r->before_exit != r->after_exit : r->after_exit != r->after_build;
+	}
+	return n;
+}
+
+/* After ExitBootServices: build, load, verify, hash, keep the lines, reset. */
+static void after_exit(struct exit_state *st, const struct machine *m, int attempts)
+{
+	struct mp_log log = { out_write, st };
+	struct pt_builder *b = &st->builder;
+	const struct phys_mem mem = { identity_page, NULL };
+	unsigned levels = read_cr4() & CR4_LA57 ? 5 : 4, mask = PG_2M;
+	uint64_t page_offset = levels == 5 ? 0xff11000000000000ULL : 0xffff888000000000ULL;
+	struct pt_verify_result v;
+	EFI_STATUS s;
+
+	__asm__ volatile("cli");
+	st->serial = serial_present();
+	mp_printk(&log, "memprobe: after ExitBootServices (attempt %d): %u regions hashed, COM1 %s\n",
+		  attempts, st->nr_hashed, st->serial ? "answers" : "absent");
+	for (unsigned i = 0; i < st->nr_hashed; i++)
+		st->hashed[i].after_exit = hash_region(&st->hashed[i]);
+	if (m->paging.levels != levels)
+		mp_printk(&log, "memprobe: note: the firmware runs %u-level paging and Linux would use %u; "
+				"the tables are built for %u levels, the mode memprobe can load\n",
+			  levels, m->paging.levels, levels);
+	if (m->paging.cpu.gbpages)
+		mask |= PG_1G;
+	fill_pool(st, &log);
+	if (pt_build_init(b, &mem, &st->pool, levels, mask, &log) &&
+	    pt_build_direct_map(b, &m->dm, page_offset))
+		map_identity(st, mask);
+	if (b->failed) {
+		mp_printk(&log, "memprobe: error: page tables not loaded\n");
+	} else {
+		uint64_t old_cr3 = read_cr3();
+
+		v = pt_verify(b);
+		mp_printk(&log, "memprobe: page tables: %u levels, %llu bytes of tables, "
+				"DirectMap4k/2M/1G %llu kB %llu kB %llu kB\n",
+			  levels, (unsigned long long)(b->table_pages << PAGE_SHIFT),
+			  (unsigned long long)(b->leaf_bytes[DM_4K] >> 10),
+			  (unsigned long long)(b->leaf_bytes[DM_2M] >> 10),
+			  (unsigned long long)(b->leaf_bytes[DM_1G] >> 10));
+		write_cr3(b->root);
+		check_patterns(st, page_offset, &v);
+		mp_printk(&log, "memprobe: page tables verified: %llu ranges, %llu pages checked, "
+				"%llu mismatches%s\n",
+			  (unsigned long long)v.ranges, (unsigned long long)v.pages_checked,
+			  (unsigned long long)v.mismatches,
+			  b->mappings_dropped ? " (more ranges than memprobe keeps; the rest unchecked)" : "");
+		mp_printk(&log, "memprobe: CR3 switched from %#llx to %#llx\n", (unsigned long long)old_cr3,
+			  (unsigned long long)b->root);
+	}
+	for (unsigned i = 0; i < st->nr_hashed; i++)
+		st->hashed[i].after_build = hash_region(&st->hashed[i]);
+	mp_printk(&log, "memprobe: integrity: %u regions hashed before and after, %u changed\n",
+		  st->nr_hashed, count_changed(st, false));
+	if (count_changed(st, true))
+		mp_printk(&log, "memprobe: note: %u of them changed during ExitBootServices itself (the "
+				"firmware's own exit handlers)\n",
+			  count_changed(st, true));
+	s = uefi_call_wrapper(RT->SetVariable, 5, AFTER_EXIT_VARIABLE, &memprobe_vendor_guid,
+			      EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
+				      EFI_VARIABLE_RUNTIME_ACCESS,
+			      st->out_len, st->out);
+	if (EFI_ERROR(s))
+		mp_printk(&log, "memprobe: warning: saving these lines failed (%s); the next run cannot "
+				"show them\n",
+			  efi_status_name(s));
+	if (m->opts.poweroff) {
+		mp_printk(&log, "memprobe: powering off\n");
+		uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown, EFI_SUCCESS, 0, NULL);
+	}
+	mp_printk(&log, "memprobe: resetting\n");
+	uefi_call_wrapper(RT->ResetSystem, 4, EfiResetCold, EFI_SUCCESS, 0, NULL);
+	for (;;)
+		__asm__ volatile("hlt");
+}
+
+/**
+ * efi_exit_and_map() - the exit_boot_services option, after the report is saved
+ *
+ * Return: only when ExitBootServices failed twice (boot services stay up)
+ * or the state could not be allocated; otherwise the machine resets.
+ */
+void efi_exit_and_map(EFI_HANDLE image, const struct machine *m, struct mp_log *log)
+{
+	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = NULL;
+	struct exit_state *st = efi_alloc_pool(sizeof(*st));
+	UINTN size = 0, key, desc_size = 0;
+	UINT32 version;
+	EFI_STATUS s;
+	int attempts;
+
+	if (!st) {
+		mp_printk(log, "memprobe: error: cannot allocate %lu bytes to leave boot services; staying\n",
+			  (unsigned long)sizeof(*st));
+		return;
+	}
+	mp_memset(st, 0, sizeof(*st));
+	if (!EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &GraphicsOutputProtocol, NULL,
+					 (void **)&gop)) && gop && gop->Mode) {
+		st->fb_base = gop->Mode->FrameBufferBase;
+		st->fb_size = gop->Mode->FrameBufferSize;
+	}
+	uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &desc_size, &version);
+	st->map_capacity = size + MAP_SLACK_DESCS * (desc_size ? desc_size : 64);
+	st->map = efi_alloc_pool(st->map_capacity);
+	if (!st->map) {
+		mp_printk(log, "memprobe: error: cannot allocate the memory map buffer; staying in boot "
+			       "services\n");
+		return;
+	}
+	mp_printk(log, "memprobe: leaving boot services: the next lines come on COM1 (if it answers) "
+		       "and are kept for the next run\n");
+	s = exit_boot_services(image, st, &attempts);
+	if (EFI_ERROR(s)) {
+		mp_printk(log, "memprobe: error: ExitBootServices failed %d times (%s); staying in boot "
+			       "services\n",
+			  attempts > 2 ? 2 : attempts, efi_status_name(s));
+		return;
+	}
+	after_exit(st, m, attempts);
+}
+
+/**
+ * efi_previous_after_exit() - the lines a previous run kept after ExitBootServices
+ *
+ * Read once: the variable is deleted, so a later run does not show them again.
+ * Return: the number of bytes copied into buf (NUL-terminated), 0 when there were none.
+ */
+size_t efi_previous_after_exit(char *buf, size_t size)
+{
+	UINTN len = size - 1;
+	UINT32 attrs;
+	EFI_STATUS s = uefi_call_wrapper(RT->GetVariable, 5, AFTER_EXIT_VARIABLE, &memprobe_vendor_guid,
+					 &attrs, &len, buf);
+
+	if (EFI_ERROR(s))
+		return 0;
+	buf[len] = '\0';
+	uefi_call_wrapper(RT->SetVariable, 5, AFTER_EXIT_VARIABLE, &memprobe_vendor_guid, attrs, 0, NULL);
+	return len;
+}

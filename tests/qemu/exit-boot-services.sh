@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# exit_boot_services, booted: memprobe leaves boot services, builds and
+# loads its page tables, verifies them and hashes what the firmware keeps;
+# the VM powers off, and the next boot of the same disk and variable store
+# prints the kept lines and saves them beside its report.
+#   seed VM (two nodes, default CPU: no 1 GiB pages), q35 with 6 GiB, and
+#   -cpu max (1 GiB pages, LA57: Linux would run 5 levels, the firmware 4).
+# (A VM without COM1 would show nothing here: run-qemu.sh reads the serial port.)
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/memprobe-ebs.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+. "$here/tests/lib/check.sh"
+
+"$here/tests/lib/install-deps.sh" make gcc libc6-dev binutils gnu-efi mtools ovmf qemu-system-x86 || exit 1
+make -s -C "$here" image || exit 1
+
+# The line starting with $2 in log $1, or nothing.
+line() { grep -a -m1 "^$2" "$work/$1.log"; }
+
+# case NAME RUN-QEMU-ARGS...: both boots and their checks.
+case_() {
+	local name=$1 mismatches changed
+	shift
+	"$here/run-qemu.sh" --no-install --disk "$work/$name.img" --vars "$work/$name.vars" \
+		--app-args "exit_boot_services" --log "$work/$name.log" "$@" >/dev/null 2>"$work/$name.err"
+	check "$name: the report completes and the VM powers off after ExitBootServices" test $? -eq 0
+	check "$name: the page-table line" grep -aqE \
+		'^memprobe: page tables: [45] levels, [1-9][0-9]* bytes of tables, DirectMap4k/2M/1G [0-9]+ kB [0-9]+ kB [0-9]+ kB$' \
+		"$work/$name.log"
+	mismatches=$(line "$name" "memprobe: page tables verified: " | sed -n 's/.*pages checked, \([0-9]*\) mismatches$/\1/p')
+	check "$name: tables verified with 0 mismatches" test "${mismatches:-x}" = 0
+	changed=$(line "$name" "memprobe: integrity: " | sed -n 's/.*before and after, \([0-9]*\) changed$/\1/p')
+	check "$name: nothing hashed changed" test "${changed:-x}" = 0
+
+	"$here/run-qemu.sh" --no-install --disk "$work/$name.img" --vars "$work/$name.vars" \
+		--log "$work/$name-next.log" "$@" >/dev/null 2>"$work/$name-next.err"
+	check "$name: the next boot completes" test $? -eq 0
+	check "$name: the next boot prints the kept lines" \
+		grep -aqF "$(line "$name" "memprobe: integrity: ")" \
+		<(sed -n '/^memprobe: previous run after ExitBootServices:$/,/^memprobe: those lines saved/p' \
+			"$work/$name-next.log")
+	mtype -i "$work/$name.img" ::/memprobe/after-exit-0002.txt >"$work/$name-saved.txt" 2>/dev/null
+	check "$name: and saves them beside its report" grep -aqF "$(line "$name" "memprobe: page tables: ")" \
+		"$work/$name-saved.txt"
+}
+
+case_ seed
+check "seed: the direct map's 4k and 2M totals are the plan's" test \
+	"$(line seed "memprobe: page tables: " | awk '{ print $(NF-5), $(NF-3) }')" = \
+	"$(grep -a '^DirectMap4k:\|^DirectMap2M:' "$work/seed.log" | awk '{ printf "%s%s", sep, $2; sep = " " }')"
+case_ q35-6G --machine q35 --mem 6G
+case_ cpu-max -- -cpu max
+check "cpu-max: 1 GiB pages in the direct map" grep -aqE 'DirectMap4k/2M/1G [0-9]+ kB [0-9]+ kB [1-9][0-9]* kB$' \
+	"$work/cpu-max.log"
+check "cpu-max: the 5-level mode Linux would use is named" grep -aq \
+	"^memprobe: note: the firmware runs 4-level paging and Linux would use 5" "$work/cpu-max.log"
+finish exit-boot-services
