@@ -76,7 +76,7 @@ help:
 	@echo "make fuzz         each libFuzzer target for FUZZ_SECONDS (default 60): executions and rate"
 	@echo "make test-qemu    boot memprobe under OVMF: report checks, ACPI against iasl -d"
 	@echo "make test-linux   compare memprobe with Debian's Linux 6.1 on several VMs"
-	@echo "make bench        memblock ns/op at 1k/10k/100k regions, replay time"
+	@echo "make bench        memblock ns/op at 1k/10k/100k regions, replay time, page-table builder"
 	@echo "make deps         install the Debian packages the build and tests need"
 	@echo "make run          ./run-qemu.sh with the seed's VM"
 
@@ -181,8 +181,13 @@ $(BUILD)/bench_memblock: $(BUILD)/host-tool/tests/bench/bench_memblock.o \
 		$(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/replay.c host/replay_lex.c host/heap.c)
 	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
 
-bench: $(BUILD)/bench_memblock
+$(BUILD)/bench_pgtable: $(BUILD)/host-tool/tests/bench/bench_pgtable.o \
+		$(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/heap.c)
+	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
+
+bench: $(BUILD)/bench_memblock $(BUILD)/bench_pgtable
 	$(BUILD)/bench_memblock tests/data/linux-6.1/seed.log
+	$(BUILD)/bench_pgtable
 
 test-replay: $(BUILD)/memprobe
 	./tests/replay/replay.sh

@@ -22,13 +22,31 @@ static enum dm_level level_of(unsigned shift)
 	return shift == 30 ? DM_1G : shift == 21 ? DM_2M : DM_4K;
 }
 
-/* A zeroed table page from the pool; 0 when the pool is empty. */
-static uint64_t alloc_table(struct pt_builder *b)
+/*
+ * A zeroed table page from the pool; 0 when the pool is empty.  Pages are
+ * reserved PT_CHUNK_PAGES at a time (fewer when that does not fit), so a
+ * terabyte of 4 KiB pages is not a memblock call per table; the spare
+ * pages of the last chunk stay reserved.  A table its caller fills whole
+ * is not cleared first.
+ */
+static uint64_t alloc_table(struct pt_builder *b, bool clear)
 {
-	uint64_t pa = memblock_phys_alloc_range_from(b->pool, PAGE_SIZE, PAGE_SIZE, 0,
-						     MEMBLOCK_ALLOC_ANYWHERE, "pt_build");
-	uint64_t *t;
+	uint64_t pa = 0, *t;
 
+	if (b->chunk_next == b->chunk_end) {
+		for (uint64_t n = PT_CHUNK_PAGES; n && !pa; n /= 2) {
+			pa = memblock_phys_alloc_range_from(b->pool, n << PAGE_SHIFT, PAGE_SIZE, 0,
+							    MEMBLOCK_ALLOC_ANYWHERE, "pt_build");
+			if (pa) {
+				b->chunk_next = pa;
+				b->chunk_end = pa + (n << PAGE_SHIFT);
+			}
+		}
+	}
+	if (b->chunk_next != b->chunk_end) {
+		pa = b->chunk_next;
+		b->chunk_next += PAGE_SIZE;
+	}
 	if (!pa) {
 		if (!b->failed)
 			mp_printk(b->log, "memprobe: error: no free RAM left for page tables after %llu "
@@ -38,7 +56,8 @@ static uint64_t alloc_table(struct pt_builder *b)
 		return 0;
 	}
 	t = b->mem->page(b->mem->ctx, pa);
-	mp_memset(t, 0, PAGE_SIZE);
+	if (clear)
+		mp_memset(t, 0, PAGE_SIZE);
 	b->table_pages++;
 	return pa;
 }
@@ -59,7 +78,7 @@ bool pt_build_init(struct pt_builder *b, const struct phys_mem *mem, struct memb
 	b->log = log;
 	b->levels = levels;
 	b->page_size_mask = page_size_mask;
-	b->root = alloc_table(b);
+	b->root = alloc_table(b, true);
 	return b->root != 0;
 }
 
@@ -72,32 +91,54 @@ static bool leaf_allowed(unsigned shift, unsigned mask)
  * [va, va + size) onto pa inside the table at table_pa, whose entries span
  * 1 << shift bytes each.  An entry already present is kept: overlapping
  * requests map once, and the verifier names any address mapped elsewhere.
+ * A whole new table (whole: every entry becomes a leaf) is written
+ * without reading it.
  */
 static bool fill(struct pt_builder *b, uint64_t table_pa, unsigned shift, uint64_t va, uint64_t pa,
-		 uint64_t size, unsigned mask, bool direct_map)
+		 uint64_t size, unsigned mask, bool direct_map, bool whole)
 {
 	uint64_t *t = b->mem->page(b->mem->ctx, table_pa);
 	uint64_t span = 1ULL << shift;
 
 	while (size) {
-		uint64_t *e = &t[(va >> shift) & (ENTRIES - 1)];
+		unsigned idx = (va >> shift) & (ENTRIES - 1);
+		uint64_t *e = &t[idx];
 		uint64_t off = va & (span - 1), chunk = span - off < size ? span - off : size;
 
 		if (!off && !(pa & (span - 1)) && chunk == span && leaf_allowed(shift, mask)) {
-			if (!(*e & PTE_PRESENT)) {
-				*e = pa | PTE_PRESENT | PTE_WRITE | (shift > 12 ? PTE_PS : 0);
-				if (direct_map)
-					b->leaf_bytes[level_of(shift)] += span;
-			}
-		} else if (!(*e & PTE_PS) || !(*e & PTE_PRESENT)) {
-			if (!(*e & PTE_PRESENT)) {
-				uint64_t next = alloc_table(b);
+			/* a run of leaves to the end of this table or of the range */
+			uint64_t n = ENTRIES - idx < size >> shift ? ENTRIES - idx : size >> shift;
+			uint64_t flags = PTE_PRESENT | PTE_WRITE | (shift > 12 ? PTE_PS : 0), made = 0;
 
+			if (whole) {	/* a plain loop the compiler can vectorise */
+				for (uint64_t k = 0; k < n; k++)
+					e[k] = (pa + (k << shift)) | flags;
+				made = n;
+			}
+			for (uint64_t k = 0; k < n && !whole; k++) {
+				if (!(e[k] & PTE_PRESENT)) {
+					e[k] = (pa + (k << shift)) | flags;
+					made++;
+				}
+			}
+			if (direct_map)
+				b->leaf_bytes[level_of(shift)] += made << shift;
+			chunk = n << shift;
+		} else if (!(*e & PTE_PS) || !(*e & PTE_PRESENT)) {
+			bool new_whole = false;
+
+			if (!(*e & PTE_PRESENT)) {
+				uint64_t below = span >> 9, next;
+
+				new_whole = !off && chunk == span && !(pa & (below - 1)) &&
+					    leaf_allowed(shift - 9, mask);
+				next = alloc_table(b, !new_whole);
 				if (!next)
 					return false;
 				*e = next | PTE_PRESENT | PTE_WRITE;
 			}
-			if (!fill(b, *e & PTE_ADDR_MASK, shift - 9, va, pa, chunk, mask, direct_map))
+			if (!fill(b, *e & PTE_ADDR_MASK, shift - 9, va, pa, chunk, mask, direct_map,
+				  new_whole))
 				return false;
 		}
 		va += chunk;
@@ -124,7 +165,7 @@ bool pt_map_range(struct pt_builder *b, uint64_t va, uint64_t pa, uint64_t size,
 		b->mappings[b->nr_mappings++] = (struct pt_mapping){ va, pa, size, 0 };
 	else
 		b->mappings_dropped = true;
-	return fill(b, b->root, top_shift(b), va, pa, size, mask, direct_map);
+	return fill(b, b->root, top_shift(b), va, pa, size, mask, direct_map, false);
 }
 
 /* The plan's runs of one page size at PAGE_OFFSET: [first, last] slots of 1 << shift bytes. */

@@ -35,6 +35,7 @@ struct pt_mapping {
 };
 
 #define PT_MAX_MAPPINGS 4096
+#define PT_CHUNK_PAGES 64	/* table pages reserved at a time */
 
 struct pt_builder {
 	const struct phys_mem *mem;
@@ -43,6 +44,7 @@ struct pt_builder {
 	unsigned levels;		/* 4 or 5 */
 	unsigned page_size_mask;	/* PG_2M, PG_1G: what identity mappings may use */
 	uint64_t root;			/* the top table: what CR3 gets */
+	uint64_t chunk_next, chunk_end;	/* reserved pages not used for tables yet */
 	uint64_t table_pages;
 	uint64_t leaf_bytes[DM_LEVELS];	/* bytes mapped per page size, direct map only */
 	bool failed;
