@@ -36,7 +36,7 @@ static uint64_t alloc_table(struct pt_builder *b, bool clear)
 	if (b->chunk_next == b->chunk_end) {
 		for (uint64_t n = PT_CHUNK_PAGES; n && !pa; n /= 2) {
 			pa = memblock_phys_alloc_range_from(b->pool, n << PAGE_SHIFT, PAGE_SIZE, 0,
-							    MEMBLOCK_ALLOC_ANYWHERE, "pt_build");
+							    b->max_addr, "pt_build");
 			if (pa) {
 				b->chunk_next = pa;
 				b->chunk_end = pa + (n << PAGE_SHIFT);
@@ -66,11 +66,12 @@ static uint64_t alloc_table(struct pt_builder *b, bool clear)
  * pt_build_init() - an empty top-level table
  * @pool: free RAM; the tables are reserved in it, so it also says what stays free
  * @page_size_mask: big pages the identity mappings may use (PG_2M, PG_1G)
+ * @max_addr: tables end below this (a CR3 loaded from 32-bit code must be below 4 GiB)
  *
  * Return: false when not even the top table could be allocated.
  */
 bool pt_build_init(struct pt_builder *b, const struct phys_mem *mem, struct memblock *pool,
-		   unsigned levels, unsigned page_size_mask, struct mp_log *log)
+		   unsigned levels, unsigned page_size_mask, uint64_t max_addr, struct mp_log *log)
 {
 	mp_memset(b, 0, sizeof(*b));
 	b->mem = mem;
@@ -78,6 +79,7 @@ bool pt_build_init(struct pt_builder *b, const struct phys_mem *mem, struct memb
 	b->log = log;
 	b->levels = levels;
 	b->page_size_mask = page_size_mask;
+	b->max_addr = max_addr;
 	b->root = alloc_table(b, true);
 	return b->root != 0;
 }

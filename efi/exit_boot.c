@@ -17,6 +17,10 @@
 #define MAP_SLACK_DESCS 64
 #define COM1 0x3f8
 #define CR4_LA57 (1ULL << 12)
+#define CR4_PCIDE (1ULL << 17)
+#define MAX_GDT_ENTRIES 64
+#define GDT_CODE32 0x00cf9a000000ffffULL	/* flat 4 GiB, 32-bit, execute/read */
+#define GDT_DATA 0x00cf92000000ffffULL		/* flat 4 GiB, 32-bit stack, read/write */
 #define FOUR_GIB (1ULL << 32)
 #define ONE_MIB (1ULL << 20)
 #define PATTERN 0x6d656d70726f6265ULL	/* "memprobe" */
@@ -34,7 +38,13 @@ struct hashed_region {
 	uint64_t before_exit, after_exit, after_build;
 };
 
+struct gdt_pointer {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
 struct exit_state {
+	uint64_t gdt[MAX_GDT_ENTRIES];	/* the firmware's, plus a 32-bit code and a data segment */
 	UINTN map_size, map_capacity, map_key, desc_size;
 	UINT32 desc_version;
 	uint8_t *map;
@@ -72,6 +82,93 @@ static inline uint64_t read_cr3(void)
 static inline void write_cr3(uint64_t v)
 {
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+/*
+ * memprobe_switch_paging(root, code32, code64, la57): load root with CR4.LA57
+ * set to la57 (0 or CR4_LA57).  The bit can change only with paging off,
+ * so this goes through 32-bit compatibility mode: its code, the stack and
+ * root must be below 4 GiB and identity-mapped in the old and new tables.
+ * Registers the 32-bit part cannot reach are saved around it.
+ */
+void memprobe_switch_paging(uint64_t root, uint64_t code32, uint64_t code64, uint64_t la57);
+__asm__(".text\n"
+	".globl memprobe_switch_paging\n"
+	"memprobe_switch_paging:\n"
+	"	push %rbx\n"
+	"	push %rbp\n"
+	"	push %r12\n"
+	"	push %r13\n"
+	"	push %r14\n"
+	"	push %r15\n"
+	"	lea 1f(%rip), %rax\n"
+	"	push %rsi\n"
+	"	push %rax\n"
+	"	lretq\n"
+	".code32\n"
+	"1:	mov %cr0, %eax\n"
+	"	and $0x7fffffff, %eax\n"
+	"	mov %eax, %cr0\n"		/* paging off: long mode inactive */
+	"	mov %cr4, %eax\n"
+	"	and $0xffffefff, %eax\n"
+	"	or %ecx, %eax\n"
+	"	mov %eax, %cr4\n"
+	"	mov %edi, %cr3\n"
+	"	mov %cr0, %eax\n"
+	"	or $0x80000000, %eax\n"
+	"	mov %eax, %cr0\n"		/* paging on: long mode again */
+	"	call 2f\n"
+	"2:	pop %eax\n"
+	"	add $(3f - 2b), %eax\n"
+	"	push %edx\n"
+	"	push %eax\n"
+	"	lret\n"
+	".code64\n"
+	"3:	mov %esp, %esp\n"		/* the stack is below 4 GiB: clear what compatibility mode left */
+	"	pop %r15\n"
+	"	pop %r14\n"
+	"	pop %r13\n"
+	"	pop %r12\n"
+	"	pop %rbp\n"
+	"	pop %rbx\n"
+	"	ret\n");
+
+/*
+ * The firmware's GDT copied with a 32-bit code segment and a flat data
+ * segment added, loaded, and the data segment in SS, DS and ES (a 64-bit
+ * SS may be null; compatibility mode needs a real one).
+ * Return: the 32-bit code selector, 0 when the firmware's GDT is too big.
+ */
+static uint16_t load_gdt_with_code32(struct exit_state *st)
+{
+	struct gdt_pointer old, new;
+	unsigned n;
+	uint16_t data;
+
+	__asm__ volatile("sgdt %0" : "=m"(old));
+	n = (old.limit + 1u) / 8;
+	if (n + 2 > MAX_GDT_ENTRIES)
+		return 0;
+	mp_memcpy(st->gdt, (const void *)(uintptr_t)old.base, n * 8);
+	st->gdt[n] = GDT_CODE32;
+	st->gdt[n + 1] = GDT_DATA;
+	new.limit = (uint16_t)((n + 2) * 8 - 1);
+	new.base = (uintptr_t)st->gdt;
+	data = (uint16_t)((n + 1) * 8);
+	__asm__ volatile("lgdt %0\n\t"
+			 "mov %1, %%ss\n\t"
+			 "mov %1, %%ds\n\t"
+			 "mov %1, %%es"
+			 : : "m"(new), "r"(data) : "memory");
+	return (uint16_t)(n * 8);
+}
+
+static inline uint16_t read_cs(void)
+{
+	uint16_t cs;
+
+	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
+	return cs;
 }
 
 static inline uint64_t read_cr4(void)
@@ -282,14 +379,69 @@ static unsigned count_changed(const struct exit_state *st, bool by_exit)
 	return n;
 }
 
+/*
+ * The paging mode to load: Linux's, when the firmware runs another and the
+ * switch through compatibility mode is possible (LA57 can change only with
+ * paging off); otherwise the firmware's, with a line saying why.
+ */
+static unsigned choose_levels(const struct machine *m, struct mp_log *log)
+{
+	uint64_t cr4 = read_cr4(), rsp;
+	unsigned current = cr4 & CR4_LA57 ? 5 : 4;
+	const char *why = NULL;
+
+	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
+	if (m->paging.levels == current)
+		return current;
+	if (cr4 & CR4_PCIDE)
+		why = "PCIDs are on, so paging cannot be turned off";
+	else if ((uintptr_t)memprobe_switch_paging >= FOUR_GIB || rsp >= FOUR_GIB)
+		why = "memprobe's code or stack is above 4 GiB, out of 32-bit reach";
+	if (!why)
+		return m->paging.levels;
+	mp_printk(log, "memprobe: note: the firmware runs %u-level paging and Linux would use %u; the "
+		       "tables are built for %u levels (%s)\n",
+		  current, m->paging.levels, current, why);
+	return current;
+}
+
+/* Load the tables: a CR3 write, or the switch when the paging mode changes. */
+static bool load_tables(struct exit_state *st, unsigned levels, struct mp_log *log)
+{
+	uint64_t old_cr3 = read_cr3();
+	unsigned current = read_cr4() & CR4_LA57 ? 5 : 4;
+	uint16_t code32;
+
+	if (levels == current) {
+		write_cr3(st->builder.root);
+		mp_printk(log, "memprobe: CR3 switched from %#llx to %#llx\n", (unsigned long long)old_cr3,
+			  (unsigned long long)st->builder.root);
+		return true;
+	}
+	code32 = load_gdt_with_code32(st);
+	if (!code32) {
+		mp_printk(log, "memprobe: error: the firmware's GDT has more than %d entries; the tables "
+			       "are not loaded\n",
+			  MAX_GDT_ENTRIES - 2);
+		return false;
+	}
+	memprobe_switch_paging(st->builder.root, code32, read_cs(), levels == 5 ? CR4_LA57 : 0);
+	mp_printk(log, "memprobe: CR3 switched from %#llx to %#llx, paging from %u to %u levels "
+		       "(LA57 %s)\n",
+		  (unsigned long long)old_cr3, (unsigned long long)st->builder.root, current, levels,
+		  levels == 5 ? "on" : "off");
+	return true;
+}
+
 /* After ExitBootServices: build, load, verify, hash, keep the lines, reset. */
 static void after_exit(struct exit_state *st, const struct machine *m, int attempts)
 {
 	struct mp_log log = { out_write, st };
 	struct pt_builder *b = &st->builder;
 	const struct phys_mem mem = { identity_page, NULL };
-	unsigned levels = read_cr4() & CR4_LA57 ? 5 : 4, mask = PG_2M;
-	uint64_t page_offset = levels == 5 ? 0xff11000000000000ULL : 0xffff888000000000ULL;
+	unsigned levels, mask = PG_2M;
+	bool switching;
+	uint64_t page_offset;
 	struct pt_verify_result v;
 	EFI_STATUS s;
 
@@ -299,21 +451,20 @@ static void after_exit(struct exit_state *st, const struct machine *m, int attem
 		  attempts, st->nr_hashed, st->serial ? "answers" : "absent");
 	for (unsigned i = 0; i < st->nr_hashed; i++)
 		st->hashed[i].after_exit = hash_region(&st->hashed[i]);
-	if (m->paging.levels != levels)
-		mp_printk(&log, "memprobe: note: the firmware runs %u-level paging and Linux would use %u; "
-				"the tables are built for %u levels, the mode memprobe can load\n",
-			  levels, m->paging.levels, levels);
+	levels = choose_levels(m, &log);
+	switching = levels != (read_cr4() & CR4_LA57 ? 5u : 4u);
+	page_offset = levels == 5 ? 0xff11000000000000ULL : 0xffff888000000000ULL;
 	if (m->paging.cpu.gbpages)
 		mask |= PG_1G;
 	fill_pool(st, &log);
-	if (pt_build_init(b, &mem, &st->pool, levels, mask, &log) &&
+	/* a root loaded from 32-bit code must be below 4 GiB; the other tables go there too */
+	if (pt_build_init(b, &mem, &st->pool, levels, mask,
+			  switching ? FOUR_GIB : MEMBLOCK_ALLOC_ANYWHERE, &log) &&
 	    pt_build_direct_map(b, &m->dm, page_offset))
 		map_identity(st, mask);
 	if (b->failed) {
 		mp_printk(&log, "memprobe: error: page tables not loaded\n");
 	} else {
-		uint64_t old_cr3 = read_cr3();
-
 		v = pt_verify(b);
 		mp_printk(&log, "memprobe: page tables: %u levels, %llu bytes of tables, "
 				"DirectMap4k/2M/1G %llu kB %llu kB %llu kB\n",
@@ -321,15 +472,15 @@ static void after_exit(struct exit_state *st, const struct machine *m, int attem
 			  (unsigned long long)(b->leaf_bytes[DM_4K] >> 10),
 			  (unsigned long long)(b->leaf_bytes[DM_2M] >> 10),
 			  (unsigned long long)(b->leaf_bytes[DM_1G] >> 10));
-		write_cr3(b->root);
-		check_patterns(st, page_offset, &v);
-		mp_printk(&log, "memprobe: page tables verified: %llu ranges, %llu pages checked, "
-				"%llu mismatches%s\n",
-			  (unsigned long long)v.ranges, (unsigned long long)v.pages_checked,
-			  (unsigned long long)v.mismatches,
-			  b->mappings_dropped ? " (more ranges than memprobe keeps; the rest unchecked)" : "");
-		mp_printk(&log, "memprobe: CR3 switched from %#llx to %#llx\n", (unsigned long long)old_cr3,
-			  (unsigned long long)b->root);
+		if (load_tables(st, levels, &log)) {
+			check_patterns(st, page_offset, &v);
+			mp_printk(&log, "memprobe: page tables verified: %llu ranges, %llu pages checked, "
+					"%llu mismatches%s\n",
+				  (unsigned long long)v.ranges, (unsigned long long)v.pages_checked,
+				  (unsigned long long)v.mismatches,
+				  b->mappings_dropped ? " (more ranges than memprobe keeps; the rest unchecked)"
+						      : "");
+		}
 	}
 	for (unsigned i = 0; i < st->nr_hashed; i++)
 		st->hashed[i].after_build = hash_region(&st->hashed[i]);

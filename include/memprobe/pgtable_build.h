@@ -44,6 +44,7 @@ struct pt_builder {
 	unsigned levels;		/* 4 or 5 */
 	unsigned page_size_mask;	/* PG_2M, PG_1G: what identity mappings may use */
 	uint64_t root;			/* the top table: what CR3 gets */
+	uint64_t max_addr;		/* tables end below this */
 	uint64_t chunk_next, chunk_end;	/* reserved pages not used for tables yet */
 	uint64_t table_pages;
 	uint64_t leaf_bytes[DM_LEVELS];	/* bytes mapped per page size, direct map only */
@@ -59,7 +60,7 @@ struct pt_verify_result {
 };
 
 bool pt_build_init(struct pt_builder *b, const struct phys_mem *mem, struct memblock *pool,
-		   unsigned levels, unsigned page_size_mask, struct mp_log *log);
+		   unsigned levels, unsigned page_size_mask, uint64_t max_addr, struct mp_log *log);
 bool pt_map_range(struct pt_builder *b, uint64_t va, uint64_t pa, uint64_t size, unsigned mask,
 		  bool direct_map);
 bool pt_build_direct_map(struct pt_builder *b, const struct direct_map *plan, uint64_t page_offset);

@@ -64,7 +64,7 @@ static double build(uint64_t size, unsigned mask, uint64_t *table_bytes)
 		memblock_init(&pool, &log, &host_heap);
 		memblock_add(&pool, POOL_BASE, POOL_BYTES);
 		start = now_ns();
-		pt_build_init(&b, &mem, &pool, 4, mask, &log);
+		pt_build_init(&b, &mem, &pool, 4, mask, MEMBLOCK_ALLOC_ANYWHERE, &log);
 		pt_map_range(&b, 0xffff888000000000ULL, 0, size, mask, true);
 		t[i] = now_ns() - start;
 		*table_bytes = b.table_pages << 12;

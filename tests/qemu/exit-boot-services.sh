@@ -4,7 +4,8 @@
 # the VM powers off, and the next boot of the same disk and variable store
 # prints the kept lines and saves them beside its report.
 #   seed VM (two nodes, default CPU: no 1 GiB pages), q35 with 6 GiB, and
-#   -cpu max (1 GiB pages, LA57: Linux would run 5 levels, the firmware 4).
+#   -cpu max (1 GiB pages, LA57: Linux runs 5 levels, so memprobe switches
+#   the firmware's 4-level paging to 5), also with no5lvl (stays at 4).
 # (A VM without COM1 would show nothing here: run-qemu.sh reads the serial port.)
 set -uo pipefail
 
@@ -19,12 +20,12 @@ make -s -C "$here" image || exit 1
 # The line starting with $2 in log $1, or nothing.
 line() { grep -a -m1 "^$2" "$work/$1.log"; }
 
-# case NAME RUN-QEMU-ARGS...: both boots and their checks.
+# case NAME OPTIONS RUN-QEMU-ARGS...: both boots and their checks.
 case_() {
-	local name=$1 mismatches changed
-	shift
+	local name=$1 options=$2 mismatches changed
+	shift 2
 	"$here/run-qemu.sh" --no-install --disk "$work/$name.img" --vars "$work/$name.vars" \
-		--app-args "exit_boot_services" --log "$work/$name.log" "$@" >/dev/null 2>"$work/$name.err"
+		--app-args "exit_boot_services $options" --log "$work/$name.log" "$@" >/dev/null 2>"$work/$name.err"
 	check "$name: the report completes and the VM powers off after ExitBootServices" test $? -eq 0
 	check "$name: the page-table line" grep -aqE \
 		'^memprobe: page tables: [45] levels, [1-9][0-9]* bytes of tables, DirectMap4k/2M/1G [0-9]+ kB [0-9]+ kB [0-9]+ kB$' \
@@ -46,14 +47,19 @@ case_() {
 		"$work/$name-saved.txt"
 }
 
-case_ seed
+case_ seed ""
 check "seed: the direct map's 4k and 2M totals are the plan's" test \
 	"$(line seed "memprobe: page tables: " | awk '{ print $(NF-5), $(NF-3) }')" = \
 	"$(grep -a '^DirectMap4k:\|^DirectMap2M:' "$work/seed.log" | awk '{ printf "%s%s", sep, $2; sep = " " }')"
-case_ q35-6G --machine q35 --mem 6G
-case_ cpu-max -- -cpu max
-check "cpu-max: 1 GiB pages in the direct map" grep -aqE 'DirectMap4k/2M/1G [0-9]+ kB [0-9]+ kB [1-9][0-9]* kB$' \
+case_ q35-6G "" --machine q35 --mem 6G
+case_ cpu-max "" -- -cpu max
+check "cpu-max: 5-level tables with 1 GiB pages in the direct map" grep -aqE \
+	'^memprobe: page tables: 5 levels, .* DirectMap4k/2M/1G [0-9]+ kB [0-9]+ kB [1-9][0-9]* kB$' \
 	"$work/cpu-max.log"
-check "cpu-max: the 5-level mode Linux would use is named" grep -aq \
-	"^memprobe: note: the firmware runs 4-level paging and Linux would use 5" "$work/cpu-max.log"
+check "cpu-max: the firmware's 4-level paging switched to 5" grep -aqE \
+	'^memprobe: CR3 switched from 0x[0-9a-f]+ to 0x[0-9a-f]+, paging from 4 to 5 levels \(LA57 on\)$' \
+	"$work/cpu-max.log"
+case_ cpu-max-no5lvl no5lvl -- -cpu max
+check "cpu-max-no5lvl: 4-level tables, no switch" grep -aq '^memprobe: page tables: 4 levels' \
+	"$work/cpu-max-no5lvl.log"
 finish exit-boot-services

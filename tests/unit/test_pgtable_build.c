@@ -92,7 +92,8 @@ static void direct_map_4_levels(void **state)
 	capture_init(&c);
 	m = seed_plan(&c);
 	memblock_add(&s->pool, POOL_BASE, POOL_SIZE);
-	assert_true(pt_build_init(&s->b, &s->mem, &s->pool, 4, PG_2M, &s->c.log));
+	assert_true(pt_build_init(&s->b, &s->mem, &s->pool, 4, PG_2M, MEMBLOCK_ALLOC_ANYWHERE,
+				  &s->c.log));
 	assert_true(pt_build_direct_map(&s->b, &m->dm, 0xffff888000000000ULL));
 	/* the top table, a PUD table, PMD tables for GiB 0, 1, 2 and 4, PTE tables for the
 	 * 2M slots of [0, 2M), 0x808000 and 0xbff3efff: Linux's pages (nokaslr: no
@@ -123,7 +124,10 @@ static void identity_and_5_levels(void **state)
 	uint64_t pa, size;
 
 	memblock_add(&s->pool, POOL_BASE, POOL_SIZE);
-	assert_true(pt_build_init(&s->b, &s->mem, &s->pool, 5, PG_2M | PG_1G, &s->c.log));
+	/* tables below a limit, as a CR3 loaded from 32-bit code needs */
+	assert_true(pt_build_init(&s->b, &s->mem, &s->pool, 5, PG_2M | PG_1G, POOL_BASE + (1 << 20),
+				  &s->c.log));
+	assert_true(s->b.root < POOL_BASE + (1 << 20));
 	/* [0, 4G) in 1 GiB pages; an unaligned range above in 4K, 2M, 4K */
 	assert_true(pt_map_range(&s->b, 0, 0, 4ULL << 30, s->b.page_size_mask, false));
 	assert_true(pt_map_range(&s->b, 0x1001ff000ULL, 0x1001ff000ULL, 0x202000, s->b.page_size_mask,
@@ -152,7 +156,8 @@ static void corruption_is_caught(void **state)
 	uint64_t pa, size, *t;
 
 	memblock_add(&s->pool, POOL_BASE, POOL_SIZE);
-	assert_true(pt_build_init(&s->b, &s->mem, &s->pool, 4, 0, &s->c.log));
+	assert_true(pt_build_init(&s->b, &s->mem, &s->pool, 4, 0, MEMBLOCK_ALLOC_ANYWHERE,
+				  &s->c.log));
 	assert_true(pt_map_range(&s->b, 0x200000, 0x200000, 0x10000, 0, false));
 	assert_int_equal(pt_verify(&s->b).mismatches, 0);
 	/* the PTE table is the last page allocated; entry 3 maps 0x203000 */
@@ -173,7 +178,8 @@ static void pool_too_small(void **state)
 	struct sim *s = *state;
 
 	memblock_add(&s->pool, POOL_BASE, 2 * PAGE_SIZE);
-	assert_true(pt_build_init(&s->b, &s->mem, &s->pool, 4, 0, &s->c.log));
+	assert_true(pt_build_init(&s->b, &s->mem, &s->pool, 4, 0, MEMBLOCK_ALLOC_ANYWHERE,
+				  &s->c.log));
 	assert_false(pt_map_range(&s->b, 0, 0, 0x400000, 0, false));
 	assert_true(capture_has_line(&s->c, "memprobe: error: no free RAM left for page tables after 2 "
 					    "pages"));
