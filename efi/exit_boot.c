@@ -4,11 +4,13 @@
  * of init_mem_mapping()'s plan and an identity map as real page tables in
  * RAM the final memory map says is free, load them, check them, and prove
  * nothing the firmware keeps was overwritten.  Everything is allocated
- * before ExitBootServices; after it the only outputs are COM1 (if one
- * answers) and a non-volatile variable the next run prints.
+ * before ExitBootServices; after it the outputs are COM1 (if one answers),
+ * the GOP framebuffer (with the firmware's font, read beforehand) and a
+ * non-volatile variable the next run prints.
  */
 #include "efi-frontend.h"
 
+#include "memprobe/fbcon.h"
 #include "memprobe/pgtable_build.h"
 #include "memprobe/util.h"
 
@@ -30,6 +32,22 @@ static EFI_GUID memprobe_vendor_guid = { 0x8be4df61, 0x93ca, 0x4fd3,
 					 { 0x9a, 0x3b, 0x6d, 0x65, 0x6d, 0x70, 0x72, 0x62 } };
 #define AFTER_EXIT_VARIABLE L"MemprobeAfterExit"
 
+/* The UEFI HII font protocol, which gnu-efi does not declare: only GetGlyph is used. */
+static EFI_GUID hii_font_guid = { 0xe9ca4775, 0x8657, 0x47fc,
+				  { 0x97, 0xe7, 0x7e, 0xd6, 0x5a, 0x08, 0x43, 0x24 } };
+
+struct hii_image_output {
+	UINT16 width, height;
+	EFI_GRAPHICS_OUTPUT_BLT_PIXEL *bitmap;
+};
+
+struct hii_font_protocol {
+	void *string_to_image, *string_id_to_image;
+	EFI_STATUS (EFIAPI *get_glyph)(struct hii_font_protocol *self, CHAR16 ch, void *info,
+				       struct hii_image_output **blt, UINTN *baseline);
+	void *get_font_info;
+};
+
 /* The start and end of memprobe's code, from the gnu-efi linker script. */
 extern char _text[], _etext[];
 
@@ -49,6 +67,10 @@ struct exit_state {
 	UINT32 desc_version;
 	uint8_t *map;
 	uint64_t fb_base, fb_size;	/* the GOP framebuffer, if any */
+	unsigned fb_width, fb_height, fb_stride;	/* pixels; 0: no 32-bit linear framebuffer */
+	struct mp_font font;		/* the firmware's, read before ExitBootServices */
+	struct fbcon screen;
+	bool screen_on;
 	unsigned nr_hashed;
 	struct hashed_region hashed[MAX_HASHED];
 	struct memblock pool;		/* the final map's free RAM */
@@ -210,6 +232,81 @@ static void out_write(void *ctx, const char *text, size_t len)
 			serial_putc('\r');
 		serial_putc(text[i]);
 	}
+	if (st->screen_on)
+		fbcon_write(&st->screen, text, len);
+}
+
+/*
+ * The printable ASCII glyphs of the firmware's system font (HII), as bits:
+ * a pixel is on where it differs from the space glyph's background.
+ * Return: a line saying what is missing, or NULL when the font is complete.
+ */
+static const char *read_firmware_font(struct mp_font *font)
+{
+	struct hii_font_protocol *hii = NULL;
+	EFI_GRAPHICS_OUTPUT_BLT_PIXEL bg = { 0, 0, 0, 0 };
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &hii_font_guid, NULL, (void **)&hii)) || !hii)
+		return "the firmware has no HII font";
+	for (unsigned g = 0; g < FONT_GLYPHS; g++) {
+		struct hii_image_output *img = NULL;
+		EFI_STATUS s = uefi_call_wrapper(hii->get_glyph, 5, hii, (CHAR16)(FONT_FIRST + g), NULL, &img,
+						 NULL);
+
+		if (EFI_ERROR(s) || !img || !img->bitmap)
+			return "the firmware's font lacks a printable ASCII glyph";
+		if (g == 0) {
+			font->width = img->width < FONT_MAX_WIDTH ? img->width : FONT_MAX_WIDTH;
+			font->height = img->height < FONT_MAX_HEIGHT ? img->height : FONT_MAX_HEIGHT;
+			bg = img->bitmap[0];
+		}
+		for (unsigned y = 0; y < font->height && y < img->height; y++)
+			for (unsigned x = 0; x < font->width && x < img->width; x++) {
+				const EFI_GRAPHICS_OUTPUT_BLT_PIXEL *p = &img->bitmap[y * img->width + x];
+
+				if (p->Red != bg.Red || p->Green != bg.Green || p->Blue != bg.Blue)
+					font->rows[g][y] |= (uint16_t)(1u << (font->width - 1 - x));
+			}
+		uefi_call_wrapper(BS->FreePool, 1, img->bitmap);
+		uefi_call_wrapper(BS->FreePool, 1, img);
+	}
+	return NULL;
+}
+
+/*
+ * The GOP framebuffer, and the font to write on it; a line says when either
+ * is missing (the lines then go to COM1 and the variable only).
+ */
+static void prepare_screen(struct exit_state *st, struct mp_log *log)
+{
+	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = NULL;
+	const char *why;
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &GraphicsOutputProtocol, NULL,
+					 (void **)&gop)) || !gop || !gop->Mode || !gop->Mode->Info) {
+		mp_printk(log, "memprobe: no GOP screen: the lines after ExitBootServices go to COM1 and "
+			       "the next run only\n");
+		return;
+	}
+	st->fb_base = gop->Mode->FrameBufferBase;
+	st->fb_size = gop->Mode->FrameBufferSize;
+	if (gop->Mode->Info->PixelFormat != PixelRedGreenBlueReserved8BitPerColor &&
+	    gop->Mode->Info->PixelFormat != PixelBlueGreenRedReserved8BitPerColor) {
+		mp_printk(log, "memprobe: the GOP screen has no 32-bit linear framebuffer (pixel format %u); "
+			       "the lines after ExitBootServices go to COM1 and the next run only\n",
+			  (unsigned)gop->Mode->Info->PixelFormat);
+		return;
+	}
+	why = read_firmware_font(&st->font);
+	if (why) {
+		mp_printk(log, "memprobe: %s; the lines after ExitBootServices go to COM1 and the next "
+			       "run only\n",
+			  why);
+		return;
+	}
+	st->fb_width = gop->Mode->Info->HorizontalResolution;
+	st->fb_height = gop->Mode->Info->VerticalResolution;
+	st->fb_stride = gop->Mode->Info->PixelsPerScanLine;
 }
 
 static uint64_t *identity_page(void *ctx, uint64_t pa)
@@ -447,8 +544,18 @@ static void after_exit(struct exit_state *st, const struct machine *m, int attem
 
 	__asm__ volatile("cli");
 	st->serial = serial_present();
+	if (st->fb_width) {
+		fbcon_init(&st->screen, (uint32_t *)(uintptr_t)st->fb_base, st->fb_width, st->fb_height,
+			   st->fb_stride, &st->font);
+		st->screen_on = true;
+	}
 	mp_printk(&log, "memprobe: after ExitBootServices (attempt %d): %u regions hashed, COM1 %s\n",
 		  attempts, st->nr_hashed, st->serial ? "answers" : "absent");
+	if (st->screen_on)
+		mp_printk(&log, "memprobe: screen: %ux%u GOP framebuffer at %#llx, the firmware's %ux%u "
+				"font, %u columns and %u rows\n",
+			  st->fb_width, st->fb_height, (unsigned long long)st->fb_base, st->font.width,
+			  st->font.height, st->screen.cols, st->screen.rows);
 	for (unsigned i = 0; i < st->nr_hashed; i++)
 		st->hashed[i].after_exit = hash_region(&st->hashed[i]);
 	levels = choose_levels(m, &log);
@@ -516,7 +623,6 @@ static void after_exit(struct exit_state *st, const struct machine *m, int attem
  */
 void efi_exit_and_map(EFI_HANDLE image, const struct machine *m, struct mp_log *log)
 {
-	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = NULL;
 	struct exit_state *st = efi_alloc_pool(sizeof(*st));
 	UINTN size = 0, key, desc_size = 0;
 	UINT32 version;
@@ -529,11 +635,7 @@ void efi_exit_and_map(EFI_HANDLE image, const struct machine *m, struct mp_log *
 		return;
 	}
 	mp_memset(st, 0, sizeof(*st));
-	if (!EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &GraphicsOutputProtocol, NULL,
-					 (void **)&gop)) && gop && gop->Mode) {
-		st->fb_base = gop->Mode->FrameBufferBase;
-		st->fb_size = gop->Mode->FrameBufferSize;
-	}
+	prepare_screen(st, log);
 	uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &desc_size, &version);
 	st->map_capacity = size + MAP_SLACK_DESCS * (desc_size ? desc_size : 64);
 	st->map = efi_alloc_pool(st->map_capacity);

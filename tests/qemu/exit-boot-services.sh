@@ -62,4 +62,49 @@ check "cpu-max: the firmware's 4-level paging switched to 5" grep -aqE \
 case_ cpu-max-no5lvl no5lvl -- -cpu max
 check "cpu-max-no5lvl: 4-level tables, no switch" grep -aq '^memprobe: page tables: 4 levels' \
 	"$work/cpu-max-no5lvl.log"
+
+# The screen: a VM with a GOP framebuffer that stops instead of powering off
+# (-no-shutdown), so QEMU's monitor can take a screendump once memprobe has
+# said it powers off.  Each text row (the font's height in pixels) holding
+# light grey pixels is a line memprobe drew after ExitBootServices.
+port=$((40000 + $$ % 20000))
+"$here/run-qemu.sh" --no-install --app-args "exit_boot_services" --timeout 300 -- -vga std -no-shutdown \
+	-monitor "telnet:127.0.0.1:$port,server,nowait" >"$work/screen.out" 2>"$work/screen.err" &
+qemu_pid=$!
+until grep -q '^memprobe: powering off' "$work/screen.out" || ! kill -0 $qemu_pid 2>/dev/null; do
+	sleep 1
+done
+# The screendump is whole when it has the header ("P6\nW H\n255\n") and W x H pixels.
+size=$(sed -n "s/^memprobe: screen: \([0-9]*\)x\([0-9]*\) GOP.*/\1 \2/p" "$work/screen.out")
+status=1
+if exec 3<>"/dev/tcp/127.0.0.1/$port"; then
+	if [ -n "$size" ]; then
+		want=$(( ${size% *} * ${size#* } * 3 + ${#size} + 8 ))
+		printf 'screendump %s\n' "$work/screen.ppm" >&3
+		until [ "$(stat -c %s "$work/screen.ppm" 2>/dev/null || echo 0)" -ge "$want" ] ||
+			! kill -0 $qemu_pid 2>/dev/null; do
+			sleep 1
+		done
+	fi
+	printf 'quit\n' >&3
+	wait $qemu_pid
+	status=$?
+	exec 3>&-
+fi
+wait
+check "screen: the run completes" test "$status" -eq 0
+after_exit=$(sed -n '/^memprobe: after ExitBootServices/,$p' "$work/screen.out" | grep -c '^memprobe: ')
+font_height=$(sed -n "s/^memprobe: screen: .* the firmware's [0-9]*x\([0-9]*\) font.*/\1/p" "$work/screen.out")
+check "screen: the GOP framebuffer and the firmware's font are found" test -n "$font_height"
+if [ -s "$work/screen.ppm" ] && [ -n "$font_height" ]; then
+	# P6 header "P6\nW H\n255\n", then one pixel row per od line.
+	width=$(head -c 20 "$work/screen.ppm" | sed -n 2p | cut -d' ' -f1)
+	header=$(head -3 "$work/screen.ppm" | wc -c)
+	rows=$(tail -c +$((header + 1)) "$work/screen.ppm" | od -An -v -tu1 -w$((width * 3)) |
+		awk -v h="$font_height" '/ 192 192 192/ { lit[int((NR - 1) / h)] = 1 } END { print length(lit) }')
+else
+	rows=none
+fi
+check "screen: one drawn text row per line after ExitBootServices ($after_exit lines, $rows rows)" \
+	test "$rows" = "$after_exit"
 finish exit-boot-services
