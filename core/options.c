@@ -174,6 +174,20 @@ static void parse_word(struct options *o, const char *w, struct mp_log *log)
 		o->exit_boot_services = true;
 		return;
 	}
+	if (mp_starts_with(w, "ebs_stale_keys=")) {
+		const char *end;
+		uint64_t n = simple_strtoull(w + 15, &end);
+
+		if (end == w + 15 || *end || n > 2) {
+			mp_printk(log, "memprobe: error: ebs_stale_keys= takes 0, 1 or 2, not '%s'; "
+				       "ignored\n",
+				  w + 15);
+			o->nr_errors++;
+			return;
+		}
+		o->ebs_stale_keys = (unsigned)n;
+		return;
+	}
 	if (mp_starts_with(w, "numa=fake=")) {
 		const char *end;
 
@@ -325,6 +339,8 @@ void options_print_help(struct mp_log *log)
 		"                     and identity map as real page tables, load them (CR3),",
 		"                     verify them, check nothing was overwritten, report on COM1",
 		"                     and keep the lines for the next run; then reset the machine",
+		"  ebs_stale_keys=N   (tests) make the map key stale on the first N of the two",
+		"                     ExitBootServices attempts, to exercise the retry",
 		"  poweroff           power the machine off when the report is complete",
 		"  --help, -h         show this help and exit",
 		"",

@@ -409,8 +409,8 @@ static void report_direct_map(struct machine *m, const struct direct_map *d)
 			break;
 		}
 	mp_printk(m->log, "memprobe: DirectMap after init_mem_mapping, as /proc/meminfo counts it "
-			  "(Linux later splits pages it protects: kernel text and rodata, EFI and "
-			  "ACPI mappings):\n");
+			  "(later Linux splits the big pages around its own image when it protects "
+			  "text and rodata, and others whose attributes change; the total stays):\n");
 	mp_printk(m->log, "DirectMap4k:    %8llu kB\n",
 		  (unsigned long long)d->direct_pages_count[DM_4K] << 2);
 	mp_printk(m->log, "DirectMap2M:    %8llu kB\n",

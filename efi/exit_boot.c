@@ -368,9 +368,11 @@ static uint64_t hash_region(const struct hashed_region *r)
  * GetMemoryMap into the buffer allocated beforehand, then ExitBootServices
  * with its key; a stale key (EFI_INVALID_PARAMETER) gets one more
  * GetMemoryMap and try, as the specification requires.  Nothing may
- * allocate or print between the two calls.
+ * allocate or print between the two calls, except the page ebs_stale_keys=
+ * allocates there to make the key stale on purpose.
  */
-static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct exit_state *st, int *attempts)
+static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct exit_state *st, unsigned stale_keys,
+				     int *attempts)
 {
 	EFI_STATUS s = EFI_SUCCESS;
 
@@ -383,6 +385,11 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct exit_state *st, in
 		choose_hashed(st);
 		for (unsigned i = 0; i < st->nr_hashed; i++)
 			st->hashed[i].before_exit = hash_region(&st->hashed[i]);
+		if ((unsigned)*attempts <= stale_keys) {
+			EFI_PHYSICAL_ADDRESS page = 0;
+
+			uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages, EfiLoaderData, 1, &page);
+		}
 		s = uefi_call_wrapper(BS->ExitBootServices, 2, image, st->map_key);
 		if (s != EFI_INVALID_PARAMETER)
 			return s;
@@ -646,7 +653,7 @@ void efi_exit_and_map(EFI_HANDLE image, const struct machine *m, struct mp_log *
 	}
 	mp_printk(log, "memprobe: leaving boot services: the next lines come on COM1 (if it answers) "
 		       "and are kept for the next run\n");
-	s = exit_boot_services(image, st, &attempts);
+	s = exit_boot_services(image, st, m->opts.ebs_stale_keys, &attempts);
 	if (EFI_ERROR(s)) {
 		mp_printk(log, "memprobe: error: ExitBootServices failed %d times (%s); staying in boot "
 			       "services\n",

@@ -30,6 +30,7 @@ struct options {
 	bool nogbpages;		/* nogbpages (gbpages undoes it): no 1 GiB direct-map pages */
 	bool pgtable_debug;	/* init_memory_mapping's pr_debug lines */
 	bool exit_boot_services;	/* leave boot services, build and load the page tables */
+	unsigned ebs_stale_keys;	/* ebs_stale_keys=: attempts given a stale map key (tests) */
 	bool apic_instance_given;	/* acpi_apic_instance= was given ... */
 	bool apic_instance_malformed;	/* ... and Linux's kstrtoint() refuses its value */
 	int apic_instance;		/* acpi_apic_instance=: the MADT instance (0: the first) */

@@ -51,6 +51,9 @@ case_ seed ""
 check "seed: the direct map's 4k and 2M totals are the plan's" test \
 	"$(line seed "memprobe: page tables: " | awk '{ print $(NF-5), $(NF-3) }')" = \
 	"$(grep -a '^DirectMap4k:\|^DirectMap2M:' "$work/seed.log" | awk '{ printf "%s%s", sep, $2; sep = " " }')"
+check "seed: no GOP (-vga none) is named" grep -aq \
+	'^memprobe: no GOP screen: the lines after ExitBootServices go to COM1 and the next run only$' \
+	"$work/seed.log"
 case_ q35-6G "" --machine q35 --mem 6G
 case_ cpu-max "" -- -cpu max
 check "cpu-max: 5-level tables with 1 GiB pages in the direct map" grep -aqE \
@@ -62,6 +65,23 @@ check "cpu-max: the firmware's 4-level paging switched to 5" grep -aqE \
 case_ cpu-max-no5lvl no5lvl -- -cpu max
 check "cpu-max-no5lvl: 4-level tables, no switch" grep -aq '^memprobe: page tables: 4 levels' \
 	"$work/cpu-max-no5lvl.log"
+
+# A stale map key (ebs_stale_keys= allocates a page between GetMemoryMap and
+# ExitBootServices): once, the retry succeeds; twice, memprobe stays in boot
+# services, says so, and still powers off.
+"$here/run-qemu.sh" --no-install --app-args "exit_boot_services ebs_stale_keys=1" --log "$work/stale1.log" \
+	>/dev/null 2>&1
+check "stale key once: completes" test $? -eq 0
+check "stale key once: the second attempt leaves boot services" grep -aq \
+	'^memprobe: after ExitBootServices (attempt 2): ' "$work/stale1.log"
+check "stale key once: tables verified with 0 mismatches" grep -aqE \
+	'^memprobe: page tables verified: .* 0 mismatches$' "$work/stale1.log"
+"$here/run-qemu.sh" --no-install --app-args "exit_boot_services ebs_stale_keys=2" --log "$work/stale2.log" \
+	>/dev/null 2>&1
+check "stale key twice: completes and powers off" test $? -eq 0
+check "stale key twice: named, boot services kept" grep -aqx \
+	'memprobe: error: ExitBootServices failed 2 times (EFI_INVALID_PARAMETER); staying in boot services' \
+	"$work/stale2.log"
 
 # The screen: a VM with a GOP framebuffer that stops instead of powering off
 # (-no-shutdown), so QEMU's monitor can take a screendump once memprobe has

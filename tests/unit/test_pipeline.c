@@ -100,8 +100,9 @@ static void full_report(void **state)
 		 * for 1G-2G and 2G-3G, PTE tables for the unaligned ends 0x808000 and 0xbff3f000 */
 		"memprobe: direct map: 5 page-table pages from brk, 4 from memblock (kernel image "
 		"assumed at 0x1000000, memory KASLR on)\n"
-		"memprobe: DirectMap after init_mem_mapping, as /proc/meminfo counts it (Linux later "
-		"splits pages it protects: kernel text and rodata, EFI and ACPI mappings):\n"
+		"memprobe: DirectMap after init_mem_mapping, as /proc/meminfo counts it (later Linux "
+		"splits the big pages around its own image when it protects text and rodata, and "
+		"others whose attributes change; the total stays):\n"
 		/* 4k: [0,1M), [1M,2M), [0x808000,0xa00000), [0xbfe00000,0xbff3f000); the rest 2M */
 		"DirectMap4k:        5340 kB\n"
 		"DirectMap2M:     4188160 kB\n"
