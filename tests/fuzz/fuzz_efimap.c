@@ -2,14 +2,20 @@
 /*
  * The EFI memory map through the whole pipeline: the EFI stub's e820
  * conversion, the sanitizer, memblock, NUMA, zones and the views.  The
- * first byte picks the descriptor size (40 to 167 bytes, or a bad one) and
- * options; the rest is the map.
+ * first byte picks the descriptor size (40 to 167 bytes, or a bad one),
+ * options and the CPU (bit 6: LA57 and 1 GiB pages, else the assumed
+ * CPU); the rest is the map.
  */
 #include "fuzz.h"
 
 static const char *const option_sets[] = {
 	"", "memblock=debug efi=debug", "mem=1G", "numa=fake=4", "numa=off efi=nosoftreserve",
 	"numa=fake=256M nokaslr", "numa=fake=2U", "mem=0x12345000 memblock=debug",
+	"pgtable_debug no5lvl", "nogbpages pgtable_debug nokaslr",
+};
+static const struct cpu_facts max_cpu = {
+	.known = true, .vendor = "fuzz", .pse = true, .pge = true, .nx = true, .gbpages = true,
+	.la57 = true, .phys_bits = 52, .virt_bits = 57,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -26,6 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fw.memmap.map_size = size - 1;
 	fw.cmdline = option_sets[(data[0] >> 3) % (sizeof(option_sets) / sizeof(option_sets[0]))];
 	fw.uefi_revision = 2 << 16 | 70;
+	if (data[0] & 0x40)
+		fw.cpu = max_cpu;
 	fuzz_run(&fw, 1);
 	return 0;
 }
