@@ -310,7 +310,7 @@ int acpi_numa_init(struct srat_info *s, struct slit_info *slit, const struct acp
 		cnt = acpi_parse_entries_array(s, at, srat, true, mb, log);
 	}
 	if (slit_table)
-		acpi_parse_slit(slit, slit_table, log);
+		acpi_parse_slit(slit, at, slit_table, log);
 	if (cnt < 0)
 		s->result = cnt;
 	else if (!s->parsed_memblks)

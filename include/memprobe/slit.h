@@ -19,7 +19,8 @@ struct slit_info {
 	const uint8_t *matrix;		/* localities x localities, row-major by PXM */
 };
 
-void acpi_parse_slit(struct slit_info *slit, const struct acpi_table *t, struct mp_log *log);
+void acpi_parse_slit(struct slit_info *slit, const struct acpi_tables *at, const struct acpi_table *t,
+		     struct mp_log *log);
 bool slit_entry_valid(const struct slit_info *slit, uint32_t from, uint32_t to);
 
 #endif

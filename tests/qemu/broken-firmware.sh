@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Broken firmware, booted: memprobe under OVMF on a VM given one broken
-# table of tests/data/acpi/broken.sh each (through QEMU's -acpitable).
+# table of tests/data/acpi/broken.sh each (through QEMU's -acpitable): an
+# SRAT subtable past the end, a zero-length one, overlapping nodes, reserved
+# flags, CPUs the tables disagree on, SLITs with a bad diagonal, with 10 off
+# it and cut short, and more proximity domains than Linux has nodes.
 # Every run must complete and power off, and name its defect in one clear
 # line.  What Linux makes of the same VMs is compared by tests/linux.
 set -uo pipefail
@@ -62,5 +65,19 @@ boot slit-diagonal
 check "slit-diagonal: Linux's verdict" has_line slit-diagonal "ACPI: SLIT table looks invalid. Not used."
 check "slit-diagonal: named" has_line slit-diagonal \
 	"memprobe: [Firmware Bug]: SLIT at offset 0x2f: distance from PXM 1 to PXM 1 is 11, must be 10 (local)"
+
+boot slit-ten
+check "slit-ten: Linux's verdict" has_line slit-ten "ACPI: SLIT table looks invalid. Not used."
+check "slit-ten: named" has_line slit-ten \
+	"memprobe: [Firmware Bug]: SLIT at offset 0x2d: distance from PXM 0 to PXM 1 is 10, must be more than 10"
+
+boot slit-short
+check "slit-short: the matrix read on past the table's end, as Linux reads it" has_line slit-short \
+	"memprobe: [Firmware Bug]: SLIT at offset 36: locality count 2 needs 48 bytes, the table has 47; Linux reads the rest from the memory after the table, and so does memprobe: what follows depends on them"
+
+boot many-pxms
+check "many-pxms: Linux's verdict on the 1,025th proximity domain" has_line many-pxms \
+	"ACPI: SRAT: Too many proximity domains."
+check "many-pxms: Linux's fall-back" has_line many-pxms "No NUMA configuration found"
 
 finish broken-firmware

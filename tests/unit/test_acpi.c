@@ -489,7 +489,41 @@ static void slit_asymmetric_and_short(void **state)
 	fix_checksum(b->bytes, b->len, 9);
 	run(w);
 	assert_true(has(w, "memprobe: [Firmware Bug]: SLIT at offset 36: locality count 5 needs 69 bytes, "
-			   "the table has 48; SLIT not used"));
+			   "the table has 48; Linux reads the rest from the memory after the table, which "
+			   "this input does not hold: SLIT taken as not used"));
+	assert_false(w->m->slit.valid);
+}
+
+/*
+ * A SLIT whose table ends inside its matrix, the rest in the memory after
+ * it: Linux reads on, and so does memprobe, with Linux's verdict.
+ */
+static void slit_read_past_end(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+	uint8_t body[8 + 9] = { 3, 0, 0, 0, 0, 0, 0, 0, 10, 20, 20, 20, 10, 20, 20, 20, 10 };
+	struct blob *b;
+
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	srat_mem(&s, 1, 0x1000000, 0x1000000, 1);
+	srat_mem(&s, 2, 0x2000000, 0x1000000, 1);
+	world_with_slit(w, &s, 3, body, sizeof(body));
+	b = blob_at(w, 0xc000);
+	put32(b->bytes + 4, 48);	/* the table says 48 bytes: 4 of the 9 entries */
+	fix_checksum(b->bytes, 48, 9);
+	run(w);
+	assert_true(has(w, "memprobe: [Firmware Bug]: SLIT at offset 36: locality count 3 needs 53 bytes, "
+			   "the table has 48; Linux reads the rest from the memory after the table, and so "
+			   "does memprobe: what follows depends on them"));
+	assert_true(w->m->slit.valid);
+	assert_int_equal(w->m->slit.localities, 3);
+
+	b->bytes[52] = 11;	/* the last diagonal entry, outside the table */
+	run(w);
+	assert_true(has(w, "ACPI: SLIT table looks invalid. Not used."));
+	assert_false(w->m->slit.valid);
 }
 
 static void madt(void **state)
@@ -887,6 +921,7 @@ int main(void)
 		T(srat_overlap_between_nodes),
 		T(slit),
 		T(slit_asymmetric_and_short),
+		T(slit_read_past_end),
 		T(madt),
 		T(madt_nmi_order),
 		T(multiple_madts),

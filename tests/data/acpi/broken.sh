@@ -12,6 +12,12 @@
 #   flags-beyond  reserved flag bits set, and a hot-pluggable range at 8G-16G
 #   cpu-missing   the SRAT names APIC IDs 0x10, 0x11 instead of CPUs 2 and 3
 #   slit-diagonal an SRAT, and a SLIT (slit-diagonal.aml) whose diagonal has 11
+#   slit-ten      the same with 10 off the diagonal (only the diagonal may be local)
+#   slit-short    the same with a valid SLIT cut by a byte: its locality count
+#                 needs 4 entries, the table holds 3 (Linux reads the 4th from
+#                 the memory after the table)
+#   many-pxms     1,025 memory entries, one proximity domain each, in 4G-5G:
+#                 one more than Linux's MAX_NUMNODES (1024) nodes
 set -euo pipefail
 
 case=$1 dir=$2
@@ -64,6 +70,28 @@ slit-diagonal)
 	  printf '[%04d] %34s : %s\n' 2 "Locality   0" "0A 14"
 	  printf '[%04d] %34s : %s\n' 2 "Locality   1" "14 0B"; } >"$dir/$case-slit.asl"
 	compile "$case-slit" ;;
+slit-ten | slit-short)
+	srat >"$dir/$case.asl" && compile "$case"
+	{ header SLIT BROKEN 01
+	  entry 8 Localities 0000000000000002
+	  if [ "$case" = slit-ten ]; then
+		printf '[%04d] %34s : %s\n' 2 "Locality   0" "0A 0A"
+		printf '[%04d] %34s : %s\n' 2 "Locality   1" "0A 0A"
+	  else
+		printf '[%04d] %34s : %s\n' 2 "Locality   0" "0A 14"
+		printf '[%04d] %34s : %s\n' 2 "Locality   1" "14 0A"
+	  fi; } >"$dir/$case-slit.asl"
+	compile "$case-slit"
+	if [ "$case" = slit-short ]; then
+		head -c 47 "$dir/$case-slit.aml" >"$dir/$case-slit.cut"
+		mv "$dir/$case-slit.cut" "$dir/$case-slit.aml"
+	fi ;;
+many-pxms)
+	{ srat_header BROKEN
+	  srat_cpu 0 0; srat_cpu 0 1; srat_cpu 1 2; srat_cpu 1 3
+	  for pxm in $(seq 0 1024); do
+		srat_mem "$pxm" $(((4 << 30) + pxm * (1 << 20))) $((1 << 20)) 1
+	  done; } >"$dir/$case.asl" && compile "$case" ;;
 *)
 	echo "broken.sh: unknown case '$case'" >&2
 	exit 2 ;;
