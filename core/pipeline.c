@@ -15,12 +15,27 @@
  * The options are parsed here, once; what parsing says waits for the
  * report's banner.  Stages read m->opts.
  */
+/* The report's sink, timed: what it takes counts as output, not as the stage that printed. */
+static void timed_write(void *ctx, const char *text, size_t len)
+{
+	struct machine *m = ctx;
+	uint64_t t0 = m->fw->clock.now_ns(m->fw->clock.ctx);
+
+	m->report->write(m->report->ctx, text, len);
+	m->phase_ns[PHASE_OUTPUT] += m->fw->clock.now_ns(m->fw->clock.ctx) - t0;
+}
+
 void machine_init(struct machine *m, const struct fw_inputs *fw, const struct sinks *sinks,
 		  const struct memblock_storage *storage)
 {
 	mp_memset(m, 0, sizeof(*m));
 	m->fw = fw;
+	m->report = sinks->report;
 	m->log = sinks->report;
+	if (fw->clock.now_ns) {
+		m->timed_log = (struct mp_log){ timed_write, m };
+		m->log = &m->timed_log;
+	}
 	m->acpidump = sinks->acpidump;
 	options_init(&m->opts);
 	options_parse(&m->opts, fw->cmdline);
@@ -59,12 +74,49 @@ static void print_banner(struct machine *m)
 	options_print_messages(&m->opts, m->log);
 }
 
+/* The stopwatch of memprobe_run: time since the last mark, less what the sink took, to a phase. */
+struct stopwatch {
+	uint64_t at, output_at;
+};
+
+static void lap(struct machine *m, struct stopwatch *w, enum mp_phase phase)
+{
+	uint64_t now;
+
+	if (!m->fw->clock.now_ns)
+		return;
+	now = m->fw->clock.now_ns(m->fw->clock.ctx);
+	m->phase_ns[phase] += now - w->at - (m->phase_ns[PHASE_OUTPUT] - w->output_at);
+	w->at = now;
+	w->output_at = m->phase_ns[PHASE_OUTPUT];
+}
+
+/* memprobe: analysis took N us (...): the phases, in microseconds. */
+static void print_timing(struct machine *m)
+{
+	uint64_t us[PHASES], total = 0;
+
+	if (!m->fw->clock.now_ns)
+		return;
+	for (int i = 0; i < PHASES; i++)
+		total += us[i] = m->phase_ns[i] / 1000;
+	mp_printk(m->log, "memprobe: analysis took %llu us (e820 %llu, memblock %llu, acpi %llu, numa "
+			  "%llu, zones %llu, output %llu)\n",
+		  (unsigned long long)total, (unsigned long long)us[PHASE_E820],
+		  (unsigned long long)us[PHASE_MEMBLOCK], (unsigned long long)us[PHASE_ACPI],
+		  (unsigned long long)us[PHASE_NUMA], (unsigned long long)us[PHASE_ZONES],
+		  (unsigned long long)us[PHASE_OUTPUT]);
+}
+
 /*
  * The sequencer every front end shares: each stage in setup_arch()'s
- * order, then the views.  No stage calls back here.
+ * order, then the views.  No stage calls back here.  With a clock, each
+ * group of stages is timed, output apart (the views count as output).
  */
 void memprobe_run(struct machine *m)
 {
+	struct stopwatch w = { m->fw->clock.now_ns ? m->fw->clock.now_ns(m->fw->clock.ctx) : 0, 0 };
+
 	print_banner(m);
 	if (m->opts.help) {
 		options_print_help(m->log);
@@ -83,21 +135,29 @@ void memprobe_run(struct machine *m)
 	efi_init(m);
 	trim_bios_range(m);
 	find_max_pfns(m);
+	lap(m, &w, PHASE_E820);
 	e820__memblock_setup(m);
 	early_reservations(m);
 	init_mem_mapping(m);
 	/* init_mem_mapping() maps all RAM; on 64-bit max_low_pfn becomes max_pfn. */
 	memblock_set_current_limit(&m->memblock, PFN_PHYS(m->max_pfn));
 	m->max_low_pfn = m->max_pfn;
+	lap(m, &w, PHASE_MEMBLOCK);
 	acpi_boot_table_init(m);
 	early_acpi_boot_init(m);
+	lap(m, &w, PHASE_ACPI);
 	x86_numa_init(m);
+	lap(m, &w, PHASE_NUMA);
 	free_area_init(m);
+	lap(m, &w, PHASE_ZONES);
 	acpi_boot_init(m);
+	lap(m, &w, PHASE_ACPI);
 
 	report_firmware_memmap(m->log, &m->e820_table_firmware);
 	report_iomem(m->log, &m->e820_table);
 	report_nodes(m);
+	lap(m, &w, PHASE_OUTPUT);
+	print_timing(m);
 	mp_printk(m->log, "memprobe: report complete\n");
 }
 

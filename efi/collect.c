@@ -55,6 +55,34 @@ static void efi_collect_cpu(struct cpu_facts *cpu)
 	}
 }
 
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static uint64_t tsc_now_ns(void *ctx)
+{
+	const struct efi_clock *c = ctx;
+	uint64_t t = rdtsc();
+
+	return t / c->tsc_per_us * 1000 + t % c->tsc_per_us * 1000 / c->tsc_per_us;
+}
+
+/* The TSC as memprobe's clock, its rate measured over 5 ms of the firmware's Stall. */
+void efi_collect_clock(struct fw_inputs *fw, struct efi_clock *c)
+{
+	uint64_t t0 = rdtsc();
+
+	uefi_call_wrapper(BS->Stall, 1, 5000);
+	c->tsc_per_us = (rdtsc() - t0) / 5000;
+	if (!c->tsc_per_us)
+		c->tsc_per_us = 1;
+	fw->clock = (struct mp_clock){ tsc_now_ns, c };
+}
+
 void efi_collect_firmware(struct fw_inputs *fw)
 {
 	UINTN i = 0;

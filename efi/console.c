@@ -5,6 +5,8 @@
  */
 #include "efi-frontend.h"
 
+#include "memprobe/util.h"
+
 #define REPORT_DIR L"\\memprobe"
 #define MAX_REPORTS 9999
 
@@ -73,20 +75,42 @@ static void file_write(EFI_FILE_HANDLE file, EFI_STATUS *status, const char *tex
 		*status = EFI_ERROR(st) ? st : EFI_VOLUME_FULL;
 }
 
+/* Write what the buffer holds. */
+static void buffer_flush(EFI_FILE_HANDLE file, EFI_STATUS *status, struct file_buffer *b)
+{
+	file_write(file, status, b->bytes, b->len);
+	b->len = 0;
+}
+
+static void buffered_write(EFI_FILE_HANDLE file, EFI_STATUS *status, struct file_buffer *b,
+			   const char *text, size_t len)
+{
+	if (!file)
+		return;
+	if (b->len + len > sizeof(b->bytes))
+		buffer_flush(file, status, b);
+	if (len > sizeof(b->bytes)) {
+		file_write(file, status, text, len);
+		return;
+	}
+	mp_memcpy(b->bytes + b->len, text, len);
+	b->len += len;
+}
+
 void efi_sink_write(void *ctx, const char *text, size_t len)
 {
 	struct efi_sink *sink = ctx;
 
 	if (sink->con)
 		console_write(sink->con, text, len);
-	file_write(sink->file, &sink->file_status, text, len);
+	buffered_write(sink->file, &sink->file_status, &sink->file_buf, text, len);
 }
 
 void efi_acpidump_write(void *ctx, const char *text, size_t len)
 {
 	struct efi_sink *sink = ctx;
 
-	file_write(sink->acpi_file, &sink->acpi_status, text, len);
+	buffered_write(sink->acpi_file, &sink->acpi_status, &sink->acpi_buf, text, len);
 }
 
 /* Root directory of the volume memprobe was loaded from, or NULL. */
@@ -206,6 +230,7 @@ static void close_acpi_file(struct efi_sink *sink, struct mp_log *log)
 	if (!file)
 		return;
 	sink->acpi_file = NULL;
+	buffer_flush(file, &sink->acpi_status, &sink->acpi_buf);
 	flush_and_close(file, &sink->acpi_status);
 	if (EFI_ERROR(sink->acpi_status))
 		mp_printk(log, "memprobe: warning: writing \\memprobe\\%s failed (%s)\n",
@@ -236,6 +261,7 @@ void efi_close_report_file(struct efi_sink *sink, struct mp_log *log)
 	if (sink->file_status == EFI_SUCCESS)
 		mp_printk(log, "memprobe: report saved as \\memprobe\\%s\n", sink->file_name);
 	sink->file = NULL;
+	buffer_flush(file, &sink->file_status, &sink->file_buf);
 	flush_and_close(file, &sink->file_status);
 	if (EFI_ERROR(sink->file_status))
 		mp_printk(log, "memprobe: warning: writing \\memprobe\\%s failed (%s); the saved "

@@ -58,6 +58,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	bool poweroff;
 	char previous[2048];
 	size_t previous_len;
+	struct efi_clock clock;
 
 	InitializeLib(image, systab);
 	sink.con = ST->ConOut;
@@ -67,6 +68,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	root = efi_open_boot_volume(image, &notes_log);
 	fw.cmdline = efi_read_options(image, root, &notes_log);
 	efi_collect_firmware(&fw);
+	efi_collect_clock(&fw, &clock);
 	efi_open_report_file(&sink, root, &notes_log);
 	efi_collect_memmap(&fw, &notes_log);
 	efi_collect_acpi(&fw);

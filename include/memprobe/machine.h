@@ -25,6 +25,15 @@
 
 #define MEMPROBE_VERSION "0.1.0"
 
+/* A clock the front end lends the core: nanoseconds from any fixed point. */
+struct mp_clock {
+	uint64_t (*now_ns)(void *ctx);
+	void *ctx;
+};
+
+/* Where memprobe_run's time goes, as its closing timing line names it. */
+enum mp_phase { PHASE_E820, PHASE_MEMBLOCK, PHASE_ACPI, PHASE_NUMA, PHASE_ZONES, PHASE_OUTPUT, PHASES };
+
 /* Everything the firmware gave us, raw. */
 struct fw_inputs {
 	const char *frontend;		/* "UEFI x86_64", "host", ... */
@@ -36,6 +45,7 @@ struct fw_inputs {
 	struct efi_memmap memmap;	/* map.map == NULL: the map could not be read */
 	struct acpi_access acpi;	/* RSDP addresses and the way to read tables */
 	struct cpu_facts cpu;		/* CPUID, as far as Linux's memory setup depends on it */
+	struct mp_clock clock;		/* now_ns NULL: memprobe does not time itself */
 };
 
 /* Where the core's output goes; the front end decides. */
@@ -45,7 +55,10 @@ struct sinks {
 };
 
 struct machine {
-	struct mp_log *log;		/* sinks.report */
+	struct mp_log *log;		/* sinks.report, or timed_log when there is a clock */
+	struct mp_log timed_log;	/* sinks.report, timed */
+	struct mp_log *report;		/* sinks.report */
+	uint64_t phase_ns[PHASES];	/* output: time in the report's sink, and the views */
 	struct mp_log *acpidump;	/* sinks.acpidump */
 	const struct fw_inputs *fw;
 	struct options opts;		/* parsed once, by machine_init */

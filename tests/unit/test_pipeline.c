@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "heap.h"
 
 #define WB_ALL (EFI_ATTR_UC | EFI_ATTR_WC | EFI_ATTR_WT | EFI_ATTR_WB)
 
@@ -317,10 +318,69 @@ static void shell_program_name(void **state)
 	assert_string_equal(options_skip_program_name(""), "");
 }
 
+/* A clock only the report's sink moves, by 1 us a write: the stages take no time, output all of it. */
+struct sink_clock {
+	struct capture c;
+	struct mp_log log;
+	uint64_t ns;
+	unsigned writes, writes_before_timing;
+};
+
+static void clocked_write(void *ctx, const char *text, size_t len)
+{
+	struct sink_clock *s = ctx;
+
+	if (!strncmp(text, "memprobe: analysis took", 23))
+		s->writes_before_timing = s->writes;
+	s->c.log.write(s->c.log.ctx, text, len);
+	s->writes++;
+	s->ns += 1000;
+}
+
+static uint64_t sink_clock_now(void *ctx)
+{
+	return ((struct sink_clock *)ctx)->ns;
+}
+
+static void timing_line(void **state)
+{
+	struct sink_clock s = { .writes = 0 };
+	struct fw_inputs fw = { .frontend = "host test" };
+	struct machine *m = malloc(sizeof(*m));
+	struct rawmap r;
+	char want[160];
+
+	(void)state;
+	capture_init(&s.c);
+	s.log = (struct mp_log){ clocked_write, &s };
+	ovmf_like_map(&r);
+	fw.memmap = r.map;
+	fw.clock = (struct mp_clock){ sink_clock_now, &s };
+	machine_init(m, &fw, &(const struct sinks){ &s.log, NULL }, &host_heap);
+	memprobe_run(m);
+	assert_true(s.writes_before_timing > 50);
+	snprintf(want, sizeof(want), "memprobe: analysis took %u us (e820 0, memblock 0, acpi 0, numa 0, "
+		 "zones 0, output %u)", s.writes_before_timing, s.writes_before_timing);
+	assert_true(capture_has_line(&s.c, want));
+
+	/* Without a clock there is no timing line (the other tests' reports). */
+	capture_reset(&s.c);
+	machine_release(m);
+	fw.clock.now_ns = NULL;
+	machine_init(m, &fw, &(const struct sinks){ &s.c.log, NULL }, &host_heap);
+	memprobe_run(m);
+	assert_int_equal(capture_count_prefix(&s.c, "memprobe: analysis took"), 0);
+	machine_release(m);
+	free(m);
+	rawmap_free(&r);
+	capture_free(&s.c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(full_report),
+		cmocka_unit_test(timing_line),
 		cmocka_unit_test(mem_option),
 		cmocka_unit_test(soft_reserved),
 		cmocka_unit_test(option_words),
