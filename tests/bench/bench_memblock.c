@@ -10,26 +10,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "heap.h"
 #include "memprobe/memblock.h"
 #include "replay.h"
 
 #define PG 4096ULL
-
-static void discard(void *ctx, const char *s, size_t n)
-{
-	(void)ctx;
-	(void)s;
-	(void)n;
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 /*
  * A memblock with n reserved regions (4 KiB every 16 KiB) inside 1 TiB of

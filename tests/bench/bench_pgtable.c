@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "heap.h"
 #include "memprobe/paging.h"
 #include "memprobe/pgtable_build.h"
@@ -25,21 +26,6 @@ static uint64_t *page_at(void *ctx, uint64_t pa)
 {
 	(void)ctx;
 	return (uint64_t *)(pool_bytes + (pa - POOL_BASE));
-}
-
-static void discard(void *ctx, const char *s, size_t n)
-{
-	(void)ctx;
-	(void)s;
-	(void)n;
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
 static int cmp_double(const void *a, const void *b)
