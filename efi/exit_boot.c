@@ -372,16 +372,18 @@ static uint64_t hash_region(const struct hashed_region *r)
  * allocates there to make the key stale on purpose.
  */
 static EFI_STATUS exit_boot_services(EFI_HANDLE image, struct exit_state *st, unsigned stale_keys,
-				     int *attempts)
+				     int *attempts, const char **call)
 {
 	EFI_STATUS s = EFI_SUCCESS;
 
 	for (*attempts = 1; *attempts <= 2; (*attempts)++) {
 		st->map_size = st->map_capacity;
+		*call = "GetMemoryMap";
 		s = uefi_call_wrapper(BS->GetMemoryMap, 5, &st->map_size, (EFI_MEMORY_DESCRIPTOR *)st->map,
 				      &st->map_key, &st->desc_size, &st->desc_version);
 		if (EFI_ERROR(s))
 			return s;
+		*call = "ExitBootServices";
 		choose_hashed(st);
 		for (unsigned i = 0; i < st->nr_hashed; i++)
 			st->hashed[i].before_exit = hash_region(&st->hashed[i]);
@@ -634,6 +636,7 @@ void efi_exit_and_map(EFI_HANDLE image, const struct machine *m, struct mp_log *
 	UINTN size = 0, key, desc_size = 0;
 	UINT32 version;
 	EFI_STATUS s;
+	const char *call = "";
 	int attempts;
 
 	if (!st) {
@@ -643,7 +646,13 @@ void efi_exit_and_map(EFI_HANDLE image, const struct machine *m, struct mp_log *
 	}
 	mp_memset(st, 0, sizeof(*st));
 	prepare_screen(st, log);
-	uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &desc_size, &version);
+	s = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &desc_size, &version);
+	if (s != EFI_BUFFER_TOO_SMALL) {
+		mp_printk(log, "memprobe: error: GetMemoryMap without a buffer returned %s, not "
+			       "EFI_BUFFER_TOO_SMALL; staying in boot services\n",
+			  efi_status_name(s));
+		return;
+	}
 	st->map_capacity = size + MAP_SLACK_DESCS * (desc_size ? desc_size : 64);
 	st->map = efi_alloc_pool(st->map_capacity);
 	if (!st->map) {
@@ -653,11 +662,11 @@ void efi_exit_and_map(EFI_HANDLE image, const struct machine *m, struct mp_log *
 	}
 	mp_printk(log, "memprobe: leaving boot services: the next lines come on COM1 (if it answers) "
 		       "and are kept for the next run\n");
-	s = exit_boot_services(image, st, m->opts.ebs_stale_keys, &attempts);
+	s = exit_boot_services(image, st, m->opts.ebs_stale_keys, &attempts, &call);
 	if (EFI_ERROR(s)) {
-		mp_printk(log, "memprobe: error: ExitBootServices failed %d times (%s); staying in boot "
+		mp_printk(log, "memprobe: error: %s failed on attempt %d of 2 (%s); staying in boot "
 			       "services\n",
-			  attempts > 2 ? 2 : attempts, efi_status_name(s));
+			  call, attempts > 2 ? 2 : attempts, efi_status_name(s));
 		return;
 	}
 	after_exit(st, m, attempts);

@@ -80,7 +80,7 @@ check "stale key once: tables verified with 0 mismatches" grep -aqE \
 	>/dev/null 2>&1
 check "stale key twice: completes and powers off" test $? -eq 0
 check "stale key twice: named, boot services kept" grep -aqx \
-	'memprobe: error: ExitBootServices failed 2 times (EFI_INVALID_PARAMETER); staying in boot services' \
+	'memprobe: error: ExitBootServices failed on attempt 2 of 2 (EFI_INVALID_PARAMETER); staying in boot services' \
 	"$work/stale2.log"
 
 # The screen: a VM with a GOP framebuffer that stops instead of powering off
