@@ -185,9 +185,14 @@ $(BUILD)/bench_pgtable: $(BUILD)/host-tool/tests/bench/bench_pgtable.o \
 		$(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/heap.c)
 	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
 
-bench: $(BUILD)/bench_memblock $(BUILD)/bench_pgtable
+$(BUILD)/bench_scale: $(BUILD)/host-tool/tests/bench/bench_scale.o \
+		$(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/heap.c)
+	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
+
+bench: $(BUILD)/bench_memblock $(BUILD)/bench_pgtable $(BUILD)/bench_scale
 	$(BUILD)/bench_memblock tests/data/linux-6.1/seed.log
 	$(BUILD)/bench_pgtable
+	$(BUILD)/bench_scale
 
 test-replay: $(BUILD)/memprobe
 	./tests/replay/replay.sh
