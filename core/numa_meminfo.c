@@ -56,16 +56,41 @@ static bool overlaps_memory(const struct memblock *mb, uint64_t start, uint64_t 
 	return false;
 }
 
-/* Whether a block of another node than bi's lies in [start, end). */
-static bool other_node_between(const struct numa_meminfo *mi, int nid, uint64_t start, uint64_t end)
+/*
+ * Other nodes' blocks as seen from block bi: whether one overlaps it, the
+ * lowest start of those to its right, the highest end of those to its
+ * left.  Linux scans every block for each pair it might merge, which is
+ * cubic when nodes interleave; a merge's range always holds bi, so these
+ * three answer each pair at once.  A merge keeps them true: the merged
+ * range holds no other node's block, so none changes sides.
+ */
+struct other_nodes {
+	bool overlap;
+	uint64_t right_start, left_end;
+};
+
+static void other_nodes_around(const struct numa_meminfo *mi, const struct numa_memblk *bi,
+			       struct other_nodes *o)
 {
+	*o = (struct other_nodes){ false, UINT64_MAX, 0 };
 	for (unsigned k = 0; k < mi->nr_blks; k++) {
 		const struct numa_memblk *bk = &mi->blk[k];
 
-		if (bk->nid != nid && start < bk->end && end > bk->start)
-			return true;
+		if (bk->nid == bi->nid)
+			continue;
+		if (bk->start < bi->end && bk->end > bi->start)
+			o->overlap = true;
+		else if (bk->start >= bi->end)
+			o->right_start = bk->start < o->right_start ? bk->start : o->right_start;
+		else
+			o->left_end = bk->end > o->left_end ? bk->end : o->left_end;
 	}
-	return false;
+}
+
+/* Whether a block of another node lies in [start, end), a range that holds bi. */
+static bool other_node_between(const struct other_nodes *o, uint64_t start, uint64_t end)
+{
+	return o->overlap || o->right_start < end || o->left_end > start;
 }
 
 /**
@@ -99,7 +124,9 @@ int numa_cleanup_meminfo(struct numa_meminfo *mi, uint64_t max_pfn, const struct
 	}
 	for (unsigned i = 0; i < mi->nr_blks; i++) {
 		struct numa_memblk *bi = &mi->blk[i];
+		struct other_nodes around;
 
+		other_nodes_around(mi, bi, &around);
 		for (unsigned j = i + 1; j < mi->nr_blks; j++) {
 			struct numa_memblk *bj = &mi->blk[j];
 			uint64_t start, end;
@@ -122,7 +149,7 @@ int numa_cleanup_meminfo(struct numa_meminfo *mi, uint64_t max_pfn, const struct
 				continue;
 			start = bi->start < bj->start ? bi->start : bj->start;
 			end = bi->end > bj->end ? bi->end : bj->end;
-			if (other_node_between(mi, bi->nid, start, end))
+			if (other_node_between(&around, start, end))
 				continue;
 			mp_printk(log, "NUMA: Node %d [mem %#010llx-%#010llx] + [mem %#010llx-%#010llx] -> "
 				       "[mem %#010llx-%#010llx]\n",
