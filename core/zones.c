@@ -40,19 +40,27 @@ static void node_pfn_range(const struct memblock *mb, int nid, uint64_t *start, 
  * Pages of [a, b) that pfn_valid() accepts at this point: those in a
  * 128 MiB section holding memory, below the physical address limit
  * (sparse memory has no sections above it).  Sections are counted per
- * memory region, so the cost grows with regions, never with pages.
+ * memory region, so the cost grows with regions, never with pages.  The
+ * callers ask in ascending order of a: *cursor skips the regions whose
+ * sections end at or below an earlier a, and the walk stops past b.
  */
 static uint64_t pages_in_present_sections(const struct memblock *mb, uint64_t a, uint64_t b,
-					  uint64_t max_arch_pfn)
+					  uint64_t max_arch_pfn, unsigned long *cursor)
 {
 	uint64_t count = 0, counted_to = a, s, e;
-	unsigned long i = 0;
+	unsigned long i = *cursor;
 
 	if (b > max_arch_pfn)
 		b = max_arch_pfn;
 	while (memblock_next_pfn_range(mb, &i, MAX_NUMNODES, &s, &e, NULL)) {
 		uint64_t from = round_down(s, PAGES_PER_SECTION), to = round_up(e, PAGES_PER_SECTION);
 
+		if (to <= a) {
+			*cursor = i;
+			continue;
+		}
+		if (from >= b)
+			break;
 		if (from < counted_to)
 			from = counted_to;
 		if (to > b)
@@ -70,9 +78,10 @@ static uint64_t pages_in_present_sections(const struct memblock *mb, uint64_t a,
  * (whole pageblocks of present sections; a pageblock never straddles a
  * section); one line if any.
  */
-static void count_unavailable(struct machine *m, uint64_t a, uint64_t b, int zone, int nid)
+static void count_unavailable(struct machine *m, uint64_t a, uint64_t b, int zone, int nid,
+			      unsigned long *cursor)
 {
-	uint64_t count = pages_in_present_sections(&m->memblock, a, b, m->paging.max_arch_pfn);
+	uint64_t count = pages_in_present_sections(&m->memblock, a, b, m->paging.max_arch_pfn, cursor);
 
 	if (count)
 		mp_printk(m->log, "On node %d, zone %s: %llu pages in unavailable ranges\n", nid,
@@ -181,7 +190,7 @@ static void unavailable_ranges(struct machine *m)
 {
 	uint64_t hole = 0, last_end = 0, s, e;
 	int last_zone = 0, last_nid = 0, nid;
-	unsigned long i = 0;
+	unsigned long i = 0, cursor = 0;
 
 	while (memblock_next_pfn_range(&m->memblock, &i, MAX_NUMNODES, &s, &e, &nid)) {
 		if (nid == MAX_NUMNODES)
@@ -197,7 +206,7 @@ static void unavailable_ranges(struct machine *m)
 			ce = clamp_u64(e, zs, ze);
 			if (cs < ce) {
 				if (hole < cs)
-					count_unavailable(m, hole, cs, z, nid);
+					count_unavailable(m, hole, cs, z, nid, &cursor);
 				hole = ce;
 			}
 			last_zone = z;
@@ -207,7 +216,7 @@ static void unavailable_ranges(struct machine *m)
 	}
 	last_end = round_up(last_end, PAGES_PER_SECTION);
 	if (hole < last_end)
-		count_unavailable(m, hole, last_end, last_zone, last_nid);
+		count_unavailable(m, hole, last_end, last_zone, last_nid, &cursor);
 }
 
 /* paging_init() -> zone_sizes_init() -> free_area_init(). */
