@@ -58,7 +58,7 @@ DEPFLAGS = -MMD -MP -MF $(@:=.d)
 # Keep objects of pattern-rule chains between runs.
 .SECONDARY:
 
-.PHONY: all image bench test test-build test-unit test-valgrind test-replay test-realacpi test-fuzz test-qemu \
+.PHONY: all image usb bench test test-build test-unit test-valgrind test-replay test-realacpi test-fuzz test-qemu \
 	test-linux fuzz fuzz-seeds deps clean help run
 
 all: $(BUILD)/memprobe.efi $(BUILD)/memprobe
@@ -66,6 +66,7 @@ all: $(BUILD)/memprobe.efi $(BUILD)/memprobe
 help:
 	@echo "make              build $(BUILD)/memprobe.efi and the host tool $(BUILD)/memprobe"
 	@echo "make image        FAT boot image $(BUILD)/memprobe.img (/EFI/BOOT/BOOTX64.EFI)"
+	@echo "make usb          USB stick image $(BUILD)/memprobe-usb.img (GPT, EFI System Partition, config file)"
 	@echo "make test         all tests: build, unit, model, replay, QEMU smoke, Linux differential"
 	@echo "make test-build   the build itself: default goal, header dependencies"
 	@echo "make test-unit    host unit and model tests only (ASan/UBSan)"
@@ -111,6 +112,30 @@ $(BUILD)/memprobe.img: $(BUILD)/memprobe.efi
 	mv $@.tmp $@
 
 image: $(BUILD)/memprobe.img
+
+# The USB stick: a GPT disk with one EFI System Partition (FAT32 from 1 MiB), written
+# without root or loop devices: sfdisk writes the partition table into the file, mtools
+# formats and fills the partition at its offset.
+USB_MIB := 64
+USB_ESP_START := 2048
+USB_ESP_SECTORS := $(shell echo $$(($(USB_MIB) * 2048 - 2 * 2048)))
+USB_ESP := $(BUILD)/memprobe-usb.img.tmp@@$(shell echo $$(($(USB_ESP_START) * 512)))
+$(BUILD)/memprobe-usb.img: $(BUILD)/memprobe.efi $(BUILD)/memprobe stick/README.txt
+	./tests/lib/install-deps.sh fdisk mtools
+	rm -f $@.tmp
+	truncate -s $(USB_MIB)M $@.tmp
+	printf 'label: gpt\nstart=$(USB_ESP_START), size=$(USB_ESP_SECTORS), type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name="memprobe"\n' | \
+		sfdisk --quiet --no-reread --no-tell-kernel $@.tmp
+	$(BUILD)/memprobe config >$(BUILD)/memprobe.conf
+	mformat -i $(USB_ESP) -F -v MEMPROBE -T $(USB_ESP_SECTORS) -H $(USB_ESP_START) -h 64 -s 32 ::
+	mmd -i $(USB_ESP) ::/EFI ::/EFI/BOOT ::/memprobe
+	mcopy -i $(USB_ESP) $< ::/EFI/BOOT/BOOTX64.EFI
+	mcopy -i $(USB_ESP) $(BUILD)/memprobe.conf ::/memprobe/memprobe.conf
+	mcopy -i $(USB_ESP) stick/README.txt ::/memprobe/README.txt
+	mv $@.tmp $@
+	@echo "built $@"
+
+usb: $(BUILD)/memprobe-usb.img
 
 $(BUILD)/host-obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -200,6 +225,7 @@ test-replay: $(BUILD)/memprobe
 
 test-qemu: $(BUILD)/memprobe.img $(BUILD)/memprobe
 	./tests/qemu/smoke.sh
+	./tests/qemu/usb-stick.sh
 	./tests/qemu/acpi-golden.sh
 	./tests/qemu/broken-firmware.sh
 	./tests/qemu/exit-boot-services.sh

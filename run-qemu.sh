@@ -31,7 +31,7 @@ Run:
   --disk FILE              boot from FILE, kept after the run (created from
                            build/memprobe.img if missing), so saved reports
                            accumulate there; read them with
-                           mtype -i FILE ::/memprobe/report-0001.txt
+                           mtype -i FILE ::/memprobe/runs/0001/report.txt
   --vars FILE              keep OVMF's variable store in FILE (created from
                            OVMF_VARS.fd if missing), so what a run saves in a
                            variable (exit_boot_services) reaches the next run
@@ -47,7 +47,7 @@ Run:
   -- ARG...                pass the remaining arguments to QEMU unchanged,
                            e.g. -- -acpitable file=srat.aml
 
-The report is also saved on the VM's boot disk as \memprobe\report-NNNN.txt.
+Each run also saves its folder \memprobe\runs\NNNN on the VM's boot disk.
 Exit status: 0 when the report completed and the VM powered off; 1 on a
 QEMU failure, a timeout or an incomplete report; 2 on a usage error.
 EOF
@@ -198,6 +198,10 @@ if [ -z "$disk" ]; then
 elif [ ! -f "$disk" ]; then
 	cp "$here/build/memprobe.img" "$disk"
 fi
+# A \memprobe.cfg an older run-qemu.sh wrote would add its options; one of the user's stays.
+if mtype -i "$disk" ::/memprobe.cfg 2>/dev/null | head -n 1 | grep -q '^# written by run-qemu.sh'; then
+	mdel -i "$disk" ::/memprobe.cfg
+fi
 if [ $shell -eq 1 ]; then
 	# No default boot file: OVMF falls through to its shell, which runs startup.nsh.
 	mdel -i "$disk" ::/EFI/BOOT/BOOTX64.EFI 2>/dev/null || true
@@ -205,14 +209,15 @@ if [ $shell -eq 1 ]; then
 	printf 'fs0:\r\n\\memprobe.efi %s\r\necho "memprobe: back in the UEFI shell"\r\nreset -s\r\n' \
 		"$app_args" >"$work/startup.nsh"
 	mcopy -o -i "$disk" "$work/startup.nsh" ::/startup.nsh
-	mdel -i "$disk" ::/memprobe.cfg 2>/dev/null || true
+	mdel -i "$disk" ::/memprobe/memprobe.conf 2>/dev/null || true
 else
 	{
 		echo "# written by run-qemu.sh"
 		echo "poweroff"
 		[ -n "$app_args" ] && echo "$app_args"
-	} >"$work/memprobe.cfg"
-	mcopy -o -i "$disk" "$work/memprobe.cfg" ::/memprobe.cfg
+	} >"$work/memprobe.conf"
+	mmd -i "$disk" ::/memprobe 2>/dev/null || true
+	mcopy -o -i "$disk" "$work/memprobe.conf" ::/memprobe/memprobe.conf
 fi
 
 qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m "${mem_mib}M" -smp "$smp"

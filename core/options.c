@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Option parsing shared by every front end.  Options arrive as one string
- * (UEFI shell arguments, a config file, host arguments); words are separated
- * by white space and '#' starts a comment that runs to the end of the line.
+ * Option parsing shared by every front end.  Options arrive as text from
+ * several sources (config files, the UEFI shell's arguments, the host tool's
+ * arguments); words are separated by white space and '#' starts a comment
+ * that runs to the end of the line.
  */
 #include "memprobe/options.h"
 
 #include "memprobe/util.h"
+#include "memprobe/version.h"
 
 /* No kernel memprobe models has a pg_data_t near this; larger is a typo. */
 #define MAX_PGDAT_SIZE (16u << 20)
@@ -283,23 +285,144 @@ static void keep_message(void *ctx, const char *text, size_t len)
 	o->messages[o->messages_len] = '\0';
 }
 
-/* Parse a command line into o; messages are kept for options_print_messages(). */
-void options_parse(struct options *o, const char *cmdline)
+/* A word's key: up to its first '=' (or all of it); gbpages and nogbpages share one. */
+static unsigned word_key(const char *w, unsigned n, const char **key)
 {
-	struct mp_log kept = { keep_message, o };
-	struct mp_log *log = &kept;
-	const char *p = cmdline ? cmdline : "", *w;
+	unsigned k = 0;
+
+	*key = w;
+	if ((n == 7 && !mp_memcmp(w, "gbpages", 7)) || (n == 9 && !mp_memcmp(w, "nogbpages", 9))) {
+		*key = "gbpages";
+		return 7;
+	}
+	while (k < n && w[k] != '=')
+		k++;
+	return k < n ? k + 1 : n;
+}
+
+/* Whether a word of a later (stronger) source has the key of w. */
+static bool overridden(const struct option_source *later, unsigned nr_later, const char *w, unsigned n)
+{
+	const char *key, *other_key, *p, *o;
+	unsigned len = word_key(w, n, &key), m;
+
+	for (unsigned s = 0; s < nr_later; s++)
+		for (p = later[s].text ? later[s].text : ""; (m = next_word(&p, &o));)
+			if (word_key(o, m, &other_key) == len && !mp_memcmp(key, other_key, len))
+				return true;
+	return false;
+}
+
+/* A file's messages carry its name and the line: "memprobe: FILE:LINE: error: ...". */
+struct located_log {
+	struct mp_log *log;
+	const char *file;
+	unsigned line;
+};
+
+static void located_write(void *ctx, const char *text, size_t len)
+{
+	struct located_log *l = ctx;
+	const size_t skip = mp_starts_with(text, "memprobe: ") ? 10 : 0;
+
+	mp_printk(l->log, "memprobe: %s:%u: %.*s", l->file, l->line, (int)(len - skip), text + skip);
+}
+
+/* Whether a line is text: printable ASCII and tabs (a CR before its newline is fine). */
+static bool is_text_line(const char *p, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if ((p[i] < 0x20 && p[i] != '\t' && !(p[i] == '\r' && i + 1 == n)) || (unsigned char)p[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+static void parse_words(struct options *o, const char *p, const char *end,
+			const struct option_source *later, unsigned nr_later, struct mp_log *log)
+{
+	char line[WORD_MAX];
+	const char *w;
 	unsigned n;
 
-	while ((n = next_word(&p, &w))) {
+	/* next_word stops at the NUL after a line's copy, so copy words out bounded by end. */
+	while (p < end && (n = next_word(&p, &w))) {
 		char word[WORD_MAX];
 
-		if (n >= sizeof(word))
-			n = sizeof(word) - 1;
+		if (w >= end)
+			break;
+		if (w + n > end)
+			n = (unsigned)(end - w);
+		if (overridden(later, nr_later, w, n))
+			continue;
+		if (n >= sizeof(word)) {
+			mp_memcpy(line, w, sizeof(line) - 1);
+			line[sizeof(line) - 1] = '\0';
+			mp_printk(log, "memprobe: error: option '%.20s...' is longer than %u characters; "
+				       "ignored\n",
+				  line, WORD_MAX - 1);
+			o->nr_errors++;
+			continue;
+		}
 		mp_memcpy(word, w, n);
 		word[n] = '\0';
 		parse_word(o, word, log);
 	}
+}
+
+/* One source: a command line at once, a file line by line so messages name the line. */
+static void parse_source(struct options *o, const struct option_source *src,
+			 const struct option_source *later, unsigned nr_later, struct mp_log *log)
+{
+	const char *p = src->text ? src->text : "";
+	struct located_log where = { log, src->name, 0 };
+	struct mp_log located = { located_write, &where };
+
+	if (!src->name) {
+		parse_words(o, p, p + mp_strlen(p), later, nr_later, log);
+		return;
+	}
+	while (*p) {
+		unsigned n = 0;
+
+		while (p[n] && p[n] != '\n')
+			n++;
+		where.line++;
+		if (!is_text_line(p, n)) {
+			mp_printk(&located, "memprobe: error: the line is not text (a byte below 0x20 "
+					    "or above 0x7e); ignored\n");
+			o->nr_errors++;
+		} else {
+			parse_words(o, p, p + n, later, nr_later, &located);
+		}
+		p += n + (p[n] == '\n');
+	}
+}
+
+/**
+ * options_parse_sources() - parse options from several places
+ * @o: the options, from options_init()
+ * @src: the sources, weakest first (defaults < config files < command line)
+ * @nr: how many
+ *
+ * A word in a later source overrides every word of an earlier source with
+ * the same key (the text up to '=': "mem=2G" on the command line drops the
+ * config file's "mem=" words).  Messages are kept for options_print_messages();
+ * those about a file name the file and its line.
+ */
+void options_parse_sources(struct options *o, const struct option_source *src, unsigned nr)
+{
+	struct mp_log kept = { keep_message, o };
+
+	for (unsigned i = 0; i < nr; i++)
+		parse_source(o, &src[i], src + i + 1, nr - i - 1, &kept);
+}
+
+/* Parse one command line into o. */
+void options_parse(struct options *o, const char *cmdline)
+{
+	const struct option_source src = { NULL, cmdline };
+
+	options_parse_sources(o, &src, 1);
 }
 
 void options_print_messages(const struct options *o, struct mp_log *log)
@@ -311,45 +434,92 @@ void options_print_messages(const struct options *o, struct mp_log *log)
 			  o->messages_dropped);
 }
 
+/* Every option: its syntax, what it does ('\n' continues the text), its default. */
+static const struct {
+	const char *usage, *text, *dflt;
+} option_docs[] = {
+	{ "efi=debug", "print the EFI memory map as Linux's efi=debug does", "off" },
+	{ "efi=nosoftreserve", "treat EFI_MEMORY_SP memory as ordinary RAM, as Linux does", "off" },
+	{ "mem=SIZE", "limit usable RAM to SIZE (K, M, G, T suffixes), as Linux does", "all RAM" },
+	{ "memblock=debug", "print every memblock operation and the MEMBLOCK configuration", "off" },
+	{ "numa=off", "no NUMA: one faked node, as Linux does", "NUMA on" },
+	{ "numa=noacpi", "ignore the SRAT for NUMA, as Linux does", "the SRAT is used" },
+	{ "numa=fake=N", "split memory into N emulated nodes (also <size>M/G, NU), as Linux", "none" },
+	{ "kernel_addr=ADDR", "where Linux's kernel image is assumed; it decides where Linux\n"
+			      "takes its first page-table pages",
+	  "where the EFI stub puts it without KASLR (16M or the next free 2M)" },
+	{ "nokaslr", "Linux booted with nokaslr: no memory KASLR page-table page", "KASLR on" },
+	{ "no5lvl", "4-level paging on a CPU with LA57, as Linux does", "5 levels when the CPU has LA57" },
+	{ "nogbpages", "no 1 GiB pages in the direct map, as Linux (gbpages undoes it)",
+	  "1 GiB pages when the CPU has them" },
+	{ "pgtable_debug", "print init_memory_mapping's ranges and page sizes (pr_debug\n"
+			   "lines in Linux, which a stock kernel does not print)", "off" },
+	{ "acpi_apic_instance=N", "the MADT Linux uses when there are several (0: the first)", "0" },
+	{ "node_data_size=N", "sizeof(pg_data_t) of another kernel", "174208 (Debian's 6.1)" },
+	{ "exit_boot_services", "after the report, leave boot services, build the direct map\n"
+				"and identity map as real page tables, load them (CR3),\n"
+				"verify them, check nothing was overwritten, report on COM1\n"
+				"and keep the lines for the next run; then reset the machine", "off" },
+	{ "ebs_stale_keys=N", "(tests) make the map key stale on the first N of the two\n"
+			      "ExitBootServices attempts, to exercise the retry", "0" },
+	{ "poweroff", "power the machine off when the report is complete", "off: return to the firmware" },
+};
+
+/* One documented option, its text indented under a prefix. */
+static void print_doc(struct mp_log *log, const char *prefix, unsigned i, bool with_default)
+{
+	const char *t = option_docs[i].text;
+	bool first = true;
+
+	while (*t) {
+		int n = 0;
+
+		while (t[n] && t[n] != '\n')
+			n++;
+		mp_printk(log, "%s  %-18s %.*s\n", prefix, first ? option_docs[i].usage : "", n, t);
+		first = false;
+		t += n + (t[n] == '\n');
+	}
+	if (with_default)
+		mp_printk(log, "%s  %-18s default: %s\n", prefix, "", option_docs[i].dflt);
+}
+
 void options_print_help(struct mp_log *log)
 {
-	static const char *const lines[] = {
-		"usage: memprobe.efi [OPTION]...",
-		"Shows how Linux 6.1 would set up this machine's physical memory.",
-		"Options are also read from \\memprobe.cfg on the boot volume ('#' starts a comment).",
-		"",
-		"  efi=debug          print the EFI memory map as Linux's efi=debug does",
-		"  efi=nosoftreserve  treat EFI_MEMORY_SP memory as ordinary RAM, as Linux does",
-		"  mem=SIZE           limit usable RAM to SIZE (K, M, G, T suffixes), as Linux does",
-		"  memblock=debug     print every memblock operation and the MEMBLOCK configuration",
-		"  numa=off           no NUMA: one faked node, as Linux does",
-		"  numa=noacpi        ignore the SRAT for NUMA, as Linux does",
-		"  numa=fake=N        split memory into N emulated nodes (also <size>M/G, NU), as Linux",
-		"  kernel_addr=ADDR   where Linux's kernel image is assumed (default 16M, where the",
-		"                     EFI stub puts it without KASLR); it decides where Linux",
-		"                     takes its first page-table pages",
-		"  nokaslr            Linux booted with nokaslr: no memory KASLR page-table page",
-		"  no5lvl             4-level paging on a CPU with LA57, as Linux does",
-		"  nogbpages          no 1 GiB pages in the direct map, as Linux (gbpages undoes it)",
-		"  pgtable_debug      print init_memory_mapping's ranges and page sizes (pr_debug",
-		"                     lines in Linux, which a stock kernel does not print)",
-		"  acpi_apic_instance=N  the MADT Linux uses when there are several (0: the first)",
-		"  node_data_size=N   sizeof(pg_data_t) of another kernel (default 174208, Debian 6.1)",
-		"  exit_boot_services after the report, leave boot services, build the direct map",
-		"                     and identity map as real page tables, load them (CR3),",
-		"                     verify them, check nothing was overwritten, report on COM1",
-		"                     and keep the lines for the next run; then reset the machine",
-		"  ebs_stale_keys=N   (tests) make the map key stale on the first N of the two",
-		"                     ExitBootServices attempts, to exercise the retry",
-		"  poweroff           power the machine off when the report is complete",
-		"  --help, -h         show this help and exit",
-		"",
-		"The report is printed on the console and saved as \\memprobe\\report-NNNN.txt",
-		"on the boot volume; earlier reports are never overwritten.",
-	};
+	mp_printk(log, "usage: memprobe.efi [OPTION]...\n"
+		       "Shows how Linux 6.1 would set up this machine's physical memory.\n"
+		       "Options are also read from \\memprobe\\memprobe.conf (and the older \\memprobe.cfg)\n"
+		       "on the boot volume; the command line's override theirs.\n\n");
+	for (unsigned i = 0; i < sizeof(option_docs) / sizeof(option_docs[0]); i++)
+		print_doc(log, "", i, false);
+	mp_printk(log, "  %-18s show this help and exit\n\n"
+		       "Each run saves its report, the raw memory map, the ACPI tables and the CPU\n"
+		       "facts in \\memprobe\\runs\\NNNN on the boot volume; earlier runs are never\n"
+		       "overwritten.\n",
+		  "--help, -h");
+}
 
-	for (unsigned i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		mp_printk(log, "%s\n", lines[i]);
+/**
+ * options_print_config() - a config file that lists every option, commented
+ * @log: where the text goes
+ *
+ * This is \memprobe\memprobe.conf on the USB stick image: every option
+ * with its default, none set.
+ */
+void options_print_config(struct mp_log *log)
+{
+	mp_printk(log, "# memprobe.conf: options of memprobe.efi %s, read at every start.\n"
+		       "# Write options on any line, several to a line if you like; '#' starts a comment.\n"
+		       "# Options given on a UEFI shell's command line override the same ones here.\n"
+		       "# An unknown or malformed option is named in the report with this file's line.\n"
+		       "#\n"
+		       "# Every option, with its default (none is set below):\n"
+		       "#\n",
+		  MEMPROBE_VERSION);
+	for (unsigned i = 0; i < sizeof(option_docs) / sizeof(option_docs[0]); i++) {
+		print_doc(log, "#", i, true);
+		mp_printk(log, "#\n");
+	}
 }
 
 /*
@@ -379,20 +549,46 @@ const char *options_skip_program_name(const char *args)
 	return args;
 }
 
-/*
- * The option words of cmdline joined by single spaces, comments dropped,
- * for the report's "options:" line.  Returns the number of words.
+/**
+ * options_words() - the words that count, joined by single spaces
+ * @buf: where to put them
+ * @size: its size
+ * @src: the sources, weakest first, as options_parse_sources() takes them
+ * @nr: how many
+ *
+ * Comments, unreadable lines and overridden words are left out: this is
+ * the report's "options:" line.
+ *
+ * Return: the number of words.
  */
-unsigned options_words(char *buf, unsigned size, const char *cmdline)
+unsigned options_words(char *buf, unsigned size, const struct option_source *src, unsigned nr)
 {
-	const char *p = cmdline ? cmdline : "", *w;
 	unsigned len = 0, words = 0, n;
 
-	while ((n = next_word(&p, &w))) {
-		if (words++ && len + 1 < size)
-			buf[len++] = ' ';
-		for (unsigned i = 0; i < n && len + 1 < size; i++)
-			buf[len++] = w[i];
+	for (unsigned s = 0; s < nr; s++) {
+		const char *p = src[s].text ? src[s].text : "", *w;
+
+		while (*p) {
+			const char *end = p + mp_strlen(p);
+
+			if (src[s].name) {	/* a file: line by line, unreadable lines left out */
+				for (end = p; *end && *end != '\n'; end++)
+					;
+				if (!is_text_line(p, (unsigned)(end - p))) {
+					p = end + (*end == '\n');
+					continue;
+				}
+			}
+			while (p < end && (n = next_word(&p, &w)) && w < end) {
+				if (n >= WORD_MAX || overridden(src + s + 1, nr - s - 1, w, n))
+					continue;
+				if (words++ && len + 1 < size)
+					buf[len++] = ' ';
+				for (unsigned i = 0; i < n && len + 1 < size; i++)
+					buf[len++] = w[i];
+			}
+			p = end + (*end == '\n');
+		}
 	}
 	if (size)
 		buf[len] = '\0';

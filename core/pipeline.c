@@ -37,8 +37,11 @@ void machine_init(struct machine *m, const struct fw_inputs *fw, const struct si
 		m->log = &m->timed_log;
 	}
 	m->acpidump = sinks->acpidump;
+	for (unsigned i = 0; i < fw->nr_option_files && i < OPTION_SOURCES_MAX - 1; i++)
+		m->option_src[m->nr_option_src++] = fw->option_files[i];
+	m->option_src[m->nr_option_src++] = (struct option_source){ NULL, fw->cmdline };
 	options_init(&m->opts);
-	options_parse(&m->opts, fw->cmdline);
+	options_parse_sources(&m->opts, m->option_src, m->nr_option_src);
 	memblock_init(&m->memblock, m->log, storage);
 	m->memblock.debug = m->opts.memblock_debug;
 	m->kaslr = !m->opts.nokaslr;
@@ -51,6 +54,14 @@ void machine_release(struct machine *m)
 	memblock_release(&m->memblock);
 }
 
+static const char *const secure_boot_names[] = {
+	[SECURE_BOOT_UNKNOWN] = "unknown",
+	[SECURE_BOOT_UNSUPPORTED] = "off (the firmware has no SecureBoot variable)",
+	[SECURE_BOOT_OFF] = "off",
+	[SECURE_BOOT_ON] = "on (memprobe.efi runs only when signed by a key the firmware trusts)",
+	[SECURE_BOOT_SETUP_MODE] = "off (setup mode: no platform key enrolled)",
+};
+
 static void print_banner(struct machine *m)
 {
 	const struct fw_inputs *fw = m->fw;
@@ -61,7 +72,8 @@ static void print_banner(struct machine *m)
 	mp_printk(m->log, "memprobe: firmware: %s revision 0x%08x, UEFI %u.%.02u\n",
 		  fw->fw_vendor[0] ? fw->fw_vendor : "unknown", fw->fw_revision,
 		  fw->uefi_revision >> 16, fw->uefi_revision & 0xffff);
-	if (options_words(words, sizeof(words), fw->cmdline))
+	mp_printk(m->log, "memprobe: Secure Boot: %s\n", secure_boot_names[fw->secure_boot < SECURE_BOOT_STATES ? fw->secure_boot : SECURE_BOOT_UNKNOWN]);
+	if (options_words(words, sizeof(words), m->option_src, m->nr_option_src))
 		mp_printk(m->log, "memprobe: options: %s\n", words);
 	for (const char *p = fw->notes; p && *p;) {
 		int len = 0;
@@ -157,8 +169,9 @@ void memprobe_run(struct machine *m)
 	report_iomem(m->log, &m->e820_table);
 	report_nodes(m);
 	lap(m, &w, PHASE_OUTPUT);
-	print_timing(m);
 	mp_printk(m->log, "memprobe: report complete\n");
+	/* After the complete line: what a re-analysis reproduces ends there. */
+	print_timing(m);
 }
 
 /* The ACPI stages alone, for tables without a memory map (memprobe acpi). */

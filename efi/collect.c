@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Collecting the raw inputs: firmware identity, the memory map, and the
- * options (shell arguments and \memprobe.cfg).  Nothing here interprets
+ * options (shell arguments and the config files).  Nothing here interprets
  * them; the core does.
  */
 #include "efi-frontend.h"
@@ -10,7 +10,6 @@
 
 #include "memprobe/util.h"
 
-#define CONFIG_FILE L"\\memprobe.cfg"
 #define CONFIG_MAX 16384
 #define MEMMAP_TRIES 8
 
@@ -160,62 +159,100 @@ static UINTN load_options_text(EFI_LOADED_IMAGE *li, char *out, UINTN max)
 	return len;
 }
 
-static UINTN read_config(EFI_FILE_HANDLE root, char *out, UINTN max, struct mp_log *log)
+/*
+ * A config file's text in pool memory, NUL bytes as spaces, or NULL when
+ * there is none (a line says why when it exists but cannot be read).
+ */
+static char *read_config(EFI_FILE_HANDLE root, CHAR16 *path, const char *name, struct mp_log *log)
 {
 	EFI_FILE_HANDLE f;
-	UINTN size = max - 1;
+	UINTN size = CONFIG_MAX;
 	EFI_STATUS st;
+	char *text;
 
 	if (!root)
-		return 0;
-	st = uefi_call_wrapper(root->Open, 5, root, &f, CONFIG_FILE, EFI_FILE_MODE_READ, 0);
+		return NULL;
+	st = uefi_call_wrapper(root->Open, 5, root, &f, path, EFI_FILE_MODE_READ, 0);
 	if (st == EFI_NOT_FOUND)
-		return 0;
+		return NULL;
 	if (EFI_ERROR(st)) {
-		mp_printk(log, "memprobe: warning: cannot open \\memprobe.cfg (%s); ignored\n",
-			  efi_status_name(st));
-		return 0;
+		mp_printk(log, "memprobe: warning: cannot open %s (%s); ignored\n", name, efi_status_name(st));
+		return NULL;
 	}
-	st = uefi_call_wrapper(f->Read, 3, f, &size, out);
+	text = efi_alloc_pool(CONFIG_MAX + 1);
+	st = text ? uefi_call_wrapper(f->Read, 3, f, &size, text) : EFI_OUT_OF_RESOURCES;
 	uefi_call_wrapper(f->Close, 1, f);
 	if (EFI_ERROR(st)) {
-		mp_printk(log, "memprobe: warning: cannot read \\memprobe.cfg (%s); ignored\n",
-			  efi_status_name(st));
-		return 0;
+		mp_printk(log, "memprobe: warning: cannot read %s (%s); ignored\n", name, efi_status_name(st));
+		if (text)
+			uefi_call_wrapper(BS->FreePool, 1, text);
+		return NULL;
 	}
-	if (size == max - 1)
-		mp_printk(log, "memprobe: warning: \\memprobe.cfg is longer than %lu bytes; the rest "
-			       "is ignored\n",
-			  (unsigned long)(max - 1));
+	if (size == CONFIG_MAX)
+		mp_printk(log, "memprobe: warning: %s is longer than %u bytes; the rest is ignored\n", name,
+			  CONFIG_MAX);
 	for (UINTN i = 0; i < size; i++)
-		if (out[i] == '\0')
-			out[i] = ' ';
-	out[size] = '\0';
-	return size;
+		if (text[i] == '\0')
+			text[i] = ' ';
+	text[size] = '\0';
+	return text;
 }
 
-/* The config file's options, then the command line's (later words win). */
-char *efi_read_options(EFI_HANDLE image, EFI_FILE_HANDLE root, struct mp_log *log)
+/*
+ * The options: the config files (the old \memprobe.cfg, then
+ * \memprobe\memprobe.conf) below the shell's command line, which wins.
+ */
+void efi_read_options(struct fw_inputs *fw, EFI_HANDLE image, EFI_FILE_HANDLE root, struct mp_log *log)
 {
+	static const struct {
+		CHAR16 *path;
+		const char *name;
+	} files[] = {
+		{ L"\\memprobe.cfg", "\\memprobe.cfg" },
+		{ L"\\memprobe\\memprobe.conf", "\\memprobe\\memprobe.conf" },
+	};
 	EFI_LOADED_IMAGE *li = NULL;
-	char *opts = efi_alloc_pool(2 * CONFIG_MAX + 2);
 	char *args;
-	UINTN len;
 
-	if (!opts)
-		return NULL;
-	len = read_config(root, opts, CONFIG_MAX, log);
-	opts[len++] = '\n';
-	opts[len] = '\0';
-	args = opts + len;
-	if (!EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol,
-					 (void **)&li)) &&
-	    load_options_text(li, args, CONFIG_MAX)) {
+	for (UINTN i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *text = read_config(root, files[i].path, files[i].name, log);
+
+		if (text)
+			fw->option_files[fw->nr_option_files++] = (struct option_source){ files[i].name, text };
+	}
+	args = efi_alloc_pool(CONFIG_MAX + 1);
+	if (args && !EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol,
+						 (void **)&li)) &&
+	    load_options_text(li, args, CONFIG_MAX + 1)) {
 		const char *rest = options_skip_program_name(args);
 
-		mp_memcpy(args, rest, mp_strlen(rest) + 1);
+		mp_memmove(args, rest, mp_strlen(rest) + 1);
+		fw->cmdline = args;
 	}
-	return opts;
+}
+
+/* SecureBoot and SetupMode, the global variables UEFI 2.3.1 defines. */
+void efi_collect_secure_boot(struct fw_inputs *fw)
+{
+	EFI_GUID global = EFI_GLOBAL_VARIABLE;
+	UINT8 secure = 0, setup = 0;
+	UINTN size = sizeof(secure);
+	EFI_STATUS st;
+
+	st = uefi_call_wrapper(RT->GetVariable, 5, L"SecureBoot", &global, NULL, &size, &secure);
+	if (st == EFI_NOT_FOUND) {
+		fw->secure_boot = SECURE_BOOT_UNSUPPORTED;
+		return;
+	}
+	if (EFI_ERROR(st) || size != 1)
+		return;	/* unknown */
+	size = sizeof(setup);
+	if (!secure && !EFI_ERROR(uefi_call_wrapper(RT->GetVariable, 5, L"SetupMode", &global, NULL, &size,
+						     &setup)) && size == 1 && setup == 1) {
+		fw->secure_boot = SECURE_BOOT_SETUP_MODE;
+		return;
+	}
+	fw->secure_boot = secure ? SECURE_BOOT_ON : SECURE_BOOT_OFF;
 }
 
 /* Reads of physical memory, allowed only inside the firmware's memory map. */

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * memprobe.efi: collect the firmware's raw inputs, run the core on them,
- * print and save the report.  From a UEFI shell it returns to the shell;
- * with the "poweroff" option (run-qemu.sh sets it) it powers off; with
- * "exit_boot_services" it leaves boot services, loads real page tables
- * and resets (efi/exit_boot.c).
+ * print the report and save the run folder.  From a UEFI shell it returns
+ * to the shell; with the "poweroff" option (run-qemu.sh sets it) it powers
+ * off; with "exit_boot_services" it leaves boot services, loads real page
+ * tables and resets (efi/exit_boot.c).
  */
 #include "efi-frontend.h"
 
+#include "memprobe/runfile.h"
 #include "memprobe/util.h"
 
 /*
@@ -43,59 +44,110 @@ static void pool_free(void *ctx, void *p, size_t bytes)
 	uefi_call_wrapper(BS->FreePool, 1, p);
 }
 
+/* A text file of the run folder, written by one of the core's writers. */
+static void save_text(struct run_folder *rf, const char *name, const struct fw_inputs *fw,
+		      void (*writer)(const struct fw_inputs *fw, struct mp_log *out), struct mp_log *log)
+{
+	struct efi_file *f = efi_alloc_pool(sizeof(*f));
+	struct mp_log out = { efi_file_write, f };
+
+	if (!f)
+		return;
+	efi_file_create(rf, f, name);
+	writer(fw, &out);
+	efi_file_close(rf, f, log);
+	uefi_call_wrapper(BS->FreePool, 1, f);
+}
+
+static void write_cpu(const struct fw_inputs *fw, struct mp_log *out)
+{
+	cpu_facts_write(&fw->cpu, out);
+}
+
+/* memmap.bin, cpu.txt and firmware.txt: what memprobe analyze needs besides acpi.txt. */
+static void save_inputs(struct run_folder *rf, const struct fw_inputs *fw, struct mp_log *log)
+{
+	if (fw->memmap.map) {
+		struct memmap_file_header h;
+		UINTN size = sizeof(h) + fw->memmap.map_size;
+		uint8_t *bytes = efi_alloc_pool(size);
+
+		memmap_file_header_init(&h, &fw->memmap);
+		if (bytes) {
+			mp_memcpy(bytes, &h, sizeof(h));
+			mp_memcpy(bytes + sizeof(h), fw->memmap.map, fw->memmap.map_size);
+			run_folder_save(rf, "memmap.bin", bytes, size, log);
+			uefi_call_wrapper(BS->FreePool, 1, bytes);
+		}
+	}
+	save_text(rf, "cpu.txt", fw, write_cpu, log);
+	save_text(rf, "firmware.txt", fw, run_facts_write, log);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
+	static const struct memblock_storage pool_storage = { pool_alloc, pool_free, NULL };
 	struct notes notes = { .len = 0 };
 	struct mp_log notes_log = { notes_write, &notes };
-	struct efi_sink sink = { .file = NULL };
-	struct mp_log log = { efi_sink_write, &sink };
-	struct mp_log acpidump = { efi_acpidump_write, &sink };
-	const struct sinks sinks = { &log, &acpidump };
+	struct efi_sink *sink;
+	struct run_folder run;
+	struct mp_log log, acpidump;
+	struct sinks sinks = { &log, &acpidump };
 	struct fw_inputs fw = { .frontend = NULL };
-	const struct memblock_storage pool_storage = { pool_alloc, pool_free, NULL };
-	struct machine *m = NULL;
+	struct machine *m;
 	EFI_FILE_HANDLE root;
-	bool poweroff;
+	bool poweroff, help;
 	char previous[2048];
 	size_t previous_len;
 	struct efi_clock clock;
 
 	InitializeLib(image, systab);
-	sink.con = ST->ConOut;
 	/* The boot manager arms a 5-minute watchdog; a slow emulator may need longer. */
 	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
+	sink = efi_alloc_pool(sizeof(*sink));
+	m = efi_alloc_pool(sizeof(*m));
+	if (!sink || !m) {
+		Print(L"memprobe: error: cannot allocate %lu bytes for the analysis\n",
+		      (unsigned long)(sizeof(*sink) + sizeof(*m)));
+		return EFI_OUT_OF_RESOURCES;
+	}
+	mp_memset(sink, 0, sizeof(*sink));
+	sink->con = ST->ConOut;
+	log = (struct mp_log){ efi_sink_write, sink };
+	acpidump = (struct mp_log){ efi_file_write, &sink->acpi };
 
 	root = efi_open_boot_volume(image, &notes_log);
-	fw.cmdline = efi_read_options(image, root, &notes_log);
+	efi_read_options(&fw, image, root, &notes_log);
 	efi_collect_firmware(&fw);
+	efi_collect_secure_boot(&fw);
 	efi_collect_clock(&fw, &clock);
-	efi_open_report_file(&sink, root, &notes_log);
+	run_folder_open(&run, root, &notes_log);
+	efi_file_create(&run, &sink->report, "report.txt");
+	efi_file_create(&run, &sink->acpi, "acpi.txt");
 	efi_collect_memmap(&fw, &notes_log);
 	efi_collect_acpi(&fw);
 	previous_len = efi_previous_after_exit(previous, sizeof(previous));
 	if (previous_len) {
 		mp_printk(&notes_log, "memprobe: previous run after ExitBootServices:\n");
 		notes_write(&notes, previous, previous_len);
-		efi_save_beside_report(&sink, root, "after-exit", previous, previous_len, &notes_log);
+		run_folder_save(&run, "previous-run-after-exit.txt", previous, previous_len, &notes_log);
 	}
 	fw.notes = notes.text;
 
-	m = efi_alloc_pool(sizeof(*m));
-	if (!m) {
-		mp_printk(&log, "memprobe: error: cannot allocate %lu bytes for the analysis\n",
-			  (unsigned long)sizeof(*m));
-		efi_close_report_file(&sink, &log);
-		return EFI_OUT_OF_RESOURCES;
-	}
 	machine_init(m, &fw, &sinks, &pool_storage);
-	if (m->opts.help)
-		efi_discard_report_file(&sink);
+	help = m->opts.help;
+	if (help)
+		run_folder_discard(&run, &sink->report, &sink->acpi);
 	memprobe_run(m);
 	machine_release(m);
-	efi_close_report_file(&sink, &log);
+	if (!help) {
+		save_inputs(&run, &fw, &log);
+		efi_file_close(&run, &sink->acpi, &log);
+		run_folder_close(&run, &sink->report, &log);
+	}
 	if (root)
 		uefi_call_wrapper(root->Close, 1, root);
-	if (m->opts.exit_boot_services && !m->opts.help)
+	if (m->opts.exit_boot_services && !help)
 		efi_exit_and_map(image, m, &log);	/* returns only if it could not leave */
 	poweroff = m->opts.poweroff;
 	uefi_call_wrapper(BS->FreePool, 1, m);

@@ -7,51 +7,14 @@
 
 #include "memprobe/acpidump.h"
 #include "memprobe/machine.h"
+#include "analyze.h"
 #include "heap.h"
+#include "readfile.h"
 #include "replay.h"
 
 static void stdout_write(void *ctx, const char *text, size_t len)
 {
 	fwrite(text, 1, len, ctx);
-}
-
-/* The whole of a file ("-": standard input), or NULL after naming the file and the error. */
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	size_t cap = 1 << 16;
-	char *buf = malloc(cap);
-
-	*len = 0;
-	if (!f || !buf) {
-		fprintf(stderr, "memprobe: cannot read %s: %s\n", path, strerror(errno));
-		if (f && f != stdin)
-			fclose(f);
-		free(buf);
-		return NULL;
-	}
-	for (size_t n; (n = fread(buf + *len, 1, cap - *len, f)) > 0;) {
-		*len += n;
-		if (*len == cap) {
-			char *bigger = realloc(buf, cap *= 2);
-
-			if (!bigger) {
-				fprintf(stderr, "memprobe: %s is too big to read into memory\n", path);
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = bigger;
-		}
-	}
-	if (buf && ferror(f)) {
-		fprintf(stderr, "memprobe: cannot read %s: %s\n", path, strerror(errno));
-		free(buf);
-		buf = NULL;
-	}
-	if (f != stdin)
-		fclose(f);
-	return buf;
 }
 
 /* memprobe acpi DUMP: the ACPI stages on tables saved by memprobe.efi or acpidump. */
@@ -100,6 +63,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: memprobe replay BOOTLOG\n"
 		   "       memprobe acpi DUMP\n"
+		   "       memprobe analyze RUN_DIR [OPTION]...\n"
+		   "       memprobe config\n"
 		   "       memprobe --help\n\n"
 		   "replay   rebuild memblock from a Linux boot log captured with memblock=debug\n"
 		   "         (dmesg or a serial console, timestamps or not; '-' reads standard input),\n"
@@ -108,7 +73,12 @@ static void usage(FILE *f)
 		   "         Exit status: 0 all identical, 1 a divergence, 2 unusable input.\n"
 		   "acpi     decode ACPI tables saved in acpidump's text format (\\memprobe\\acpi-NNNN.txt\n"
 		   "         from memprobe.efi, or acpidump's output): the table list, SRAT, SLIT, MADT\n"
-		   "         and their checks, with the lines memprobe.efi prints.\n");
+		   "         and their checks, with the lines memprobe.efi prints.\n"
+		   "analyze  the whole analysis again on a run folder memprobe.efi saved\n"
+		   "         (\\memprobe\\runs\\NNNN), options after it overriding the run's own;\n"
+		   "         'memprobe analyze --help' says more.\n"
+		   "config   print a memprobe.conf that lists every option of memprobe.efi with its\n"
+		   "         default (the USB stick image's \\memprobe\\memprobe.conf).\n");
 }
 
 static int run_command(int argc, char **argv)
@@ -132,6 +102,14 @@ static int run_command(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "acpi"))
 		return acpi_command(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "config")) {
+		struct mp_log log = { stdout_write, stdout };
+
+		options_print_config(&log);
+		return 0;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "analyze"))
+		return analyze_command(argc, argv);
 	fprintf(stderr, "memprobe %s: ", MEMPROBE_VERSION);
 	if (argc < 2)
 		fprintf(stderr, "a command is needed\n");

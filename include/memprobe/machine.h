@@ -21,9 +21,8 @@
 #include "memprobe/printk.h"
 #include "memprobe/slit.h"
 #include "memprobe/srat.h"
+#include "memprobe/version.h"
 #include "memprobe/zones.h"
-
-#define MEMPROBE_VERSION "0.1.0"
 
 /* A clock the front end lends the core: nanoseconds from any fixed point. */
 struct mp_clock {
@@ -34,14 +33,24 @@ struct mp_clock {
 /* Where memprobe_run's time goes, as its closing timing line names it. */
 enum mp_phase { PHASE_E820, PHASE_MEMBLOCK, PHASE_ACPI, PHASE_NUMA, PHASE_ZONES, PHASE_OUTPUT, PHASES };
 
+/* The firmware's Secure Boot state, as its variables tell it. */
+enum secure_boot {
+	SECURE_BOOT_UNKNOWN, SECURE_BOOT_UNSUPPORTED, SECURE_BOOT_OFF, SECURE_BOOT_ON, SECURE_BOOT_SETUP_MODE,
+	SECURE_BOOT_STATES
+};
+
 /* Everything the firmware gave us, raw. */
 struct fw_inputs {
 	const char *frontend;		/* "UEFI x86_64", "host", ... */
-	const char *cmdline;		/* options, as one string (may be NULL) */
+	const char *cmdline;		/* the command line's options, the strongest (may be NULL) */
+	/* Options below the command line, weakest first: config files (with memprobe analyze, the run's command line). */
+	struct option_source option_files[OPTION_SOURCES_MAX - 1];
+	unsigned nr_option_files;
 	const char *notes;		/* the front end's own lines about collecting, or NULL */
 	char fw_vendor[100];		/* ASCII copy of the system table's vendor */
 	uint32_t fw_revision;
 	uint32_t uefi_revision;		/* system table header revision */
+	enum secure_boot secure_boot;	/* from the SecureBoot and SetupMode variables */
 	struct efi_memmap memmap;	/* map.map == NULL: the map could not be read */
 	struct acpi_access acpi;	/* RSDP addresses and the way to read tables */
 	struct cpu_facts cpu;		/* CPUID, as far as Linux's memory setup depends on it */
@@ -62,6 +71,8 @@ struct machine {
 	struct mp_log *acpidump;	/* sinks.acpidump */
 	const struct fw_inputs *fw;
 	struct options opts;		/* parsed once, by machine_init */
+	struct option_source option_src[OPTION_SOURCES_MAX];	/* where they came from, weakest first */
+	unsigned nr_option_src;
 	struct paging_mode paging;	/* from the CPU facts and the options, by machine_init */
 
 	/* boot_params.e820_table as the EFI stub fills it. */

@@ -46,11 +46,22 @@ struct options {
 	unsigned messages_len, messages_dropped;
 };
 
+/* One place options come from. */
+struct option_source {
+	const char *name;	/* a file: its messages name it and the line; NULL: a command line */
+	const char *text;	/* NUL-terminated, may be NULL */
+};
+
+/* The most sources a machine takes: two config files, the command line, overrides. */
+#define OPTION_SOURCES_MAX 4
+
 void options_init(struct options *o);
+void options_parse_sources(struct options *o, const struct option_source *src, unsigned nr);
 void options_parse(struct options *o, const char *cmdline);
 void options_print_messages(const struct options *o, struct mp_log *log);
 void options_print_help(struct mp_log *log);
-unsigned options_words(char *buf, unsigned size, const char *cmdline);
+void options_print_config(struct mp_log *log);
+unsigned options_words(char *buf, unsigned size, const struct option_source *src, unsigned nr);
 const char *options_skip_program_name(const char *args);
 uint64_t memparse(const char *s, const char **end);
 uint64_t simple_strtoull(const char *s, const char **end);

@@ -39,7 +39,7 @@ run_case() {
 		failed=$((failed + 1))
 		return
 	fi
-	mtype -i "$dir/disk.img" ::/memprobe/acpi-0001.txt | tr -d '\r' >"$dir/acpi.txt"
+	mtype -i "$dir/disk.img" ::/memprobe/runs/0001/acpi.txt | tr -d '\r' >"$dir/acpi.txt"
 	(cd "$dir" && acpixtract -a acpi.txt >/dev/null 2>&1)
 	check "$name: acpixtract finds the MADT in memprobe's dump" test -s "$dir/apic.dat"
 	for sig in SRAT SLIT; do

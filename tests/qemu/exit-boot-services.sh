@@ -40,10 +40,10 @@ case_() {
 	check "$name: the next boot completes" test $? -eq 0
 	check "$name: the next boot prints the kept lines" \
 		grep -aqF "$(line "$name" "memprobe: integrity: ")" \
-		<(sed -n '/^memprobe: previous run after ExitBootServices:$/,/^memprobe: those lines saved/p' \
+		<(sed -n '/^memprobe: previous run after ExitBootServices:$/,/^memprobe: cpu: /p' \
 			"$work/$name-next.log")
-	mtype -i "$work/$name.img" ::/memprobe/after-exit-0002.txt >"$work/$name-saved.txt" 2>/dev/null
-	check "$name: and saves them beside its report" grep -aqF "$(line "$name" "memprobe: page tables: ")" \
+	mtype -i "$work/$name.img" ::/memprobe/runs/0002/previous-run-after-exit.txt >"$work/$name-saved.txt" 2>/dev/null
+	check "$name: and saves them in its run folder" grep -aqF "$(line "$name" "memprobe: page tables: ")" \
 		"$work/$name-saved.txt"
 }
 

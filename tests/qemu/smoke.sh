@@ -12,9 +12,14 @@ run="$here/run-qemu.sh"
 has_line() { grep -qxF -- "$2" "$1"; }
 count_prefix() { grep -c -- "^$2" "$1"; }
 
-# The report as the console shows it, from the banner to the saved-file line.
+# The report as the console shows it, from the banner to the run-folder line.
 report_part() {
-	sed -n '/^memprobe: memprobe /,/^memprobe: report saved as /p' "$1"
+	sed -n '/^memprobe: memprobe /,/^memprobe: run saved in /p' "$1"
+}
+
+# The lines a re-analysis reproduces: after the banner, to the complete line.
+analysed_part() {
+	sed -n '2,/^memprobe: report complete$/p' "$1"
 }
 
 "$here/tests/lib/install-deps.sh" make gcc libc6-dev binutils gnu-efi mtools ovmf qemu-system-x86 ||
@@ -32,22 +37,43 @@ check "seed VM: trim_bios_range" has_line "$work/seed.log" "e820: remove [mem 0x
 check "seed VM: no efi=debug lines without the option" test "$(count_prefix "$work/seed.log" 'efi: mem')" -eq 0
 check "seed VM: memmap view" has_line "$work/seed.log" "0x100000000-0x13fffffff System RAM"
 check "seed VM: powered off" has_line "$work/seed.log" "memprobe: powering off"
-mtype -i "$disk" ::/memprobe/report-0001.txt 2>/dev/null | tr -d '\r' >"$work/report-0001.txt"
+check "seed VM: the run folder named" has_line "$work/seed.log" \
+	'memprobe: run saved in \memprobe\runs\0001: report.txt memmap.bin cpu.txt firmware.txt acpi.txt'
+mkdir -p "$work/run1"
+mcopy -i "$disk" '::/memprobe/runs/0001/*' "$work/run1/" 2>/dev/null
 report_part "$work/seed.log" >"$work/console-report.txt"
-check "seed VM: saved report equals the console's" cmp -s "$work/report-0001.txt" "$work/console-report.txt"
-check "seed VM: saved report is not empty" test "$(wc -l <"$work/report-0001.txt")" -gt 20
+check "seed VM: report.txt equals the console's report" cmp -s "$work/run1/report.txt" "$work/console-report.txt"
+check "seed VM: report.txt is not empty" test "$(wc -l <"$work/run1/report.txt")" -gt 20
+check "seed VM: memmap.bin holds the header and whole descriptors" \
+	test "$(head -c 8 "$work/run1/memmap.bin")" = MPEFIMAP
+check "seed VM: cpu.txt says what CPUID said" grep -qx 'cpuid: read' "$work/run1/cpu.txt"
+check "seed VM: firmware.txt keeps the config file" grep -qx '| poweroff' "$work/run1/firmware.txt"
+"$here/build/memprobe" analyze "$work/run1" >"$work/analyze1.txt" 2>"$work/analyze1.err"
+check "seed VM: memprobe analyze on the folder succeeds" test $? -eq 0
+check "seed VM: memprobe analyze reproduces the report after the banner" \
+	cmp -s <(analysed_part "$work/run1/report.txt") <(analysed_part "$work/analyze1.txt")
+check "seed VM: the reproduced part is the whole analysis" \
+	test "$(analysed_part "$work/analyze1.txt" | wc -l)" -gt 150
 
-# 2. A second run on the same disk adds report-0002 and leaves report-0001 alone.
-"$run" --no-install --disk "$disk" --app-args "efi=debug" --log "$work/second.log" >/dev/null 2>&1
+# 2. A second run on the same disk adds folder 0002 and leaves 0001 alone; the old
+# \memprobe.cfg is still read, below memprobe.conf.
+printf 'efi=debug mem=1G\n' >"$work/old.cfg"
+mcopy -o -i "$disk" "$work/old.cfg" ::/memprobe.cfg
+"$run" --no-install --disk "$disk" --app-args "mem=3G" --log "$work/second.log" >/dev/null 2>&1
 check "second run: succeeds" test $? -eq 0
-check "second run: efi=debug lines" test "$(count_prefix "$work/second.log" 'efi: mem[0-9][0-9]: \[')" -gt 10
-check "second run: new file" has_line "$work/second.log" 'memprobe: report saved as \memprobe\report-0002.txt'
-check "second run: first report unchanged" cmp -s <(mtype -i "$disk" ::/memprobe/report-0001.txt | tr -d '\r') "$work/report-0001.txt"
+check "second run: efi=debug from \memprobe.cfg" test "$(count_prefix "$work/second.log" 'efi: mem[0-9][0-9]: \[')" -gt 10
+check "second run: memprobe.conf's mem=3G overrides \memprobe.cfg's mem=1G" \
+	has_line "$work/second.log" "memprobe: options: efi=debug poweroff mem=3G"
+check "second run: new folder" grep -q '^memprobe: run saved in \\memprobe\\runs\\0002: ' "$work/second.log"
+check "second run: first report unchanged" \
+	cmp -s <(mtype -i "$disk" ::/memprobe/runs/0001/report.txt) "$work/run1/report.txt"
+mdel -i "$disk" ::/memprobe.cfg
 
 # 3. A wrong option is named, and the run still completes.
 "$run" --no-install --machine q35 --app-args "bogus-option mem=2G" --log "$work/bad.log" >/dev/null 2>&1
 check "wrong option: run completes" test $? -eq 0
-check "wrong option: named" has_line "$work/bad.log" "memprobe: error: unknown option 'bogus-option' ignored (see --help)"
+check "wrong option: named with the config file's line" has_line "$work/bad.log" \
+	"memprobe: \\memprobe\\memprobe.conf:3: error: unknown option 'bogus-option' ignored (see --help)"
 check "wrong option: mem=2G still applied" has_line "$work/bad.log" "user-defined physical RAM map:"
 check "no --numa: q35 VM, no SRAT: Linux's fall-back" has_line "$work/bad.log" "No NUMA configuration found"
 check "no --numa: one faked node up to the end of the RAM mem=2G leaves" \
@@ -62,12 +88,23 @@ check "shell: arguments read" has_line "$work/shell.log" "memprobe: options: efi
 check "shell: returned to the shell" has_line "$work/shell.log" "memprobe: back in the UEFI shell"
 
 # 5. memprobe --help prints its usage and no report.
-"$run" --no-install --app-args "--help" --log "$work/help.log" >/dev/null 2>&1
+"$run" --no-install --disk "$work/help.img" --app-args "--help" --log "$work/help.log" >/dev/null 2>&1
 check "app --help: succeeds" test $? -eq 0
 check "app --help: usage" grep -q '^usage: memprobe.efi' "$work/help.log"
 check "app --help: no report" test "$(count_prefix "$work/help.log" 'BIOS-e820')" -eq 0
+check "app --help: no run folder left" test -z "$(mdir -b -i "$work/help.img" ::/memprobe/runs 2>/dev/null | grep -v '/\.\.*$')"
 
-# 6. run-qemu.sh's own errors.
+# 6. A full volume: the run completes and says which file could not be written.
+cp "$here/build/memprobe.img" "$work/full.img"
+free=$(mdir -i "$work/full.img" :: | sed -n 's/^ *\([0-9 ]*\) bytes free$/\1/p' | tr -d ' ')
+head -c "$((free - 24 * 1024))" /dev/zero >"$work/filler"
+mcopy -i "$work/full.img" "$work/filler" ::/filler
+"$run" --no-install --disk "$work/full.img" --log "$work/full.log" >/dev/null 2>&1
+check "full volume: the run completes" test $? -eq 0
+check "full volume: the lost file is named on screen" \
+	grep -q '^memprobe: warning: writing \\memprobe\\runs\\0001\\[a-z.]* failed (EFI_VOLUME_FULL)' "$work/full.log"
+
+# 7. run-qemu.sh's own errors.
 "$run" --help >"$work/usage.txt" 2>&1
 check "run-qemu.sh --help" grep -q -- '--numa SIZE\[,cpus=LIST\]' "$work/usage.txt"
 "$run" --no-install --numa 2X >/dev/null 2>"$work/usage-err.txt"

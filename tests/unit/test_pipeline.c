@@ -55,6 +55,7 @@ static void full_report(void **state)
 		lines,
 		"memprobe: memprobe " MEMPROBE_VERSION " (host test)\n"
 		"memprobe: firmware: EDK II revision 0x00010000, UEFI 2.70\n"
+		"memprobe: Secure Boot: unknown\n"
 		"memprobe: options: efi=debug\n"
 		"memprobe: cpu: unknown (CPUID not read: assumed), physical address bits not reported; "
 		"pse yes, pge yes, nx yes, pdpe1gb no, la57 no\n"
@@ -290,9 +291,9 @@ static void option_words(void **state)
 	assert_true(capture_has_line(&c, "memprobe: error: numa=fake= takes N, <size>M/G or NU, not 'x'; ignored"));
 	assert_true(o.memblock_debug);
 	assert_true(capture_has_line(&c, "memprobe: warning: efi=noruntime is not modelled by memprobe; ignored"));
-	assert_int_equal(options_words(words, sizeof(words), "# x\n a  b\n#c\nd"), 3);
+	assert_int_equal(options_words(words, sizeof(words), &(struct option_source){ NULL, "# x\n a  b\n#c\nd" }, 1), 3);
 	assert_string_equal(words, "a b d");
-	assert_int_equal(options_words(words, sizeof(words), NULL), 0);
+	assert_int_equal(options_words(words, sizeof(words), &(struct option_source){ NULL, NULL }, 1), 0);
 	assert_string_equal(words, "");
 
 	capture_reset(&c);
@@ -301,6 +302,47 @@ static void option_words(void **state)
 	assert_true(o.help);
 	options_print_help(&c.log);
 	assert_true(capture_has_line(&c, "usage: memprobe.efi [OPTION]..."));
+	capture_free(&c);
+}
+
+/* Config files below the command line: same-key words overridden, messages with file and line. */
+static void option_sources(void **state)
+{
+	struct capture c;
+	struct options o;
+	char words[256];
+	const struct option_source src[] = {
+		{ "\\memprobe.cfg", "mem=1G efi=debug\n" },
+		{ "\\memprobe\\memprobe.conf", "# all defaults\n"
+						   "numa=off   # later: numa=fake= on the command line\n"
+						   "bogus\n"
+						   "mem=3G gbpages\n"
+						   "\x01binary\xff\n"
+						   "kernel_addr=17M\r\n" },
+		{ NULL, "numa=fake=2 nogbpages mem=2G" },
+	};
+
+	(void)state;
+	capture_init(&c);
+	options_init(&o);
+	options_parse_sources(&o, src, 3);
+	options_print_messages(&o, &c.log);
+	/* mem= and numa= of the files give way; the command line's apply. */
+	assert_int_equal(o.nr_mem, 1);
+	assert_int_equal(o.mem[0].size, 2ULL << 30);
+	assert_false(o.numa_off);
+	assert_string_equal(o.numa_fake, "2");
+	assert_true(o.nogbpages);		/* gbpages and nogbpages share a key */
+	assert_true(o.efi_debug);		/* the old file still counts where nothing overrides it */
+	assert_true(capture_has_line(&c, "memprobe: \\memprobe\\memprobe.conf:3: error: unknown option 'bogus' "
+					 "ignored (see --help)"));
+	assert_true(capture_has_line(&c, "memprobe: \\memprobe\\memprobe.conf:5: error: the line is not text "
+					 "(a byte below 0x20 or above 0x7e); ignored"));
+	assert_true(capture_has_line(&c, "memprobe: \\memprobe\\memprobe.conf:6: error: kernel_addr= needs a "
+					 "2 MiB-aligned address, not '17M'; ignored"));
+	assert_int_equal(o.nr_errors, 3);
+	assert_int_equal(options_words(words, sizeof(words), src, 3), 6);
+	assert_string_equal(words, "efi=debug bogus kernel_addr=17M numa=fake=2 nogbpages mem=2G");
 	capture_free(&c);
 }
 
@@ -384,6 +426,7 @@ int main(void)
 		cmocka_unit_test(mem_option),
 		cmocka_unit_test(soft_reserved),
 		cmocka_unit_test(option_words),
+		cmocka_unit_test(option_sources),
 		cmocka_unit_test(shell_program_name),
 	};
 

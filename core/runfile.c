@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Run-folder files: written by memprobe.efi from its inputs, read back by
+ * memprobe analyze into the same inputs.  The text files are "key: value"
+ * lines; readers refuse what they do not know rather than guess.
+ */
+#include "memprobe/runfile.h"
+
+#include "memprobe/options.h"
+#include "memprobe/util.h"
+
+static bool fail(struct runfile_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool fail(struct runfile_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	mp_vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/**
+ * memmap_file_header_init() - memmap.bin's header for a map
+ * @h: the header to fill
+ * @map: the map as GetMemoryMap returned it
+ */
+void memmap_file_header_init(struct memmap_file_header *h, const struct efi_memmap *map)
+{
+	mp_memset(h, 0, sizeof(*h));
+	mp_memcpy(h->magic, MEMMAP_FILE_MAGIC, sizeof(h->magic));
+	h->header_size = sizeof(*h);
+	h->desc_version = map->desc_version;
+	h->desc_size = map->desc_size;
+	h->map_size = map->map_size;
+	mp_memcpy(h->version, MEMPROBE_VERSION, sizeof(MEMPROBE_VERSION));
+}
+
+/**
+ * memmap_file_read() - the memory map a memmap.bin holds
+ * @buf: the file's bytes, which must stay while @map is used
+ * @len: its length
+ * @map: the map, pointing into @buf
+ * @err: why not, when it cannot be used
+ *
+ * The map is taken as it is, even when its descriptor size is odd: the
+ * analysis names such firmware defects as it does on the machine.
+ *
+ * Return: whether @map can be used.
+ */
+bool memmap_file_read(const uint8_t *buf, size_t len, struct efi_memmap *map, struct runfile_error *err)
+{
+	struct memmap_file_header h;
+
+	if (len < sizeof(h))
+		return fail(err, "%zu bytes, shorter than its %zu-byte header", len, sizeof(h));
+	mp_memcpy(&h, buf, sizeof(h));
+	if (mp_memcmp(h.magic, MEMMAP_FILE_MAGIC, sizeof(h.magic)))
+		return fail(err, "not a memprobe memory-map file (no '%s' at its start)", MEMMAP_FILE_MAGIC);
+	if (h.header_size < sizeof(h) || h.header_size > len)
+		return fail(err, "its header claims %u bytes (expected at least %zu, at most the file's %zu)",
+			    h.header_size, sizeof(h), len);
+	if (h.map_size != len - h.header_size)
+		return fail(err, "its header says the map has %llu bytes, the file holds %zu after the header "
+				 "(truncated or padded)",
+			    (unsigned long long)h.map_size, len - h.header_size);
+	map->map = buf + h.header_size;
+	map->map_size = h.map_size;
+	map->desc_size = h.desc_size;
+	map->desc_version = h.desc_version;
+	return true;
+}
+
+/* The next line of text (NUL-terminated in place); NULL at the end. */
+static char *next_line(char **p)
+{
+	char *line = *p, *e = line;
+
+	if (!*line)
+		return NULL;
+	while (*e && *e != '\n')
+		e++;
+	*p = e + (*e == '\n');
+	if (e > line && e[-1] == '\r')
+		e[-1] = '\0';
+	*e = '\0';
+	return line;
+}
+
+/* Split "key: value"; false when the line has no ": ". */
+static bool split_key(char *line, const char **value)
+{
+	for (char *c = line; *c; c++)
+		if (c[0] == ':' && c[1] == ' ') {
+			*c = '\0';
+			*value = c + 2;
+			return true;
+		}
+	return false;
+}
+
+static bool read_number(const char *s, uint64_t max, uint64_t *v)
+{
+	const char *end;
+
+	*v = simple_strtoull(s, &end);
+	return end != s && !*end && *v <= max;
+}
+
+static const char *const cpu_flag_names[] = { "pse", "pge", "nx", "gbpages", "la57" };
+
+static bool *cpu_flag(struct cpu_facts *cpu, unsigned i)
+{
+	bool *const flags[] = { &cpu->pse, &cpu->pge, &cpu->nx, &cpu->gbpages, &cpu->la57 };
+
+	return flags[i];
+}
+
+/**
+ * cpu_facts_write() - cpu.txt: the CPU facts a run used
+ * @cpu: the facts (known false: CPUID was not read)
+ * @out: where the text goes
+ */
+void cpu_facts_write(const struct cpu_facts *cpu, struct mp_log *out)
+{
+	mp_printk(out, "# memprobe %s: the CPUID facts Linux's memory setup depends on\n", MEMPROBE_VERSION);
+	mp_printk(out, "cpuid: %s\n", cpu->known ? "read" : "not read");
+	if (!cpu->known)
+		return;
+	mp_printk(out, "vendor: %s\n", cpu->vendor);
+	for (unsigned i = 0; i < sizeof(cpu_flag_names) / sizeof(cpu_flag_names[0]); i++)
+		mp_printk(out, "%s: %s\n", cpu_flag_names[i],
+			  *cpu_flag((struct cpu_facts *)cpu, i) ? "yes" : "no");
+	mp_printk(out, "phys_bits: %u\nvirt_bits: %u\n", cpu->phys_bits, cpu->virt_bits);
+}
+
+/* One "key: value" line of cpu.txt into cpu. */
+static bool cpu_fact(struct cpu_facts *cpu, const char *key, const char *v)
+{
+	uint64_t n;
+
+	if (!mp_strcmp(key, "cpuid") && (!mp_strcmp(v, "read") || !mp_strcmp(v, "not read"))) {
+		cpu->known = v[0] == 'r';
+		return true;
+	}
+	if (!mp_strcmp(key, "vendor") && mp_strlen(v) < sizeof(cpu->vendor)) {
+		mp_memcpy(cpu->vendor, v, mp_strlen(v) + 1);
+		return true;
+	}
+	for (unsigned i = 0; i < sizeof(cpu_flag_names) / sizeof(cpu_flag_names[0]); i++)
+		if (!mp_strcmp(key, cpu_flag_names[i]) && (!mp_strcmp(v, "yes") || !mp_strcmp(v, "no"))) {
+			*cpu_flag(cpu, i) = v[0] == 'y';
+			return true;
+		}
+	if ((!mp_strcmp(key, "phys_bits") || !mp_strcmp(key, "virt_bits")) && read_number(v, 64, &n)) {
+		*(key[0] == 'p' ? &cpu->phys_bits : &cpu->virt_bits) = (uint8_t)n;
+		return true;
+	}
+	return false;
+}
+
+/**
+ * cpu_facts_read() - the facts of a cpu.txt
+ * @text: the file's text, NUL-terminated; lines are cut in place
+ * @cpu: the facts
+ * @err: why not
+ *
+ * Return: whether every line was understood.
+ */
+bool cpu_facts_read(char *text, struct cpu_facts *cpu, struct runfile_error *err)
+{
+	unsigned nr = 0;
+	bool cpuid_line = false;
+	const char *v;
+
+	mp_memset(cpu, 0, sizeof(*cpu));
+	for (char *line; (line = next_line(&text));) {
+		nr++;
+		if (!line[0] || line[0] == '#')
+			continue;
+		if (!split_key(line, &v) || !cpu_fact(cpu, line, v))
+			return fail(err, "line %u is not a CPU fact memprobe writes ('%.40s')", nr, line);
+		cpuid_line |= !mp_strcmp(line, "cpuid");
+	}
+	if (!cpuid_line)
+		return fail(err, "no 'cpuid:' line");
+	return true;
+}
+
+static const char *const secure_boot_words[] = {
+	[SECURE_BOOT_UNKNOWN] = "unknown",
+	[SECURE_BOOT_UNSUPPORTED] = "unsupported",
+	[SECURE_BOOT_OFF] = "off",
+	[SECURE_BOOT_ON] = "on",
+	[SECURE_BOOT_SETUP_MODE] = "setup-mode",
+};
+
+/* Text as "PREFIX line" lines, one per line of text. */
+static void write_quoted(struct mp_log *out, const char *prefix, const char *text)
+{
+	while (text && *text) {
+		int n = 0;
+
+		while (text[n] && text[n] != '\n')
+			n++;
+		mp_printk(out, "%s%.*s\n", prefix, n, text);
+		text += n + (text[n] == '\n');
+	}
+}
+
+/**
+ * run_facts_write() - firmware.txt: what a run took from the firmware besides
+ * the memory map, the ACPI tables and the CPU
+ * @fw: the run's inputs
+ * @out: where the text goes
+ *
+ * The options are kept as given (each config file whole, the command line),
+ * so a re-analysis parses them as the run did and prints the same lines.
+ */
+void run_facts_write(const struct fw_inputs *fw, struct mp_log *out)
+{
+	mp_printk(out, "# memprobe %s: the firmware's identity and the run's options and notes\n",
+		  MEMPROBE_VERSION);
+	mp_printk(out, "vendor: %s\nrevision: 0x%08x\nuefi: 0x%08x\n", fw->fw_vendor, fw->fw_revision,
+		  fw->uefi_revision);
+	mp_printk(out, "secure_boot: %s\n",
+		  secure_boot_words[fw->secure_boot < SECURE_BOOT_STATES ? fw->secure_boot : 0]);
+	mp_printk(out, "rsdp20: 0x%llx\nrsdp10: 0x%llx\n", (unsigned long long)fw->acpi.rsdp20,
+		  (unsigned long long)fw->acpi.rsdp10);
+	for (unsigned i = 0; i < fw->nr_option_files; i++) {
+		mp_printk(out, "config: %s\n", fw->option_files[i].name);
+		write_quoted(out, "| ", fw->option_files[i].text);
+	}
+	mp_printk(out, "cmdline: %s\n", fw->cmdline ? fw->cmdline : "");
+	write_quoted(out, "note: ", fw->notes);
+}
+
+/* Text gathered in place: values move down over the keys they followed. */
+struct gather {
+	char *at;
+};
+
+static char *gather_start(struct gather *g)
+{
+	return g->at;
+}
+
+static void gather_add(struct gather *g, const char *s, bool newline)
+{
+	size_t n = mp_strlen(s);
+
+	mp_memmove(g->at, s, n);
+	g->at += n;
+	if (newline)
+		*g->at++ = '\n';
+}
+
+static void gather_end(struct gather *g)
+{
+	*g->at++ = '\0';
+}
+
+/**
+ * run_facts_read() - the inputs a firmware.txt holds, into fw
+ * @text: the file's text, NUL-terminated; the strings fw gets point into it
+ * @fw: the inputs; call after the ACPI access is set up (rsdp20/10 replace
+ *      what a dump alone would give)
+ * @err: why not
+ *
+ * Return: whether every line was understood.
+ */
+bool run_facts_read(char *text, struct fw_inputs *fw, struct runfile_error *err)
+{
+	/* Every value is shorter than its line, so gathering never overtakes reading. */
+	struct gather g = { text };
+	char *notes = NULL, *config = NULL;
+	unsigned nr = 0;
+	bool cmdline = false;
+	const char *v;
+	uint64_t n;
+
+	for (char *line; (line = next_line(&text));) {
+		nr++;
+		if (line[0] == '|' && (line[1] == ' ' || !line[1]) && config) {
+			gather_add(&g, line + 1 + !!line[1], true);
+			continue;
+		}
+		if (config) {
+			gather_end(&g);
+			config = NULL;
+		}
+		if (!line[0] || line[0] == '#')
+			continue;
+		if (!split_key(line, &v))
+			return fail(err, "line %u is not 'key: value' ('%.40s')", nr, line);
+		if (!mp_strcmp(line, "note")) {
+			if (!notes)
+				notes = gather_start(&g);
+			gather_add(&g, v, true);
+			continue;
+		}
+		if (notes)
+			return fail(err, "line %u: the notes must come last", nr);
+		if (!mp_strcmp(line, "vendor") && mp_strlen(v) < sizeof(fw->fw_vendor)) {
+			mp_memcpy(fw->fw_vendor, v, mp_strlen(v) + 1);
+		} else if (!mp_strcmp(line, "revision") && read_number(v, UINT32_MAX, &n)) {
+			fw->fw_revision = (uint32_t)n;
+		} else if (!mp_strcmp(line, "uefi") && read_number(v, UINT32_MAX, &n)) {
+			fw->uefi_revision = (uint32_t)n;
+		} else if (!mp_strcmp(line, "rsdp20") && read_number(v, UINT64_MAX, &n)) {
+			if (n) {
+				fw->acpi.rsdp20 = n;
+				fw->acpi.listed = NULL;
+			}
+		} else if (!mp_strcmp(line, "rsdp10") && read_number(v, UINT64_MAX, &n)) {
+			if (n) {
+				fw->acpi.rsdp10 = n;
+				fw->acpi.listed = NULL;
+			}
+		} else if (!mp_strcmp(line, "secure_boot")) {
+			unsigned s = 0;
+
+			while (s < SECURE_BOOT_STATES && mp_strcmp(v, secure_boot_words[s]))
+				s++;
+			if (s == SECURE_BOOT_STATES)
+				return fail(err, "line %u: unknown Secure Boot state '%.20s'", nr, v);
+			fw->secure_boot = (enum secure_boot)s;
+		} else if (!mp_strcmp(line, "config") && fw->nr_option_files < OPTION_SOURCES_MAX - 2) {
+			struct option_source *src = &fw->option_files[fw->nr_option_files++];
+
+			src->name = gather_start(&g);
+			gather_add(&g, v, false);
+			gather_end(&g);
+			config = gather_start(&g);
+			src->text = config;
+		} else if (!mp_strcmp(line, "cmdline") && !cmdline) {
+			cmdline = true;
+			fw->cmdline = gather_start(&g);
+			gather_add(&g, v, false);
+			gather_end(&g);
+		} else {
+			return fail(err, "line %u: '%.20s' with '%.40s' is not a fact memprobe writes", nr, line, v);
+		}
+	}
+	if (config || notes)
+		gather_end(&g);
+	fw->notes = notes;
+	if (!cmdline)
+		return fail(err, "no 'cmdline:' line");
+	return true;
+}

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The run folder: each run writes \memprobe\runs\NNNN\ (the next free
+ * number) on the volume it was loaded from and never touches an earlier
+ * one.  A volume that is read-only or full costs the files, never the run:
+ * a warning says what was lost.
+ */
+#include "efi-frontend.h"
+
+#include "memprobe/util.h"
+
+#define RUNS_DIR "\\memprobe\\runs"
+#define MAX_RUNS 9999
+
+static void ascii_to_ucs2(CHAR16 *dst, const char *src, UINTN max)
+{
+	UINTN i = 0;
+
+	for (; src[i] && i + 1 < max; i++)
+		dst[i] = (CHAR16)(unsigned char)src[i];
+	dst[i] = 0;
+}
+
+/* Root directory of the volume memprobe was loaded from, or NULL. */
+EFI_FILE_HANDLE efi_open_boot_volume(EFI_HANDLE image, struct mp_log *log)
+{
+	EFI_LOADED_IMAGE *loaded = NULL;
+	EFI_FILE_HANDLE root;
+	EFI_STATUS st;
+
+	st = uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol,
+			       (void **)&loaded);
+	if (EFI_ERROR(st)) {
+		mp_printk(log, "memprobe: warning: no loaded-image protocol (%s); boot volume not used\n",
+			  efi_status_name(st));
+		return NULL;
+	}
+	root = LibOpenRoot(loaded->DeviceHandle);
+	if (!root)
+		mp_printk(log, "memprobe: warning: the boot device has no file system memprobe can "
+			       "open; config files and run folder not available\n");
+	return root;
+}
+
+/* Open (create with create) a directory below dir. */
+static EFI_STATUS open_dir(EFI_FILE_HANDLE dir, const char *name, bool create, EFI_FILE_HANDLE *out)
+{
+	CHAR16 wname[64];
+	UINT64 mode = EFI_FILE_MODE_READ | (create ? EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE : 0);
+
+	ascii_to_ucs2(wname, name, sizeof(wname) / sizeof(wname[0]));
+	return uefi_call_wrapper(dir->Open, 5, dir, out, wname, mode, create ? EFI_FILE_DIRECTORY : 0);
+}
+
+/**
+ * run_folder_open() - create this run's folder, \memprobe\runs\NNNN
+ * @rf: the folder; rf->dir stays NULL when nothing can be saved
+ * @root: the boot volume's root, or NULL
+ * @log: where a failure is named
+ */
+void run_folder_open(struct run_folder *rf, EFI_FILE_HANDLE root, struct mp_log *log)
+{
+	EFI_FILE_HANDLE runs, dir;
+	EFI_STATUS st;
+
+	mp_memset(rf, 0, sizeof(*rf));
+	if (!root)
+		return;
+	st = open_dir(root, "\\memprobe", true, &dir);
+	if (!EFI_ERROR(st)) {
+		uefi_call_wrapper(dir->Close, 1, dir);
+		st = open_dir(root, RUNS_DIR, true, &runs);
+	}
+	if (EFI_ERROR(st)) {
+		mp_printk(log, "memprobe: warning: cannot create %s on the boot volume (%s); nothing of "
+			       "this run is saved\n",
+			  RUNS_DIR, efi_status_name(st));
+		return;
+	}
+	for (unsigned n = 1; n <= MAX_RUNS; n++) {
+		char name[8];
+
+		mp_snprintf(name, sizeof(name), "%04u", n);
+		st = open_dir(runs, name, false, &dir);
+		if (!EFI_ERROR(st)) {
+			uefi_call_wrapper(dir->Close, 1, dir);
+			continue;
+		}
+		if (st != EFI_NOT_FOUND)
+			break;
+		st = open_dir(runs, name, true, &rf->dir);
+		if (!EFI_ERROR(st))
+			mp_snprintf(rf->path, sizeof(rf->path), "%s\\%s", RUNS_DIR, name);
+		else
+			rf->dir = NULL;
+		break;
+	}
+	uefi_call_wrapper(runs->Close, 1, runs);
+	if (!rf->dir)
+		mp_printk(log, "memprobe: warning: cannot create a folder in %s (%s); nothing of this run "
+			       "is saved\n",
+			  RUNS_DIR, EFI_ERROR(st) ? efi_status_name(st) : "all numbers in use");
+}
+
+/* Append to a file; the first failure is kept and later writes are skipped. */
+static void raw_write(struct efi_file *f, const void *bytes, size_t len)
+{
+	UINTN size = len;
+	EFI_STATUS st;
+
+	if (!f->handle || f->status != EFI_SUCCESS || !len)
+		return;
+	st = uefi_call_wrapper(f->handle->Write, 3, f->handle, &size, (void *)bytes);
+	if (EFI_ERROR(st) || size != len)
+		f->status = EFI_ERROR(st) ? st : EFI_VOLUME_FULL;
+}
+
+static void flush_buffer(struct efi_file *f)
+{
+	raw_write(f, f->buf, f->len);
+	f->len = 0;
+}
+
+/**
+ * efi_file_write() - an mp_log writer into a run-folder file, buffered
+ * @ctx: the struct efi_file
+ * @text: bytes
+ * @len: how many
+ */
+void efi_file_write(void *ctx, const char *text, size_t len)
+{
+	struct efi_file *f = ctx;
+
+	if (!f->handle)
+		return;
+	if (f->len + len > sizeof(f->buf))
+		flush_buffer(f);
+	if (len > sizeof(f->buf)) {
+		raw_write(f, text, len);
+		return;
+	}
+	mp_memcpy(f->buf + f->len, text, len);
+	f->len += len;
+}
+
+/**
+ * efi_file_create() - a new, empty file in the run folder
+ * @rf: the folder
+ * @f: the file; f->handle stays NULL when it cannot be created
+ * @name: its name, which must stay valid
+ */
+void efi_file_create(struct run_folder *rf, struct efi_file *f, const char *name)
+{
+	CHAR16 wname[32];
+
+	f->handle = NULL;
+	f->len = 0;
+	f->name = name;
+	f->status = EFI_NOT_STARTED;
+	if (!rf->dir)
+		return;
+	ascii_to_ucs2(wname, name, sizeof(wname) / sizeof(wname[0]));
+	f->status = uefi_call_wrapper(rf->dir->Open, 5, rf->dir, &f->handle, wname,
+				      EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE, 0);
+	if (EFI_ERROR(f->status))
+		f->handle = NULL;
+}
+
+/**
+ * efi_file_close() - write what is buffered, close, and account for the file
+ * @rf: the folder, whose closing line lists the files written
+ * @f: the file
+ * @log: where a failure is named
+ */
+void efi_file_close(struct run_folder *rf, struct efi_file *f, struct mp_log *log)
+{
+	EFI_FILE_HANDLE h = f->handle;
+
+	if (!rf->dir)
+		return;
+	if (h) {
+		EFI_STATUS st;
+
+		flush_buffer(f);
+		f->handle = NULL;
+		st = uefi_call_wrapper(h->Flush, 1, h);
+		if (f->status == EFI_SUCCESS)
+			f->status = st;
+		uefi_call_wrapper(h->Close, 1, h);
+	}
+	if (EFI_ERROR(f->status)) {
+		mp_printk(log, "memprobe: warning: writing %s\\%s failed (%s); the file is missing or "
+			       "incomplete\n",
+			  rf->path, f->name, efi_status_name(f->status));
+		return;
+	}
+	rf->saved_len += mp_snprintf(rf->saved + rf->saved_len, sizeof(rf->saved) - rf->saved_len, " %s",
+				     f->name);
+}
+
+/**
+ * run_folder_save() - a whole file in the run folder
+ * @rf: the folder
+ * @name: the file's name
+ * @bytes: its content
+ * @len: its length
+ * @log: where a failure is named
+ */
+void run_folder_save(struct run_folder *rf, const char *name, const void *bytes, size_t len,
+		     struct mp_log *log)
+{
+	struct efi_file *f = efi_alloc_pool(sizeof(*f));
+
+	if (!f) {
+		if (rf->dir)
+			mp_printk(log, "memprobe: warning: no memory to write %s\\%s\n", rf->path, name);
+		return;
+	}
+	efi_file_create(rf, f, name);
+	raw_write(f, bytes, len);
+	efi_file_close(rf, f, log);
+	uefi_call_wrapper(BS->FreePool, 1, f);
+}
+
+/**
+ * run_folder_close() - name what was saved, close the report last, close the folder
+ * @rf: the folder
+ * @report: report.txt, still open so the line lands in it too
+ * @log: where the line goes
+ */
+void run_folder_close(struct run_folder *rf, struct efi_file *report, struct mp_log *log)
+{
+	if (!rf->dir)
+		return;
+	if (report->handle && report->status == EFI_SUCCESS)
+		mp_printk(log, "memprobe: run saved in %s: %s%s\n", rf->path, report->name, rf->saved);
+	efi_file_close(rf, report, log);
+	uefi_call_wrapper(rf->dir->Close, 1, rf->dir);
+	rf->dir = NULL;
+}
+
+/**
+ * run_folder_discard() - delete the folder of a run that made no report (--help)
+ * @rf: the folder
+ * @report: report.txt, open
+ * @acpi: acpi.txt, open
+ */
+void run_folder_discard(struct run_folder *rf, struct efi_file *report, struct efi_file *acpi)
+{
+	struct efi_file *files[] = { report, acpi };
+
+	for (unsigned i = 0; i < 2; i++) {
+		if (files[i]->handle)
+			uefi_call_wrapper(files[i]->handle->Delete, 1, files[i]->handle);
+		files[i]->handle = NULL;
+	}
+	if (rf->dir)
+		uefi_call_wrapper(rf->dir->Delete, 1, rf->dir);	/* empty now */
+	rf->dir = NULL;
+}

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+/* Run-folder files: what memprobe.efi writes, memprobe analyze reads back the same. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "memprobe/runfile.h"
+
+/* A capture's text as a fresh NUL-terminated copy (the readers cut lines in place). */
+static char *copy_text(const struct capture *c)
+{
+	char *t = malloc(c->len + 1);
+
+	memcpy(t, c->text, c->len);
+	t[c->len] = '\0';
+	return t;
+}
+
+static void memmap_file(void **state)
+{
+	struct rawmap r;
+	struct memmap_file_header h;
+	struct efi_memmap back;
+	struct runfile_error err;
+	uint8_t *file;
+	size_t len;
+
+	(void)state;
+	rawmap_init(&r, 48);
+	rawmap_add(&r, 7, 0x100000, 16, 0xf);
+	rawmap_add(&r, 4, 0x200000, 1, 0xf);
+	memmap_file_header_init(&h, &r.map);
+	assert_int_equal(sizeof(h), 48);
+	len = sizeof(h) + r.map.map_size;
+	file = malloc(len + 1);
+	memcpy(file, &h, sizeof(h));
+	memcpy(file + sizeof(h), r.map.map, r.map.map_size);
+
+	assert_true(memmap_file_read(file, len, &back, &err));
+	assert_int_equal(back.desc_size, 48);
+	assert_int_equal(back.map_size, 96);
+	assert_int_equal(back.desc_version, r.map.desc_version);
+	assert_memory_equal(back.map, r.map.map, 96);
+
+	/* Cut short by a byte: the header's size no longer matches. */
+	assert_false(memmap_file_read(file, len - 1, &back, &err));
+	assert_string_equal(err.text, "its header says the map has 96 bytes, the file holds 95 after the "
+				      "header (truncated or padded)");
+	assert_false(memmap_file_read(file, 20, &back, &err));
+	assert_string_equal(err.text, "20 bytes, shorter than its 48-byte header");
+	file[0] = 'X';
+	assert_false(memmap_file_read(file, len, &back, &err));
+	assert_string_equal(err.text, "not a memprobe memory-map file (no 'MPEFIMAP' at its start)");
+	free(file);
+	rawmap_free(&r);
+}
+
+static void cpu_file(void **state)
+{
+	const struct cpu_facts cpu = { .known = true, .vendor = "GenuineIntel", .pse = true, .pge = true,
+				       .nx = true, .gbpages = true, .la57 = true, .phys_bits = 52,
+				       .virt_bits = 57 };
+	struct cpu_facts back;
+	struct runfile_error err;
+	struct capture c;
+	char *text;
+
+	(void)state;
+	capture_init(&c);
+	cpu_facts_write(&cpu, &c.log);
+	text = copy_text(&c);
+	assert_true(cpu_facts_read(text, &back, &err));
+	assert_memory_equal(&back, &cpu, sizeof(cpu));
+	free(text);
+
+	text = strdup("cpuid: read\nla57: maybe\n");
+	assert_false(cpu_facts_read(text, &back, &err));
+	assert_string_equal(err.text, "line 2 is not a CPU fact memprobe writes ('la57')");
+	free(text);
+	text = strdup("vendor: GenuineIntel\n");
+	assert_false(cpu_facts_read(text, &back, &err));
+	assert_string_equal(err.text, "no 'cpuid:' line");
+	free(text);
+	text = strdup("cpuid: not read\n");
+	assert_true(cpu_facts_read(text, &back, &err));
+	assert_false(back.known);
+	free(text);
+	capture_free(&c);
+}
+
+/* Identity, Secure Boot, RSDPs, config files (any text, '|' lines too) and notes come back as written. */
+static void firmware_file(void **state)
+{
+	struct fw_inputs fw = { .fw_vendor = "EDK II", .fw_revision = 0x10000, .uefi_revision = 0x20046,
+				.secure_boot = SECURE_BOOT_SETUP_MODE,
+				.cmdline = "efi=debug",
+				.notes = "memprobe: warning: one\nmemprobe: two\n" };
+	struct fw_inputs back = { .frontend = NULL };
+	struct runfile_error err;
+	struct capture c;
+	char *text;
+
+	(void)state;
+	fw.acpi.rsdp20 = 0xbf77e014;
+	fw.option_files[0] = (struct option_source){ "\\memprobe.cfg", "mem=2G\n" };
+	fw.option_files[1] = (struct option_source){ "\\memprobe\\memprobe.conf", "# c\n| x\n\nnuma=off" };
+	fw.nr_option_files = 2;
+	capture_init(&c);
+	run_facts_write(&fw, &c.log);
+	text = copy_text(&c);
+	assert_true(run_facts_read(text, &back, &err));
+	assert_string_equal(back.fw_vendor, "EDK II");
+	assert_int_equal(back.fw_revision, 0x10000);
+	assert_int_equal(back.uefi_revision, 0x20046);
+	assert_int_equal(back.secure_boot, SECURE_BOOT_SETUP_MODE);
+	assert_int_equal(back.acpi.rsdp20, 0xbf77e014);
+	assert_int_equal(back.acpi.rsdp10, 0);
+	assert_string_equal(back.cmdline, "efi=debug");
+	assert_int_equal(back.nr_option_files, 2);
+	assert_string_equal(back.option_files[0].name, "\\memprobe.cfg");
+	assert_string_equal(back.option_files[0].text, "mem=2G\n");
+	assert_string_equal(back.option_files[1].name, "\\memprobe\\memprobe.conf");
+	assert_string_equal(back.option_files[1].text, "# c\n| x\n\nnuma=off\n");	/* a last newline added */
+	assert_string_equal(back.notes, "memprobe: warning: one\nmemprobe: two\n");
+	free(text);
+
+	text = strdup("vendor: X\nsecure_boot: sideways\ncmdline: \n");
+	assert_false(run_facts_read(text, &back, &err));
+	assert_string_equal(err.text, "line 2: unknown Secure Boot state 'sideways'");
+	free(text);
+	text = strdup("vendor: X\n");
+	assert_false(run_facts_read(text, &back, &err));
+	assert_string_equal(err.text, "no 'cmdline:' line");
+	free(text);
+	text = strdup("garbage\n");
+	assert_false(run_facts_read(text, &back, &err));
+	assert_string_equal(err.text, "line 1 is not 'key: value' ('garbage')");
+	free(text);
+	capture_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(memmap_file),
+		cmocka_unit_test(cpu_file),
+		cmocka_unit_test(firmware_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
