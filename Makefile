@@ -226,6 +226,7 @@ test-replay: $(BUILD)/memprobe
 test-qemu: $(BUILD)/memprobe.img $(BUILD)/memprobe
 	./tests/qemu/smoke.sh
 	./tests/qemu/usb-stick.sh
+	./tests/qemu/screen.sh
 	./tests/qemu/acpi-golden.sh
 	./tests/qemu/broken-firmware.sh
 	./tests/qemu/exit-boot-services.sh

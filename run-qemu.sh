@@ -206,7 +206,8 @@ if [ $shell -eq 1 ]; then
 	# No default boot file: OVMF falls through to its shell, which runs startup.nsh.
 	mdel -i "$disk" ::/EFI/BOOT/BOOTX64.EFI 2>/dev/null || true
 	mcopy -o -i "$disk" "$here/build/memprobe.efi" ::/memprobe.efi
-	printf 'fs0:\r\n\\memprobe.efi %s\r\necho "memprobe: back in the UEFI shell"\r\nreset -s\r\n' \
+	# no_pause: with no one at the console, memprobe must not wait for a key.
+	printf 'fs0:\r\n\\memprobe.efi no_pause %s\r\necho "memprobe: back in the UEFI shell"\r\nreset -s\r\n' \
 		"$app_args" >"$work/startup.nsh"
 	mcopy -o -i "$disk" "$work/startup.nsh" ::/startup.nsh
 	mdel -i "$disk" ::/memprobe/memprobe.conf 2>/dev/null || true

@@ -115,6 +115,10 @@ static void parse_word(struct options *o, const char *w, struct mp_log *log)
 		o->poweroff = true;
 		return;
 	}
+	if (!mp_strcmp(w, "no_pause")) {
+		o->no_pause = true;
+		return;
+	}
 	if (mp_starts_with(w, "efi=")) {
 		parse_efi(o, w + 4, log);
 		return;
@@ -462,7 +466,10 @@ static const struct {
 				"and keep the lines for the next run; then reset the machine", "off" },
 	{ "ebs_stale_keys=N", "(tests) make the map key stale on the first N of the two\n"
 			      "ExitBootServices attempts, to exercise the retry", "0" },
-	{ "poweroff", "power the machine off when the report is complete", "off: return to the firmware" },
+	{ "no_pause", "on a screen, do not stop after each page, nor at the end to\n"
+		      "ask whether to power off, reboot or return", "pause when a keyboard is there" },
+	{ "poweroff", "power the machine off when the report is complete (no pauses)",
+	  "off: ask at the end" },
 };
 
 /* One documented option, its text indented under a prefix. */

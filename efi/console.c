@@ -38,32 +38,10 @@ const char *efi_status_name(EFI_STATUS status)
 	return "unknown EFI status";
 }
 
-/* ASCII to UCS-2, '\n' to CR LF, in chunks, for OutputString. */
-static void console_write(SIMPLE_TEXT_OUTPUT_INTERFACE *con, const char *text, size_t len)
-{
-	CHAR16 buf[128];
-	UINTN n = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		if (n + 3 >= sizeof(buf) / sizeof(buf[0])) {
-			buf[n] = 0;
-			uefi_call_wrapper(con->OutputString, 2, con, buf);
-			n = 0;
-		}
-		if (text[i] == '\n')
-			buf[n++] = '\r';
-		buf[n++] = (unsigned char)text[i] < 0x80 ? (CHAR16)text[i] : L'?';
-	}
-	buf[n] = 0;
-	if (n)
-		uefi_call_wrapper(con->OutputString, 2, con, buf);
-}
-
 void efi_sink_write(void *ctx, const char *text, size_t len)
 {
 	struct efi_sink *sink = ctx;
 
-	if (sink->con)
-		console_write(sink->con, text, len);
+	screen_write(&sink->screen, text, len);
 	efi_file_write(&sink->report, text, len);
 }

@@ -25,9 +25,19 @@ struct run_folder {
 	size_t saved_len;
 };
 
+/* The console as a reader sees it: its size, and the pager's place. */
+struct screen {
+	SIMPLE_TEXT_OUTPUT_INTERFACE *con;	/* NULL: no console */
+	UINTN rows, cols;
+	bool keyboard;			/* an input device is there to answer */
+	bool pause;			/* stop after each page */
+	UINTN used;			/* rows written since the last stop */
+	UINTN col;			/* the cursor's column */
+};
+
 /* Where report lines go: the console (mirrored on serial by the firmware) and report.txt. */
 struct efi_sink {
-	SIMPLE_TEXT_OUTPUT_INTERFACE *con;
+	struct screen screen;
 	struct efi_file report, acpi;
 };
 
@@ -37,6 +47,9 @@ struct efi_clock {
 };
 
 void efi_sink_write(void *ctx, const char *text, size_t len);
+void screen_setup(struct screen *s, bool interactive, struct mp_log *log);
+void screen_write(struct screen *s, const char *text, size_t len);
+void screen_final_question(struct screen *s, const char *folder, struct mp_log *log);
 EFI_FILE_HANDLE efi_open_boot_volume(EFI_HANDLE image, struct mp_log *log);
 
 void run_folder_open(struct run_folder *rf, EFI_FILE_HANDLE root, struct mp_log *log);

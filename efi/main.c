@@ -100,6 +100,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	char previous[2048];
 	size_t previous_len;
 	struct efi_clock clock;
+	char folder[sizeof(run.path)] = "";
 
 	InitializeLib(image, systab);
 	/* The boot manager arms a 5-minute watchdog; a slow emulator may need longer. */
@@ -112,7 +113,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		return EFI_OUT_OF_RESOURCES;
 	}
 	mp_memset(sink, 0, sizeof(*sink));
-	sink->con = ST->ConOut;
+	sink->screen.con = ST->ConOut;
 	log = (struct mp_log){ efi_sink_write, sink };
 	acpidump = (struct mp_log){ efi_file_write, &sink->acpi };
 
@@ -136,6 +137,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
 	machine_init(m, &fw, &sinks, &pool_storage);
 	help = m->opts.help;
+	/* A person may be reading: poweroff and no_pause (run-qemu.sh, tests) say no one is. */
+	screen_setup(&sink->screen, !m->opts.poweroff && !m->opts.no_pause, &notes_log);
 	if (help)
 		run_folder_discard(&run, &sink->report, &sink->acpi);
 	memprobe_run(m);
@@ -143,6 +146,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (!help) {
 		save_inputs(&run, &fw, &log);
 		efi_file_close(&run, &sink->acpi, &log);
+		mp_memcpy(folder, run.path, sizeof(folder));
 		run_folder_close(&run, &sink->report, &log);
 	}
 	if (root)
@@ -151,6 +155,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		efi_exit_and_map(image, m, &log);	/* returns only if it could not leave */
 	poweroff = m->opts.poweroff;
 	uefi_call_wrapper(BS->FreePool, 1, m);
+	if (!poweroff && !help)
+		screen_final_question(&sink->screen, folder[0] ? folder : NULL, &log);
 
 	if (poweroff) {
 		mp_printk(&log, "memprobe: powering off\n");

@@ -38,6 +38,7 @@ struct options {
 	uint64_t kernel_addr;	/* kernel_addr=: where the kernel image is assumed, 0: default */
 	bool soft_reserve;	/* cleared by efi=nosoftreserve */
 	bool poweroff;		/* power the machine off when the report is done */
+	bool no_pause;		/* no paging and no question at the end (a screen without a reader) */
 	bool help;		/* --help, -h, help */
 	unsigned nr_mem;
 	struct mem_option mem[OPTIONS_MAX_MEM];

@@ -84,7 +84,7 @@ check "no --numa: the SRAT's absence named" \
 # 4. From the UEFI shell: arguments on the command line, back to the shell.
 "$run" --no-install --shell --app-args "efi=debug" --log "$work/shell.log" >/dev/null 2>&1
 check "shell: run-qemu.sh succeeds" test $? -eq 0
-check "shell: arguments read" has_line "$work/shell.log" "memprobe: options: efi=debug"
+check "shell: arguments read" has_line "$work/shell.log" "memprobe: options: no_pause efi=debug"
 check "shell: returned to the shell" has_line "$work/shell.log" "memprobe: back in the UEFI shell"
 
 # 5. memprobe --help prints its usage and no report.
