@@ -9,12 +9,6 @@
 #include "memprobe/report.h"
 #include "memprobe/util.h"
 
-/**
- * machine_init() - a machine ready to analyse, with its options parsed
- *
- * The options are parsed here, once; what parsing says waits for the
- * report's banner.  Stages read m->opts.
- */
 /* The report's sink, timed: what it takes counts as output, not as the stage that printed. */
 static void timed_write(void *ctx, const char *text, size_t len)
 {
@@ -25,17 +19,40 @@ static void timed_write(void *ctx, const char *text, size_t len)
 	m->phase_ns[PHASE_OUTPUT] += m->fw->clock.now_ns(m->fw->clock.ctx) - t0;
 }
 
+/* Each line on its way to the report: a firmware defect it names is kept as data too. */
+static void defect_tap_write(void *ctx, const char *text, size_t len)
+{
+	struct machine *m = ctx;
+
+	for (size_t at = 0, n; at < len; at += n) {
+		for (n = 0; at + n < len && text[at + n] != '\n'; n++)
+			;
+		if (at + n < len)
+			n++;	/* the newline */
+		defects_note_line(&m->defects, text + at, n);
+	}
+	m->after_tap->write(m->after_tap->ctx, text, len);
+}
+
+/**
+ * machine_init() - a machine ready to analyse, with its options parsed
+ *
+ * The options are parsed here, once; what parsing says waits for the
+ * report's banner.  Stages read m->opts.
+ */
 void machine_init(struct machine *m, const struct fw_inputs *fw, const struct sinks *sinks,
 		  const struct memblock_storage *storage)
 {
 	mp_memset(m, 0, sizeof(*m));
 	m->fw = fw;
 	m->report = sinks->report;
-	m->log = sinks->report;
+	m->after_tap = sinks->report;
 	if (fw->clock.now_ns) {
 		m->timed_log = (struct mp_log){ timed_write, m };
-		m->log = &m->timed_log;
+		m->after_tap = &m->timed_log;
 	}
+	m->defect_tap = (struct mp_log){ defect_tap_write, m };
+	m->log = &m->defect_tap;
 	m->acpidump = sinks->acpidump;
 	for (unsigned i = 0; i < fw->nr_option_files && i < OPTION_SOURCES_MAX - 1; i++)
 		m->option_src[m->nr_option_src++] = fw->option_files[i];
@@ -61,6 +78,25 @@ static const char *const secure_boot_names[] = {
 	[SECURE_BOOT_ON] = "on (memprobe.efi runs only when signed by a key the firmware trusts)",
 	[SECURE_BOOT_SETUP_MODE] = "off (setup mode: no platform key enrolled)",
 };
+
+/**
+ * secure_boot_word() - a Secure Boot state as one word, for files and programs
+ * @s: the state
+ *
+ * Return: "unknown", "unsupported", "off", "on" or "setup-mode".
+ */
+const char *secure_boot_word(enum secure_boot s)
+{
+	static const char *const words[] = {
+		[SECURE_BOOT_UNKNOWN] = "unknown",
+		[SECURE_BOOT_UNSUPPORTED] = "unsupported",
+		[SECURE_BOOT_OFF] = "off",
+		[SECURE_BOOT_ON] = "on",
+		[SECURE_BOOT_SETUP_MODE] = "setup-mode",
+	};
+
+	return words[s < SECURE_BOOT_STATES ? s : SECURE_BOOT_UNKNOWN];
+}
 
 static void print_banner(struct machine *m)
 {

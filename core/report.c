@@ -100,11 +100,31 @@ static int cpu_node(const struct machine *m, unsigned cpu_index, unsigned linux_
  * Whether CPU c shows in node nid's cpulist.  With numa=fake a CPU shows
  * in every fake node of its physical node, as numa_add_cpu() makes it.
  */
-static bool cpu_in_node(const struct machine *m, const int *node_of, unsigned c, int nid)
+bool report_cpu_in_node(const struct machine *m, const int *node_of, unsigned c, int nid)
 {
 	if (m->numa.emulated_nodes)
 		return m->numa.emu_nid_to_phys[node_of[c]] == m->numa.emu_nid_to_phys[nid];
 	return node_of[c] == nid;
+}
+
+/**
+ * report_cpu_nodes() - the node of each CPU Linux brings up (the MADT's enabled ones)
+ * @m: the machine
+ * @node_of: the node of Linux's CPU 0, 1, ... (MADT_MAX_CPUS entries)
+ * @guessed: set when a CPU got its node by Linux's round robin
+ *
+ * Return: the number of CPUs.
+ */
+unsigned report_cpu_nodes(const struct machine *m, int *node_of, bool *guessed)
+{
+	unsigned ncpu = 0;
+
+	for (unsigned i = 0; i < m->madt.nr_cpus; i++)
+		if (m->madt.cpus[i].enabled) {
+			node_of[ncpu] = cpu_node(m, i, ncpu, guessed);
+			ncpu++;
+		}
+	return ncpu;
 }
 
 /* The node views: /sys/devices/system/node, /proc/zoneinfo in brief, lscpu. */
@@ -112,15 +132,11 @@ void report_nodes(const struct machine *m)
 {
 	bool cpus_on[MADT_MAX_CPUS];
 	int node_of[MADT_MAX_CPUS];
-	unsigned ncpu = 0, nnodes = 0;
+	unsigned ncpu, nnodes = 0;
 	bool guessed = false;
 	char list[MP_LINE_MAX - 64];
 
-	for (unsigned i = 0; i < m->madt.nr_cpus; i++)
-		if (m->madt.cpus[i].enabled) {
-			node_of[ncpu] = cpu_node(m, i, ncpu, &guessed);
-			ncpu++;
-		}
+	ncpu = report_cpu_nodes(m, node_of, &guessed);
 	for (int nid = 0; nid < MAX_NUMNODES; nid++)
 		nnodes += node_isset(m->numa.possible, nid);
 	mp_printk(m->log, "memprobe: nodes (as /sys/devices/system/node and /proc/zoneinfo show them):\n");
@@ -134,7 +150,7 @@ void report_nodes(const struct machine *m)
 		if (!node_isset(m->numa.possible, nid))
 			continue;
 		for (unsigned c = 0; c < ncpu; c++)
-			cpus_on[c] = cpu_in_node(m, node_of, c, nid);
+			cpus_on[c] = report_cpu_in_node(m, node_of, c, nid);
 		cpulist(list, sizeof(list), cpus_on, ncpu, false);
 		mp_printk(m->log, "node%d/cpulist: %s\n", nid, list);
 		for (int to = 0; to < MAX_NUMNODES && len + 8 < sizeof(list); to++)
@@ -162,7 +178,7 @@ void report_nodes(const struct machine *m)
 		if (!node_isset(m->numa.possible, nid))
 			continue;
 		for (unsigned c = 0; c < ncpu; c++)
-			cpus_on[c] = cpu_in_node(m, node_of, c, nid);
+			cpus_on[c] = report_cpu_in_node(m, node_of, c, nid);
 		cpulist(list, sizeof(list), cpus_on, ncpu, true);
 		mp_printk(m->log, "NUMA node%d CPU(s):%*s%s\n", nid, nid < 10 ? 6 : nid < 100 ? 5 : 4, "",
 			  list);

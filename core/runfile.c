@@ -188,14 +188,6 @@ bool cpu_facts_read(char *text, struct cpu_facts *cpu, struct runfile_error *err
 	return true;
 }
 
-static const char *const secure_boot_words[] = {
-	[SECURE_BOOT_UNKNOWN] = "unknown",
-	[SECURE_BOOT_UNSUPPORTED] = "unsupported",
-	[SECURE_BOOT_OFF] = "off",
-	[SECURE_BOOT_ON] = "on",
-	[SECURE_BOOT_SETUP_MODE] = "setup-mode",
-};
-
 /* Text as "PREFIX line" lines, one per line of text. */
 static void write_quoted(struct mp_log *out, const char *prefix, const char *text)
 {
@@ -224,8 +216,7 @@ void run_facts_write(const struct fw_inputs *fw, struct mp_log *out)
 		  MEMPROBE_VERSION);
 	mp_printk(out, "vendor: %s\nrevision: 0x%08x\nuefi: 0x%08x\n", fw->fw_vendor, fw->fw_revision,
 		  fw->uefi_revision);
-	mp_printk(out, "secure_boot: %s\n",
-		  secure_boot_words[fw->secure_boot < SECURE_BOOT_STATES ? fw->secure_boot : 0]);
+	mp_printk(out, "secure_boot: %s\n", secure_boot_word(fw->secure_boot));
 	mp_printk(out, "rsdp20: 0x%llx\nrsdp10: 0x%llx\n", (unsigned long long)fw->acpi.rsdp20,
 		  (unsigned long long)fw->acpi.rsdp10);
 	for (unsigned i = 0; i < fw->nr_option_files; i++) {
@@ -321,7 +312,7 @@ bool run_facts_read(char *text, struct fw_inputs *fw, struct runfile_error *err)
 		} else if (!mp_strcmp(line, "secure_boot")) {
 			unsigned s = 0;
 
-			while (s < SECURE_BOOT_STATES && mp_strcmp(v, secure_boot_words[s]))
+			while (s < SECURE_BOOT_STATES && mp_strcmp(v, secure_boot_word((enum secure_boot)s)))
 				s++;
 			if (s == SECURE_BOOT_STATES)
 				return fail(err, "line %u: unknown Secure Boot state '%.20s'", nr, v);

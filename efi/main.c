@@ -8,6 +8,7 @@
  */
 #include "efi-frontend.h"
 
+#include "memprobe/report.h"
 #include "memprobe/runfile.h"
 #include "memprobe/util.h"
 
@@ -62,6 +63,20 @@ static void save_text(struct run_folder *rf, const char *name, const struct fw_i
 static void write_cpu(const struct fw_inputs *fw, struct mp_log *out)
 {
 	cpu_facts_write(&fw->cpu, out);
+}
+
+/* report.json, from the analysed machine. */
+static void save_json(struct run_folder *rf, const struct machine *m, struct mp_log *log)
+{
+	struct efi_file *f = efi_alloc_pool(sizeof(*f));
+	struct mp_log out = { efi_file_write, f };
+
+	if (!f)
+		return;
+	efi_file_create(rf, f, "report.json");
+	report_json(m, &out);
+	efi_file_close(rf, f, log);
+	uefi_call_wrapper(BS->FreePool, 1, f);
 }
 
 /* memmap.bin, cpu.txt and firmware.txt: what memprobe analyze needs besides acpi.txt. */
@@ -142,6 +157,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (help)
 		run_folder_discard(&run, &sink->report, &sink->acpi);
 	memprobe_run(m);
+	if (!help)
+		save_json(&run, m, &log);
 	machine_release(m);
 	if (!help) {
 		save_inputs(&run, &fw, &log);

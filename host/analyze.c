@@ -12,6 +12,7 @@
 
 #include "memprobe/acpidump.h"
 #include "memprobe/machine.h"
+#include "memprobe/report.h"
 #include "memprobe/runfile.h"
 #include "analyze.h"
 #include "heap.h"
@@ -29,6 +30,13 @@ struct run_inputs {
 static void stdout_write(void *ctx, const char *text, size_t len)
 {
 	fwrite(text, 1, len, ctx);
+}
+
+static void discard_write(void *ctx, const char *text, size_t len)
+{
+	(void)ctx;
+	(void)text;
+	(void)len;
 }
 
 static char *read_in(const char *dir, const char *name, size_t *len)
@@ -136,30 +144,37 @@ static void free_run(struct run_inputs *in)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: memprobe analyze RUN_DIR [OPTION]...\n\n"
+	fprintf(f, "usage: memprobe analyze [--json] RUN_DIR [OPTION]...\n\n"
 		   "Runs the whole analysis again on a run folder that memprobe.efi saved\n"
 		   "(\\memprobe\\runs\\NNNN: memmap.bin, acpi.txt, cpu.txt, firmware.txt) and prints the\n"
 		   "report: from the line after the banner to 'memprobe: report complete' it is the\n"
 		   "report the machine printed.  OPTIONs (memprobe.efi's, e.g. mem=3G numa=fake=4)\n"
 		   "override the run's own: what Linux would do on that machine with another\n"
-		   "command line.  Exit status: 0 done, 2 unusable folder or usage.\n");
+		   "command line.  --json prints report.json instead (docs/report-schema.json).\n"
+		   "Exit status: 0 done, 2 unusable folder or usage.\n");
 }
 
 int analyze_command(int argc, char **argv)
 {
 	struct run_inputs *in;
 	struct machine *m;
-	struct mp_log log = { stdout_write, stdout };
-	const struct sinks sinks = { &log, NULL };
+	struct mp_log out = { stdout_write, stdout }, discard = { discard_write, NULL };
+	bool json = argc >= 3 && !strcmp(argv[2], "--json");
+	const struct sinks sinks = { json ? &discard : &out, NULL };
 	size_t used = 0;
 	int status = 0;
 
+	if (json) {	/* memprobe analyze --json RUN_DIR ...: the rest as without it */
+		argv++;
+		argc--;
+	}
 	if (argc >= 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
 		usage(stdout);
 		return 0;
 	}
 	if (argc < 3 || argv[2][0] == '-') {
-		fprintf(stderr, "memprobe analyze: %s\n", argc < 3 ? "a run folder is needed" : "unknown option");
+		fprintf(stderr, "memprobe analyze: %s '%s'\n", argc < 3 ? "a run folder is needed" : "unknown option",
+			argc < 3 ? "" : argv[2]);
 		usage(stderr);
 		return 2;
 	}
@@ -188,6 +203,8 @@ int analyze_command(int argc, char **argv)
 	}
 	machine_init(m, &in->fw, &sinks, &host_heap);
 	memprobe_run(m);
+	if (json)
+		report_json(m, &out);
 	machine_release(m);
 out:
 	if (in)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "memprobe/acpi.h"
+#include "memprobe/defects.h"
 #include "memprobe/e820.h"
 #include "memprobe/efimap.h"
 #include "memprobe/madt.h"
@@ -64,12 +65,15 @@ struct sinks {
 };
 
 struct machine {
-	struct mp_log *log;		/* sinks.report, or timed_log when there is a clock */
+	struct mp_log *log;		/* the stages' log: defect_tap, then timed_log or sinks.report */
+	struct mp_log defect_tap;	/* keeps the firmware defects the report names */
+	struct mp_log *after_tap;
 	struct mp_log timed_log;	/* sinks.report, timed */
 	struct mp_log *report;		/* sinks.report */
 	uint64_t phase_ns[PHASES];	/* output: time in the report's sink, and the views */
 	struct mp_log *acpidump;	/* sinks.acpidump */
 	const struct fw_inputs *fw;
+	struct defects defects;		/* the report's [Firmware Bug] lines, as data */
 	struct options opts;		/* parsed once, by machine_init */
 	struct option_source option_src[OPTION_SOURCES_MAX];	/* where they came from, weakest first */
 	unsigned nr_option_src;
@@ -105,6 +109,7 @@ struct machine {
 	bool kaslr;			/* memory KASLR (Debian's default; nokaslr turns it off) */
 };
 
+const char *secure_boot_word(enum secure_boot s);
 void machine_init(struct machine *m, const struct fw_inputs *fw, const struct sinks *sinks,
 		  const struct memblock_storage *storage);
 void machine_release(struct machine *m);

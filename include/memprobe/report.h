@@ -3,6 +3,8 @@
 #ifndef MEMPROBE_REPORT_H
 #define MEMPROBE_REPORT_H
 
+#include <stdbool.h>
+
 #include "memprobe/e820.h"
 #include "memprobe/printk.h"
 #include "memprobe/slit.h"
@@ -14,5 +16,8 @@ void report_iomem(struct mp_log *log, const struct e820_table *table);
 void report_slit_distances(const struct slit_info *slit, const struct srat_info *s,
 			   struct mp_log *log);
 void report_nodes(const struct machine *m);
+unsigned report_cpu_nodes(const struct machine *m, int *node_of, bool *guessed);
+bool report_cpu_in_node(const struct machine *m, const int *node_of, unsigned c, int nid);
+void report_json(const struct machine *m, struct mp_log *out);
 
 #endif

@@ -38,7 +38,7 @@ check "seed VM: no efi=debug lines without the option" test "$(count_prefix "$wo
 check "seed VM: memmap view" has_line "$work/seed.log" "0x100000000-0x13fffffff System RAM"
 check "seed VM: powered off" has_line "$work/seed.log" "memprobe: powering off"
 check "seed VM: the run folder named" has_line "$work/seed.log" \
-	'memprobe: run saved in \memprobe\runs\0001: report.txt memmap.bin cpu.txt firmware.txt acpi.txt'
+	'memprobe: run saved in \memprobe\runs\0001: report.txt report.json memmap.bin cpu.txt firmware.txt acpi.txt'
 mkdir -p "$work/run1"
 mcopy -i "$disk" '::/memprobe/runs/0001/*' "$work/run1/" 2>/dev/null
 report_part "$work/seed.log" >"$work/console-report.txt"

@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 . "$here/tests/lib/check.sh"
 
 "$here/tests/lib/install-deps.sh" make gcc libc6-dev binutils gnu-efi mtools ovmf qemu-system-x86 \
-	fdisk acpica-tools || exit 1
+	fdisk acpica-tools jq python3-jsonschema || exit 1
 make -s -C "$here" usb build/memprobe || exit 1
 
 stick="$work/stick.img"
@@ -51,13 +51,13 @@ check "boot from the stick: an unknown option is named with file and line" grep 
 	"$work/console.log"
 check "boot from the stick: Secure Boot state said" grep -q '^memprobe: Secure Boot: ' "$work/console.log"
 check "boot from the stick: the run folder named" grep -qx \
-	'memprobe: run saved in \\memprobe\\runs\\0001: report.txt memmap.bin cpu.txt firmware.txt acpi.txt' \
+	'memprobe: run saved in \\memprobe\\runs\\0001: report.txt report.json memmap.bin cpu.txt firmware.txt acpi.txt' \
 	"$work/console.log"
 
 run="$work/run"
 mkdir -p "$run"
 mcopy -i "$esp" '::/memprobe/runs/0001/*' "$run/" 2>/dev/null
-for f in report.txt memmap.bin cpu.txt firmware.txt acpi.txt; do
+for f in report.txt report.json memmap.bin cpu.txt firmware.txt acpi.txt; do
 	check "run folder: $f is there and not empty" test -s "$run/$f"
 done
 check "run folder: report.txt is the console's report" cmp -s "$run/report.txt" \
@@ -79,6 +79,13 @@ check "memprobe analyze: succeeds on the stick's folder" test $? -eq 0
 check "memprobe analyze: the report after the banner, line for line" cmp -s \
 	<(sed -n '2,/^memprobe: report complete$/p' "$run/report.txt") \
 	<(sed -n '2,/^memprobe: report complete$/p' "$work/analyze.txt")
+check "run folder: report.json follows docs/report-schema.json and agrees with report.txt" \
+	"$here/tests/lib/report-json.py" "$run/report.json" "$run/report.txt"
+check "run folder: report.json has the run's timing" test "$(jq '.timing_us["e820"] | type' "$run/report.json")" = '"number"'
+"$here/build/memprobe" analyze --json "$run" >"$work/analyze.json" 2>"$work/analyze-json.err"
+check "memprobe analyze --json: report.json again (but the front end and the timing)" cmp -s \
+	<(jq -S 'del(.memprobe.frontend, .timing_us)' "$run/report.json") \
+	<(jq -S 'del(.memprobe.frontend, .timing_us)' "$work/analyze.json")
 check "memprobe analyze: numa=fake=3 came from the stick's config" \
 	grep -q '^Faking node 1 at ' "$work/analyze.txt"
 "$here/build/memprobe" analyze "$run" numa=off >"$work/analyze-off.txt" 2>&1

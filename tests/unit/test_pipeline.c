@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "memprobe/report.h"
 #include "heap.h"
 
 #define WB_ALL (EFI_ATTR_UC | EFI_ATTR_WC | EFI_ATTR_WT | EFI_ATTR_WB)
@@ -346,6 +347,65 @@ static void option_sources(void **state)
 	capture_free(&c);
 }
 
+/* report.json's defects: table and offset from the report's own [Firmware Bug] lines. */
+static void defect_lines(void **state)
+{
+	struct defects d = { .nr = 0 };
+	const char *slit = "memprobe: [Firmware Bug]: SLIT at offset 36: locality count 2 needs 40 bytes\n";
+	const char *srat = "memprobe: [Firmware Bug]: SRAT at offset 0xe8: memory affinity subtable runs past";
+	const char *efi = "memprobe: [Firmware Bug]: EFI descriptors 1 and 2 overlap at 0x1000\n";
+
+	(void)state;
+	defects_note_line(&d, "memprobe: node 0 memory: [mem 0x0-0xfff]\n", 40);
+	assert_int_equal(d.nr, 0);
+	defects_note_line(&d, slit, strlen(slit));
+	defects_note_line(&d, srat, strlen(srat));
+	defects_note_line(&d, efi, strlen(efi));
+	assert_int_equal(d.nr, 3);
+	assert_string_equal(d.d[0].table, "SLIT");
+	assert_true(d.d[0].has_offset);
+	assert_int_equal(d.d[0].offset, 36);
+	assert_string_equal(d.d[0].text, "memprobe: [Firmware Bug]: SLIT at offset 36: locality count 2 needs 40 bytes");
+	assert_string_equal(d.d[1].table, "SRAT");
+	assert_int_equal(d.d[1].offset, 0xe8);
+	assert_string_equal(d.d[2].table, "EFI");
+	assert_false(d.d[2].has_offset);
+	for (int i = 0; i < DEFECTS_MAX; i++)
+		defects_note_line(&d, efi, strlen(efi));
+	assert_int_equal(d.nr, DEFECTS_MAX);
+	assert_int_equal(d.dropped, 3);
+}
+
+/* report.json of the OVMF-shaped machine: the facts the text shows, in their JSON places. */
+static void json_report(void **state)
+{
+	struct capture c, j;
+	struct rawmap r;
+	struct machine *m;
+
+	(void)state;
+	capture_init(&c);
+	capture_init(&j);
+	ovmf_like_map(&r);
+	m = run_pipeline(&r.map, "efi=debug mem=3G", &c);
+	report_json(m, &j.log);
+	assert_true(capture_has_line(&j, "{"));
+	assert_true(capture_has_line(&j, "}"));
+	assert_true(capture_has_line(&j, "    \"words\": \"efi=debug mem=3G\","));
+	assert_true(capture_has_line(&j, "    \"secure_boot\": \"unknown\""));
+	assert_true(capture_has_line(&j, "  \"max_pfn\": \"0xbff3f\","));
+	assert_true(capture_has_line(&j, "    \"levels\": 4,"));
+	assert_true(capture_has_line(&j, "  \"timing_us\": null"));
+	/* Usable ranges: 4 in the firmware's table (BIOS-e820), 3 left in the final one by mem=3G. */
+	assert_int_equal(capture_count_prefix(&j, "        \"type\": \"usable\""), 4 + 3);
+	assert_true(capture_has_line(&c, "BIOS-e820: [mem 0x0000000100000000-0x000000013fffffff] usable"));
+	assert_true(capture_has_line(&j, "        \"start\": \"0x100000000\","));
+	free_pipeline(m);
+	rawmap_free(&r);
+	capture_free(&c);
+	capture_free(&j);
+}
+
 /* The shell's first word is the program; an option in its place is kept. */
 static void shell_program_name(void **state)
 {
@@ -427,6 +487,8 @@ int main(void)
 		cmocka_unit_test(soft_reserved),
 		cmocka_unit_test(option_words),
 		cmocka_unit_test(option_sources),
+		cmocka_unit_test(defect_lines),
+		cmocka_unit_test(json_report),
 		cmocka_unit_test(shell_program_name),
 	};
 
