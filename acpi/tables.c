@@ -119,6 +119,11 @@ static void print_header(struct mp_log *log, const struct acpi_table *t)
 	uint8_t rev = 0;
 
 	fix_string(sig, t->bytes, 4);
+	if (!t->phys) {
+		/* A dump that could not read physical memory gives 0: Linux's line would show a real address. */
+		mp_printk(log, "memprobe: ACPI: %s at an unknown address, %u bytes\n", sig, t->length);
+		return;
+	}
 	if (!mp_strcmp(t->sig, "FACS")) {
 		mp_printk(log, "ACPI: %s 0x%016llX %06X\n", sig, (unsigned long long)t->phys, t->length);
 		return;
@@ -310,11 +315,23 @@ static uint64_t rsdp_u64(const struct acpi_tables *at, uint32_t off, uint32_t si
 static void adopt_listed(struct acpi_tables *at, const struct acpi_access *access,
 			 struct mp_log *log)
 {
+	unsigned unknown = 0;
+
 	mp_printk(log, "memprobe: ACPI: no RSDP in the input; using its %u tables as listed\n",
 		  access->nr_listed);
+	for (unsigned i = 0; i < access->nr_listed; i++)
+		unknown += !access->listed[i].phys;
+	if (unknown)
+		mp_printk(log, "memprobe: ACPI: the input gives no address for %u of them (0, as acpidump "
+			       "writes where it cannot read physical memory): their lines below say so, and "
+			       "Linux's 'Reserving ... table memory' lines for them cannot be predicted\n",
+			  unknown);
 	for (unsigned i = 0; i < access->nr_listed && at->nr < ACPI_MAX_TABLES; i++) {
 		struct acpi_table t = access->listed[i];
 		uint32_t declared = acpi_u32(&t, 4);
+
+		if (!mp_strcmp(t.sig, "RSDP") || !mp_memcmp(t.sig, "RSD ", 4))
+			continue;	/* an RSDP whose address the dump does not give: no table */
 		bool facs = t.length >= 4 && !mp_memcmp(t.bytes, "FACS", 4);
 		uint32_t min = facs ? FACS_MIN_LENGTH : ACPI_HEADER_SIZE;
 
@@ -450,11 +467,12 @@ const struct acpi_table *acpi_find_table(const struct acpi_tables *at, const cha
 	return acpi_get_table(at, sig, 0);
 }
 
-/* acpi_reserve_initial_tables(): one line per installed table. */
+/* acpi_reserve_initial_tables(): one line per installed table (whose address is known). */
 void acpi_print_reservations(const struct acpi_tables *at, struct mp_log *log)
 {
 	for (unsigned i = 0; i < at->nr; i++)
-		mp_printk(log, "ACPI: Reserving %.4s table memory at [mem 0x%llx-0x%llx]\n", at->t[i].sig,
-			  (unsigned long long)at->t[i].phys,
-			  (unsigned long long)(at->t[i].phys + at->t[i].length - 1));
+		if (at->t[i].phys)
+			mp_printk(log, "ACPI: Reserving %.4s table memory at [mem 0x%llx-0x%llx]\n",
+				  at->t[i].sig, (unsigned long long)at->t[i].phys,
+				  (unsigned long long)(at->t[i].phys + at->t[i].length - 1));
 }

@@ -203,7 +203,8 @@ void acpi_boot_table_init(struct machine *m)
 	acpi_tables_load(&m->acpi, &m->fw->acpi, m->log);
 	acpi_print_reservations(&m->acpi, m->log);
 	for (unsigned i = 0; i < m->acpi.nr; i++)
-		memblock_reserve(&m->memblock, m->acpi.t[i].phys, m->acpi.t[i].length);
+		if (m->acpi.t[i].phys)	/* 0: a listed table whose address the input does not give */
+			memblock_reserve(&m->memblock, m->acpi.t[i].phys, m->acpi.t[i].length);
 	if (m->acpidump)
 		acpidump_write(&m->acpi, m->acpidump);
 }

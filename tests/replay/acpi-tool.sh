@@ -33,6 +33,20 @@ sed 's/^\(    0000: \)\(.. .. .. ..\) .. .. .. ../\1\2 00 00 00 00/' "$dump" | g
 check "no usable table: exit 2" test $? -eq 2
 check "no usable table: said" grep -q "no ACPI table in .* could be used" "$work/broken.err"
 
+# A dump as acpidump writes it on a machine where it cannot read physical memory: no RSDP,
+# every table "@ 0x0000000000000000".  No line may show address 0 as if Linux printed it.
+awk '/^RSDP @/ { skip = 1; next } /^$/ { skip = 0 } !skip' "$dump" |
+	sed 's/ @ 0x[0-9A-Fa-f]*$/ @ 0x0000000000000000/' >"$work/noaddr.txt"
+"$tool" acpi "$work/noaddr.txt" >"$work/noaddr.out" 2>&1
+check "no addresses: still decoded (exit 0)" test $? -eq 0
+check "no addresses: the SRAT's nodes" grep -qxF "ACPI: SRAT: Node 1 PXM 1 [mem 0x100000000-0x13fffffff]" \
+	"$work/noaddr.out"
+check "no addresses: no table line at address 0" bash -c "! grep -q '^ACPI: [A-Z0-9]\{4\} 0x0000000000000000' '$work/noaddr.out'"
+check "no addresses: no Reserving line" bash -c "! grep -q '^ACPI: Reserving' '$work/noaddr.out'"
+check "no addresses: said once" test "$(grep -c 'the input gives no address for [0-9]* of them' "$work/noaddr.out")" -eq 1
+check "no addresses: each table named without one" grep -qxF "memprobe: ACPI: SRAT at an unknown address, 272 bytes" \
+	"$work/noaddr.out"
+
 # Errors of the input and the output: named, exit 2.
 check_io_errors "$tool" acpi "$dump" "$work"
 
