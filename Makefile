@@ -219,9 +219,10 @@ bench: $(BUILD)/bench_memblock $(BUILD)/bench_pgtable $(BUILD)/bench_scale
 	$(BUILD)/bench_pgtable
 	$(BUILD)/bench_scale
 
-test-replay: $(BUILD)/memprobe
+test-replay: $(BUILD)/memprobe $(BUILD)/memprobe-asan
 	./tests/replay/replay.sh
 	./tests/replay/acpi-tool.sh
+	./tests/replay/live.sh
 
 test-qemu: $(BUILD)/memprobe.img $(BUILD)/memprobe
 	./tests/qemu/smoke.sh

@@ -438,6 +438,49 @@ void options_print_messages(const struct options *o, struct mp_log *log)
 			  o->messages_dropped);
 }
 
+/* The options that are Linux kernel parameters, as a Linux command line spells them. */
+static const char *const linux_words[] = {
+	"efi=", "mem=", "memblock=", "numa=", "nokaslr", "no5lvl", "nogbpages", "gbpages", "acpi_apic_instance=",
+};
+
+/**
+ * options_from_linux_cmdline() - the words of a Linux command line memprobe models
+ * @buf: where they go, joined by spaces
+ * @size: its size
+ * @cmdline: a kernel command line (/proc/cmdline, a boot log's "Command line:")
+ *
+ * Everything else (root=, console=, quiet, ...) is no business of memprobe.
+ *
+ * Return: the number of words kept.
+ */
+unsigned options_from_linux_cmdline(char *buf, unsigned size, const char *cmdline)
+{
+	const char *p = cmdline ? cmdline : "", *w;
+	unsigned len = 0, kept = 0, n;
+
+	if (size)
+		buf[0] = '\0';
+	while ((n = next_word(&p, &w))) {
+		bool known = false;
+
+		for (unsigned i = 0; i < sizeof(linux_words) / sizeof(linux_words[0]); i++) {
+			size_t k = mp_strlen(linux_words[i]);
+
+			known |= linux_words[i][k - 1] == '=' ? n > k && !mp_memcmp(w, linux_words[i], k)
+							  : n == k && !mp_memcmp(w, linux_words[i], k);
+		}
+		if (!known || len + n + 2 > size)
+			continue;
+		if (len)
+			buf[len++] = ' ';
+		mp_memcpy(buf + len, w, n);
+		len += n;
+		buf[len] = '\0';
+		kept++;
+	}
+	return kept;
+}
+
 /* Every option: its syntax, what it does ('\n' continues the text), its default. */
 static const struct {
 	const char *usage, *text, *dflt;

@@ -105,9 +105,13 @@ static void print_banner(struct machine *m)
 
 	mp_printk(m->log, "memprobe: memprobe %s (%s)\n", MEMPROBE_VERSION,
 		  fw->frontend ? fw->frontend : "unknown front end");
-	mp_printk(m->log, "memprobe: firmware: %s revision 0x%08x, UEFI %u.%.02u\n",
-		  fw->fw_vendor[0] ? fw->fw_vendor : "unknown", fw->fw_revision,
-		  fw->uefi_revision >> 16, fw->uefi_revision & 0xffff);
+	if (fw->uefi_revision)
+		mp_printk(m->log, "memprobe: firmware: %s revision 0x%08x, UEFI %u.%.02u\n",
+			  fw->fw_vendor[0] ? fw->fw_vendor : "unknown", fw->fw_revision,
+			  fw->uefi_revision >> 16, fw->uefi_revision & 0xffff);
+	else	/* memprobe analyze --live: Linux does not show these */
+		mp_printk(m->log, "memprobe: firmware: %s, revisions unknown\n",
+			  fw->fw_vendor[0] ? fw->fw_vendor : "unknown");
 	mp_printk(m->log, "memprobe: Secure Boot: %s\n", secure_boot_names[fw->secure_boot < SECURE_BOOT_STATES ? fw->secure_boot : SECURE_BOOT_UNKNOWN]);
 	if (options_words(words, sizeof(words), m->option_src, m->nr_option_src))
 		mp_printk(m->log, "memprobe: options: %s\n", words);

@@ -139,8 +139,12 @@ void efi_init(struct machine *m)
 {
 	const struct fw_inputs *fw = m->fw;
 
-	mp_printk(m->log, "efi: EFI v%u.%.02u by %s\n", fw->uefi_revision >> 16,
-		  fw->uefi_revision & 0xffff, fw->fw_vendor[0] ? fw->fw_vendor : "unknown");
+	if (fw->uefi_revision)
+		mp_printk(m->log, "efi: EFI v%u.%.02u by %s\n", fw->uefi_revision >> 16,
+			  fw->uefi_revision & 0xffff, fw->fw_vendor[0] ? fw->fw_vendor : "unknown");
+	else	/* memprobe analyze --live: the system table's revision is not shown by Linux */
+		mp_printk(m->log, "memprobe: efi: the EFI revision is not known here, so Linux's "
+				  "'efi: EFI v...' line is not predicted\n");
 	if (!efi_memmap_nr_desc(&fw->memmap))
 		return;
 	efi_clean_memmap(m->log, &fw->memmap);

@@ -16,6 +16,7 @@
 #include "memprobe/runfile.h"
 #include "analyze.h"
 #include "heap.h"
+#include "live.h"
 #include "readfile.h"
 
 /* A run folder's files, read and decoded. */
@@ -23,7 +24,6 @@ struct run_inputs {
 	char *memmap, *acpi, *cpu, *facts;
 	size_t memmap_len, acpi_len, cpu_len, facts_len;
 	struct acpidump dump;
-	char overrides[4096];
 	struct fw_inputs fw;
 };
 
@@ -144,71 +144,120 @@ static void free_run(struct run_inputs *in)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: memprobe analyze [--json] RUN_DIR [OPTION]...\n\n"
+	fprintf(f, "usage: memprobe analyze [--json] RUN_DIR [OPTION]...\n"
+		   "       memprobe analyze [--json] --live [--root DIR] [OPTION]...\n\n"
 		   "Runs the whole analysis again on a run folder that memprobe.efi saved\n"
 		   "(\\memprobe\\runs\\NNNN: memmap.bin, acpi.txt, cpu.txt, firmware.txt) and prints the\n"
 		   "report: from the line after the banner to 'memprobe: report complete' it is the\n"
 		   "report the machine printed.  OPTIONs (memprobe.efi's, e.g. mem=3G numa=fake=4)\n"
 		   "override the run's own: what Linux would do on that machine with another\n"
-		   "command line.  --json prints report.json instead (docs/report-schema.json).\n"
-		   "Exit status: 0 done, 2 unusable folder or usage.\n");
+		   "command line.  --json prints report.json instead (docs/report-schema.json).\n\n"
+		   "--live predicts this Linux machine's boot from what Linux shows of its firmware:\n"
+		   "/sys/firmware/memmap, /sys/firmware/acpi/tables, /sys/firmware/efi/systab,\n"
+		   "/proc/cpuinfo, /proc/cmdline and the kernel's log (/dev/kmsg, for the tables'\n"
+		   "addresses; run as root).  --root DIR reads a copy of those files under DIR.\n"
+		   "Exit status: 0 done, 2 unusable input or usage.\n");
+}
+
+/* The run's or the machine's inputs through the pipeline, options after them overriding. */
+static int run_analysis(struct fw_inputs *fw, bool json, char **options, int nr_options)
+{
+	struct mp_log out = { stdout_write, stdout }, discard = { discard_write, NULL };
+	const struct sinks sinks = { json ? &discard : &out, NULL };
+	struct machine *m = malloc(sizeof(*m));
+	char *overrides = calloc(1, 4096);
+	size_t used = 0;
+
+	if (!m || !overrides) {
+		free(m);
+		free(overrides);
+		fprintf(stderr, "memprobe analyze: out of memory\n");
+		return 2;
+	}
+	/* The run's command line sits below the overrides, as a config file below the shell's. */
+	if (fw->cmdline && fw->nr_option_files < OPTION_SOURCES_MAX - 1)
+		fw->option_files[fw->nr_option_files++] = (struct option_source){ NULL, fw->cmdline };
+	fw->cmdline = NULL;
+	for (int i = 0; i < nr_options; i++) {
+		int n = snprintf(overrides + used, 4096 - used, "%s%s", used ? " " : "", options[i]);
+
+		if (n < 0 || (size_t)n >= 4096 - used) {
+			fprintf(stderr, "memprobe analyze: the options are longer than 4096 bytes\n");
+			free(m);
+			free(overrides);
+			return 2;
+		}
+		used += (size_t)n;
+		fw->cmdline = overrides;
+	}
+	machine_init(m, fw, &sinks, &host_heap);
+	memprobe_run(m);
+	if (json)
+		report_json(m, &out);
+	machine_release(m);
+	free(m);
+	free(overrides);
+	return 0;
+}
+
+static int analyze_live(int argc, char **argv, bool json)
+{
+	struct live_inputs *in = calloc(1, sizeof(*in));
+	int first_option = 1, status;
+
+	if (!in)
+		return 2;
+	if (argc >= 3 && !strcmp(argv[1], "--root")) {
+		if (strlen(argv[2]) >= sizeof(in->root)) {
+			fprintf(stderr, "memprobe analyze: --root: the path is longer than %zu bytes\n",
+				sizeof(in->root) - 1);
+			free(in);
+			return 2;
+		}
+		snprintf(in->root, sizeof(in->root), "%s", argv[2]);
+		first_option = 3;
+	} else if (argc >= 2 && !strcmp(argv[1], "--root")) {
+		fprintf(stderr, "memprobe analyze: --root needs a folder\n");
+		free(in);
+		return 2;
+	}
+	status = live_load(in) ? run_analysis(&in->fw, json, argv + first_option, argc - first_option) : 2;
+	live_free(in);
+	free(in);
+	return status;
 }
 
 int analyze_command(int argc, char **argv)
 {
 	struct run_inputs *in;
-	struct machine *m;
-	struct mp_log out = { stdout_write, stdout }, discard = { discard_write, NULL };
-	bool json = argc >= 3 && !strcmp(argv[2], "--json");
-	const struct sinks sinks = { json ? &discard : &out, NULL };
-	size_t used = 0;
-	int status = 0;
+	bool json;
+	int status;
 
-	if (json) {	/* memprobe analyze --json RUN_DIR ...: the rest as without it */
-		argv++;
-		argc--;
-	}
-	if (argc >= 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+	/* Past "memprobe analyze": [--json] (--live ... | RUN_DIR ...) */
+	argc -= 2;
+	argv += 2;
+	json = argc >= 1 && !strcmp(argv[0], "--json");
+	argc -= json;
+	argv += json;
+	if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
 		usage(stdout);
 		return 0;
 	}
-	if (argc < 3 || argv[2][0] == '-') {
-		fprintf(stderr, "memprobe analyze: %s '%s'\n", argc < 3 ? "a run folder is needed" : "unknown option",
-			argc < 3 ? "" : argv[2]);
+	if (argc >= 1 && !strcmp(argv[0], "--live"))
+		return analyze_live(argc, argv, json);
+	if (argc < 1 || argv[0][0] == '-') {
+		fprintf(stderr, "memprobe analyze: %s%s%s\n", argc < 1 ? "a run folder is needed" : "unknown option '",
+			argc < 1 ? "" : argv[0], argc < 1 ? "" : "'");
 		usage(stderr);
 		return 2;
 	}
 	in = calloc(1, sizeof(*in));
-	m = malloc(sizeof(*m));
-	if (!in || !m || !load_run(in, argv[2])) {
-		status = 2;
-		goto out;
+	if (!in || !load_run(in, argv[0])) {
+		if (in)
+			free_run(in);
+		return 2;
 	}
-	/* The run's command line sits below the overrides, as a config file below the shell's. */
-	if (in->fw.cmdline && in->fw.nr_option_files < OPTION_SOURCES_MAX - 1)
-		in->fw.option_files[in->fw.nr_option_files++] = (struct option_source){ NULL, in->fw.cmdline };
-	in->fw.cmdline = NULL;
-	for (int i = 3; i < argc; i++) {
-		int n = snprintf(in->overrides + used, sizeof(in->overrides) - used, "%s%s", used ? " " : "",
-				 argv[i]);
-
-		if (n < 0 || (size_t)n >= sizeof(in->overrides) - used) {
-			fprintf(stderr, "memprobe analyze: the options are longer than %zu bytes\n",
-				sizeof(in->overrides));
-			status = 2;
-			goto out;
-		}
-		used += (size_t)n;
-		in->fw.cmdline = in->overrides;
-	}
-	machine_init(m, &in->fw, &sinks, &host_heap);
-	memprobe_run(m);
-	if (json)
-		report_json(m, &out);
-	machine_release(m);
-out:
-	if (in)
-		free_run(in);
-	free(m);
+	status = run_analysis(&in->fw, json, argv + 1, argc - 1);
+	free_run(in);
 	return status;
 }

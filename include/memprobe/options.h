@@ -63,6 +63,7 @@ void options_print_messages(const struct options *o, struct mp_log *log);
 void options_print_help(struct mp_log *log);
 void options_print_config(struct mp_log *log);
 unsigned options_words(char *buf, unsigned size, const struct option_source *src, unsigned nr);
+unsigned options_from_linux_cmdline(char *buf, unsigned size, const char *cmdline);
 const char *options_skip_program_name(const char *args);
 uint64_t memparse(const char *s, const char **end);
 uint64_t simple_strtoull(const char *s, const char **end);

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: MIT
+/*
+ * memprobe analyze --live [--root DIR]: the inputs of the running Linux
+ * machine (or of a copy of its /sys, /proc and /dev/kmsg under DIR), for
+ * the same pipeline memprobe.efi runs at boot.
+ *
+ * What Linux shows is not all the firmware gave it: /sys/firmware/memmap is
+ * the e820 table, not the EFI memory map, so the EFI map is rebuilt from it
+ * (without boot-services memory, which Linux had freed); the ACPI tables are
+ * in /sys/firmware/acpi/tables, but not the RSDP and XSDT, so they are taken
+ * as a list, with the addresses the kernel's own "ACPI: SIG 0x..." lines
+ * give.  Notes in the report say which facts came from where.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "memprobe/efimap.h"
+#include "memprobe/util.h"
+#include "live.h"
+#include "readfile.h"
+
+#define DESC_SIZE 48
+
+static void note(struct live_inputs *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note(struct live_inputs *in, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(in->notes + in->notes_len, sizeof(in->notes) - in->notes_len, fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < sizeof(in->notes) - in->notes_len)
+		in->notes_len += (size_t)n;
+}
+
+/* A file under the root, whole; NULL (quietly) when it is not there. */
+static char *read_optional(const struct live_inputs *in, const char *rel, size_t *len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", in->root, rel);
+	f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fclose(f);
+	return read_file(path, len);
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
+/* The e820 type whose /sys/firmware/memmap name this is; 0 when none. */
+static uint32_t e820_type_of(const char *name)
+{
+	static const uint32_t types[] = { E820_TYPE_RAM, E820_TYPE_RESERVED, E820_TYPE_ACPI, E820_TYPE_NVS,
+					  E820_TYPE_UNUSABLE, E820_TYPE_PMEM, E820_TYPE_PRAM,
+					  E820_TYPE_SOFT_RESERVED };
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(name, e820_type_to_string(types[i])))
+			return types[i];
+	return 0;
+}
+
+/* An EFI descriptor the EFI stub turns back into this e820 entry. */
+static void put_descriptor(uint8_t *d, uint32_t e820_type, uint64_t start, uint64_t end)
+{
+	uint32_t type = EFI_RESERVED_TYPE;
+	uint64_t attr = EFI_ATTR_UC | EFI_ATTR_WC | EFI_ATTR_WT | EFI_ATTR_WB, pages = (end - start + 1) >> 12;
+
+	switch (e820_type) {
+	case E820_TYPE_RAM: type = EFI_CONVENTIONAL_MEMORY; break;
+	case E820_TYPE_SOFT_RESERVED: type = EFI_CONVENTIONAL_MEMORY; attr |= EFI_ATTR_SP; break;
+	case E820_TYPE_ACPI: type = EFI_ACPI_RECLAIM_MEMORY; break;
+	case E820_TYPE_NVS: type = EFI_ACPI_MEMORY_NVS; break;
+	case E820_TYPE_UNUSABLE: type = EFI_UNUSABLE_MEMORY; break;
+	case E820_TYPE_PMEM: type = EFI_PERSISTENT_MEMORY; break;
+	default: attr = 0; break;	/* reserved, and legacy PRAM, which EFI cannot say */
+	}
+	memset(d, 0, DESC_SIZE);
+	memcpy(d, &type, 4);
+	memcpy(d + 8, &start, 8);
+	memcpy(d + 24, &pages, 8);
+	memcpy(d + 32, &attr, 8);
+}
+
+/* /sys/firmware/memmap/N/{start,end,type}, N = 0, 1, ...: the EFI map rebuilt from it. */
+static bool load_memmap(struct live_inputs *in)
+{
+	unsigned n = 0, cap = 64;
+
+	in->map = malloc(cap * DESC_SIZE);
+	for (;; n++) {
+		char rel[64], *start, *end, *type;
+		size_t len;
+		uint32_t t;
+		uint64_t s, e;
+
+		snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/start", n);
+		start = read_optional(in, rel, &len);
+		if (!start)
+			break;
+		snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/end", n);
+		end = read_optional(in, rel, &len);
+		snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/type", n);
+		type = read_optional(in, rel, &len);
+		if (!end || !type || !in->map) {
+			fprintf(stderr, "memprobe analyze: %s/sys/firmware/memmap/%u: start, end and type are "
+					"needed\n", in->root, n);
+			free(start), free(end), free(type);
+			return false;
+		}
+		trim(type);
+		s = strtoull(start, NULL, 0);
+		e = strtoull(end, NULL, 0);
+		t = e820_type_of(type);
+		free(start), free(end);
+		if (!t || e < s || (s & 0xfff) || ((e + 1) & 0xfff)) {
+			fprintf(stderr, "memprobe analyze: %s/sys/firmware/memmap/%u: %s%s%s\n", in->root, n,
+				t ? "not a page-aligned range" : "unknown type '", t ? "" : type, t ? "" : "'");
+			free(type);
+			return false;
+		}
+		free(type);
+		if (n == cap) {
+			uint8_t *bigger = realloc(in->map, (cap *= 2) * DESC_SIZE);
+
+			if (!bigger)
+				return false;
+			in->map = bigger;
+		}
+		put_descriptor(in->map + (size_t)n * DESC_SIZE, t, s, e);
+	}
+	if (!n) {
+		fprintf(stderr, "memprobe analyze: %s/sys/firmware/memmap: no entries (is this a Linux /sys?)\n",
+			in->root);
+		return false;
+	}
+	in->fw.memmap = (struct efi_memmap){ in->map, (uint64_t)n * DESC_SIZE, DESC_SIZE, 1 };
+	note(in, "memprobe: note: analyze --live: the EFI memory map is rebuilt from %s/sys/firmware/memmap "
+		 "(%u e820 entries); memory the firmware's boot services used is not known, so its "
+		 "reservations are not modelled\n", in->root, n);
+	return true;
+}
+
+/* The kernel's "ACPI: SIG 0x<address> <length>" lines, in the order Linux installed the tables. */
+static void load_kmsg_addresses(struct live_inputs *in)
+{
+	size_t len;
+	char *log = read_optional(in, "dev/kmsg", &len);
+
+	if (!log)
+		return;
+	for (char *line = strtok(log, "\n"); line; line = strtok(NULL, "\n")) {
+		char *text = strchr(line, ';'), sig[5];
+		unsigned long long phys;
+		unsigned length;
+
+		/* /dev/kmsg records ("6,12,345,-;text") or dmesg lines ("[    0.05] text"). */
+		text = text ? text + 1 : strstr(line, "] ") ? strstr(line, "] ") + 2 : line;
+		if (in->nr_kmsg < LIVE_MAX_TABLES &&
+		    sscanf(text, "ACPI: %4[A-Z0-9_] 0x%16llx %6x", sig, &phys, &length) == 3 && phys) {
+			struct live_address *a = &in->kmsg[in->nr_kmsg++];
+
+			memcpy(a->sig, sig, 5);
+			a->phys = phys;
+			a->length = length;
+		}
+	}
+	free(log);
+}
+
+/* Table files in Linux's naming order: "SSDT" before "SSDT1", "SSDT2" before "SSDT10". */
+static int table_name_order(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	int c = strncmp(x, y, 4);
+
+	if (c)
+		return c;
+	return atoi(x + 4) - atoi(y + 4);
+}
+
+/* The instance-th (from 0) table file of a signature among the sorted names; -1 if none. */
+static int nth_table(struct live_inputs *in, const char *sig, unsigned instance)
+{
+	for (unsigned i = 0; i < in->nr_tables; i++)
+		if (!strncmp(in->names[i], sig, 4) && !instance--)
+			return (int)i;
+	return -1;
+}
+
+static bool load_acpi(struct live_inputs *in)
+{
+	char dir[4096], *systab;
+	size_t len;
+	struct dirent *e;
+	DIR *d;
+	unsigned known = 0;
+	bool used[LIVE_MAX_TABLES] = { false };
+
+	snprintf(dir, sizeof(dir), "%s/sys/firmware/acpi/tables", in->root);
+	d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "memprobe analyze: cannot read %s: %s\n", dir, strerror(errno));
+		return false;
+	}
+	while ((e = readdir(d)) && in->nr_tables < LIVE_MAX_TABLES) {
+		char path[8192];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		/* Tables are files; data/ and dynamic/ hold other things. */
+		if (e->d_name[0] == '.' || strlen(e->d_name) < 4 || stat(path, &st) || !S_ISREG(st.st_mode))
+			continue;
+		in->names[in->nr_tables++] = strdup(e->d_name);
+	}
+	closedir(d);
+	qsort(in->names, in->nr_tables, sizeof(in->names[0]), table_name_order);
+	for (unsigned i = 0; i < in->nr_tables; i++) {
+		char path[8192];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, in->names[i]);
+		in->bytes[i] = (uint8_t *)read_file(path, &in->lengths[i]);
+		if (!in->bytes[i])
+			return false;
+	}
+	load_kmsg_addresses(in);
+	/* Linux's order, with Linux's addresses, for the tables its log names ... */
+	for (unsigned k = 0; k < in->nr_kmsg; k++) {
+		const struct live_address *a = &in->kmsg[k];
+		unsigned instance = 0;
+		int i;
+
+		for (unsigned j = 0; j < k; j++)
+			instance += !strcmp(in->kmsg[j].sig, a->sig);
+		i = nth_table(in, a->sig, instance);
+		if (i < 0 || used[i] || in->lengths[i] < 4)
+			continue;
+		used[i] = true;
+		in->listed[in->fw.acpi.nr_listed++] = (struct acpi_table){
+			.phys = in->lengths[i] == a->length ? a->phys : 0,
+			.length = (uint32_t)in->lengths[i], .bytes = in->bytes[i] };
+		known += in->lengths[i] == a->length;
+	}
+	/* ... then the rest, at addresses unknown. */
+	for (unsigned i = 0; i < in->nr_tables; i++)
+		if (!used[i] && in->lengths[i] >= 4)
+			in->listed[in->fw.acpi.nr_listed++] = (struct acpi_table){
+				.length = (uint32_t)in->lengths[i], .bytes = in->bytes[i] };
+	for (unsigned i = 0; i < in->fw.acpi.nr_listed; i++)
+		memcpy(in->listed[i].sig, in->listed[i].bytes, 4);
+	in->fw.acpi.listed = in->listed;
+	systab = read_optional(in, "sys/firmware/efi/systab", &len);
+	if (systab) {
+		char *acpi20 = strstr(systab, "ACPI20=");
+
+		if (acpi20)
+			note(in, "memprobe: note: analyze --live: the RSDP is at %.*s (%s/sys/firmware/efi/systab); "
+				 "Linux does not show its bytes or the XSDT's, so the tables are taken as a list\n",
+			     (int)strcspn(acpi20 + 7, "\n"), acpi20 + 7, in->root);
+		free(systab);
+	}
+	note(in, "memprobe: note: analyze --live: %u ACPI tables from %s/sys/firmware/acpi/tables, %u with the "
+		 "address the kernel's log gives%s\n",
+	     in->fw.acpi.nr_listed, in->root, known, in->nr_kmsg ? "" : " (no kernel log: /dev/kmsg not readable)");
+	return true;
+}
+
+/* /proc/cpuinfo's first CPU: vendor, flags, address sizes. */
+static bool load_cpu(struct live_inputs *in)
+{
+	size_t len;
+	char *text = read_optional(in, "proc/cpuinfo", &len);
+	struct cpu_facts *cpu = &in->fw.cpu;
+	char *flags;
+
+	if (!text) {
+		fprintf(stderr, "memprobe analyze: cannot read %s/proc/cpuinfo\n", in->root);
+		return false;
+	}
+	flags = strstr(text, "\nflags");
+	if (!flags || !strstr(text, "vendor_id")) {
+		fprintf(stderr, "memprobe analyze: %s/proc/cpuinfo has no vendor_id or flags line\n", in->root);
+		free(text);
+		return false;
+	}
+	cpu->known = true;
+	sscanf(strstr(text, "vendor_id"), "vendor_id : %12s", cpu->vendor);
+	if (strstr(text, "address sizes")) {
+		unsigned phys = 0, virt = 0;
+
+		sscanf(strstr(text, "address sizes"), "address sizes : %u bits physical, %u bits virtual", &phys,
+		       &virt);
+		cpu->phys_bits = (uint8_t)phys;
+		cpu->virt_bits = (uint8_t)virt;
+	}
+	/* Last, as it cuts the text: the flags line's words. */
+	flags = strchr(flags, ':');
+	if (flags) {
+		char *end = strchr(flags, '\n');
+
+		if (end)
+			*end = '\0';
+		for (char *w = strtok(flags + 1, " "); w; w = strtok(NULL, " ")) {
+			cpu->pse |= !strcmp(w, "pse");
+			cpu->pge |= !strcmp(w, "pge");
+			cpu->nx |= !strcmp(w, "nx");
+			cpu->gbpages |= !strcmp(w, "pdpe1gb");
+			cpu->la57 |= !strcmp(w, "la57");
+		}
+	}
+	free(text);
+	return true;
+}
+
+/* The firmware's name (DMI), Secure Boot (efivars) and the kernel's command line. */
+static void load_identity(struct live_inputs *in)
+{
+	static const char global[] = "8be4df61-93ca-11d2-aa0d-00e098032b8c";
+	char rel[128], *v;
+	size_t len;
+
+	v = read_optional(in, "sys/class/dmi/id/bios_vendor", &len);
+	if (v) {
+		trim(v);
+		snprintf(in->fw.fw_vendor, sizeof(in->fw.fw_vendor), "%s", v);
+		free(v);
+	}
+	snprintf(rel, sizeof(rel), "sys/firmware/efi/efivars/SecureBoot-%s", global);
+	v = read_optional(in, rel, &len);
+	if (v) {	/* 4 bytes of attributes, then the value */
+		in->fw.secure_boot = len == 5 && v[4] ? SECURE_BOOT_ON : SECURE_BOOT_OFF;
+		free(v);
+		snprintf(rel, sizeof(rel), "sys/firmware/efi/efivars/SetupMode-%s", global);
+		v = read_optional(in, rel, &len);
+		if (v && len == 5 && v[4] == 1 && in->fw.secure_boot == SECURE_BOOT_OFF)
+			in->fw.secure_boot = SECURE_BOOT_SETUP_MODE;
+		free(v);
+	}
+	v = read_optional(in, "proc/cmdline", &len);
+	if (v) {
+		trim(v);
+		if (options_from_linux_cmdline(in->cmdline, sizeof(in->cmdline), v))
+			in->fw.cmdline = in->cmdline;
+		note(in, "memprobe: note: analyze --live: Linux's command line: %.300s\n", v);
+		free(v);
+	}
+}
+
+/**
+ * live_load() - the running machine's inputs
+ * @in: zeroed; in->root set ("" for /)
+ *
+ * Return: false after naming what is missing.
+ */
+bool live_load(struct live_inputs *in)
+{
+	in->fw.frontend = "host: memprobe analyze --live";
+	if (!load_memmap(in) || !load_acpi(in) || !load_cpu(in))
+		return false;
+	load_identity(in);
+	in->fw.notes = in->notes;
+	return true;
+}
+
+void live_free(struct live_inputs *in)
+{
+	free(in->map);
+	for (unsigned i = 0; i < in->nr_tables; i++) {
+		free(in->names[i]);
+		free(in->bytes[i]);
+	}
+}
