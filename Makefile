@@ -223,6 +223,7 @@ test-replay: $(BUILD)/memprobe $(BUILD)/memprobe-asan
 	./tests/replay/replay.sh
 	./tests/replay/acpi-tool.sh
 	./tests/replay/live.sh
+	./tests/replay/compare.sh
 
 test-qemu: $(BUILD)/memprobe.img $(BUILD)/memprobe
 	./tests/qemu/smoke.sh

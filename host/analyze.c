@@ -96,7 +96,7 @@ static bool bad(const char *dir, const char *name, const char *why)
 }
 
 /* Every file of the folder into in->fw; false after naming what is wrong. */
-static bool load_run(struct run_inputs *in, const char *dir)
+static bool load_folder(struct run_inputs *in, const char *dir)
 {
 	struct fw_inputs *fw = &in->fw;
 	struct runfile_error err = { "" };
@@ -132,14 +132,37 @@ static bool load_run(struct run_inputs *in, const char *dir)
 	return true;
 }
 
-static void free_run(struct run_inputs *in)
+/**
+ * run_inputs_free() - what run_inputs_load() took
+ * @in: the inputs, or NULL
+ */
+void run_inputs_free(struct run_inputs *in)
 {
+	if (!in)
+		return;
 	free(in->memmap);
 	free(in->cpu);
 	free(in->facts);
 	free(in->acpi);
 	free(in->dump.buf);
 	free(in);
+}
+
+/**
+ * run_inputs_load() - a run folder's inputs
+ * @dir: the folder (\\memprobe\\runs\\NNNN, copied)
+ * @in: set to the inputs, to free with run_inputs_free()
+ *
+ * Return: the firmware inputs, or NULL after naming what is wrong.
+ */
+struct fw_inputs *run_inputs_load(const char *dir, struct run_inputs **in)
+{
+	*in = calloc(1, sizeof(**in));
+	if (*in && load_folder(*in, dir))
+		return &(*in)->fw;
+	run_inputs_free(*in);
+	*in = NULL;
+	return NULL;
 }
 
 static void usage(FILE *f)
@@ -230,6 +253,7 @@ static int analyze_live(int argc, char **argv, bool json)
 int analyze_command(int argc, char **argv)
 {
 	struct run_inputs *in;
+	struct fw_inputs *fw;
 	bool json;
 	int status;
 
@@ -251,13 +275,10 @@ int analyze_command(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	in = calloc(1, sizeof(*in));
-	if (!in || !load_run(in, argv[0])) {
-		if (in)
-			free_run(in);
+	fw = run_inputs_load(argv[0], &in);
+	if (!fw)
 		return 2;
-	}
-	status = run_analysis(&in->fw, json, argv + 1, argc - 1);
-	free_run(in);
+	status = run_analysis(fw, json, argv + 1, argc - 1);
+	run_inputs_free(in);
 	return status;
 }

@@ -8,6 +8,7 @@
 #include "memprobe/acpidump.h"
 #include "memprobe/machine.h"
 #include "analyze.h"
+#include "compare.h"
 #include "heap.h"
 #include "readfile.h"
 #include "replay.h"
@@ -64,6 +65,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: memprobe replay BOOTLOG\n"
 		   "       memprobe acpi DUMP\n"
 		   "       memprobe analyze RUN_DIR [OPTION]...\n"
+		   "       memprobe compare (RUN_DIR | --live [--root DIR]) LINUX_LOG\n"
 		   "       memprobe config\n"
 		   "       memprobe --help\n\n"
 		   "replay   rebuild memblock from a Linux boot log captured with memblock=debug\n"
@@ -77,6 +79,8 @@ static void usage(FILE *f)
 		   "analyze  the whole analysis again on a run folder memprobe.efi saved\n"
 		   "         (\\memprobe\\runs\\NNNN), options after it overriding the run's own;\n"
 		   "         'memprobe analyze --help' says more.\n"
+		   "compare  the prediction against a Linux boot log of the same machine, stage by\n"
+		   "         stage; 'memprobe compare --help' says more.\n"
 		   "config   print a memprobe.conf that lists every option of memprobe.efi with its\n"
 		   "         default (the USB stick image's \\memprobe\\memprobe.conf).\n");
 }
@@ -108,6 +112,8 @@ static int run_command(int argc, char **argv)
 		options_print_config(&log);
 		return 0;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "compare"))
+		return compare_command(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "analyze"))
 		return analyze_command(argc, argv);
 	fprintf(stderr, "memprobe %s: ", MEMPROBE_VERSION);

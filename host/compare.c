@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: MIT
+/*
+ * memprobe compare (RUN_DIR | --live [--root DIR]) LINUX_LOG: memprobe's
+ * prediction against a real Linux boot log, stage by stage.
+ *
+ * The facts only the boot decides and the log shows are taken from the log
+ * first: the command line's memory words, and (with memblock=debug) where
+ * the kernel image was placed.  What then still differs is a difference.
+ * The stages pick the same lines from both sides; a line that only a
+ * booting Linux can have (setup_data, the loader's own EFI allocations) is
+ * in no stage.
+ */
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memprobe/options.h"
+#include "analyze.h"
+#include "compare.h"
+#include "heap.h"
+#include "live.h"
+#include "readfile.h"
+#include "replay_lex.h"
+
+enum stage { ST_E820, ST_EFI, ST_MEMBLOCK, ST_ACPI, ST_SRAT, ST_NUMA, ST_NODE_DATA, ST_ZONES, STAGES };
+
+static const char *const stage_names[STAGES] = {
+	"e820", "efi", "memblock", "ACPI", "SRAT", "NUMA", "NODE_DATA", "zones",
+};
+
+/* Each stage's lines, by pattern (POSIX extended), after timestamps and caller offsets go. */
+static const struct {
+	enum stage stage;
+	const char *pattern;
+} stage_patterns[] = {
+	{ ST_E820, "^efi: EFI v[0-9]" },
+	{ ST_E820, "^BIOS-provided physical RAM map:$" },
+	{ ST_E820, "^BIOS-(e820|e801|88): \\[mem " },
+	{ ST_E820, "^extended: \\[mem " },
+	{ ST_E820, "^user-defined physical RAM map:$" },
+	{ ST_E820, "^user: \\[mem " },
+	{ ST_E820, "^e820: (update|remove) \\[mem " },
+	{ ST_E820, "^too many entries; ignoring " },
+	{ ST_E820, "^last_pfn = " },
+	{ ST_MEMBLOCK, "^memblock_(add|reserve): .* e820__memblock_setup$" },
+	{ ST_ACPI, "^ACPI: Early table checksum verification disabled$" },
+	{ ST_ACPI, "^ACPI: (RSDP|[A-Z0-9]{4}) 0x[0-9A-F]{16} [0-9A-F]{6}" },
+	{ ST_ACPI, "^ACPI: Reserving [A-Z0-9]{4} table memory at " },
+	{ ST_ACPI, "^ACPI: SLIT table looks invalid" },
+	{ ST_ACPI, "^ACPI: (LAPIC_NMI|X2APIC_NMI|INT_SRC_OVR|NMI_SRC) " },
+	{ ST_SRAT, "^SRAT: " },
+	{ ST_SRAT, "^ACPI: SRAT: " },
+	{ ST_SRAT, "^ACPI: \\[SRAT:" },
+	{ ST_NUMA, "^memblock_phys_alloc_range: .* init_mem_mapping$" },
+	{ ST_NUMA, "^NUMA: " },
+	{ ST_NUMA, "^No NUMA configuration found$" },
+	{ ST_NUMA, "^NUMA turned off$" },
+	{ ST_NUMA, "^Faking (a )?node " },
+	{ ST_NUMA, "^node [0-9]+ \\[mem .* overlaps " },
+	{ ST_NUMA, "^Warning: node " },
+	{ ST_NUMA, "^Cannot find [0-9]+ bytes in any node" },
+	{ ST_NODE_DATA, "^ *NODE_DATA\\(" },
+	{ ST_NODE_DATA, "^Initializing node [0-9]+ as memoryless$" },
+	{ ST_ZONES, "^Zone ranges:$" },
+	{ ST_ZONES, "^  (DMA|DMA32|Normal|Device) " },
+	{ ST_ZONES, "^Movable zone start for each node$" },
+	{ ST_ZONES, "^  Node [0-9]+: " },
+	{ ST_ZONES, "^Early memory node ranges$" },
+	{ ST_ZONES, "^  node +[0-9]+: \\[mem " },
+	{ ST_ZONES, "^Initmem setup node " },
+	{ ST_ZONES, "^On node [0-9]+, zone [A-Za-z0-9]+: [0-9]+ pages in unavailable ranges$" },
+};
+
+#define NR_PATTERNS (sizeof(stage_patterns) / sizeof(stage_patterns[0]))
+
+/* The lines of one side, stage by stage. */
+struct side {
+	char **lines[STAGES];
+	size_t nr[STAGES], cap[STAGES];
+};
+
+/* What picks a side's lines: the patterns, and the state some stages need. */
+struct picker {
+	regex_t re[NR_PATTERNS];
+	bool extended_pending;		/* "extended physical RAM map:" waits for its first entry */
+	bool efi_done;			/* efi_init's listing ends at trim_bios_range's first update */
+	int dump;			/* memblock: 0 before the first dump, 1 in it, 2 after */
+	bool answer;			/* the next memblock_alloc_range_nid reserve answers a request */
+};
+
+static bool add(struct side *s, enum stage st, const char *prefix, const char *line)
+{
+	char *copy;
+
+	if (s->nr[st] == s->cap[st]) {
+		size_t cap = s->cap[st] ? 2 * s->cap[st] : 64;
+		char **bigger = realloc(s->lines[st], cap * sizeof(*bigger));
+
+		if (!bigger)
+			return false;
+		s->lines[st] = bigger;
+		s->cap[st] = cap;
+	}
+	copy = malloc(strlen(prefix) + strlen(line) + 1);
+	if (!copy)
+		return false;
+	strcpy(copy, prefix);
+	strcat(copy, line);
+	s->lines[st][s->nr[st]++] = copy;
+	return true;
+}
+
+static void free_side(struct side *s)
+{
+	for (int st = 0; st < STAGES; st++) {
+		for (size_t i = 0; i < s->nr[st]; i++)
+			free(s->lines[st][i]);
+		free(s->lines[st]);
+	}
+}
+
+static bool matches(const regex_t *re, const char *line)
+{
+	return !regexec(re, line, 0, NULL, 0);
+}
+
+/* The EFI descriptor types a loader allocates or frees: not the firmware's, not compared. */
+static bool loader_owned(const char *line)
+{
+	static const char *const types[] = { "Conventional", "Loader Code", "Loader Data", "Boot Code", "Boot Data" };
+	const char *t = strchr(line, '['), *bar = t ? strchr(t, '|') : NULL;
+
+	for (size_t i = 0; bar && i < sizeof(types) / sizeof(types[0]); i++) {
+		size_t n = strlen(types[i]);
+
+		/* "[Boot Data   |": the name, padded with spaces to the bar */
+		if (!strncmp(t + 1, types[i], n) && 1 + n + strspn(t + 1 + n, " ") == (size_t)(bar - t))
+			return true;
+	}
+	return false;
+}
+
+/* One normalized line of a side into its stage, if it has one. */
+static bool pick(struct picker *p, struct side *s, const char *line)
+{
+	if (p->extended_pending) {
+		p->extended_pending = false;
+		if (!strncmp(line, "extended: ", 10) && !add(s, ST_E820, "", "extended physical RAM map:"))
+			return false;
+	}
+	if (!strcmp(line, "extended physical RAM map:")) {
+		p->extended_pending = true;
+		return true;
+	}
+	if (!strncmp(line, "e820: update ", 13) && strstr(line, " usable ==> usable"))
+		return true;	/* a setup_data node the loader made */
+	if (!strncmp(line, "e820: update [mem 0x00000000-0x00000fff]", 40))
+		p->efi_done = true;
+	if (!p->efi_done && !strncmp(line, "efi: mem", 8) && strstr(line, ": [")) {
+		const char *rest = strstr(line, ": [");
+
+		return loader_owned(line) || add(s, ST_EFI, "efi: memNN", rest);
+	}
+	if (p->dump < 2 && !strcmp(line, "MEMBLOCK configuration:")) {
+		p->dump = 1;
+		return add(s, ST_MEMBLOCK, "", line);
+	}
+	if (p->dump == 1) {
+		if (!strncmp(line, " reserved.cnt  = ", 17))
+			p->dump = 2;
+		else if (!strncmp(line, " memory.cnt  = ", 15) || !strncmp(line, " memory[0x", 10))
+			return add(s, ST_MEMBLOCK, "", line);
+	}
+	if (p->answer && !strncmp(line, "memblock_reserve: ", 18) && strstr(line, " memblock_alloc_range_nid")) {
+		p->answer = false;
+		return add(s, ST_NUMA, "answer: ", line);
+	}
+	if (!strncmp(line, "memblock_phys_alloc_range: ", 27) &&
+	    (strstr(line, " alloc_low_pages") || strstr(line, " numa_alloc_distance"))) {
+		p->answer = true;
+		return add(s, ST_NUMA, "", line);
+	}
+	for (size_t i = 0; i < NR_PATTERNS; i++) {
+		if (!matches(&p->re[i], line))
+			continue;
+		if (stage_patterns[i].stage == ST_MEMBLOCK && p->dump == 2)
+			return true;	/* only e820__memblock_setup's lines and its dump */
+		return add(s, stage_patterns[i].stage, "", line);
+	}
+	return true;
+}
+
+static bool picker_init(struct picker *p)
+{
+	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < NR_PATTERNS; i++)
+		if (regcomp(&p->re[i], stage_patterns[i].pattern, REG_EXTENDED | REG_NOSUB)) {
+			fprintf(stderr, "memprobe compare: internal: bad pattern %s\n", stage_patterns[i].pattern);
+			return false;
+		}
+	return true;
+}
+
+static void picker_free(struct picker *p)
+{
+	for (size_t i = 0; i < NR_PATTERNS; i++)
+		regfree(&p->re[i]);
+}
+
+/* Every line of text (NUL-terminated, cut in place) into a side. */
+static bool pick_all(struct side *s, char *text)
+{
+	struct picker p;
+	bool ok;
+
+	if (!picker_init(&p))
+		return false;
+	ok = true;
+	for (char *line = text, *next; ok && line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		replay_normalize(line);
+		ok = pick(&p, s, line);
+	}
+	picker_free(&p);
+	return ok;
+}
+
+/* Facts of the boot the log shows. */
+struct log_facts {
+	char version[160];
+	char words[1024];		/* the command line's memory words */
+	bool nokaslr;
+	unsigned long long kernel, kernel_end;	/* the image's reserved range (0: unknown) */
+	bool kernel_from_iomem;		/* --live: /proc/iomem's "Kernel code" gave it */
+	char ramdisk[96];
+};
+
+/* The first memblock dump's reserved regions: the largest starting 2 MiB-aligned is the kernel. */
+static void find_kernel(struct log_facts *f, const char *line, int *dump)
+{
+	unsigned long long a, b;
+
+	if (!strcmp(line, "MEMBLOCK configuration:") && !*dump)
+		*dump = 1;
+	else if (*dump == 1 && !strncmp(line, " reserved[0x", 12) &&
+		 sscanf(strchr(line, '\t') ? strchr(line, '\t') : line, "\t[0x%llx-0x%llx]", &a, &b) == 2) {
+		if (!(a & 0x1fffff) && a >= 0x1000000 && b - a > f->kernel_end - f->kernel) {
+			f->kernel = a;
+			f->kernel_end = b;
+		}
+	} else if (*dump == 1 && strncmp(line, " ", 1)) {
+		*dump = 2;
+	}
+}
+
+static void read_facts(struct log_facts *f, const char *text)
+{
+	char line[1024];
+	int dump = 0;
+
+	memset(f, 0, sizeof(*f));
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), p);
+		replay_normalize(line);
+		if (!f->version[0] && !strncmp(line, "Linux version ", 14))
+			snprintf(f->version, sizeof(f->version), "%.*s", (int)sizeof(f->version) - 1, line + 14);
+		else if (!f->words[0] && !strncmp(line, "Command line: ", 14)) {
+			options_from_linux_cmdline(f->words, sizeof(f->words), line + 14);
+			f->nokaslr = strstr(f->words, "nokaslr") != NULL;
+		} else if (!f->ramdisk[0] && !strncmp(line, "RAMDISK: ", 9))
+			snprintf(f->ramdisk, sizeof(f->ramdisk), "%.*s", (int)sizeof(f->ramdisk) - 1, line + 9);
+		find_kernel(f, line, &dump);
+		p += n + (p[n] == '\n');
+	}
+}
+
+/* With --live and no memblock=debug dump: /proc/iomem's "Kernel code" starts at the image. */
+static void kernel_from_iomem(struct log_facts *f, const char *root)
+{
+	char path[4096], line[256];
+	FILE *in;
+
+	snprintf(path, sizeof(path), "%s/proc/iomem", root);
+	in = fopen(path, "r");
+	if (!in)
+		return;
+	while (fgets(line, sizeof(line), in)) {
+		unsigned long long a, b;
+
+		/* Without root, /proc/iomem shows every address as 0. */
+		if (strstr(line, " : Kernel code") && sscanf(line, " %llx-%llx", &a, &b) == 2 && a) {
+			f->kernel = a & ~0x1fffffULL;
+			f->kernel_end = b;
+			f->kernel_from_iomem = true;
+			break;
+		}
+	}
+	fclose(in);
+}
+
+/* How many lines of a and b agree in order (the longest common subsequence). */
+static size_t common_lines(char **a, size_t na, char **b, size_t nb)
+{
+	size_t *row = calloc(nb + 1, sizeof(*row)), best;
+
+	if (!row)
+		return 0;
+	for (size_t i = 0; i < na; i++) {
+		size_t diag = 0;
+
+		for (size_t j = 0; j < nb; j++) {
+			size_t up = row[j + 1];
+
+			row[j + 1] = !strcmp(a[i], b[j]) ? diag + 1 : up > row[j] ? up : row[j];
+			diag = up;
+		}
+	}
+	best = row[nb];
+	free(row);
+	return best;
+}
+
+/*
+ * With --live, lines whose facts Linux does not show are not comparable: the
+ * EFI revision, the RSDP and the root table.  Returns how many were dropped.
+ */
+static size_t drop_unknowable(struct side *s)
+{
+	static const char *const prefixes[] = {
+		"efi: EFI v", "ACPI: Early table checksum verification disabled", "ACPI: RSDP ", "ACPI: XSDT ",
+		"ACPI: RSDT ",
+	};
+	size_t dropped = 0;
+
+	for (int st = 0; st < STAGES; st++) {
+		size_t kept = 0;
+
+		for (size_t i = 0; i < s->nr[st]; i++) {
+			bool drop = false;
+
+			for (size_t k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++)
+				drop |= !strncmp(s->lines[st][i], prefixes[k], strlen(prefixes[k]));
+			if (drop) {
+				free(s->lines[st][i]);
+				dropped++;
+			} else {
+				s->lines[st][kept++] = s->lines[st][i];
+			}
+		}
+		s->nr[st] = kept;
+	}
+	return dropped;
+}
+
+/* Stage by stage: identical, or where it first differs; skip: a stage not compared. */
+static int report_stages(const struct side *linux_side, const struct side *mp, int skip, size_t *same,
+			 size_t *total)
+{
+	int differ = 0;
+
+	*same = *total = 0;
+	for (int st = 0; st < STAGES; st++) {
+		size_t nl = linux_side->nr[st], nm = mp->nr[st], i = 0, common;
+
+		if (st == skip) {
+			printf("compare: %s: not compared: --live rebuilds the EFI map from /sys/firmware/memmap\n",
+			       stage_names[st]);
+			continue;
+		}
+		while (i < nl && i < nm && !strcmp(linux_side->lines[st][i], mp->lines[st][i]))
+			i++;
+		common = i == nl && i == nm ? nl : common_lines(linux_side->lines[st], nl, mp->lines[st], nm);
+		*same += common;
+		*total += nl > nm ? nl : nm;
+		if (i == nl && i == nm) {
+			printf("compare: %s: identical (%zu lines)\n", stage_names[st], nl);
+			continue;
+		}
+		differ = 1;
+		printf("compare: %s: differs: %zu of %zu Linux lines identical, memprobe has %zu; from line %zu:\n",
+		       stage_names[st], common, nl, nm, i + 1);
+		for (size_t k = i; k < i + 4 && (k < nl || k < nm); k++) {
+			printf("  Linux:    %s\n", k < nl ? linux_side->lines[st][k] : "(no more lines)");
+			printf("  memprobe: %s\n", k < nm ? mp->lines[st][k] : "(no more lines)");
+		}
+	}
+	return differ;
+}
+
+/* The prediction's report, whole, into memory. */
+struct text {
+	char *p;
+	size_t len, cap;
+};
+
+static void text_write(void *ctx, const char *s, size_t n)
+{
+	struct text *t = ctx;
+
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = (t->len + n + 1) * 2;
+		char *bigger = realloc(t->p, cap);
+
+		if (!bigger)
+			return;
+		t->p = bigger;
+		t->cap = cap;
+	}
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+	t->p[t->len] = '\0';
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: memprobe compare RUN_DIR LINUX_LOG\n"
+		   "       memprobe compare --live [--root DIR] LINUX_LOG\n\n"
+		   "Compares memprobe's prediction (from a run folder, or from this machine as\n"
+		   "'memprobe analyze --live' reads it) with a Linux boot log of the same machine\n"
+		   "(dmesg or a serial console, timestamps or not), stage by stage: e820, efi (the\n"
+		   "firmware's own descriptors, with efi=debug), memblock (with memblock=debug), ACPI,\n"
+		   "SRAT, NUMA, NODE_DATA, zones.  The prediction takes from the log what only the\n"
+		   "boot decides: the command line's memory words, and where the kernel image was\n"
+		   "placed (KASLR; memblock=debug's first dump shows it).  Prints each stage as\n"
+		   "identical or its first differences, then 'compare: N of M comparable lines\n"
+		   "identical'.  Exit status: 0 all identical, 1 some differ, 2 unusable input.\n");
+}
+
+int compare_command(int argc, char **argv)
+{
+	struct run_inputs *run = NULL;
+	struct live_inputs *live = NULL;
+	struct fw_inputs *fw = NULL;
+	struct side linux_side, mp;
+	struct log_facts facts;
+	struct text prediction = { NULL, 0, 0 };
+	struct machine *m = NULL;
+	char options[1200], *log_text = NULL;
+	const char *log_path;
+	size_t len, same, total;
+	int status = 2;
+
+	memset(&linux_side, 0, sizeof(linux_side));
+	memset(&mp, 0, sizeof(mp));
+	argc -= 2;
+	argv += 2;
+	if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc >= 2 && !strcmp(argv[0], "--live")) {
+		live = calloc(1, sizeof(*live));
+		if (!live)
+			return 2;
+		if (argc == 4 && !strcmp(argv[1], "--root"))
+			snprintf(live->root, sizeof(live->root), "%s", argv[2]);
+		else if (argc != 2)
+			goto usage;
+		fw = live_load(live) ? &live->fw : NULL;
+	} else if (argc == 2 && argv[0][0] != '-') {
+		fw = run_inputs_load(argv[0], &run);
+	} else {
+		goto usage;
+	}
+	log_path = argv[argc - 1];
+	if (!fw)
+		goto out;
+	log_text = read_file(log_path, &len);
+	if (!log_text)
+		goto out;
+	read_facts(&facts, log_text);
+	if (live && !facts.kernel && !facts.nokaslr)
+		kernel_from_iomem(&facts, live->root);
+	if (!pick_all(&linux_side, log_text))
+		goto out;
+	if (!linux_side.nr[ST_E820]) {
+		fprintf(stderr, "memprobe compare: %s has no BIOS-e820 lines: not a Linux x86 boot log\n", log_path);
+		goto out;
+	}
+	/* The prediction with Linux's command line, not the run's own options. */
+	snprintf(options, sizeof(options), "%s", facts.words);
+	if (!facts.nokaslr && facts.kernel)
+		snprintf(options + strlen(options), sizeof(options) - strlen(options), " kernel_addr=%#llx",
+			 facts.kernel);
+	fw->nr_option_files = 0;
+	fw->cmdline = options;
+	printf("compare: Linux %s\n", facts.version[0] ? facts.version : "(no 'Linux version' line)");
+	printf("compare: taken from the log: the command line's memory words '%s'", facts.words);
+	if (facts.nokaslr)
+		printf("; nokaslr: the kernel image where the EFI stub puts it without KASLR");
+	else if (facts.kernel)
+		printf("; the kernel image at %#llx (KASLR; %s)", facts.kernel,
+		       facts.kernel_from_iomem ? "/proc/iomem's Kernel code" : "memblock=debug's first reserved regions");
+	else
+		printf("; the kernel image's place is unknown (KASLR, and no memblock=debug dump): lines that "
+		       "depend on it may differ");
+	printf("\n");
+	if (live)
+		printf("compare: note: --live: %zu of Linux's lines are not comparable (the EFI revision, the RSDP "
+		       "and the root table, which Linux does not show in /sys)\n",
+		       drop_unknowable(&linux_side));
+	if (facts.ramdisk[0])
+		printf("compare: note: the initrd [%s] is not modelled; lines that depend on it may differ\n",
+		       facts.ramdisk);
+	m = malloc(sizeof(*m));
+	if (!m)
+		goto out;
+	{
+		struct mp_log out = { text_write, &prediction };
+		const struct sinks sinks = { &out, NULL };
+
+		machine_init(m, fw, &sinks, &host_heap);
+		memprobe_run(m);
+		machine_release(m);
+	}
+	if (!prediction.p || !pick_all(&mp, prediction.p))
+		goto out;
+	status = report_stages(&linux_side, &mp, live ? ST_EFI : STAGES, &same, &total);
+	printf("compare: %zu of %zu comparable lines identical\n", same, total);
+	goto out;
+usage:
+	fprintf(stderr, "memprobe compare: a run folder (or --live [--root DIR]) and a Linux log are needed\n");
+	usage(stderr);
+out:
+	free_side(&linux_side);
+	free_side(&mp);
+	free(prediction.p);
+	free(log_text);
+	free(m);
+	run_inputs_free(run);
+	if (live) {
+		live_free(live);
+		free(live);
+	}
+	return status;
+}

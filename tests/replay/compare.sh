@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# memprobe analyze and memprobe compare (the ASan build) on a run folder kept
+# as test data (tests/data/runs/seed: memprobe.efi on the seed VM) and the
+# Linux boot logs of tests/data/linux-6.1 (seed.log is the same VM with KASLR
+# on): matching, non-matching, tampered and unusable input, each with its
+# exit status.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")/../.." && pwd)
+tool="$here/build/memprobe-asan"
+run="$here/tests/data/runs/seed"
+logs="$here/tests/data/linux-6.1"
+work=$(mktemp -d "${TMPDIR:-/tmp}/memprobe-compare.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+. "$here/tests/lib/check.sh"
+
+"$here/tests/lib/install-deps.sh" jq || exit 1
+after_banner() { sed -n '2,/^memprobe: report complete$/p' "$1"; }
+
+# analyze on the kept folder: the report, and report.json, as the machine wrote them.
+"$tool" analyze "$run" >"$work/analyze.txt"
+check "analyze: exit 0" test $? -eq 0
+check "analyze: the kept report, line for line" cmp -s <(after_banner "$run/report.txt") <(after_banner "$work/analyze.txt")
+"$tool" analyze --json "$run" >"$work/analyze.json"
+check "analyze --json: the kept report.json" cmp -s <(jq -S 'del(.memprobe.frontend, .timing_us)' "$run/report.json") \
+	<(jq -S 'del(.memprobe.frontend, .timing_us)' "$work/analyze.json")
+
+# The same VM's Linux boot, KASLR on: identical once the kernel's place is taken from the log.
+"$tool" compare "$run" "$logs/seed.log" >"$work/seed.out" 2>&1
+check "seed: exit 0" test $? -eq 0
+for stage in e820 efi memblock ACPI SRAT NUMA NODE_DATA zones; do
+	check "seed: $stage identical" grep -q "^compare: $stage: identical ([1-9][0-9]* lines)$" "$work/seed.out"
+done
+check "seed: the kernel's place taken from the log" \
+	grep -q "^compare: taken from the log: the command line's memory words 'memblock=debug efi=debug'; the kernel image at 0x[0-9a-f]* (KASLR" \
+	"$work/seed.out"
+check "seed: the last line counts them" grep -qx 'compare: \([0-9]*\) of \1 comparable lines identical' "$work/seed.out"
+check "seed: more than 100 lines compared" test "$(sed -n 's/^compare: \([0-9]*\) of.*/\1/p' "$work/seed.out")" -gt 100
+# Timestamps or not: dmesg -t gives the same lines.
+sed 's/^\[ *[0-9.]*\] //' "$logs/seed.log" >"$work/seed-t.log"
+"$tool" compare "$run" "$work/seed-t.log" >"$work/seed-t.out" 2>&1
+check "seed without timestamps: identical too" test $? -eq 0
+
+# The command line comes from the log: numa=fake=4 and numa=off boots of the same VM.
+for log in seed-numa-fake4 seed-numa-off; do
+	"$tool" compare "$run" "$logs/$log.log" >"$work/$log.out" 2>&1
+	check "$log: identical with the log's command line" test $? -eq 0
+done
+
+# Without the kernel's place, NODE_DATA of the top node can move: the run is named as such.
+grep -v 'reserved\[0x' "$logs/seed.log" >"$work/nodump.log"
+"$tool" compare "$run" "$work/nodump.log" >"$work/nodump.out" 2>&1
+check "no memblock dump: the kernel's place is said to be unknown" grep -q "the kernel image's place is unknown" "$work/nodump.out"
+
+# Another machine's log: differences, exit 1.
+"$tool" compare "$run" "$logs/q35-2nodes.log" >"$work/other.out" 2>&1
+check "another VM: exit 1" test $? -eq 1
+check "another VM: the zones differ" grep -q '^compare: zones: differs: ' "$work/other.out"
+check "another VM: both sides of the first difference shown" grep -q '^  memprobe: ' "$work/other.out"
+
+# A tampered line: exactly that stage, exactly one line.
+sed 's/NODE_DATA(1) allocated \[mem 0x13ffd2000/NODE_DATA(1) allocated [mem 0x13ffd1000/' "$logs/seed.log" >"$work/tampered.log"
+"$tool" compare "$run" "$work/tampered.log" >"$work/tampered.out" 2>&1
+check "tampered NODE_DATA: exit 1" test $? -eq 1
+check "tampered NODE_DATA: only that stage differs" test "$(grep -c ': differs: ' "$work/tampered.out")" -eq 1
+check "tampered NODE_DATA: named" grep -q '^compare: NODE_DATA: differs: 1 of 2 Linux lines identical' "$work/tampered.out"
+check "tampered NODE_DATA: one line short of all" test "$(sed -n 's/^compare: \([0-9]*\) of \([0-9]*\) comparable lines identical$/\2-\1/p' \
+	"$work/tampered.out")" = "$(sed -n 's/^compare: \([0-9]*\) of.*/\1/p' "$work/seed.out")-$(( $(sed -n 's/^compare: \([0-9]*\) of.*/\1/p' "$work/seed.out") - 1 ))"
+
+# Unusable input: exit 2, named.
+"$tool" compare "$run" "$here/README.md" >/dev/null 2>"$work/notalog.err"
+check "not a boot log: exit 2" test $? -eq 2
+check "not a boot log: named" grep -q 'README.md has no BIOS-e820 lines' "$work/notalog.err"
+cp -r "$run" "$work/cut" && head -c 1000 "$run/memmap.bin" >"$work/cut/memmap.bin"
+"$tool" compare "$work/cut" "$logs/seed.log" >/dev/null 2>"$work/cut.err"
+check "truncated memmap.bin: exit 2" test $? -eq 2
+check "truncated memmap.bin: named" grep -q 'cut/memmap.bin: its header says the map has' "$work/cut.err"
+cp -r "$run" "$work/garbage" && printf 'RSDP @ 0x0\n  zz: nonsense\n' >"$work/garbage/acpi.txt"
+"$tool" analyze "$work/garbage" >/dev/null 2>"$work/garbage.err"
+check "corrupt acpi.txt: exit 2" test $? -eq 2
+check "corrupt acpi.txt: named" grep -q 'garbage/acpi.txt: ' "$work/garbage.err"
+"$tool" compare "$run" >/dev/null 2>"$work/usage.err"
+check "a missing argument: exit 2" test $? -eq 2
+check "a missing argument: usage" grep -q '^usage: memprobe compare' "$work/usage.err"
+"$tool" compare "$run" "$work/no-such.log" >/dev/null 2>"$work/nolog.err"
+check "a missing log: exit 2" test $? -eq 2
+check "a missing log: named" grep -q 'no-such.log' "$work/nolog.err"
+
+finish compare
