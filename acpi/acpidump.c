@@ -184,6 +184,26 @@ static void dump_one(struct mp_log *dump, const char *sig, uint64_t phys, const 
 	mp_printk(dump, "\n");
 }
 
+/**
+ * acpidump_write_overreads() - the tables Linux reads past their end, with the bytes it reads
+ * @at: the tables, after the stages that read them
+ * @dump: where the acpidump text goes (a run folder's acpi-read.txt)
+ *
+ * Each table at its address, as long as the longest read: memprobe analyze
+ * reads these bytes where the machine's memory held them.
+ */
+void acpidump_write_overreads(const struct acpi_tables *at, struct mp_log *dump)
+{
+	for (unsigned i = 0; at->overreads && i < at->overreads->nr; i++) {
+		const uint8_t *bytes = at->access->map(at->access->ctx, at->overreads->r[i].phys,
+							at->overreads->r[i].length);
+
+		if (bytes)
+			dump_one(dump, at->overreads->r[i].sig, at->overreads->r[i].phys, bytes,
+				 at->overreads->r[i].length);
+	}
+}
+
 /* All tables, RSDP and root included, in acpidump's text format. */
 void acpidump_write(const struct acpi_tables *at, struct mp_log *dump)
 {

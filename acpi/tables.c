@@ -437,6 +437,27 @@ const struct acpi_table *acpi_get_table(const struct acpi_tables *at, const char
 	return NULL;
 }
 
+/* Keep the longest read of each table past its end. */
+static void note_overread(struct acpi_overreads *o, const struct acpi_table *t, uint32_t len)
+{
+	unsigned i = 0;
+
+	if (!o)
+		return;
+	while (i < o->nr && o->r[i].phys != t->phys)
+		i++;
+	if (i == ACPI_MAX_OVERREADS)
+		return;
+	if (i == o->nr) {
+		o->nr++;
+		mp_memcpy(o->r[i].sig, t->sig, sizeof(o->r[i].sig));
+		o->r[i].phys = t->phys;
+		o->r[i].length = 0;
+	}
+	if (len > o->r[i].length)
+		o->r[i].length = len;
+}
+
 /**
  * acpi_read_past_end() - a view of a table that reaches len bytes from its start
  *
@@ -459,6 +480,7 @@ bool acpi_read_past_end(const struct acpi_tables *at, const struct acpi_table *t
 	*view = *t;
 	view->bytes = bytes;
 	view->length = len;
+	note_overread(at->overreads, t, len);
 	return true;
 }
 

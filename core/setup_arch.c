@@ -205,6 +205,7 @@ void e820__memblock_setup(struct machine *m)
 void acpi_boot_table_init(struct machine *m)
 {
 	acpi_tables_load(&m->acpi, &m->fw->acpi, m->log);
+	m->acpi.overreads = &m->acpi_overreads;
 	acpi_print_reservations(&m->acpi, m->log);
 	for (unsigned i = 0; i < m->acpi.nr; i++)
 		if (m->acpi.t[i].phys)	/* 0: a listed table whose address the input does not give */

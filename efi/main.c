@@ -8,6 +8,7 @@
  */
 #include "efi-frontend.h"
 
+#include "memprobe/acpidump.h"
 #include "memprobe/report.h"
 #include "memprobe/runfile.h"
 #include "memprobe/util.h"
@@ -75,6 +76,21 @@ static void save_json(struct run_folder *rf, const struct machine *m, struct mp_
 		return;
 	efi_file_create(rf, f, "report.json");
 	report_json(m, &out);
+	efi_file_close(rf, f, log);
+	uefi_call_wrapper(BS->FreePool, 1, f);
+}
+
+/* acpi-read.txt: the bytes past a table's end that Linux reads, when it does. */
+static void save_overreads(struct run_folder *rf, const struct machine *m, struct mp_log *log)
+{
+	struct efi_file *f;
+	struct mp_log out;
+
+	if (!m->acpi_overreads.nr || !(f = efi_alloc_pool(sizeof(*f))))
+		return;
+	out = (struct mp_log){ efi_file_write, f };
+	efi_file_create(rf, f, "acpi-read.txt");
+	acpidump_write_overreads(&m->acpi, &out);
 	efi_file_close(rf, f, log);
 	uefi_call_wrapper(BS->FreePool, 1, f);
 }
@@ -157,8 +173,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (help)
 		run_folder_discard(&run, &sink->report, &sink->acpi);
 	memprobe_run(m);
-	if (!help)
+	if (!help) {
 		save_json(&run, m, &log);
+		save_overreads(&run, m, &log);
+	}
 	machine_release(m);
 	if (!help) {
 		save_inputs(&run, &fw, &log);

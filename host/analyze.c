@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "memprobe/acpidump.h"
 #include "memprobe/machine.h"
@@ -21,9 +22,10 @@
 
 /* A run folder's files, read and decoded. */
 struct run_inputs {
-	char *memmap, *acpi, *cpu, *facts;
-	size_t memmap_len, acpi_len, cpu_len, facts_len;
+	char *memmap, *acpi, *cpu, *facts, *acpi_read;
+	size_t memmap_len, acpi_len, cpu_len, facts_len, acpi_read_len;
 	struct acpidump dump;
+	struct acpidump read_dump;	/* acpi-read.txt: tables with the bytes read past their end */
 	struct fw_inputs fw;
 };
 
@@ -52,14 +54,17 @@ static const uint8_t *run_map(void *ctx, uint64_t phys, uint64_t len)
 {
 	const struct run_inputs *in = ctx;
 
+	const struct acpidump *dumps[] = { &in->read_dump, &in->dump };
+
 	if (!efi_memmap_covers(&in->fw.memmap, phys, len))
 		return NULL;
-	for (unsigned i = 0; i < in->dump.nr; i++) {
-		const struct acpi_table *t = &in->dump.t[i];
+	for (unsigned d = 0; d < 2; d++)
+		for (unsigned i = 0; i < dumps[d]->nr; i++) {
+			const struct acpi_table *t = &dumps[d]->t[i];
 
-		if (phys >= t->phys && len <= t->length && phys - t->phys <= t->length - len)
-			return t->bytes + (phys - t->phys);
-	}
+			if (phys >= t->phys && len <= t->length && phys - t->phys <= t->length - len)
+				return t->bytes + (phys - t->phys);
+		}
 	return NULL;
 }
 
@@ -124,6 +129,16 @@ static bool load_folder(struct run_inputs *in, const char *dir)
 		return bad(dir, "acpi.txt", "no table in acpidump's text format");
 	if (dump_says.count)
 		return bad(dir, "acpi.txt", "the dump is damaged (see above); memprobe.efi writes whole tables");
+	/* Optional: only a run in which Linux reads past a table's end has it. */
+	snprintf(acpi_path, sizeof(acpi_path), "%s/acpi-read.txt", dir);
+	if (access(acpi_path, F_OK) == 0) {
+		if (!(in->acpi_read = read_file(acpi_path, &in->acpi_read_len)))
+			return false;
+		in->read_dump.buf_size = in->acpi_read_len / 2 + 1;
+		in->read_dump.buf = malloc(in->read_dump.buf_size);
+		if (!in->read_dump.buf || !acpidump_parse(&in->read_dump, in->acpi_read, in->acpi_read_len, &dump_log))
+			return bad(dir, "acpi-read.txt", "no table in acpidump's text format");
+	}
 	acpidump_access(&in->dump, &fw->acpi);
 	fw->acpi.map = run_map;
 	fw->acpi.ctx = in;
@@ -145,6 +160,8 @@ void run_inputs_free(struct run_inputs *in)
 	free(in->facts);
 	free(in->acpi);
 	free(in->dump.buf);
+	free(in->acpi_read);
+	free(in->read_dump.buf);
 	free(in);
 }
 

@@ -39,8 +39,21 @@ struct acpi_access {
 	unsigned nr_listed;
 };
 
+/* Where Linux reads past a table's end: the bytes read, so a run folder can keep them. */
+#define ACPI_MAX_OVERREADS 8
+
+struct acpi_overreads {
+	unsigned nr;
+	struct {
+		char sig[5];
+		uint64_t phys;
+		uint32_t length;	/* bytes read from the table's start */
+	} r[ACPI_MAX_OVERREADS];
+};
+
 struct acpi_tables {
 	const struct acpi_access *access;	/* how they were read: bytes after a table too */
+	struct acpi_overreads *overreads;	/* where reads past an end are noted, or NULL */
 	uint64_t rsdp_phys;
 	const uint8_t *rsdp;
 	uint32_t rsdp_length;

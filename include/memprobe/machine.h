@@ -96,6 +96,7 @@ struct machine {
 
 	/* What the firmware's tables say: parsed once, read-only after. */
 	struct acpi_tables acpi;
+	struct acpi_overreads acpi_overreads;	/* where the stages read past a table's end */
 	struct srat_info srat;
 	struct slit_info slit;
 	struct madt_info madt;		/* the MADT instance Linux uses */

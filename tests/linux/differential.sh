@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Linux differential test: boot memprobe and Debian 12's Linux 6.1 on the
-# very same OVMF + QEMU VM and compare, stage by stage: the e820 lines, the
-# efi=debug lines of the descriptors the firmware owns (runtime, ACPI,
+# very same OVMF + QEMU VM and compare them with the tool a user runs,
+# `memprobe compare RUN_FOLDER LINUX_LOG`, stage by stage: the e820 lines,
+# the efi=debug lines of the descriptors the firmware owns (runtime, ACPI,
 # MMIO), e820__memblock_setup's lines, the ACPI lines (table list,
 # Reserving, SRAT, SLIT verdict, MADT overrides), the NUMA and zone lines
-# (init_mem_mapping's page tables, cleanup, NODE_DATA, free_area_init), and
-# memprobe's node view against what a booted Linux shows in /sys and
-# /proc/zoneinfo (read by a tiny initramfs, tests/linux/sysview), and the
+# (init_mem_mapping's page tables, cleanup, NODE_DATA, free_area_init).
+# Besides, memprobe's node view against what a booted Linux shows in /sys
+# and /proc/zoneinfo (read by a tiny initramfs, tests/linux/sysview), and the
 # DirectMap totals of /proc/meminfo: Linux splits some big pages after
 # init_mem_mapping (what it protects), which keeps their sum, so the sums
 # must be equal and the split amount is shown.
@@ -60,7 +61,7 @@ topologies=(
 "$here/tests/lib/install-deps.sh" make gcc libc6-dev binutils gnu-efi mtools ovmf \
 	qemu-system-x86 ca-certificates acpica-tools || exit 1
 vmlinuz=$("$here/tests/linux/fetch-kernel.sh") || { echo "differential: cannot get the kernel" >&2; exit 1; }
-make -s -C "$here" image || exit 1
+make -s -C "$here" image build/memprobe || exit 1
 mkdir -p "$out"
 iasl -p "$out/srat-interleaved" "$here/tests/data/acpi/srat-interleaved.asl" >/dev/null || exit 1
 "$here/tests/data/acpi/srat-64nodes.sh" >"$out/srat-64nodes.asl" &&
@@ -92,24 +93,24 @@ boot_linux() {
 	return 1
 }
 
-# extract STAGE SCRIPT: the stage's comparable lines of both logs, into
-# linux.STAGE and memprobe.STAGE of the topology's directory.
-extract() {
-	"$here/tests/linux/$2" "$dir/memprobe.log" >"$dir/memprobe.$1"
-	"$here/tests/linux/$2" "$dir/linux.log" >"$dir/linux.$1"
-}
-
-# How many lines of a stage Linux printed.
+# The line count of a stage compare found identical (0 when it differs or is missing).
 count() {
-	wc -l <"$dir/linux.$1"
+	sed -n "s/^compare: $1: identical (\([0-9]*\) lines)$/\1/p" "$dir/compare.txt" | grep . || echo 0
 }
 
-# compare STAGE MIN WHAT: identical lines, and at least MIN of them from Linux
-# (fewer means the extraction missed them); otherwise a FAIL line and the diff.
-compare() {
-	diff -u "$dir/linux.$1" "$dir/memprobe.$1" >"$dir/$1.diff" && [ "$(count "$1")" -ge "$2" ] && return 0
-	echo "FAIL $name: $3 (--- Linux, +++ memprobe):"
-	sed 's/^/  /' "$dir/$1.diff"
+# compare_nodes: the node view, sorted, as Linux's /sys and /proc show it; otherwise the diff.
+compare_nodes() {
+	diff -u "$dir/linux.nodes" "$dir/memprobe.nodes" >"$dir/nodes.diff" && [ "$(wc -l <"$dir/linux.nodes")" -ge 3 ] &&
+		return 0
+	echo "FAIL $name: memprobe's node view differs from Linux's /sys and /proc (--- Linux, +++ memprobe):"
+	sed 's/^/  /' "$dir/nodes.diff"
+	return 1
+}
+
+# enough STAGE MIN: compare found at least MIN identical lines (fewer: the log lost them).
+enough() {
+	[ "$(count "$1")" -ge "$2" ] && return 0
+	echo "FAIL $name: compare's $1 stage has $(count "$1") identical lines, fewer than $2 (see $dir/compare.txt)"
 	return 1
 }
 
@@ -151,7 +152,7 @@ for t in "${topologies[@]}"; do
 	rm -rf "$dir" && mkdir -p "$dir"
 	# shellcheck disable=SC2086 # topology words are meant to split
 	if ! "$here/run-qemu.sh" --no-install --app-args "efi=debug memblock=debug nokaslr $opts" \
-		--log "$dir/memprobe.log" $topo >/dev/null 2>"$dir/memprobe.err"; then
+		--disk "$dir/disk.img" --log "$dir/memprobe.log" $topo >/dev/null 2>"$dir/memprobe.err"; then
 		echo "FAIL $name: memprobe did not complete:"; sed 's/^/  /' "$dir/memprobe.err"
 		failed=$((failed + 1)); continue
 	fi
@@ -170,27 +171,24 @@ for t in "${topologies[@]}"; do
 	sed -n '/^memprobe: nodes /,/^memprobe: lscpu:$/p' "$dir/memprobe.log" | grep '^node\|^Node' | sort >"$dir/memprobe.nodes"
 	sed -n '/^sysview: begin$/,/^sysview: end$/p' "$dir/sysview.log" | grep '^DirectMap' >"$dir/linux.directmap"
 	grep -a '^DirectMap' "$dir/memprobe.log" >"$dir/memprobe.directmap"
-	extract e820 e820-lines.sh
-	extract efimap efi-fixed-lines.sh
-	extract memblock memblock-lines.sh
-	extract acpi acpi-lines.sh
-	extract numa numa-lines.sh
-	if ! grep -q '^BIOS-e820: ' "$dir/linux.e820" || [ "$(count efimap)" -eq 0 ]; then
-		echo "FAIL $name: no BIOS-e820 or efi=debug lines in Linux's log ($dir/linux.log)"
+	mkdir -p "$dir/run"
+	mcopy -i "$dir/disk.img" '::/memprobe/runs/0001/*' "$dir/run/" 2>/dev/null
+	"$here/build/memprobe" compare "$dir/run" "$dir/linux.log" >"$dir/compare.txt" 2>&1
+	status=$?
+	if [ $status -ne 0 ]; then
+		echo "FAIL $name: memprobe compare says the prediction and Linux differ (exit $status):"
+		sed 's/^/  /' "$dir/compare.txt"
 		failed=$((failed + 1))
-	elif compare e820 1 "memprobe's e820 lines differ from Linux's" &&
-		compare efimap 1 "memprobe's efi=debug lines differ from Linux's" &&
-		compare memblock 3 "memprobe's e820__memblock_setup lines differ from Linux's" &&
-		compare acpi 5 "memprobe's ACPI lines differ from Linux's" &&
-		compare numa 10 "memprobe's NUMA and zone lines differ from Linux's" &&
-		compare nodes 3 "memprobe's node view differs from Linux's /sys and /proc" &&
+	elif enough e820 1 && enough efi 1 && enough memblock 3 && enough ACPI 5 &&
+		[ $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) -ge 10 ] && compare_nodes &&
 		compare_direct_map; then
 		skipped=$(grep -c 'reserve setup_data: \|usable ==> usable' "$dir/linux.log")
-		echo "PASS $name: $(count e820) e820 lines, $(count efimap) efi=debug lines of firmware-owned" \
-			"descriptors, $(count memblock) e820__memblock_setup lines, $(count acpi) ACPI lines," \
-			"$(count numa) NUMA and zone lines and $(count nodes) node-view lines (/sys," \
-			"/proc/zoneinfo) identical to Linux ($skipped setup_data lines not compared);" \
-			"DirectMap total identical, $(direct_map_split)"
+		echo "PASS $name: $(count e820) e820 lines, $(count efi) efi=debug lines of firmware-owned" \
+			"descriptors, $(count memblock) e820__memblock_setup lines, $(($(count ACPI) + $(count SRAT)))" \
+			"ACPI lines, $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) NUMA and zone lines" \
+			"identical to Linux by memprobe compare, and $(wc -l <"$dir/linux.nodes") node-view lines (/sys," \
+			"/proc/zoneinfo) ($skipped setup_data lines not compared); DirectMap total identical," \
+			"$(direct_map_split)"
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))

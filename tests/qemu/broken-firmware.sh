@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 
 "$here/tests/lib/install-deps.sh" make gcc libc6-dev binutils gnu-efi mtools ovmf qemu-system-x86 \
 	acpica-tools jq python3-jsonschema || exit 1
-make -s -C "$here" image || exit 1
+make -s -C "$here" image build/memprobe || exit 1
 
 has_line() { grep -qxF -- "$2" "$work/$1.log"; }
 count_lines() { grep -cF -- "$2" "$work/$1.log"; }
@@ -30,6 +30,10 @@ boot() {
 	check "$1: memprobe completes and powers off" test $? -eq 0
 	mkdir -p "$work/$1.run"
 	mcopy -i "$work/$1.img" '::/memprobe/runs/0001/*' "$work/$1.run/" 2>/dev/null
+	"$here/build/memprobe" analyze "$work/$1.run" >"$work/$1.analyze" 2>&1
+	check "$1: memprobe analyze of the run folder reproduces the report (bytes read past an end kept)" \
+		cmp -s <(sed -n '2,/^memprobe: report complete$/p' "$work/$1.run/report.txt") \
+		<(sed -n '2,/^memprobe: report complete$/p' "$work/$1.analyze")
 	check "$1: report.json lists the defects the report names, with table and offset" \
 		"$here/tests/lib/report-json.py" "$work/$1.run/report.json" "$work/$1.run/report.txt"
 	# 1,025 proximity domains are Linux's limit, not a defect of the table: Linux's own line says it.
