@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 . "$here/tests/lib/check.sh"
 
 "$here/tests/lib/install-deps.sh" make gcc libc6-dev binutils gnu-efi mtools ovmf qemu-system-x86 \
-	fdisk acpica-tools jq python3-jsonschema || exit 1
+	fdisk acpica-tools jq python3-jsonschema ca-certificates || exit 1
 make -s -C "$here" usb build/memprobe || exit 1
 
 stick="$work/stick.img"
@@ -91,5 +91,21 @@ check "memprobe analyze: numa=fake=3 came from the stick's config" \
 "$here/build/memprobe" analyze "$run" numa=off >"$work/analyze-off.txt" 2>&1
 check "memprobe analyze: an option after the folder overrides the run's (numa=off)" \
 	grep -qx 'memprobe: options: poweroff efi=debug memblock=dbug nosuch numa=off' "$work/analyze-off.txt"
+
+# Linux on the same VM (the stick attached, KASLR on): compare takes the kernel's place from
+# its log and must find every stage identical.
+vmlinuz=$("$here/tests/linux/fetch-kernel.sh") || { echo "usb-stick: cannot get the kernel" >&2; exit 1; }
+cp "$here/build/memprobe-usb.img" "$work/stick-linux.img"
+"$here/run-qemu.sh" --no-install --linux "$vmlinuz" --machine q35 --mem 2048M --smp 2 \
+	--append "console=ttyS0 memblock=debug efi=debug panic=-1 softlockup_panic=1 ignore_loglevel" \
+	--log "$work/linux.log" -- -device qemu-xhci -device usb-storage,drive=stick \
+	-drive if=none,id=stick,format=raw,file="$work/stick-linux.img" >/dev/null 2>"$work/linux.err"
+check "Linux boots on the stick's VM" grep -q 'Linux version' "$work/linux.log"
+check "Linux booted with KASLR" bash -c "! grep -q 'Command line: .*nokaslr' '$work/linux.log'"
+"$here/build/memprobe" compare "$run" "$work/linux.log" >"$work/compare.txt" 2>&1
+check "memprobe compare: the stick's run and Linux's boot identical in every stage" test $? -eq 0
+check "memprobe compare: the kernel's place taken from Linux's log" \
+	grep -q 'the kernel image at 0x[0-9a-f]* (KASLR' "$work/compare.txt"
+grep -q ': differs: ' "$work/compare.txt" && sed 's/^/    /' "$work/compare.txt"
 
 finish usb-stick
