@@ -13,16 +13,6 @@
 #define CONFIG_MAX 16384
 #define MEMMAP_TRIES 8
 
-/* Boot-services pool memory (EfiLoaderData); NULL when the firmware has none left. */
-void *efi_alloc_pool(UINTN size)
-{
-	void *p = NULL;
-
-	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, size, &p)))
-		return NULL;
-	return p;
-}
-
 /* The CPUID bits Linux's memory setup depends on (struct cpu_facts says which). */
 static void efi_collect_cpu(struct cpu_facts *cpu)
 {

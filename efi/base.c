@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The report's sink in the UEFI app: ConOut (which OVMF and most firmware
- * also mirror on the serial port) and the run folder's report.txt.
+ * What every part of the UEFI front end uses: the names of firmware
+ * statuses (every failure is logged with its name) and pool memory.
  */
 #include "efi-frontend.h"
-
-#include "memprobe/util.h"
 
 static const struct {
 	EFI_STATUS status;
@@ -38,10 +36,12 @@ const char *efi_status_name(EFI_STATUS status)
 	return "unknown EFI status";
 }
 
-void efi_sink_write(void *ctx, const char *text, size_t len)
+/* Boot-services pool memory (EfiLoaderData); NULL when the firmware has none left. */
+void *efi_alloc_pool(UINTN size)
 {
-	struct efi_sink *sink = ctx;
+	void *p = NULL;
 
-	screen_write(&sink->screen, text, len);
-	efi_file_write(&sink->report, text, len);
+	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData, size, &p)))
+		return NULL;
+	return p;
 }
