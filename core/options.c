@@ -149,6 +149,23 @@ static void parse_word(struct options *o, const char *w, struct mp_log *log)
 		}
 		return;
 	}
+	if (mp_starts_with(w, "ramdisk=")) {
+		const char *end;
+		uint64_t first = memparse(w + 8, &end), last = 0;
+
+		if (*end == '-')
+			last = memparse(end + 1, &end);
+		if (*end || last < first) {
+			mp_printk(log, "memprobe: error: ramdisk= takes FIRST-LAST, the initrd's bytes as "
+				       "Linux's 'RAMDISK: [mem FIRST-LAST]' line shows them, not '%s'; ignored\n",
+				  w + 8);
+			o->nr_errors++;
+			return;
+		}
+		o->ramdisk_first = first;
+		o->ramdisk_last = last;
+		return;
+	}
 	if (mp_starts_with(w, "acpi_apic_instance=")) {
 		const char *v = w + 19, *end;
 		bool negative = *v == '-';
@@ -495,6 +512,8 @@ static const struct {
 	{ "kernel_addr=ADDR", "where Linux's kernel image is assumed; it decides where Linux\n"
 			      "takes its first page-table pages",
 	  "where the EFI stub puts it without KASLR (16M or the next free 2M)" },
+	{ "ramdisk=FIRST-LAST", "an initrd at these bytes (Linux's 'RAMDISK: [mem FIRST-LAST]'),\n"
+				"reserved as early_reserve_initrd does", "none" },
 	{ "nokaslr", "Linux booted with nokaslr: no memory KASLR page-table page", "KASLR on" },
 	{ "no5lvl", "4-level paging on a CPU with LA57, as Linux does", "5 levels when the CPU has LA57" },
 	{ "nogbpages", "no 1 GiB pages in the direct map, as Linux (gbpages undoes it)",

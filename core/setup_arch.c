@@ -240,9 +240,19 @@ void early_reservations(struct machine *m)
 					    "reserve_real_mode"))
 		mp_printk(m->log, "No sub-1M memory is available for the trampoline\n");
 	memblock_reserve_from(&m->memblock, 0, E820_BIOS_END, "setup_arch");
+	if (m->opts.ramdisk_last) {
+		/* early_reserve_initrd(): from the image's first byte to the end of its last page */
+		uint64_t end = (m->opts.ramdisk_last + PAGE_SIZE) & ~(uint64_t)(PAGE_SIZE - 1);
+
+		memblock_reserve_from(&m->memblock, m->opts.ramdisk_first, end - m->opts.ramdisk_first,
+				      "early_reserve_initrd");
+		mp_printk(m->log, "memprobe: initrd at [mem %#010llx-%#010llx] reserved (ramdisk=)\n",
+			  (unsigned long long)m->opts.ramdisk_first, (unsigned long long)(end - 1));
+	}
 	mp_printk(m->log, "memprobe: note: not modelled before NUMA setup (they depend on the "
-			  "loader or on KASLR): the kernel image and brk, initrd, setup_data and the "
-			  "EFI memory map copy\n");
+			  "loader or on KASLR): the kernel image and brk, %ssetup_data and the "
+			  "EFI memory map copy\n",
+		  m->opts.ramdisk_last ? "" : "initrd, ");
 }
 
 /* early_acpi_boot_init(): the check for more than one MADT, and which one Linux uses. */

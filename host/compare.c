@@ -228,6 +228,8 @@ static bool pick_all(struct side *s, char *text)
 	return ok;
 }
 
+#define MAX_CANDIDATES 32
+
 /* Facts of the boot the log shows. */
 struct log_facts {
 	char version[160];
@@ -235,24 +237,42 @@ struct log_facts {
 	bool nokaslr;
 	unsigned long long kernel, kernel_end;	/* the image's reserved range (0: unknown) */
 	bool kernel_from_iomem;		/* --live: /proc/iomem's "Kernel code" gave it */
-	char ramdisk[96];
+	unsigned long long ramdisk_first, ramdisk_last;	/* "RAMDISK: [mem a-b]" (last 0: none) */
+	unsigned nr_candidates;
+	unsigned long long candidates[MAX_CANDIDATES][2];
 };
 
-/* The first memblock dump's reserved regions: the largest starting 2 MiB-aligned is the kernel. */
-static void find_kernel(struct log_facts *f, const char *line, int *dump)
+/* The first memblock dump's reserved regions that start 2 MiB-aligned above 16 MiB: kernel candidates. */
+static void kernel_candidates(struct log_facts *f, const char *line, int *dump)
 {
 	unsigned long long a, b;
+	const char *tab = strchr(line, '\t');
 
 	if (!strcmp(line, "MEMBLOCK configuration:") && !*dump)
 		*dump = 1;
-	else if (*dump == 1 && !strncmp(line, " reserved[0x", 12) &&
-		 sscanf(strchr(line, '\t') ? strchr(line, '\t') : line, "\t[0x%llx-0x%llx]", &a, &b) == 2) {
-		if (!(a & 0x1fffff) && a >= 0x1000000 && b - a > f->kernel_end - f->kernel) {
+	else if (*dump == 1 && !strncmp(line, " reserved[0x", 12) && tab &&
+		 sscanf(tab, "\t[0x%llx-0x%llx]", &a, &b) == 2) {
+		if (!(a & 0x1fffff) && a >= 0x1000000 && f->nr_candidates < MAX_CANDIDATES) {
+			f->candidates[f->nr_candidates][0] = a;
+			f->candidates[f->nr_candidates++][1] = b;
+		}
+	} else if (*dump == 1 && line[0] != ' ') {
+		*dump = 2;
+	}
+}
+
+/* The kernel image: the largest candidate that is not the initrd. */
+static void choose_kernel(struct log_facts *f)
+{
+	for (unsigned i = 0; i < f->nr_candidates; i++) {
+		unsigned long long a = f->candidates[i][0], b = f->candidates[i][1];
+
+		if (f->ramdisk_last && a <= f->ramdisk_last && b >= f->ramdisk_first)
+			continue;
+		if (b - a > f->kernel_end - f->kernel || !f->kernel) {
 			f->kernel = a;
 			f->kernel_end = b;
 		}
-	} else if (*dump == 1 && strncmp(line, " ", 1)) {
-		*dump = 2;
 	}
 }
 
@@ -272,11 +292,13 @@ static void read_facts(struct log_facts *f, const char *text)
 		else if (!f->words[0] && !strncmp(line, "Command line: ", 14)) {
 			options_from_linux_cmdline(f->words, sizeof(f->words), line + 14);
 			f->nokaslr = strstr(f->words, "nokaslr") != NULL;
-		} else if (!f->ramdisk[0] && !strncmp(line, "RAMDISK: ", 9))
-			snprintf(f->ramdisk, sizeof(f->ramdisk), "%.*s", (int)sizeof(f->ramdisk) - 1, line + 9);
-		find_kernel(f, line, &dump);
+		} else if (!f->ramdisk_last && !strncmp(line, "RAMDISK: ", 9)) {
+			sscanf(line + 9, "[mem 0x%llx-0x%llx]", &f->ramdisk_first, &f->ramdisk_last);
+		}
+		kernel_candidates(f, line, &dump);
 		p += n + (p[n] == '\n');
 	}
+	choose_kernel(f);
 }
 
 /* With --live and no memblock=debug dump: /proc/iomem's "Kernel code" starts at the image. */
@@ -487,6 +509,9 @@ int compare_command(int argc, char **argv)
 	if (!facts.nokaslr && facts.kernel)
 		snprintf(options + strlen(options), sizeof(options) - strlen(options), " kernel_addr=%#llx",
 			 facts.kernel);
+	if (facts.ramdisk_last)
+		snprintf(options + strlen(options), sizeof(options) - strlen(options), " ramdisk=%#llx-%#llx",
+			 facts.ramdisk_first, facts.ramdisk_last);
 	fw->nr_option_files = 0;
 	fw->cmdline = options;
 	printf("compare: Linux %s\n", facts.version[0] ? facts.version : "(no 'Linux version' line)");
@@ -504,9 +529,9 @@ int compare_command(int argc, char **argv)
 		printf("compare: note: --live: %zu of Linux's lines are not comparable (the EFI revision, the RSDP "
 		       "and the root table, which Linux does not show in /sys)\n",
 		       drop_unknowable(&linux_side));
-	if (facts.ramdisk[0])
-		printf("compare: note: the initrd [%s] is not modelled; lines that depend on it may differ\n",
-		       facts.ramdisk);
+	if (facts.ramdisk_last)
+		printf("compare: taken from the log: the initrd at [mem %#010llx-%#010llx] (RAMDISK:)\n",
+		       facts.ramdisk_first, facts.ramdisk_last);
 	m = malloc(sizeof(*m));
 	if (!m)
 		goto out;

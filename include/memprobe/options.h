@@ -36,6 +36,7 @@ struct options {
 	int apic_instance;		/* acpi_apic_instance=: the MADT instance (0: the first) */
 	uint64_t pgdat_size;	/* node_data_size=: another kernel's sizeof(pg_data_t), 0: Debian 6.1's */
 	uint64_t kernel_addr;	/* kernel_addr=: where the kernel image is assumed, 0: default */
+	uint64_t ramdisk_first, ramdisk_last;	/* ramdisk=: the initrd's bytes; last 0: none */
 	bool soft_reserve;	/* cleared by efi=nosoftreserve */
 	bool poweroff;		/* power the machine off when the report is done */
 	bool no_pause;		/* no paging and no question at the end (a screen without a reader) */

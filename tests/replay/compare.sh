@@ -52,6 +52,14 @@ grep -v 'reserved\[0x' "$logs/seed.log" >"$work/nodump.log"
 "$tool" compare "$run" "$work/nodump.log" >"$work/nodump.out" 2>&1
 check "no memblock dump: the kernel's place is said to be unknown" grep -q "the kernel image's place is unknown" "$work/nodump.out"
 
+# The initrd is taken from the log and fed into the prediction: put one where NODE_DATA(1) went.
+sed 's/^\(\[ *[0-9.]*\] \)Command line: .*/&\n\1RAMDISK: [mem 0x13f000000-0x13fffffff]/' "$logs/seed.log" >"$work/initrd.log"
+"$tool" compare "$run" "$work/initrd.log" >"$work/initrd.out" 2>&1
+check "initrd: taken from the log" grep -qx 'compare: taken from the log: the initrd at \[mem 0x13f000000-0x13fffffff\] (RAMDISK:)' \
+	"$work/initrd.out"
+check "initrd: NODE_DATA(1) moves below it, so it differs from this log (made without one)" \
+	grep -q '^  memprobe: NODE_DATA(1) allocated \[mem 0x13ef[0-9a-f]*-0x13ef[0-9a-f]*\]' "$work/initrd.out"
+
 # Another machine's log: differences, exit 1.
 "$tool" compare "$run" "$logs/q35-2nodes.log" >"$work/other.out" 2>&1
 check "another VM: exit 1" test $? -eq 1

@@ -347,6 +347,26 @@ static void option_sources(void **state)
 	capture_free(&c);
 }
 
+/* ramdisk=: the initrd reserved as early_reserve_initrd does, to the end of its last page. */
+static void ramdisk_option(void **state)
+{
+	struct capture c;
+	struct rawmap r;
+	struct machine *m;
+
+	(void)state;
+	capture_init(&c);
+	ovmf_like_map(&r);
+	m = run_pipeline(&r.map, "ramdisk=0x100000000-0x100123456 memblock=debug ramdisk=5-4", &c);
+	assert_true(capture_has_line(&c, "memprobe: error: ramdisk= takes FIRST-LAST, the initrd's bytes as Linux's "
+					 "'RAMDISK: [mem FIRST-LAST]' line shows them, not '5-4'; ignored"));
+	assert_true(capture_has_line(&c, "memblock_reserve: [0x0000000100000000-0x0000000100123fff] early_reserve_initrd"));
+	assert_true(capture_has_line(&c, "memprobe: initrd at [mem 0x100000000-0x100123fff] reserved (ramdisk=)"));
+	free_pipeline(m);
+	rawmap_free(&r);
+	capture_free(&c);
+}
+
 /* report.json's defects: table and offset from the report's own [Firmware Bug] lines. */
 static void defect_lines(void **state)
 {
@@ -487,6 +507,7 @@ int main(void)
 		cmocka_unit_test(soft_reserved),
 		cmocka_unit_test(option_words),
 		cmocka_unit_test(option_sources),
+		cmocka_unit_test(ramdisk_option),
 		cmocka_unit_test(defect_lines),
 		cmocka_unit_test(json_report),
 		cmocka_unit_test(shell_program_name),
