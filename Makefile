@@ -19,8 +19,9 @@ EFI_LIB   := /usr/lib
 EFI_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 \
 	-ffreestanding -fstack-protector-strong -mstack-protector-guard=global -fno-stack-check -fpic -fshort-wchar \
 	-mno-red-zone -maccumulate-outgoing-args -DGNU_EFI_USE_MS_ABI
+# --no-undefined: a shared object may leave symbols for a loader to bind, but UEFI binds none.
 EFI_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds -shared \
-	-Bsymbolic -L$(EFI_LIB) $(EFI_LIB)/crt0-efi-x86_64.o
+	-Bsymbolic --no-undefined -L$(EFI_LIB) $(EFI_LIB)/crt0-efi-x86_64.o
 EFI_OBJS := $(patsubst %.c,$(BUILD)/efi-obj/%.o,$(CORE_SRCS) $(EFI_SRCS))
 
 # --- Host builds of the core: unit and model tests under ASan/UBSan ----------
@@ -88,14 +89,23 @@ $(BUILD)/host-tool/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_TOOL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/memprobe: $(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) $(HOST_TOOL_SRCS))
-	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
+# The names of a link's objects, written when make starts and only if they changed:
+# adding or removing a source relinks even when no object is newer than the program.
+object_list = $(shell mkdir -p $(BUILD) && printf '%s\n' $(2) | cmp -s - $(1) 2>/dev/null || \
+	printf '%s\n' $(2) >$(1))
+
+HOST_TOOL_OBJS := $(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) $(HOST_TOOL_SRCS))
+$(call object_list,$(BUILD)/host-tool.objects,$(HOST_TOOL_OBJS))
+$(call object_list,$(BUILD)/efi.objects,$(EFI_OBJS))
+
+$(BUILD)/memprobe: $(HOST_TOOL_OBJS) $(BUILD)/host-tool.objects
+	$(CC) $(HOST_TOOL_CFLAGS) $(HOST_TOOL_OBJS) -o $@
 
 $(BUILD)/efi-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/memprobe.so: $(EFI_OBJS)
+$(BUILD)/memprobe.so: $(EFI_OBJS) $(BUILD)/efi.objects
 	ld $(EFI_LDFLAGS) $(EFI_OBJS) -o $@ -lefi -lgnuefi
 
 $(BUILD)/memprobe.efi: $(BUILD)/memprobe.so

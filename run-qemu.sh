@@ -35,6 +35,8 @@ Run:
   --vars FILE              keep OVMF's variable store in FILE (created from
                            OVMF_VARS.fd if missing), so what a run saves in a
                            variable (exit_boot_services) reaches the next run
+  --read-only              attach the boot disk read-only (memprobe must say it
+                           cannot save its run folder, and still complete)
   --shell                  start memprobe from the UEFI shell (startup.nsh)
                            instead of as the boot loader; it returns to the
                            shell, which then powers the VM off
@@ -89,7 +91,7 @@ cpus_to_qemu() {
 }
 
 numa=()
-machine="" mem="" smp="" app_args="" timeout=300 log="" disk="" vars="" shell=0 linux="" append="" initrd="" install=1
+disk_mode="" machine="" mem="" smp="" app_args="" timeout=300 log="" disk="" vars="" shell=0 linux="" append="" initrd="" install=1
 topology_given=0
 extra=()
 while [ $# -gt 0 ]; do
@@ -104,6 +106,7 @@ while [ $# -gt 0 ]; do
 	--disk) [ $# -ge 2 ] || die_usage "--disk needs a value"; disk=$2; shift 2 ;;
 	--vars) [ $# -ge 2 ] || die_usage "--vars needs a value"; vars=$2; shift 2 ;;
 	--shell) shell=1; shift ;;
+	--read-only) disk_mode=",if=virtio,readonly=on"; shift ;;	# IDE disks cannot be read-only
 	--linux) [ $# -ge 2 ] || die_usage "--linux needs a value"; linux=$2; shift 2 ;;
 	--append) [ $# -ge 2 ] || die_usage "--append needs a value"; append=$2; shift 2 ;;
 	--initrd) [ $# -ge 2 ] || die_usage "--initrd needs a value"; initrd=$2; shift 2 ;;
@@ -225,7 +228,7 @@ qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m "${mem_mib}M" -smp "$
 	"${qemu_numa[@]}"
 	-drive "if=pflash,format=raw,readonly=on,file=$ovmf_code"
 	-drive "if=pflash,format=raw,file=$vars"
-	-drive "format=raw,file=$disk"
+	-drive "format=raw,file=$disk$disk_mode"
 	-nic none -vga none -display none -serial stdio -no-reboot)
 if [ -n "$linux" ]; then
 	qemu+=(-kernel "$linux" -append "$append")

@@ -46,7 +46,6 @@ struct efi_clock {
 	uint64_t tsc_per_us;
 };
 
-void efi_sink_write(void *ctx, const char *text, size_t len);
 void screen_setup(struct screen *s, bool interactive, struct mp_log *log);
 void screen_write(struct screen *s, const char *text, size_t len);
 void screen_final_question(struct screen *s, const char *folder, struct mp_log *log);

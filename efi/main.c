@@ -33,6 +33,15 @@ static void notes_write(void *ctx, const char *text, size_t len)
 	n->text[n->len] = '\0';
 }
 
+/* The report's lines: on the console (which OVMF and most firmware mirror on serial) and in report.txt. */
+static void sink_write(void *ctx, const char *text, size_t len)
+{
+	struct efi_sink *sink = ctx;
+
+	screen_write(&sink->screen, text, len);
+	efi_file_write(&sink->report, text, len);
+}
+
 static void *pool_alloc(void *ctx, size_t bytes)
 {
 	(void)ctx;
@@ -145,7 +154,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	}
 	mp_memset(sink, 0, sizeof(*sink));
 	sink->screen.con = ST->ConOut;
-	log = (struct mp_log){ efi_sink_write, sink };
+	log = (struct mp_log){ sink_write, sink };
 	acpidump = (struct mp_log){ efi_file_write, &sink->acpi };
 
 	root = efi_open_boot_volume(image, &notes_log);

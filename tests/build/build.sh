@@ -33,4 +33,19 @@ check "header change: its includers are rebuilt" grep -q 'acpi/acpidump.c' rebui
 check "header change: host/main.c is rebuilt" grep -q 'host/main.c' rebuild.txt
 check "header change: other objects are not rebuilt" bash -c '! grep -q "core/e820.c" rebuild.txt'
 
+# A source removed (or added) relinks, though no object is newer than the program.
+printf 'void memprobe_build_probe(void);\nvoid memprobe_build_probe(void) {}\n' >efi/zz_probe.c
+make -s all >/dev/null 2>&1 && rm efi/zz_probe.c
+make -n all >relink.txt 2>&1
+check "a source removed: the UEFI app is relinked" grep -q '^ld .*memprobe.so' relink.txt
+make -s all >/dev/null 2>&1
+
+# UEFI binds no symbol at load time: a call to a function nobody defines fails the link.
+printf 'void memprobe_nowhere(void);\nvoid memprobe_calls_nowhere(void);\nvoid memprobe_calls_nowhere(void) { memprobe_nowhere(); }\n' \
+	>efi/zz_undefined.c
+make -s all >undefined.txt 2>&1
+check "an undefined function: the UEFI link fails" test $? -ne 0
+check "an undefined function: named" grep -q "undefined reference to .memprobe_nowhere" undefined.txt
+rm efi/zz_undefined.c
+
 finish build-tests

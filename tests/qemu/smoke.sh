@@ -104,7 +104,14 @@ check "full volume: the run completes" test $? -eq 0
 check "full volume: the lost file is named on screen" \
 	grep -q '^memprobe: warning: writing \\memprobe\\runs\\0001\\[a-z.]* failed (EFI_VOLUME_FULL)' "$work/full.log"
 
-# 7. run-qemu.sh's own errors.
+# 7. A read-only volume: the run completes and says nothing of it could be saved.
+"$run" --no-install --read-only --log "$work/ro.log" >/dev/null 2>&1
+check "read-only volume: the run completes" test $? -eq 0
+check "read-only volume: said on screen" grep -q \
+	'^memprobe: warning: cannot create \\memprobe\\runs on the boot volume (EFI_WRITE_PROTECTED); nothing of this run is saved$' \
+	"$work/ro.log"
+
+# 8. run-qemu.sh's own errors.
 "$run" --help >"$work/usage.txt" 2>&1
 check "run-qemu.sh --help" grep -q -- '--numa SIZE\[,cpus=LIST\]' "$work/usage.txt"
 "$run" --no-install --numa 2X >/dev/null 2>"$work/usage-err.txt"
