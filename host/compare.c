@@ -492,7 +492,7 @@ int compare_command(int argc, char **argv)
 	log_path = argv[argc - 1];
 	if (!fw)
 		goto out;
-	log_text = read_file(log_path, &len);
+	log_text = read_log(log_path, &len);
 	if (!log_text)
 		goto out;
 	read_facts(&facts, log_text);
@@ -501,7 +501,9 @@ int compare_command(int argc, char **argv)
 	if (!pick_all(&linux_side, log_text))
 		goto out;
 	if (!linux_side.nr[ST_E820]) {
-		fprintf(stderr, "memprobe compare: %s has no BIOS-e820 lines: not a Linux x86 boot log\n", log_path);
+		fprintf(stderr, "memprobe compare: %s has no BIOS-e820 lines: not the start of a Linux x86 boot log "
+				"(the kernel's ring buffer keeps only its newest lines: take the boot from a serial "
+				"console or 'journalctl -k -b')\n", log_path);
 		goto out;
 	}
 	/* The prediction with Linux's command line, not the run's own options. */

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "memprobe/efimap.h"
 #include "memprobe/util.h"
@@ -100,7 +101,7 @@ static void put_descriptor(uint8_t *d, uint32_t e820_type, uint64_t start, uint6
 /* /sys/firmware/memmap/N/{start,end,type}, N = 0, 1, ...: the EFI map rebuilt from it. */
 static bool load_memmap(struct live_inputs *in)
 {
-	unsigned n = 0, cap = 64;
+	unsigned n = 0, cap = 64, unaligned = 0, kept = 0;
 
 	in->map = malloc(cap * DESC_SIZE);
 	for (;; n++) {
@@ -128,28 +129,45 @@ static bool load_memmap(struct live_inputs *in)
 		e = strtoull(end, NULL, 0);
 		t = e820_type_of(type);
 		free(start), free(end);
-		if (!t || e < s || (s & 0xfff) || ((e + 1) & 0xfff)) {
+		if (!t || e < s) {
 			fprintf(stderr, "memprobe analyze: %s/sys/firmware/memmap/%u: %s%s%s\n", in->root, n,
-				t ? "not a page-aligned range" : "unknown type '", t ? "" : type, t ? "" : "'");
+				t ? "its end is below its start" : "unknown type '", t ? "" : type, t ? "" : "'");
 			free(type);
 			return false;
 		}
 		free(type);
-		if (n == cap) {
+		if ((s & 0xfff) || ((e + 1) & 0xfff)) {
+			/* A BIOS's e820 need not be in pages; EFI descriptors are: RAM shrinks, the rest grows. */
+			unaligned++;
+			if (t == E820_TYPE_RAM) {
+				s = (s + 0xfff) & ~0xfffULL;
+				e = ((e + 1) & ~0xfffULL) - 1;
+			} else {
+				s &= ~0xfffULL;
+				e |= 0xfff;
+			}
+			if (e < s)
+				continue;
+		}
+		if (kept == cap) {
 			uint8_t *bigger = realloc(in->map, (cap *= 2) * DESC_SIZE);
 
 			if (!bigger)
 				return false;
 			in->map = bigger;
 		}
-		put_descriptor(in->map + (size_t)n * DESC_SIZE, t, s, e);
+		put_descriptor(in->map + (size_t)kept++ * DESC_SIZE, t, s, e);
 	}
 	if (!n) {
 		fprintf(stderr, "memprobe analyze: %s/sys/firmware/memmap: no entries (is this a Linux /sys?)\n",
 			in->root);
 		return false;
 	}
-	in->fw.memmap = (struct efi_memmap){ in->map, (uint64_t)n * DESC_SIZE, DESC_SIZE, 1 };
+	in->fw.memmap = (struct efi_memmap){ in->map, (uint64_t)kept * DESC_SIZE, DESC_SIZE, 1 };
+	if (unaligned)
+		note(in, "memprobe: note: analyze --live: %u entries of /sys/firmware/memmap are not whole pages, "
+			 "as a BIOS's e820 may be; EFI's map is, so they are rounded to pages (RAM inward, the "
+			 "rest outward) and their BIOS-e820 lines differ from this machine's\n", unaligned);
 	note(in, "memprobe: note: analyze --live: the EFI memory map is rebuilt from %s/sys/firmware/memmap "
 		 "(%u e820 entries); memory the firmware's boot services used is not known, so its "
 		 "reservations are not modelled\n", in->root, n);
@@ -159,9 +177,14 @@ static bool load_memmap(struct live_inputs *in)
 /* The kernel's "ACPI: SIG 0x<address> <length>" lines, in the order Linux installed the tables. */
 static void load_kmsg_addresses(struct live_inputs *in)
 {
+	char path[4096];
 	size_t len;
-	char *log = read_optional(in, "dev/kmsg", &len);
+	char *log;
 
+	snprintf(path, sizeof(path), "%s/dev/kmsg", in->root);
+	if (access(path, R_OK))
+		return;
+	log = read_log(path, &len);
 	if (!log)
 		return;
 	for (char *line = strtok(log, "\n"); line; line = strtok(NULL, "\n")) {
@@ -239,6 +262,10 @@ static bool load_acpi(struct live_inputs *in)
 			return false;
 	}
 	load_kmsg_addresses(in);
+	snprintf(dir, sizeof(dir), "%s/sys/firmware/efi", in->root);
+	if (access(dir, F_OK))
+		note(in, "memprobe: note: analyze --live: this Linux did not boot through UEFI (no "
+			 "/sys/firmware/efi); memprobe predicts a UEFI boot of the same machine\n");
 	/* Linux's order, with Linux's addresses, for the tables its log names ... */
 	for (unsigned k = 0; k < in->nr_kmsg; k++) {
 		const struct live_address *a = &in->kmsg[k];

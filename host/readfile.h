@@ -5,5 +5,6 @@
 #include <stddef.h>
 
 char *read_file(const char *path, size_t *len);
+char *read_log(const char *path, size_t *len);
 
 #endif

@@ -75,6 +75,18 @@ check "tampered NODE_DATA: named" grep -q '^compare: NODE_DATA: differs: 1 of 2 
 check "tampered NODE_DATA: one line short of all" test "$(sed -n 's/^compare: \([0-9]*\) of \([0-9]*\) comparable lines identical$/\2-\1/p' \
 	"$work/tampered.out")" = "$(sed -n 's/^compare: \([0-9]*\) of.*/\1/p' "$work/seed.out")-$(( $(sed -n 's/^compare: \([0-9]*\) of.*/\1/p' "$work/seed.out") - 1 ))"
 
+# /dev/kmsg as the log: read to its end without waiting there for the next message.
+if [ -c /dev/kmsg ]; then
+	timeout 120 "$tool" compare "$run" /dev/kmsg >/dev/null 2>&1
+	status=$?
+	check "/dev/kmsg: read to its end, no wait (exit $status)" test $status -ne 124
+	timeout 120 "$tool" analyze --live >/dev/null 2>&1
+	status=$?
+	check "analyze --live on this machine: returns (exit $status)" test $status -ne 124
+else
+	echo "note: this machine has no /dev/kmsg: reading it is not tested here"
+fi
+
 # Unusable input: exit 2, named.
 "$tool" compare "$run" "$here/README.md" >/dev/null 2>"$work/notalog.err"
 check "not a boot log: exit 2" test $? -eq 2

@@ -79,6 +79,16 @@ check "no log: no table line at address 0" bash -c "! grep -q '^ACPI: [A-Z]\{4\}
 check "no log: no Reserving line" bash -c "! grep -q '^ACPI: Reserving' '$work/nolog.out'"
 check "no log: the SRAT still read" grep -qxF 'ACPI: SRAT: Node 1 PXM 1 [mem 0x100000000-0x13fffffff]' "$work/nolog.out"
 
+# A BIOS boot's e820 (no /sys/firmware/efi, an entry not in whole pages): rounded, and said.
+cp -r "$work/tree" "$work/bios" && rm -r "$work/bios/sys/firmware/efi"
+echo 0x9fbff >"$work/bios/sys/firmware/memmap/0/end"
+"$tool" analyze --live --root "$work/bios" >"$work/bios.out" 2>&1
+check "BIOS e820: exit 0" test $? -eq 0
+check "BIOS e820: the partial page said" grep -q '^memprobe: note: analyze --live: 1 entries of /sys/firmware/memmap are not whole pages' \
+	"$work/bios.out"
+check "BIOS e820: RAM rounded inward" grep -qxF 'BIOS-e820: [mem 0x0000000000000000-0x000000000009efff] usable' "$work/bios.out"
+check "BIOS e820: no UEFI boot said" grep -q 'this Linux did not boot through UEFI' "$work/bios.out"
+
 # Broken trees: named, exit 2.
 cp -r "$work/tree" "$work/nocpu" && rm "$work/nocpu/proc/cpuinfo"
 "$tool" analyze --live --root "$work/nocpu" >/dev/null 2>"$work/nocpu.err"
