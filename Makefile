@@ -78,7 +78,7 @@ help:
 	@echo "make fuzz         each libFuzzer target for FUZZ_SECONDS (default 60): executions and rate"
 	@echo "make test-qemu    boot memprobe under OVMF: report checks, ACPI against iasl -d"
 	@echo "make test-linux   compare memprobe with Debian's Linux 6.1 on several VMs"
-	@echo "make bench        memblock ns/op at 1k/10k/100k regions, replay time, page-table builder"
+	@echo "make bench        benchmarks: boot end to end, the pipeline at scale, memblock, page tables"
 	@echo "make deps         install the Debian packages the build and tests need"
 	@echo "make run          ./run-qemu.sh with the seed's VM"
 
@@ -108,7 +108,8 @@ $(BUILD)/efi-obj/%.o: %.c
 $(BUILD)/memprobe.so: $(EFI_OBJS) $(BUILD)/efi.objects
 	ld $(EFI_LDFLAGS) $(EFI_OBJS) -o $@ -lefi -lgnuefi
 
-$(BUILD)/memprobe.efi: $(BUILD)/memprobe.so
+# A UEFI application (PE32+) from its ELF shared object.
+$(BUILD)/%.efi: $(BUILD)/%.so
 	objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
 		-j .rel.* -j .rela.* -j .reloc --target=efi-app-x86_64 --subsystem=10 $< $@
 	@echo "built $@"
@@ -224,10 +225,16 @@ $(BUILD)/bench_scale: $(BUILD)/host-tool/tests/bench/bench_scale.o \
 		$(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/heap.c)
 	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
 
-bench: $(BUILD)/bench_memblock $(BUILD)/bench_pgtable $(BUILD)/bench_scale
+bench: $(BUILD)/bench_memblock $(BUILD)/bench_pgtable $(BUILD)/bench_scale $(BUILD)/trivial.efi
 	$(BUILD)/bench_memblock tests/data/linux-6.1/seed.log
 	$(BUILD)/bench_pgtable
 	$(BUILD)/bench_scale
+	./tests/bench/boot.sh
+
+# The end-to-end benchmark's baseline UEFI application.
+$(BUILD)/trivial.so: $(BUILD)/efi-obj/tests/bench/trivial.o
+	ld $(EFI_LDFLAGS) $< -o $@ -lefi -lgnuefi
+
 
 test-replay: $(BUILD)/memprobe $(BUILD)/memprobe-asan
 	./tests/replay/replay.sh
