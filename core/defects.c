@@ -13,12 +13,7 @@
 /* Where needle starts in s[0, len), or NULL. */
 static const char *find(const char *s, size_t len, const char *needle)
 {
-	size_t n = mp_strlen(needle);
-
-	for (size_t i = 0; i + n <= len; i++)
-		if (!mp_memcmp(s + i, needle, n))
-			return s + i;
-	return NULL;
+	return mp_memmem(s, len, needle, mp_strlen(needle));
 }
 
 /* "at offset 0x24" or "at offset 36": the offset the line names. */

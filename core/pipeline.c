@@ -25,10 +25,9 @@ static void defect_tap_write(void *ctx, const char *text, size_t len)
 	struct machine *m = ctx;
 
 	for (size_t at = 0, n; at < len; at += n) {
-		for (n = 0; at + n < len && text[at + n] != '\n'; n++)
-			;
-		if (at + n < len)
-			n++;	/* the newline */
+		const char *newline = mp_memchr(text + at, '\n', len - at);
+
+		n = newline ? (size_t)(newline - text - at) + 1 : len - at;
 		defects_note_line(&m->defects, text + at, n);
 	}
 	m->after_tap->write(m->after_tap->ctx, text, len);

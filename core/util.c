@@ -97,6 +97,40 @@ int mp_memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
+/**
+ * mp_memchr() - the first byte c in s[0, n)
+ *
+ * Return: a pointer to it, or NULL.
+ */
+const void *mp_memchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+
+	for (; n; n--, p++)
+		if (*p == (unsigned char)c)
+			return p;
+	return NULL;
+}
+
+/**
+ * mp_memmem() - where needle[0, m) first starts in s[0, n)
+ *
+ * Return: a pointer to it, or NULL.
+ */
+const void *mp_memmem(const void *s, size_t n, const void *needle, size_t m)
+{
+	const unsigned char *p = s, *end = p + n, *first = needle;
+
+	if (!m)
+		return s;
+	while (m <= (size_t)(end - p) && (p = mp_memchr(p, *first, (size_t)(end - p) - m + 1))) {
+		if (!mp_memcmp(p, needle, m))
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 size_t mp_strlen(const char *s)
 {
 	size_t n = 0;

@@ -54,6 +54,8 @@ uint64_t mp_fnv1a64(uint64_t hash, const void *data, size_t len);
 void mp_memcpy(void *dst, const void *src, size_t n);
 void mp_memmove(void *dst, const void *src, size_t n);
 int mp_memcmp(const void *a, const void *b, size_t n);
+const void *mp_memchr(const void *s, int c, size_t n);
+const void *mp_memmem(const void *s, size_t n, const void *needle, size_t m);
 size_t mp_strlen(const char *s);
 int mp_strcmp(const char *a, const char *b);
 bool mp_starts_with(const char *s, const char *prefix);
