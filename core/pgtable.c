@@ -336,10 +336,12 @@ static void init_memory_mapping(struct machine *m, struct direct_map *d, uint64_
 static uint64_t init_range_memory_mapping(struct machine *m, struct direct_map *d,
 					  uint64_t r_start, uint64_t r_end)
 {
+	const struct memblock_type *memory = &m->memblock.memory;
 	uint64_t mapped = 0;
 
-	for (unsigned long i = 0; i < m->memblock.memory.cnt && !d->failed; i++) {
-		const struct memblock_region *r = &m->memblock.memory.regions[i];
+	for (unsigned long i = memblock_first_ending_after(memory, r_start);
+	     i < memory->cnt && memory->regions[i].base < r_end && !d->failed; i++) {
+		const struct memblock_region *r = &memory->regions[i];
 		uint64_t s = round_up(r->base, PAGE_SIZE), e = round_down(r->base + r->size, PAGE_SIZE);
 		uint64_t bs = d->pgt_buf_end << PAGE_SHIFT, be = d->pgt_buf_top << PAGE_SHIFT;
 
@@ -355,7 +357,23 @@ static uint64_t init_range_memory_mapping(struct machine *m, struct direct_map *
 	return mapped;
 }
 
-/* memory_map_top_down(): a 2 MiB probe, then steps downwards that grow as RAM gets mapped. */
+/* The end of the highest memory below limit (limit itself if memory reaches it), or 0. */
+static uint64_t memory_top_below(const struct memblock *mb, uint64_t limit)
+{
+	const struct memblock_type *memory = &mb->memory;
+	unsigned long i = memblock_first_ending_after(memory, limit - 1);
+
+	if (i < memory->cnt && memory->regions[i].base < limit)
+		return limit;
+	return i ? memory->regions[i - 1].base + memory->regions[i - 1].size : 0;
+}
+
+/*
+ * memory_map_top_down(): a 2 MiB probe, then steps downwards that grow as RAM
+ * gets mapped.  Steps over a hole map nothing and, while less than a step is
+ * mapped, leave the step as it is, so they are taken at once: the walk costs
+ * what the memory regions cost, not what the address space does.
+ */
 static void memory_map_top_down(struct machine *m, struct direct_map *d, uint64_t map_start,
 				uint64_t map_end)
 {
@@ -374,8 +392,17 @@ static void memory_map_top_down(struct machine *m, struct direct_map *d, uint64_
 	d->max_pfn_mapped = 0;	/* "will get exact value next" */
 	d->min_pfn_mapped = real_end >> PAGE_SHIFT;
 	for (last = real_end; last > map_start && !d->failed;) {
-		uint64_t start = map_start;
+		uint64_t start = map_start, top = memory_top_below(&m->memblock, last);
 
+		if (top <= map_start) {
+			last = map_start;
+			d->min_pfn_mapped = last >> PAGE_SHIFT;
+			break;
+		}
+		if (mapped < step && round_down(top - 1, step) + step < last) {
+			last = round_down(top - 1, step) + step;
+			d->min_pfn_mapped = last >> PAGE_SHIFT;
+		}
 		if (last > step) {
 			start = round_down(last - 1, step);
 			if (start < map_start)

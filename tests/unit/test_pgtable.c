@@ -172,6 +172,33 @@ static void gbpages_and_revisits(void **state)
 }
 
 /*
+ * A hole of nearly 1 TiB under the top 2 MiB: the top-down steps over it map
+ * nothing and keep their 512 MiB size, so the next piece mapped is the one
+ * under 2 GiB, as when each empty step is walked.
+ */
+static void hole_under_the_top(void **state)
+{
+	struct capture c;
+	struct rawmap r;
+	struct machine *m;
+
+	(void)state;
+	capture_init(&c);
+	low_ram(&r, 2 * GiB);
+	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, 1ULL << 40, 0x200, WB);
+	m = run_pipeline_cpu(&r.map, "pgtable_debug nokaslr kernel_addr=16M no5lvl nogbpages",
+			     &cpu_1g_la57, &c);
+	assert_line(&c, "init_memory_mapping: [mem 0x00000000-0x000fffff]");
+	assert_line(&c, "init_memory_mapping: [mem 0x10000000000-0x100001fffff]");
+	assert_line(&c, "init_memory_mapping: [mem 0x60000000-0x7fffffff]");
+	assert_line(&c, "init_memory_mapping: [mem 0x00100000-0x5fffffff]");
+	assert_int_equal(capture_count_prefix(&c, "init_memory_mapping: "), 4);
+	free_pipeline(m);
+	rawmap_free(&r);
+	capture_free(&c);
+}
+
+/*
  * 16 TiB above 4 GiB without 1 GiB pages: a PMD table per GiB (16384 and
  * GiB 0 and 1), 33 PUD tables, one PTE table; brk's 16 pages go first.
  * The cost follows the runs of entries, not the terabytes.
@@ -202,6 +229,7 @@ int main(void)
 		cmocka_unit_test(paging_mode),
 		cmocka_unit_test(steps_and_split),
 		cmocka_unit_test(gbpages_and_revisits),
+		cmocka_unit_test(hole_under_the_top),
 		cmocka_unit_test(sixteen_tib),
 	};
 
