@@ -154,12 +154,18 @@ static int memblock_double_array(struct memblock *mb, struct memblock_type *type
 	return 0;
 }
 
-/* Merge touching neighbours of equal nid and flags; a region may absorb several. */
-static void memblock_merge_regions(struct memblock *mb, struct memblock_type *type)
+/*
+ * Merge touching neighbours of equal nid and flags among regions [start,
+ * end]; a region may absorb several.  Linux merges the whole array each
+ * time, but only the regions just changed and their neighbours can merge:
+ * every operation leaves the rest merged.
+ */
+static void merge_regions_between(struct memblock *mb, struct memblock_type *type,
+				  unsigned long start, unsigned long end)
 {
-	unsigned long i = 0;
+	unsigned long i = start;
 
-	while (i + 1 < type->cnt) {
+	while (i < end && i + 1 < type->cnt) {
 		struct memblock_region *this = &type->regions[i], *next = &type->regions[i + 1];
 
 		if (this->base + this->size != next->base || this->nid != next->nid ||
@@ -174,7 +180,13 @@ static void memblock_merge_regions(struct memblock *mb, struct memblock_type *ty
 		this->size += next->size;
 		mp_memmove(next, next + 1, (type->cnt - (i + 2)) * sizeof(*next));
 		type->cnt--;
+		end--;
 	}
+}
+
+static void memblock_merge_regions(struct memblock *mb, struct memblock_type *type)
+{
+	merge_regions_between(mb, type, 0, type->cnt);
 }
 
 static void memblock_insert_region(struct memblock_type *type, unsigned long idx, uint64_t base,
@@ -202,6 +214,7 @@ static int memblock_add_range(struct memblock *mb, struct memblock_type *type, u
 {
 	bool insert = false;
 	uint64_t obase = base, end = base + cap_size(base, &size);
+	unsigned long first, idx;
 	int nr_new;
 
 	if (!size)
@@ -217,11 +230,11 @@ static int memblock_add_range(struct memblock *mb, struct memblock_type *type, u
 	if (type->cnt * 2 + 1 < type->max)
 		insert = true;
 	for (;;) {
-		unsigned long idx;
-
+		/* Regions ending at or below base are passed over; doubling may move them. */
+		first = memblock_first_ending_after(type, obase);
 		base = obase;
 		nr_new = 0;
-		for (idx = 0; idx < type->cnt; idx++) {
+		for (idx = first; idx < type->cnt; idx++) {
 			const struct memblock_region *r = &type->regions[idx];
 			uint64_t rbase = r->base, rend = r->base + r->size;
 
@@ -250,7 +263,7 @@ static int memblock_add_range(struct memblock *mb, struct memblock_type *type, u
 				return -1;
 		insert = true;
 	}
-	memblock_merge_regions(mb, type);
+	merge_regions_between(mb, type, first ? first - 1 : 0, idx + 1);
 	return 0;
 }
 
@@ -297,7 +310,7 @@ int memblock_isolate_range(struct memblock *mb, struct memblock_type *type, uint
 		if (memblock_double_array(mb, type, base, size) < 0)
 			return -1;
 
-	for (long idx = 0; idx < (long)type->cnt; idx++) {
+	for (long idx = (long)memblock_first_ending_after(type, base); idx < (long)type->cnt; idx++) {
 		struct memblock_region *r = &type->regions[idx];
 		uint64_t rbase = r->base, rend = r->base + r->size;
 
@@ -774,6 +787,28 @@ uint64_t memblock_end_of_DRAM(const struct memblock *mb)
 	const struct memblock_region *r = &mb->memory.regions[mb->memory.cnt - 1];
 
 	return r->base + r->size;
+}
+
+/**
+ * memblock_first_ending_after() - where a walk upwards from addr starts
+ * @type: memory or reserved, sorted and without overlaps as memblock keeps them
+ * @addr: an address
+ *
+ * Return: the index of the first region ending above @addr, or type->cnt.
+ */
+unsigned long memblock_first_ending_after(const struct memblock_type *type, uint64_t addr)
+{
+	unsigned long left = 0, right = type->cnt;
+
+	while (left < right) {
+		unsigned long mid = left + (right - left) / 2;
+
+		if (type->regions[mid].base + type->regions[mid].size > addr)
+			right = mid;
+		else
+			left = mid + 1;
+	}
+	return left;
 }
 
 /* Binary search for the region holding addr, -1 if none (memblock_search). */
