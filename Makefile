@@ -225,8 +225,15 @@ $(BUILD)/bench_scale: $(BUILD)/host-tool/tests/bench/bench_scale.o \
 		$(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/heap.c)
 	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
 
-bench: $(BUILD)/bench_memblock $(BUILD)/bench_pgtable $(BUILD)/bench_scale $(BUILD)/trivial.efi
+# One memblock trace on memprobe's memblock; tests/bench/memblock-linux.sh runs it on Linux's.
+$(BUILD)/bench_memblock_trace: $(patsubst %.c,$(BUILD)/host-tool/%.o,tests/bench/memblock_memprobe.c \
+		tests/bench/memblock_trace.c $(CORE_SRCS) host/heap.c)
+	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
+
+bench: $(BUILD)/bench_memblock $(BUILD)/bench_memblock_trace $(BUILD)/bench_pgtable $(BUILD)/bench_scale \
+		$(BUILD)/trivial.efi
 	$(BUILD)/bench_memblock tests/data/linux-6.1/seed.log
+	./tests/bench/memblock-linux.sh
 	$(BUILD)/bench_pgtable
 	$(BUILD)/bench_scale
 	./tests/bench/boot.sh
