@@ -52,6 +52,17 @@ static inline uint64_t rdtsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
+/**
+ * efi_clock_since_start_us() - microseconds since efi_collect_clock() began
+ * @c: the clock
+ *
+ * Return: the time memprobe has taken so far.
+ */
+uint64_t efi_clock_since_start_us(const struct efi_clock *c)
+{
+	return (rdtsc() - c->start_tsc) / c->tsc_per_us;
+}
+
 static uint64_t tsc_now_ns(void *ctx)
 {
 	const struct efi_clock *c = ctx;
@@ -60,11 +71,15 @@ static uint64_t tsc_now_ns(void *ctx)
 	return t / c->tsc_per_us * 1000 + t % c->tsc_per_us * 1000 / c->tsc_per_us;
 }
 
-/* The TSC as memprobe's clock, its rate measured over 5 ms of the firmware's Stall. */
+/*
+ * The TSC as memprobe's clock, its rate measured over 5 ms of the firmware's
+ * Stall.  Called first, so c->start_tsc is memprobe's start.
+ */
 void efi_collect_clock(struct fw_inputs *fw, struct efi_clock *c)
 {
 	uint64_t t0 = rdtsc();
 
+	c->start_tsc = t0;
 	uefi_call_wrapper(BS->Stall, 1, 5000);
 	c->tsc_per_us = (rdtsc() - t0) / 5000;
 	if (!c->tsc_per_us)

@@ -41,9 +41,10 @@ struct efi_sink {
 	struct efi_file report, acpi;
 };
 
-/* The TSC's rate, for the core's clock. */
+/* The TSC's rate, for the core's clock, and its value when memprobe started. */
 struct efi_clock {
 	uint64_t tsc_per_us;
+	uint64_t start_tsc;
 };
 
 void screen_setup(struct screen *s, bool interactive, struct mp_log *log);
@@ -67,6 +68,7 @@ void efi_read_options(struct fw_inputs *fw, EFI_HANDLE image, EFI_FILE_HANDLE ro
 void efi_collect_firmware(struct fw_inputs *fw);
 void efi_collect_secure_boot(struct fw_inputs *fw);
 void efi_collect_clock(struct fw_inputs *fw, struct efi_clock *c);
+uint64_t efi_clock_since_start_us(const struct efi_clock *c);
 void efi_collect_memmap(struct fw_inputs *fw, struct mp_log *log);
 void efi_collect_acpi(struct fw_inputs *fw);
 void efi_exit_and_map(EFI_HANDLE image, const struct machine *m, struct mp_log *log);

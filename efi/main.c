@@ -143,6 +143,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	char folder[sizeof(run.path)] = "";
 
 	InitializeLib(image, systab);
+	efi_collect_clock(&fw, &clock);
 	/* The boot manager arms a 5-minute watchdog; a slow emulator may need longer. */
 	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
 	sink = efi_alloc_pool(sizeof(*sink));
@@ -161,7 +162,6 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	efi_read_options(&fw, image, root, &notes_log);
 	efi_collect_firmware(&fw);
 	efi_collect_secure_boot(&fw);
-	efi_collect_clock(&fw, &clock);
 	run_folder_open(&run, root, &notes_log);
 	efi_file_create(&run, &sink->report, "report.txt");
 	efi_file_create(&run, &sink->acpi, "acpi.txt");
@@ -195,6 +195,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	}
 	if (root)
 		uefi_call_wrapper(root->Close, 1, root);
+	/* On the console only: what memprobe adds to a boot, run folder included. */
+	mp_printk(&log, "memprobe: finished in %llu us since its start\n",
+		  (unsigned long long)efi_clock_since_start_us(&clock));
 	if (m->opts.exit_boot_services && !help)
 		efi_exit_and_map(image, m, &log);	/* returns only if it could not leave */
 	poweroff = m->opts.poweroff;

@@ -37,6 +37,11 @@ check "seed VM: trim_bios_range" has_line "$work/seed.log" "e820: remove [mem 0x
 check "seed VM: no efi=debug lines without the option" test "$(count_prefix "$work/seed.log" 'efi: mem')" -eq 0
 check "seed VM: memmap view" has_line "$work/seed.log" "0x100000000-0x13fffffff System RAM"
 check "seed VM: powered off" has_line "$work/seed.log" "memprobe: powering off"
+# memprobe's own time covers the analysis, so it is longer than the analysis line's figure.
+analysis_us=$(sed -n 's/^memprobe: analysis took \([0-9]*\) us .*/\1/p' "$work/seed.log")
+finished_us=$(sed -n 's/^memprobe: finished in \([0-9]*\) us since its start$/\1/p' "$work/seed.log")
+check "seed VM: memprobe's own time exceeds its analysis time" \
+	test "${finished_us:-0}" -gt "${analysis_us:-0}" -a "${analysis_us:-0}" -gt 0
 check "seed VM: the run folder named" has_line "$work/seed.log" \
 	'memprobe: run saved in \memprobe\runs\0001: report.txt report.json memmap.bin cpu.txt firmware.txt acpi.txt'
 mkdir -p "$work/run1"
