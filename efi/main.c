@@ -55,9 +55,10 @@ static void pool_free(void *ctx, void *p, size_t bytes)
 	uefi_call_wrapper(BS->FreePool, 1, p);
 }
 
-/* A text file of the run folder, written by one of the core's writers. */
-static void save_text(struct run_folder *rf, const char *name, const struct fw_inputs *fw,
-		      void (*writer)(const struct fw_inputs *fw, struct mp_log *out), struct mp_log *log)
+/* A file of the run folder, written by one of the core's writers on what. */
+static void save_file(struct run_folder *rf, const char *name,
+		      void (*writer)(const void *what, struct mp_log *out), const void *what,
+		      struct mp_log *log)
 {
 	struct efi_file *f = efi_alloc_pool(sizeof(*f));
 	struct mp_log out = { efi_file_write, f };
@@ -65,43 +66,30 @@ static void save_text(struct run_folder *rf, const char *name, const struct fw_i
 	if (!f)
 		return;
 	efi_file_create(rf, f, name);
-	writer(fw, &out);
+	writer(what, &out);
 	efi_file_close(rf, f, log);
 	uefi_call_wrapper(BS->FreePool, 1, f);
 }
 
-static void write_cpu(const struct fw_inputs *fw, struct mp_log *out)
+static void write_cpu(const void *fw, struct mp_log *out)
 {
-	cpu_facts_write(&fw->cpu, out);
+	cpu_facts_write(&((const struct fw_inputs *)fw)->cpu, out);
 }
 
-/* report.json, from the analysed machine. */
-static void save_json(struct run_folder *rf, const struct machine *m, struct mp_log *log)
+static void write_facts(const void *fw, struct mp_log *out)
 {
-	struct efi_file *f = efi_alloc_pool(sizeof(*f));
-	struct mp_log out = { efi_file_write, f };
-
-	if (!f)
-		return;
-	efi_file_create(rf, f, "report.json");
-	report_json(m, &out);
-	efi_file_close(rf, f, log);
-	uefi_call_wrapper(BS->FreePool, 1, f);
+	run_facts_write(fw, out);
 }
 
-/* acpi-read.txt: the bytes past a table's end that Linux reads, when it does. */
-static void save_overreads(struct run_folder *rf, const struct machine *m, struct mp_log *log)
+static void write_json(const void *m, struct mp_log *out)
 {
-	struct efi_file *f;
-	struct mp_log out;
+	report_json(m, out);
+}
 
-	if (!m->acpi_overreads.nr || !(f = efi_alloc_pool(sizeof(*f))))
-		return;
-	out = (struct mp_log){ efi_file_write, f };
-	efi_file_create(rf, f, "acpi-read.txt");
-	acpidump_write_overreads(&m->acpi, &out);
-	efi_file_close(rf, f, log);
-	uefi_call_wrapper(BS->FreePool, 1, f);
+/* acpi-read.txt: the bytes past a table's end that Linux reads. */
+static void write_overreads(const void *m, struct mp_log *out)
+{
+	acpidump_write_overreads(&((const struct machine *)m)->acpi, out);
 }
 
 /* memmap.bin, cpu.txt and firmware.txt: what memprobe analyze needs besides acpi.txt. */
@@ -120,8 +108,8 @@ static void save_inputs(struct run_folder *rf, const struct fw_inputs *fw, struc
 			uefi_call_wrapper(BS->FreePool, 1, bytes);
 		}
 	}
-	save_text(rf, "cpu.txt", fw, write_cpu, log);
-	save_text(rf, "firmware.txt", fw, run_facts_write, log);
+	save_file(rf, "cpu.txt", write_cpu, fw, log);
+	save_file(rf, "firmware.txt", write_facts, fw, log);
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
@@ -183,8 +171,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		run_folder_discard(&run, &sink->report, &sink->acpi);
 	memprobe_run(m);
 	if (!help) {
-		save_json(&run, m, &log);
-		save_overreads(&run, m, &log);
+		save_file(&run, "report.json", write_json, m, &log);
+		if (m->acpi_overreads.nr)
+			save_file(&run, "acpi-read.txt", write_overreads, m, &log);
 	}
 	machine_release(m);
 	if (!help) {
