@@ -136,10 +136,16 @@ int acpidump_parse(struct acpidump *d, const char *text, size_t len, struct mp_l
 	return (int)d->nr;
 }
 
-static const uint8_t *dump_map(void *ctx, uint64_t phys, uint64_t len)
+/**
+ * acpidump_find() - the dump's bytes at a physical address
+ * @d: the dump
+ * @phys: the address
+ * @len: how many bytes are wanted there
+ *
+ * Return: the bytes, when one table of the dump holds all of them; else NULL.
+ */
+const uint8_t *acpidump_find(const struct acpidump *d, uint64_t phys, uint64_t len)
 {
-	const struct acpidump *d = ctx;
-
 	for (unsigned i = 0; i < d->nr; i++) {
 		const struct acpi_table *t = &d->t[i];
 
@@ -147,6 +153,11 @@ static const uint8_t *dump_map(void *ctx, uint64_t phys, uint64_t len)
 			return t->bytes + (phys - t->phys);
 	}
 	return NULL;
+}
+
+static const uint8_t *dump_map(void *ctx, uint64_t phys, uint64_t len)
+{
+	return acpidump_find(ctx, phys, len);
 }
 
 /* Serve the dump as physical memory; its RSDP entry is where the tables start. */

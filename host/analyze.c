@@ -53,19 +53,12 @@ static char *read_in(const char *dir, const char *name, size_t *len)
 static const uint8_t *run_map(void *ctx, uint64_t phys, uint64_t len)
 {
 	const struct run_inputs *in = ctx;
-
-	const struct acpidump *dumps[] = { &in->read_dump, &in->dump };
+	const uint8_t *bytes;
 
 	if (!efi_memmap_covers(&in->fw.memmap, phys, len))
 		return NULL;
-	for (unsigned d = 0; d < 2; d++)
-		for (unsigned i = 0; i < dumps[d]->nr; i++) {
-			const struct acpi_table *t = &dumps[d]->t[i];
-
-			if (phys >= t->phys && len <= t->length && phys - t->phys <= t->length - len)
-				return t->bytes + (phys - t->phys);
-		}
-	return NULL;
+	bytes = acpidump_find(&in->read_dump, phys, len);
+	return bytes ? bytes : acpidump_find(&in->dump, phys, len);
 }
 
 /* The dump reader's complaints, on stderr under the file's name, counted. */
