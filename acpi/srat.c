@@ -140,7 +140,8 @@ static void cpu_affinity(struct srat_info *s, const struct subtable *e, struct m
 	}
 	s->apicid_to_node[apic_id] = (int16_t)node;
 	node_set(s->nodes_parsed, node);
-	mp_printk(log, "SRAT: PXM %u -> APIC 0x%02x -> Node %u\n", pxm, apic_id, node);
+	if (!s->quiet_cpus)
+		mp_printk(log, "SRAT: PXM %u -> APIC 0x%02x -> Node %u\n", pxm, apic_id, node);
 }
 
 /*
@@ -174,7 +175,8 @@ static void x2apic_affinity(struct srat_info *s, const struct subtable *e, struc
 	}
 	s->apicid_to_node[apic_id] = (int16_t)node;
 	node_set(s->nodes_parsed, node);
-	mp_printk(log, "SRAT: PXM %u -> APIC 0x%04x -> Node %u\n", pxm, apic_id, node);
+	if (!s->quiet_cpus)
+		mp_printk(log, "SRAT: PXM %u -> APIC 0x%04x -> Node %u\n", pxm, apic_id, node);
 }
 
 /* Generic initiators: a disabled one returns an error (which stops later handlers). */

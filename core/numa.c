@@ -16,10 +16,10 @@
 #include "memprobe/report.h"
 #include "memprobe/util.h"
 
-/* Return: sizeof(pg_data_t) of the modelled kernel (node_data_size= or Debian 6.1's). */
+/* Return: sizeof(pg_data_t) of the modelled kernel (node_data_size= or the profile's). */
 uint64_t pgdat_size(const struct machine *m)
 {
-	return m->opts.pgdat_size ? m->opts.pgdat_size : PGDAT_SIZE;
+	return m->opts.pgdat_size ? m->opts.pgdat_size : m->opts.kernel->pgdat_size;
 }
 
 /* numa_meminfo_cover_memory(): the blocks must cover all but 1 MiB of RAM. */
@@ -46,6 +46,24 @@ static bool numa_meminfo_cover_memory(struct machine *m)
 	return true;
 }
 
+/* memblock_validate_numa_coverage() (6.12): memory without a node may not exceed threshold bytes. */
+static bool memblock_validate_numa_coverage(struct machine *m, uint64_t threshold)
+{
+	uint64_t pages = 0, s, e;
+	unsigned long i = 0;
+	int nid;
+
+	while (memblock_next_pfn_range(&m->memblock, &i, MAX_NUMNODES, &s, &e, &nid))
+		if (nid < 0 || nid >= MAX_NUMNODES)
+			pages += e - s;
+	if (PFN_PHYS(pages) <= threshold)
+		return true;
+	mp_printk(m->log, "NUMA: no nodes coverage for %lluMB of %lluMB RAM\n",
+		  (unsigned long long)(PFN_PHYS(pages) >> 20),
+		  (unsigned long long)(m->memblock.memory.total_size >> 20));
+	return false;
+}
+
 /* The node of the memory region holding pfn (early_pfn_to_nid), else the first online node. */
 static int early_pfn_to_nid(const struct machine *m, uint64_t pfn)
 {
@@ -62,10 +80,31 @@ static int early_pfn_to_nid(const struct machine *m, uint64_t pfn)
 	return 0;
 }
 
-/* alloc_node_data(): the node's pg_data_t, page-rounded, preferably on the node. */
+/**
+ * numa_cleanup_meminfo_of() - numa_cleanup_meminfo() with the machine's limits
+ * @m: the machine
+ * @mi: the blocks
+ *
+ * Linux 6.1 keeps blocks inside [0, max_pfn); 6.12 inside memblock's DRAM,
+ * from memblock_start_of_DRAM() to memblock_end_of_DRAM().
+ *
+ * Return: 0, or -1 when blocks of two nodes overlap.
+ */
+int numa_cleanup_meminfo_of(struct machine *m, struct numa_meminfo *mi)
+{
+	uint64_t low = 0, high = PFN_PHYS(m->max_pfn);
+
+	if (m->opts.kernel->numa_trim_to_dram) {
+		low = memblock_start_of_DRAM(&m->memblock);
+		high = memblock_end_of_DRAM(&m->memblock);
+	}
+	return numa_cleanup_meminfo(mi, low, high, &m->memblock, &m->numa.reserved, m->log);
+}
+
+/* alloc_node_data(): the node's pg_data_t, rounded as the profile says, preferably on the node. */
 static void alloc_node_data(struct machine *m, int nid)
 {
-	const uint64_t size = round_up(pgdat_size(m), PAGE_SIZE);
+	const uint64_t size = round_up(pgdat_size(m), m->opts.kernel->node_data_align);
 	uint64_t pa = memblock_phys_alloc_try_nid(&m->memblock, size, SMP_CACHE_BYTES, nid);
 	int tnid;
 
@@ -115,7 +154,8 @@ static int numa_register_memblks(struct machine *m)
 	}
 	numa_set_memblock_nodes(&m->memblock, &m->memblock.memory, mi);
 	numa_clear_kernel_node_hotplug(m);
-	if (!numa_meminfo_cover_memory(m))
+	if (m->opts.kernel->numa_coverage_by_memblock ? !memblock_validate_numa_coverage(m, 1 << 20)
+						      : !numa_meminfo_cover_memory(m))
 		return -1;
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		uint64_t start = PFN_PHYS(m->max_pfn), end = 0;
@@ -159,6 +199,7 @@ int x86_acpi_srat_slit(struct machine *m)
 	const struct acpi_table *srat = acpi_find_table(&m->acpi, "SRAT");
 
 	srat_init(&m->srat);
+	m->srat.quiet_cpus = !m->opts.kernel->srat_cpu_lines;
 	acpi_numa_init(&m->srat, &m->slit, &m->acpi, &m->memblock, m->log);
 	if (srat)
 		m->srat.problems += srat_validate(srat, &m->srat, m->log);
@@ -218,8 +259,7 @@ static int numa_init(struct machine *m, int (*init_func)(struct machine *m))
 	if (ret < 0)
 		return ret;
 	memblock_set_bottom_up(&m->memblock, false);
-	if (numa_cleanup_meminfo(&m->numa.meminfo, m->max_pfn, &m->memblock, &m->numa.reserved,
-				 m->log) < 0)
+	if (numa_cleanup_meminfo_of(m, &m->numa.meminfo) < 0)
 		return -1;
 	numa_emulation(m);
 	return numa_register_memblks(m);

@@ -276,7 +276,7 @@ void numa_emulation(struct machine *m)
 	ret = split_by_option(m, ei, pi, arg);
 	if (ret < 0)
 		return;
-	if (numa_cleanup_meminfo(ei, m->max_pfn, &m->memblock, &m->numa.reserved, m->log) < 0) {
+	if (numa_cleanup_meminfo_of(m, ei) < 0) {
 		mp_printk(m->log, "NUMA: Warning: constructed meminfo invalid, disabling emulation\n");
 		return;
 	}

@@ -96,17 +96,16 @@ static bool other_node_between(const struct other_nodes *o, uint64_t start, uint
 /**
  * numa_cleanup_meminfo() - Linux's clean-up of the blocks an init function gave
  *
- * Blocks outside memblock memory move to @reserved, blocks are cut at
- * max_pfn, then blocks of one node merge when no other node's block lies
- * in between, each merge with Linux's line.
+ * Blocks outside memblock memory move to @reserved, blocks are cut to
+ * [@low, @high) (what lies above @high moves to @reserved), then blocks of
+ * one node merge when no other node's block lies in between, each merge
+ * with Linux's line.
  * Return: 0, or -1 when blocks of two nodes overlap (the configuration is
  * rejected).
  */
-int numa_cleanup_meminfo(struct numa_meminfo *mi, uint64_t max_pfn, const struct memblock *mb,
-			 struct numa_meminfo *reserved, struct mp_log *log)
+int numa_cleanup_meminfo(struct numa_meminfo *mi, uint64_t low, uint64_t high,
+			 const struct memblock *mb, struct numa_meminfo *reserved, struct mp_log *log)
 {
-	const uint64_t high = PFN_PHYS(max_pfn);
-
 	for (unsigned i = 0; i < mi->nr_blks; i++) {
 		struct numa_memblk *bi = &mi->blk[i];
 
@@ -115,6 +114,8 @@ int numa_cleanup_meminfo(struct numa_meminfo *mi, uint64_t max_pfn, const struct
 			numa_remove_memblk_from(i--, mi);
 			continue;
 		}
+		if (bi->start < low)
+			bi->start = low;
 		if (bi->end > high) {
 			move_to_reserved(reserved, bi->nid, high, bi->end);
 			bi->end = high;

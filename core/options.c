@@ -23,6 +23,7 @@ void options_init(struct options *o)
 {
 	mp_memset(o, 0, sizeof(*o));
 	o->soft_reserve = true;	/* Debian's kernel: CONFIG_EFI_SOFT_RESERVE=y */
+	o->kernel = linux_profile_default();
 }
 
 static bool is_space(char c)
@@ -121,6 +122,20 @@ static void parse_word(struct options *o, const char *w, struct mp_log *log)
 	}
 	if (mp_starts_with(w, "efi=")) {
 		parse_efi(o, w + 4, log);
+		return;
+	}
+	if (mp_starts_with(w, "kernel=")) {
+		const struct linux_profile *p = linux_profile_named(w + 7, mp_strlen(w + 7));
+
+		if (p) {
+			o->kernel = p;
+			return;
+		}
+		mp_printk(log, "memprobe: error: kernel= takes");
+		for (unsigned i = 0; (p = linux_profile_at(i)); i++)
+			mp_printk(log, "%s %s", i ? "," : "", p->name);
+		mp_printk(log, ", not '%s'; ignored\n", w + 7);
+		o->nr_errors++;
 		return;
 	}
 	if (mp_starts_with(w, "node_data_size=")) {
@@ -521,7 +536,10 @@ static const struct {
 	{ "pgtable_debug", "print init_memory_mapping's ranges and page sizes (pr_debug\n"
 			   "lines in Linux, which a stock kernel does not print)", "off" },
 	{ "acpi_apic_instance=N", "the MADT Linux uses when there are several (0: the first)", "0" },
-	{ "node_data_size=N", "sizeof(pg_data_t) of another kernel", "174208 (Debian's 6.1)" },
+	{ "kernel=VERSION", "the Linux to predict: 6.1 (Debian 12's linux-image-amd64) or\n"
+			    "6.12 (Debian 12's linux-image-6.12.*+deb12-amd64)", "6.1" },
+	{ "node_data_size=N", "sizeof(pg_data_t) of another build of that kernel",
+	  "Debian's (174208 for 6.1, 174464 for 6.12)" },
 	{ "exit_boot_services", "after the report, leave boot services, build the direct map\n"
 				"and identity map as real page tables, load them (CR3),\n"
 				"verify them, check nothing was overwritten, report on COM1\n"
@@ -556,7 +574,7 @@ static void print_doc(struct mp_log *log, const char *prefix, unsigned i, bool w
 void options_print_help(struct mp_log *log)
 {
 	mp_printk(log, "usage: memprobe.efi [OPTION]...\n"
-		       "Shows how Linux 6.1 would set up this machine's physical memory.\n"
+		       "Shows how Linux 6.1 (or 6.12: kernel=6.12) would set up this machine's physical memory.\n"
 		       "Options are also read from \\memprobe\\memprobe.conf (and the older \\memprobe.cfg)\n"
 		       "on the boot volume; the command line's override theirs.\n\n");
 	for (unsigned i = 0; i < sizeof(option_docs) / sizeof(option_docs[0]); i++)

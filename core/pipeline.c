@@ -102,8 +102,8 @@ static void print_banner(struct machine *m)
 	const struct fw_inputs *fw = m->fw;
 	char words[MP_LINE_MAX - 32];
 
-	mp_printk(m->log, "memprobe: memprobe %s (%s)\n", MEMPROBE_VERSION,
-		  fw->frontend ? fw->frontend : "unknown front end");
+	mp_printk(m->log, "memprobe: memprobe %s (%s) for Linux %s\n", MEMPROBE_VERSION,
+		  fw->frontend ? fw->frontend : "unknown front end", m->opts.kernel->name);
 	if (fw->uefi_revision)
 		mp_printk(m->log, "memprobe: firmware: %s revision 0x%08x, UEFI %u.%.02u\n",
 			  fw->fw_vendor[0] ? fw->fw_vendor : "unknown", fw->fw_revision,

@@ -97,6 +97,7 @@ static void firmware(struct json *j, const struct machine *m)
 	open_(j, "memprobe", '{');
 	str(j, "version", MEMPROBE_VERSION);
 	str(j, "frontend", fw->frontend ? fw->frontend : "unknown");
+	str(j, "kernel", m->opts.kernel->name);
 	close_(j, '}');
 	open_(j, "firmware", '{');
 	str(j, "vendor", fw->fw_vendor);

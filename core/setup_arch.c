@@ -134,20 +134,65 @@ void e820__finish_early_params(struct machine *m)
 	e820__print_table(m->log, &m->e820_table, "user");
 }
 
-/* The memory-map parts of efi_init(): header, cleaning, efi=debug listing. */
+/*
+ * efi_remove_e820_mmio() (Linux 6.12): EfiMemoryMappedIO descriptors of at
+ * least min bytes leave the e820 table, so PCI may use their space; smaller
+ * ones stay.  Descriptors are numbered as efi=debug numbers them.
+ */
+static void efi_remove_e820_mmio(struct machine *m, uint64_t min)
+{
+	const struct efi_memmap *map = &m->fw->memmap;
+	uint32_t nr = efi_memmap_nr_desc(map), shown = 0;
+
+	for (uint32_t i = 0; i < nr; i++) {
+		struct efi_md md;
+		uint64_t size;
+
+		efi_memmap_desc(map, i, &md);
+		if (!efi_md_valid(&md))
+			continue;
+		size = md.num_pages << EFI_PAGE_SHIFT;
+		if (md.type == EFI_MEMORY_MAPPED_IO && size >= min) {
+			mp_printk(m->log, "efi: Remove mem%02u: MMIO range=[0x%08llx-0x%08llx] (%lluMB) from e820 map\n",
+				  shown, (unsigned long long)md.phys_addr,
+				  (unsigned long long)(md.phys_addr + size - 1), (unsigned long long)(size >> 20));
+			e820__range_remove(m->log, &m->e820_table, md.phys_addr, size, E820_TYPE_RESERVED, true);
+		} else if (md.type == EFI_MEMORY_MAPPED_IO) {
+			mp_printk(m->log, "efi: Not removing mem%02u: MMIO range=[0x%08llx-0x%08llx] (%lluKB) from e820 map\n",
+				  shown, (unsigned long long)md.phys_addr,
+				  (unsigned long long)(md.phys_addr + size - 1), (unsigned long long)(size >> 10));
+		}
+		shown++;
+	}
+}
+
+/* The memory-map parts of efi_init(): header, cleaning, MMIO removal (6.12), efi=debug listing. */
 void efi_init(struct machine *m)
 {
 	const struct fw_inputs *fw = m->fw;
+	unsigned minor = fw->uefi_revision & 0xffff;
 
+	char version[32];
+
+	/* 6.12: "v2.7", "v2.3.1" (the minor in tenths, then its last digit if not 0); 6.1: "v2.70" */
+	if (m->opts.kernel->efi_revision_tenths && minor % 10)
+		mp_snprintf(version, sizeof(version), "%u.%u.%u", fw->uefi_revision >> 16, minor / 10,
+			    minor % 10);
+	else if (m->opts.kernel->efi_revision_tenths)
+		mp_snprintf(version, sizeof(version), "%u.%u", fw->uefi_revision >> 16, minor / 10);
+	else
+		mp_snprintf(version, sizeof(version), "%u.%.02u", fw->uefi_revision >> 16, minor);
 	if (fw->uefi_revision)
-		mp_printk(m->log, "efi: EFI v%u.%.02u by %s\n", fw->uefi_revision >> 16,
-			  fw->uefi_revision & 0xffff, fw->fw_vendor[0] ? fw->fw_vendor : "unknown");
+		mp_printk(m->log, "efi: EFI v%s by %s\n", version,
+			  fw->fw_vendor[0] ? fw->fw_vendor : "unknown");
 	else	/* memprobe analyze --live: the system table's revision is not shown by Linux */
 		mp_printk(m->log, "memprobe: efi: the EFI revision is not known here, so Linux's "
 				  "'efi: EFI v...' line is not predicted\n");
 	if (!efi_memmap_nr_desc(&fw->memmap))
 		return;
 	efi_clean_memmap(m->log, &fw->memmap);
+	if (m->opts.kernel->efi_mmio_remove_min)
+		efi_remove_e820_mmio(m, m->opts.kernel->efi_mmio_remove_min);
 	if (m->opts.efi_debug)
 		efi_print_memmap(m->log, &fw->memmap);
 }

@@ -165,10 +165,14 @@ static void init_nodes(struct machine *m)
 		if (!node_isset(m->numa.possible, nid))
 			continue;
 		if (!node_isset(m->numa.online, nid)) {
-			mp_printk(m->log, "Initializing node %d as memoryless\n", nid);
+			const struct linux_profile *k = m->opts.kernel;
+
+			if (k->offline_node_line)
+				mp_printk(m->log, "Initializing node %d as memoryless\n", nid);
 			if (!memblock_alloc_try_nid_from(&m->memblock, pgdat_size(m), SMP_CACHE_BYTES, 0,
-							 MEMBLOCK_ALLOC_ACCESSIBLE, nid,
-							 "free_area_init"))
+							 MEMBLOCK_ALLOC_ACCESSIBLE,
+							 k->offline_node_data_on_node ? nid : NUMA_NO_NODE,
+							 k->offline_node_data_caller))
 				mp_printk(m->log, "Cannot allocate %lluB for node %d.\n",
 					  (unsigned long long)pgdat_size(m), nid);
 		}

@@ -463,6 +463,7 @@ int compare_command(int argc, char **argv)
 	struct text prediction = { NULL, 0, 0 };
 	struct machine *m = NULL;
 	char options[1200], *log_text = NULL;
+	const struct linux_profile *profile;
 	const char *log_path;
 	size_t len, same, total;
 	int status = 2;
@@ -514,9 +515,19 @@ int compare_command(int argc, char **argv)
 	if (facts.ramdisk_last)
 		snprintf(options + strlen(options), sizeof(options) - strlen(options), " ramdisk=%#llx-%#llx",
 			 facts.ramdisk_first, facts.ramdisk_last);
+	profile = linux_profile_for_release(facts.version);
+	if (profile)
+		snprintf(options + strlen(options), sizeof(options) - strlen(options), " kernel=%s",
+			 profile->name);
 	fw->nr_option_files = 0;
 	fw->cmdline = options;
 	printf("compare: Linux %s\n", facts.version[0] ? facts.version : "(no 'Linux version' line)");
+	if (profile)
+		printf("compare: predicting Linux %s (kernel=%s), from the log's 'Linux version' line\n",
+		       profile->name, profile->name);
+	else
+		printf("compare: the log's Linux version is not one memprobe models (%s); predicting Linux %s\n",
+		       facts.version[0] ? facts.version : "none", linux_profile_default()->name);
 	printf("compare: taken from the log: the command line's memory words '%s'", facts.words);
 	if (facts.nokaslr)
 		printf("; nokaslr: the kernel image where the EFI stub puts it without KASLR");

@@ -35,6 +35,8 @@
 
 #include "memprobe/memblock.h"
 #include "memprobe/numa_meminfo.h"
+#include "memprobe/profile.h"
+#include "memprobe/util.h"
 
 #define MAX_DOUBLINGS 16
 
@@ -57,6 +59,7 @@ struct replay {
 	struct text linux_dump;
 	unsigned long lineno;
 	uint64_t max_pfn;
+	const struct linux_profile *profile;	/* from the log's "Linux version" line */
 	bool in_init_mem_mapping, limit_raised;
 	unsigned skip_double_followups;
 
@@ -172,6 +175,17 @@ static void snapshot(struct replay *r, const char *line)
  * the SRAT's (if any), then the dummy node's after a failed attempt, then
  * the fake nodes'.  Each cleanup's lines go to log.
  */
+static void cleanup(struct replay *r, struct numa_meminfo *mi, struct mp_log *log)
+{
+	uint64_t low = 0, high = PFN_PHYS(r->max_pfn);
+
+	if (r->profile->numa_trim_to_dram) {
+		low = memblock_start_of_DRAM(&r->mb);
+		high = memblock_end_of_DRAM(&r->mb);
+	}
+	numa_cleanup_meminfo(mi, low, high, &r->mb, &r->reserved, log);
+}
+
 static void cleaned_blocks(struct replay *r, struct mp_log *log)
 {
 	struct numa_meminfo *mi = &r->applied;
@@ -179,15 +193,15 @@ static void cleaned_blocks(struct replay *r, struct mp_log *log)
 	memset(&r->reserved, 0, sizeof(r->reserved));
 	*mi = r->srat;
 	if (r->srat.nr_blks)
-		numa_cleanup_meminfo(mi, r->max_pfn, &r->mb, &r->reserved, log);
+		cleanup(r, mi, log);
 	if (r->dummy) {
 		mi->nr_blks = 0;
 		numa_add_memblk_to(mi, 0, r->dummy_start, r->dummy_end, log);
-		numa_cleanup_meminfo(mi, r->max_pfn, &r->mb, &r->reserved, log);
+		cleanup(r, mi, log);
 	}
 	if (r->fake.nr_blks) {
 		*mi = r->fake;
-		numa_cleanup_meminfo(mi, r->max_pfn, &r->mb, &r->reserved, log);
+		cleanup(r, mi, log);
 	}
 }
 
@@ -488,6 +502,8 @@ static void replay_line(struct replay *r, char *line)
 	struct replay_event ev;
 
 	replay_normalize(line);
+	if (!strncmp(line, "Linux version ", 14))
+		r->profile = linux_profile_for_release(line + 14) ?: linux_profile_default();
 	replay_lex(line, &ev);
 	if (r->in_dump) {
 		if (ev.kind == EV_DUMP_BODY) {
@@ -528,6 +544,7 @@ int replay_log(FILE *in, FILE *out, const char *name)
 		return 2;
 	}
 	r->out = out;
+	r->profile = linux_profile_default();
 	r->ours_log.write = ours_write;
 	r->ours_log.ctx = r;
 	memblock_init(&r->mb, &r->ours_log, &host_heap);

@@ -15,9 +15,6 @@
 #include "memprobe/numa_meminfo.h"
 #include "memprobe/srat.h"
 
-/* sizeof(pg_data_t) of Debian's 6.1 amd64 kernel; node_data_size= replaces it. */
-#define PGDAT_SIZE 174208ULL
-
 /* What Linux's NUMA code keeps while it sets nodes up; reset before each attempt. */
 struct numa_state {
 	uint8_t nodes_parsed[NODEMASK_BYTES];	/* numa_nodes_parsed */
@@ -41,6 +38,7 @@ struct machine;
 int x86_acpi_srat_slit(struct machine *m);
 void x86_numa_init(struct machine *m);
 uint64_t pgdat_size(const struct machine *m);
+int numa_cleanup_meminfo_of(struct machine *m, struct numa_meminfo *mi);
 
 /* numa_distance.c */
 void numa_alloc_distance(struct machine *m);

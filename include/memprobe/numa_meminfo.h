@@ -28,8 +28,8 @@ struct numa_meminfo {
 int numa_add_memblk_to(struct numa_meminfo *mi, int nid, uint64_t start, uint64_t end,
 		       struct mp_log *log);
 void numa_remove_memblk_from(unsigned idx, struct numa_meminfo *mi);
-int numa_cleanup_meminfo(struct numa_meminfo *mi, uint64_t max_pfn, const struct memblock *mb,
-			 struct numa_meminfo *reserved, struct mp_log *log);
+int numa_cleanup_meminfo(struct numa_meminfo *mi, uint64_t low, uint64_t high,
+			 const struct memblock *mb, struct numa_meminfo *reserved, struct mp_log *log);
 void numa_nodes_from_meminfo(uint8_t *nodes, const struct numa_meminfo *mi);
 void numa_set_memblock_nodes(struct memblock *mb, struct memblock_type *type,
 			     const struct numa_meminfo *mi);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "memprobe/printk.h"
+#include "memprobe/profile.h"
 
 #define OPTIONS_MAX_MEM 8
 
@@ -34,7 +35,8 @@ struct options {
 	bool apic_instance_given;	/* acpi_apic_instance= was given ... */
 	bool apic_instance_malformed;	/* ... and Linux's kstrtoint() refuses its value */
 	int apic_instance;		/* acpi_apic_instance=: the MADT instance (0: the first) */
-	uint64_t pgdat_size;	/* node_data_size=: another kernel's sizeof(pg_data_t), 0: Debian 6.1's */
+	const struct linux_profile *kernel;	/* kernel=: the Linux predicted */
+	uint64_t pgdat_size;	/* node_data_size=: another build's sizeof(pg_data_t), 0: the profile's */
 	uint64_t kernel_addr;	/* kernel_addr=: where the kernel image is assumed, 0: default */
 	uint64_t ramdisk_first, ramdisk_last;	/* ramdisk=: the initrd's bytes; last 0: none */
 	bool soft_reserve;	/* cleared by efi=nosoftreserve */

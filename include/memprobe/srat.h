@@ -43,6 +43,7 @@ struct srat_subtable_kind {
 };
 
 struct srat_info {
+	bool quiet_cpus;		/* the CPU lines are pr_debug (Linux 6.12): not printed */
 	bool present;			/* the firmware has an SRAT */
 	bool disabled;			/* bad_srat() was called */
 	uint8_t revision;

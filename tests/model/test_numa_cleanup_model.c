@@ -129,7 +129,7 @@ static void random_block_sets(void **state)
 		}
 		ref = core;
 		capture_reset(&log);
-		r_core = numa_cleanup_meminfo(&core, (128 * MiB) >> 12, &mb, &reserved, &log.log);
+		r_core = numa_cleanup_meminfo(&core, 0, 128 * MiB, &mb, &reserved, &log.log);
 		r_ref = reference_merge(&ref, &ref_ev);
 		events_of(log.text, &core_ev);
 		assert_int_equal(r_core, r_ref);

@@ -29,7 +29,7 @@ analysed_part() {
 disk="$work/disk.img"
 "$run" --no-install --disk "$disk" --log "$work/seed.log" >/dev/null 2>"$work/seed.err"
 check "seed VM: run-qemu.sh succeeds" test $? -eq 0
-check "seed VM: banner" grep -q '^memprobe: memprobe [0-9.]* (UEFI x86_64)$' "$work/seed.log"
+check "seed VM: banner" grep -q '^memprobe: memprobe [0-9.]* (UEFI x86_64) for Linux 6\.1$' "$work/seed.log"
 check "seed VM: firmware line" grep -q '^memprobe: firmware: EDK II revision 0x[0-9a-f]*, UEFI 2\.[0-9][0-9]$' "$work/seed.log"
 check "seed VM: e820 table" has_line "$work/seed.log" "BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable"
 check "seed VM: 4 GiB of RAM end at 0x140000" has_line "$work/seed.log" "last_pfn = 0x140000 max_arch_pfn = 0x400000000"

@@ -54,7 +54,7 @@ static void full_report(void **state)
 	lines = capture_lines_with_prefix(&c, "");
 	assert_report(
 		lines,
-		"memprobe: memprobe " MEMPROBE_VERSION " (host test)\n"
+		"memprobe: memprobe " MEMPROBE_VERSION " (host test) for Linux 6.1\n"
 		"memprobe: firmware: EDK II revision 0x00010000, UEFI 2.70\n"
 		"memprobe: Secure Boot: unknown\n"
 		"memprobe: options: efi=debug\n"

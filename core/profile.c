@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The Linux versions memprobe predicts (see memprobe/profile.h).  6.1 is
+ * Debian 12's default kernel; 6.12 is the one Debian 12 offers beside it
+ * (linux-image-6.12.*+deb12-amd64) and Debian 13's.
+ */
+#include "memprobe/profile.h"
+
+#include "memprobe/memblock.h"
+#include "memprobe/util.h"
+
+static const struct linux_profile profiles[] = {
+	{
+		.name = "6.1",
+		.kernel = "linux-image-6.1.0-*-amd64",
+		.efi_revision_tenths = false,
+		.efi_mmio_remove_min = 0,
+		.srat_cpu_lines = true,
+		.numa_trim_to_dram = false,
+		.numa_coverage_by_memblock = false,
+		.pgdat_size = 174208,
+		.node_data_align = PAGE_SIZE,
+		.offline_node_line = true,
+		.offline_node_data_on_node = true,
+		.offline_node_data_caller = "free_area_init",
+	},
+	{
+		.name = "6.12",
+		.kernel = "linux-image-6.12.*+deb12-amd64",
+		.efi_revision_tenths = true,
+		.efi_mmio_remove_min = 256 * 1024,
+		.srat_cpu_lines = false,
+		.numa_trim_to_dram = true,
+		.numa_coverage_by_memblock = true,
+		/* NODE_DATA(0) allocated [mem 0x7ffd5680-0x7fffffff]: 0x2a980 bytes, 64-byte rounded */
+		.pgdat_size = 174464,
+		.node_data_align = SMP_CACHE_BYTES,
+		.offline_node_line = false,
+		.offline_node_data_on_node = false,
+		.offline_node_data_caller = "alloc_offline_node_data",
+	},
+};
+
+#define NR_PROFILES (sizeof(profiles) / sizeof(profiles[0]))
+
+/* Return: the profile used without kernel=: Linux 6.1. */
+const struct linux_profile *linux_profile_default(void)
+{
+	return &profiles[0];
+}
+
+/**
+ * linux_profile_named() - the profile kernel= names
+ * @name: the value, not NUL-terminated
+ * @len: its length
+ *
+ * Return: the profile, or NULL when no profile has that name.
+ */
+const struct linux_profile *linux_profile_named(const char *name, unsigned len)
+{
+	for (unsigned i = 0; i < NR_PROFILES; i++)
+		if (mp_strlen(profiles[i].name) == len && !mp_memcmp(profiles[i].name, name, len))
+			return &profiles[i];
+	return NULL;
+}
+
+/**
+ * linux_profile_for_release() - the profile of a kernel release
+ * @release: a release as "Linux version" shows it ("6.12.117+deb12-amd64", "6.1.0-56-amd64")
+ *
+ * Return: the profile whose MAJOR.MINOR the release starts with, or NULL.
+ */
+const struct linux_profile *linux_profile_for_release(const char *release)
+{
+	for (unsigned i = 0; i < NR_PROFILES; i++) {
+		unsigned n = mp_strlen(profiles[i].name);
+
+		if (mp_starts_with(release, profiles[i].name) &&
+		    (release[n] == '.' || release[n] == '-' || release[n] == '+'))
+			return &profiles[i];
+	}
+	return NULL;
+}
+
+/**
+ * linux_profile_at() - the profiles in turn, for messages and --help
+ * @i: 0, 1, ...
+ *
+ * Return: the i-th profile, or NULL past the last.
+ */
+const struct linux_profile *linux_profile_at(unsigned i)
+{
+	return i < NR_PROFILES ? &profiles[i] : NULL;
+}

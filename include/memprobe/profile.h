@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Linux versions memprobe predicts, and everything that differs between
+ * them, in one place: a profile of facts and behaviours per version, chosen
+ * with kernel= (or, by memprobe compare and replay, from a log's
+ * "Linux version" line).  docs/linux-6.12.md names the source of each.
+ */
+#ifndef MEMPROBE_PROFILE_H
+#define MEMPROBE_PROFILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct linux_profile {
+	const char *name;		/* kernel='s value: "6.1", "6.12" */
+	const char *kernel;		/* the Debian 12 package it was measured on */
+	/* efi_systab_report_header(): "EFI v2.7" (minor / 10, then ".N" if any) or "v2.70" */
+	bool efi_revision_tenths;
+	/* efi_remove_e820_mmio(): EfiMemoryMappedIO this large leaves the e820 table; 0: never */
+	uint64_t efi_mmio_remove_min;
+	/* acpi_numa_(x2)apic_affinity_init(): "SRAT: PXM p -> APIC a -> Node n" printed (pr_info) */
+	bool srat_cpu_lines;
+	/* numa_cleanup_meminfo(): blocks trimmed to memblock's DRAM, not to [0, max_pfn) */
+	bool numa_trim_to_dram;
+	/*
+	 * The nodes must cover all RAM but 1 MiB: 6.1's numa_meminfo_cover_memory()
+	 * counts e820 RAM against the blocks; 6.12's memblock_validate_numa_coverage()
+	 * counts memblock memory left without a node.
+	 */
+	bool numa_coverage_by_memblock;
+	/* sizeof(pg_data_t) in Debian's build, and alloc_node_data()'s rounding of it */
+	uint64_t pgdat_size;
+	uint64_t node_data_align;	/* PAGE_SIZE (6.1) or SMP_CACHE_BYTES (6.12) */
+	/*
+	 * free_area_init() on a node not online: 6.1 says "Initializing node N as
+	 * memoryless" and asks for its pg_data_t on the node; 6.12's
+	 * alloc_offline_node_data() is silent and takes it from any node.
+	 */
+	bool offline_node_line;
+	bool offline_node_data_on_node;
+	const char *offline_node_data_caller;
+};
+
+const struct linux_profile *linux_profile_default(void);
+const struct linux_profile *linux_profile_named(const char *name, unsigned len);
+const struct linux_profile *linux_profile_for_release(const char *release);
+const struct linux_profile *linux_profile_at(unsigned i);
+
+#endif
