@@ -578,6 +578,8 @@ int replay_log(FILE *in, FILE *out, const char *name)
 			     "memblock=debug?\n", name);
 		status = 2;
 	} else {
+		fprintf(out, "replay: Linux %s, as the log's 'Linux version' line says (%s without one)\n",
+			r->profile->name, linux_profile_default()->name);
 		fprintf(out, "replay: %u of %u allocations identical, %u of %u dumps identical, %u of %u "
 			     "array doublings identical (%u reservations without a request line applied "
 			     "as logged; the first dump is the starting state)\n",

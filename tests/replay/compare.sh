@@ -36,6 +36,23 @@ check "seed: the kernel's place taken from the log" \
 	"$work/seed.out"
 check "seed: the last line counts them" grep -qx 'compare: \([0-9]*\) of \1 comparable lines identical' "$work/seed.out"
 check "seed: more than 100 lines compared" test "$(sed -n 's/^compare: \([0-9]*\) of.*/\1/p' "$work/seed.out")" -gt 100
+# The same VM's Linux 6.12 boot (KASLR on): recognised by its 'Linux version' line, every stage identical.
+"$tool" compare "$run" "$here/tests/data/linux-6.12/seed.log" >"$work/seed-6.12.out" 2>&1
+check "seed, Linux 6.12: exit 0" test $? -eq 0
+check "seed, Linux 6.12: the profile taken from the log" \
+	grep -qx "compare: predicting Linux 6.12 (kernel=6.12), from the log's 'Linux version' line" "$work/seed-6.12.out"
+for stage in e820 efi memblock ACPI SRAT NUMA NODE_DATA zones; do
+	check "seed, Linux 6.12: $stage identical" grep -q "^compare: $stage: identical ([1-9][0-9]* lines)$" \
+		"$work/seed-6.12.out"
+done
+check "seed, Linux 6.1: the profile taken from the log" \
+	grep -qx "compare: predicting Linux 6.1 (kernel=6.1), from the log's 'Linux version' line" "$work/seed.out"
+# Read as a 6.1 log, the 6.12 boot differs: the profile is what makes it match.
+sed 's/^\(\[ *[0-9.]*\] Linux version \)6\.12\./\16.1./' "$here/tests/data/linux-6.12/seed.log" >"$work/as-6.1.log"
+"$tool" compare "$run" "$work/as-6.1.log" >"$work/as-6.1.out" 2>&1
+check "Linux 6.12 read as 6.1: exit 1" test $? -eq 1
+check "Linux 6.12 read as 6.1: NODE_DATA differs" grep -q "^compare: NODE_DATA: differs" "$work/as-6.1.out"
+
 # Timestamps or not: dmesg -t gives the same lines.
 sed 's/^\[ *[0-9.]*\] //' "$logs/seed.log" >"$work/seed-t.log"
 "$tool" compare "$run" "$work/seed-t.log" >"$work/seed-t.out" 2>&1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# memprobe replay on the Linux 6.1 boot logs kept in tests/data (captured by
-# tests/linux with memblock=debug): every allocation and every dump must be
+# memprobe replay on the Linux 6.1 and 6.12 boot logs kept in tests/data
+# (captured with memblock=debug): every allocation and every dump must be
 # identical.  Tampered logs must be caught.
 set -uo pipefail
 
@@ -19,20 +19,31 @@ all_identical() {	# all_identical OUTPUT LOG
 		grep -Eq "^replay: ([1-9][0-9]*) of \1 allocations identical, $dumps of $dumps dumps identical, ([0-9]+) of \2 array doublings identical" "$1"
 }
 
-for log in "$here"/tests/data/linux-6.1/*.log; do
-	name=$(basename "$log" .log)
+for log in "$here"/tests/data/linux-6.1/*.log "$here"/tests/data/linux-6.12/*.log; do
+	name=$(basename "$(dirname "$log")")/$(basename "$log" .log)
+	mkdir -p "$work/$(dirname "$name")"
 	"$tool" replay "$log" >"$work/$name.out"
 	status=$?
 	cat "$work/$name.out"
 	check "$name: exit 0" test $status -eq 0
 	check "$name: all allocations and dumps identical" all_identical "$work/$name.out" "$log"
+	kernel=${name%%/*}
+	check "$name: the profile of the log's kernel" \
+		grep -qx "replay: Linux ${kernel#linux-}, as the log's 'Linux version' line says (6.1 without one)" \
+		"$work/$name.out"
 done
+
+# The profile matters: the 6.12 seed log read as a 6.1 one differs in its NUMA merge lines.
+sed 's/^\(\[ *[0-9.]*\] Linux version \)6\.12\./\16.1./' "$here/tests/data/linux-6.12/seed.log" >"$work/as-6.1.log"
+"$tool" replay "$work/as-6.1.log" >"$work/as-6.1.out"
+check "6.12 log read as 6.1: exit 1" test $? -eq 1
+check "6.12 log read as 6.1: the merge lines named" grep -q "numa_cleanup_meminfo's lines differ" "$work/as-6.1.out"
 
 seed="$here/tests/data/linux-6.1/seed.log"
 # Without timestamps, from standard input: the same result.
 sed 's/^\[ *[0-9.]*\] //' "$seed" | "$tool" replay - >"$work/stdin.out"
 check "no timestamps, stdin: exit 0" test $? -eq 0
-check "no timestamps, stdin: same summary" cmp -s "$work/stdin.out" "$work/seed.out"
+check "no timestamps, stdin: same summary" cmp -s "$work/stdin.out" "$work/linux-6.1/seed.out"
 
 # A writer into a pipe is never cut off: replay reads its input to the end,
 # here a megabyte past the "Memory:" line where replaying stops.
