@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Linux differential test: boot memprobe and Debian 12's Linux 6.1 on the
 # very same OVMF + QEMU VM and compare them with the tool a user runs,
-# `memprobe compare RUN_FOLDER LINUX_LOG`, stage by stage: the e820 lines,
+# `memprobe compare RUN_FOLDER LINUX_LOG`, stage by stage (then Debian 12's
+# Linux 6.12 on the same VM, compared the same way with the same run folder:
+# compare takes kernel=6.12 from the log's "Linux version" line): the e820 lines,
 # the efi=debug lines of the descriptors the firmware owns (runtime, ACPI,
 # MMIO), e820__memblock_setup's lines, the ACPI lines (table list,
 # Reserving, SRAT, SLIT verdict, MADT overrides), the NUMA and zone lines
@@ -61,6 +63,8 @@ topologies=(
 "$here/tests/lib/install-deps.sh" make gcc libc6-dev binutils gnu-efi mtools ovmf \
 	qemu-system-x86 ca-certificates acpica-tools || exit 1
 vmlinuz=$("$here/tests/linux/fetch-kernel.sh") || { echo "differential: cannot get the kernel" >&2; exit 1; }
+vmlinuz612=$("$here/tests/linux/fetch-kernel.sh" linux-image-6.12-amd64) ||
+	{ echo "differential: cannot get the 6.12 kernel" >&2; exit 1; }
 make -s -C "$here" image build/memprobe || exit 1
 mkdir -p "$out"
 iasl -p "$out/srat-interleaved" "$here/tests/data/acpi/srat-interleaved.asl" >/dev/null || exit 1
@@ -80,10 +84,14 @@ gcc -O2 -static -o "$out/sysview-init" "$here/tests/linux/sysview/init.c" &&
 # QEMU exit) instead of a timeout.  It says nothing about memprobe, so such a
 # boot is retried once, with a line saying so; any other failure counts at once.
 boot_linux() {
-	local log=$1 err=$2 status
+	local log=$1 err=$2 status kernel=$vmlinuz
 	shift 2
+	if [ "$1" = --6.12 ]; then
+		kernel=$vmlinuz612
+		shift
+	fi
 	for attempt in 1 2; do
-		"$here/run-qemu.sh" --no-install --linux "$vmlinuz" --log "$log" "$@" >/dev/null 2>"$err"
+		"$here/run-qemu.sh" --no-install --linux "$kernel" --log "$log" "$@" >/dev/null 2>"$err"
 		status=$?
 		grep -q 'watchdog: BUG: soft lockup' "$log" 2>/dev/null || return $status
 		[ $attempt -eq 1 ] &&
@@ -93,9 +101,10 @@ boot_linux() {
 	return 1
 }
 
-# The line count of a stage compare found identical (0 when it differs or is missing).
+# The line count of a stage compare found identical (0 when it differs or is missing),
+# in compare.txt or the file given second.
 count() {
-	sed -n "s/^compare: $1: identical (\([0-9]*\) lines)$/\1/p" "$dir/compare.txt" | grep . || echo 0
+	sed -n "s/^compare: $1: identical (\([0-9]*\) lines)$/\1/p" "${2:-$dir/compare.txt}" | grep . || echo 0
 }
 
 # compare_nodes: the node view, sorted, as Linux's /sys and /proc show it; otherwise the diff.
@@ -137,6 +146,29 @@ direct_map_split() {
 		[ "${l:-0}" != "${p:-0}" ] && out="$out${out:+, }DirectMap$size ${p:-0} -> ${l:-0} kB"
 	done
 	echo "split later by Linux: ${out:-nothing}"
+}
+
+# Linux 6.12 on the same VM, compared with the same run folder: every stage identical.
+linux_612() {
+	local c="$dir/compare-6.12.txt"
+	# shellcheck disable=SC2086
+	if ! boot_linux "$dir/linux-6.12.log" "$dir/linux-6.12.err" --6.12 \
+		--append "$linux_cmdline $opts $linux_only" $topo; then
+		echo "FAIL $name: Linux 6.12 did not boot:"; sed 's/^/  /' "$dir/linux-6.12.err"
+		return 1
+	fi
+	"$here/build/memprobe" compare "$dir/run" "$dir/linux-6.12.log" >"$c" 2>&1
+	if [ $? -ne 0 ] || ! grep -q '^compare: predicting Linux 6.12 (kernel=6.12)' "$c"; then
+		echo "FAIL $name: memprobe compare says the prediction and Linux 6.12 differ:"
+		sed 's/^/  /' "$c"
+		return 1
+	fi
+	if [ "$(count e820 "$c")" -lt 1 ] || [ "$(count memblock "$c")" -lt 3 ] || [ "$(count ACPI "$c")" -lt 5 ] ||
+		[ $(($(count NUMA "$c") + $(count NODE_DATA "$c") + $(count zones "$c"))) -lt 10 ]; then
+		echo "FAIL $name: compare with Linux 6.12 found too few identical lines (see $c)"
+		return 1
+	fi
+	sed -n 's/^compare: \([0-9]* of [0-9]*\) comparable lines identical$/\1/p' "$c" >"$dir/identical-6.12"
 }
 
 passed=0 failed=0
@@ -181,14 +213,14 @@ for t in "${topologies[@]}"; do
 		failed=$((failed + 1))
 	elif enough e820 1 && enough efi 1 && enough memblock 3 && enough ACPI 5 &&
 		[ $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) -ge 10 ] && compare_nodes &&
-		compare_direct_map; then
+		compare_direct_map && linux_612; then
 		skipped=$(grep -c 'reserve setup_data: \|usable ==> usable' "$dir/linux.log")
 		echo "PASS $name: $(count e820) e820 lines, $(count efi) efi=debug lines of firmware-owned" \
 			"descriptors, $(count memblock) e820__memblock_setup lines, $(($(count ACPI) + $(count SRAT)))" \
 			"ACPI lines, $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) NUMA and zone lines" \
 			"identical to Linux by memprobe compare, and $(wc -l <"$dir/linux.nodes") node-view lines (/sys," \
 			"/proc/zoneinfo) ($skipped setup_data lines not compared); DirectMap total identical," \
-			"$(direct_map_split)"
+			"$(direct_map_split); Linux 6.12: $(cat "$dir/identical-6.12") lines identical"
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
