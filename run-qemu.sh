@@ -106,7 +106,7 @@ while [ $# -gt 0 ]; do
 	--disk) [ $# -ge 2 ] || die_usage "--disk needs a value"; disk=$2; shift 2 ;;
 	--vars) [ $# -ge 2 ] || die_usage "--vars needs a value"; vars=$2; shift 2 ;;
 	--shell) shell=1; shift ;;
-	--read-only) disk_mode=",if=virtio,readonly=on"; shift ;;	# IDE disks cannot be read-only
+	--read-only) disk_mode=",readonly=on"; shift ;;
 	--linux) [ $# -ge 2 ] || die_usage "--linux needs a value"; linux=$2; shift 2 ;;
 	--append) [ $# -ge 2 ] || die_usage "--append needs a value"; append=$2; shift 2 ;;
 	--initrd) [ $# -ge 2 ] || die_usage "--initrd needs a value"; initrd=$2; shift 2 ;;
@@ -228,7 +228,7 @@ qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m "${mem_mib}M" -smp "$
 	"${qemu_numa[@]}"
 	-drive "if=pflash,format=raw,readonly=on,file=$ovmf_code"
 	-drive "if=pflash,format=raw,file=$vars"
-	-drive "format=raw,file=$disk$disk_mode"
+	-drive "if=virtio,format=raw,file=$disk$disk_mode"
 	-nic none -vga none -display none -serial stdio -no-reboot)
 if [ -n "$linux" ]; then
 	qemu+=(-kernel "$linux" -append "$append")
