@@ -23,8 +23,13 @@ void numa_alloc_distance(struct machine *m)
 			cnt = nid;
 	cnt++;
 	size = (uint64_t)cnt * (uint64_t)cnt;
-	m->numa.distance_phys = memblock_phys_alloc_range(&m->memblock, size, PAGE_SIZE, 0,
-							  PFN_PHYS(m->max_pfn));
+	if (m->opts.kernel->distance_table_memblock_alloc)
+		m->numa.distance_phys = memblock_alloc_try_nid_from(&m->memblock, size, PAGE_SIZE, 0,
+								    MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE,
+								    "numa_alloc_distance");
+	else
+		m->numa.distance_phys = memblock_phys_alloc_range(&m->memblock, size, PAGE_SIZE, 0,
+								  PFN_PHYS(m->max_pfn));
 	if (!m->numa.distance_phys) {
 		mp_printk(m->log, "Warning: can't allocate distance table!\n");
 		return;

@@ -18,6 +18,7 @@ static const struct linux_profile profiles[] = {
 		.srat_cpu_lines = true,
 		.numa_trim_to_dram = false,
 		.numa_coverage_by_memblock = false,
+		.distance_table_memblock_alloc = false,
 		.pgdat_size = 174208,
 		.node_data_align = PAGE_SIZE,
 		.offline_node_line = true,
@@ -32,6 +33,7 @@ static const struct linux_profile profiles[] = {
 		.srat_cpu_lines = false,
 		.numa_trim_to_dram = true,
 		.numa_coverage_by_memblock = true,
+		.distance_table_memblock_alloc = true,
 		/* NODE_DATA(0) allocated [mem 0x7ffd5680-0x7fffffff]: 0x2a980 bytes, 64-byte rounded */
 		.pgdat_size = 174464,
 		.node_data_align = SMP_CACHE_BYTES,

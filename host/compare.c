@@ -176,8 +176,9 @@ static bool pick(struct picker *p, struct side *s, const char *line)
 		p->answer = false;
 		return add(s, ST_NUMA, "answer: ", line);
 	}
-	if (!strncmp(line, "memblock_phys_alloc_range: ", 27) &&
-	    (strstr(line, " alloc_low_pages") || strstr(line, " numa_alloc_distance"))) {
+	if ((!strncmp(line, "memblock_phys_alloc_range: ", 27) &&
+	     (strstr(line, " alloc_low_pages") || strstr(line, " numa_alloc_distance"))) ||
+	    (!strncmp(line, "memblock_alloc_try_nid: ", 24) && strstr(line, " numa_alloc_distance"))) {
 		p->answer = true;
 		return add(s, ST_NUMA, "", line);
 	}

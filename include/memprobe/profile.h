@@ -28,6 +28,11 @@ struct linux_profile {
 	 * counts memblock memory left without a node.
 	 */
 	bool numa_coverage_by_memblock;
+	/*
+	 * numa_alloc_distance(): 6.1 takes the table with memblock_phys_alloc_range()
+	 * below max_pfn; 6.12 with memblock_alloc(), below memblock's current limit.
+	 */
+	bool distance_table_memblock_alloc;
 	/* sizeof(pg_data_t) in Debian's build, and alloc_node_data()'s rounding of it */
 	uint64_t pgdat_size;
 	uint64_t node_data_align;	/* PAGE_SIZE (6.1) or SMP_CACHE_BYTES (6.12) */

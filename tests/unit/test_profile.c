@@ -264,6 +264,28 @@ static void coverage_check(void **state)
 	rawmap_free(&r);
 }
 
+/* The distance table of four fake nodes: taken with each kernel's memblock call. */
+static void distance_table_allocation(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+
+	m = seed_shape(w, &r, "memblock=debug numa=fake=4");
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_phys_alloc_range: 16 bytes align=0x1000 "
+						     "from=0x0000000000000000 max_addr=0x0000000140000000 "
+						     "numa_alloc_distance"), 1);
+	assert_true(has(w, "NUMA: Initialized distance table, cnt=4"));
+	done(m, &r);
+	m = seed_shape(w, &r, "memblock=debug numa=fake=4 kernel=6.12");
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_alloc_try_nid: 16 bytes align=0x1000 nid=-1 "
+						     "from=0x0000000000000000 max_addr=0x0000000000000000 "
+						     "numa_alloc_distance"), 1);
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_phys_alloc_range: 16 bytes"), 0);
+	assert_true(has(w, "NUMA: Initialized distance table, cnt=4"));
+	done(m, &r);
+}
+
 /* A node with CPUs and no memory: pc-6G-3nodes' node 1. */
 static void offline_node_data(void **state)
 {
@@ -321,6 +343,7 @@ int main(void)
 		T(node_data_size_and_rounding),
 		T(offline_node_data),
 		T(coverage_check),
+		T(distance_table_allocation),
 	};
 
 	return cmocka_run_group_tests_name("profile", tests, NULL, NULL);
