@@ -284,7 +284,8 @@ static int acpi_parse_entries_array(struct srat_info *s, const struct acpi_table
 			count++;
 		}
 		if (e.length == 0) {
-			mp_printk(log, "ACPI: [SRAT:0x%02x] Invalid zero length\n",
+			mp_printk(log, "%s[SRAT:0x%02x] Invalid zero length\n",
+				  s->entries_prefix ? s->entries_prefix : "ACPI: ",
 				  memory_pass ? SRAT_MEMORY : SRAT_CPU);
 			return -1;
 		}

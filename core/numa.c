@@ -200,6 +200,7 @@ int x86_acpi_srat_slit(struct machine *m)
 
 	srat_init(&m->srat);
 	m->srat.quiet_cpus = !m->opts.kernel->srat_cpu_lines;
+	m->srat.entries_prefix = m->opts.kernel->acpi_entries_prefix;
 	acpi_numa_init(&m->srat, &m->slit, &m->acpi, &m->memblock, m->log);
 	if (srat)
 		m->srat.problems += srat_validate(srat, &m->srat, m->log);

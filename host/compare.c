@@ -51,7 +51,7 @@ static const struct {
 	{ ST_ACPI, "^ACPI: (LAPIC_NMI|X2APIC_NMI|INT_SRC_OVR|NMI_SRC) " },
 	{ ST_SRAT, "^SRAT: " },
 	{ ST_SRAT, "^ACPI: SRAT: " },
-	{ ST_SRAT, "^ACPI: \\[SRAT:" },
+	{ ST_SRAT, "^(ACPI: )?\\[SRAT:" },
 	{ ST_NUMA, "^memblock_phys_alloc_range: .* init_mem_mapping$" },
 	{ ST_NUMA, "^NUMA: " },
 	{ ST_NUMA, "^No NUMA configuration found$" },

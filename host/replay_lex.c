@@ -9,19 +9,31 @@
 #include "memprobe/nodemask.h"
 
 /* Remove the line end, "[    1.234567] " and the caller's "+0x1f/0x80". */
+/*
+ * Whether line starts with printk's timestamp, "[    0.073019] ": digits, a
+ * dot and spaces in brackets.  Linux's own text may start with a bracket too
+ * ("[SRAT:0x00] Invalid zero length", "[Firmware Bug]: ...").
+ */
+static size_t timestamp_length(const char *line)
+{
+	size_t i = 1, digits = 0;
+
+	if (line[0] != '[')
+		return 0;
+	for (; line[i] == ' ' || line[i] == '.' || (line[i] >= '0' && line[i] <= '9'); i++)
+		digits += line[i] >= '0' && line[i] <= '9';
+	return digits && line[i] == ']' && line[i + 1] == ' ' ? i + 2 : 0;
+}
+
 void replay_normalize(char *line)
 {
-	size_t n = strlen(line);
+	size_t n = strlen(line), stamp = timestamp_length(line);
 	char *plus;
 
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
-	if (line[0] == '[') {
-		char *end = strstr(line, "] ");
-
-		if (end)
-			memmove(line, end + 2, strlen(end + 2) + 1);
-	}
+	if (stamp)
+		memmove(line, line + stamp, n - stamp + 1);
 	plus = strrchr(line, '+');
 	if (plus && strncmp(plus, "+0x", 3) == 0 && strchr(plus, '/') && !strchr(plus, ' '))
 		*plus = '\0';

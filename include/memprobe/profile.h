@@ -20,6 +20,11 @@ struct linux_profile {
 	uint64_t efi_mmio_remove_min;
 	/* acpi_numa_(x2)apic_affinity_init(): "SRAT: PXM p -> APIC a -> Node n" printed (pr_info) */
 	bool srat_cpu_lines;
+	/*
+	 * acpi_parse_entries_array()'s "[SRAT:0x01] Invalid zero length": 6.1 prints it
+	 * from drivers/acpi/tables.c ("ACPI: " first), 6.12 from lib/fw_table.c (no prefix)
+	 */
+	const char *acpi_entries_prefix;
 	/* numa_cleanup_meminfo(): blocks trimmed to memblock's DRAM, not to [0, max_pfn) */
 	bool numa_trim_to_dram;
 	/*

@@ -44,6 +44,7 @@ struct srat_subtable_kind {
 
 struct srat_info {
 	bool quiet_cpus;		/* the CPU lines are pr_debug (Linux 6.12): not printed */
+	const char *entries_prefix;	/* before the subtable walk's "[SRAT:0x..]" lines: "ACPI: " or "" */
 	bool present;			/* the firmware has an SRAT */
 	bool disabled;			/* bad_srat() was called */
 	uint8_t revision;

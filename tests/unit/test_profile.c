@@ -264,6 +264,41 @@ static void coverage_check(void **state)
 	rawmap_free(&r);
 }
 
+/* A zero-length SRAT subtable: the walk's line, printed from another file in 6.12. */
+static void zero_length_subtable(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct sbuf s;
+	struct machine *m = malloc(sizeof(*m));
+	uint64_t tables[1] = { 0xfff01000 };
+
+	rawmap_init(&r, 48);
+	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, 0, 0xa0, WB);
+	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, MB, (2 * GB - MB) >> 12, WB);
+	rawmap_add(&r, EFI_ACPI_RECLAIM_MEMORY, 0xfff00000, 0x10, WB);
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	srat_raw(&s, 1, 0);
+	srat_mem(&s, 0, 0, GB, 1);
+	add_table(w, tables[0], "SRAT", 3, s.b, s.n);
+	add_root(w, 0xfff00100, true, tables, 1);
+	add_rsdp(w, 0xfff00000, 2, 0, 0xfff00100);
+	w->fw.memmap = r.map;
+	for (int k = 0; k < 2; k++) {
+		w->fw.cmdline = k ? "kernel=6.12" : "";
+		capture_reset(&w->c);
+		machine_init(m, &w->fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
+		memprobe_run(m);
+		assert_true(has(w, k ? "[SRAT:0x01] Invalid zero length" : "ACPI: [SRAT:0x01] Invalid zero length"));
+		assert_int_equal(capture_count_prefix(&w->c, "ACPI: [SRAT:"), k ? 0 : 2);
+		assert_int_equal(capture_count_prefix(&w->c, "[SRAT:"), k ? 2 : 0);
+		machine_release(m);
+	}
+	free(m);
+	rawmap_free(&r);
+}
+
 /* The distance table of four fake nodes: taken with each kernel's memblock call. */
 static void distance_table_allocation(void **state)
 {
@@ -344,6 +379,7 @@ int main(void)
 		T(offline_node_data),
 		T(coverage_check),
 		T(distance_table_allocation),
+		T(zero_length_subtable),
 	};
 
 	return cmocka_run_group_tests_name("profile", tests, NULL, NULL);
