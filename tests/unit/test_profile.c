@@ -57,6 +57,30 @@ static void kernel_option(void **state)
 	capture_free(&c);
 }
 
+/* The SRAT at 0xfff01000 and the map r, then the whole pipeline with options. */
+static struct machine *run_with_srat(struct world *w, const struct rawmap *r, const struct sbuf *srat,
+				     const char *options)
+{
+	static const uint64_t tables[1] = { 0xfff01000 };
+	struct machine *m = malloc(sizeof(*m));
+
+	if (!w->fw.uefi_revision) {
+		w->fw.uefi_revision = 2 << 16 | 70;
+		strcpy(w->fw.fw_vendor, "EDK II");
+	}
+	if (w->nr == 0) {
+		add_table(w, tables[0], "SRAT", 3, srat->b, srat->n);
+		add_root(w, 0xfff00100, true, tables, 1);
+		add_rsdp(w, 0xfff00000, 2, 0, 0xfff00100);
+	}
+	w->fw.memmap = r->map;
+	w->fw.cmdline = options;
+	capture_reset(&w->c);
+	machine_init(m, &w->fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
+	memprobe_run(m);
+	return m;
+}
+
 /*
  * The seed VM's shape: node 0 = [0, 640K) + [1M, 2G), node 1 = [2G, 3G) +
  * [4G, 5G), two CPUs each; a 2 MiB MMIO window at the top of 4 GiB and a
@@ -66,13 +90,7 @@ static struct machine *seed_shape(struct world *w, struct rawmap *r, const char 
 {
 	static const uint32_t mmio_first = 4;	/* efi=debug's number of the first MMIO descriptor */
 	struct sbuf s;
-	uint64_t tables[1] = { 0xfff01000 };
-	struct machine *m = malloc(sizeof(*m));
 
-	if (!w->fw.uefi_revision) {
-		w->fw.uefi_revision = 2 << 16 | 70;
-		strcpy(w->fw.fw_vendor, "EDK II");
-	}
 	rawmap_init(r, 48);
 	rawmap_add(r, EFI_CONVENTIONAL_MEMORY, 0, 0xa0, WB);
 	rawmap_add(r, EFI_CONVENTIONAL_MEMORY, MB, (3 * GB - MB) >> 12, WB);
@@ -88,15 +106,16 @@ static struct machine *seed_shape(struct world *w, struct rawmap *r, const char 
 	srat_mem(&s, 0, MB, 2 * GB - MB, 1);
 	srat_mem(&s, 1, 2 * GB, GB, 1);
 	srat_mem(&s, 1, 4 * GB, GB, 1);
-	add_table(w, tables[0], "SRAT", 3, s.b, s.n);
-	add_root(w, 0xfff00100, true, tables, 1);
-	add_rsdp(w, 0xfff00000, 2, 0, 0xfff00100);
-	w->fw.memmap = r->map;
-	w->fw.cmdline = options;
-	capture_reset(&w->c);
-	machine_init(m, &w->fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
-	memprobe_run(m);
-	return m;
+	return run_with_srat(w, r, &s, options);
+}
+
+/* RAM [0, 640K) and [1M, top): the map of the tests that bring their own SRAT. */
+static void low_map(struct rawmap *r, uint64_t top)
+{
+	rawmap_init(r, 48);
+	rawmap_add(r, EFI_CONVENTIONAL_MEMORY, 0, 0xa0, WB);
+	rawmap_add(r, EFI_CONVENTIONAL_MEMORY, MB, (top - MB) >> 12, WB);
+	rawmap_add(r, EFI_ACPI_RECLAIM_MEMORY, 0xfff00000, 0x10, WB);
 }
 
 static void done(struct machine *m, struct rawmap *r)
@@ -233,34 +252,23 @@ static void coverage_check(void **state)
 	struct world *w = *state;
 	struct rawmap r;
 	struct sbuf s;
-	struct machine *m = malloc(sizeof(*m));
-	uint64_t tables[1] = { 0xfff01000 };
 	static const char *const lines[] = {
 		"NUMA: nodes only cover 1023MB of your 3071MB e820 RAM. Not used.",
 		"NUMA: no nodes coverage for 2048MB of 3071MB RAM",
 	};
 
-	rawmap_init(&r, 48);
-	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, 0, 0xa0, WB);
-	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, MB, (3 * GB - MB) >> 12, WB);
-	rawmap_add(&r, EFI_ACPI_RECLAIM_MEMORY, 0xfff00000, 0x10, WB);
+	low_map(&r, 3 * GB);
 	srat_header(&s, 1);
 	srat_mem(&s, 0, 0, GB, 1);
-	add_table(w, tables[0], "SRAT", 3, s.b, s.n);
-	add_root(w, 0xfff00100, true, tables, 1);
-	add_rsdp(w, 0xfff00000, 2, 0, 0xfff00100);
-	w->fw.memmap = r.map;
 	for (int k = 0; k < 2; k++) {
-		w->fw.cmdline = k ? "kernel=6.12" : "";
-		capture_reset(&w->c);
-		machine_init(m, &w->fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
-		memprobe_run(m);
+		struct machine *m = run_with_srat(w, &r, &s, k ? "kernel=6.12" : "");
+
 		assert_true(has(w, lines[k]));
 		assert_int_equal(capture_count_prefix(&w->c, lines[1 - k]), 0);
 		assert_true(has(w, "No NUMA configuration found"));
 		machine_release(m);
+		free(m);
 	}
-	free(m);
 	rawmap_free(&r);
 }
 
@@ -270,32 +278,21 @@ static void zero_length_subtable(void **state)
 	struct world *w = *state;
 	struct rawmap r;
 	struct sbuf s;
-	struct machine *m = malloc(sizeof(*m));
-	uint64_t tables[1] = { 0xfff01000 };
 
-	rawmap_init(&r, 48);
-	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, 0, 0xa0, WB);
-	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, MB, (2 * GB - MB) >> 12, WB);
-	rawmap_add(&r, EFI_ACPI_RECLAIM_MEMORY, 0xfff00000, 0x10, WB);
+	low_map(&r, 2 * GB);
 	srat_header(&s, 1);
 	srat_cpu(&s, 0, 0, 1);
 	srat_raw(&s, 1, 0);
 	srat_mem(&s, 0, 0, GB, 1);
-	add_table(w, tables[0], "SRAT", 3, s.b, s.n);
-	add_root(w, 0xfff00100, true, tables, 1);
-	add_rsdp(w, 0xfff00000, 2, 0, 0xfff00100);
-	w->fw.memmap = r.map;
 	for (int k = 0; k < 2; k++) {
-		w->fw.cmdline = k ? "kernel=6.12" : "";
-		capture_reset(&w->c);
-		machine_init(m, &w->fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
-		memprobe_run(m);
+		struct machine *m = run_with_srat(w, &r, &s, k ? "kernel=6.12" : "");
+
 		assert_true(has(w, k ? "[SRAT:0x01] Invalid zero length" : "ACPI: [SRAT:0x01] Invalid zero length"));
 		assert_int_equal(capture_count_prefix(&w->c, "ACPI: [SRAT:"), k ? 0 : 2);
 		assert_int_equal(capture_count_prefix(&w->c, "[SRAT:"), k ? 2 : 0);
 		machine_release(m);
+		free(m);
 	}
-	free(m);
 	rawmap_free(&r);
 }
 
@@ -327,27 +324,15 @@ static void offline_node_data(void **state)
 	struct world *w = *state;
 	struct rawmap r;
 	struct sbuf s;
-	struct machine *m = malloc(sizeof(*m));
-	uint64_t tables[1] = { 0xfff01000 };
-	static const char *const kernels[] = { "memblock=debug", "memblock=debug kernel=6.12" };
 
-	rawmap_init(&r, 48);
-	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, 0, 0xa0, WB);
-	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, MB, (3 * GB - MB) >> 12, WB);
-	rawmap_add(&r, EFI_ACPI_RECLAIM_MEMORY, 0xfff00000, 0x10, WB);
+	low_map(&r, 3 * GB);
 	srat_header(&s, 1);
 	srat_cpu(&s, 0, 0, 1);
 	srat_cpu(&s, 1, 1, 1);
 	srat_mem(&s, 0, 0, 3 * GB, 1);
-	add_table(w, tables[0], "SRAT", 3, s.b, s.n);
-	add_root(w, 0xfff00100, true, tables, 1);
-	add_rsdp(w, 0xfff00000, 2, 0, 0xfff00100);
-	w->fw.memmap = r.map;
 	for (int k = 0; k < 2; k++) {
-		w->fw.cmdline = kernels[k];
-		capture_reset(&w->c);
-		machine_init(m, &w->fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
-		memprobe_run(m);
+		struct machine *m = run_with_srat(w, &r, &s, k ? "memblock=debug kernel=6.12" : "memblock=debug");
+
 		assert_true(has(w, "Initmem setup node 1 as memoryless"));
 		if (k == 0) {
 			assert_true(has(w, "Initializing node 1 as memoryless"));
@@ -359,8 +344,8 @@ static void offline_node_data(void **state)
 								     "align=0x40 nid=-1 "), 1);
 		}
 		machine_release(m);
+		free(m);
 	}
-	free(m);
 	rawmap_free(&r);
 }
 
