@@ -44,6 +44,8 @@ Run:
                            instead of memprobe; used by tests/linux
   --append "CMDLINE"       kernel command line for --linux
   --initrd FILE            initramfs for --linux
+  --no-disk                with --linux: no boot disk, for the VM of a run that
+                           booted from something else (a USB stick given after --)
   --no-install             do not install missing Debian packages
   -h, --help               show this help
   -- ARG...                pass the remaining arguments to QEMU unchanged,
@@ -91,7 +93,7 @@ cpus_to_qemu() {
 }
 
 numa=()
-disk_mode="" machine="" mem="" smp="" app_args="" timeout=300 log="" disk="" vars="" shell=0 linux="" append="" initrd="" install=1
+disk_mode="" machine="" mem="" smp="" app_args="" timeout=300 log="" disk="" vars="" shell=0 no_disk=0 linux="" append="" initrd="" install=1
 topology_given=0
 extra=()
 while [ $# -gt 0 ]; do
@@ -111,12 +113,14 @@ while [ $# -gt 0 ]; do
 	--append) [ $# -ge 2 ] || die_usage "--append needs a value"; append=$2; shift 2 ;;
 	--initrd) [ $# -ge 2 ] || die_usage "--initrd needs a value"; initrd=$2; shift 2 ;;
 	--no-install) install=0; shift ;;
+	--no-disk) no_disk=1; shift ;;
 	-h | --help) usage; exit 0 ;;
 	--) shift; extra=("$@"); break ;;
 	*) die_usage "unknown option '$1'" ;;
 	esac
 done
 
+[ $no_disk -eq 1 ] && [ -z "$linux" ] && die_usage "--no-disk needs --linux (memprobe boots from the disk)"
 if [ $topology_given -eq 0 ]; then
 	numa=("2G,cpus=0-1" "2G,cpus=2-3")
 fi
@@ -195,41 +199,45 @@ if [ -z "$vars" ]; then
 elif [ ! -f "$vars" ]; then
 	cp "$ovmf_vars" "$vars"
 fi
-if [ -z "$disk" ]; then
-	disk="$work/disk.img"
-	cp "$here/build/memprobe.img" "$disk"
-elif [ ! -f "$disk" ]; then
-	cp "$here/build/memprobe.img" "$disk"
-fi
-# A \memprobe.cfg an older run-qemu.sh wrote would add its options; one of the user's stays.
-if mtype -i "$disk" ::/memprobe.cfg 2>/dev/null | head -n 1 | grep -q '^# written by run-qemu.sh'; then
-	mdel -i "$disk" ::/memprobe.cfg
-fi
-if [ $shell -eq 1 ]; then
-	# No default boot file: OVMF falls through to its shell, which runs startup.nsh.
-	mdel -i "$disk" ::/EFI/BOOT/BOOTX64.EFI 2>/dev/null || true
-	mcopy -o -i "$disk" "$here/build/memprobe.efi" ::/memprobe.efi
-	# no_pause: with no one at the console, memprobe must not wait for a key.
-	printf 'fs0:\r\n\\memprobe.efi no_pause %s\r\necho "memprobe: back in the UEFI shell"\r\nreset -s\r\n' \
-		"$app_args" >"$work/startup.nsh"
-	mcopy -o -i "$disk" "$work/startup.nsh" ::/startup.nsh
-	mdel -i "$disk" ::/memprobe/memprobe.conf 2>/dev/null || true
-else
-	{
-		echo "# written by run-qemu.sh"
-		echo "poweroff"
-		[ -n "$app_args" ] && echo "$app_args"
-	} >"$work/memprobe.conf"
-	mmd -i "$disk" ::/memprobe 2>/dev/null || true
-	mcopy -o -i "$disk" "$work/memprobe.conf" ::/memprobe/memprobe.conf
+if [ $no_disk -eq 0 ]; then
+	if [ -z "$disk" ]; then
+		disk="$work/disk.img"
+		cp "$here/build/memprobe.img" "$disk"
+	elif [ ! -f "$disk" ]; then
+		cp "$here/build/memprobe.img" "$disk"
+	fi
+	# A \memprobe.cfg an older run-qemu.sh wrote would add its options; one of the user's stays.
+	if mtype -i "$disk" ::/memprobe.cfg 2>/dev/null | head -n 1 | grep -q '^# written by run-qemu.sh'; then
+		mdel -i "$disk" ::/memprobe.cfg
+	fi
+	if [ $shell -eq 1 ]; then
+		# No default boot file: OVMF falls through to its shell, which runs startup.nsh.
+		mdel -i "$disk" ::/EFI/BOOT/BOOTX64.EFI 2>/dev/null || true
+		mcopy -o -i "$disk" "$here/build/memprobe.efi" ::/memprobe.efi
+		# no_pause: with no one at the console, memprobe must not wait for a key.
+		printf 'fs0:\r\n\\memprobe.efi no_pause %s\r\necho "memprobe: back in the UEFI shell"\r\nreset -s\r\n' \
+			"$app_args" >"$work/startup.nsh"
+		mcopy -o -i "$disk" "$work/startup.nsh" ::/startup.nsh
+		mdel -i "$disk" ::/memprobe/memprobe.conf 2>/dev/null || true
+	else
+		{
+			echo "# written by run-qemu.sh"
+			echo "poweroff"
+			[ -n "$app_args" ] && echo "$app_args"
+		} >"$work/memprobe.conf"
+		mmd -i "$disk" ::/memprobe 2>/dev/null || true
+		mcopy -o -i "$disk" "$work/memprobe.conf" ::/memprobe/memprobe.conf
+	fi
 fi
 
 qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m "${mem_mib}M" -smp "$smp"
 	"${qemu_numa[@]}"
 	-drive "if=pflash,format=raw,readonly=on,file=$ovmf_code"
 	-drive "if=pflash,format=raw,file=$vars"
-	-drive "if=virtio,format=raw,file=$disk$disk_mode"
 	-nic none -vga none -display none -serial stdio -no-reboot)
+if [ $no_disk -eq 0 ]; then
+	qemu+=(-drive "if=virtio,format=raw,file=$disk$disk_mode")
+fi
 if [ -n "$linux" ]; then
 	qemu+=(-kernel "$linux" -append "$append")
 	[ -n "$initrd" ] && qemu+=(-initrd "$initrd")

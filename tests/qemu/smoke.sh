@@ -124,6 +124,9 @@ check "bad --numa size: exit 2" test $? -eq 2
 check "bad --numa size: named" grep -q "bad size '2X'" "$work/usage-err.txt"
 "$run" --no-install --mem 3G --numa 2G >/dev/null 2>"$work/mem-err.txt"
 check "--mem disagreeing with nodes: exit 2" test $? -eq 2
+"$run" --no-install --no-disk >/dev/null 2>"$work/no-disk-err.txt"
+check "--no-disk without --linux: exit 2" test $? -eq 2
+check "--no-disk without --linux: named" grep -q -- "--no-disk needs --linux" "$work/no-disk-err.txt"
 "$run" --no-install --timeout 1 >/dev/null 2>"$work/timeout.txt"
 check "timeout: exit 1" test $? -eq 1
 check "timeout: said" grep -q "did not finish within 1 seconds" "$work/timeout.txt"

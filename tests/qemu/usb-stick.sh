@@ -96,7 +96,7 @@ check "memprobe analyze: an option after the folder overrides the run's (numa=of
 # its log and must find every stage identical.
 vmlinuz=$("$here/tests/linux/fetch-kernel.sh") || { echo "usb-stick: cannot get the kernel" >&2; exit 1; }
 cp "$here/build/memprobe-usb.img" "$work/stick-linux.img"
-"$here/run-qemu.sh" --no-install --linux "$vmlinuz" --machine q35 --mem 2048M --smp 2 \
+"$here/run-qemu.sh" --no-install --linux "$vmlinuz" --no-disk --machine q35 --mem 2048M --smp 2 \
 	--append "console=ttyS0 memblock=debug efi=debug panic=-1 softlockup_panic=1 ignore_loglevel" \
 	--log "$work/linux.log" -- -device qemu-xhci -device usb-storage,drive=stick \
 	-drive if=none,id=stick,format=raw,file="$work/stick-linux.img" >/dev/null 2>"$work/linux.err"
