@@ -80,27 +80,6 @@ static int early_pfn_to_nid(const struct machine *m, uint64_t pfn)
 	return 0;
 }
 
-/**
- * numa_cleanup_meminfo_of() - numa_cleanup_meminfo() with the machine's limits
- * @m: the machine
- * @mi: the blocks
- *
- * Linux 6.1 keeps blocks inside [0, max_pfn); 6.12 inside memblock's DRAM,
- * from memblock_start_of_DRAM() to memblock_end_of_DRAM().
- *
- * Return: 0, or -1 when blocks of two nodes overlap.
- */
-int numa_cleanup_meminfo_of(struct machine *m, struct numa_meminfo *mi)
-{
-	uint64_t low = 0, high = PFN_PHYS(m->max_pfn);
-
-	if (m->opts.kernel->numa_trim_to_dram) {
-		low = memblock_start_of_DRAM(&m->memblock);
-		high = memblock_end_of_DRAM(&m->memblock);
-	}
-	return numa_cleanup_meminfo(mi, low, high, &m->memblock, &m->numa.reserved, m->log);
-}
-
 /* alloc_node_data(): the node's pg_data_t, rounded as the profile says, preferably on the node. */
 static void alloc_node_data(struct machine *m, int nid)
 {

@@ -6,6 +6,7 @@
  */
 #include "memprobe/numa_meminfo.h"
 
+#include "memprobe/machine.h"
 #include "memprobe/util.h"
 
 /**
@@ -180,4 +181,37 @@ void numa_set_memblock_nodes(struct memblock *mb, struct memblock_type *type,
 	for (unsigned i = 0; i < mi->nr_blks; i++)
 		memblock_set_node(mb, mi->blk[i].start, mi->blk[i].end - mi->blk[i].start, type,
 				  mi->blk[i].nid);
+}
+
+/**
+ * numa_meminfo_limits() - the range numa_cleanup_meminfo() keeps blocks in
+ * @k: the Linux predicted
+ * @mb: memblock, with its memory
+ * @max_pfn: max_pfn
+ * @low: where the range starts
+ * @high: where it ends
+ *
+ * Linux 6.1 keeps [0, PFN_PHYS(max_pfn)); 6.12 keeps memblock's DRAM, from
+ * memblock_start_of_DRAM() to memblock_end_of_DRAM().
+ */
+void numa_meminfo_limits(const struct linux_profile *k, const struct memblock *mb, uint64_t max_pfn,
+			 uint64_t *low, uint64_t *high)
+{
+	*low = k->numa_trim_to_dram ? memblock_start_of_DRAM(mb) : 0;
+	*high = k->numa_trim_to_dram ? memblock_end_of_DRAM(mb) : PFN_PHYS(max_pfn);
+}
+
+/**
+ * numa_cleanup_meminfo_of() - numa_cleanup_meminfo() with the machine's limits
+ * @m: the machine
+ * @mi: the blocks
+ *
+ * Return: 0, or -1 when blocks of two nodes overlap.
+ */
+int numa_cleanup_meminfo_of(struct machine *m, struct numa_meminfo *mi)
+{
+	uint64_t low, high;
+
+	numa_meminfo_limits(m->opts.kernel, &m->memblock, m->max_pfn, &low, &high);
+	return numa_cleanup_meminfo(mi, low, high, &m->memblock, &m->numa.reserved, m->log);
 }

@@ -36,7 +36,6 @@
 #include "memprobe/memblock.h"
 #include "memprobe/numa_meminfo.h"
 #include "memprobe/profile.h"
-#include "memprobe/util.h"
 
 #define MAX_DOUBLINGS 16
 
@@ -177,12 +176,9 @@ static void snapshot(struct replay *r, const char *line)
  */
 static void cleanup(struct replay *r, struct numa_meminfo *mi, struct mp_log *log)
 {
-	uint64_t low = 0, high = PFN_PHYS(r->max_pfn);
+	uint64_t low, high;
 
-	if (r->profile->numa_trim_to_dram) {
-		low = memblock_start_of_DRAM(&r->mb);
-		high = memblock_end_of_DRAM(&r->mb);
-	}
+	numa_meminfo_limits(r->profile, &r->mb, r->max_pfn, &low, &high);
 	numa_cleanup_meminfo(mi, low, high, &r->mb, &r->reserved, log);
 }
 

@@ -38,7 +38,6 @@ struct machine;
 int x86_acpi_srat_slit(struct machine *m);
 void x86_numa_init(struct machine *m);
 uint64_t pgdat_size(const struct machine *m);
-int numa_cleanup_meminfo_of(struct machine *m, struct numa_meminfo *mi);
 
 /* numa_distance.c */
 void numa_alloc_distance(struct machine *m);

@@ -12,6 +12,7 @@
 #include "memprobe/memblock.h"
 #include "memprobe/nodemask.h"
 #include "memprobe/printk.h"
+#include "memprobe/profile.h"
 
 #define NR_NODE_MEMBLKS (MAX_NUMNODES * 2)
 
@@ -30,6 +31,10 @@ int numa_add_memblk_to(struct numa_meminfo *mi, int nid, uint64_t start, uint64_
 void numa_remove_memblk_from(unsigned idx, struct numa_meminfo *mi);
 int numa_cleanup_meminfo(struct numa_meminfo *mi, uint64_t low, uint64_t high,
 			 const struct memblock *mb, struct numa_meminfo *reserved, struct mp_log *log);
+void numa_meminfo_limits(const struct linux_profile *k, const struct memblock *mb, uint64_t max_pfn,
+			 uint64_t *low, uint64_t *high);
+struct machine;
+int numa_cleanup_meminfo_of(struct machine *m, struct numa_meminfo *mi);
 void numa_nodes_from_meminfo(uint8_t *nodes, const struct numa_meminfo *mi);
 void numa_set_memblock_nodes(struct memblock *mb, struct memblock_type *type,
 			     const struct numa_meminfo *mi);
