@@ -97,11 +97,44 @@ static uint64_t ref_alloc(const struct memblock_model *r, uint64_t size_pages, u
 	return found ? best * MODEL_PAGE : 0;
 }
 
+/*
+ * The model's pages that type's regions cover, as nid/flags or reserved
+ * (each array may be NULL); a page is covered when its first byte is.
+ */
+static void paint_pages(const struct memblock_type *type, int *nid, uint32_t *flags, bool *resv)
+{
+	for (uint64_t p = 0; p < MODEL_PAGES; p++) {
+		if (nid)
+			nid[p] = MODEL_NOT_MEMORY;
+		if (flags)
+			flags[p] = 0;
+		if (resv)
+			resv[p] = false;
+	}
+	for (unsigned long i = 0; i < type->cnt; i++) {
+		const struct memblock_region *g = &type->regions[i];
+		uint64_t end = g->size > UINT64_MAX - g->base ? UINT64_MAX : g->base + g->size;
+
+		for (uint64_t p = g->base / MODEL_PAGE + (g->base % MODEL_PAGE != 0);
+		     g->size && p < MODEL_PAGES && p * MODEL_PAGE < end; p++) {
+			if (nid)
+				nid[p] = g->nid;
+			if (flags)
+				flags[p] = g->flags;
+			if (resv)
+				resv[p] = true;
+		}
+	}
+}
+
 /* The state after a step against the reference; 0, or -1 with the first difference in err. */
 static int check_state(const struct memblock *mb, const struct memblock_model *r, char *err,
 		       size_t err_size)
 {
 	const struct memblock_type *types[2] = { &mb->memory, &mb->reserved };
+	int nid[MODEL_PAGES];
+	uint32_t flags[MODEL_PAGES];
+	bool resv[MODEL_PAGES];
 
 	for (int t = 0; t < 2; t++) {
 		const struct memblock_type *type = types[t];
@@ -124,32 +157,16 @@ static int check_state(const struct memblock *mb, const struct memblock_model *r
 				    type->name, (unsigned long long)type->total_size,
 				    (unsigned long long)total);
 	}
-	for (uint64_t p = 0; p < MODEL_PAGES; p++) {
-		int nid = MODEL_NOT_MEMORY;
-		uint32_t flags = 0;
-		bool resv = false;
-
-		for (unsigned long i = 0; i < mb->memory.cnt; i++) {
-			const struct memblock_region *g = &mb->memory.regions[i];
-
-			if (g->size && p * MODEL_PAGE >= g->base && p * MODEL_PAGE < g->base + g->size) {
-				nid = g->nid;
-				flags = g->flags;
-			}
-		}
-		for (unsigned long i = 0; i < mb->reserved.cnt; i++) {
-			const struct memblock_region *g = &mb->reserved.regions[i];
-
-			if (g->size && p * MODEL_PAGE >= g->base && p * MODEL_PAGE < g->base + g->size)
-				resv = true;
-		}
-		if (nid != r->nid[p] || (nid != MODEL_NOT_MEMORY && flags != r->flags[p]) ||
-		    resv != r->reserved[p])
+	/* The regions are sorted and apart (checked above): paint each one's pages once. */
+	paint_pages(&mb->memory, nid, flags, NULL);
+	paint_pages(&mb->reserved, NULL, NULL, resv);
+	for (uint64_t p = 0; p < MODEL_PAGES; p++)
+		if (nid[p] != r->nid[p] || (nid[p] != MODEL_NOT_MEMORY && flags[p] != r->flags[p]) ||
+		    resv[p] != r->reserved[p])
 			return fail(err, err_size, "page %llu is nid %d flags %u reserved %d, model "
 				    "nid %d flags %u reserved %d",
-				    (unsigned long long)p, nid, flags, resv, r->nid[p], r->flags[p],
-				    r->reserved[p]);
-	}
+				    (unsigned long long)p, nid[p], flags[p], resv[p], r->nid[p],
+				    r->flags[p], r->reserved[p]);
 	return 0;
 }
 
