@@ -50,19 +50,40 @@ static int emu_setup_memblk(struct machine *m, struct numa_meminfo *ei, struct n
 	return 0;
 }
 
+/* The memory in [start, end) as Linux's find_end_of_node() measures it. */
+static uint64_t memory_held(const struct memblock *mb, uint64_t start, uint64_t end)
+{
+	return end - start - mem_hole_size(mb, start, end);
+}
+
 /*
  * Grow a fake node from end in 32 MiB steps until it holds size bytes of
  * memory, stopping at max_addr (find_end_of_node starts at start + size).
+ * A step adds at most its own length of hole, so what the node holds never
+ * shrinks as it grows: the first step that is enough is found by bisection,
+ * not by crossing a hole of terabytes 32 MiB at a time.
  */
 static uint64_t find_end_of_node(const struct memblock *mb, uint64_t start, uint64_t end,
 				 uint64_t max_addr, uint64_t size)
 {
-	while (end - start - mem_hole_size(mb, start, end) < size) {
-		end += FAKE_NODE_MIN_SIZE;
-		if (end > max_addr)
-			return max_addr;
+	uint64_t short_of = 0, enough;	/* numbers of steps */
+
+	if (memory_held(mb, start, end) >= size)
+		return end;
+	if (max_addr < end)
+		return max_addr;
+	enough = (max_addr - end) / FAKE_NODE_MIN_SIZE;	/* the last step within max_addr */
+	if (!enough || memory_held(mb, start, end + enough * FAKE_NODE_MIN_SIZE) < size)
+		return max_addr;
+	while (enough - short_of > 1) {
+		uint64_t mid = short_of + (enough - short_of) / 2;
+
+		if (memory_held(mb, start, end + mid * FAKE_NODE_MIN_SIZE) >= size)
+			enough = mid;
+		else
+			short_of = mid;
 	}
-	return end;
+	return end + enough * FAKE_NODE_MIN_SIZE;
 }
 
 /* The block physical node i deals its next share from; -1, and i leaves the mask, when none. */

@@ -344,6 +344,30 @@ static void fake_nodes(void **state)
 	rawmap_free(&r);
 }
 
+/*
+ * numa=fake=<size> over a terabyte hole: a node grows in 32 MiB steps
+ * until it holds its size, and the steps across the hole are bisected.
+ */
+static void fake_node_grows_across_a_hole(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, (1ULL << 40) + 5 * MB, (4 * GB) >> 12, WB);
+	m = run(w, &r, NULL, NULL, 0, "numa=fake=2G");
+	assert_int_equal(capture_count_prefix(&w->c, "Faking node "), 3);
+	/* node 0 lacks the 384 KiB below 1 MiB: one more step */
+	assert_true(has(w, "Faking node 0 at [mem 0x0000000000000000-0x0000000081ffffff] (2080MB)"));
+	/* 992 MiB below 3 GiB, the rest of its 2 GiB above 1 TiB + 5 MiB: 32 MiB steps from 4 GiB */
+	assert_true(has(w, "Faking node 1 at [mem 0x0000000082000000-0x0000010043ffffff] (1047584MB)"));
+	/* less than 2 GiB left after it: swallowed */
+	assert_true(has(w, "Faking node 2 at [mem 0x0000010044000000-0x00000101004fffff] (3013MB)"));
+	done(m);
+	rawmap_free(&r);
+}
+
 /* With kernel_addr= the page tables Linux takes from memblock move. */
 static void kernel_placement_moves_page_tables(void **state)
 {
@@ -519,6 +543,7 @@ int main(void)
 		T(many_nodes),
 		T(numa_off_and_distances),
 		T(fake_nodes),
+		T(fake_node_grows_across_a_hole),
 		T(kernel_placement_moves_page_tables),
 	};
 
