@@ -767,9 +767,15 @@ uint64_t absent_pages_in_range(const struct memblock *mb, int nid, uint64_t star
 			       uint64_t end_pfn)
 {
 	uint64_t present = 0, s, e;
-	unsigned long i = 0;
+	/*
+	 * Regions are sorted: only those from the first ending above start_pfn
+	 * to end_pfn count.  A reversed range (a caller's end below its start)
+	 * walks them all, as Linux's clamp() arithmetic counts every one.
+	 */
+	bool in_order = start_pfn <= end_pfn && start_pfn <= UINT64_MAX >> PAGE_SHIFT;
+	unsigned long i = in_order ? memblock_first_ending_after(&mb->memory, PFN_PHYS(start_pfn)) : 0;
 
-	while (memblock_next_pfn_range(mb, &i, nid, &s, &e, NULL)) {
+	while (memblock_next_pfn_range(mb, &i, nid, &s, &e, NULL) && !(in_order && s >= end_pfn)) {
 		s = clamp_u64(s, start_pfn, end_pfn);
 		e = clamp_u64(e, start_pfn, end_pfn);
 		present += e - s;

@@ -372,6 +372,24 @@ static void free_range_walks(void **state)
 	assert_int_equal(n, 3);
 }
 
+/* Pages of a pfn range in no region: per node or any, a region's partial page not counted. */
+static void absent_pages(void **state)
+{
+	struct fixture *f = *state;
+
+	memblock_add_node(&f->mb, 0x1000, 0x4000, 0, 0);	/* pfns 1-4 */
+	memblock_add_node(&f->mb, 0x8000, 0x1800, 1, 0);	/* pfn 8 and half of 9 */
+	memblock_add_node(&f->mb, 0x10000, 0x10000, 0, 0);	/* pfns 0x10-0x1f */
+	assert_int_equal(absent_pages_in_range(&f->mb, MAX_NUMNODES, 0, 0x20), 32 - 21);
+	assert_int_equal(absent_pages_in_range(&f->mb, 0, 0, 0x20), 32 - 20);
+	assert_int_equal(absent_pages_in_range(&f->mb, 1, 0, 0x20), 32 - 1);
+	assert_int_equal(absent_pages_in_range(&f->mb, MAX_NUMNODES, 3, 0x11), 14 - 4);
+	assert_int_equal(absent_pages_in_range(&f->mb, MAX_NUMNODES, 9, 0x10), 7);
+	assert_int_equal(absent_pages_in_range(&f->mb, MAX_NUMNODES, 0x30, 0x40), 16);
+	/* a reversed range: Linux's clamp() arithmetic over every region, wrapping back to 0 */
+	assert_int_equal(absent_pages_in_range(&f->mb, MAX_NUMNODES, 0x11, 3), 0);
+}
+
 /* ----- array doubling ---------------------------------------------------- */
 
 static void doubling_at_region_129(void **state)
@@ -514,6 +532,7 @@ int main(void)
 		T(alloc_nid_fallback),
 		T(alloc_odd_requests),
 		T(free_range_walks),
+		T(absent_pages),
 		T(doubling_at_region_129),
 		T(doubling_without_room_or_host_memory),
 		T(dump_and_debug_lines),
