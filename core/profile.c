@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The Linux versions memprobe predicts (see memprobe/profile.h).  6.1 is
- * Debian 12's default kernel; 6.12 is the one Debian 12 offers beside it
+ * The Linux versions memprobe predicts (see memprobe/profile.h), as
+ * measured on Debian 12's kernels: 6.1 is its default
+ * (linux-image-6.1.0-*-amd64), 6.12 the one it offers beside it
  * (linux-image-6.12.*+deb12-amd64) and Debian 13's.
  */
 #include "memprobe/profile.h"
@@ -12,7 +13,6 @@
 static const struct linux_profile profiles[] = {
 	{
 		.name = "6.1",
-		.kernel = "linux-image-6.1.0-*-amd64",
 		.efi_revision_tenths = false,
 		.efi_mmio_remove_min = 0,
 		.srat_cpu_lines = true,
@@ -28,7 +28,6 @@ static const struct linux_profile profiles[] = {
 	},
 	{
 		.name = "6.12",
-		.kernel = "linux-image-6.12.*+deb12-amd64",
 		.efi_revision_tenths = true,
 		.efi_mmio_remove_min = 256 * 1024,
 		.srat_cpu_lines = false,

@@ -13,7 +13,6 @@
 
 struct linux_profile {
 	const char *name;		/* kernel='s value: "6.1", "6.12" */
-	const char *kernel;		/* the Debian 12 package it was measured on */
 	/* efi_systab_report_header(): "EFI v2.7" (minor / 10, then ".N" if any) or "v2.70" */
 	bool efi_revision_tenths;
 	/* efi_remove_e820_mmio(): EfiMemoryMappedIO this large leaves the e820 table; 0: never */
