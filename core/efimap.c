@@ -212,6 +212,27 @@ bool efi_md_valid(const struct efi_md *md)
 	       EFI_PAGES_MAX - md->num_pages >= (md->phys_addr >> EFI_PAGE_SHIFT);
 }
 
+/**
+ * efi_memmap_next_valid() - the next descriptor Linux keeps after efi_clean_memmap()
+ * @m: the map
+ * @at: the walk's position, 0 to start
+ * @md: the descriptor
+ *
+ * The n-th descriptor it gives is the one efi=debug lists as "memNN" with NN = n.
+ * Return: false when there is no further valid descriptor.
+ */
+bool efi_memmap_next_valid(const struct efi_memmap *m, uint32_t *at, struct efi_md *md)
+{
+	uint32_t nr = efi_memmap_nr_desc(m);
+
+	while (*at < nr) {
+		efi_memmap_desc(m, (*at)++, md);
+		if (efi_md_valid(md))
+			return true;
+	}
+	return false;
+}
+
 /* One "(invalid)" line, with the end's bits above 2^64 printed in front. */
 static void print_invalid(struct mp_log *log, uint32_t i, const struct efi_md *md)
 {
@@ -264,16 +285,12 @@ uint32_t efi_clean_memmap(struct mp_log *log, const struct efi_memmap *m)
 /* efi=debug: one line per descriptor that survived efi_clean_memmap(). */
 void efi_print_memmap(struct mp_log *log, const struct efi_memmap *m)
 {
-	uint32_t nr = efi_memmap_nr_desc(m), shown = 0;
+	struct efi_md md;
 
-	for (uint32_t i = 0; i < nr; i++) {
+	for (uint32_t at = 0, shown = 0; efi_memmap_next_valid(m, &at, &md); shown++) {
 		char buf[EFI_MD_TYPEATTR_BUF];
-		struct efi_md md;
 
-		efi_memmap_desc(m, i, &md);
-		if (!efi_md_valid(&md))
-			continue;
-		mp_printk(log, "efi: mem%02u: %s range=[0x%016llx-0x%016llx] (%lluMB)\n", shown++,
+		mp_printk(log, "efi: mem%02u: %s range=[0x%016llx-0x%016llx] (%lluMB)\n", shown,
 			  efi_md_typeattr_format(buf, sizeof(buf), &md),
 			  (unsigned long long)md.phys_addr,
 			  (unsigned long long)(md.phys_addr + (md.num_pages << EFI_PAGE_SHIFT) - 1),
@@ -324,21 +341,18 @@ void efi_memmap_check_order(struct mp_log *log, const struct efi_memmap *m)
  */
 bool efi_memmap_covers(const struct efi_memmap *m, uint64_t phys, uint64_t len)
 {
-	uint32_t nr = efi_memmap_nr_desc(m);
 	uint64_t cur = phys, end = phys + len;
 
 	if (!len || end < phys)
 		return false;
 	while (cur < end) {
 		uint64_t next = cur;
+		struct efi_md md;
 
-		for (uint32_t i = 0; i < nr && next == cur; i++) {
-			struct efi_md md;
-			uint64_t d_end;
+		for (uint32_t at = 0; next == cur && efi_memmap_next_valid(m, &at, &md);) {
+			uint64_t d_end = md.phys_addr + (md.num_pages << EFI_PAGE_SHIFT);
 
-			efi_memmap_desc(m, i, &md);
-			d_end = md.phys_addr + (md.num_pages << EFI_PAGE_SHIFT);
-			if (efi_md_valid(&md) && md.phys_addr <= cur && cur < d_end)
+			if (md.phys_addr <= cur && cur < d_end)
 				next = d_end;
 		}
 		if (next == cur)
@@ -355,15 +369,13 @@ bool efi_memmap_covers(const struct efi_memmap *m, uint64_t phys, uint64_t len)
  */
 uint64_t efi_stub_kernel_addr(const struct efi_memmap *map)
 {
-	uint32_t nr = efi_memmap_nr_desc(map);
 	uint64_t best = 0;
+	struct efi_md md;
 
-	for (uint32_t i = 0; i < nr; i++) {
-		struct efi_md md;
+	for (uint32_t at = 0; efi_memmap_next_valid(map, &at, &md);) {
 		uint64_t start, end;
 
-		efi_memmap_desc(map, i, &md);
-		if (md.type != EFI_CONVENTIONAL_MEMORY || !efi_md_valid(&md))
+		if (md.type != EFI_CONVENTIONAL_MEMORY)
 			continue;
 		end = md.phys_addr + (md.num_pages << EFI_PAGE_SHIFT);
 		start = round_up(md.phys_addr > KERNEL_LOAD_ADDR ? md.phys_addr : KERNEL_LOAD_ADDR,

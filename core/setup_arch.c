@@ -141,17 +141,11 @@ void e820__finish_early_params(struct machine *m)
  */
 static void efi_remove_e820_mmio(struct machine *m, uint64_t min)
 {
-	const struct efi_memmap *map = &m->fw->memmap;
-	uint32_t nr = efi_memmap_nr_desc(map), shown = 0;
+	struct efi_md md;
 
-	for (uint32_t i = 0; i < nr; i++) {
-		struct efi_md md;
-		uint64_t size;
+	for (uint32_t at = 0, shown = 0; efi_memmap_next_valid(&m->fw->memmap, &at, &md); shown++) {
+		uint64_t size = md.num_pages << EFI_PAGE_SHIFT;
 
-		efi_memmap_desc(map, i, &md);
-		if (!efi_md_valid(&md))
-			continue;
-		size = md.num_pages << EFI_PAGE_SHIFT;
 		if (md.type == EFI_MEMORY_MAPPED_IO && size >= min) {
 			mp_printk(m->log, "efi: Remove mem%02u: MMIO range=[0x%08llx-0x%08llx] (%lluMB) from e820 map\n",
 				  shown, (unsigned long long)md.phys_addr,
@@ -162,7 +156,6 @@ static void efi_remove_e820_mmio(struct machine *m, uint64_t min)
 				  shown, (unsigned long long)md.phys_addr,
 				  (unsigned long long)(md.phys_addr + size - 1), (unsigned long long)(size >> 10));
 		}
-		shown++;
 	}
 }
 
