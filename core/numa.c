@@ -124,6 +124,7 @@ static void numa_clear_kernel_node_hotplug(struct machine *m)
 static int numa_register_memblks(struct machine *m)
 {
 	struct numa_meminfo *mi = &m->numa.meminfo;
+	int nid;
 
 	mp_memcpy(m->numa.possible, m->numa.nodes_parsed, sizeof(m->numa.possible));
 	numa_nodes_from_meminfo(m->numa.possible, mi);
@@ -136,11 +137,9 @@ static int numa_register_memblks(struct machine *m)
 	if (m->opts.kernel->numa_coverage_by_memblock ? !memblock_validate_numa_coverage(m, 1 << 20)
 						      : !numa_meminfo_cover_memory(m))
 		return -1;
-	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+	for_each_node_mask(nid, m->numa.possible) {
 		uint64_t start = PFN_PHYS(m->max_pfn), end = 0;
 
-		if (!node_isset(m->numa.possible, nid))
-			continue;
 		for (unsigned i = 0; i < mi->nr_blks; i++) {
 			if (mi->blk[i].nid != nid)
 				continue;

@@ -13,14 +13,13 @@
 void numa_alloc_distance(struct machine *m)
 {
 	uint8_t nodes[NODEMASK_BYTES];
-	int cnt = 0;
+	int cnt = 0, nid;
 	uint64_t size;
 
 	mp_memcpy(nodes, m->numa.nodes_parsed, sizeof(nodes));
 	numa_nodes_from_meminfo(nodes, &m->numa.meminfo);
-	for (int nid = 0; nid < MAX_NUMNODES; nid++)
-		if (node_isset(nodes, nid))
-			cnt = nid;
+	for_each_node_mask(nid, nodes)
+		cnt = nid;
 	cnt++;
 	size = (uint64_t)cnt * (uint64_t)cnt;
 	if (m->opts.kernel->distance_table_memblock_alloc)

@@ -89,11 +89,8 @@ static uint64_t find_end_of_node(const struct memblock *mb, uint64_t start, uint
 /* The block physical node i deals its next share from; -1, and i leaves the mask, when none. */
 static int deal_from(uint8_t *physnodes, const struct numa_meminfo *pi, int i)
 {
-	int blk;
+	int blk = find_memblk_by_nid(pi, i);
 
-	if (!node_isset(physnodes, i))
-		return -1;
-	blk = find_memblk_by_nid(pi, i);
 	if (blk < 0)
 		node_clear(physnodes, i);
 	return blk;
@@ -127,8 +124,7 @@ static int split_nodes_interleave(struct machine *m, struct numa_meminfo *ei,
 {
 	uint8_t physnodes[NODEMASK_BYTES];
 	uint64_t size, big;
-	int nid = 0;
-	bool any = true;
+	int nid = 0, i;
 
 	if (nr_nodes <= 0)
 		return -1;
@@ -145,15 +141,13 @@ static int split_nodes_interleave(struct machine *m, struct numa_meminfo *ei,
 		return -1;
 	}
 	mp_memcpy(physnodes, m->numa.nodes_parsed, sizeof(physnodes));
-	while (any) {
-		any = false;
-		for (int i = 0; i < MAX_NUMNODES; i++) {
+	while (!nodes_empty(physnodes)) {
+		for_each_node_mask(i, physnodes) {
 			int phys_blk = deal_from(physnodes, pi, i);
 			uint64_t start, limit, end;
 
 			if (phys_blk < 0)
 				continue;
-			any = true;
 			start = pi->blk[phys_blk].start;
 			limit = pi->blk[phys_blk].end;
 			end = start + size + ((uint64_t)nid < big ? FAKE_NODE_MIN_SIZE : 0);
@@ -177,8 +171,9 @@ static int split_nodes_size_interleave_uniform(struct machine *m, struct numa_me
 			    int phys_nid, int nid)
 {
 	uint8_t physnodes[NODEMASK_BYTES];
-	bool uniform = nr_nodes != 0, any = true;
+	bool uniform = nr_nodes != 0;
 	uint64_t min_size, units;
+	int i;
 
 	if (!size && !nr_nodes)
 		return -1;
@@ -204,15 +199,13 @@ static int split_nodes_size_interleave_uniform(struct machine *m, struct numa_me
 		size = min_size;
 	}
 	size &= ~(FAKE_NODE_MIN_SIZE - 1);
-	while (any) {
-		any = false;
-		for (int i = 0; i < MAX_NUMNODES; i++) {
+	while (!nodes_empty(physnodes)) {
+		for_each_node_mask(i, physnodes) {
 			int phys_blk = deal_from(physnodes, pi, i);
 			uint64_t start, limit, end;
 
 			if (phys_blk < 0)
 				continue;
-			any = true;
 			start = pi->blk[phys_blk].start;
 			limit = pi->blk[phys_blk].end;
 			end = uniform ? start + size
@@ -230,11 +223,9 @@ static int split_nodes_size_interleave_uniform(struct machine *m, struct numa_me
 static int split_uniform(struct machine *m, struct numa_meminfo *ei, struct numa_meminfo *pi,
 			 int n)
 {
-	int nid = 0, ret = -1;
+	int nid = 0, ret = -1, i;
 
-	for (int i = 0; i < MAX_NUMNODES; i++) {
-		if (!node_isset(m->numa.nodes_parsed, i))
-			continue;
+	for_each_node_mask(i, m->numa.nodes_parsed) {
 		/* as Linux does: the first block left, whichever node i is */
 		ret = pi->nr_blks ? split_nodes_size_interleave_uniform(m, ei, pi, pi->blk[0].start, pi->blk[0].end, 0, n,
 						     pi->blk[0].nid, nid)

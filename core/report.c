@@ -80,19 +80,18 @@ static int cpu_node(const struct machine *m, unsigned cpu_index, unsigned linux_
 {
 	uint32_t apic = m->madt.cpus[cpu_index].apic_id;
 	int nid = apic < MAX_LOCAL_APIC ? m->numa.apicid_to_node[apic] : NUMA_NO_NODE;
-	unsigned online = 0, pick;
+	unsigned online, pick;
 
 	if (nid != NUMA_NO_NODE && node_isset(m->numa.possible, nid))
 		return nid;
 	*guessed = true;
-	for (int n = 0; n < MAX_NUMNODES; n++)
-		online += node_isset(m->numa.online, n);
+	online = (unsigned)nodes_weight(m->numa.online);
 	if (!online)
 		return 0;
 	pick = linux_cpu % online;
-	for (int n = 0; n < MAX_NUMNODES; n++)
-		if (node_isset(m->numa.online, n) && pick-- == 0)
-			return n;
+	for_each_node_mask(nid, m->numa.online)
+		if (pick-- == 0)
+			return nid;
 	return 0;
 }
 
@@ -132,31 +131,28 @@ void report_nodes(const struct machine *m)
 {
 	bool cpus_on[MADT_MAX_CPUS];
 	int node_of[MADT_MAX_CPUS];
-	unsigned ncpu, nnodes = 0;
+	unsigned ncpu;
 	bool guessed = false;
 	char list[MP_LINE_MAX - 64];
+	int nid, to;
 
 	ncpu = report_cpu_nodes(m, node_of, &guessed);
-	for (int nid = 0; nid < MAX_NUMNODES; nid++)
-		nnodes += node_isset(m->numa.possible, nid);
 	mp_printk(m->log, "memprobe: nodes (as /sys/devices/system/node and /proc/zoneinfo show them):\n");
 	if (guessed)
 		mp_printk(m->log, "memprobe: note: CPUs the SRAT gives no node are shown as Linux places "
 				  "them on Intel CPUs (numa_init_array's round robin); on AMD CPUs Linux "
 				  "uses the CPU's last-level cache ID instead\n");
-	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+	for_each_node_mask(nid, m->numa.possible) {
 		unsigned len = 0;
 
-		if (!node_isset(m->numa.possible, nid))
-			continue;
 		for (unsigned c = 0; c < ncpu; c++)
 			cpus_on[c] = report_cpu_in_node(m, node_of, c, nid);
 		cpulist(list, sizeof(list), cpus_on, ncpu, false);
 		mp_printk(m->log, "node%d/cpulist: %s\n", nid, list);
-		for (int to = 0; to < MAX_NUMNODES && len + 8 < sizeof(list); to++)
-			if (node_isset(m->numa.possible, to))
-				len += mp_snprintf(list + len, sizeof(list) - len, "%s%d", len ? " " : "",
-						   node_distance(m, nid, to));
+		for (to = first_node(m->numa.possible); to < MAX_NUMNODES && len + 8 < sizeof(list);
+		     to = next_node(to, m->numa.possible))
+			len += mp_snprintf(list + len, sizeof(list) - len, "%s%d", len ? " " : "",
+					   node_distance(m, nid, to));
 		mp_printk(m->log, "node%d/distance: %s\n", nid, list);
 		for (unsigned long i = 0; i < m->memblock.memory.cnt; i++)
 			if (m->memblock.memory.regions[i].nid == nid)
@@ -173,10 +169,8 @@ void report_nodes(const struct machine *m)
 					  (unsigned long long)m->zones.zone_start[nid][z]);
 	}
 	mp_printk(m->log, "memprobe: lscpu:\n");
-	mp_printk(m->log, "NUMA node(s):           %u\n", nnodes);
-	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		if (!node_isset(m->numa.possible, nid))
-			continue;
+	mp_printk(m->log, "NUMA node(s):           %d\n", nodes_weight(m->numa.possible));
+	for_each_node_mask(nid, m->numa.possible) {
 		for (unsigned c = 0; c < ncpu; c++)
 			cpus_on[c] = report_cpu_in_node(m, node_of, c, nid);
 		cpulist(list, sizeof(list), cpus_on, ncpu, true);

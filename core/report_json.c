@@ -271,11 +271,10 @@ static void nodes(struct json *j, const struct machine *m)
 	int node_of[MADT_MAX_CPUS];
 	bool guessed = false;
 	unsigned ncpu = report_cpu_nodes(m, node_of, &guessed);
+	int nid, to;
 
 	open_(j, "nodes", '[');
-	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		if (!node_isset(m->numa.possible, nid))
-			continue;
+	for_each_node_mask(nid, m->numa.possible) {
 		open_(j, NULL, '{');
 		inum(j, "node", nid);
 		open_(j, "cpus", '[');
@@ -285,9 +284,8 @@ static void nodes(struct json *j, const struct machine *m)
 		close_(j, ']');
 		boolean(j, "cpus_by_round_robin", guessed);
 		open_(j, "distances", '[');
-		for (int to = 0; to < MAX_NUMNODES; to++)
-			if (node_isset(m->numa.possible, to))
-				inum(j, NULL, node_distance(m, nid, to));
+		for_each_node_mask(to, m->numa.possible)
+			inum(j, NULL, node_distance(m, nid, to));
 		close_(j, ']');
 		open_(j, "memory", '[');
 		for (unsigned long i = 0; i < m->memblock.memory.cnt; i++)

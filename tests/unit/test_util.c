@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* The core's byte primitives against glibc's, on random short buffers. */
+/*
+ * The core's byte primitives against glibc's, on random short buffers, and
+ * the node-mask walk against a bit-by-bit one.
+ */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "memprobe/nodemask.h"
 #include "memprobe/util.h"
 
 /* A buffer of n letters from a two-letter alphabet, so needles occur often. */
@@ -56,11 +60,44 @@ static void memmem_agrees_with_glibc(void **state)
 	}
 }
 
+/* for_each_node_mask and nodes_weight on sparse, dense and edge masks. */
+static void node_mask_walk_agrees_with_bits(void **state)
+{
+	uint8_t mask[NODEMASK_BYTES];
+
+	(void)state;
+	memset(mask, 0, sizeof(mask));
+	assert_int_equal(first_node(mask), MAX_NUMNODES);
+	assert_int_equal(nodes_weight(mask), 0);
+	node_set(mask, 1023);
+	assert_int_equal(first_node(mask), 1023);
+	assert_int_equal(next_node(1023, mask), MAX_NUMNODES);
+	for (int round = 0; round < 300; round++) {
+		int node, expect = -1, weight = 0;
+
+		for (int i = 0; i < NODEMASK_BYTES; i++)	/* runs of empty words, and full bytes */
+			mask[i] = (uint8_t)(round % 3 == 0 && rand() % 8 ? 0 : rand() % 4 ? rand() : 0xff);
+		for_each_node_mask(node, mask) {
+			do
+				expect++;
+			while (expect < MAX_NUMNODES && !node_isset(mask, expect));
+			assert_int_equal(node, expect);
+			weight++;
+		}
+		do
+			expect++;
+		while (expect < MAX_NUMNODES && !node_isset(mask, expect));
+		assert_int_equal(expect, MAX_NUMNODES);
+		assert_int_equal(nodes_weight(mask), weight);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(memchr_agrees_with_glibc),
 		cmocka_unit_test(memmem_agrees_with_glibc),
+		cmocka_unit_test(node_mask_walk_agrees_with_bits),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
