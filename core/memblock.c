@@ -835,6 +835,23 @@ static long search(const struct memblock_type *type, uint64_t addr)
 	return -1;
 }
 
+/**
+ * memblock_search_pfn_nid() - the node of the memory region holding a page's first byte
+ * @mb: memblock
+ * @pfn: the page
+ *
+ * A binary search, as Linux's.  Linux also hands back the region's pages
+ * for early_pfn_to_nid()'s one-entry cache; memory regions do not change
+ * while memprobe asks, so the cache could only repeat this answer.
+ * Return: the node, -1 when no memory region holds that byte.
+ */
+int memblock_search_pfn_nid(const struct memblock *mb, uint64_t pfn)
+{
+	long idx = mb->memory.cnt ? search(&mb->memory, PFN_PHYS(pfn)) : -1;
+
+	return idx < 0 ? -1 : mb->memory.regions[idx].nid;
+}
+
 bool memblock_is_region_memory(const struct memblock *mb, uint64_t base, uint64_t size)
 {
 	long idx = search(&mb->memory, base);

@@ -64,20 +64,16 @@ static bool memblock_validate_numa_coverage(struct machine *m, uint64_t threshol
 	return false;
 }
 
-/* The node of the memory region holding pfn (early_pfn_to_nid), else the first online node. */
+/*
+ * The node of the memory region holding pfn's first byte (early_pfn_to_nid),
+ * else the first online node: MAX_NUMNODES before any, as Linux's
+ * first_online_node is.
+ */
 static int early_pfn_to_nid(const struct machine *m, uint64_t pfn)
 {
-	uint64_t s, e;
-	unsigned long i = 0;
-	int nid;
+	int nid = memblock_search_pfn_nid(&m->memblock, pfn);
 
-	while (memblock_next_pfn_range(&m->memblock, &i, MAX_NUMNODES, &s, &e, &nid))
-		if (pfn >= s && pfn < e)
-			return nid;
-	for (nid = 0; nid < MAX_NUMNODES; nid++)
-		if (node_isset(m->numa.online, nid))
-			return nid;
-	return 0;
+	return nid >= 0 ? nid : first_node(m->numa.online);
 }
 
 /* alloc_node_data(): the node's pg_data_t, rounded as the profile says, preferably on the node. */

@@ -152,6 +152,7 @@ uint64_t absent_pages_in_range(const struct memblock *mb, int nid, uint64_t star
 uint64_t memblock_start_of_DRAM(const struct memblock *mb);
 uint64_t memblock_end_of_DRAM(const struct memblock *mb);
 unsigned long memblock_first_ending_after(const struct memblock_type *type, uint64_t addr);
+int memblock_search_pfn_nid(const struct memblock *mb, uint64_t pfn);
 bool memblock_is_region_memory(const struct memblock *mb, uint64_t base, uint64_t size);
 bool memblock_is_region_reserved(const struct memblock *mb, uint64_t base, uint64_t size);
 

@@ -390,6 +390,25 @@ static void absent_pages(void **state)
 	assert_int_equal(absent_pages_in_range(&f->mb, MAX_NUMNODES, 0x11, 3), 0);
 }
 
+/* The node of the region holding a page's first byte: a region begun mid-page misses its first page. */
+static void search_pfn_nid(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(memblock_search_pfn_nid(&f->mb, 1), -1);	/* no region yet */
+	memblock_add_node(&f->mb, 0x1000, 0x4000, 0, 0);	/* pfns 1-4 */
+	memblock_add_node(&f->mb, 0x8800, 0x1000, 1, 0);	/* half of pfn 8, half of 9 */
+	memblock_add_node(&f->mb, 0x10000, 0x10000, 2, 0);	/* pfns 0x10-0x1f */
+	assert_int_equal(memblock_search_pfn_nid(&f->mb, 0), -1);
+	assert_int_equal(memblock_search_pfn_nid(&f->mb, 1), 0);
+	assert_int_equal(memblock_search_pfn_nid(&f->mb, 4), 0);
+	assert_int_equal(memblock_search_pfn_nid(&f->mb, 5), -1);
+	assert_int_equal(memblock_search_pfn_nid(&f->mb, 8), -1);
+	assert_int_equal(memblock_search_pfn_nid(&f->mb, 9), 1);
+	assert_int_equal(memblock_search_pfn_nid(&f->mb, 0x1f), 2);
+	assert_int_equal(memblock_search_pfn_nid(&f->mb, 0x20), -1);
+}
+
 /* ----- array doubling ---------------------------------------------------- */
 
 static void doubling_at_region_129(void **state)
@@ -533,6 +552,7 @@ int main(void)
 		T(alloc_odd_requests),
 		T(free_range_walks),
 		T(absent_pages),
+		T(search_pfn_nid),
 		T(doubling_at_region_129),
 		T(doubling_without_room_or_host_memory),
 		T(dump_and_debug_lines),
