@@ -18,22 +18,33 @@
 
 const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable", "Device" };
 
-/* get_pfn_range_for_nid(): the node's first and last whole pages. */
-static void node_pfn_range(const struct memblock *mb, int nid, uint64_t *start, uint64_t *end)
+/*
+ * get_pfn_range_for_nid() for every node in one walk of the regions (not
+ * one walk per node): each node's first and last whole pages, 0 and 0 for
+ * a node without any.
+ */
+static void node_pfn_ranges(struct machine *m)
 {
-	uint64_t s, e;
+	struct zones *z = &m->zones;
 	unsigned long i = 0;
+	uint64_t s, e;
+	int nid;
 
-	*start = UINT64_MAX;
-	*end = 0;
-	while (memblock_next_pfn_range(mb, &i, nid, &s, &e, NULL)) {
-		if (s < *start)
-			*start = s;
-		if (e > *end)
-			*end = e;
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		z->node_start[nid] = UINT64_MAX;
+		z->node_end[nid] = 0;
 	}
-	if (*start == UINT64_MAX)
-		*start = 0;
+	while (memblock_next_pfn_range(&m->memblock, &i, MAX_NUMNODES, &s, &e, &nid)) {
+		if (nid < 0 || nid >= MAX_NUMNODES)
+			continue;
+		if (s < z->node_start[nid])
+			z->node_start[nid] = s;
+		if (e > z->node_end[nid])
+			z->node_end[nid] = e;
+	}
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		if (z->node_start[nid] == UINT64_MAX)
+			z->node_start[nid] = 0;
 }
 
 /*
@@ -156,14 +167,16 @@ static void node_totalpages(struct machine *m, int nid)
 /*
  * Per possible node: memory-less ones first get a pg_data_t from memblock
  * (not page-rounded), then every node is set up and prints its range.
+ * The allocations reserve memory; the memory regions stay as they were.
  */
 static void init_nodes(struct machine *m)
 {
-	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		uint64_t start, end;
+	int nid;
 
-		if (!node_isset(m->numa.possible, nid))
-			continue;
+	node_pfn_ranges(m);
+	for_each_node_mask(nid, m->numa.possible) {
+		uint64_t start = m->zones.node_start[nid], end = m->zones.node_end[nid];
+
 		if (!node_isset(m->numa.online, nid)) {
 			const struct linux_profile *k = m->opts.kernel;
 
@@ -176,9 +189,6 @@ static void init_nodes(struct machine *m)
 				mp_printk(m->log, "Cannot allocate %lluB for node %d.\n",
 					  (unsigned long long)pgdat_size(m), nid);
 		}
-		node_pfn_range(&m->memblock, nid, &start, &end);
-		m->zones.node_start[nid] = start;
-		m->zones.node_end[nid] = end;
 		if (start != end)
 			mp_printk(m->log, "Initmem setup node %d [mem %#018llx-%#018llx]\n", nid,
 				  (unsigned long long)(start << PAGE_SHIFT),
