@@ -512,6 +512,17 @@ void memblock_next_free_range_rev(struct memblock *mb, uint64_t *idx, int nid, u
 
 		if (skip_region(mb, m, nid, flags))
 			continue;
+		/*
+		 * The gaps that start at or above the region's end cannot meet
+		 * it: Linux steps down over them one by one, this jumps.
+		 */
+		if (b > 0 && m_end > m_start &&
+		    mb->reserved.regions[b - 1].base + mb->reserved.regions[b - 1].size >= m_end) {
+			long below = (long)memblock_first_ending_after(&mb->reserved, m_end - 1);
+
+			if (b > below)
+				b = below;
+		}
 		for (; b >= 0; b--) {
 			uint64_t r_start, r_end;
 
@@ -544,6 +555,7 @@ uint64_t memblock_find_in_range_node(struct memblock *mb, uint64_t size, uint64_
 				     uint64_t start, uint64_t end, int nid, uint32_t flags)
 {
 	uint64_t idx, this_start, this_end, cand;
+	long top;
 
 	if (end == MEMBLOCK_ALLOC_ACCESSIBLE || end == MEMBLOCK_ALLOC_NOLEAKTRACE)
 		end = mb->current_limit;
@@ -564,7 +576,16 @@ uint64_t memblock_find_in_range_node(struct memblock *mb, uint64_t size, uint64_
 		}
 		return 0;
 	}
-	for (idx = UINT64_MAX,
+	/*
+	 * Memory regions from end up give only empty ranges once clamped:
+	 * the walk down starts at the last region below end.
+	 */
+	top = (long)memblock_first_ending_after(&mb->memory, end - 1);
+	if (top == (long)mb->memory.cnt || mb->memory.regions[top].base >= end)
+		top--;
+	if (top < 0)
+		return 0;
+	for (idx = (uint32_t)top | (uint64_t)mb->reserved.cnt << 32,
 	    memblock_next_free_range_rev(mb, &idx, nid, flags, &this_start, &this_end, NULL);
 	     idx != UINT64_MAX;
 	     memblock_next_free_range_rev(mb, &idx, nid, flags, &this_start, &this_end, NULL)) {
