@@ -368,6 +368,36 @@ static void fake_node_grows_across_a_hole(void **state)
 	rawmap_free(&r);
 }
 
+/*
+ * numa=fake=32M on 8 GiB: a node of 32 MiB each, hundreds of them.  Each
+ * node's distance row is longer than a line: it stops at a whole entry.
+ */
+static void fake_nodes_by_the_hundred(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+	char *row;
+	unsigned entries = 0;
+
+	memory_map(&r, 3 * GB, 5 * GB);
+	m = run(w, &r, NULL, NULL, 0, "numa=fake=32M");
+	assert_int_equal(capture_count_prefix(&w->c, "Faking node "), 255);
+	assert_true(has(w, "Faking node 254 at [mem 0x000000023e000000-0x000000023fffffff] (32MB)"));
+	assert_true(has(w, "NUMA: Initialized distance table, cnt=255"));
+	assert_int_equal(capture_count_prefix(&w->c, "NODE_DATA("), 255);
+	assert_true(has(w, "NUMA node(s):           255"));
+	row = capture_lines_with_prefix(&w->c, "node0/distance: ");
+	assert_non_null(row);
+	assert_true(strlen(row) < MP_LINE_MAX);
+	for (const char *p = row + strlen("node0/distance:"); *p && *p != '\n'; p += 3, entries++)
+		assert_memory_equal(p, " 10", 3);
+	assert_int_equal(entries, 147);	/* as many as fit the line, each whole */
+	free(row);
+	rawmap_free(&r);
+	done(m);
+}
+
 /* With kernel_addr= the page tables Linux takes from memblock move. */
 static void kernel_placement_moves_page_tables(void **state)
 {
@@ -544,6 +574,7 @@ int main(void)
 		T(numa_off_and_distances),
 		T(fake_nodes),
 		T(fake_node_grows_across_a_hole),
+		T(fake_nodes_by_the_hundred),
 		T(kernel_placement_moves_page_tables),
 	};
 
