@@ -508,7 +508,7 @@ void memblock_next_free_range_rev(struct memblock *mb, uint64_t *idx, int nid, u
 	}
 	for (; a >= 0; a--) {
 		const struct memblock_region *m = &mb->memory.regions[a];
-		uint64_t m_start = m->base, m_end = m->base + m->size;
+		uint64_t m_start = m->base, m_end = m->base + m->size, g_start, g_end;
 
 		if (skip_region(mb, m, nid, flags))
 			continue;
@@ -516,8 +516,8 @@ void memblock_next_free_range_rev(struct memblock *mb, uint64_t *idx, int nid, u
 		 * The gaps that start at or above the region's end cannot meet
 		 * it: Linux steps down over them one by one, this jumps.
 		 */
-		if (b > 0 && m_end > m_start &&
-		    mb->reserved.regions[b - 1].base + mb->reserved.regions[b - 1].size >= m_end) {
+		reserved_gap(mb, b, &g_start, &g_end);
+		if (g_start >= m_end && m_end > m_start) {
 			long below = (long)memblock_first_ending_after(&mb->reserved, m_end - 1);
 
 			if (b > below)

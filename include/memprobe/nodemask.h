@@ -67,10 +67,7 @@ static inline int nodes_weight(const uint8_t *mask)
 
 static inline bool nodes_empty(const uint8_t *mask)
 {
-	for (int i = 0; i < NODEMASK_BYTES; i++)
-		if (mask[i])
-			return false;
-	return true;
+	return first_node(mask) == MAX_NUMNODES;
 }
 
 #endif
