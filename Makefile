@@ -10,7 +10,7 @@ WERROR_FLAG := -Werror
 endif
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR_FLAG)
 
-CORE_SRCS := $(wildcard core/*.c) $(wildcard acpi/*.c)
+CORE_SRCS := $(wildcard core/*.c core/*/*.c)
 EFI_SRCS  := $(wildcard efi/*.c)
 
 # --- UEFI application (gnu-efi, x86_64 PE32+) --------------------------------
@@ -186,7 +186,7 @@ $(BUILD)/fuzz-obj/%.o: %.c
 
 # Byte loops and the formatter need no compare feedback; tracing it was most of the time.
 # (clang 14 keeps fuzzer-no-link's trace-cmp despite -fno-sanitize-coverage, so name the rest.)
-$(BUILD)/fuzz-obj/core/util.o $(BUILD)/fuzz-obj/core/printk.o: \
+$(BUILD)/fuzz-obj/core/lib/util.o $(BUILD)/fuzz-obj/core/lib/printk.o: \
 	FUZZ_COVERAGE := -fsanitize-coverage=inline-8bit-counters,pc-table
 
 # The reference model checks memblock; its own branches are no guide for the fuzzer.

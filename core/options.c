@@ -7,7 +7,7 @@
  */
 #include "memprobe/options.h"
 
-#include "memprobe/util.h"
+#include "memprobe/lib/util.h"
 #include "memprobe/version.h"
 
 /* No kernel memprobe models has a pg_data_t near this; larger is a typo. */

@@ -6,8 +6,8 @@
  */
 #include "memprobe/machine.h"
 
-#include "memprobe/report.h"
-#include "memprobe/util.h"
+#include "memprobe/report/views.h"
+#include "memprobe/lib/util.h"
 
 /* The report's sink, timed: what it takes counts as output, not as the stage that printed. */
 static void timed_write(void *ctx, const char *text, size_t len)

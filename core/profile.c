@@ -7,8 +7,8 @@
  */
 #include "memprobe/profile.h"
 
-#include "memprobe/memblock.h"
-#include "memprobe/util.h"
+#include "memprobe/mm/memblock.h"
+#include "memprobe/lib/util.h"
 
 static const struct linux_profile profiles[] = {
 	{

@@ -7,7 +7,7 @@
 #include "memprobe/runfile.h"
 
 #include "memprobe/options.h"
-#include "memprobe/util.h"
+#include "memprobe/lib/util.h"
 
 static bool fail(struct runfile_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -8,7 +8,7 @@
 
 #include <cpuid.h>
 
-#include "memprobe/util.h"
+#include "memprobe/lib/util.h"
 
 #define CONFIG_MAX 16384
 #define MEMMAP_TRIES 8

@@ -10,9 +10,9 @@
  */
 #include "efi-frontend.h"
 
-#include "memprobe/fbcon.h"
-#include "memprobe/pgtable_build.h"
-#include "memprobe/util.h"
+#include "memprobe/lib/fbcon.h"
+#include "memprobe/x86/pgtable_build.h"
+#include "memprobe/lib/util.h"
 
 #define MAX_HASHED 512
 #define OUT_MAX 2048

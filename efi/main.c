@@ -8,10 +8,10 @@
  */
 #include "efi-frontend.h"
 
-#include "memprobe/acpidump.h"
-#include "memprobe/report.h"
+#include "memprobe/acpi/acpidump.h"
+#include "memprobe/report/views.h"
 #include "memprobe/runfile.h"
-#include "memprobe/util.h"
+#include "memprobe/lib/util.h"
 
 /*
  * Lines the front end produces before the report starts; the core prints

@@ -7,7 +7,7 @@
  */
 #include "efi-frontend.h"
 
-#include "memprobe/util.h"
+#include "memprobe/lib/util.h"
 
 #define RUNS_DIR "\\memprobe\\runs"
 #define MAX_RUNS 9999

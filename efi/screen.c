@@ -8,7 +8,7 @@
  */
 #include "efi-frontend.h"
 
-#include "memprobe/util.h"
+#include "memprobe/lib/util.h"
 
 /* After this long without a key the pager stops pausing: a machine with no one at it finishes. */
 #define PAGE_WAIT_SECONDS 600

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "memprobe/acpidump.h"
+#include "memprobe/acpi/acpidump.h"
 #include "memprobe/machine.h"
-#include "memprobe/report.h"
+#include "memprobe/report/views.h"
 #include "memprobe/runfile.h"
 #include "analyze.h"
 #include "heap.h"

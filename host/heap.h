@@ -3,7 +3,7 @@
 #ifndef MEMPROBE_HOST_HEAP_H
 #define MEMPROBE_HOST_HEAP_H
 
-#include "memprobe/memblock.h"
+#include "memprobe/mm/memblock.h"
 
 extern const struct memblock_storage host_heap;
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memprobe/acpidump.h"
+#include "memprobe/acpi/acpidump.h"
 #include "memprobe/machine.h"
 #include "analyze.h"
 #include "compare.h"

@@ -33,8 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memprobe/memblock.h"
-#include "memprobe/numa_meminfo.h"
+#include "memprobe/mm/memblock.h"
+#include "memprobe/x86/numa_meminfo.h"
 #include "memprobe/profile.h"
 
 #define MAX_DOUBLINGS 16

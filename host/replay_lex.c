@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memprobe/nodemask.h"
+#include "memprobe/lib/nodemask.h"
 
 /* Remove the line end, "[    1.234567] " and the caller's "+0x1f/0x80". */
 /*

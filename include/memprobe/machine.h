@@ -9,21 +9,21 @@
 
 #include <stdint.h>
 
-#include "memprobe/acpi.h"
-#include "memprobe/defects.h"
-#include "memprobe/e820.h"
-#include "memprobe/efimap.h"
-#include "memprobe/madt.h"
-#include "memprobe/memblock.h"
-#include "memprobe/numa.h"
+#include "memprobe/acpi/tables.h"
+#include "memprobe/lib/defects.h"
+#include "memprobe/x86/e820.h"
+#include "memprobe/x86/efimap.h"
+#include "memprobe/acpi/madt.h"
+#include "memprobe/mm/memblock.h"
+#include "memprobe/x86/numa.h"
 #include "memprobe/options.h"
-#include "memprobe/paging.h"
-#include "memprobe/pgtable.h"
-#include "memprobe/printk.h"
-#include "memprobe/slit.h"
-#include "memprobe/srat.h"
+#include "memprobe/x86/paging.h"
+#include "memprobe/x86/pgtable.h"
+#include "memprobe/lib/printk.h"
+#include "memprobe/acpi/slit.h"
+#include "memprobe/acpi/srat.h"
 #include "memprobe/version.h"
-#include "memprobe/zones.h"
+#include "memprobe/mm/zones.h"
 
 /* A clock the front end lends the core: nanoseconds from any fixed point. */
 struct mp_clock {

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "memprobe/printk.h"
+#include "memprobe/lib/printk.h"
 #include "memprobe/profile.h"
 
 #define OPTIONS_MAX_MEM 8

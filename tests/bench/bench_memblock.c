@@ -12,7 +12,7 @@
 
 #include "bench.h"
 #include "heap.h"
-#include "memprobe/memblock.h"
+#include "memprobe/mm/memblock.h"
 #include "replay.h"
 
 #define PG 4096ULL

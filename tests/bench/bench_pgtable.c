@@ -13,8 +13,8 @@
 
 #include "bench.h"
 #include "heap.h"
-#include "memprobe/paging.h"
-#include "memprobe/pgtable_build.h"
+#include "memprobe/x86/paging.h"
+#include "memprobe/x86/pgtable_build.h"
 
 #define POOL_BASE (1ULL << 44)
 #define POOL_BYTES (160ULL << 20)

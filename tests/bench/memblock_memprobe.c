@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* The memblock trace on memprobe's core/memblock.c (see memblock_trace.h). */
+/* The memblock trace on memprobe's core/mm/memblock.c (see memblock_trace.h). */
 #include <stdlib.h>
 
 #include "bench.h"
 #include "heap.h"
 #include "memblock_trace.h"
-#include "memprobe/memblock.h"
+#include "memprobe/mm/memblock.h"
 
 static struct memblock mb;
 static struct mp_log quiet = { discard, NULL };

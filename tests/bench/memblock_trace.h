@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One memblock operation trace, run through memprobe's core/memblock.c and
+ * One memblock operation trace, run through memprobe's core/mm/memblock.c and
  * through Linux's mm/memblock.c built in user space, so both do the same
  * work on the same addresses.  The trace lives in a window of address space
  * at TRACE_BASE: Linux's copy writes its grown region arrays there, so its

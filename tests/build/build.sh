@@ -26,12 +26,12 @@ check "UEFI build: functions check the stack guard" \
 check "UEFI build: a stack overwrite ends in efi/stack_protector.c's handler" \
 	bash -c "nm build/memprobe.so | grep -q ' t __stack_chk_fail$'"
 
-# acpidump.h is included by acpi/acpidump.c and host/main.c only.
-sleep 1 && touch include/memprobe/acpidump.h
+# acpidump.h is included by core/acpi/acpidump.c and host/main.c only.
+sleep 1 && touch include/memprobe/acpi/acpidump.h
 make -n all >rebuild.txt 2>&1
-check "header change: its includers are rebuilt" grep -q 'acpi/acpidump.c' rebuild.txt
+check "header change: its includers are rebuilt" grep -q 'core/acpi/acpidump.c' rebuild.txt
 check "header change: host/main.c is rebuilt" grep -q 'host/main.c' rebuild.txt
-check "header change: other objects are not rebuilt" bash -c '! grep -q "core/e820.c" rebuild.txt'
+check "header change: other objects are not rebuilt" bash -c '! grep -q "core/x86/e820.c" rebuild.txt'
 
 # A source removed (or added) relinks, though no object is newer than the program.
 printf 'void memprobe_build_probe(void);\nvoid memprobe_build_probe(void) {}\n' >efi/zz_probe.c

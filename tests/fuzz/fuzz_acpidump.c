@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "fuzz.h"
-#include "memprobe/acpidump.h"
+#include "memprobe/acpi/acpidump.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

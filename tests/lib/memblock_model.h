@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "memprobe/memblock.h"
+#include "memprobe/mm/memblock.h"
 
 #define MODEL_PAGES 256
 #define MODEL_PAGE 4096ULL

@@ -19,7 +19,7 @@
 
 #include "fixtures.h"
 #include "heap.h"
-#include "memprobe/numa_meminfo.h"
+#include "memprobe/x86/numa_meminfo.h"
 
 #define ITERATIONS 20000
 #define MiB (1ULL << 20)

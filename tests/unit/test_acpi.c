@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "acpibuild.h"
-#include "memprobe/acpidump.h"
+#include "memprobe/acpi/acpidump.h"
 
 /* Run the ACPI stages of the pipeline. */
 static void run(struct world *w)
@@ -709,7 +709,7 @@ static void acpidump_round_trip(void **state)
 }
 
 /*
- * Enabled SRAT memory entries, decoded here independently of acpi/srat.c,
+ * Enabled SRAT memory entries, decoded here independently of core/acpi/srat.c,
  * as Linux walks them: a subtable's header lies inside the table's
  * declared length, its fields may run into the memory after it.
  */

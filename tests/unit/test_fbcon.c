@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "memprobe/fbcon.h"
+#include "memprobe/lib/fbcon.h"
 
 #define FG 0x00c0c0c0u
 #define W 4

@@ -17,7 +17,7 @@
 
 #include "fixtures.h"
 #include "heap.h"
-#include "memprobe/pgtable_build.h"
+#include "memprobe/x86/pgtable_build.h"
 
 #define WB (EFI_ATTR_UC | EFI_ATTR_WC | EFI_ATTR_WT | EFI_ATTR_WB)
 #define POOL_BASE 0x40000000ULL

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
-#include "memprobe/report.h"
+#include "memprobe/report/views.h"
 #include "heap.h"
 
 #define WB_ALL (EFI_ATTR_UC | EFI_ATTR_WC | EFI_ATTR_WT | EFI_ATTR_WB)

@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "memprobe/nodemask.h"
-#include "memprobe/util.h"
+#include "memprobe/lib/nodemask.h"
+#include "memprobe/lib/util.h"
 
 /* A buffer of n letters from a two-letter alphabet, so needles occur often. */
 static void fill(unsigned char *b, size_t n)

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+/* Byte and string helpers for code that may not call libc. */
+#include "memprobe/lib/util.h"
+
+/*
+ * A hosted build (host tool, tests, fuzzers) has the compiler's memset,
+ * memcpy and memmove, which the sanitizers check as one range instead of
+ * word by word; a machine is a megabyte to clear.  The UEFI build is
+ * freestanding and uses the loops below.
+ */
+#define MP_HOSTED __STDC_HOSTED__
+
+/* Eight bytes at a time, like mp_memcpy. */
+void mp_memset(void *dst, int c, size_t n)
+{
+	unsigned char *d = dst;
+	uint64_t w = 0x0101010101010101ULL * (unsigned char)c;
+
+	if (MP_HOSTED) {
+		__builtin_memset(dst, c, n);
+		return;
+	}
+	for (; n >= 8; n -= 8, d += 8)
+		__builtin_memcpy(d, &w, 8);
+	while (n--)
+		*d++ = (unsigned char)c;
+}
+
+/*
+ * Eight bytes at a time: the region arrays memblock shifts are copied
+ * often, and a byte loop was most of its time.  __builtin_memcpy of a
+ * constant 8 compiles to one unaligned load or store, not a call.
+ */
+static void copy_forward(unsigned char *d, const unsigned char *s, size_t n)
+{
+	for (; n >= 8; n -= 8, d += 8, s += 8) {
+		uint64_t w;
+
+		__builtin_memcpy(&w, s, 8);
+		__builtin_memcpy(d, &w, 8);
+	}
+	while (n--)
+		*d++ = *s++;
+}
+
+void mp_memcpy(void *dst, const void *src, size_t n)
+{
+	if (MP_HOSTED) {
+		__builtin_memcpy(dst, src, n);
+		return;
+	}
+	copy_forward(dst, src, n);
+}
+
+/* Overlapping ranges: forward when the destination is below the source. */
+void mp_memmove(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	if (MP_HOSTED) {
+		__builtin_memmove(dst, src, n);
+		return;
+	}
+	if (d <= s || d >= s + n) {
+		copy_forward(d, s, n);
+		return;
+	}
+	for (d += n, s += n; n >= 8; n -= 8) {
+		uint64_t w;
+
+		d -= 8;
+		s -= 8;
+		__builtin_memcpy(&w, s, 8);
+		__builtin_memcpy(d, &w, 8);
+	}
+	while (n--)
+		*--d = *--s;
+}
+
+uint64_t mp_fnv1a64(uint64_t hash, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	while (len--)
+		hash = (hash ^ *p++) * 0x100000001b3ULL;
+	return hash;
+}
+
+int mp_memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x - *y;
+	return 0;
+}
+
+/**
+ * mp_memchr() - the first byte c in s[0, n)
+ *
+ * Return: a pointer to it, or NULL.
+ */
+const void *mp_memchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+
+	for (; n; n--, p++)
+		if (*p == (unsigned char)c)
+			return p;
+	return NULL;
+}
+
+/**
+ * mp_memmem() - where needle[0, m) first starts in s[0, n)
+ *
+ * Return: a pointer to it, or NULL.
+ */
+const void *mp_memmem(const void *s, size_t n, const void *needle, size_t m)
+{
+	const unsigned char *p = s, *end = p + n, *first = needle;
+
+	if (!m)
+		return s;
+	while (m <= (size_t)(end - p) && (p = mp_memchr(p, *first, (size_t)(end - p) - m + 1))) {
+		if (!mp_memcmp(p, needle, m))
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+size_t mp_strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+int mp_strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+bool mp_starts_with(const char *s, const char *prefix)
+{
+	while (*prefix)
+		if (*s++ != *prefix++)
+			return false;
+	return true;
+}
+
+/* The value of a hex digit, or -1. */
+int mp_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+/*
+ * free_area_init() as Linux 6.1 runs it from paging_init(): zone bounds,
+ * the "Zone ranges" / "Early memory node ranges" block, per-node setup and
+ * the "pages in unavailable ranges" lines, from memblock's memory regions.
+ * ZONE_MOVABLE stays empty: memprobe models no kernelcore=, movablecore=
+ * or movable_node.
+ */
+#include "memprobe/mm/zones.h"
+
+#include "memprobe/machine.h"
+#include "memprobe/lib/util.h"
+
+#define MAX_DMA_PFN 0x1000ULL
+#define MAX_DMA32_PFN 0x100000ULL
+#define PAGES_PER_SECTION (1ULL << (27 - PAGE_SHIFT))
+#define PAGEBLOCK_PAGES (1ULL << 9)
+
+const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable", "Device" };
+
+/*
+ * get_pfn_range_for_nid() for every node in one walk of the regions (not
+ * one walk per node): each node's first and last whole pages, 0 and 0 for
+ * a node without any.
+ */
+static void node_pfn_ranges(struct machine *m)
+{
+	struct zones *z = &m->zones;
+	unsigned long i = 0;
+	uint64_t s, e;
+	int nid;
+
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		z->node_start[nid] = UINT64_MAX;
+		z->node_end[nid] = 0;
+	}
+	while (memblock_next_pfn_range(&m->memblock, &i, MAX_NUMNODES, &s, &e, &nid)) {
+		if (nid < 0 || nid >= MAX_NUMNODES)
+			continue;
+		if (s < z->node_start[nid])
+			z->node_start[nid] = s;
+		if (e > z->node_end[nid])
+			z->node_end[nid] = e;
+	}
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		if (z->node_start[nid] == UINT64_MAX)
+			z->node_start[nid] = 0;
+}
+
+/*
+ * Pages of [a, b) that pfn_valid() accepts at this point: those in a
+ * 128 MiB section holding memory, below the physical address limit
+ * (sparse memory has no sections above it).  Sections are counted per
+ * memory region, so the cost grows with regions, never with pages.  The
+ * callers ask in ascending order of a: *cursor skips the regions whose
+ * sections end at or below an earlier a, and the walk stops past b.
+ */
+static uint64_t pages_in_present_sections(const struct memblock *mb, uint64_t a, uint64_t b,
+					  uint64_t max_arch_pfn, unsigned long *cursor)
+{
+	uint64_t count = 0, counted_to = a, s, e;
+	unsigned long i = *cursor;
+
+	if (b > max_arch_pfn)
+		b = max_arch_pfn;
+	while (memblock_next_pfn_range(mb, &i, MAX_NUMNODES, &s, &e, NULL)) {
+		uint64_t from = round_down(s, PAGES_PER_SECTION), to = round_up(e, PAGES_PER_SECTION);
+
+		if (to <= a) {
+			*cursor = i;
+			continue;
+		}
+		if (from >= b)
+			break;
+		if (from < counted_to)
+			from = counted_to;
+		if (to > b)
+			to = b;
+		if (from < to) {
+			count += to - from;
+			counted_to = to;
+		}
+	}
+	return count;
+}
+
+/*
+ * init_unavailable_range(): the pages of [a, b) that get a struct page
+ * (whole pageblocks of present sections; a pageblock never straddles a
+ * section); one line if any.
+ */
+static void count_unavailable(struct machine *m, uint64_t a, uint64_t b, int zone, int nid,
+			      unsigned long *cursor)
+{
+	uint64_t count = pages_in_present_sections(&m->memblock, a, b, m->paging.max_arch_pfn, cursor);
+
+	if (count)
+		mp_printk(m->log, "On node %d, zone %s: %llu pages in unavailable ranges\n", nid,
+			  zone_names[zone], (unsigned long long)count);
+}
+
+/* The "Zone ranges" block and its bounds (arch_zone_lowest/highest). */
+static void zone_ranges(struct machine *m)
+{
+	struct zones *z = &m->zones;
+	uint64_t max_zone[MAX_NR_ZONES] = { 0 };
+	uint64_t start = PFN_DOWN(memblock_start_of_DRAM(&m->memblock)), s, e;
+	unsigned long region = 0;
+	int nid;
+
+	max_zone[ZONE_DMA] = m->max_low_pfn < MAX_DMA_PFN ? m->max_low_pfn : MAX_DMA_PFN;
+	max_zone[ZONE_DMA32] = m->max_low_pfn < MAX_DMA32_PFN ? m->max_low_pfn : MAX_DMA32_PFN;
+	max_zone[ZONE_NORMAL] = m->max_low_pfn;
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		uint64_t end;
+
+		if (i == ZONE_MOVABLE)
+			continue;
+		end = max_zone[i] > start ? max_zone[i] : start;
+		z->lowest[i] = start;
+		z->highest[i] = end;
+		start = end;
+	}
+	mp_printk(m->log, "Zone ranges:\n");
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		if (i == ZONE_MOVABLE)
+			continue;
+		if (z->lowest[i] == z->highest[i])
+			mp_printk(m->log, "  %-8s empty\n", zone_names[i]);
+		else
+			mp_printk(m->log, "  %-8s [mem %#018llx-%#018llx]\n", zone_names[i],
+				  (unsigned long long)(z->lowest[i] << PAGE_SHIFT),
+				  (unsigned long long)((z->highest[i] << PAGE_SHIFT) - 1));
+	}
+	mp_printk(m->log, "Movable zone start for each node\n");
+	mp_printk(m->log, "Early memory node ranges\n");
+	while (memblock_next_pfn_range(&m->memblock, &region, MAX_NUMNODES, &s, &e, &nid))
+		mp_printk(m->log, "  node %3d: [mem %#018llx-%#018llx]\n", nid,
+			  (unsigned long long)PFN_PHYS(s), (unsigned long long)(PFN_PHYS(e) - 1));
+}
+
+/* calculate_node_totalpages() for one node. */
+static void node_totalpages(struct machine *m, int nid)
+{
+	struct zones *z = &m->zones;
+	uint64_t ns = z->node_start[nid], ne = z->node_end[nid];
+
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		uint64_t zs = clamp_u64(ns, z->lowest[i], z->highest[i]);
+		uint64_t ze = clamp_u64(ne, z->lowest[i], z->highest[i]);
+		uint64_t spanned = 0, present = 0;
+
+		if (!(ns == 0 && ne == 0) && !(ze < ns || zs > ne)) {
+			if (ze > ne)
+				ze = ne;
+			if (zs < ns)
+				zs = ns;
+			spanned = ze - zs;
+			present = spanned - absent_pages_in_range(&m->memblock, nid, zs, ze);
+		}
+		z->spanned[nid][i] = spanned;
+		z->present[nid][i] = present;
+		z->zone_start[nid][i] = spanned ? zs : 0;
+	}
+}
+
+/*
+ * Per possible node: memory-less ones first get a pg_data_t from memblock
+ * (not page-rounded), then every node is set up and prints its range.
+ * The allocations reserve memory; the memory regions stay as they were.
+ */
+static void init_nodes(struct machine *m)
+{
+	int nid;
+
+	node_pfn_ranges(m);
+	for_each_node_mask(nid, m->numa.possible) {
+		uint64_t start = m->zones.node_start[nid], end = m->zones.node_end[nid];
+
+		if (!node_isset(m->numa.online, nid)) {
+			const struct linux_profile *k = m->opts.kernel;
+
+			if (k->offline_node_line)
+				mp_printk(m->log, "Initializing node %d as memoryless\n", nid);
+			if (!memblock_alloc_try_nid_from(&m->memblock, pgdat_size(m), SMP_CACHE_BYTES, 0,
+							 MEMBLOCK_ALLOC_ACCESSIBLE,
+							 k->offline_node_data_on_node ? nid : NUMA_NO_NODE,
+							 k->offline_node_data_caller))
+				mp_printk(m->log, "Cannot allocate %lluB for node %d.\n",
+					  (unsigned long long)pgdat_size(m), nid);
+		}
+		if (start != end)
+			mp_printk(m->log, "Initmem setup node %d [mem %#018llx-%#018llx]\n", nid,
+				  (unsigned long long)(start << PAGE_SHIFT),
+				  (unsigned long long)(end ? (end << PAGE_SHIFT) - 1 : 0));
+		else
+			mp_printk(m->log, "Initmem setup node %d as memoryless\n", nid);
+		node_totalpages(m, nid);
+	}
+}
+
+/* memmap_init(): holes between memory ranges, charged to the zone after them. */
+static void unavailable_ranges(struct machine *m)
+{
+	uint64_t hole = 0, last_end = 0, s, e;
+	int last_zone = 0, last_nid = 0, nid;
+	unsigned long i = 0, cursor = 0;
+
+	while (memblock_next_pfn_range(&m->memblock, &i, MAX_NUMNODES, &s, &e, &nid)) {
+		if (nid == MAX_NUMNODES)
+			nid = 0;
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			uint64_t zs = m->zones.zone_start[nid][z];
+			uint64_t ze = zs + m->zones.spanned[nid][z];
+			uint64_t cs, ce;
+
+			if (!m->zones.present[nid][z])
+				continue;
+			cs = clamp_u64(s, zs, ze);
+			ce = clamp_u64(e, zs, ze);
+			if (cs < ce) {
+				if (hole < cs)
+					count_unavailable(m, hole, cs, z, nid, &cursor);
+				hole = ce;
+			}
+			last_zone = z;
+		}
+		last_end = e;
+		last_nid = nid;
+	}
+	last_end = round_up(last_end, PAGES_PER_SECTION);
+	if (hole < last_end)
+		count_unavailable(m, hole, last_end, last_zone, last_nid, &cursor);
+}
+
+/* paging_init() -> zone_sizes_init() -> free_area_init(). */
+void free_area_init(struct machine *m)
+{
+	if (m->memblock.memory.regions[0].size == 0) {
+		mp_printk(m->log, "memprobe: no memory in memblock; zones not set up\n");
+		return;
+	}
+	zone_ranges(m);
+	init_nodes(m);
+	unavailable_ranges(m);
+}

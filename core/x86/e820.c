@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+/*
+ * e820 table operations with Linux 6.1's semantics and messages.
+ *
+ * Every function takes the table it works on; the lines they print are the
+ * ones arch/x86/kernel/e820.c prints at the same step.
+ */
+#include "memprobe/x86/e820.h"
+
+#include "memprobe/lib/util.h"
+
+/* Text e820_print_type() appends for a type. */
+const char *e820_type_name(uint32_t type, char *buf, unsigned size)
+{
+	switch (type) {
+	case E820_TYPE_RAM:
+	case E820_TYPE_RESERVED_KERN:
+		return "usable";
+	case E820_TYPE_RESERVED:
+		return "reserved";
+	case E820_TYPE_SOFT_RESERVED:
+		return "soft reserved";
+	case E820_TYPE_ACPI:
+		return "ACPI data";
+	case E820_TYPE_NVS:
+		return "ACPI NVS";
+	case E820_TYPE_UNUSABLE:
+		return "unusable";
+	case E820_TYPE_PMEM:
+	case E820_TYPE_PRAM:
+		mp_snprintf(buf, size, "persistent (type %u)", type);
+		return buf;
+	default:
+		mp_snprintf(buf, size, "type %u", type);
+		return buf;
+	}
+}
+
+/* Resource name used by /proc/iomem and /sys/firmware/memmap. */
+const char *e820_type_to_string(uint32_t type)
+{
+	switch (type) {
+	case E820_TYPE_RESERVED_KERN:
+	case E820_TYPE_RAM:
+		return "System RAM";
+	case E820_TYPE_ACPI:
+		return "ACPI Tables";
+	case E820_TYPE_NVS:
+		return "ACPI Non-volatile Storage";
+	case E820_TYPE_UNUSABLE:
+		return "Unusable memory";
+	case E820_TYPE_PRAM:
+		return "Persistent Memory (legacy)";
+	case E820_TYPE_PMEM:
+		return "Persistent Memory";
+	case E820_TYPE_RESERVED:
+		return "Reserved";
+	case E820_TYPE_SOFT_RESERVED:
+		return "Soft Reserved";
+	default:
+		return "Unknown E820 type";
+	}
+}
+
+/* Append an entry unsorted; a full table drops it with Linux's error. */
+void e820__range_add(struct mp_log *log, struct e820_table *table, uint64_t start, uint64_t size,
+		     uint32_t type)
+{
+	uint32_t x = table->nr_entries;
+
+	if (x >= E820_MAX_ENTRIES) {
+		mp_printk(log, "too many entries; ignoring [mem %#010llx-%#010llx]\n",
+			  (unsigned long long)start, (unsigned long long)(start + size - 1));
+		return;
+	}
+	table->entries[x].addr = start;
+	table->entries[x].size = size;
+	table->entries[x].type = type;
+	table->nr_entries++;
+}
+
+/* Change points sort by address; at one address starts come before ends. */
+static int change_point_before(const struct e820_table *table, const struct e820_change_point *a,
+			       const struct e820_change_point *b)
+{
+	int a_end, b_end;
+
+	if (a->addr != b->addr)
+		return a->addr < b->addr;
+	a_end = a->addr != table->entries[a->entry].addr;
+	b_end = b->addr != table->entries[b->entry].addr;
+	return a_end < b_end;
+}
+
+static void sift_down(const struct e820_table *table, struct e820_change_point *p, uint32_t root,
+		      uint32_t n)
+{
+	for (;;) {
+		uint32_t child = 2 * root + 1;
+		struct e820_change_point tmp;
+
+		if (child >= n)
+			return;
+		if (child + 1 < n && change_point_before(table, &p[child], &p[child + 1]))
+			child++;
+		if (!change_point_before(table, &p[root], &p[child]))
+			return;
+		tmp = p[root];
+		p[root] = p[child];
+		p[child] = tmp;
+		root = child;
+	}
+}
+
+/* Heapsort, as Linux uses: O(n log n) with no extra memory. */
+static void sort_change_points(const struct e820_table *table, struct e820_change_point *p,
+			       uint32_t n)
+{
+	for (uint32_t i = n / 2; i-- > 0;)
+		sift_down(table, p, i, n);
+	for (uint32_t end = n; end-- > 1;) {
+		struct e820_change_point tmp = p[0];
+
+		p[0] = p[end];
+		p[end] = tmp;
+		sift_down(table, p, 0, end);
+	}
+}
+
+/* PRAM and soft-reserved ranges keep their boundaries: Linux never merges them. */
+static bool e820_nomerge(uint32_t type)
+{
+	return type == E820_TYPE_PRAM || type == E820_TYPE_SOFT_RESERVED;
+}
+
+/*
+ * Linux's sanitizer: sort, resolve overlaps in favour of the highest type
+ * value, merge touching ranges of one type.  Returns -1 and leaves the table
+ * alone for fewer than two entries or an entry that wraps past 2^64.
+ */
+int e820__update_table(struct e820_table *table, struct e820_sanitizer *s)
+{
+	uint32_t nr_points = 0, nr_overlap = 0, nr_out = 0;
+	uint32_t last_type = 0;
+	uint64_t last_addr = 0;
+
+	if (table->nr_entries < 2)
+		return -1;
+	for (uint32_t i = 0; i < table->nr_entries; i++)
+		if (table->entries[i].addr + table->entries[i].size < table->entries[i].addr)
+			return -1;
+
+	for (uint32_t i = 0; i < table->nr_entries; i++) {
+		if (table->entries[i].size == 0)
+			continue;
+		s->points[nr_points].addr = table->entries[i].addr;
+		s->points[nr_points++].entry = i;
+		s->points[nr_points].addr = table->entries[i].addr + table->entries[i].size;
+		s->points[nr_points++].entry = i;
+	}
+	sort_change_points(table, s->points, nr_points);
+
+	for (uint32_t c = 0; c < nr_points; c++) {
+		const struct e820_change_point *cp = &s->points[c];
+		uint32_t current_type = 0;
+
+		if (cp->addr == table->entries[cp->entry].addr) {
+			s->overlap[nr_overlap++] = cp->entry;
+		} else {
+			for (uint32_t i = 0; i < nr_overlap; i++)
+				if (s->overlap[i] == cp->entry)
+					s->overlap[i] = s->overlap[nr_overlap - 1];
+			nr_overlap--;
+		}
+		for (uint32_t i = 0; i < nr_overlap; i++)
+			if (table->entries[s->overlap[i]].type > current_type)
+				current_type = table->entries[s->overlap[i]].type;
+
+		if (current_type == last_type && !e820_nomerge(current_type))
+			continue;
+		if (last_type != 0) {
+			s->out[nr_out].size = cp->addr - last_addr;
+			if (s->out[nr_out].size != 0 && ++nr_out >= E820_MAX_ENTRIES)
+				break;
+		}
+		if (current_type != 0) {
+			s->out[nr_out].addr = cp->addr;
+			s->out[nr_out].type = current_type;
+			last_addr = cp->addr;
+		}
+		last_type = current_type;
+	}
+
+	mp_memcpy(table->entries, s->out, nr_out * sizeof(s->out[0]));
+	table->nr_entries = nr_out;
+	return 0;
+}
+
+static void print_update_line(struct mp_log *log, const char *verb, uint64_t start, uint64_t end,
+			      const char *types)
+{
+	mp_printk(log, "e820: %s [mem %#010llx-%#010llx] %s\n", verb, (unsigned long long)start,
+		  (unsigned long long)(end - 1), types);
+}
+
+/*
+ * Retype the parts of [start, start+size) that have old_type.  Pieces are
+ * appended unsorted; the caller sanitizes.  Returns the bytes retyped.
+ */
+uint64_t e820__range_update(struct mp_log *log, struct e820_table *table, uint64_t start,
+			    uint64_t size, uint32_t old_type, uint32_t new_type)
+{
+	char old_buf[32], new_buf[32], types[80];
+	uint64_t end, updated = 0;
+
+	if (size > UINT64_MAX - start)
+		size = UINT64_MAX - start;
+	end = start + size;
+	mp_snprintf(types, sizeof(types), "%s ==> %s",
+		    e820_type_name(old_type, old_buf, sizeof(old_buf)),
+		    e820_type_name(new_type, new_buf, sizeof(new_buf)));
+	print_update_line(log, "update", start, end, types);
+
+	/* The bound is re-read: appended pieces are visited too, as in Linux. */
+	for (uint32_t i = 0; i < table->nr_entries; i++) {
+		struct e820_entry *e = &table->entries[i];
+		uint64_t e_end, fs, fe;
+
+		if (e->type != old_type)
+			continue;
+		e_end = e->addr + e->size;
+		if (e->addr >= start && e_end <= end) {
+			e->type = new_type;
+			updated += e->size;
+			continue;
+		}
+		if (e->addr < start && e_end > end) {
+			e820__range_add(log, table, start, size, new_type);
+			e820__range_add(log, table, end, e_end - end, e->type);
+			e->size = start - e->addr;
+			updated += size;
+			continue;
+		}
+		fs = start > e->addr ? start : e->addr;
+		fe = end < e_end ? end : e_end;
+		if (fs >= fe)
+			continue;
+		e820__range_add(log, table, fs, fe - fs, new_type);
+		updated += fe - fs;
+		e->size -= fe - fs;
+		if (e->addr < fs)
+			continue;
+		e->addr = fe;
+	}
+	return updated;
+}
+
+/*
+ * Remove [start, start+size) from entries (of old_type when check_type).
+ * Fully covered entries are zeroed in place and vanish at the next sanitize.
+ */
+uint64_t e820__range_remove(struct mp_log *log, struct e820_table *table, uint64_t start,
+			    uint64_t size, uint32_t old_type, bool check_type)
+{
+	char buf[32];
+	uint64_t end, removed = 0;
+
+	if (size > UINT64_MAX - start)
+		size = UINT64_MAX - start;
+	end = start + size;
+	/* Without a type Linux's line keeps its trailing space. */
+	print_update_line(log, "remove", start, end,
+			  check_type ? e820_type_name(old_type, buf, sizeof(buf)) : "");
+
+	for (uint32_t i = 0; i < table->nr_entries; i++) {
+		struct e820_entry *e = &table->entries[i];
+		uint64_t e_end, fs, fe;
+
+		if (check_type && e->type != old_type)
+			continue;
+		e_end = e->addr + e->size;
+		if (e->addr >= start && e_end <= end) {
+			removed += e->size;
+			mp_memset(e, 0, sizeof(*e));
+			continue;
+		}
+		if (e->addr < start && e_end > end) {
+			e820__range_add(log, table, end, e_end - end, e->type);
+			e->size = start - e->addr;
+			removed += size;
+			continue;
+		}
+		fs = start > e->addr ? start : e->addr;
+		fe = end < e_end ? end : e_end;
+		if (fs >= fe)
+			continue;
+		removed += fe - fs;
+		e->size -= fe - fs;
+		if (e->addr < fs)
+			continue;
+		e->addr = fe;
+	}
+	return removed;
+}
+
+void e820__print_table(struct mp_log *log, const struct e820_table *table, const char *who)
+{
+	char buf[32];
+
+	for (uint32_t i = 0; i < table->nr_entries; i++) {
+		const struct e820_entry *e = &table->entries[i];
+
+		mp_printk(log, "%s: [mem %#018llx-%#018llx] %s\n", who, (unsigned long long)e->addr,
+			  (unsigned long long)(e->addr + e->size - 1),
+			  e820_type_name(e->type, buf, sizeof(buf)));
+	}
+}
+
+/*
+ * Highest page frame of `type` below limit_pfn, as e820_end_pfn(): the walk
+ * stops at the first entry that crosses the limit.  max_arch_pfn is the
+ * paging mode's (MAX_ARCH_PFN), which Linux also prints.
+ */
+uint64_t e820_end_pfn(struct mp_log *log, const struct e820_table *table, uint64_t limit_pfn,
+		      uint64_t max_arch_pfn, uint32_t type)
+{
+	uint64_t last_pfn = 0;
+
+	for (uint32_t i = 0; i < table->nr_entries; i++) {
+		const struct e820_entry *e = &table->entries[i];
+		uint64_t start_pfn, end_pfn;
+
+		if (e->type != type)
+			continue;
+		start_pfn = e->addr >> PAGE_SHIFT;
+		end_pfn = (e->addr + e->size) >> PAGE_SHIFT;
+		if (start_pfn >= limit_pfn)
+			continue;
+		if (end_pfn > limit_pfn) {
+			last_pfn = limit_pfn;
+			break;
+		}
+		if (end_pfn > last_pfn)
+			last_pfn = end_pfn;
+	}
+	if (last_pfn > max_arch_pfn)
+		last_pfn = max_arch_pfn;
+	mp_printk(log, "last_pfn = %#llx max_arch_pfn = %#llx\n", (unsigned long long)last_pfn,
+		  (unsigned long long)max_arch_pfn);
+	return last_pfn;
+}

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Reading the raw UEFI memory map, and Linux 6.1's treatment of it: the EFI
+ * stub's e820 conversion, efi_clean_memmap() and efi_print_memmap().
+ *
+ * Descriptors are read byte by byte at the firmware's stride, never through
+ * a struct cast, so any desc_size >= 40 and any alignment work.
+ */
+#include "memprobe/x86/efimap.h"
+
+#define EFI_PAGES_MAX (UINT64_MAX >> EFI_PAGE_SHIFT)
+
+static uint32_t load_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t load_u64(const uint8_t *p)
+{
+	return (uint64_t)load_u32(p) | (uint64_t)load_u32(p + 4) << 32;
+}
+
+/*
+ * Say what is wrong with the map's framing.  Returns false when no
+ * descriptor can be trusted (nothing to read, or a stride too small).
+ */
+bool efi_memmap_usable(struct mp_log *log, const struct efi_memmap *m)
+{
+	if (!m->map || m->map_size == 0) {
+		mp_printk(log, "memprobe: error: the firmware returned an empty EFI memory map\n");
+		return false;
+	}
+	if (m->desc_size < EFI_MEMORY_DESC_MIN_SIZE) {
+		mp_printk(log,
+			  "memprobe: [Firmware Bug]: EFI memory descriptor size %llu is smaller than "
+			  "EFI_MEMORY_DESCRIPTOR (%u bytes); memory map not used\n",
+			  (unsigned long long)m->desc_size, EFI_MEMORY_DESC_MIN_SIZE);
+		return false;
+	}
+	if (m->map_size % m->desc_size)
+		mp_printk(log,
+			  "memprobe: [Firmware Bug]: EFI memory map size %llu is not a multiple of the "
+			  "descriptor size %llu; the last %llu bytes are ignored\n",
+			  (unsigned long long)m->map_size, (unsigned long long)m->desc_size,
+			  (unsigned long long)(m->map_size % m->desc_size));
+	if (m->desc_version != 1)
+		mp_printk(log,
+			  "memprobe: warning: unexpected EFI_MEMORY_DESCRIPTOR version %u "
+			  "(Linux warns too and goes on)\n",
+			  m->desc_version);
+	return true;
+}
+
+/* Descriptor count as Linux computes it (the map size over the stride). */
+uint32_t efi_memmap_nr_desc(const struct efi_memmap *m)
+{
+	uint64_t n;
+
+	if (!m->map || m->desc_size < EFI_MEMORY_DESC_MIN_SIZE)
+		return 0;
+	n = m->map_size / m->desc_size;
+	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+void efi_memmap_desc(const struct efi_memmap *m, uint32_t i, struct efi_md *md)
+{
+	const uint8_t *p = m->map + (uint64_t)i * m->desc_size;
+
+	md->type = load_u32(p);
+	md->phys_addr = load_u64(p + 8);
+	md->virt_addr = load_u64(p + 16);
+	md->num_pages = load_u64(p + 24);
+	md->attribute = load_u64(p + 32);
+}
+
+/*
+ * The stub's type mapping.  0 means the descriptor is skipped: that is what
+ * happens to every type outside the table (unaccepted memory, OEM and OS
+ * ranges 0x70000000+ and 0x80000000+).
+ */
+uint32_t efi_stub_e820_type(const struct efi_md *md, bool soft_reserve)
+{
+	switch (md->type) {
+	case EFI_RESERVED_TYPE:
+	case EFI_RUNTIME_SERVICES_CODE:
+	case EFI_RUNTIME_SERVICES_DATA:
+	case EFI_MEMORY_MAPPED_IO:
+	case EFI_MEMORY_MAPPED_IO_PORT_SPACE:
+	case EFI_PAL_CODE:
+		return E820_TYPE_RESERVED;
+	case EFI_UNUSABLE_MEMORY:
+		return E820_TYPE_UNUSABLE;
+	case EFI_ACPI_RECLAIM_MEMORY:
+		return E820_TYPE_ACPI;
+	case EFI_LOADER_CODE:
+	case EFI_LOADER_DATA:
+	case EFI_BOOT_SERVICES_CODE:
+	case EFI_BOOT_SERVICES_DATA:
+	case EFI_CONVENTIONAL_MEMORY:
+		if (soft_reserve && (md->attribute & EFI_ATTR_SP))
+			return E820_TYPE_SOFT_RESERVED;
+		return E820_TYPE_RAM;
+	case EFI_ACPI_MEMORY_NVS:
+		return E820_TYPE_NVS;
+	case EFI_PERSISTENT_MEMORY:
+		return E820_TYPE_PMEM;
+	default:
+		return 0;
+	}
+}
+
+void efi_stub_e820_begin(struct efi_stub_e820_iter *it, const struct efi_memmap *m,
+			 bool soft_reserve)
+{
+	it->map = m;
+	it->soft_reserve = soft_reserve;
+	it->next_desc = 0;
+	it->have_pending = false;
+}
+
+/*
+ * Next finished e820 entry.  Like the stub, a descriptor merges only into
+ * the entry written last, when it has the same e820 type and starts exactly
+ * at its end; skipped descriptors do not break a merge.  Sizes are
+ * num_pages << 12 in 64-bit arithmetic, overflow included.
+ */
+bool efi_stub_e820_next(struct efi_stub_e820_iter *it, struct e820_entry *out)
+{
+	uint32_t nr = efi_memmap_nr_desc(it->map);
+
+	while (it->next_desc < nr) {
+		struct efi_md md;
+		uint32_t type;
+
+		efi_memmap_desc(it->map, it->next_desc++, &md);
+		type = efi_stub_e820_type(&md, it->soft_reserve);
+		if (!type)
+			continue;
+		if (it->have_pending && it->pending.type == type &&
+		    it->pending.addr + it->pending.size == md.phys_addr) {
+			it->pending.size += md.num_pages << EFI_PAGE_SHIFT;
+			continue;
+		}
+		if (it->have_pending)
+			*out = it->pending;
+		it->pending.addr = md.phys_addr;
+		it->pending.size = md.num_pages << EFI_PAGE_SHIFT;
+		it->pending.type = type;
+		if (it->have_pending)
+			return true;
+		it->have_pending = true;
+	}
+	if (!it->have_pending)
+		return false;
+	*out = it->pending;
+	it->have_pending = false;
+	return true;
+}
+
+static const char *const efi_type_names[] = {
+	"Reserved",	"Loader Code",	"Loader Data",	"Boot Code",  "Boot Data",
+	"Runtime Code", "Runtime Data", "Conventional", "Unusable",   "ACPI Reclaim",
+	"ACPI Mem NVS", "MMIO",		"MMIO Port",	"PAL Code",   "Persistent",
+};
+
+#define EFI_KNOWN_ATTRIBUTES                                                                 \
+	(EFI_ATTR_UC | EFI_ATTR_WC | EFI_ATTR_WT | EFI_ATTR_WB | EFI_ATTR_UCE |     \
+	 EFI_ATTR_RO | EFI_ATTR_WP | EFI_ATTR_RP | EFI_ATTR_XP | EFI_ATTR_NV |      \
+	 EFI_ATTR_SP | EFI_ATTR_CPU_CRYPTO | EFI_ATTR_MORE_RELIABLE |                    \
+	 EFI_ATTR_HOT_PLUGGABLE | EFI_ATTR_RUNTIME)
+
+/*
+ * The "[Conventional|   |  |...|WB|WT|WC|UC]" text of efi=debug lines,
+ * truncated to the buffer exactly as Linux's 64-byte buffer truncates it.
+ */
+char *efi_md_typeattr_format(char *buf, unsigned size, const struct efi_md *md)
+{
+	unsigned type_len;
+	uint64_t a = md->attribute;
+
+	if (md->type >= sizeof(efi_type_names) / sizeof(efi_type_names[0]))
+		type_len = mp_snprintf(buf, size, "[type=%u", md->type);
+	else
+		type_len = mp_snprintf(buf, size, "[%-*s", 12, efi_type_names[md->type]);
+	if (type_len >= size)
+		return buf;
+
+	if (a & ~EFI_KNOWN_ATTRIBUTES)
+		mp_snprintf(buf + type_len, size - type_len, "|attr=0x%016llx]",
+			    (unsigned long long)a);
+	else
+		mp_snprintf(buf + type_len, size - type_len,
+			    "|%3s|%2s|%2s|%2s|%2s|%2s|%2s|%2s|%2s|%2s|%3s|%2s|%2s|%2s|%2s]",
+			    a & EFI_ATTR_RUNTIME ? "RUN" : "",
+			    a & EFI_ATTR_HOT_PLUGGABLE ? "HP" : "",
+			    a & EFI_ATTR_MORE_RELIABLE ? "MR" : "",
+			    a & EFI_ATTR_CPU_CRYPTO ? "CC" : "", a & EFI_ATTR_SP ? "SP" : "",
+			    a & EFI_ATTR_NV ? "NV" : "", a & EFI_ATTR_XP ? "XP" : "",
+			    a & EFI_ATTR_RP ? "RP" : "", a & EFI_ATTR_WP ? "WP" : "",
+			    a & EFI_ATTR_RO ? "RO" : "", a & EFI_ATTR_UCE ? "UCE" : "",
+			    a & EFI_ATTR_WB ? "WB" : "", a & EFI_ATTR_WT ? "WT" : "",
+			    a & EFI_ATTR_WC ? "WC" : "", a & EFI_ATTR_UC ? "UC" : "");
+	return buf;
+}
+
+/* Linux's efi_memmap_entry_valid(): empty and past-2^64 descriptors are invalid. */
+bool efi_md_valid(const struct efi_md *md)
+{
+	if (md->num_pages == 0)
+		return false;
+	return md->num_pages <= EFI_PAGES_MAX &&
+	       EFI_PAGES_MAX - md->num_pages >= (md->phys_addr >> EFI_PAGE_SHIFT);
+}
+
+/**
+ * efi_memmap_next_valid() - the next descriptor Linux keeps after efi_clean_memmap()
+ * @m: the map
+ * @at: the walk's position, 0 to start
+ * @md: the descriptor
+ *
+ * The n-th descriptor it gives is the one efi=debug lists as "memNN" with NN = n.
+ * Return: false when there is no further valid descriptor.
+ */
+bool efi_memmap_next_valid(const struct efi_memmap *m, uint32_t *at, struct efi_md *md)
+{
+	uint32_t nr = efi_memmap_nr_desc(m);
+
+	while (*at < nr) {
+		efi_memmap_desc(m, (*at)++, md);
+		if (efi_md_valid(md))
+			return true;
+	}
+	return false;
+}
+
+/* One "(invalid)" line, with the end's bits above 2^64 printed in front. */
+static void print_invalid(struct mp_log *log, uint32_t i, const struct efi_md *md)
+{
+	char buf[EFI_MD_TYPEATTR_BUF];
+	uint64_t end = (md->num_pages << EFI_PAGE_SHIFT) + md->phys_addr - 1;
+	uint64_t end_hi = 0;
+
+	if (md->num_pages == 0) {
+		end = 0;
+	} else {
+		end_hi = md->num_pages >> (64 - EFI_PAGE_SHIFT);
+		if ((md->phys_addr & (1ULL << 63)) && !(end & (1ULL << 63)))
+			end_hi += 1;
+	}
+	efi_md_typeattr_format(buf, sizeof(buf), md);
+	if (end_hi)
+		mp_printk(log, "efi: mem%02u: %s range=[0x%016llx-0x%llx%016llx] (invalid)\n", i, buf,
+			  (unsigned long long)md->phys_addr, (unsigned long long)end_hi,
+			  (unsigned long long)end);
+	else
+		mp_printk(log, "efi: mem%02u: %s range=[0x%016llx-0x%016llx] (invalid)\n", i, buf,
+			  (unsigned long long)md->phys_addr, (unsigned long long)end);
+}
+
+/*
+ * efi_clean_memmap(): report the descriptors Linux drops.  The map itself
+ * stays as the firmware gave it; later walks skip what efi_md_valid()
+ * rejects.  Returns how many were dropped.
+ */
+uint32_t efi_clean_memmap(struct mp_log *log, const struct efi_memmap *m)
+{
+	uint32_t nr = efi_memmap_nr_desc(m), removed = 0;
+
+	for (uint32_t i = 0; i < nr; i++) {
+		struct efi_md md;
+
+		efi_memmap_desc(m, i, &md);
+		if (efi_md_valid(&md))
+			continue;
+		if (!removed)
+			mp_printk(log, "efi: [Firmware Bug]: Invalid EFI memory map entries:\n");
+		print_invalid(log, i, &md);
+		removed++;
+	}
+	if (removed)
+		mp_printk(log, "efi: Removing %u invalid memory map entries.\n", removed);
+	return removed;
+}
+
+/* efi=debug: one line per descriptor that survived efi_clean_memmap(). */
+void efi_print_memmap(struct mp_log *log, const struct efi_memmap *m)
+{
+	struct efi_md md;
+
+	for (uint32_t at = 0, shown = 0; efi_memmap_next_valid(m, &at, &md); shown++) {
+		char buf[EFI_MD_TYPEATTR_BUF];
+
+		mp_printk(log, "efi: mem%02u: %s range=[0x%016llx-0x%016llx] (%lluMB)\n", shown,
+			  efi_md_typeattr_format(buf, sizeof(buf), &md),
+			  (unsigned long long)md.phys_addr,
+			  (unsigned long long)(md.phys_addr + (md.num_pages << EFI_PAGE_SHIFT) - 1),
+			  (unsigned long long)(md.num_pages >> (20 - EFI_PAGE_SHIFT)));
+	}
+}
+
+/*
+ * memprobe's own check, beyond what Linux prints: descriptors out of
+ * address order, and descriptors that overlap the one before them.  Linux
+ * takes such maps as they are (the e820 sanitizer sorts it out later).
+ */
+void efi_memmap_check_order(struct mp_log *log, const struct efi_memmap *m)
+{
+	uint32_t nr = efi_memmap_nr_desc(m), unsorted = 0;
+	struct efi_md prev = { .type = 0 }, md;
+
+	for (uint32_t i = 0; i < nr; i++, prev = md) {
+		uint64_t prev_end, end;
+
+		efi_memmap_desc(m, i, &md);
+		if (!i || !efi_md_valid(&prev) || !efi_md_valid(&md))
+			continue;
+		if (md.phys_addr < prev.phys_addr) {
+			unsorted++;
+			continue;
+		}
+		prev_end = prev.phys_addr + (prev.num_pages << EFI_PAGE_SHIFT);
+		end = md.phys_addr + (md.num_pages << EFI_PAGE_SHIFT);
+		if (md.phys_addr < prev_end)
+			mp_printk(log,
+				  "memprobe: [Firmware Bug]: EFI descriptors %u and %u overlap at "
+				  "[mem 0x%016llx-0x%016llx]\n",
+				  i - 1, i, (unsigned long long)md.phys_addr,
+				  (unsigned long long)((end < prev_end ? end : prev_end) - 1));
+	}
+	if (unsorted)
+		mp_printk(log,
+			  "memprobe: note: the EFI memory map is not sorted by address (%u descriptors "
+			  "start below their predecessor); Linux sorts it out in e820\n",
+			  unsorted);
+}
+
+/*
+ * Whether [phys, phys + len) lies wholly in memory the map describes
+ * (any type), possibly across several touching descriptors in any order.
+ * The UEFI front end reads ACPI tables only where this holds.
+ */
+bool efi_memmap_covers(const struct efi_memmap *m, uint64_t phys, uint64_t len)
+{
+	uint64_t cur = phys, end = phys + len;
+
+	if (!len || end < phys)
+		return false;
+	while (cur < end) {
+		uint64_t next = cur;
+		struct efi_md md;
+
+		for (uint32_t at = 0; next == cur && efi_memmap_next_valid(m, &at, &md);) {
+			uint64_t d_end = md.phys_addr + (md.num_pages << EFI_PAGE_SHIFT);
+
+			if (md.phys_addr <= cur && cur < d_end)
+				next = d_end;
+		}
+		if (next == cur)
+			return false;
+		cur = next;
+	}
+	return true;
+}
+
+/*
+ * Where the EFI stub puts the decompressed kernel without KASLR: at 16 MiB
+ * if the image fits in free (conventional) memory there, else at the
+ * lowest 2 MiB-aligned address above that it fits at.
+ */
+uint64_t efi_stub_kernel_addr(const struct efi_memmap *map)
+{
+	uint64_t best = 0;
+	struct efi_md md;
+
+	for (uint32_t at = 0; efi_memmap_next_valid(map, &at, &md);) {
+		uint64_t start, end;
+
+		if (md.type != EFI_CONVENTIONAL_MEMORY)
+			continue;
+		end = md.phys_addr + (md.num_pages << EFI_PAGE_SHIFT);
+		start = round_up(md.phys_addr > KERNEL_LOAD_ADDR ? md.phys_addr : KERNEL_LOAD_ADDR,
+				   KERNEL_ALIGN);
+		if (start < end && end - start >= KERNEL_IMAGE_SIZE && (!best || start < best))
+			best = start;
+	}
+	return best ? best : KERNEL_LOAD_ADDR;
+}

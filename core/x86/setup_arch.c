@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The stages of setup_arch() that act on the firmware's memory map and
+ * ACPI tables, each printing what Linux 6.1 prints at that point: the EFI
+ * stub's e820 table, Linux's e820 edits, efi_init, e820__memblock_setup,
+ * the early reservations, and the ACPI table and MADT stages.
+ */
+#include "memprobe/machine.h"
+
+#include "memprobe/acpi/acpidump.h"
+#include "memprobe/lib/util.h"
+
+/*
+ * setup_e820() of the EFI stub: the first 128 entries go into boot_params,
+ * the rest into a SETUP_E820_EXT node.  The stub sizes that node from the
+ * descriptor count plus slack before it converts, so with one map it always
+ * fits; the stub's "buffer too small" failure cannot arise here.
+ */
+void efi_stub_setup_e820(struct machine *m)
+{
+	struct efi_stub_e820_iter it;
+	struct e820_entry e;
+
+	m->zeropage_entries = 0;
+	m->ext_entries = 0;
+	efi_stub_e820_begin(&it, &m->fw->memmap, m->opts.soft_reserve);
+	while (efi_stub_e820_next(&it, &e)) {
+		if (m->zeropage_entries < E820_MAX_ENTRIES_ZEROPAGE)
+			m->zeropage[m->zeropage_entries++] = e;
+		else
+			m->ext_entries++;
+	}
+}
+
+/*
+ * Append boot_params entries; fails, leaving what was appended, at an entry
+ * that wraps past 2^64 (Linux's __append_e820_table).
+ */
+static int append_e820_table(struct machine *m, const struct e820_entry *entries, uint32_t nr)
+{
+	for (uint32_t i = 0; i < nr; i++) {
+		uint64_t start = entries[i].addr, size = entries[i].size;
+
+		if (start > start + size - 1 && size)
+			return -1;
+		e820__range_add(m->log, &m->e820_table, start, size, entries[i].type);
+	}
+	return 0;
+}
+
+/*
+ * e820__memory_setup(): take boot_params' table, or with fewer than two
+ * entries (or a wrapping one) fake Linux's legacy 640K + 32M map, whose
+ * size comes from alt_mem_k, which the EFI stub sets to 32 MiB.
+ */
+void e820__memory_setup(struct machine *m)
+{
+	const char *who = "BIOS-e820";
+
+	if (m->zeropage_entries < 2 || append_e820_table(m, m->zeropage, m->zeropage_entries) < 0) {
+		who = "BIOS-e801";
+		m->e820_table.nr_entries = 0;
+		e820__range_add(m->log, &m->e820_table, 0, E820_LOWMEMSIZE, E820_TYPE_RAM);
+		e820__range_add(m->log, &m->e820_table, E820_BIOS_END, 32768ULL << 10, E820_TYPE_RAM);
+	}
+	e820__update_table(&m->e820_table, &m->sanitizer);
+	m->e820_table_firmware = m->e820_table;
+	mp_printk(m->log, "BIOS-provided physical RAM map:\n");
+	e820__print_table(m->log, &m->e820_table, who);
+}
+
+/* parse_setup_data(): the SETUP_E820_EXT node, if the stub needed one. */
+void parse_setup_data(struct machine *m)
+{
+	struct efi_stub_e820_iter it;
+	struct e820_entry e;
+	uint32_t index = 0;
+
+	if (!m->ext_entries)
+		return;
+	efi_stub_e820_begin(&it, &m->fw->memmap, m->opts.soft_reserve);
+	while (efi_stub_e820_next(&it, &e)) {
+		if (index++ < E820_MAX_ENTRIES_ZEROPAGE)
+			continue;
+		if (e.addr > e.addr + e.size - 1 && e.size)
+			break;	/* __append_e820_table stops here too */
+		e820__range_add(m->log, &m->e820_table, e.addr, e.size, e.type);
+	}
+	e820__update_table(&m->e820_table, &m->sanitizer);
+	m->e820_table_firmware = m->e820_table;
+	mp_printk(m->log, "extended physical RAM map:\n");
+	e820__print_table(m->log, &m->e820_table, "extended");
+}
+
+/*
+ * The parts of parse_early_param() memprobe models: each mem= as Linux's
+ * parse_memopt(), then acpi_apic_instance=.
+ */
+void parse_early_param(struct machine *m)
+{
+	for (unsigned i = 0; i < m->opts.nr_mem; i++) {
+		const struct mem_option *mem = &m->opts.mem[i];
+
+		if (mem->nopentium) {
+			mp_printk(m->log, "mem=nopentium ignored! (only supported on x86_32)\n");
+			mp_printk(m->log, "Malformed early option 'mem'\n");
+			continue;
+		}
+		m->userdef = true;	/* set before the value is checked, as in Linux */
+		if (mem->size == 0) {
+			mp_printk(m->log, "Malformed early option 'mem'\n");
+			continue;
+		}
+		e820__range_remove(m->log, &m->e820_table, mem->size, UINT64_MAX - mem->size,
+				   E820_TYPE_RAM, true);
+	}
+	if (m->opts.apic_instance_malformed)
+		mp_printk(m->log, "Malformed early option 'acpi_apic_instance'\n");
+	else if (m->opts.apic_instance_given)
+		mp_printk(m->log, "ACPI: Shall use APIC/MADT table %d\n", m->opts.apic_instance);
+}
+
+void e820__finish_early_params(struct machine *m)
+{
+	if (!m->userdef)
+		return;
+	if (e820__update_table(&m->e820_table, &m->sanitizer) < 0) {
+		/* Linux stops here with early_panic(); memprobe says so and goes on. */
+		mp_printk(m->log, "Invalid user supplied memory map\n");
+		mp_printk(m->log, "memprobe: Linux would panic here; continuing with the table as is\n");
+		return;
+	}
+	mp_printk(m->log, "user-defined physical RAM map:\n");
+	e820__print_table(m->log, &m->e820_table, "user");
+}
+
+/*
+ * efi_remove_e820_mmio() (Linux 6.12): EfiMemoryMappedIO descriptors of at
+ * least min bytes leave the e820 table, so PCI may use their space; smaller
+ * ones stay.  Descriptors are numbered as efi=debug numbers them.
+ */
+static void efi_remove_e820_mmio(struct machine *m, uint64_t min)
+{
+	struct efi_md md;
+
+	for (uint32_t at = 0, shown = 0; efi_memmap_next_valid(&m->fw->memmap, &at, &md); shown++) {
+		uint64_t size = md.num_pages << EFI_PAGE_SHIFT;
+
+		if (md.type == EFI_MEMORY_MAPPED_IO && size >= min) {
+			mp_printk(m->log, "efi: Remove mem%02u: MMIO range=[0x%08llx-0x%08llx] (%lluMB) from e820 map\n",
+				  shown, (unsigned long long)md.phys_addr,
+				  (unsigned long long)(md.phys_addr + size - 1), (unsigned long long)(size >> 20));
+			e820__range_remove(m->log, &m->e820_table, md.phys_addr, size, E820_TYPE_RESERVED, true);
+		} else if (md.type == EFI_MEMORY_MAPPED_IO) {
+			mp_printk(m->log, "efi: Not removing mem%02u: MMIO range=[0x%08llx-0x%08llx] (%lluKB) from e820 map\n",
+				  shown, (unsigned long long)md.phys_addr,
+				  (unsigned long long)(md.phys_addr + size - 1), (unsigned long long)(size >> 10));
+		}
+	}
+}
+
+/* The memory-map parts of efi_init(): header, cleaning, MMIO removal (6.12), efi=debug listing. */
+void efi_init(struct machine *m)
+{
+	const struct fw_inputs *fw = m->fw;
+	unsigned minor = fw->uefi_revision & 0xffff;
+
+	char version[32];
+
+	/* 6.12: "v2.7", "v2.3.1" (the minor in tenths, then its last digit if not 0); 6.1: "v2.70" */
+	if (m->opts.kernel->efi_revision_tenths && minor % 10)
+		mp_snprintf(version, sizeof(version), "%u.%u.%u", fw->uefi_revision >> 16, minor / 10,
+			    minor % 10);
+	else if (m->opts.kernel->efi_revision_tenths)
+		mp_snprintf(version, sizeof(version), "%u.%u", fw->uefi_revision >> 16, minor / 10);
+	else
+		mp_snprintf(version, sizeof(version), "%u.%.02u", fw->uefi_revision >> 16, minor);
+	if (fw->uefi_revision)
+		mp_printk(m->log, "efi: EFI v%s by %s\n", version,
+			  fw->fw_vendor[0] ? fw->fw_vendor : "unknown");
+	else	/* memprobe analyze --live: the system table's revision is not shown by Linux */
+		mp_printk(m->log, "memprobe: efi: the EFI revision is not known here, so Linux's "
+				  "'efi: EFI v...' line is not predicted\n");
+	if (!efi_memmap_nr_desc(&fw->memmap))
+		return;
+	efi_clean_memmap(m->log, &fw->memmap);
+	if (m->opts.kernel->efi_mmio_remove_min)
+		efi_remove_e820_mmio(m, m->opts.kernel->efi_mmio_remove_min);
+	if (m->opts.efi_debug)
+		efi_print_memmap(m->log, &fw->memmap);
+}
+
+/* trim_bios_range(): page 0 becomes reserved, RAM in 640K-1M goes away. */
+void trim_bios_range(struct machine *m)
+{
+	e820__range_update(m->log, &m->e820_table, 0, PAGE_SIZE, E820_TYPE_RAM, E820_TYPE_RESERVED);
+	e820__range_remove(m->log, &m->e820_table, E820_BIOS_BEGIN, E820_BIOS_END - E820_BIOS_BEGIN,
+			   E820_TYPE_RAM, true);
+	e820__update_table(&m->e820_table, &m->sanitizer);
+}
+
+/* max_pfn, and max_low_pfn when RAM reaches past 4 GiB (a second line). */
+void find_max_pfns(struct machine *m)
+{
+	uint64_t max_arch_pfn = m->paging.max_arch_pfn;
+
+	m->max_pfn = e820_end_pfn(m->log, &m->e820_table, max_arch_pfn, max_arch_pfn, E820_TYPE_RAM);
+	if (m->max_pfn > (1ULL << (32 - PAGE_SHIFT)))
+		m->max_low_pfn = e820_end_pfn(m->log, &m->e820_table, 1ULL << (32 - PAGE_SHIFT),
+					      max_arch_pfn, E820_TYPE_RAM);
+	else
+		m->max_low_pfn = m->max_pfn;
+}
+
+/*
+ * e820__memblock_setup(): usable RAM becomes memblock memory, soft-reserved
+ * ranges are reserved, everything else stays out; then regions are trimmed
+ * to whole pages.  Linux lowers current_limit to 1 MiB just before.
+ */
+void e820__memblock_setup(struct machine *m)
+{
+	struct memblock *mb = &m->memblock;
+
+	memblock_set_current_limit(mb, E820_BIOS_END);
+	memblock_allow_resize(mb);
+	for (uint32_t i = 0; i < m->e820_table.nr_entries; i++) {
+		const struct e820_entry *e = &m->e820_table.entries[i];
+
+		if (e->type == E820_TYPE_SOFT_RESERVED)
+			memblock_reserve(mb, e->addr, e->size);
+		else if (e->type == E820_TYPE_RAM || e->type == E820_TYPE_RESERVED_KERN)
+			memblock_add(mb, e->addr, e->size);
+	}
+	memblock_trim_memory(mb, PAGE_SIZE);
+	memblock_dump_all(mb);
+}
+
+/*
+ * acpi_boot_table_init() and acpi_reserve_initial_tables(): the table list
+ * with ACPICA's header lines, then each table reserved in memblock.  Every
+ * table also goes to the acpidump sink when there is one.
+ */
+void acpi_boot_table_init(struct machine *m)
+{
+	acpi_tables_load(&m->acpi, &m->fw->acpi, m->log);
+	m->acpi.overreads = &m->acpi_overreads;
+	acpi_print_reservations(&m->acpi, m->log);
+	for (unsigned i = 0; i < m->acpi.nr; i++)
+		if (m->acpi.t[i].phys)	/* 0: a listed table whose address the input does not give */
+			memblock_reserve(&m->memblock, m->acpi.t[i].phys, m->acpi.t[i].length);
+	if (m->acpidump)
+		acpidump_write(&m->acpi, m->acpidump);
+}
+
+/*
+ * What setup_arch reserves between e820__memblock_setup and
+ * init_mem_mapping that the firmware decides: the EFI boot-services
+ * regions, and the real-mode trampoline with all of the first MiB.
+ */
+void early_reservations(struct machine *m)
+{
+	const struct efi_memmap *map = &m->fw->memmap;
+	uint32_t nr = efi_memmap_nr_desc(map);
+
+	for (uint32_t i = 0; i < nr; i++) {
+		struct efi_md md;
+		uint64_t size;
+
+		efi_memmap_desc(map, i, &md);
+		if (!efi_md_valid(&md) || (md.type != EFI_BOOT_SERVICES_CODE &&
+					   md.type != EFI_BOOT_SERVICES_DATA))
+			continue;
+		size = md.num_pages << EFI_PAGE_SHIFT;
+		if (!memblock_is_region_reserved(&m->memblock, md.phys_addr, size))
+			memblock_reserve_from(&m->memblock, md.phys_addr, size, "efi_reserve_boot_services");
+	}
+	if (!memblock_phys_alloc_range_from(&m->memblock, REALMODE_SIZE, PAGE_SIZE, 0, E820_BIOS_END,
+					    "reserve_real_mode"))
+		mp_printk(m->log, "No sub-1M memory is available for the trampoline\n");
+	memblock_reserve_from(&m->memblock, 0, E820_BIOS_END, "setup_arch");
+	if (m->opts.ramdisk_last) {
+		/* early_reserve_initrd(): from the image's first byte to the end of its last page */
+		uint64_t end = (m->opts.ramdisk_last + PAGE_SIZE) & ~(uint64_t)(PAGE_SIZE - 1);
+
+		memblock_reserve_from(&m->memblock, m->opts.ramdisk_first, end - m->opts.ramdisk_first,
+				      "early_reserve_initrd");
+		mp_printk(m->log, "memprobe: initrd at [mem %#010llx-%#010llx] reserved (ramdisk=)\n",
+			  (unsigned long long)m->opts.ramdisk_first, (unsigned long long)(end - 1));
+	}
+	mp_printk(m->log, "memprobe: note: not modelled before NUMA setup (they depend on the "
+			  "loader or on KASLR): the kernel image and brk, %ssetup_data and the "
+			  "EFI memory map copy\n",
+		  m->opts.ramdisk_last ? "" : "initrd, ");
+}
+
+/* early_acpi_boot_init(): the check for more than one MADT, and which one Linux uses. */
+void early_acpi_boot_init(struct machine *m)
+{
+	m->acpi_apic_instance = check_multiple_madt(&m->acpi, m->acpi_apic_instance, m->log);
+}
+
+/* The MADT part of acpi_boot_init(), and the MADT/SRAT cross-check. */
+void acpi_boot_init(struct machine *m)
+{
+	madt_parse(&m->madt, &m->acpi, m->acpi_apic_instance, m->log);
+	madt_cross_check(&m->madt, &m->srat, m->log);
+}

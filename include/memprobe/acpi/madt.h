@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* MADT: the CPUs (local APIC and x2APIC entries), IO APICs and interrupt overrides. */
+#ifndef MEMPROBE_MADT_H
+#define MEMPROBE_MADT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "memprobe/acpi/tables.h"
+#include "memprobe/acpi/srat.h"
+
+#define MADT_MAX_CPUS 8192	/* Debian's NR_CPUS */
+
+struct madt_cpu {
+	uint32_t apic_id;
+	uint32_t uid;
+	bool enabled, online_capable, x2apic;
+};
+
+struct madt_info {
+	bool present;
+	uint32_t lapic_address, flags;
+	unsigned nr_cpus, dropped_cpus;
+	struct madt_cpu cpus[MADT_MAX_CPUS];
+	unsigned nr_ioapics;
+	unsigned problems;
+};
+
+int check_multiple_madt(const struct acpi_tables *at, int instance, struct mp_log *log);
+void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
+		struct mp_log *log);
+void madt_cross_check(const struct madt_info *m, const struct srat_info *s, struct mp_log *log);
+
+#endif

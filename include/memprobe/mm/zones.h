@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* free_area_init()'s zones and node spans (mm/page_alloc.c), in page frame numbers. */
+#ifndef MEMPROBE_ZONES_H
+#define MEMPROBE_ZONES_H
+
+#include <stdint.h>
+
+#include "memprobe/lib/nodemask.h"
+
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE, MAX_NR_ZONES };
+
+extern const char *const zone_names[MAX_NR_ZONES];
+
+struct zones {
+	uint64_t lowest[MAX_NR_ZONES], highest[MAX_NR_ZONES];
+	uint64_t node_start[MAX_NUMNODES], node_end[MAX_NUMNODES];
+	uint64_t zone_start[MAX_NUMNODES][MAX_NR_ZONES];
+	uint64_t spanned[MAX_NUMNODES][MAX_NR_ZONES];
+	uint64_t present[MAX_NUMNODES][MAX_NR_ZONES];
+};
+
+struct machine;
+void free_area_init(struct machine *m);
+
+#endif
