@@ -7,8 +7,8 @@
  */
 #include "memprobe/profile.h"
 
-#include "memprobe/mm/memblock.h"
 #include "memprobe/lib/util.h"
+#include "memprobe/mm/memblock.h"
 
 static const struct linux_profile profiles[] = {
 	{

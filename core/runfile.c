@@ -6,8 +6,8 @@
  */
 #include "memprobe/runfile.h"
 
-#include "memprobe/options.h"
 #include "memprobe/lib/util.h"
+#include "memprobe/options.h"
 
 static bool fail(struct runfile_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

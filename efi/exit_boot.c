@@ -11,8 +11,8 @@
 #include "efi-frontend.h"
 
 #include "memprobe/lib/fbcon.h"
-#include "memprobe/x86/pgtable_build.h"
 #include "memprobe/lib/util.h"
+#include "memprobe/x86/pgtable_build.h"
 
 #define MAX_HASHED 512
 #define OUT_MAX 2048

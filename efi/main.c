@@ -9,9 +9,11 @@
 #include "efi-frontend.h"
 
 #include "memprobe/acpi/acpidump.h"
+#include "memprobe/lib/util.h"
+#include "memprobe/pipeline.h"
+#include "memprobe/report/json.h"
 #include "memprobe/report/views.h"
 #include "memprobe/runfile.h"
-#include "memprobe/lib/util.h"
 
 /*
  * Lines the front end produces before the report starts; the core prints

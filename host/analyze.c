@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "memprobe/acpi/acpidump.h"
-#include "memprobe/machine.h"
-#include "memprobe/report/views.h"
+#include "memprobe/pipeline.h"
+#include "memprobe/report/json.h"
 #include "memprobe/runfile.h"
 #include "analyze.h"
 #include "heap.h"

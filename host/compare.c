@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "memprobe/options.h"
+#include "memprobe/pipeline.h"
 #include "analyze.h"
 #include "compare.h"
 #include "heap.h"

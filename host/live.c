@@ -20,8 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "memprobe/x86/efimap.h"
 #include "memprobe/lib/util.h"
+#include "memprobe/x86/efimap.h"
 #include "live.h"
 #include "readfile.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "memprobe/acpi/acpidump.h"
-#include "memprobe/machine.h"
+#include "memprobe/pipeline.h"
 #include "analyze.h"
 #include "compare.h"
 #include "heap.h"

@@ -34,8 +34,8 @@
 #include <string.h>
 
 #include "memprobe/mm/memblock.h"
-#include "memprobe/x86/numa_meminfo.h"
 #include "memprobe/profile.h"
+#include "memprobe/x86/numa_meminfo.h"
 
 #define MAX_DOUBLINGS 16
 

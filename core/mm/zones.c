@@ -8,8 +8,8 @@
  */
 #include "memprobe/mm/zones.h"
 
-#include "memprobe/machine.h"
 #include "memprobe/lib/util.h"
+#include "memprobe/machine.h"
 
 #define MAX_DMA_PFN 0x1000ULL
 #define MAX_DMA32_PFN 0x100000ULL

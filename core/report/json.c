@@ -5,10 +5,13 @@
  * (a 64-bit address does not fit a JSON number everywhere); counts are
  * numbers.  Written after memprobe_run, from the machine's state.
  */
+#include "memprobe/report/json.h"
+
 #include "memprobe/report/views.h"
 
-#include "memprobe/machine.h"
 #include "memprobe/lib/util.h"
+#include "memprobe/machine.h"
+#include "memprobe/x86/numa_distance.h"
 
 /* A streaming writer: one value per line, indented, commas where they belong. */
 struct json {

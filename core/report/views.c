@@ -5,8 +5,9 @@
  */
 #include "memprobe/report/views.h"
 
-#include "memprobe/machine.h"
 #include "memprobe/lib/util.h"
+#include "memprobe/machine.h"
+#include "memprobe/x86/numa_distance.h"
 
 /*
  * /sys/firmware/memmap/N/{start,end,type} for N = 0, 1, ...: built from the

@@ -11,10 +11,11 @@
 #include "memprobe/x86/numa.h"
 
 #include "memprobe/acpi/checks.h"
-#include "memprobe/machine.h"
-#include "memprobe/x86/numa_emulation.h"
-#include "memprobe/report/views.h"
 #include "memprobe/lib/util.h"
+#include "memprobe/machine.h"
+#include "memprobe/report/views.h"
+#include "memprobe/x86/numa_distance.h"
+#include "memprobe/x86/numa_emulation.h"
 
 /* Return: sizeof(pg_data_t) of the modelled kernel (node_data_size= or the profile's). */
 uint64_t pgdat_size(const struct machine *m)

@@ -4,10 +4,10 @@
  * it from memblock, numa_reset_distance gives it back, node_distance reads
  * the SLIT through it (fake nodes through their physical nodes).
  */
-#include "memprobe/x86/numa.h"
+#include "memprobe/x86/numa_distance.h"
 
-#include "memprobe/machine.h"
 #include "memprobe/lib/util.h"
+#include "memprobe/machine.h"
 
 /* numa_alloc_distance(): the node distance table, taken from memblock. */
 void numa_alloc_distance(struct machine *m)

@@ -7,8 +7,9 @@
  */
 #include "memprobe/x86/numa_emulation.h"
 
-#include "memprobe/machine.h"
 #include "memprobe/lib/util.h"
+#include "memprobe/machine.h"
+#include "memprobe/x86/numa_distance.h"
 
 #define FAKE_NODE_MIN_SIZE (32ULL << 20)
 

@@ -6,8 +6,8 @@
  */
 #include "memprobe/x86/numa_meminfo.h"
 
-#include "memprobe/machine.h"
 #include "memprobe/lib/util.h"
+#include "memprobe/machine.h"
 
 /**
  * numa_add_memblk_to() - add [start, end) of node nid to mi

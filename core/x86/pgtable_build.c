@@ -7,8 +7,8 @@
  */
 #include "memprobe/x86/pgtable_build.h"
 
-#include "memprobe/x86/paging.h"
 #include "memprobe/lib/util.h"
+#include "memprobe/x86/paging.h"
 
 #define ENTRIES 512
 

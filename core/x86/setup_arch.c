@@ -5,10 +5,11 @@
  * stub's e820 table, Linux's e820 edits, efi_init, e820__memblock_setup,
  * the early reservations, and the ACPI table and MADT stages.
  */
-#include "memprobe/machine.h"
+#include "memprobe/x86/setup_arch.h"
 
 #include "memprobe/acpi/acpidump.h"
 #include "memprobe/lib/util.h"
+#include "memprobe/machine.h"
 
 /*
  * setup_e820() of the EFI stub: the first 128 entries go into boot_params,

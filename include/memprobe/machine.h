@@ -9,21 +9,21 @@
 
 #include <stdint.h>
 
-#include "memprobe/acpi/tables.h"
-#include "memprobe/lib/defects.h"
-#include "memprobe/x86/e820.h"
-#include "memprobe/x86/efimap.h"
 #include "memprobe/acpi/madt.h"
-#include "memprobe/mm/memblock.h"
-#include "memprobe/x86/numa.h"
-#include "memprobe/options.h"
-#include "memprobe/x86/paging.h"
-#include "memprobe/x86/pgtable.h"
-#include "memprobe/lib/printk.h"
 #include "memprobe/acpi/slit.h"
 #include "memprobe/acpi/srat.h"
-#include "memprobe/version.h"
+#include "memprobe/acpi/tables.h"
+#include "memprobe/lib/defects.h"
+#include "memprobe/lib/printk.h"
+#include "memprobe/mm/memblock.h"
 #include "memprobe/mm/zones.h"
+#include "memprobe/options.h"
+#include "memprobe/version.h"
+#include "memprobe/x86/e820.h"
+#include "memprobe/x86/efimap.h"
+#include "memprobe/x86/numa.h"
+#include "memprobe/x86/paging.h"
+#include "memprobe/x86/pgtable.h"
 
 /* A clock the front end lends the core: nanoseconds from any fixed point. */
 struct mp_clock {
@@ -114,22 +114,5 @@ const char *secure_boot_word(enum secure_boot s);
 void machine_init(struct machine *m, const struct fw_inputs *fw, const struct sinks *sinks,
 		  const struct memblock_storage *storage);
 void machine_release(struct machine *m);
-void memprobe_run(struct machine *m);
-void memprobe_run_acpi(struct machine *m);
-
-/* Stages, in setup_arch()'s order; memprobe_run calls them all. */
-void efi_stub_setup_e820(struct machine *m);
-void e820__memory_setup(struct machine *m);
-void parse_setup_data(struct machine *m);
-void parse_early_param(struct machine *m);
-void e820__finish_early_params(struct machine *m);
-void efi_init(struct machine *m);
-void trim_bios_range(struct machine *m);
-void find_max_pfns(struct machine *m);
-void e820__memblock_setup(struct machine *m);
-void early_reservations(struct machine *m);
-void acpi_boot_table_init(struct machine *m);
-void early_acpi_boot_init(struct machine *m);
-void acpi_boot_init(struct machine *m);
 
 #endif

@@ -18,7 +18,7 @@
 
 #include "bench.h"
 #include "heap.h"
-#include "memprobe/machine.h"
+#include "memprobe/pipeline.h"
 
 #define DESC_SIZE 48
 #define GiB (1ULL << 30)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "heap.h"
-#include "memprobe/machine.h"
+#include "memprobe/pipeline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

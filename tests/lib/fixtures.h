@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "heap.h"
-#include "memprobe/machine.h"
+#include "memprobe/pipeline.h"
 
 struct capture {
 	struct mp_log log;

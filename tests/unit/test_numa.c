@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "acpibuild.h"
+#include "memprobe/x86/numa_distance.h"
 
 #define GB (1ULL << 30)
 #define MB (1ULL << 20)

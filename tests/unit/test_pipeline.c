@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "memprobe/report/json.h"
 #include "memprobe/report/views.h"
 #include "heap.h"
 

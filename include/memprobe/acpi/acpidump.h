@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ACPICA's acpidump text format: writing the tables memprobe found, and reading dumps back. */
-#ifndef MEMPROBE_ACPIDUMP_H
-#define MEMPROBE_ACPIDUMP_H
+#ifndef MEMPROBE_ACPI_ACPIDUMP_H
+#define MEMPROBE_ACPI_ACPIDUMP_H
 
 #include <stddef.h>
 #include <stdint.h>

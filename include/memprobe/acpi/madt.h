@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* MADT: the CPUs (local APIC and x2APIC entries), IO APICs and interrupt overrides. */
-#ifndef MEMPROBE_MADT_H
-#define MEMPROBE_MADT_H
+#ifndef MEMPROBE_ACPI_MADT_H
+#define MEMPROBE_ACPI_MADT_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "memprobe/acpi/tables.h"
 #include "memprobe/acpi/srat.h"
+#include "memprobe/acpi/tables.h"
 
 #define MADT_MAX_CPUS 8192	/* Debian's NR_CPUS */
 

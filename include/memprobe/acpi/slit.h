@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The SLIT: its locality matrix and Linux's validity check (acpi_parse_slit). */
-#ifndef MEMPROBE_SLIT_H
-#define MEMPROBE_SLIT_H
+#ifndef MEMPROBE_ACPI_SLIT_H
+#define MEMPROBE_ACPI_SLIT_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -5,17 +5,17 @@
  * node numbers in first-seen order, as acpi_map_pxm_to_node hands them
  * out.  Linux's live NUMA state lives in struct numa_state (numa.h).
  */
-#ifndef MEMPROBE_SRAT_H
-#define MEMPROBE_SRAT_H
+#ifndef MEMPROBE_ACPI_SRAT_H
+#define MEMPROBE_ACPI_SRAT_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "memprobe/acpi/tables.h"
-#include "memprobe/mm/memblock.h"
-#include "memprobe/lib/nodemask.h"
-#include "memprobe/x86/numa_meminfo.h"
 #include "memprobe/acpi/slit.h"
+#include "memprobe/acpi/tables.h"
+#include "memprobe/lib/nodemask.h"
+#include "memprobe/mm/memblock.h"
+#include "memprobe/x86/numa_meminfo.h"
 
 #define MAX_PXM_DOMAINS 1024
 #define MAX_LOCAL_APIC 32768

@@ -4,8 +4,8 @@
  * printing them as Linux does, and the bounds-checked access every parser
  * goes through.
  */
-#ifndef MEMPROBE_ACPI_H
-#define MEMPROBE_ACPI_H
+#ifndef MEMPROBE_ACPI_TABLES_H
+#define MEMPROBE_ACPI_TABLES_H
 
 #include <stdbool.h>
 #include <stdint.h>

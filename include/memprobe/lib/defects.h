@@ -4,8 +4,8 @@
  * "[Firmware Bug]" line of the report, with the table it names and the
  * offset in it when the line gives one.
  */
-#ifndef MEMPROBE_DEFECTS_H
-#define MEMPROBE_DEFECTS_H
+#ifndef MEMPROBE_LIB_DEFECTS_H
+#define MEMPROBE_LIB_DEFECTS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,8 +4,8 @@
  * gone (after ExitBootServices): a font of the printable ASCII glyphs, a
  * cursor, wrapping and scrolling.
  */
-#ifndef MEMPROBE_FBCON_H
-#define MEMPROBE_FBCON_H
+#ifndef MEMPROBE_LIB_FBCON_H
+#define MEMPROBE_LIB_FBCON_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Node numbers and node masks (Linux's nodemask_t as a byte array). */
-#ifndef MEMPROBE_NODEMASK_H
-#define MEMPROBE_NODEMASK_H
+#ifndef MEMPROBE_LIB_NODEMASK_H
+#define MEMPROBE_LIB_NODEMASK_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -7,8 +7,8 @@
  * "0x0", and the width of "%#010llx" counts the "0x".  Pointer extensions
  * (%pa, %pS) are not supported: callers spell "%pa" as "0x%016llx".
  */
-#ifndef MEMPROBE_PRINTK_H
-#define MEMPROBE_PRINTK_H
+#ifndef MEMPROBE_LIB_PRINTK_H
+#define MEMPROBE_LIB_PRINTK_H
 
 #include <stdarg.h>
 #include <stddef.h>

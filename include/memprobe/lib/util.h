@@ -3,8 +3,8 @@
  * Small helpers for the freestanding core (no libc): bytes, strings, and
  * the page and alignment arithmetic Linux spells PFN_UP, round_up, ...
  */
-#ifndef MEMPROBE_UTIL_H
-#define MEMPROBE_UTIL_H
+#ifndef MEMPROBE_LIB_UTIL_H
+#define MEMPROBE_LIB_UTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>

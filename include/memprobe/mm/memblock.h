@@ -8,8 +8,8 @@
  * calling function's name, which memblock=debug lines print where Linux
  * prints the caller's symbol.
  */
-#ifndef MEMPROBE_MEMBLOCK_H
-#define MEMPROBE_MEMBLOCK_H
+#ifndef MEMPROBE_MM_MEMBLOCK_H
+#define MEMPROBE_MM_MEMBLOCK_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* free_area_init()'s zones and node spans (mm/page_alloc.c), in page frame numbers. */
-#ifndef MEMPROBE_ZONES_H
-#define MEMPROBE_ZONES_H
+#ifndef MEMPROBE_MM_ZONES_H
+#define MEMPROBE_MM_ZONES_H
 
 #include <stdint.h>
 

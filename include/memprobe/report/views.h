@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Views of the result as Linux shows them to user space: /sys, /proc, numactl, lscpu. */
-#ifndef MEMPROBE_REPORT_H
-#define MEMPROBE_REPORT_H
+#ifndef MEMPROBE_REPORT_VIEWS_H
+#define MEMPROBE_REPORT_VIEWS_H
 
 #include <stdbool.h>
 
-#include "memprobe/x86/e820.h"
-#include "memprobe/lib/printk.h"
 #include "memprobe/acpi/slit.h"
 #include "memprobe/acpi/srat.h"
+#include "memprobe/lib/printk.h"
+#include "memprobe/x86/e820.h"
 
 struct machine;
 void report_firmware_memmap(struct mp_log *log, const struct e820_table *firmware);
@@ -18,6 +18,5 @@ void report_slit_distances(const struct slit_info *slit, const struct srat_info 
 void report_nodes(const struct machine *m);
 unsigned report_cpu_nodes(const struct machine *m, int *node_of, bool *guessed);
 bool report_cpu_in_node(const struct machine *m, const int *node_of, unsigned c, int nid);
-void report_json(const struct machine *m, struct mp_log *out);
 
 #endif

@@ -3,8 +3,8 @@
  * The e820 table as Linux 6.1 keeps it (arch/x86/kernel/e820.c): entry
  * types, the sanitizer, range update/remove, printing and end-of-RAM.
  */
-#ifndef MEMPROBE_E820_H
-#define MEMPROBE_E820_H
+#ifndef MEMPROBE_X86_E820_H
+#define MEMPROBE_X86_E820_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -4,14 +4,14 @@
  * it: the EFI stub's conversion to e820 (libstub/x86-stub.c setup_e820)
  * and the kernel's efi_clean_memmap / efi_print_memmap lines.
  */
-#ifndef MEMPROBE_EFIMAP_H
-#define MEMPROBE_EFIMAP_H
+#ifndef MEMPROBE_X86_EFIMAP_H
+#define MEMPROBE_X86_EFIMAP_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "memprobe/x86/e820.h"
 #include "memprobe/lib/printk.h"
+#include "memprobe/x86/e820.h"
 
 enum efi_memory_type {
 	EFI_RESERVED_TYPE = 0,

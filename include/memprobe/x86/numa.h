@@ -5,15 +5,15 @@
  * numa_init(dummy), each with numa_cleanup_meminfo, numa_emulation,
  * numa_register_memblks and alloc_node_data.
  */
-#ifndef MEMPROBE_NUMA_H
-#define MEMPROBE_NUMA_H
+#ifndef MEMPROBE_X86_NUMA_H
+#define MEMPROBE_X86_NUMA_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "memprobe/acpi/srat.h"
 #include "memprobe/lib/nodemask.h"
 #include "memprobe/x86/numa_meminfo.h"
-#include "memprobe/acpi/srat.h"
 
 /* What Linux's NUMA code keeps while it sets nodes up; reset before each attempt. */
 struct numa_state {
@@ -34,14 +34,8 @@ struct numa_state {
 };
 
 struct machine;
-/* numa.c */
 int x86_acpi_srat_slit(struct machine *m);
 void x86_numa_init(struct machine *m);
 uint64_t pgdat_size(const struct machine *m);
-
-/* numa_distance.c */
-void numa_alloc_distance(struct machine *m);
-void numa_reset_distance(struct machine *m);
-int node_distance(const struct machine *m, int from, int to);
 
 #endif

@@ -4,14 +4,14 @@
  * (arch/x86/mm/numa.c): how blocks are added, cleaned up and handed to
  * memblock.  Used by the SRAT parser, the NUMA stage and replay.
  */
-#ifndef MEMPROBE_NUMA_MEMINFO_H
-#define MEMPROBE_NUMA_MEMINFO_H
+#ifndef MEMPROBE_X86_NUMA_MEMINFO_H
+#define MEMPROBE_X86_NUMA_MEMINFO_H
 
 #include <stdint.h>
 
-#include "memprobe/mm/memblock.h"
 #include "memprobe/lib/nodemask.h"
 #include "memprobe/lib/printk.h"
+#include "memprobe/mm/memblock.h"
 #include "memprobe/profile.h"
 
 #define NR_NODE_MEMBLKS (MAX_NUMNODES * 2)

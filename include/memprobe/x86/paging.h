@@ -5,14 +5,14 @@
  * them: 4- or 5-level paging, MAX_PHYSMEM_BITS and so max_arch_pfn, the
  * direct map's PAGE_OFFSET, the page sizes the direct map may use.
  */
-#ifndef MEMPROBE_PAGING_H
-#define MEMPROBE_PAGING_H
+#ifndef MEMPROBE_X86_PAGING_H
+#define MEMPROBE_X86_PAGING_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "memprobe/options.h"
 #include "memprobe/lib/printk.h"
+#include "memprobe/options.h"
 
 /* What CPUID says; a front end that cannot ask leaves known false. */
 struct cpu_facts {

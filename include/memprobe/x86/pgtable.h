@@ -4,8 +4,8 @@
  * which page size, which page-table pages it needs and where they come
  * from (the kernel's brk or memblock), and the DirectMap totals.
  */
-#ifndef MEMPROBE_PGTABLE_H
-#define MEMPROBE_PGTABLE_H
+#ifndef MEMPROBE_X86_PGTABLE_H
+#define MEMPROBE_X86_PGTABLE_H
 
 #include <stdbool.h>
 #include <stdint.h>

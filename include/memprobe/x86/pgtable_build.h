@@ -7,15 +7,15 @@
  * a memblock of RAM that is free to take.  Then every mapping is walked
  * back through the tables.
  */
-#ifndef MEMPROBE_PGTABLE_BUILD_H
-#define MEMPROBE_PGTABLE_BUILD_H
+#ifndef MEMPROBE_X86_PGTABLE_BUILD_H
+#define MEMPROBE_X86_PGTABLE_BUILD_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "memprobe/lib/printk.h"
 #include "memprobe/mm/memblock.h"
 #include "memprobe/x86/pgtable.h"
-#include "memprobe/lib/printk.h"
 
 /* Entry bits. */
 #define PTE_PRESENT 0x1ULL
