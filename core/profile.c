@@ -8,8 +8,6 @@
 #include "memprobe/profile.h"
 
 #include "memprobe/lib/util.h"
-#include "memprobe/mm/memblock.h"
-
 static const struct linux_profile profiles[] = {
 	{
 		.name = "6.1",

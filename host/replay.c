@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memprobe/lib/util.h"
 #include "memprobe/mm/memblock.h"
 #include "memprobe/profile.h"
 #include "memprobe/x86/numa_meminfo.h"

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* The SLIT as Linux 6.1's acpi_parse_slit reads it: locality count, matrix, validity. */
+/*
+ * The SLIT as Linux 6.1's acpi_parse_slit reads it (locality count, matrix,
+ * validity), and as numactl and sysfs show it by node.
+ */
 #include "memprobe/acpi/slit.h"
 
+#include "memprobe/acpi/srat.h"
 #include "memprobe/lib/util.h"
 
 /* slit_valid()'s rule for one entry: 10 on the diagonal, more than 10 elsewhere. */
@@ -61,4 +65,53 @@ void acpi_parse_slit(struct slit_info *slit, const struct acpi_tables *at, const
 			slit->valid = slit_entry_valid(slit, i, j);
 	if (!slit->valid)
 		mp_printk(log, "ACPI: SLIT table looks invalid. Not used.\n");
+}
+
+/*
+ * The SLIT as numactl --hardware shows distances, by node (PXMs mapped
+ * through the SRAT), and each node's /sys/devices/system/node/nodeN/distance.
+ */
+void slit_print_node_distances(const struct slit_info *slit, const struct srat_info *s,
+			       struct mp_log *log)
+{
+	char line[MP_LINE_MAX - 16];
+	uint32_t n = slit->localities, shown = 0;
+
+	if (!slit->present || !slit->valid)
+		return;
+	/* Rows and columns by node number, as numactl and sysfs show them. */
+	for (int node = 0; node < MAX_NUMNODES; node++)
+		shown += s->node_to_pxm[node] != PXM_INVAL && (uint32_t)s->node_to_pxm[node] < n;
+	if (!shown)
+		return;
+	mp_printk(log, "node distances:\n");
+	for (int from = -1; from < MAX_NUMNODES; from++) {
+		unsigned len;
+
+		if (from >= 0 && (s->node_to_pxm[from] == PXM_INVAL || (uint32_t)s->node_to_pxm[from] >= n))
+			continue;
+		len = from < 0 ? mp_snprintf(line, sizeof(line), "node ")
+			       : mp_snprintf(line, sizeof(line), "% 3d: ", from);
+		for (int to = 0; to < MAX_NUMNODES && len < sizeof(line) - 8; to++) {
+			if (s->node_to_pxm[to] == PXM_INVAL || (uint32_t)s->node_to_pxm[to] >= n)
+				continue;
+			len += mp_snprintf(line + len, sizeof(line) - len, "% 3d ",
+					   from < 0 ? to
+						    : slit->matrix[(uint32_t)s->node_to_pxm[from] * n +
+								   (uint32_t)s->node_to_pxm[to]]);
+		}
+		mp_printk(log, "%s\n", line);
+	}
+	for (int from = 0; from < MAX_NUMNODES; from++) {
+		unsigned len = 0;
+
+		if (s->node_to_pxm[from] == PXM_INVAL || (uint32_t)s->node_to_pxm[from] >= n)
+			continue;
+		for (int to = 0; to < MAX_NUMNODES && len < sizeof(line) - 8; to++)
+			if (s->node_to_pxm[to] != PXM_INVAL && (uint32_t)s->node_to_pxm[to] < n)
+				len += mp_snprintf(line + len, sizeof(line) - len, "%s%u", len ? " " : "",
+						   slit->matrix[(uint32_t)s->node_to_pxm[from] * n +
+								(uint32_t)s->node_to_pxm[to]]);
+		mp_printk(log, "memprobe: /sys/devices/system/node/node%d/distance: %s\n", from, line);
+	}
 }

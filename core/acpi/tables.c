@@ -28,7 +28,7 @@ bool acpi_get8(const struct acpi_table *t, uint32_t off, uint8_t *v)
 	return true;
 }
 
-bool acpi_get16(const struct acpi_table *t, uint32_t off, uint16_t *v)
+static bool acpi_get16(const struct acpi_table *t, uint32_t off, uint16_t *v)
 {
 	if (!in_bounds(t, off, 2))
 		return false;
@@ -36,7 +36,7 @@ bool acpi_get16(const struct acpi_table *t, uint32_t off, uint16_t *v)
 	return true;
 }
 
-bool acpi_get32(const struct acpi_table *t, uint32_t off, uint32_t *v)
+static bool acpi_get32(const struct acpi_table *t, uint32_t off, uint32_t *v)
 {
 	if (!in_bounds(t, off, 4))
 		return false;
@@ -45,7 +45,7 @@ bool acpi_get32(const struct acpi_table *t, uint32_t off, uint32_t *v)
 	return true;
 }
 
-bool acpi_get64(const struct acpi_table *t, uint32_t off, uint64_t *v)
+static bool acpi_get64(const struct acpi_table *t, uint32_t off, uint64_t *v)
 {
 	uint32_t lo, hi;
 
@@ -87,7 +87,7 @@ uint64_t acpi_u64(const struct acpi_table *t, uint32_t off)
 	return v;
 }
 
-uint8_t acpi_checksum(const uint8_t *p, uint32_t len)
+static uint8_t acpi_checksum(const uint8_t *p, uint32_t len)
 {
 	uint8_t sum = 0;
 

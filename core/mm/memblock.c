@@ -80,6 +80,10 @@ static void memblock_remove_region(struct memblock_type *type, unsigned long r)
 		reset_type(type);
 }
 
+/* The search, below: doubling an array searches for room, and the search's callers double. */
+static uint64_t memblock_find_in_range_node(struct memblock *mb, uint64_t size, uint64_t align,
+					    uint64_t start, uint64_t end, int nid, uint32_t flags);
+
 static uint64_t memblock_find_in_range(struct memblock *mb, uint64_t start, uint64_t end,
 				       uint64_t size, uint64_t align)
 {
@@ -551,8 +555,8 @@ void memblock_next_free_range_rev(struct memblock *mb, uint64_t *idx, int nid, u
  * one top-down (the default), the lowest one bottom-up.  Page 0 is never
  * returned; 0 means nothing fits.
  */
-uint64_t memblock_find_in_range_node(struct memblock *mb, uint64_t size, uint64_t align,
-				     uint64_t start, uint64_t end, int nid, uint32_t flags)
+static uint64_t memblock_find_in_range_node(struct memblock *mb, uint64_t size, uint64_t align,
+					    uint64_t start, uint64_t end, int nid, uint32_t flags)
 {
 	uint64_t idx, this_start, this_end, cand;
 	long top;

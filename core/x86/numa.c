@@ -13,7 +13,6 @@
 #include "memprobe/acpi/checks.h"
 #include "memprobe/lib/util.h"
 #include "memprobe/machine.h"
-#include "memprobe/report/views.h"
 #include "memprobe/x86/numa_distance.h"
 #include "memprobe/x86/numa_emulation.h"
 
@@ -180,7 +179,7 @@ int x86_acpi_srat_slit(struct machine *m)
 	if (srat)
 		m->srat.problems += srat_validate(srat, &m->srat, m->log);
 	slit_validate(&m->slit, m->log);
-	report_slit_distances(&m->slit, &m->srat, m->log);
+	slit_print_node_distances(&m->slit, &m->srat, m->log);
 	return m->srat.result;
 }
 

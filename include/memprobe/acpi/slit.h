@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The SLIT: its locality matrix and Linux's validity check (acpi_parse_slit). */
+/* The SLIT: its locality matrix, Linux's validity check (acpi_parse_slit), the node view. */
 #ifndef MEMPROBE_ACPI_SLIT_H
 #define MEMPROBE_ACPI_SLIT_H
 
@@ -22,5 +22,8 @@ struct slit_info {
 void acpi_parse_slit(struct slit_info *slit, const struct acpi_tables *at, const struct acpi_table *t,
 		     struct mp_log *log);
 bool slit_entry_valid(const struct slit_info *slit, uint32_t from, uint32_t to);
+struct srat_info;
+void slit_print_node_distances(const struct slit_info *slit, const struct srat_info *s,
+			       struct mp_log *log);
 
 #endif

@@ -64,18 +64,14 @@ struct acpi_tables {
 	unsigned problems;		/* [Firmware Bug] lines printed */
 };
 
-/* Little-endian reads that refuse to pass the table's end (false, *v unchanged). */
+/* A byte that refuses to pass the table's end (false, *v unchanged). */
 bool acpi_get8(const struct acpi_table *t, uint32_t off, uint8_t *v);
-bool acpi_get16(const struct acpi_table *t, uint32_t off, uint16_t *v);
-bool acpi_get32(const struct acpi_table *t, uint32_t off, uint32_t *v);
-bool acpi_get64(const struct acpi_table *t, uint32_t off, uint64_t *v);
-/* The same reads as values: 0 past the table's end. */
+/* Little-endian reads as values: 0 past the table's end. */
 uint8_t acpi_u8(const struct acpi_table *t, uint32_t off);
 uint16_t acpi_u16(const struct acpi_table *t, uint32_t off);
 uint32_t acpi_u32(const struct acpi_table *t, uint32_t off);
 uint64_t acpi_u64(const struct acpi_table *t, uint32_t off);
 
-uint8_t acpi_checksum(const uint8_t *p, uint32_t len);
 void acpi_tables_load(struct acpi_tables *at, const struct acpi_access *access, struct mp_log *log);
 const struct acpi_table *acpi_get_table(const struct acpi_tables *at, const char *sig,
 					unsigned instance);

@@ -20,7 +20,6 @@
 
 #define INIT_MEMBLOCK_REGIONS 128
 #define PHYS_ADDR_MAX UINT64_MAX
-#define SMP_CACHE_BYTES 64
 
 /* memblock_alloc_* end limits */
 #define MEMBLOCK_ALLOC_ANYWHERE (~(uint64_t)0)
@@ -121,8 +120,6 @@ uint64_t memblock_phys_alloc_pages_from(struct memblock *mb, uint64_t nr, uint64
 					uint64_t end, const char *caller);
 uint64_t memblock_alloc_range_nid(struct memblock *mb, uint64_t size, uint64_t align,
 				  uint64_t start, uint64_t end, int nid, bool exact_nid);
-uint64_t memblock_find_in_range_node(struct memblock *mb, uint64_t size, uint64_t align,
-				     uint64_t start, uint64_t end, int nid, uint32_t flags);
 
 int memblock_isolate_range(struct memblock *mb, struct memblock_type *type, uint64_t base,
 			   uint64_t size, int *start_rgn, int *end_rgn);
