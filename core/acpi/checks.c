@@ -48,13 +48,13 @@ static void describe_other(const struct acpi_table *t, uint32_t off, uint8_t typ
 }
 
 /* Memory ranges listed twice, and ranges of two nodes that overlap: each kind bounded. */
-static unsigned check_memory_ranges(const struct numa_meminfo *mi, struct mp_log *log)
+static unsigned check_memory_ranges(const struct srat_info *s, struct mp_log *log)
 {
 	struct mp_findings twice = { 0 }, overlap = { 0 };
 
-	for (unsigned i = 0; i < mi->nr_blks; i++)
-		for (unsigned j = i + 1; j < mi->nr_blks; j++) {
-			const struct numa_memblk *a = &mi->blk[i], *b = &mi->blk[j];
+	for (unsigned i = 0; i < s->nr_memblks; i++)
+		for (unsigned j = i + 1; j < s->nr_memblks; j++) {
+			const struct srat_memblk *a = &s->memblk[i], *b = &s->memblk[j];
 
 			if (a->start == b->start && a->end == b->end) {
 				if (mp_finding(&twice))
@@ -134,7 +134,7 @@ unsigned srat_validate(const struct acpi_table *t, const struct srat_info *s, st
 		}
 		off += length;
 	}
-	return problems + check_memory_ranges(&s->memblks, log);
+	return problems + check_memory_ranges(s, log);
 }
 
 /*

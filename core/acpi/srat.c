@@ -196,8 +196,8 @@ static int generic_initiator(struct srat_info *s, const struct subtable *e, stru
 }
 
 /* acpi_numa_memory_affinity_init(); returns 0 when the entry counts as parsed. */
-static int memory_affinity(struct srat_info *s, const struct subtable *e, struct memblock *mb,
-			   struct mp_log *log)
+static int memory_affinity(struct srat_info *s, const struct subtable *e,
+			   const struct srat_memory_hooks *hooks, struct mp_log *log)
 {
 	uint32_t flags = acpi_u32(e->t, e->off + 28), pxm = acpi_u32(e->t, e->off + 2);
 	uint64_t start = (uint64_t)acpi_u32(e->t, e->off + 12) << 32 | acpi_u32(e->t, e->off + 8);
@@ -223,18 +223,20 @@ static int memory_affinity(struct srat_info *s, const struct subtable *e, struct
 		bad_srat(s, log);
 		return -1;
 	}
-	if (numa_add_memblk_to(&s->memblks, node, start, end, log) < 0) {
+	if (hooks->add_memblk(hooks->ctx, node, start, end) < 0) {
 		mp_printk(log, "ACPI: SRAT: Failed to add memblk to node %u [mem %#010llx-%#010llx]\n",
 			  node, (unsigned long long)start, (unsigned long long)(end - 1));
 		bad_srat(s, log);
 		return -1;
 	}
+	if (start < end && s->nr_memblks < SRAT_MAX_MEMBLKS)
+		s->memblk[s->nr_memblks++] = (struct srat_memblk){ start, end, node };
 	node_set(s->nodes_parsed, node);
 	mp_printk(log, "ACPI: SRAT: Node %u PXM %u [mem %#010llx-%#010llx]%s%s\n", node, pxm,
 		  (unsigned long long)start, (unsigned long long)(end - 1), hotplug ? " hotplug" : "",
 		  flags & SRAT_MEM_NONVOLATILE ? " non-volatile" : "");
-	if (hotplug && mb) {
-		if (memblock_mark_hotplug(mb, start, length))
+	if (hotplug) {
+		if (hooks->mark_hotplug(hooks->ctx, start, length))
 			mp_printk(log, "ACPI: SRAT: Failed to mark hotplug range [mem %#010llx-%#010llx] "
 				       "in memblock\n",
 				  (unsigned long long)start, (unsigned long long)(end - 1));
@@ -252,8 +254,8 @@ static int memory_affinity(struct srat_info *s, const struct subtable *e, struct
  * type, as Linux does).  Returns the count of matching subtables, or -1.
  */
 static int acpi_parse_entries_array(struct srat_info *s, const struct acpi_tables *at,
-				    const struct acpi_table *t, bool memory_pass, struct memblock *mb,
-				    struct mp_log *log)
+				    const struct acpi_table *t, bool memory_pass,
+				    const struct srat_memory_hooks *hooks, struct mp_log *log)
 {
 	int count = 0, errs = 0;
 
@@ -277,7 +279,7 @@ static int acpi_parse_entries_array(struct srat_info *s, const struct acpi_table
 					x2apic_affinity(s, &e, log);
 				else if (e.type == SRAT_GENERIC_INITIATOR)
 					ret = generic_initiator(s, &e, log);
-				else if (e.type == SRAT_MEMORY && !memory_affinity(s, &e, mb, log))
+				else if (e.type == SRAT_MEMORY && !memory_affinity(s, &e, hooks, log))
 					s->parsed_memblks++;
 				errs += ret != 0;
 			}
@@ -299,7 +301,7 @@ static int acpi_parse_entries_array(struct srat_info *s, const struct acpi_table
  * SRAT gave memory affinity, <0 when NUMA must fall back.
  */
 int acpi_numa_init(struct srat_info *s, struct slit_info *slit, const struct acpi_tables *at,
-		   struct memblock *mb, struct mp_log *log)
+		   const struct srat_memory_hooks *hooks, struct mp_log *log)
 {
 	const struct acpi_table *srat = acpi_find_table(at, "SRAT");
 	const struct acpi_table *slit_table = acpi_find_table(at, "SLIT");
@@ -309,8 +311,8 @@ int acpi_numa_init(struct srat_info *s, struct slit_info *slit, const struct acp
 	if (srat) {
 		s->present = true;
 		acpi_get8(srat, 8, &s->revision);
-		acpi_parse_entries_array(s, at, srat, false, mb, log);
-		cnt = acpi_parse_entries_array(s, at, srat, true, mb, log);
+		acpi_parse_entries_array(s, at, srat, false, hooks, log);
+		cnt = acpi_parse_entries_array(s, at, srat, true, hooks, log);
 	}
 	if (slit_table)
 		acpi_parse_slit(slit, at, slit_table, log);

@@ -200,11 +200,11 @@ static void srat(struct json *j, const struct machine *m)
 	boolean(j, "present", s->present);
 	boolean(j, "used", m->numa.from_srat);
 	open_(j, "memory", '[');
-	for (unsigned i = 0; i < s->memblks.nr_blks; i++) {
+	for (unsigned i = 0; i < s->nr_memblks; i++) {
 		open_(j, NULL, '{');
-		hex(j, "start", s->memblks.blk[i].start);
-		hex(j, "end", s->memblks.blk[i].end - 1);
-		inum(j, "node", s->memblks.blk[i].nid);
+		hex(j, "start", s->memblk[i].start);
+		hex(j, "end", s->memblk[i].end - 1);
+		inum(j, "node", s->memblk[i].nid);
 		close_(j, '}');
 	}
 	close_(j, ']');

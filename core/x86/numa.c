@@ -162,20 +162,38 @@ static bool slit_maps_a_node(const struct slit_info *slit, const struct srat_inf
 	return false;
 }
 
+/* numa_add_memblk(), as acpi_numa_init() hands it each memory entry: into Linux's numa_meminfo. */
+static int srat_add_memblk(void *ctx, int nid, uint64_t start, uint64_t end)
+{
+	struct machine *m = ctx;
+
+	return numa_add_memblk_to(&m->numa.meminfo, nid, start, end, m->log);
+}
+
+static int srat_mark_hotplug(void *ctx, uint64_t start, uint64_t size)
+{
+	struct machine *m = ctx;
+
+	return memblock_mark_hotplug(&m->memblock, start, size);
+}
+
 /**
  * x86_acpi_srat_slit() - parse the SRAT and SLIT once, with Linux's lines and memprobe's checks
  *
- * Fills m->srat and m->slit, which nothing changes after.
+ * Fills m->srat and m->slit, which nothing changes after; the memory
+ * entries go into Linux's numa_meminfo, and their hotplug flags into
+ * memblock, through the hooks, as Linux's handlers put them there.
  * Return: Linux's verdict on the SRAT (0: it configures NUMA, <0: fall back).
  */
 int x86_acpi_srat_slit(struct machine *m)
 {
 	const struct acpi_table *srat = acpi_find_table(&m->acpi, "SRAT");
+	const struct srat_memory_hooks hooks = { srat_add_memblk, srat_mark_hotplug, m };
 
 	srat_init(&m->srat);
 	m->srat.quiet_cpus = !m->opts.kernel->srat_cpu_lines;
 	m->srat.entries_prefix = m->opts.kernel->acpi_entries_prefix;
-	acpi_numa_init(&m->srat, &m->slit, &m->acpi, &m->memblock, m->log);
+	acpi_numa_init(&m->srat, &m->slit, &m->acpi, &hooks, m->log);
 	if (srat)
 		m->srat.problems += srat_validate(srat, &m->srat, m->log);
 	slit_validate(&m->slit, m->log);
@@ -195,7 +213,6 @@ static int x86_acpi_numa_init(struct machine *m)
 	/* Linux's handlers write these as they parse, whatever the verdict. */
 	mp_memcpy(m->numa.nodes_parsed, m->srat.nodes_parsed, sizeof(m->numa.nodes_parsed));
 	mp_memcpy(m->numa.apicid_to_node, m->srat.apicid_to_node, sizeof(m->numa.apicid_to_node));
-	m->numa.meminfo = m->srat.memblks;
 	if (slit_maps_a_node(&m->slit, &m->srat))
 		numa_alloc_distance(m);
 	return ret;

@@ -241,7 +241,7 @@ static void srat_lines_and_node_order(void **state)
 	assert_int_equal(capture_count_prefix(&w->c, "SRAT: PXM 3 -> APIC 0x02"), 0);
 	assert_int_equal(capture_count_prefix(&w->c, "ACPI: SRAT: Node 3"), 0);
 	assert_int_equal(w->m->srat.result, 0);
-	assert_int_equal(w->m->srat.memblks.nr_blks, 2);
+	assert_int_equal(w->m->srat.nr_memblks, 2);
 	assert_int_equal(w->m->srat.parsed_memblks, 3);
 	assert_int_equal(w->m->srat.apicid_to_node[0x1234], 2);
 	assert_true(node_isset(w->m->srat.nodes_parsed, 2));
@@ -322,7 +322,7 @@ static void srat_too_many_pxms_and_invalid_blocks(void **state)
 	standard_world(w, &s, 3);
 	run(w);
 	assert_true(has(w, "Warning: invalid memblk node 0 [mem 0xfffffffffffff000-0x00000fff]"));
-	assert_int_equal(w->m->srat.memblks.nr_blks, 1);
+	assert_int_equal(w->m->srat.nr_memblks, 1);
 }
 
 /* A disabled generic initiator makes Linux skip later CPU entries of that walk. */
@@ -368,7 +368,7 @@ static void srat_subtable_past_the_end(void **state)
 			   "bytes) runs past the table's end at 0x70; Linux reads the missing bytes from "
 			   "the memory after the table, and so does memprobe: what follows depends on them"));
 	assert_true(has(w, "ACPI: SRAT: Node 1 PXM 1 [mem 0x40000000-0x7fffffff]"));
-	assert_int_equal(w->m->srat.memblks.nr_blks, 2);
+	assert_int_equal(w->m->srat.nr_memblks, 2);
 
 	listed = (struct acpi_table){ "SRAT", 0xa000, 36 + s.n, t };
 	memset(&w->fw.acpi, 0, sizeof(w->fw.acpi));
@@ -378,7 +378,7 @@ static void srat_subtable_past_the_end(void **state)
 	assert_true(has(w, "memprobe: [Firmware Bug]: SRAT at offset 0x58: Memory Affinity subtable (40 "
 			   "bytes) runs past the table's end at 0x70; Linux reads the missing bytes from "
 			   "the memory after the table, which this input does not hold: skipped"));
-	assert_int_equal(w->m->srat.memblks.nr_blks, 1);
+	assert_int_equal(w->m->srat.nr_memblks, 1);
 }
 
 static void srat_validation(void **state)
@@ -771,9 +771,9 @@ static void random_corruption(void **state)
 		for (unsigned i = 0; i < w->m->acpi.nr; i++)
 			assert_ptr_equal(world_map(w, w->m->acpi.t[i].phys, w->m->acpi.t[i].length),
 					 w->m->acpi.t[i].bytes);
-		for (unsigned i = 0; i < w->m->srat.memblks.nr_blks; i++)
-			if (!srat_lists_range(srat, w->m->srat.memblks.blk[i].start,
-					      w->m->srat.memblks.blk[i].end))
+		for (unsigned i = 0; i < w->m->srat.nr_memblks; i++)
+			if (!srat_lists_range(srat, w->m->srat.memblk[i].start,
+					      w->m->srat.memblk[i].end))
 				fail_msg("memory block %u is not an enabled entry of the SRAT", i);
 		assert_true(capture_count_prefix(&w->c, "") < 100);
 		w->b[b].bytes[at] = old;

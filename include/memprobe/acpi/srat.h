@@ -3,7 +3,8 @@
  * The SRAT as Linux 6.1 reads it on x86 (acpi_numa_init and its handlers):
  * what the table says, parsed once and never changed after.  PXMs map to
  * node numbers in first-seen order, as acpi_map_pxm_to_node hands them
- * out.  Linux's live NUMA state lives in struct numa_state (numa.h).
+ * out.  Linux's live NUMA state lives in struct numa_state (x86/numa.h):
+ * the parser reaches it only through the hooks the NUMA stage lends.
  */
 #ifndef MEMPROBE_ACPI_SRAT_H
 #define MEMPROBE_ACPI_SRAT_H
@@ -14,13 +15,12 @@
 #include "memprobe/acpi/slit.h"
 #include "memprobe/acpi/tables.h"
 #include "memprobe/lib/nodemask.h"
-#include "memprobe/mm/memblock.h"
-#include "memprobe/x86/numa_meminfo.h"
 
 #define MAX_PXM_DOMAINS 1024
 #define MAX_LOCAL_APIC 32768
 #define PXM_INVAL (-1)
 #define SRAT_HEADER_SIZE 48
+#define SRAT_MAX_MEMBLKS (MAX_NUMNODES * 2)	/* NR_NODE_MEMBLKS: numa_add_memblk takes no more */
 
 enum srat_type {
 	SRAT_CPU = 0,
@@ -42,6 +42,23 @@ struct srat_subtable_kind {
 	const char *name;
 };
 
+/*
+ * What acpi_numa_memory_affinity_init() calls for each enabled memory entry
+ * (Linux's numa_add_memblk() and memblock_mark_hotplug()): the NUMA stage
+ * lends them, so the parser needs neither x86's NUMA code nor memblock.
+ */
+struct srat_memory_hooks {
+	int (*add_memblk)(void *ctx, int nid, uint64_t start, uint64_t end);	/* <0: refused */
+	int (*mark_hotplug)(void *ctx, uint64_t start, uint64_t size);	/* nonzero: failed */
+	void *ctx;
+};
+
+/* A memory range the SRAT gives a node, as numa_add_memblk took it. */
+struct srat_memblk {
+	uint64_t start, end;
+	int nid;
+};
+
 struct srat_info {
 	bool quiet_cpus;		/* the CPU lines are pr_debug (Linux 6.12): not printed */
 	const char *entries_prefix;	/* before the subtable walk's "[SRAT:0x..]" lines: "ACPI: " or "" */
@@ -57,13 +74,14 @@ struct srat_info {
 	uint8_t nodes_found[NODEMASK_BYTES];
 	uint8_t nodes_parsed[NODEMASK_BYTES];	/* the nodes its entries name */
 	int16_t apicid_to_node[MAX_LOCAL_APIC];	/* from its enabled CPU entries */
-	struct numa_meminfo memblks;	/* its memory entries, as numa_add_memblk collects them */
+	unsigned nr_memblks;		/* its ranges (start below end) numa_add_memblk took, in order */
+	struct srat_memblk memblk[SRAT_MAX_MEMBLKS];
 	uint64_t hotplug_bytes;		/* marked MEMBLOCK_HOTPLUG */
 };
 
 const struct srat_subtable_kind *srat_subtable_kind(uint8_t type);
 void srat_init(struct srat_info *s);
 int acpi_numa_init(struct srat_info *s, struct slit_info *slit, const struct acpi_tables *at,
-		   struct memblock *mb, struct mp_log *log);
+		   const struct srat_memory_hooks *hooks, struct mp_log *log);
 
 #endif

@@ -2,7 +2,8 @@
 /*
  * numa_meminfo, the list of node memory blocks x86 NUMA setup works on
  * (arch/x86/mm/numa.c): how blocks are added, cleaned up and handed to
- * memblock.  Used by the SRAT parser, the NUMA stage and replay.
+ * memblock.  Used by the NUMA stage (the SRAT's entries reach it through
+ * the parser's hooks) and by replay.
  */
 #ifndef MEMPROBE_X86_NUMA_MEMINFO_H
 #define MEMPROBE_X86_NUMA_MEMINFO_H
