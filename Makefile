@@ -59,7 +59,7 @@ DEPFLAGS = -MMD -MP -MF $(@:=.d)
 # Keep objects of pattern-rule chains between runs.
 .SECONDARY:
 
-.PHONY: all image usb bench test test-build test-unit test-valgrind test-replay test-realacpi test-fuzz test-qemu \
+.PHONY: all docs image usb bench test test-build test-unit test-valgrind test-replay test-realacpi test-fuzz test-qemu \
 	test-linux fuzz fuzz-seeds deps clean help run
 
 all: $(BUILD)/memprobe.efi $(BUILD)/memprobe
@@ -79,6 +79,7 @@ help:
 	@echo "make test-qemu    boot memprobe under OVMF: report checks, ACPI against iasl -d"
 	@echo "make test-linux   compare memprobe with Debian's Linux 6.1 on several VMs"
 	@echo "make bench        benchmarks: boot end to end, the pipeline at scale, memblock, page tables"
+	@echo "make docs         write docs/OPTIONS.md from the option table (the tests check it)"
 	@echo "make deps         install the Debian packages the build and tests need"
 	@echo "make run          ./run-qemu.sh with the seed's VM"
 
@@ -159,6 +160,7 @@ $(BUILD)/tests/%: %.c $(HOST_CORE_OBJS) $(TEST_SUPPORT)
 
 test-build:
 	./tests/build/build.sh
+	./tests/build/structure.py
 
 $(BUILD)/vg-obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -276,6 +278,10 @@ test: deps
 
 run:
 	./run-qemu.sh
+
+# The documents generated from the code: docs/OPTIONS.md from the option table.
+docs: $(BUILD)/memprobe
+	$(BUILD)/memprobe options >docs/OPTIONS.md
 
 clean:
 	rm -rf $(BUILD)

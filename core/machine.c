@@ -60,7 +60,6 @@ void machine_init(struct machine *m, const struct fw_inputs *fw, const struct si
 	memblock_init(&m->memblock, m->log, storage);
 	m->memblock.debug = m->opts.memblock_debug;
 	m->kaslr = !m->opts.nokaslr;
-	m->acpi_apic_instance = m->opts.apic_instance;
 	paging_mode_init(&m->paging, &fw->cpu, &m->opts);
 }
 

@@ -1,90 +1,74 @@
 // SPDX-License-Identifier: MIT
 /*
- * Option parsing shared by every front end.  Options arrive as text from
- * several sources (config files, the UEFI shell's arguments, the host tool's
- * arguments); words are separated by white space and '#' starts a comment
- * that runs to the end of the line.
+ * Option parsing shared by every front end, from one table.  Options
+ * arrive as text from several sources (config files, the UEFI shell's
+ * arguments, the host tool's arguments); words are separated by white
+ * space and '#' starts a comment that runs to the end of the line.
  */
 #include "memprobe/options.h"
 
+#include "memprobe/lib/cmdline.h"
 #include "memprobe/lib/util.h"
 #include "memprobe/version.h"
 
 /* No kernel memprobe models has a pg_data_t near this; larger is a typo. */
 #define MAX_PGDAT_SIZE (16u << 20)
-#define WORD_MAX 128
 
-/* Linux kernel parameters memprobe knows of but does not model yet. */
-static const char *const planned_words[] = {
-	"memmap=", "add_efi_memmap", "movable_node", "kernelcore=",
+/* Whose an option is, and when Linux reads it. */
+enum option_origin {
+	OPTION_MEMPROBE,	/* memprobe's own */
+	OPTION_EARLY,		/* Linux's early_param(): parse_early_param(), in command-line order */
+	OPTION_SETUP,		/* Linux's __setup(): parse_args(), after the early parameters */
+	OPTION_STUB,		/* read by Linux's EFI stub and decompressor, before the kernel runs */
 };
 
-void options_init(struct options *o)
+enum option_kind { OPTION_FLAG, OPTION_SIZE, OPTION_NUMBER, OPTION_LIST, OPTION_ENUM, OPTION_RANGE };
+
+/* One way to write an option, for --help, memprobe config and docs/OPTIONS.md. */
+struct option_doc {
+	const char *usage;	/* "mem=SIZE" */
+	const char *text;	/* what it does; '\n' continues the text */
+	const char *dflt;	/* NULL: an action, not a setting (not in memprobe config) */
+};
+
+/*
+ * One option.  A word ending in '=' takes a value (the longest such word
+ * that starts an option matches it); any other word matches itself.
+ */
+struct option_row {
+	const char *word;
+	const char *key;	/* what a stronger source overrides it by; NULL: the word up to '=' */
+	enum option_origin origin;
+	enum option_kind kind;
+	bool planned;		/* Linux's, not modelled yet: a warning, and ignored */
+	/* The value after the word into o; false after saying why it is refused. NULL: the stage parses it. */
+	bool (*parse)(struct options *o, const struct option_row *row, const char *value, struct mp_log *log);
+	size_t field;		/* the bool a flag sets or clears (offsetof struct options) */
+	struct option_doc doc[2];
+};
+
+static bool set_flag(struct options *o, const struct option_row *row, const char *value, struct mp_log *log)
 {
-	mp_memset(o, 0, sizeof(*o));
-	o->soft_reserve = true;	/* Debian's kernel: CONFIG_EFI_SOFT_RESERVE=y */
-	o->kernel = linux_profile_default();
+	(void)value;
+	(void)log;
+	*(bool *)((char *)o + row->field) = true;
+	return true;
 }
 
-static bool is_space(char c)
+static bool clear_flag(struct options *o, const struct option_row *row, const char *value, struct mp_log *log)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+	(void)value;
+	(void)log;
+	*(bool *)((char *)o + row->field) = false;
+	return true;
 }
 
-/* A digit's value in any base up to 16; 99 for a non-digit (never below a base). */
-static int digit_value(char c)
+/* efi=: Linux's parse_option_str() items; those memprobe does not model are named. */
+static bool parse_efi(struct options *o, const struct option_row *row, const char *value, struct mp_log *log)
 {
-	int v = mp_hexval(c);
+	char item[OPTION_WORD_MAX];
 
-	return v < 0 ? 99 : v;
-}
-
-/* Linux's simple_strtoull(s, &end, 0): "0x" hex, a leading 0 octal, else decimal. */
-uint64_t simple_strtoull(const char *s, const char **end)
-{
-	unsigned base = 10;
-	uint64_t v = 0;
-
-	if (s[0] == '0') {
-		if ((s[1] == 'x' || s[1] == 'X') && digit_value(s[2]) < 16) {
-			base = 16;
-			s += 2;
-		} else {
-			base = 8;
-		}
-	}
-	while (digit_value(*s) < (int)base)
-		v = v * base + (uint64_t)digit_value(*s++);
-	if (end)
-		*end = s;
-	return v;
-}
-
-/* Linux's memparse(): a number with an optional K/M/G/T/P/E suffix. */
-uint64_t memparse(const char *s, const char **end)
-{
-	const char *p;
-	uint64_t v = simple_strtoull(s, &p);
-	int shift = 0;
-
-	switch (*p) {
-	case 'E': case 'e': shift += 10; /* fall through */
-	case 'P': case 'p': shift += 10; /* fall through */
-	case 'T': case 't': shift += 10; /* fall through */
-	case 'G': case 'g': shift += 10; /* fall through */
-	case 'M': case 'm': shift += 10; /* fall through */
-	case 'K': case 'k': shift += 10; p++; break;
-	default: break;
-	}
-	if (end)
-		*end = p;
-	return v << shift;
-}
-
-static void parse_efi(struct options *o, const char *value, struct mp_log *log)
-{
-	char item[WORD_MAX];
-
+	(void)row;
 	while (*value) {
 		unsigned n = 0;
 
@@ -104,183 +88,288 @@ static void parse_efi(struct options *o, const char *value, struct mp_log *log)
 			mp_printk(log, "memprobe: warning: efi=%s is not modelled by memprobe; ignored\n",
 				  item);
 	}
+	return true;
+}
+
+/* memblock=: Linux's early_memblock(): any value containing "debug" turns it on. */
+static bool parse_memblock(struct options *o, const struct option_row *row, const char *value,
+			   struct mp_log *log)
+{
+	(void)row;
+	(void)log;
+	for (const char *p = value; *p; p++)
+		if (mp_starts_with(p, "debug"))
+			o->memblock_debug = true;
+	return true;
+}
+
+/* Whether c occurs in s. */
+static bool has_char(const char *s, char c)
+{
+	for (; *s; s++)
+		if (*s == c)
+			return true;
+	return false;
+}
+
+/*
+ * numa=fake=: N, <size>M/G or NU (a ":distances" list is not modelled).
+ * The form is numa_emulation()'s: a 'U' anywhere, else an 'M' or 'G'
+ * anywhere, else a count of nodes.
+ */
+static bool parse_numa_fake(struct options *o, const struct option_row *row, const char *value,
+			    struct mp_log *log)
+{
+	const char *end;
+
+	(void)row;
+	memparse(value, &end);
+	if (end == value || (*end && *end != 'U' && *end != 'u') || mp_strlen(value) >= 32) {
+		mp_printk(log, "memprobe: error: numa=fake= takes N, <size>M/G or NU, not '%s'; ignored\n",
+			  value);
+		return false;
+	}
+	if (has_char(value, 'U'))
+		o->numa_fake = (struct numa_fake){ NUMA_FAKE_UNIFORM, simple_strtoull(value, NULL) };
+	else if (has_char(value, 'M') || has_char(value, 'G'))
+		o->numa_fake = (struct numa_fake){ NUMA_FAKE_SIZE, memparse(value, NULL) };
+	else
+		o->numa_fake = (struct numa_fake){ NUMA_FAKE_NODES, simple_strtoull(value, NULL) };
+	return true;
+}
+
+static bool parse_kernel(struct options *o, const struct option_row *row, const char *value,
+			 struct mp_log *log)
+{
+	const struct linux_profile *p = linux_profile_named(value, mp_strlen(value));
+
+	(void)row;
+	if (p) {
+		o->kernel = p;
+		return true;
+	}
+	mp_printk(log, "memprobe: error: kernel= takes");
+	for (unsigned i = 0; (p = linux_profile_at(i)); i++)
+		mp_printk(log, "%s %s", i ? "," : "", p->name);
+	mp_printk(log, ", not '%s'; ignored\n", value);
+	return false;
+}
+
+static bool parse_node_data_size(struct options *o, const struct option_row *row, const char *value,
+				 struct mp_log *log)
+{
+	const char *end;
+	uint64_t size = memparse(value, &end);
+
+	(void)row;
+	if (*end || !size || size > MAX_PGDAT_SIZE) {
+		mp_printk(log, "memprobe: error: node_data_size= needs a size from 1 to %u bytes, not '%s'; "
+			       "ignored\n",
+			  MAX_PGDAT_SIZE, value);
+		return false;
+	}
+	o->pgdat_size = size;
+	return true;
+}
+
+static bool parse_kernel_addr(struct options *o, const struct option_row *row, const char *value,
+			      struct mp_log *log)
+{
+	const char *end;
+	uint64_t addr = memparse(value, &end);
+
+	(void)row;
+	if (*end || addr % (2ULL << 20)) {
+		mp_printk(log, "memprobe: error: kernel_addr= needs a 2 MiB-aligned address, not '%s'; "
+			       "ignored\n",
+			  value);
+		return false;
+	}
+	o->kernel_addr = addr;
+	return true;
+}
+
+static bool parse_ramdisk(struct options *o, const struct option_row *row, const char *value,
+			  struct mp_log *log)
+{
+	const char *end;
+	uint64_t first = memparse(value, &end), last = 0;
+
+	(void)row;
+	if (*end == '-')
+		last = memparse(end + 1, &end);
+	if (*end || last < first) {
+		mp_printk(log, "memprobe: error: ramdisk= takes FIRST-LAST, the initrd's bytes as Linux's "
+			       "'RAMDISK: [mem FIRST-LAST]' line shows them, not '%s'; ignored\n",
+			  value);
+		return false;
+	}
+	o->ramdisk_first = first;
+	o->ramdisk_last = last;
+	return true;
+}
+
+static bool parse_ebs_stale_keys(struct options *o, const struct option_row *row, const char *value,
+				 struct mp_log *log)
+{
+	const char *end;
+	uint64_t n = simple_strtoull(value, &end);
+
+	(void)row;
+	if (end == value || *end || n > 2) {
+		mp_printk(log, "memprobe: error: ebs_stale_keys= takes 0, 1 or 2, not '%s'; ignored\n", value);
+		return false;
+	}
+	o->ebs_stale_keys = (unsigned)n;
+	return true;
+}
+
+#define FLAG(name) set_flag, __builtin_offsetof(struct options, name)
+
+/* Every option, in the order --help and memprobe config show them. */
+static const struct option_row option_table[] = {
+	{ "efi=", NULL, OPTION_EARLY, OPTION_LIST, false, parse_efi, 0,
+	  { { "efi=debug", "print the EFI memory map as Linux's efi=debug does", "off" },
+	    { "efi=nosoftreserve", "treat EFI_MEMORY_SP memory as ordinary RAM, as Linux does", "off" } } },
+	{ "mem=", NULL, OPTION_EARLY, OPTION_SIZE, false, NULL, 0,
+	  { { "mem=SIZE", "limit usable RAM to SIZE (K, M, G, T suffixes), as Linux does", "all RAM" } } },
+	{ "memblock=", NULL, OPTION_EARLY, OPTION_LIST, false, parse_memblock, 0,
+	  { { "memblock=debug", "print every memblock operation and the MEMBLOCK configuration", "off" } } },
+	{ "numa=off", NULL, OPTION_EARLY, OPTION_FLAG, false, FLAG(numa_off),
+	  { { "numa=off", "no NUMA: one faked node, as Linux does", "NUMA on" } } },
+	{ "numa=noacpi", NULL, OPTION_EARLY, OPTION_FLAG, false, FLAG(numa_noacpi),
+	  { { "numa=noacpi", "ignore the SRAT for NUMA, as Linux does", "the SRAT is used" } } },
+	{ "numa=fake=", NULL, OPTION_EARLY, OPTION_ENUM, false, parse_numa_fake, 0,
+	  { { "numa=fake=N", "split memory into N emulated nodes (also <size>M/G, NU), as Linux", "none" } } },
+	{ "kernel_addr=", NULL, OPTION_MEMPROBE, OPTION_SIZE, false, parse_kernel_addr, 0,
+	  { { "kernel_addr=ADDR", "where Linux's kernel image is assumed; it decides where Linux\n"
+				  "takes its first page-table pages",
+	      "where the EFI stub puts it without KASLR (16M or the next free 2M)" } } },
+	{ "ramdisk=", NULL, OPTION_MEMPROBE, OPTION_RANGE, false, parse_ramdisk, 0,
+	  { { "ramdisk=FIRST-LAST", "an initrd at these bytes (Linux's 'RAMDISK: [mem FIRST-LAST]'),\n"
+				    "reserved as early_reserve_initrd does", "none" } } },
+	{ "nokaslr", NULL, OPTION_STUB, OPTION_FLAG, false, FLAG(nokaslr),
+	  { { "nokaslr", "Linux booted with nokaslr: no memory KASLR page-table page", "KASLR on" } } },
+	{ "no5lvl", NULL, OPTION_STUB, OPTION_FLAG, false, FLAG(no5lvl),
+	  { { "no5lvl", "4-level paging on a CPU with LA57, as Linux does", "5 levels when the CPU has LA57" } } },
+	{ "nogbpages", "gbpages", OPTION_EARLY, OPTION_FLAG, false, FLAG(nogbpages),
+	  { { "nogbpages", "no 1 GiB pages in the direct map, as Linux (gbpages undoes it)",
+	      "1 GiB pages when the CPU has them" } } },
+	/* early_param_on_off(): the last of the two counts */
+	{ "gbpages", "gbpages", OPTION_EARLY, OPTION_FLAG, false, clear_flag, __builtin_offsetof(struct options, nogbpages),
+	  { { NULL, NULL, NULL } } },
+	{ "pgtable_debug", NULL, OPTION_MEMPROBE, OPTION_FLAG, false, FLAG(pgtable_debug),
+	  { { "pgtable_debug", "print init_memory_mapping's ranges and page sizes (pr_debug\n"
+			       "lines in Linux, which a stock kernel does not print)", "off" } } },
+	{ "acpi_apic_instance=", NULL, OPTION_EARLY, OPTION_NUMBER, false, NULL, 0,
+	  { { "acpi_apic_instance=N", "the MADT Linux uses when there are several (0: the first)", "0" } } },
+	{ "kernel=", NULL, OPTION_MEMPROBE, OPTION_ENUM, false, parse_kernel, 0,
+	  { { "kernel=VERSION", "the Linux to predict: 6.1 (Debian 12's linux-image-amd64) or\n"
+				"6.12 (Debian 12's linux-image-6.12.*+deb12-amd64)", "6.1" } } },
+	{ "node_data_size=", NULL, OPTION_MEMPROBE, OPTION_SIZE, false, parse_node_data_size, 0,
+	  { { "node_data_size=N", "sizeof(pg_data_t) of another build of that kernel",
+	      "Debian's (174208 for 6.1, 174464 for 6.12)" } } },
+	{ "exit_boot_services", NULL, OPTION_MEMPROBE, OPTION_FLAG, false, FLAG(exit_boot_services),
+	  { { "exit_boot_services", "after the report, leave boot services, build the direct map\n"
+				    "and identity map as real page tables, load them (CR3),\n"
+				    "verify them, check nothing was overwritten, report on COM1\n"
+				    "and keep the lines for the next run; then reset the machine", "off" } } },
+	{ "ebs_stale_keys=", NULL, OPTION_MEMPROBE, OPTION_NUMBER, false, parse_ebs_stale_keys, 0,
+	  { { "ebs_stale_keys=N", "(tests) make the map key stale on the first N of the two\n"
+				  "ExitBootServices attempts, to exercise the retry", "0" } } },
+	{ "no_pause", NULL, OPTION_MEMPROBE, OPTION_FLAG, false, FLAG(no_pause),
+	  { { "no_pause", "on a screen, do not stop after each page, nor at the end to\n"
+			  "ask whether to power off, reboot or return", "pause when a keyboard is there" } } },
+	{ "poweroff", NULL, OPTION_MEMPROBE, OPTION_FLAG, false, FLAG(poweroff),
+	  { { "poweroff", "power the machine off when the report is complete (no pauses)",
+	      "off: ask at the end" } } },
+	{ "--help", NULL, OPTION_MEMPROBE, OPTION_FLAG, false, FLAG(help),
+	  { { "--help, -h", "show this help and exit", NULL } } },
+	{ "-h", NULL, OPTION_MEMPROBE, OPTION_FLAG, false, FLAG(help), { { NULL, NULL, NULL } } },
+	{ "help", NULL, OPTION_MEMPROBE, OPTION_FLAG, false, FLAG(help), { { NULL, NULL, NULL } } },
+	/* Linux's, known to memprobe, not modelled yet. */
+	{ "memmap=", NULL, OPTION_EARLY, OPTION_LIST, true, NULL, 0,
+	  { { "memmap=MAP", "Linux's user-defined physical RAM map", "none" } } },
+	{ "add_efi_memmap", NULL, OPTION_EARLY, OPTION_FLAG, true, NULL, 0,
+	  { { "add_efi_memmap", "Linux's EFI memory map added to e820", "off" } } },
+	{ "movable_node", NULL, OPTION_EARLY, OPTION_FLAG, true, NULL, 0,
+	  { { "movable_node", "hot-pluggable nodes' memory kept movable", "off" } } },
+	{ "kernelcore=", NULL, OPTION_EARLY, OPTION_SIZE, true, NULL, 0,
+	  { { "kernelcore=SIZE", "memory kept for the kernel; the rest in ZONE_MOVABLE", "none" } } },
+};
+
+#undef FLAG
+
+/* The row a word is written in, or NULL: the longest valued word starting it, or the word itself. */
+static const struct option_row *option_row_of(const char *w, unsigned n)
+{
+	const struct option_row *best = NULL;
+	size_t best_len = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(option_table); i++) {
+		const struct option_row *r = &option_table[i];
+		size_t len = mp_strlen(r->word);
+		bool match = r->word[len - 1] == '=' ? n >= len && !mp_memcmp(w, r->word, len)
+						     : n == len && !mp_memcmp(w, r->word, len);
+
+		if (match && len > best_len) {
+			best = r;
+			best_len = len;
+		}
+	}
+	return best;
+}
+
+void options_init(struct options *o)
+{
+	mp_memset(o, 0, sizeof(*o));
+	o->soft_reserve = true;	/* Debian's kernel: CONFIG_EFI_SOFT_RESERVE=y */
+	o->kernel = linux_profile_default();
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* An early parameter in effect, kept in order for parse_early_param. */
+static void keep_early(struct options *o, const char *w, struct mp_log *log)
+{
+	struct early_param *e;
+	unsigned n = 0;
+
+	if (o->nr_early == OPTIONS_MAX_EARLY) {
+		mp_printk(log, "memprobe: error: more than %d of Linux's early parameters; '%s' ignored\n",
+			  OPTIONS_MAX_EARLY, w);
+		o->nr_errors++;
+		return;
+	}
+	e = &o->early[o->nr_early++];
+	while (w[n] && w[n] != '=')
+		n++;
+	e->name_len = n;
+	mp_memcpy(e->word, w, mp_strlen(w) + 1);
 }
 
 static void parse_word(struct options *o, const char *w, struct mp_log *log)
 {
-	if (!mp_strcmp(w, "--help") || !mp_strcmp(w, "-h") || !mp_strcmp(w, "help")) {
-		o->help = true;
-		return;
-	}
-	if (!mp_strcmp(w, "poweroff")) {
-		o->poweroff = true;
-		return;
-	}
-	if (!mp_strcmp(w, "no_pause")) {
-		o->no_pause = true;
-		return;
-	}
-	if (mp_starts_with(w, "efi=")) {
-		parse_efi(o, w + 4, log);
-		return;
-	}
-	if (mp_starts_with(w, "kernel=")) {
-		const struct linux_profile *p = linux_profile_named(w + 7, mp_strlen(w + 7));
+	const struct option_row *r = option_row_of(w, (unsigned)mp_strlen(w));
 
-		if (p) {
-			o->kernel = p;
-			return;
-		}
-		mp_printk(log, "memprobe: error: kernel= takes");
-		for (unsigned i = 0; (p = linux_profile_at(i)); i++)
-			mp_printk(log, "%s %s", i ? "," : "", p->name);
-		mp_printk(log, ", not '%s'; ignored\n", w + 7);
+	if (!r) {
+		mp_printk(log, "memprobe: error: unknown option '%s' ignored (see --help)\n", w);
 		o->nr_errors++;
 		return;
 	}
-	if (mp_starts_with(w, "node_data_size=")) {
-		const char *end;
-
-		o->pgdat_size = memparse(w + 15, &end);
-		if (*end || !o->pgdat_size || o->pgdat_size > MAX_PGDAT_SIZE) {
-			mp_printk(log, "memprobe: error: node_data_size= needs a size from 1 to %u bytes, "
-				       "not '%s'; ignored\n",
-				  MAX_PGDAT_SIZE, w + 15);
-			o->pgdat_size = 0;
-			o->nr_errors++;
-		}
+	if (r->planned) {
+		mp_printk(log, "memprobe: warning: '%s' is not implemented yet; ignored\n", w);
 		return;
 	}
-	if (mp_starts_with(w, "kernel_addr=")) {
-		const char *end;
-
-		o->kernel_addr = memparse(w + 12, &end);
-		if (*end || o->kernel_addr % (2ULL << 20)) {
-			mp_printk(log, "memprobe: error: kernel_addr= needs a 2 MiB-aligned address, not "
-				       "'%s'; ignored\n",
-				  w + 12);
-			o->kernel_addr = 0;
-			o->nr_errors++;
-		}
+	if (r->parse && !r->parse(o, r, w + mp_strlen(r->word), log)) {
+		o->nr_errors++;
 		return;
 	}
-	if (mp_starts_with(w, "ramdisk=")) {
-		const char *end;
-		uint64_t first = memparse(w + 8, &end), last = 0;
-
-		if (*end == '-')
-			last = memparse(end + 1, &end);
-		if (*end || last < first) {
-			mp_printk(log, "memprobe: error: ramdisk= takes FIRST-LAST, the initrd's bytes as "
-				       "Linux's 'RAMDISK: [mem FIRST-LAST]' line shows them, not '%s'; ignored\n",
-				  w + 8);
-			o->nr_errors++;
-			return;
-		}
-		o->ramdisk_first = first;
-		o->ramdisk_last = last;
-		return;
-	}
-	if (mp_starts_with(w, "acpi_apic_instance=")) {
-		const char *v = w + 19, *end;
-		bool negative = *v == '-';
-		uint64_t n = simple_strtoull(v + negative, &end);
-
-		/* Linux's kstrtoint(str, 0, ...): a whole int, nothing after it. */
-		o->apic_instance_given = true;
-		o->apic_instance_malformed = end == v + negative || *end || n > 0x7fffffff;
-		o->apic_instance = o->apic_instance_malformed ? 0 : negative ? -(int)n : (int)n;
-		return;
-	}
-	if (!mp_strcmp(w, "nokaslr")) {
-		o->nokaslr = true;
-		return;
-	}
-	if (!mp_strcmp(w, "no5lvl")) {
-		o->no5lvl = true;
-		return;
-	}
-	if (!mp_strcmp(w, "nogbpages") || !mp_strcmp(w, "gbpages")) {
-		o->nogbpages = w[0] == 'n';	/* early_param_on_off(): the last one counts */
-		return;
-	}
-	if (!mp_strcmp(w, "pgtable_debug")) {
-		o->pgtable_debug = true;
-		return;
-	}
-	if (!mp_strcmp(w, "exit_boot_services")) {
-		o->exit_boot_services = true;
-		return;
-	}
-	if (mp_starts_with(w, "ebs_stale_keys=")) {
-		const char *end;
-		uint64_t n = simple_strtoull(w + 15, &end);
-
-		if (end == w + 15 || *end || n > 2) {
-			mp_printk(log, "memprobe: error: ebs_stale_keys= takes 0, 1 or 2, not '%s'; "
-				       "ignored\n",
-				  w + 15);
-			o->nr_errors++;
-			return;
-		}
-		o->ebs_stale_keys = (unsigned)n;
-		return;
-	}
-	if (mp_starts_with(w, "numa=fake=")) {
-		const char *end;
-
-		/* Linux's forms: N, <size>[MG], NU; a ":distances" list is not modelled. */
-		memparse(w + 10, &end);
-		if (end == w + 10 || (*end && *end != 'U' && *end != 'u') || mp_strlen(w + 10) >= sizeof(o->numa_fake)) {
-			mp_printk(log, "memprobe: error: numa=fake= takes N, <size>M/G or NU, not '%s'; "
-				       "ignored\n",
-				  w + 10);
-			o->nr_errors++;
-		} else {
-			mp_memcpy(o->numa_fake, w + 10, mp_strlen(w + 10) + 1);
-		}
-		return;
-	}
-	if (!mp_strcmp(w, "numa=off")) {
-		o->numa_off = true;
-		return;
-	}
-	if (!mp_strcmp(w, "numa=noacpi")) {
-		o->numa_noacpi = true;
-		return;
-	}
-	if (mp_starts_with(w, "memblock=")) {
-		/* Linux: any value containing "debug" turns it on. */
-		for (const char *p = w + 9; *p; p++)
-			if (mp_starts_with(p, "debug"))
-				o->memblock_debug = true;
-		return;
-	}
-	if (mp_starts_with(w, "mem=")) {
-		struct mem_option *m;
-
-		if (o->nr_mem == OPTIONS_MAX_MEM) {
-			mp_printk(log, "memprobe: error: more than %d mem= options; '%s' ignored\n",
-				  OPTIONS_MAX_MEM, w);
-			o->nr_errors++;
-			return;
-		}
-		m = &o->mem[o->nr_mem++];
-		m->nopentium = !mp_strcmp(w + 4, "nopentium");
-		m->size = m->nopentium ? 0 : memparse(w + 4, NULL);
-		return;
-	}
-	for (unsigned i = 0; i < sizeof(planned_words) / sizeof(planned_words[0]); i++) {
-		const char *p = planned_words[i];
-		size_t n = mp_strlen(p);
-
-		if (p[n - 1] == '=' ? mp_starts_with(w, p) : !mp_strcmp(w, p)) {
-			mp_printk(log, "memprobe: warning: '%s' is not implemented yet; ignored\n", w);
-			return;
-		}
-	}
-	mp_printk(log, "memprobe: error: unknown option '%s' ignored (see --help)\n", w);
-	o->nr_errors++;
+	if (r->origin == OPTION_EARLY)
+		keep_early(o, w, log);
 }
 
 /*
@@ -321,16 +410,17 @@ static void keep_message(void *ctx, const char *text, size_t len)
 	o->messages[o->messages_len] = '\0';
 }
 
-/* A word's key: up to its first '=' (or all of it); gbpages and nogbpages share one. */
+/* A word's key, which a stronger source's word of the same key overrides: its row's, or up to '='. */
 static unsigned word_key(const char *w, unsigned n, const char **key)
 {
+	const struct option_row *r = option_row_of(w, n);
 	unsigned k = 0;
 
-	*key = w;
-	if ((n == 7 && !mp_memcmp(w, "gbpages", 7)) || (n == 9 && !mp_memcmp(w, "nogbpages", 9))) {
-		*key = "gbpages";
-		return 7;
+	if (r && r->key) {
+		*key = r->key;
+		return (unsigned)mp_strlen(r->key);
 	}
+	*key = w;
 	while (k < n && w[k] != '=')
 		k++;
 	return k < n ? k + 1 : n;
@@ -376,13 +466,13 @@ static bool is_text_line(const char *p, unsigned n)
 static void parse_words(struct options *o, const char *p, const char *end,
 			const struct option_source *later, unsigned nr_later, struct mp_log *log)
 {
-	char line[WORD_MAX];
+	char line[OPTION_WORD_MAX];
 	const char *w;
 	unsigned n;
 
 	/* next_word stops at the NUL after a line's copy, so copy words out bounded by end. */
 	while (p < end && (n = next_word(&p, &w))) {
-		char word[WORD_MAX];
+		char word[OPTION_WORD_MAX];
 
 		if (w >= end)
 			break;
@@ -395,7 +485,7 @@ static void parse_words(struct options *o, const char *p, const char *end,
 			line[sizeof(line) - 1] = '\0';
 			mp_printk(log, "memprobe: error: option '%.20s...' is longer than %u characters; "
 				       "ignored\n",
-				  line, WORD_MAX - 1);
+				  line, OPTION_WORD_MAX - 1);
 			o->nr_errors++;
 			continue;
 		}
@@ -442,8 +532,10 @@ static void parse_source(struct options *o, const struct option_source *src,
  *
  * A word in a later source overrides every word of an earlier source with
  * the same key (the text up to '=': "mem=2G" on the command line drops the
- * config file's "mem=" words).  Messages are kept for options_print_messages();
- * those about a file name the file and its line.
+ * config file's "mem=" words).  Linux's early parameters are kept in the
+ * order of the words that count, as parse_early_param() would see them on
+ * one command line.  Messages are kept for options_print_messages(); those
+ * about a file name the file and its line.
  */
 void options_parse_sources(struct options *o, const struct option_source *src, unsigned nr)
 {
@@ -470,18 +562,14 @@ void options_print_messages(const struct options *o, struct mp_log *log)
 			  o->messages_dropped);
 }
 
-/* The options that are Linux kernel parameters, as a Linux command line spells them. */
-static const char *const linux_words[] = {
-	"efi=", "mem=", "memblock=", "numa=", "nokaslr", "no5lvl", "nogbpages", "gbpages", "acpi_apic_instance=",
-};
-
 /**
  * options_from_linux_cmdline() - the words of a Linux command line memprobe models
  * @buf: where they go, joined by spaces
  * @size: its size
  * @cmdline: a kernel command line (/proc/cmdline, a boot log's "Command line:")
  *
- * Everything else (root=, console=, quiet, ...) is no business of memprobe.
+ * Linux's options in the table that memprobe models; everything else
+ * (root=, console=, quiet, ...) is no business of memprobe.
  *
  * Return: the number of words kept.
  */
@@ -493,15 +581,9 @@ unsigned options_from_linux_cmdline(char *buf, unsigned size, const char *cmdlin
 	if (size)
 		buf[0] = '\0';
 	while ((n = next_word(&p, &w))) {
-		bool known = false;
+		const struct option_row *r = option_row_of(w, n);
 
-		for (unsigned i = 0; i < sizeof(linux_words) / sizeof(linux_words[0]); i++) {
-			size_t k = mp_strlen(linux_words[i]);
-
-			known |= linux_words[i][k - 1] == '=' ? n > k && !mp_memcmp(w, linux_words[i], k)
-							  : n == k && !mp_memcmp(w, linux_words[i], k);
-		}
-		if (!known || len + n + 2 > size)
+		if (!r || r->origin == OPTION_MEMPROBE || r->planned || len + n + 2 > size)
 			continue;
 		if (len)
 			buf[len++] = ' ';
@@ -513,49 +595,10 @@ unsigned options_from_linux_cmdline(char *buf, unsigned size, const char *cmdlin
 	return kept;
 }
 
-/* Every option: its syntax, what it does ('\n' continues the text), its default. */
-static const struct {
-	const char *usage, *text, *dflt;
-} option_docs[] = {
-	{ "efi=debug", "print the EFI memory map as Linux's efi=debug does", "off" },
-	{ "efi=nosoftreserve", "treat EFI_MEMORY_SP memory as ordinary RAM, as Linux does", "off" },
-	{ "mem=SIZE", "limit usable RAM to SIZE (K, M, G, T suffixes), as Linux does", "all RAM" },
-	{ "memblock=debug", "print every memblock operation and the MEMBLOCK configuration", "off" },
-	{ "numa=off", "no NUMA: one faked node, as Linux does", "NUMA on" },
-	{ "numa=noacpi", "ignore the SRAT for NUMA, as Linux does", "the SRAT is used" },
-	{ "numa=fake=N", "split memory into N emulated nodes (also <size>M/G, NU), as Linux", "none" },
-	{ "kernel_addr=ADDR", "where Linux's kernel image is assumed; it decides where Linux\n"
-			      "takes its first page-table pages",
-	  "where the EFI stub puts it without KASLR (16M or the next free 2M)" },
-	{ "ramdisk=FIRST-LAST", "an initrd at these bytes (Linux's 'RAMDISK: [mem FIRST-LAST]'),\n"
-				"reserved as early_reserve_initrd does", "none" },
-	{ "nokaslr", "Linux booted with nokaslr: no memory KASLR page-table page", "KASLR on" },
-	{ "no5lvl", "4-level paging on a CPU with LA57, as Linux does", "5 levels when the CPU has LA57" },
-	{ "nogbpages", "no 1 GiB pages in the direct map, as Linux (gbpages undoes it)",
-	  "1 GiB pages when the CPU has them" },
-	{ "pgtable_debug", "print init_memory_mapping's ranges and page sizes (pr_debug\n"
-			   "lines in Linux, which a stock kernel does not print)", "off" },
-	{ "acpi_apic_instance=N", "the MADT Linux uses when there are several (0: the first)", "0" },
-	{ "kernel=VERSION", "the Linux to predict: 6.1 (Debian 12's linux-image-amd64) or\n"
-			    "6.12 (Debian 12's linux-image-6.12.*+deb12-amd64)", "6.1" },
-	{ "node_data_size=N", "sizeof(pg_data_t) of another build of that kernel",
-	  "Debian's (174208 for 6.1, 174464 for 6.12)" },
-	{ "exit_boot_services", "after the report, leave boot services, build the direct map\n"
-				"and identity map as real page tables, load them (CR3),\n"
-				"verify them, check nothing was overwritten, report on COM1\n"
-				"and keep the lines for the next run; then reset the machine", "off" },
-	{ "ebs_stale_keys=N", "(tests) make the map key stale on the first N of the two\n"
-			      "ExitBootServices attempts, to exercise the retry", "0" },
-	{ "no_pause", "on a screen, do not stop after each page, nor at the end to\n"
-		      "ask whether to power off, reboot or return", "pause when a keyboard is there" },
-	{ "poweroff", "power the machine off when the report is complete (no pauses)",
-	  "off: ask at the end" },
-};
-
-/* One documented option, its text indented under a prefix. */
-static void print_doc(struct mp_log *log, const char *prefix, unsigned i, bool with_default)
+/* One documented way to write an option, its text indented under a prefix. */
+static void print_doc(struct mp_log *log, const char *prefix, const struct option_doc *d, bool with_default)
 {
-	const char *t = option_docs[i].text;
+	const char *t = d->text;
 	bool first = true;
 
 	while (*t) {
@@ -563,27 +606,41 @@ static void print_doc(struct mp_log *log, const char *prefix, unsigned i, bool w
 
 		while (t[n] && t[n] != '\n')
 			n++;
-		mp_printk(log, "%s  %-18s %.*s\n", prefix, first ? option_docs[i].usage : "", n, t);
+		mp_printk(log, "%s  %-18s %.*s\n", prefix, first ? d->usage : "", n, t);
 		first = false;
 		t += n + (t[n] == '\n');
 	}
 	if (with_default)
-		mp_printk(log, "%s  %-18s default: %s\n", prefix, "", option_docs[i].dflt);
+		mp_printk(log, "%s  %-18s default: %s\n", prefix, "", d->dflt);
+}
+
+/* The documented ways to write the options memprobe models, in the table's order. */
+static const struct option_doc *next_doc(size_t *row, size_t *doc)
+{
+	for (; *row < ARRAY_SIZE(option_table); (*row)++, *doc = 0) {
+		const struct option_row *r = &option_table[*row];
+
+		while (!r->planned && *doc < ARRAY_SIZE(r->doc) && r->doc[*doc].usage)
+			return &r->doc[(*doc)++];
+	}
+	return NULL;
 }
 
 void options_print_help(struct mp_log *log)
 {
+	const struct option_doc *d;
+	size_t row = 0, doc = 0;
+
 	mp_printk(log, "usage: memprobe.efi [OPTION]...\n"
 		       "Shows how Linux 6.1 (or 6.12: kernel=6.12) would set up this machine's physical memory.\n"
 		       "Options are also read from \\memprobe\\memprobe.conf (and the older \\memprobe.cfg)\n"
 		       "on the boot volume; the command line's override theirs.\n\n");
-	for (unsigned i = 0; i < sizeof(option_docs) / sizeof(option_docs[0]); i++)
-		print_doc(log, "", i, false);
-	mp_printk(log, "  %-18s show this help and exit\n\n"
+	while ((d = next_doc(&row, &doc)))
+		print_doc(log, "", d, false);
+	mp_printk(log, "\n"
 		       "Each run saves its report, the raw memory map, the ACPI tables and the CPU\n"
 		       "facts in \\memprobe\\runs\\NNNN on the boot volume; earlier runs are never\n"
-		       "overwritten.\n",
-		  "--help, -h");
+		       "overwritten.\n");
 }
 
 /**
@@ -595,6 +652,9 @@ void options_print_help(struct mp_log *log)
  */
 void options_print_config(struct mp_log *log)
 {
+	const struct option_doc *d;
+	size_t row = 0, doc = 0;
+
 	mp_printk(log, "# memprobe.conf: options of memprobe.efi %s, read at every start.\n"
 		       "# Write options on any line, several to a line if you like; '#' starts a comment.\n"
 		       "# Options given on a UEFI shell's command line override the same ones here.\n"
@@ -603,10 +663,87 @@ void options_print_config(struct mp_log *log)
 		       "# Every option, with its default (none is set below):\n"
 		       "#\n",
 		  MEMPROBE_VERSION);
-	for (unsigned i = 0; i < sizeof(option_docs) / sizeof(option_docs[0]); i++) {
-		print_doc(log, "#", i, true);
+	while ((d = next_doc(&row, &doc))) {
+		if (!d->dflt)
+			continue;
+		print_doc(log, "#", d, true);
 		mp_printk(log, "#\n");
 	}
+}
+
+/* A cell of the options document's tables: the text on one line, '<' and '|' escaped for Markdown. */
+static void print_cell(struct mp_log *log, const char *text)
+{
+	char cell[MP_LINE_MAX - 64];
+	unsigned n = 0;
+
+	for (const char *t = text; *t && n + 8 < sizeof(cell); t++) {
+		const char *put = *t == '\n' ? " " : *t == '<' ? "&lt;" : *t == '|' ? "\\|" : NULL;
+
+		if (!put)
+			cell[n++] = *t;
+		for (; put && *put; put++)
+			cell[n++] = *put;
+	}
+	cell[n] = '\0';
+	mp_printk(log, "%s", cell);
+}
+
+/**
+ * options_print_document() - docs/OPTIONS.md, from the table
+ * @log: where the Markdown goes
+ *
+ * The test suite compares docs/OPTIONS.md with this text, so the document
+ * cannot drift from the options memprobe parses.
+ */
+void options_print_document(struct mp_log *log)
+{
+	static const char *const origins[] = {
+		[OPTION_MEMPROBE] = "memprobe's",
+		[OPTION_EARLY] = "Linux's early_param",
+		[OPTION_SETUP] = "Linux's __setup",
+		[OPTION_STUB] = "Linux's EFI stub",
+	};
+	static const char *const kinds[] = {
+		[OPTION_FLAG] = "flag", [OPTION_SIZE] = "size", [OPTION_NUMBER] = "number",
+		[OPTION_LIST] = "list", [OPTION_ENUM] = "enum", [OPTION_RANGE] = "range",
+	};
+
+	mp_printk(log, "# memprobe's options\n\n"
+		       "<!-- Generated by `build/memprobe options` from the option table in core/options.c;\n"
+		       "     `make docs` writes it again, and the tests fail when it is stale. -->\n\n");
+	mp_printk(log, "Options are words on the UEFI shell's command line, in `\\memprobe\\memprobe.conf`\n"
+		       "(and the older `\\memprobe.cfg`) on the boot volume, or after the run folder of\n"
+		       "`memprobe analyze`.  A word of a stronger source (the command line over the config\n"
+		       "files) overrides the weaker source's words of the same key (the text up to `=`).\n\n");
+	mp_printk(log, "Where Linux has a kernel parameter for the same thing, the option is that parameter,\n"
+		       "parsed as Linux parses it.  *whose* says who reads it: Linux's `early_param`s take\n"
+		       "effect in command-line order, as `parse_early_param` applies them (the report's\n"
+		       "`memprobe: early parameters` line shows that order), `__setup` ones later from\n"
+		       "`parse_args`; Linux's EFI stub reads its own before the kernel runs.\n\n");
+	mp_printk(log, "| option | whose | kind | default | what it does |\n"
+		       "|---|---|---|---|---|\n");
+	for (size_t i = 0; i < ARRAY_SIZE(option_table); i++) {
+		const struct option_row *r = &option_table[i];
+
+		for (size_t d = 0; !r->planned && d < ARRAY_SIZE(r->doc) && r->doc[d].usage; d++) {
+			mp_printk(log, "| `%s` | %s | %s | ", r->doc[d].usage, origins[r->origin], kinds[r->kind]);
+			print_cell(log, r->doc[d].dflt ? r->doc[d].dflt : "");
+			mp_printk(log, " | ");
+			print_cell(log, r->doc[d].text);
+			mp_printk(log, " |\n");
+		}
+	}
+	mp_printk(log, "\nLinux's options that memprobe knows but does not model yet (a warning names them,\n"
+		       "and the run goes on without them):\n\n"
+		       "| option | whose | what it is in Linux |\n"
+		       "|---|---|---|\n");
+	for (size_t i = 0; i < ARRAY_SIZE(option_table); i++)
+		if (option_table[i].planned) {
+			mp_printk(log, "| `%s` | %s | ", option_table[i].doc[0].usage, origins[option_table[i].origin]);
+			print_cell(log, option_table[i].doc[0].text);
+			mp_printk(log, " |\n");
+		}
 }
 
 /*
@@ -667,7 +804,7 @@ unsigned options_words(char *buf, unsigned size, const struct option_source *src
 				}
 			}
 			while (p < end && (n = next_word(&p, &w)) && w < end) {
-				if (n >= WORD_MAX || overridden(src + s + 1, nr - s - 1, w, n))
+				if (n >= OPTION_WORD_MAX || overridden(src + s + 1, nr - s - 1, w, n))
 					continue;
 				if (words++ && len + 1 < size)
 					buf[len++] = ' ';

@@ -134,9 +134,10 @@ void memprobe_run(struct machine *m)
 	print_timing(m);
 }
 
-/* The ACPI stages alone, for tables without a memory map (memprobe acpi). */
+/* The ACPI stages alone, for tables without a memory map (memprobe acpi); acpi_apic_instance= first. */
 void memprobe_run_acpi(struct machine *m)
 {
+	parse_early_param(m);
 	acpi_boot_table_init(m);
 	early_acpi_boot_init(m);
 	x86_acpi_srat_slit(m);

@@ -6,6 +6,7 @@
  */
 #include "memprobe/runfile.h"
 
+#include "memprobe/lib/cmdline.h"
 #include "memprobe/lib/util.h"
 #include "memprobe/options.h"
 

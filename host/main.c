@@ -67,6 +67,7 @@ static void usage(FILE *f)
 		   "       memprobe analyze RUN_DIR [OPTION]...\n"
 		   "       memprobe compare (RUN_DIR | --live [--root DIR]) LINUX_LOG\n"
 		   "       memprobe config\n"
+		   "       memprobe options\n"
 		   "       memprobe --help\n\n"
 		   "replay   rebuild memblock from a Linux boot log captured with memblock=debug\n"
 		   "         (dmesg or a serial console, timestamps or not; '-' reads standard input),\n"
@@ -82,7 +83,9 @@ static void usage(FILE *f)
 		   "compare  the prediction against a Linux boot log of the same machine, stage by\n"
 		   "         stage; 'memprobe compare --help' says more.\n"
 		   "config   print a memprobe.conf that lists every option of memprobe.efi with its\n"
-		   "         default (the USB stick image's \\memprobe\\memprobe.conf).\n");
+		   "         default (the USB stick image's \\memprobe\\memprobe.conf).\n"
+		   "options  print docs/OPTIONS.md: every option, whose it is (Linux's or memprobe's),\n"
+		   "         its kind, its default and what it does.\n");
 }
 
 static int run_command(int argc, char **argv)
@@ -110,6 +113,12 @@ static int run_command(int argc, char **argv)
 		struct mp_log log = { stdout_write, stdout };
 
 		options_print_config(&log);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "options")) {
+		struct mp_log log = { stdout_write, stdout };
+
+		options_print_document(&log);
 		return 0;
 	}
 	if (argc >= 2 && !strcmp(argv[1], "compare"))

@@ -245,25 +245,20 @@ static int split_uniform(struct machine *m, struct numa_meminfo *ei, struct numa
 	return ret;
 }
 
-/* numa=fake='s three forms; Linux looks for 'U', then 'M' or 'G', anywhere in the value. */
+/* numa=fake='s three forms, which the options told apart. */
 static int split_by_option(struct machine *m, struct numa_meminfo *ei, struct numa_meminfo *pi,
-			   const char *arg)
+			   const struct numa_fake *fake)
 {
-	const char *p;
-	uint64_t n;
-
-	for (p = arg; *p && *p != 'U'; p++)
-		;
-	if (*p)
-		return split_uniform(m, ei, pi, (int)simple_strtoull(arg, NULL));
-	for (p = arg; *p && *p != 'M' && *p != 'G'; p++)
-		;
-	if (*p)
-		return split_nodes_size_interleave_uniform(m, ei, pi, 0, m->max_pfn << PAGE_SHIFT, memparse(arg, NULL), 0,
-					NUMA_NO_NODE, 0);
-	n = simple_strtoull(arg, NULL);
-	return split_nodes_interleave(m, ei, pi, 0, m->max_pfn << PAGE_SHIFT,
-				      n > MAX_NUMNODES * 2ULL ? MAX_NUMNODES * 2 : (int)n);
+	switch (fake->form) {
+	case NUMA_FAKE_UNIFORM:
+		return split_uniform(m, ei, pi, (int)fake->n);
+	case NUMA_FAKE_SIZE:
+		return split_nodes_size_interleave_uniform(m, ei, pi, 0, m->max_pfn << PAGE_SHIFT, fake->n, 0,
+							   NUMA_NO_NODE, 0);
+	default:
+		return split_nodes_interleave(m, ei, pi, 0, m->max_pfn << PAGE_SHIFT,
+					      fake->n > MAX_NUMNODES * 2ULL ? MAX_NUMNODES * 2 : (int)fake->n);
+	}
 }
 
 /*
@@ -277,16 +272,15 @@ void numa_emulation(struct machine *m)
 	int max_emu_nid = 0, dfl_phys_nid = NUMA_NO_NODE;
 	uint64_t copy = 0, copy_size = (uint64_t)m->numa.distance_cnt * (uint64_t)m->numa.distance_cnt;
 
-	const char *arg = m->opts.numa_fake;
 	int ret;
 
-	if (!arg[0])
+	if (m->opts.numa_fake.form == NUMA_FAKE_NONE)
 		return;
 	mp_memset(ei, 0, sizeof(*ei));
 	*pi = m->numa.meminfo;
 	for (int i = 0; i < MAX_NUMNODES; i++)
 		m->numa.emu_nid_to_phys[i] = NUMA_NO_NODE;
-	ret = split_by_option(m, ei, pi, arg);
+	ret = split_by_option(m, ei, pi, &m->opts.numa_fake);
 	if (ret < 0)
 		return;
 	if (numa_cleanup_meminfo_of(m, ei) < 0) {

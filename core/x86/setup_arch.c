@@ -8,6 +8,7 @@
 #include "memprobe/x86/setup_arch.h"
 
 #include "memprobe/acpi/acpidump.h"
+#include "memprobe/lib/cmdline.h"
 #include "memprobe/lib/util.h"
 #include "memprobe/machine.h"
 
@@ -93,32 +94,73 @@ void parse_setup_data(struct machine *m)
 	e820__print_table(m->log, &m->e820_table, "extended");
 }
 
+/* Linux's parse_memopt(): mem=nopentium is x86_32's; any other value caps RAM at its size. */
+static int parse_memopt(struct machine *m, const char *value)
+{
+	uint64_t mem_size;
+
+	if (!mp_strcmp(value, "nopentium")) {
+		mp_printk(m->log, "mem=nopentium ignored! (only supported on x86_32)\n");
+		return -1;
+	}
+	m->userdef = true;	/* set before the value is checked, as in Linux */
+	mem_size = memparse(value, NULL);
+	if (mem_size == 0)
+		return -1;	/* Linux keeps its memory rather than remove it all */
+	e820__range_remove(m->log, &m->e820_table, mem_size, UINT64_MAX - mem_size, E820_TYPE_RAM, true);
+	return 0;
+}
+
+/* Linux's acpi_parse_apic_instance(): the MADT to use when there are several. */
+static int acpi_parse_apic_instance(struct machine *m, const char *value)
+{
+	if (!kstrtoint(value, &m->acpi_apic_instance))
+		return -1;
+	mp_printk(m->log, "ACPI: Shall use APIC/MADT table %d\n", m->acpi_apic_instance);
+	return 0;
+}
+
 /*
- * The parts of parse_early_param() memprobe models: each mem= as Linux's
- * parse_memopt(), then acpi_apic_instance=.
+ * The early parameters whose handler acts when parse_early_param() reaches
+ * it, as Linux's early_param() registers them.  The others (efi=, numa=,
+ * memblock=, gbpages) only set what later stages read, which the options
+ * already hold.
+ */
+static const struct {
+	const char *name;
+	int (*setup)(struct machine *m, const char *value);	/* nonzero: Linux refuses the value */
+} early_params[] = {
+	{ "mem", parse_memopt },
+	{ "acpi_apic_instance", acpi_parse_apic_instance },
+};
+
+/**
+ * parse_early_param() - Linux's early parameters, in command-line order
+ * @m: the machine
+ *
+ * Each is handed to its handler as do_early_param() hands it, with Linux's
+ * "Malformed early option" when the handler refuses the value.  One
+ * memprobe line names the order.
  */
 void parse_early_param(struct machine *m)
 {
-	for (unsigned i = 0; i < m->opts.nr_mem; i++) {
-		const struct mem_option *mem = &m->opts.mem[i];
+	const struct options *o = &m->opts;
 
-		if (mem->nopentium) {
-			mp_printk(m->log, "mem=nopentium ignored! (only supported on x86_32)\n");
-			mp_printk(m->log, "Malformed early option 'mem'\n");
-			continue;
-		}
-		m->userdef = true;	/* set before the value is checked, as in Linux */
-		if (mem->size == 0) {
-			mp_printk(m->log, "Malformed early option 'mem'\n");
-			continue;
-		}
-		e820__range_remove(m->log, &m->e820_table, mem->size, UINT64_MAX - mem->size,
-				   E820_TYPE_RAM, true);
+	if (o->nr_early) {
+		mp_printk(m->log, "memprobe: early parameters, in the order parse_early_param applies them:");
+		for (unsigned i = 0; i < o->nr_early; i++)
+			mp_printk(m->log, " %s", o->early[i].word);
+		mp_printk(m->log, "\n");
 	}
-	if (m->opts.apic_instance_malformed)
-		mp_printk(m->log, "Malformed early option 'acpi_apic_instance'\n");
-	else if (m->opts.apic_instance_given)
-		mp_printk(m->log, "ACPI: Shall use APIC/MADT table %d\n", m->opts.apic_instance);
+	for (unsigned i = 0; i < o->nr_early; i++) {
+		const struct early_param *e = &o->early[i];
+
+		for (size_t k = 0; k < ARRAY_SIZE(early_params); k++)
+			if (mp_strlen(early_params[k].name) == e->name_len &&
+			    !mp_memcmp(early_params[k].name, e->word, e->name_len) &&
+			    early_params[k].setup(m, e->word + e->name_len + 1))
+				mp_printk(m->log, "Malformed early option '%.*s'\n", (int)e->name_len, e->word);
+	}
 }
 
 void e820__finish_early_params(struct machine *m)

@@ -20,6 +20,8 @@ check "make with no goal: builds build/memprobe.efi" test -s build/memprobe.efi
 check "make with no goal: builds the host tool build/memprobe" test -x build/memprobe
 make -q all
 check "make -q all right after: nothing left to do" test $? -eq 0
+build/memprobe options >options.md
+check "docs/OPTIONS.md is the option table's (make docs writes it)" cmp -s options.md docs/OPTIONS.md
 # -fstack-protector-strong with the guard and failure handler of efi/stack_protector.c.
 check "UEFI build: functions check the stack guard" \
 	test "$(objdump -d build/memprobe.so | grep -c '__stack_chk_guard')" -gt 5

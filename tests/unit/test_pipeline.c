@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "memprobe/lib/cmdline.h"
 #include "memprobe/report/json.h"
 #include "memprobe/report/views.h"
 #include "heap.h"
@@ -74,6 +75,7 @@ static void full_report(void **state)
 		"BIOS-e820: [mem 0x00000000bff60000-0x00000000bfffffff] ACPI NVS\n"
 		"BIOS-e820: [mem 0x00000000ffe00000-0x00000000ffffffff] reserved\n"
 		"BIOS-e820: [mem 0x0000000100000000-0x000000013fffffff] usable\n"
+		"memprobe: early parameters, in the order parse_early_param applies them: efi=debug\n"
 		"efi: EFI v2.70 by EDK II\n"
 		"efi: mem00: [Boot Code   |   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC] "
 		"range=[0x0000000000000000-0x0000000000000fff] (0MB)\n"
@@ -179,7 +181,7 @@ static void mem_option(void **state)
 	struct capture c;
 	struct rawmap r;
 	struct machine *m;
-	char *user;
+	char *user, *lines;
 
 	(void)state;
 	capture_init(&c);
@@ -226,6 +228,24 @@ static void mem_option(void **state)
 	m = run_pipeline(&r.map, "acpi_apic_instance=2x", &c);
 	assert_true(capture_has_line(&c, "Malformed early option 'acpi_apic_instance'"));
 	assert_int_equal(capture_count_prefix(&c, "ACPI: Shall use"), 0);
+	free_pipeline(m);
+
+	/* In command-line order, whatever the option: each handler's lines where its word stands. */
+	capture_reset(&c);
+	m = run_pipeline(&r.map, "acpi_apic_instance=1 mem=nopentium acpi_apic_instance=-2147483648 mem=0 "
+			 "acpi_apic_instance=2147483648", &c);
+	lines = capture_lines_with_prefix(&c, "");
+	assert_non_null(strstr(lines,
+			       "memprobe: early parameters, in the order parse_early_param applies them: "
+			       "acpi_apic_instance=1 mem=nopentium acpi_apic_instance=-2147483648 mem=0 "
+			       "acpi_apic_instance=2147483648\n"
+			       "ACPI: Shall use APIC/MADT table 1\n"
+			       "mem=nopentium ignored! (only supported on x86_32)\n"
+			       "Malformed early option 'mem'\n"
+			       "ACPI: Shall use APIC/MADT table -2147483648\n"
+			       "Malformed early option 'mem'\n"
+			       "Malformed early option 'acpi_apic_instance'\n"));
+	free(lines);
 	free_pipeline(m);
 	rawmap_free(&r);
 	capture_free(&c);
@@ -286,8 +306,13 @@ static void option_words(void **state)
 	assert_false(o.soft_reserve);
 	assert_true(o.poweroff);
 	assert_false(o.help);
-	assert_int_equal(o.nr_mem, 1);
-	assert_int_equal(o.mem[0].size, 2ULL << 30);
+	/* Linux's early parameters, in order: mem= waits for its handler, the others are parsed. */
+	assert_int_equal(o.nr_early, 4);
+	assert_string_equal(o.early[0].word, "efi=debug,nosoftreserve");
+	assert_string_equal(o.early[1].word, "mem=2G");
+	assert_int_equal(o.early[1].name_len, 3);
+	assert_string_equal(o.early[2].word, "memblock=foo,debug");
+	assert_string_equal(o.early[3].word, "efi=noruntime");
 	assert_int_equal(o.nr_errors, 2);
 	assert_true(capture_has_line(&c, "memprobe: error: unknown option 'bogus' ignored (see --help)"));
 	assert_true(capture_has_line(&c, "memprobe: error: numa=fake= takes N, <size>M/G or NU, not 'x'; ignored"));
@@ -330,10 +355,14 @@ static void option_sources(void **state)
 	options_parse_sources(&o, src, 3);
 	options_print_messages(&o, &c.log);
 	/* mem= and numa= of the files give way; the command line's apply. */
-	assert_int_equal(o.nr_mem, 1);
-	assert_int_equal(o.mem[0].size, 2ULL << 30);
+	assert_int_equal(o.nr_early, 4);
+	assert_string_equal(o.early[0].word, "efi=debug");
+	assert_string_equal(o.early[1].word, "numa=fake=2");
+	assert_string_equal(o.early[2].word, "nogbpages");
+	assert_string_equal(o.early[3].word, "mem=2G");
 	assert_false(o.numa_off);
-	assert_string_equal(o.numa_fake, "2");
+	assert_int_equal(o.numa_fake.form, NUMA_FAKE_NODES);
+	assert_int_equal(o.numa_fake.n, 2);
 	assert_true(o.nogbpages);		/* gbpages and nogbpages share a key */
 	assert_true(o.efi_debug);		/* the old file still counts where nothing overrides it */
 	assert_true(capture_has_line(&c, "memprobe: \\memprobe\\memprobe.conf:3: error: unknown option 'bogus' "

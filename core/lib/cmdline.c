@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+/* Numbers on a command line, with Linux's rules for bases, suffixes and overflow. */
+#include "memprobe/lib/cmdline.h"
+
+#include "memprobe/lib/util.h"
+
+/* A digit's value in any base up to 16; 99 for a non-digit (never below a base). */
+static int digit_value(char c)
+{
+	int v = mp_hexval(c);
+
+	return v < 0 ? 99 : v;
+}
+
+/* The base a number's prefix names, as Linux's _parse_integer_fixup_radix() reads it; *s skips "0x". */
+static unsigned number_base(const char **s)
+{
+	if ((*s)[0] != '0')
+		return 10;
+	if (((*s)[1] == 'x' || (*s)[1] == 'X') && digit_value((*s)[2]) < 16) {
+		*s += 2;
+		return 16;
+	}
+	return 8;
+}
+
+/**
+ * simple_strtoull() - Linux's simple_strtoull(s, &end, 0)
+ * @s: the text
+ * @end: set to the first character not read, or NULL
+ *
+ * "0x" starts hex, a leading 0 octal, anything else decimal; there is no
+ * sign and no overflow check, as in Linux.
+ *
+ * Return: the value.
+ */
+uint64_t simple_strtoull(const char *s, const char **end)
+{
+	unsigned base = number_base(&s);
+	uint64_t v = 0;
+
+	while (digit_value(*s) < (int)base)
+		v = v * base + (uint64_t)digit_value(*s++);
+	if (end)
+		*end = s;
+	return v;
+}
+
+/**
+ * memparse() - Linux's memparse(): a number with an optional K/M/G/T/P/E suffix
+ * @s: the text
+ * @end: set to the first character not read, or NULL
+ *
+ * Return: the value in bytes.
+ */
+uint64_t memparse(const char *s, const char **end)
+{
+	const char *p;
+	uint64_t v = simple_strtoull(s, &p);
+	int shift = 0;
+
+	switch (*p) {
+	case 'E': case 'e': shift += 10; /* fall through */
+	case 'P': case 'p': shift += 10; /* fall through */
+	case 'T': case 't': shift += 10; /* fall through */
+	case 'G': case 'g': shift += 10; /* fall through */
+	case 'M': case 'm': shift += 10; /* fall through */
+	case 'K': case 'k': shift += 10; p++; break;
+	default: break;
+	}
+	if (end)
+		*end = p;
+	return v << shift;
+}
+
+/**
+ * kstrtoint() - Linux's kstrtoint(s, 0, v): a whole int, nothing after it
+ * @s: the text
+ * @v: set to the value when it is one
+ *
+ * An optional sign, then digits in the base the prefix names, then at most
+ * a newline; a value outside int's range is refused, however many digits.
+ *
+ * Return: whether s is an int.
+ */
+bool kstrtoint(const char *s, int *v)
+{
+	bool negative = *s == '-';
+	uint64_t n = 0, limit = negative ? 0x80000000ULL : 0x7fffffffULL;
+	const char *digits;
+	unsigned base;
+
+	s += *s == '-' || *s == '+';
+	base = number_base(&s);
+	for (digits = s; digit_value(*s) < (int)base; s++)
+		if (n <= limit)
+			n = n * base + (uint64_t)digit_value(*s);
+	s += *s == '\n';
+	if (s == digits || *s || n > limit)
+		return false;
+	*v = negative ? (int)-(int64_t)n : (int)n;
+	return true;
+}
