@@ -8,28 +8,22 @@
 
 #include "memprobe/lib/util.h"
 
-/* The report's sink, timed: what it takes counts as output, not as the stage that printed. */
-static void timed_write(void *ctx, const char *text, size_t len)
+/*
+ * The stages' log: into the front end's report sink, and with a clock the
+ * sink's time counts as output, not as the stage that printed.
+ */
+static void stage_log_write(void *ctx, const char *text, size_t len)
 {
 	struct machine *m = ctx;
-	uint64_t t0 = m->fw->clock.now_ns(m->fw->clock.ctx);
+	uint64_t t0;
 
-	m->report->write(m->report->ctx, text, len);
-	m->phase_ns[PHASE_OUTPUT] += m->fw->clock.now_ns(m->fw->clock.ctx) - t0;
-}
-
-/* Each line on its way to the report: a firmware defect it names is kept as data too. */
-static void defect_tap_write(void *ctx, const char *text, size_t len)
-{
-	struct machine *m = ctx;
-
-	for (size_t at = 0, n; at < len; at += n) {
-		const char *newline = mp_memchr(text + at, '\n', len - at);
-
-		n = newline ? (size_t)(newline - text - at) + 1 : len - at;
-		defects_note_line(&m->defects, text + at, n);
+	if (!m->fw->clock.now_ns) {
+		m->report_sink->write(m->report_sink->ctx, text, len);
+		return;
 	}
-	m->after_tap->write(m->after_tap->ctx, text, len);
+	t0 = m->fw->clock.now_ns(m->fw->clock.ctx);
+	m->report_sink->write(m->report_sink->ctx, text, len);
+	m->phase_ns[PHASE_OUTPUT] += m->fw->clock.now_ns(m->fw->clock.ctx) - t0;
 }
 
 /**
@@ -43,14 +37,9 @@ void machine_init(struct machine *m, const struct fw_inputs *fw, const struct si
 {
 	mp_memset(m, 0, sizeof(*m));
 	m->fw = fw;
-	m->report = sinks->report;
-	m->after_tap = sinks->report;
-	if (fw->clock.now_ns) {
-		m->timed_log = (struct mp_log){ timed_write, m };
-		m->after_tap = &m->timed_log;
-	}
-	m->defect_tap = (struct mp_log){ defect_tap_write, m };
-	m->log = &m->defect_tap;
+	m->report_sink = sinks->report;
+	m->stage_log = (struct mp_log){ .write = stage_log_write, .ctx = m, .defects = &m->defects };
+	m->log = &m->stage_log;
 	m->acpidump = sinks->acpidump;
 	for (unsigned i = 0; i < fw->nr_option_files && i < OPTION_SOURCES_MAX - 1; i++)
 		m->option_src[m->nr_option_src++] = fw->option_files[i];

@@ -501,7 +501,7 @@ static void parse_source(struct options *o, const struct option_source *src,
 {
 	const char *p = src->text ? src->text : "";
 	struct located_log where = { log, src->name, 0 };
-	struct mp_log located = { located_write, &where };
+	struct mp_log located = { .write = located_write, .ctx = &where };
 
 	if (!src->name) {
 		parse_words(o, p, p + mp_strlen(p), later, nr_later, log);
@@ -539,7 +539,7 @@ static void parse_source(struct options *o, const struct option_source *src,
  */
 void options_parse_sources(struct options *o, const struct option_source *src, unsigned nr)
 {
-	struct mp_log kept = { keep_message, o };
+	struct mp_log kept = { .write = keep_message, .ctx = o };
 
 	for (unsigned i = 0; i < nr; i++)
 		parse_source(o, &src[i], src + i + 1, nr - i - 1, &kept);

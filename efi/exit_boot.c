@@ -542,7 +542,7 @@ static bool load_tables(struct exit_state *st, unsigned levels, struct mp_log *l
 /* After ExitBootServices: build, load, verify, hash, keep the lines, reset. */
 static void after_exit(struct exit_state *st, const struct machine *m, int attempts)
 {
-	struct mp_log log = { out_write, st };
+	struct mp_log log = { .write = out_write, .ctx = st };
 	struct pt_builder *b = &st->builder;
 	const struct phys_mem mem = { identity_page, NULL };
 	unsigned levels, mask = PG_2M;

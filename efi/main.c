@@ -63,7 +63,7 @@ static void save_file(struct run_folder *rf, const char *name,
 		      struct mp_log *log)
 {
 	struct efi_file *f = efi_alloc_pool(sizeof(*f));
-	struct mp_log out = { efi_file_write, f };
+	struct mp_log out = { .write = efi_file_write, .ctx = f };
 
 	if (!f)
 		return;
@@ -118,7 +118,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	static const struct memblock_storage pool_storage = { pool_alloc, pool_free, NULL };
 	struct notes notes = { .len = 0 };
-	struct mp_log notes_log = { notes_write, &notes };
+	struct mp_log notes_log = { .write = notes_write, .ctx = &notes };
 	struct efi_sink *sink;
 	struct run_folder run;
 	struct mp_log log, acpidump;
@@ -145,8 +145,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	}
 	mp_memset(sink, 0, sizeof(*sink));
 	sink->screen.con = ST->ConOut;
-	log = (struct mp_log){ sink_write, sink };
-	acpidump = (struct mp_log){ efi_file_write, &sink->acpi };
+	log = (struct mp_log){ .write = sink_write, .ctx = sink };
+	acpidump = (struct mp_log){ .write = efi_file_write, .ctx = &sink->acpi };
 
 	root = efi_open_boot_volume(image, &notes_log);
 	efi_read_options(&fw, image, root, &notes_log);

@@ -100,7 +100,7 @@ static bool load_folder(struct run_inputs *in, const char *dir)
 	struct runfile_error err = { "" };
 	char acpi_path[4096];
 	struct complaints dump_says = { acpi_path, 0 };
-	struct mp_log dump_log = { complain, &dump_says };
+	struct mp_log dump_log = { .write = complain, .ctx = &dump_says };
 
 	if (!(in->memmap = read_in(dir, "memmap.bin", &in->memmap_len)) ||
 	    !(in->cpu = read_in(dir, "cpu.txt", &in->cpu_len)) ||
@@ -195,7 +195,7 @@ static void usage(FILE *f)
 /* The run's or the machine's inputs through the pipeline, options after them overriding. */
 static int run_analysis(struct fw_inputs *fw, bool json, char **options, int nr_options)
 {
-	struct mp_log out = { stdout_write, stdout }, discard = { discard_write, NULL };
+	struct mp_log out = { .write = stdout_write, .ctx = stdout }, discard = { .write = discard_write, .ctx = NULL };
 	const struct sinks sinks = { json ? &discard : &out, NULL };
 	struct machine *m = malloc(sizeof(*m));
 	char *overrides = calloc(1, 4096);

@@ -551,7 +551,7 @@ int compare_command(int argc, char **argv)
 	if (!m)
 		goto out;
 	{
-		struct mp_log out = { text_write, &prediction };
+		struct mp_log out = { .write = text_write, .ctx = &prediction };
 		const struct sinks sinks = { &out, NULL };
 
 		machine_init(m, fw, &sinks, &host_heap);

@@ -21,7 +21,7 @@ static void stdout_write(void *ctx, const char *text, size_t len)
 /* memprobe acpi DUMP: the ACPI stages on tables saved by memprobe.efi or acpidump. */
 static int acpi_command(const char *path)
 {
-	struct mp_log log = { stdout_write, stdout };
+	struct mp_log log = { .write = stdout_write, .ctx = stdout };
 	const struct sinks sinks = { &log, NULL };
 	struct acpidump *dump = calloc(1, sizeof(*dump));
 	struct fw_inputs *fw = calloc(1, sizeof(*fw));
@@ -110,13 +110,13 @@ static int run_command(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "acpi"))
 		return acpi_command(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "config")) {
-		struct mp_log log = { stdout_write, stdout };
+		struct mp_log log = { .write = stdout_write, .ctx = stdout };
 
 		options_print_config(&log);
 		return 0;
 	}
 	if (argc == 2 && !strcmp(argv[1], "options")) {
-		struct mp_log log = { stdout_write, stdout };
+		struct mp_log log = { .write = stdout_write, .ctx = stdout };
 
 		options_print_document(&log);
 		return 0;

@@ -161,7 +161,7 @@ static void settle(struct replay *r, uint64_t linux_answer)
 
 static void snapshot(struct replay *r, const char *line)
 {
-	struct mp_log log = { text_write, &r->state_before };
+	struct mp_log log = { .write = text_write, .ctx = &r->state_before };
 
 	r->pending_line = r->lineno;
 	snprintf(r->pending_text, sizeof(r->pending_text), "%s", line);
@@ -212,7 +212,7 @@ static void discard_write(void *ctx, const char *s, size_t n)
 /* numa_register_memblks() and numa_clear_kernel_node_hotplug(): every region gets its node. */
 static void apply_nodes(struct replay *r)
 {
-	struct mp_log quiet = { discard_write, NULL };
+	struct mp_log quiet = { .write = discard_write, .ctx = NULL };
 
 	if (!r->blocks_changed)
 		return;
@@ -228,7 +228,7 @@ static void apply_nodes(struct replay *r)
 static void check_cleanup(struct replay *r)
 {
 	struct text ours = { 0 };
-	struct mp_log log = { text_write, &ours };
+	struct mp_log log = { .write = text_write, .ctx = &ours };
 
 	if (r->cleanup_checked || (!r->srat.nr_blks && !r->fake.nr_blks))
 		return;
@@ -317,7 +317,7 @@ static void load_dump(struct replay *r)
 static void end_of_dump(struct replay *r)
 {
 	struct text mine = { 0 };
-	struct mp_log log = { text_write, &mine };
+	struct mp_log log = { .write = text_write, .ctx = &mine };
 
 	r->in_dump = false;
 	if (!r->loaded) {

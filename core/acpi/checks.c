@@ -6,15 +6,17 @@
  */
 #include "memprobe/acpi/checks.h"
 
+#include "memprobe/lib/defects.h"
 #include "memprobe/lib/util.h"
 
-static void finding(unsigned *problems, struct mp_log *log, const char *fmt, uint32_t off,
+/* One defect of the SRAT's layout, at an offset: fmt takes what, a and b. */
+static void finding(unsigned *problems, struct mp_log *log, const char *kind, const char *fmt, uint32_t off,
 		    const char *what, uint32_t a, uint32_t b)
 {
 	char text[160];
 
 	mp_snprintf(text, sizeof(text), fmt, what, a, b);
-	mp_printk(log, "memprobe: [Firmware Bug]: SRAT at offset 0x%x: %s\n", off, text);
+	fw_bug(log, "SRAT", kind, off, "memprobe: [Firmware Bug]: SRAT at offset 0x%x: %s\n", off, text);
 	(*problems)++;
 }
 
@@ -58,21 +60,23 @@ static unsigned check_memory_ranges(const struct srat_info *s, struct mp_log *lo
 
 			if (a->start == b->start && a->end == b->end) {
 				if (mp_finding(&twice))
-					mp_printk(log, "memprobe: [Firmware Bug]: SRAT: memory range [mem "
-						       "%#010llx-%#010llx] is listed twice (nodes %d and %d)\n",
-						  (unsigned long long)a->start, (unsigned long long)(a->end - 1),
-						  a->nid, b->nid);
+					fw_bug(log, "SRAT", "duplicate-range", FW_BUG_NO_OFFSET,
+					       "memprobe: [Firmware Bug]: SRAT: memory range [mem "
+					       "%#010llx-%#010llx] is listed twice (nodes %d and %d)\n",
+					       (unsigned long long)a->start, (unsigned long long)(a->end - 1),
+					       a->nid, b->nid);
 			} else if (a->nid != b->nid && a->start < b->end && b->start < a->end) {
 				if (mp_finding(&overlap))
-					mp_printk(log, "memprobe: [Firmware Bug]: SRAT: node %d [mem "
-						       "%#010llx-%#010llx] overlaps node %d [mem %#010llx-%#010llx]\n",
-						  a->nid, (unsigned long long)a->start,
-						  (unsigned long long)(a->end - 1), b->nid,
-						  (unsigned long long)b->start, (unsigned long long)(b->end - 1));
+					fw_bug(log, "SRAT", "overlap", FW_BUG_NO_OFFSET,
+					       "memprobe: [Firmware Bug]: SRAT: node %d [mem "
+					       "%#010llx-%#010llx] overlaps node %d [mem %#010llx-%#010llx]\n",
+					       a->nid, (unsigned long long)a->start,
+					       (unsigned long long)(a->end - 1), b->nid,
+					       (unsigned long long)b->start, (unsigned long long)(b->end - 1));
 			}
 		}
-	mp_findings_more(log, &twice, "[Firmware Bug]: SRAT: memory ranges listed twice");
-	mp_findings_more(log, &overlap, "[Firmware Bug]: SRAT: memory ranges of two nodes that overlap");
+	fw_bug_more(log, "SRAT", "duplicate-range", &twice, "SRAT: memory ranges listed twice");
+	fw_bug_more(log, "SRAT", "overlap", &overlap, "SRAT: memory ranges of two nodes that overlap");
 	return twice.count + overlap.count;
 }
 
@@ -89,20 +93,20 @@ unsigned srat_validate(const struct acpi_table *t, const struct srat_info *s, st
 	uint32_t reserved1;
 
 	if (t->length < SRAT_HEADER_SIZE) {
-		finding(&problems, log, "%s %u is shorter than the %u-byte SRAT header", 4,
+		finding(&problems, log, "length", "%s %u is shorter than the %u-byte SRAT header", 4,
 			"table length", t->length, SRAT_HEADER_SIZE);
 		return problems;
 	}
 	reserved1 = acpi_u32(t, ACPI_HEADER_SIZE);
 	if (reserved1 != 1)
-		finding(&problems, log, "%s is %u, must be %u for backward compatibility",
+		finding(&problems, log, "reserved", "%s is %u, must be %u for backward compatibility",
 			ACPI_HEADER_SIZE, "reserved field", reserved1, 1);
 	for (uint32_t off = SRAT_HEADER_SIZE; off + 2 <= t->length;) {
 		uint8_t type = acpi_u8(t, off), length = acpi_u8(t, off + 1);
 		const struct srat_subtable_kind *kind = srat_subtable_kind(type);
 
 		if (length < 2) {
-			finding(&problems, log,
+			finding(&problems, log, "length",
 				"%s length is %u (type %u); the rest of the table cannot be walked", off,
 				"subtable", length, type);
 			return problems;
@@ -110,7 +114,7 @@ unsigned srat_validate(const struct acpi_table *t, const struct srat_info *s, st
 		if (off + length > t->length) {
 			/* the parser named a walked subtable whose structure runs past already */
 			if (!kind || !kind->walked || off + kind->length <= t->length)
-				finding(&problems, log, "%s of %u bytes runs past the table end at 0x%x",
+				finding(&problems, log, "length", "%s of %u bytes runs past the table end at 0x%x",
 					off, "subtable", length, t->length);
 			return problems;
 		}
@@ -119,14 +123,14 @@ unsigned srat_validate(const struct acpi_table *t, const struct srat_info *s, st
 				       "bytes) skipped\n",
 				  off, type, length);
 		} else if (length < kind->length) {
-			finding(&problems, log, "%s is %u bytes, shorter than the %u of its type", off,
+			finding(&problems, log, "length", "%s is %u bytes, shorter than the %u of its type", off,
 				kind->name, length, kind->length);
 		} else {
 			if (kind->flags_offset) {
 				uint32_t flags = acpi_u32(t, off + kind->flags_offset);
 
 				if (flags & ~kind->flags_defined)
-					finding(&problems, log, "%s flags 0x%x set reserved bits 0x%x",
+					finding(&problems, log, "reserved-bits", "%s flags 0x%x set reserved bits 0x%x",
 						off + kind->flags_offset, kind->name, flags,
 						flags & ~kind->flags_defined);
 			}
@@ -155,10 +159,11 @@ void slit_validate(const struct slit_info *slit, struct mp_log *log)
 
 			if (!slit_entry_valid(slit, i, j)) {
 				if (mp_finding(&invalid))
-					mp_printk(log, "memprobe: [Firmware Bug]: SLIT at offset 0x%x: "
-						       "distance from PXM %u to PXM %u is %u, %s\n",
-						  SLIT_MATRIX_OFFSET + i * n + j, i, j, d,
-						  i == j ? "must be 10 (local)" : "must be more than 10");
+					fw_bug(log, "SLIT", "distance", SLIT_MATRIX_OFFSET + i * n + j,
+					       "memprobe: [Firmware Bug]: SLIT at offset 0x%x: "
+					       "distance from PXM %u to PXM %u is %u, %s\n",
+					       SLIT_MATRIX_OFFSET + i * n + j, i, j, d,
+					       i == j ? "must be 10 (local)" : "must be more than 10");
 			} else if (j > i && d != slit->matrix[j * n + i]) {
 				if (mp_finding(&asymmetric))
 					mp_printk(log, "memprobe: note: SLIT is not symmetric: PXM %u -> %u "
@@ -166,6 +171,6 @@ void slit_validate(const struct slit_info *slit, struct mp_log *log)
 						  i, j, d, j, i, slit->matrix[j * n + i]);
 			}
 		}
-	mp_findings_more(log, &invalid, "[Firmware Bug]: SLIT: invalid distances");
+	fw_bug_more(log, "SLIT", "distance", &invalid, "SLIT: invalid distances");
 	mp_findings_more(log, &asymmetric, "note: SLIT: asymmetric distance pairs");
 }

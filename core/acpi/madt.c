@@ -6,6 +6,7 @@
  */
 #include "memprobe/acpi/madt.h"
 
+#include "memprobe/lib/defects.h"
 #include "memprobe/lib/util.h"
 
 #define MADT_HEADER_SIZE 44
@@ -75,9 +76,10 @@ void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
 		return;
 	m->present = true;
 	if (t->length < MADT_HEADER_SIZE) {
-		mp_printk(log, "memprobe: [Firmware Bug]: MADT: length %u is shorter than its %u-byte "
-			       "header\n",
-			  t->length, MADT_HEADER_SIZE);
+		fw_bug(log, "MADT", "length", FW_BUG_NO_OFFSET,
+		       "memprobe: [Firmware Bug]: MADT: length %u is shorter than its %u-byte "
+		       "header\n",
+		       t->length, MADT_HEADER_SIZE);
 		m->problems++;
 		return;
 	}
@@ -91,10 +93,11 @@ void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
 
 			if (len < 2 || off + len > t->length) {
 				if (pass == 0) {
-					mp_printk(log, "memprobe: [Firmware Bug]: MADT at offset 0x%x: subtable "
-						       "type %u has length %u%s; the rest is not read\n",
-						  off, type, len,
-						  len < 2 ? "" : ", past the table's end");
+					fw_bug(log, "MADT", "length", off,
+					       "memprobe: [Firmware Bug]: MADT at offset 0x%x: subtable "
+					       "type %u has length %u%s; the rest is not read\n",
+					       off, type, len,
+					       len < 2 ? "" : ", past the table's end");
 					m->problems++;
 				}
 				break;
@@ -104,9 +107,10 @@ void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
 				continue;
 			}
 			if (len < needed_length(type)) {
-				mp_printk(log, "memprobe: [Firmware Bug]: MADT at offset 0x%x: type %u "
-					       "subtable is %u bytes, shorter than %u; skipped\n",
-					  off, type, len, needed_length(type));
+				fw_bug(log, "MADT", "length", off,
+				       "memprobe: [Firmware Bug]: MADT at offset 0x%x: type %u "
+				       "subtable is %u bytes, shorter than %u; skipped\n",
+				       off, type, len, needed_length(type));
 				m->problems++;
 				off += len;
 				continue;
@@ -220,16 +224,18 @@ void madt_cross_check(const struct madt_info *m, const struct srat_info *s, stru
 		if (c->enabled && (c->apic_id >= MAX_LOCAL_APIC ||
 				   s->apicid_to_node[c->apic_id] == NUMA_NO_NODE) &&
 		    mp_finding(&no_affinity))
-			mp_printk(log, "memprobe: [Firmware Bug]: MADT CPU with APIC ID 0x%x has no SRAT "
-				       "affinity entry; Linux picks its node when it brings the CPU up\n",
-				  c->apic_id);
+			fw_bug(log, "MADT", "no-affinity", FW_BUG_NO_OFFSET,
+			       "memprobe: [Firmware Bug]: MADT CPU with APIC ID 0x%x has no SRAT "
+			       "affinity entry; Linux picks its node when it brings the CPU up\n",
+			       c->apic_id);
 	}
-	mp_findings_more(log, &no_affinity, "[Firmware Bug]: MADT CPUs without an SRAT affinity entry");
+	fw_bug_more(log, "MADT", "no-affinity", &no_affinity, "MADT CPUs without an SRAT affinity entry");
 	for (unsigned a = 0; a < MAX_LOCAL_APIC; a++)
 		if (s->apicid_to_node[a] != NUMA_NO_NODE && !(in_madt[a / 8] >> (a % 8) & 1) &&
 		    mp_finding(&not_in_madt))
-			mp_printk(log, "memprobe: [Firmware Bug]: SRAT names APIC ID 0x%x (node %d), which "
-				       "the MADT does not list\n",
-				  a, s->apicid_to_node[a]);
-	mp_findings_more(log, &not_in_madt, "[Firmware Bug]: SRAT APIC IDs the MADT does not list");
+			fw_bug(log, "SRAT", "not-in-madt", FW_BUG_NO_OFFSET,
+			       "memprobe: [Firmware Bug]: SRAT names APIC ID 0x%x (node %d), which "
+			       "the MADT does not list\n",
+			       a, s->apicid_to_node[a]);
+	fw_bug_more(log, "SRAT", "not-in-madt", &not_in_madt, "SRAT APIC IDs the MADT does not list");
 }

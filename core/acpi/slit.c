@@ -6,6 +6,7 @@
 #include "memprobe/acpi/slit.h"
 
 #include "memprobe/acpi/srat.h"
+#include "memprobe/lib/defects.h"
 #include "memprobe/lib/util.h"
 
 /* slit_valid()'s rule for one entry: 10 on the diagonal, more than 10 elsewhere. */
@@ -31,10 +32,11 @@ void acpi_parse_slit(struct slit_info *slit, const struct acpi_tables *at, const
 
 	slit->present = true;
 	if (count > SLIT_MAX_LOCALITIES) {
-		mp_printk(log, "memprobe: [Firmware Bug]: SLIT at offset 36: locality count %llu, more "
-			       "than %d; Linux reads count x count bytes from the table on, which memprobe "
-			       "does not follow: SLIT taken as not used\n",
-			  (unsigned long long)count, SLIT_MAX_LOCALITIES);
+		fw_bug(log, "SLIT", "locality-count", 36,
+		       "memprobe: [Firmware Bug]: SLIT at offset 36: locality count %llu, more "
+		       "than %d; Linux reads count x count bytes from the table on, which memprobe "
+		       "does not follow: SLIT taken as not used\n",
+		       (unsigned long long)count, SLIT_MAX_LOCALITIES);
 		return;
 	}
 	need = SLIT_MATRIX_OFFSET + count * count;
@@ -44,17 +46,19 @@ void acpi_parse_slit(struct slit_info *slit, const struct acpi_tables *at, const
 			  (unsigned long long)count, (unsigned long long)need, t->length);
 	if (need > t->length) {
 		if (!acpi_read_past_end(at, t, (uint32_t)need, &view)) {
-			mp_printk(log, "memprobe: [Firmware Bug]: SLIT at offset 36: locality count %llu "
-				       "needs %llu bytes, the table has %u; Linux reads the rest from the "
-				       "memory after the table, which this input does not hold: SLIT "
-				       "taken as not used\n",
-				  (unsigned long long)count, (unsigned long long)need, t->length);
+			fw_bug(log, "SLIT", "locality-count", 36,
+			       "memprobe: [Firmware Bug]: SLIT at offset 36: locality count %llu "
+			       "needs %llu bytes, the table has %u; Linux reads the rest from the "
+			       "memory after the table, which this input does not hold: SLIT "
+			       "taken as not used\n",
+			       (unsigned long long)count, (unsigned long long)need, t->length);
 			return;
 		}
-		mp_printk(log, "memprobe: [Firmware Bug]: SLIT at offset 36: locality count %llu needs "
-			       "%llu bytes, the table has %u; Linux reads the rest from the memory after "
-			       "the table, and so does memprobe: what follows depends on them\n",
-			  (unsigned long long)count, (unsigned long long)need, t->length);
+		fw_bug(log, "SLIT", "locality-count", 36,
+		       "memprobe: [Firmware Bug]: SLIT at offset 36: locality count %llu needs "
+		       "%llu bytes, the table has %u; Linux reads the rest from the memory after "
+		       "the table, and so does memprobe: what follows depends on them\n",
+		       (unsigned long long)count, (unsigned long long)need, t->length);
 		t = &view;
 	}
 	slit->localities = (uint32_t)count;

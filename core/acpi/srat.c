@@ -9,6 +9,7 @@
  */
 #include "memprobe/acpi/srat.h"
 
+#include "memprobe/lib/defects.h"
 #include "memprobe/lib/util.h"
 
 #define SRAT_ENABLED 0x1
@@ -97,18 +98,20 @@ static bool fits(const struct acpi_tables *at, struct subtable *e, struct acpi_t
 		return true;
 	s->problems++;
 	if (acpi_read_past_end(at, e->t, e->off + need, view)) {
-		mp_printk(log, "memprobe: [Firmware Bug]: SRAT at offset 0x%x: %s subtable (%u bytes) "
-			       "runs past the table's end at 0x%x; Linux reads the missing bytes from "
-			       "the memory after the table, and so does memprobe: what follows depends "
-			       "on them\n",
-			  e->off, kind ? kind->name : "unknown", need, e->t->length);
+		fw_bug(log, "SRAT", "length", e->off,
+		       "memprobe: [Firmware Bug]: SRAT at offset 0x%x: %s subtable (%u bytes) "
+		       "runs past the table's end at 0x%x; Linux reads the missing bytes from "
+		       "the memory after the table, and so does memprobe: what follows depends "
+		       "on them\n",
+		       e->off, kind ? kind->name : "unknown", need, e->t->length);
 		e->t = view;
 		return true;
 	}
-	mp_printk(log, "memprobe: [Firmware Bug]: SRAT at offset 0x%x: %s subtable (%u bytes) runs "
-		       "past the table's end at 0x%x; Linux reads the missing bytes from the memory "
-		       "after the table, which this input does not hold: skipped\n",
-		  e->off, kind ? kind->name : "unknown", need, e->t->length);
+	fw_bug(log, "SRAT", "length", e->off,
+	       "memprobe: [Firmware Bug]: SRAT at offset 0x%x: %s subtable (%u bytes) runs "
+	       "past the table's end at 0x%x; Linux reads the missing bytes from the memory "
+	       "after the table, which this input does not hold: skipped\n",
+	       e->off, kind ? kind->name : "unknown", need, e->t->length);
 	return false;
 }
 

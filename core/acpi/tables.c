@@ -8,6 +8,7 @@
  */
 #include "memprobe/acpi/tables.h"
 
+#include "memprobe/lib/defects.h"
 #include "memprobe/lib/util.h"
 
 #define RSDP_V1_LENGTH 20
@@ -161,9 +162,10 @@ static bool read_table(struct acpi_tables *at, const struct acpi_access *access,
 	t->phys = phys;
 	t->bytes = access->map ? access->map(access->ctx, phys, 8) : NULL;
 	if (!t->bytes) {
-		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: %s points to 0x%016llx, which is "
-			       "not in the firmware's memory map; table not read\n",
-			  what, (unsigned long long)phys);
+		fw_bug(log, "ACPI", "not-in-memory-map", FW_BUG_NO_OFFSET,
+		       "memprobe: [Firmware Bug]: ACPI: %s points to 0x%016llx, which is "
+		       "not in the firmware's memory map; table not read\n",
+		       what, (unsigned long long)phys);
 		at->problems++;
 		goto unread;
 	}
@@ -171,28 +173,31 @@ static bool read_table(struct acpi_tables *at, const struct acpi_access *access,
 	name_table(t);
 	acpi_get32(t, 4, &t->length);
 	if (t->length < min || t->length > ACPI_TABLE_MAX_LENGTH) {
-		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: %s at 0x%016llx (from %s): length %u "
-			       "at offset 4 is %s; table not used\n",
-			  t->sig, (unsigned long long)phys, what, t->length,
-			  t->length < min ? "shorter than its header" : "implausibly large");
+		fw_bug(log, "ACPI", "length", 4,
+		       "memprobe: [Firmware Bug]: ACPI: %s at 0x%016llx (from %s): length %u "
+		       "at offset 4 is %s; table not used\n",
+		       t->sig, (unsigned long long)phys, what, t->length,
+		       t->length < min ? "shorter than its header" : "implausibly large");
 		at->problems++;
 		goto unread;
 	}
 	t->bytes = access->map(access->ctx, phys, t->length);
 	if (!t->bytes) {
-		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: %s at 0x%016llx (from %s) runs past "
-			       "the firmware's memory map (length %u); table not read\n",
-			  t->sig, (unsigned long long)phys, what, t->length);
+		fw_bug(log, "ACPI", "not-in-memory-map", FW_BUG_NO_OFFSET,
+		       "memprobe: [Firmware Bug]: ACPI: %s at 0x%016llx (from %s) runs past "
+		       "the firmware's memory map (length %u); table not read\n",
+		       t->sig, (unsigned long long)phys, what, t->length);
 		at->problems++;
 		goto unread;
 	}
 	if (!facs && acpi_checksum(t->bytes, t->length)) {
 		uint8_t stored = t->bytes[9];
 
-		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: %s at 0x%016llx: checksum at offset "
-			       "9 is 0x%02X, should be 0x%02X (Linux only warns)\n",
-			  t->sig, (unsigned long long)phys, stored,
-			  (uint8_t)(stored - acpi_checksum(t->bytes, t->length)));
+		fw_bug(log, "ACPI", "checksum", 9,
+		       "memprobe: [Firmware Bug]: ACPI: %s at 0x%016llx: checksum at offset "
+		       "9 is 0x%02X, should be 0x%02X (Linux only warns)\n",
+		       t->sig, (unsigned long long)phys, stored,
+		       (uint8_t)(stored - acpi_checksum(t->bytes, t->length)));
 		at->problems++;
 	}
 	return true;
@@ -254,22 +259,25 @@ static bool read_rsdp(struct acpi_tables *at, const struct acpi_access *access, 
 	uint8_t revision;
 
 	if (!p) {
-		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: the RSDP at 0x%016llx is not in the "
-			       "firmware's memory map\n",
-			  (unsigned long long)phys);
+		fw_bug(log, "ACPI", "not-in-memory-map", FW_BUG_NO_OFFSET,
+		       "memprobe: [Firmware Bug]: ACPI: the RSDP at 0x%016llx is not in the "
+		       "firmware's memory map\n",
+		       (unsigned long long)phys);
 		at->problems++;
 		return false;
 	}
 	if (mp_memcmp(p, "RSD PTR ", 8)) {
-		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: no \"RSD PTR \" signature at 0x%016llx\n",
-			  (unsigned long long)phys);
+		fw_bug(log, "ACPI", "signature", FW_BUG_NO_OFFSET,
+		       "memprobe: [Firmware Bug]: ACPI: no \"RSD PTR \" signature at 0x%016llx\n",
+		       (unsigned long long)phys);
 		at->problems++;
 		return false;
 	}
 	if (acpi_checksum(p, RSDP_V1_LENGTH)) {
-		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: RSDP at 0x%016llx: checksum of the "
-			       "first 20 bytes is wrong (byte 8 is 0x%02X)\n",
-			  (unsigned long long)phys, p[8]);
+		fw_bug(log, "ACPI", "checksum", FW_BUG_NO_OFFSET,
+		       "memprobe: [Firmware Bug]: ACPI: RSDP at 0x%016llx: checksum of the "
+		       "first 20 bytes is wrong (byte 8 is 0x%02X)\n",
+		       (unsigned long long)phys, p[8]);
 		at->problems++;
 	}
 	revision = p[15];
@@ -281,16 +289,18 @@ static bool read_rsdp(struct acpi_tables *at, const struct acpi_access *access, 
 			    : 0;
 		if (length < RSDP_V2_LENGTH || length > 4096 ||
 		    !(p = access->map(access->ctx, phys, length))) {
-			mp_printk(log, "memprobe: [Firmware Bug]: ACPI: RSDP at 0x%016llx: revision %u "
-				       "with length %u at offset 20; using its ACPI 1.0 part\n",
-				  (unsigned long long)phys, revision, length);
+			fw_bug(log, "ACPI", "length", 20,
+			       "memprobe: [Firmware Bug]: ACPI: RSDP at 0x%016llx: revision %u "
+			       "with length %u at offset 20; using its ACPI 1.0 part\n",
+			       (unsigned long long)phys, revision, length);
 			at->problems++;
 			length = RSDP_V1_LENGTH;
 			p = access->map(access->ctx, phys, RSDP_V1_LENGTH);
 		} else if (acpi_checksum(p, length)) {
-			mp_printk(log, "memprobe: [Firmware Bug]: ACPI: RSDP at 0x%016llx: extended "
-				       "checksum at offset 32 is wrong (0x%02X)\n",
-				  (unsigned long long)phys, p[32]);
+			fw_bug(log, "ACPI", "checksum", 32,
+			       "memprobe: [Firmware Bug]: ACPI: RSDP at 0x%016llx: extended "
+			       "checksum at offset 32 is wrong (0x%02X)\n",
+			       (unsigned long long)phys, p[32]);
 			at->problems++;
 		}
 	}
@@ -336,18 +346,20 @@ static void adopt_listed(struct acpi_tables *at, const struct acpi_access *acces
 		uint32_t min = facs ? FACS_MIN_LENGTH : ACPI_HEADER_SIZE;
 
 		if (t.length < min || declared < min || declared > t.length) {
-			mp_printk(log, "memprobe: [Firmware Bug]: ACPI: listed table %u (%.4s): length "
-				       "%u at offset 4, %u bytes given; not used\n",
-				  i, t.sig, declared, t.length);
+			fw_bug(log, "ACPI", "length", 4,
+			       "memprobe: [Firmware Bug]: ACPI: listed table %u (%.4s): length "
+			       "%u at offset 4, %u bytes given; not used\n",
+			       i, t.sig, declared, t.length);
 			at->problems++;
 			continue;
 		}
 		t.length = declared;
 		name_table(&t);
 		if (!facs && acpi_checksum(t.bytes, t.length)) {
-			mp_printk(log, "memprobe: [Firmware Bug]: ACPI: %s (listed table %u): checksum at "
-				       "offset 9 is wrong\n",
-				  t.sig, i);
+			fw_bug(log, "ACPI", "checksum", 9,
+			       "memprobe: [Firmware Bug]: ACPI: %s (listed table %u): checksum at "
+			       "offset 9 is wrong\n",
+			       t.sig, i);
 			at->problems++;
 		}
 		print_header(log, &t);
@@ -392,9 +404,10 @@ void acpi_tables_load(struct acpi_tables *at, const struct acpi_access *access, 
 	print_header(log, &at->root);
 	entry_size = at->use_xsdt ? 8 : 4;
 	if ((at->root.length - ACPI_HEADER_SIZE) % entry_size) {
-		mp_printk(log, "memprobe: [Firmware Bug]: ACPI: %s length %u leaves a partial "
-			       "%u-byte entry at its end; ignored\n",
-			  at->root.sig, at->root.length, entry_size);
+		fw_bug(log, "ACPI", "length", FW_BUG_NO_OFFSET,
+		       "memprobe: [Firmware Bug]: ACPI: %s length %u leaves a partial "
+		       "%u-byte entry at its end; ignored\n",
+		       at->root.sig, at->root.length, entry_size);
 		at->problems++;
 	}
 	count = (at->root.length - ACPI_HEADER_SIZE) / entry_size;
@@ -408,9 +421,10 @@ void acpi_tables_load(struct acpi_tables *at, const struct acpi_access *access, 
 		else if (acpi_get32(&at->root, off, &e32))
 			phys = e32;
 		if (!phys) {
-			mp_printk(log, "memprobe: [Firmware Bug]: ACPI: %s entry %u at offset %u is "
-				       "null; skipped\n",
-				  at->root.sig, i, off);
+			fw_bug(log, "ACPI", "null-entry", off,
+			       "memprobe: [Firmware Bug]: ACPI: %s entry %u at offset %u is "
+			       "null; skipped\n",
+			       at->root.sig, i, off);
 			at->problems++;
 			continue;
 		}

@@ -355,7 +355,7 @@ static void defects(struct json *j, const struct machine *m)
 		const struct defect *d = &m->defects.d[i];
 
 		open_(j, NULL, '{');
-		str(j, "kind", "firmware-bug");
+		str(j, "kind", d->kind);
 		str(j, "table", d->table);
 		key(j, "offset");
 		if (d->has_offset)

@@ -8,6 +8,8 @@
  */
 #include "memprobe/x86/efimap.h"
 
+#include "memprobe/lib/defects.h"
+
 #define EFI_PAGES_MAX (UINT64_MAX >> EFI_PAGE_SHIFT)
 
 static uint32_t load_u32(const uint8_t *p)
@@ -31,18 +33,18 @@ bool efi_memmap_usable(struct mp_log *log, const struct efi_memmap *m)
 		return false;
 	}
 	if (m->desc_size < EFI_MEMORY_DESC_MIN_SIZE) {
-		mp_printk(log,
-			  "memprobe: [Firmware Bug]: EFI memory descriptor size %llu is smaller than "
-			  "EFI_MEMORY_DESCRIPTOR (%u bytes); memory map not used\n",
-			  (unsigned long long)m->desc_size, EFI_MEMORY_DESC_MIN_SIZE);
+		fw_bug(log, "EFI", "descriptor-size", FW_BUG_NO_OFFSET,
+		       "memprobe: [Firmware Bug]: EFI memory descriptor size %llu is smaller than "
+		       "EFI_MEMORY_DESCRIPTOR (%u bytes); memory map not used\n",
+		       (unsigned long long)m->desc_size, EFI_MEMORY_DESC_MIN_SIZE);
 		return false;
 	}
 	if (m->map_size % m->desc_size)
-		mp_printk(log,
-			  "memprobe: [Firmware Bug]: EFI memory map size %llu is not a multiple of the "
-			  "descriptor size %llu; the last %llu bytes are ignored\n",
-			  (unsigned long long)m->map_size, (unsigned long long)m->desc_size,
-			  (unsigned long long)(m->map_size % m->desc_size));
+		fw_bug(log, "EFI", "map-size", FW_BUG_NO_OFFSET,
+		       "memprobe: [Firmware Bug]: EFI memory map size %llu is not a multiple of the "
+		       "descriptor size %llu; the last %llu bytes are ignored\n",
+		       (unsigned long long)m->map_size, (unsigned long long)m->desc_size,
+		       (unsigned long long)(m->map_size % m->desc_size));
 	if (m->desc_version != 1)
 		mp_printk(log,
 			  "memprobe: warning: unexpected EFI_MEMORY_DESCRIPTOR version %u "
@@ -273,7 +275,8 @@ uint32_t efi_clean_memmap(struct mp_log *log, const struct efi_memmap *m)
 		if (efi_md_valid(&md))
 			continue;
 		if (!removed)
-			mp_printk(log, "efi: [Firmware Bug]: Invalid EFI memory map entries:\n");
+			fw_bug(log, "EFI", "invalid-descriptor", FW_BUG_NO_OFFSET,
+			       "efi: [Firmware Bug]: Invalid EFI memory map entries:\n");
 		print_invalid(log, i, &md);
 		removed++;
 	}
@@ -321,11 +324,11 @@ void efi_memmap_check_order(struct mp_log *log, const struct efi_memmap *m)
 		prev_end = prev.phys_addr + (prev.num_pages << EFI_PAGE_SHIFT);
 		end = md.phys_addr + (md.num_pages << EFI_PAGE_SHIFT);
 		if (md.phys_addr < prev_end)
-			mp_printk(log,
-				  "memprobe: [Firmware Bug]: EFI descriptors %u and %u overlap at "
-				  "[mem 0x%016llx-0x%016llx]\n",
-				  i - 1, i, (unsigned long long)md.phys_addr,
-				  (unsigned long long)((end < prev_end ? end : prev_end) - 1));
+			fw_bug(log, "EFI", "overlap", FW_BUG_NO_OFFSET,
+			       "memprobe: [Firmware Bug]: EFI descriptors %u and %u overlap at "
+			       "[mem 0x%016llx-0x%016llx]\n",
+			       i - 1, i, (unsigned long long)md.phys_addr,
+			       (unsigned long long)((end < prev_end ? end : prev_end) - 1));
 	}
 	if (unsorted)
 		mp_printk(log,

@@ -65,15 +65,13 @@ struct sinks {
 };
 
 struct machine {
-	struct mp_log *log;		/* the stages' log: defect_tap, then timed_log or sinks.report */
-	struct mp_log defect_tap;	/* keeps the firmware defects the report names */
-	struct mp_log *after_tap;
-	struct mp_log timed_log;	/* sinks.report, timed */
-	struct mp_log *report;		/* sinks.report */
+	struct mp_log *log;		/* where the stages print: &m->stage_log */
+	struct mp_log stage_log;	/* into report_sink, timed as output; records the defects */
+	struct mp_log *report_sink;	/* the front end's report (sinks.report) */
 	uint64_t phase_ns[PHASES];	/* output: time in the report's sink, and the views */
 	struct mp_log *acpidump;	/* sinks.acpidump */
 	const struct fw_inputs *fw;
-	struct defects defects;		/* the report's [Firmware Bug] lines, as data */
+	struct defects defects;		/* the firmware defects, recorded where found */
 	struct options opts;		/* parsed once, by machine_init */
 	struct option_source option_src[OPTION_SOURCES_MAX];	/* where they came from, weakest first */
 	unsigned nr_option_src;

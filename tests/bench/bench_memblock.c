@@ -35,7 +35,7 @@ static void setup(struct memblock *mb, struct mp_log *log, unsigned long n)
 int main(int argc, char **argv)
 {
 	static const unsigned long sizes[] = { 1000, 10000, 100000 };
-	struct mp_log log = { discard, NULL };
+	struct mp_log log = { .write = discard, .ctx = NULL };
 	struct memblock *mb = malloc(sizeof(*mb));
 	double base[4] = { 0 };
 

@@ -39,7 +39,7 @@ static int cmp_double(const void *a, const void *b)
 static double build(uint64_t size, unsigned mask, uint64_t *table_bytes)
 {
 	static struct pt_builder b;
-	struct mp_log log = { discard, NULL };
+	struct mp_log log = { .write = discard, .ctx = NULL };
 	const struct phys_mem mem = { page_at, NULL };
 	double t[RUNS];
 

@@ -142,7 +142,7 @@ static int cmp_double(const void *a, const void *b)
 
 static void run_case(const struct scale_case *c)
 {
-	struct mp_log log = { discard, NULL };
+	struct mp_log log = { .write = discard, .ctx = NULL };
 	const struct sinks sinks = { &log, NULL };
 	struct fw_inputs fw = { .frontend = "bench", .cmdline = "nokaslr kernel_addr=16M" };
 	struct acpi_table srat = { "SRAT", 0x1000, 0, NULL };

@@ -8,7 +8,7 @@
 #include "memprobe/mm/memblock.h"
 
 static struct memblock mb;
-static struct mp_log quiet = { discard, NULL };
+static struct mp_log quiet = { .write = discard, .ctx = NULL };
 
 static int setup(void)
 {

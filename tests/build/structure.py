@@ -16,6 +16,7 @@
 - Header and source names match: a function core/D/N.c exports is declared
   in include/memprobe/D/N.h, and one that header declares is defined there.
 - A function no other file names is static.
+- Every "[Firmware Bug]" line is printed by fw_bug(), which records it.
 
 Usage: structure.py (from the top of the tree).  Prints PASS/FAIL lines and
 "structure: N passed, N failed"; exit 1 when something failed.
@@ -134,6 +135,16 @@ for h in headers:
 check("no header includes itself through others", cycles)
 check("the layers point one way (lib < acpi < x86, mm < report < the run)", layer_problems)
 check("the core includes no libc, UEFI or host header, nothing outside the core", freestanding_problems)
+
+# Every [Firmware Bug] line is printed by fw_bug(), which records it where it is found.
+unrecorded = []
+for f in sources:
+    lines = open(f).read().split("\n")
+    for i, line in enumerate(lines):
+        if "[Firmware Bug]" in line and '"' in line.split("[Firmware Bug]")[0] and \
+                not any("fw_bug" in l for l in lines[max(0, i - 2):i + 1]) and f != "core/lib/defects.c":
+            unrecorded.append("%s:%d: a [Firmware Bug] line not printed by fw_bug()" % (f, i + 1))
+check("every [Firmware Bug] line is recorded where it is found (fw_bug)", unrecorded)
 
 # Declarations and definitions, as gcc's -aux-info lists them.
 decl_re = re.compile(r"/\* (\S+):(\d+):(\w+) \*/ (.*?)\b([A-Za-z_]\w*) \(")

@@ -23,7 +23,7 @@ static inline void fuzz_discard(void *ctx, const char *text, size_t len)
 static inline void fuzz_run(const struct fw_inputs *fw, int whole)
 {
 	static struct machine m;
-	struct mp_log log = { fuzz_discard, NULL };
+	struct mp_log log = { .write = fuzz_discard, .ctx = NULL };
 	const struct sinks sinks = { &log, &log };
 
 	machine_init(&m, fw, &sinks, &host_heap);

@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct acpidump dump;
 	struct fw_inputs fw = { .frontend = "fuzz" };
-	struct mp_log log = { fuzz_discard, NULL };
+	struct mp_log log = { .write = fuzz_discard, .ctx = NULL };
 
 	dump.buf_size = size / 2 + 1;
 	dump.buf = malloc(dump.buf_size);

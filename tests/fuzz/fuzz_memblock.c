@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct memblock_model model;
 	struct input in = { data, size, 0 };
 	const struct model_numbers numbers = { from_input, &in };
-	struct mp_log log = { fuzz_discard, NULL };
+	struct mp_log log = { .write = fuzz_discard, .ctx = NULL };
 	char err[256];
 
 	memblock_init(&mb, &log, &host_heap);

@@ -11,7 +11,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mp_log log = { fuzz_discard, NULL };
+	struct mp_log log = { .write = fuzz_discard, .ctx = NULL };
 	char *text = malloc(size + 2), words[256];
 	struct option_source src[2];
 	struct options o;

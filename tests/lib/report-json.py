@@ -48,6 +48,11 @@ def main():
             len(defects) != len(report["defects"]) + report["defects_not_listed"]:
         problems.append("defects: report.json lists %d (+%d not listed), report.txt has %d [Firmware Bug] lines"
                         % (len(report["defects"]), report["defects_not_listed"], len(defects)))
+    for d in report["defects"]:
+        named = ["offset 0x%x" % d["offset"], "offset %d" % d["offset"]] if d["offset"] is not None else []
+        if d["table"] not in d["text"] or (named and not any(n in d["text"] for n in named)) or \
+                (not named and " offset " in d["text"]):
+            problems.append("defects: table %s, offset %s do not fit the line: %s" % (d["table"], d["offset"], d["text"]))
     same("node count", ["NUMA node(s):           %d" % len(report["nodes"])], "NUMA node(s): ")
     for p in problems[:20]:
         print(p)

@@ -403,6 +403,14 @@ static void srat_validation(void **state)
 			   "1 for backward compatibility"));
 	assert_true(has(w, "memprobe: [Firmware Bug]: SRAT at offset 0x34: Processor Local APIC/SAPIC "
 			   "Affinity flags 0x101 set reserved bits 0x100"));
+	/* recorded where found: the machine's list has each with its table, kind and offset */
+	assert_string_equal(w->m->defects.d[0].table, "SRAT");
+	assert_string_equal(w->m->defects.d[0].kind, "reserved");
+	assert_int_equal(w->m->defects.d[0].offset, 0x24);
+	assert_string_equal(w->m->defects.d[1].kind, "reserved-bits");
+	assert_int_equal(w->m->defects.d[1].offset, 0x34);
+	assert_string_equal(w->m->defects.d[1].text, "memprobe: [Firmware Bug]: SRAT at offset 0x34: Processor "
+						     "Local APIC/SAPIC Affinity flags 0x101 set reserved bits 0x100");
 	assert_true(has(w, "memprobe: SRAT at offset 0x40: GICC Affinity: PXM 0, processor UID 0, flags "
 			   "0x0 (not used on x86)"));
 	assert_true(has(w, "memprobe: SRAT at offset 0x52: GIC ITS Affinity: PXM 0, ITS ID 0 (not used on x86)"));

@@ -397,33 +397,49 @@ static void ramdisk_option(void **state)
 	capture_free(&c);
 }
 
-/* report.json's defects: table and offset from the report's own [Firmware Bug] lines. */
+/* A defect is recorded where it is found: the printed line, with its table, kind and offset. */
 static void defect_lines(void **state)
 {
 	struct defects d = { .nr = 0 };
-	const char *slit = "memprobe: [Firmware Bug]: SLIT at offset 36: locality count 2 needs 40 bytes\n";
-	const char *srat = "memprobe: [Firmware Bug]: SRAT at offset 0xe8: memory affinity subtable runs past";
-	const char *efi = "memprobe: [Firmware Bug]: EFI descriptors 1 and 2 overlap at 0x1000\n";
+	struct capture c;
+	struct mp_log log;
+	struct mp_findings f = { 0 };
 
 	(void)state;
-	defects_note_line(&d, "memprobe: node 0 memory: [mem 0x0-0xfff]\n", 40);
-	assert_int_equal(d.nr, 0);
-	defects_note_line(&d, slit, strlen(slit));
-	defects_note_line(&d, srat, strlen(srat));
-	defects_note_line(&d, efi, strlen(efi));
-	assert_int_equal(d.nr, 3);
+	capture_init(&c);
+	log = c.log;
+	fw_bug(&log, "SLIT", "locality-count", 36,
+	       "memprobe: [Firmware Bug]: SLIT at offset 36: locality count %u needs %u bytes\n", 2, 40);
+	assert_true(capture_has_line(&c, "memprobe: [Firmware Bug]: SLIT at offset 36: locality count 2 needs 40 bytes"));
+	assert_int_equal(d.nr, 0);	/* a log without a list only prints */
+	log.defects = &d;
+	fw_bug(&log, "SLIT", "locality-count", 36,
+	       "memprobe: [Firmware Bug]: SLIT at offset 36: locality count %u needs %u bytes\n", 2, 40);
+	fw_bug(&log, "EFI", "overlap", FW_BUG_NO_OFFSET,
+	       "memprobe: [Firmware Bug]: EFI descriptors 1 and 2 overlap at 0x1000\n");
+	assert_int_equal(d.nr, 2);
 	assert_string_equal(d.d[0].table, "SLIT");
+	assert_string_equal(d.d[0].kind, "locality-count");
 	assert_true(d.d[0].has_offset);
 	assert_int_equal(d.d[0].offset, 36);
 	assert_string_equal(d.d[0].text, "memprobe: [Firmware Bug]: SLIT at offset 36: locality count 2 needs 40 bytes");
-	assert_string_equal(d.d[1].table, "SRAT");
-	assert_int_equal(d.d[1].offset, 0xe8);
-	assert_string_equal(d.d[2].table, "EFI");
-	assert_false(d.d[2].has_offset);
+	assert_string_equal(d.d[1].table, "EFI");
+	assert_false(d.d[1].has_offset);
+	assert_int_equal(capture_count_prefix(&c, "memprobe: [Firmware Bug]: "), 3);
+	/* the closing line of a kind shown by examples is a defect too; none when all were shown */
+	for (int i = 0; i < MP_EXAMPLES; i++)
+		mp_finding(&f);
+	fw_bug_more(&log, "SRAT", "overlap", &f, "SRAT: ranges that overlap");
+	assert_int_equal(d.nr, 2);
+	mp_finding(&f);
+	fw_bug_more(&log, "SRAT", "overlap", &f, "SRAT: ranges that overlap");
+	assert_int_equal(d.nr, 3);
+	assert_string_equal(d.d[2].text, "memprobe: [Firmware Bug]: SRAT: ranges that overlap: 1 more not listed (4 in all)");
 	for (int i = 0; i < DEFECTS_MAX; i++)
-		defects_note_line(&d, efi, strlen(efi));
+		fw_bug(&log, "EFI", "overlap", FW_BUG_NO_OFFSET, "memprobe: [Firmware Bug]: EFI %d\n", i);
 	assert_int_equal(d.nr, DEFECTS_MAX);
 	assert_int_equal(d.dropped, 3);
+	capture_free(&c);
 }
 
 /* report.json of the OVMF-shaped machine: the facts the text shows, in their JSON places. */
@@ -504,7 +520,7 @@ static void timing_line(void **state)
 
 	(void)state;
 	capture_init(&s.c);
-	s.log = (struct mp_log){ clocked_write, &s };
+	s.log = (struct mp_log){ .write = clocked_write, .ctx = &s };
 	ovmf_like_map(&r);
 	fw.memmap = r.map;
 	fw.clock = (struct mp_clock){ sink_clock_now, &s };

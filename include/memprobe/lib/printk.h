@@ -16,10 +16,16 @@
 /* Longest line a single mp_printk call produces; longer output is cut. */
 #define MP_LINE_MAX 512
 
-/* Where finished lines go.  `write` receives each line with its '\n'. */
+struct defects;
+
+/*
+ * Where finished lines go.  `write` receives each line with its '\n'; a
+ * log that keeps defects records each fw_bug() line in `defects` too.
+ */
 struct mp_log {
 	void (*write)(void *ctx, const char *text, size_t len);
 	void *ctx;
+	struct defects *defects;	/* NULL: defects are only printed */
 };
 
 size_t mp_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
