@@ -28,12 +28,18 @@ static void stage_log_write(void *ctx, const char *text, size_t len)
 
 /**
  * machine_init() - a machine ready to analyse, with its options parsed
+ * @m: the machine
+ * @fw: the firmware's inputs, its options among them
+ * @overrides: options above fw's own (memprobe analyze's, after the run folder), or NULL
+ * @sinks: where the report and the ACPI dump go
+ * @storage: where memblock's arrays grow
  *
- * The options are parsed here, once; what parsing says waits for the
- * report's banner.  Stages read m->opts.
+ * The options are parsed here, once, from every source, weakest first:
+ * the config files, the command line, the overrides.  What parsing says
+ * waits for the report's banner.  Stages read m->opts.
  */
-void machine_init(struct machine *m, const struct fw_inputs *fw, const struct sinks *sinks,
-		  const struct memblock_storage *storage)
+void machine_init(struct machine *m, const struct fw_inputs *fw, const char *overrides,
+		  const struct sinks *sinks, const struct memblock_storage *storage)
 {
 	mp_memset(m, 0, sizeof(*m));
 	m->fw = fw;
@@ -41,9 +47,11 @@ void machine_init(struct machine *m, const struct fw_inputs *fw, const struct si
 	m->stage_log = (struct mp_log){ .write = stage_log_write, .ctx = m, .defects = &m->defects };
 	m->log = &m->stage_log;
 	m->acpidump = sinks->acpidump;
-	for (unsigned i = 0; i < fw->nr_option_files && i < OPTION_SOURCES_MAX - 1; i++)
+	for (unsigned i = 0; i < fw->nr_option_files && i < OPTION_SOURCES_MAX - 2; i++)
 		m->option_src[m->nr_option_src++] = fw->option_files[i];
 	m->option_src[m->nr_option_src++] = (struct option_source){ NULL, fw->cmdline };
+	if (overrides)
+		m->option_src[m->nr_option_src++] = (struct option_source){ NULL, overrides };
 	options_init(&m->opts);
 	options_parse_sources(&m->opts, m->option_src, m->nr_option_src);
 	memblock_init(&m->memblock, m->log, storage);

@@ -165,7 +165,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	}
 	fw.notes = notes.text;
 
-	machine_init(m, &fw, &sinks, &pool_storage);
+	machine_init(m, &fw, NULL, &sinks, &pool_storage);
 	help = m->opts.help;
 	/* A person may be reading: poweroff and no_pause (run-qemu.sh, tests) say no one is. */
 	screen_setup(&sink->screen, !m->opts.poweroff && !m->opts.no_pause, &notes_log);

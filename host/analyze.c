@@ -12,13 +12,13 @@
 #include <unistd.h>
 
 #include "memprobe/acpi/acpidump.h"
-#include "memprobe/pipeline.h"
 #include "memprobe/report/json.h"
 #include "memprobe/runfile.h"
 #include "analyze.h"
-#include "heap.h"
 #include "live.h"
+#include "predict.h"
 #include "readfile.h"
+#include "text.h"
 
 /* A run folder's files, read and decoded. */
 struct run_inputs {
@@ -193,69 +193,35 @@ static void usage(FILE *f)
 }
 
 /* The run's or the machine's inputs through the pipeline, options after them overriding. */
-static int run_analysis(struct fw_inputs *fw, bool json, char **options, int nr_options)
+static int run_analysis(const struct fw_inputs *fw, bool json, char **options, int nr_options)
 {
-	struct mp_log out = { .write = stdout_write, .ctx = stdout }, discard = { .write = discard_write, .ctx = NULL };
+	struct mp_log out = { .write = stdout_write, .ctx = stdout }, discard = { .write = discard_write };
 	const struct sinks sinks = { json ? &discard : &out, NULL };
-	struct machine *m = malloc(sizeof(*m));
-	char *overrides = calloc(1, 4096);
-	size_t used = 0;
+	struct text overrides = { NULL, 0, 0 };
+	struct machine *m;
 
-	if (!m || !overrides) {
-		free(m);
-		free(overrides);
-		fprintf(stderr, "memprobe analyze: out of memory\n");
-		return 2;
-	}
-	/* The run's command line sits below the overrides, as a config file below the shell's. */
-	if (fw->cmdline && fw->nr_option_files < OPTION_SOURCES_MAX - 1)
-		fw->option_files[fw->nr_option_files++] = (struct option_source){ NULL, fw->cmdline };
-	fw->cmdline = NULL;
 	for (int i = 0; i < nr_options; i++) {
-		int n = snprintf(overrides + used, 4096 - used, "%s%s", used ? " " : "", options[i]);
-
-		if (n < 0 || (size_t)n >= 4096 - used) {
-			fprintf(stderr, "memprobe analyze: the options are longer than 4096 bytes\n");
-			free(m);
-			free(overrides);
-			return 2;
-		}
-		used += (size_t)n;
-		fw->cmdline = overrides;
+		if (i)
+			text_add(&overrides, " ", 1);
+		text_add(&overrides, options[i], strlen(options[i]));
 	}
-	machine_init(m, fw, &sinks, &host_heap);
-	memprobe_run(m);
-	if (json)
+	m = predict(fw, overrides.s, &sinks, PREDICT_ALL);
+	if (m && json)
 		report_json(m, &out);
-	machine_release(m);
-	free(m);
-	free(overrides);
-	return 0;
+	predict_free(m);
+	text_free(&overrides);
+	return m ? 0 : 2;
 }
 
 static int analyze_live(int argc, char **argv, bool json)
 {
 	struct live_inputs *in = calloc(1, sizeof(*in));
-	int first_option = 1, status;
+	int used = in ? live_args(argc, argv, in, "analyze") : -1, status = 2;
 
-	if (!in)
-		return 2;
-	if (argc >= 3 && !strcmp(argv[1], "--root")) {
-		if (strlen(argv[2]) >= sizeof(in->root)) {
-			fprintf(stderr, "memprobe analyze: --root: the path is longer than %zu bytes\n",
-				sizeof(in->root) - 1);
-			free(in);
-			return 2;
-		}
-		snprintf(in->root, sizeof(in->root), "%s", argv[2]);
-		first_option = 3;
-	} else if (argc >= 2 && !strcmp(argv[1], "--root")) {
-		fprintf(stderr, "memprobe analyze: --root needs a folder\n");
-		free(in);
-		return 2;
-	}
-	status = live_load(in) ? run_analysis(&in->fw, json, argv + first_option, argc - first_option) : 2;
-	live_free(in);
+	if (used > 0 && live_load(in))
+		status = run_analysis(&in->fw, json, argv + used, argc - used);
+	if (in)
+		live_free(in);
 	free(in);
 	return status;
 }

@@ -16,13 +16,13 @@
 #include <string.h>
 
 #include "memprobe/options.h"
-#include "memprobe/pipeline.h"
 #include "analyze.h"
 #include "compare.h"
-#include "heap.h"
 #include "live.h"
+#include "predict.h"
 #include "readfile.h"
 #include "replay_lex.h"
+#include "text.h"
 
 enum stage { ST_E820, ST_EFI, ST_MEMBLOCK, ST_ACPI, ST_SRAT, ST_NUMA, ST_NODE_DATA, ST_ZONES, STAGES };
 
@@ -416,30 +416,6 @@ static int report_stages(const struct side *linux_side, const struct side *mp, i
 	return differ;
 }
 
-/* The prediction's report, whole, into memory. */
-struct text {
-	char *p;
-	size_t len, cap;
-};
-
-static void text_write(void *ctx, const char *s, size_t n)
-{
-	struct text *t = ctx;
-
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = (t->len + n + 1) * 2;
-		char *bigger = realloc(t->p, cap);
-
-		if (!bigger)
-			return;
-		t->p = bigger;
-		t->cap = cap;
-	}
-	memcpy(t->p + t->len, s, n);
-	t->len += n;
-	t->p[t->len] = '\0';
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: memprobe compare RUN_DIR LINUX_LOG\n"
@@ -459,16 +435,19 @@ int compare_command(int argc, char **argv)
 {
 	struct run_inputs *run = NULL;
 	struct live_inputs *live = NULL;
-	struct fw_inputs *fw = NULL;
+	const struct fw_inputs *fw = NULL;
+	struct fw_inputs linux_fw;
 	struct side linux_side, mp;
 	struct log_facts facts;
 	struct text prediction = { NULL, 0, 0 };
-	struct machine *m = NULL;
+	struct mp_log out = text_log(&prediction);
+	const struct sinks sinks = { &out, NULL };
+	struct machine *m;
 	char options[1200], *log_text = NULL;
 	const struct linux_profile *profile;
 	const char *log_path;
 	size_t len, same, total;
-	int status = 2;
+	int status = 2, used;
 
 	memset(&linux_side, 0, sizeof(linux_side));
 	memset(&mp, 0, sizeof(mp));
@@ -478,16 +457,18 @@ int compare_command(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (argc >= 2 && !strcmp(argv[0], "--live")) {
-		live = calloc(1, sizeof(*live));
-		if (!live)
-			return 2;
-		if (argc == 4 && !strcmp(argv[1], "--root"))
-			snprintf(live->root, sizeof(live->root), "%s", argv[2]);
-		else if (argc != 2)
-			goto usage;
+	live = calloc(1, sizeof(*live));
+	if (!live)
+		return 2;
+	used = live_args(argc, argv, live, "compare");
+	if (used < 0)
+		goto out;
+	if (used > 0 && argc == used + 1) {
 		fw = live_load(live) ? &live->fw : NULL;
-	} else if (argc == 2 && argv[0][0] != '-') {
+	} else if (!used && argc == 2 && argv[0][0] != '-') {
+		live_free(live);
+		free(live);
+		live = NULL;
 		fw = run_inputs_load(argv[0], &run);
 	} else {
 		goto usage;
@@ -521,8 +502,10 @@ int compare_command(int argc, char **argv)
 	if (profile)
 		snprintf(options + strlen(options), sizeof(options) - strlen(options), " kernel=%s",
 			 profile->name);
-	fw->nr_option_files = 0;
-	fw->cmdline = options;
+	/* The machine's firmware, with the options Linux booted with and no others. */
+	linux_fw = *fw;
+	linux_fw.nr_option_files = 0;
+	linux_fw.cmdline = options;
 	printf("compare: Linux %s\n", facts.version[0] ? facts.version : "(no 'Linux version' line)");
 	if (profile)
 		printf("compare: predicting Linux %s (kernel=%s), from the log's 'Linux version' line\n",
@@ -547,18 +530,9 @@ int compare_command(int argc, char **argv)
 	if (facts.ramdisk_last)
 		printf("compare: taken from the log: the initrd at [mem %#010llx-%#010llx] (RAMDISK:)\n",
 		       facts.ramdisk_first, facts.ramdisk_last);
-	m = malloc(sizeof(*m));
-	if (!m)
-		goto out;
-	{
-		struct mp_log out = { .write = text_write, .ctx = &prediction };
-		const struct sinks sinks = { &out, NULL };
-
-		machine_init(m, fw, &sinks, &host_heap);
-		memprobe_run(m);
-		machine_release(m);
-	}
-	if (!prediction.p || !pick_all(&mp, prediction.p))
+	m = predict(&linux_fw, NULL, &sinks, PREDICT_ALL);
+	predict_free(m);
+	if (!m || !prediction.s || !pick_all(&mp, prediction.s))
 		goto out;
 	status = report_stages(&linux_side, &mp, live ? ST_EFI : STAGES, &same, &total);
 	printf("compare: %zu of %zu comparable lines identical\n", same, total);
@@ -569,9 +543,8 @@ usage:
 out:
 	free_side(&linux_side);
 	free_side(&mp);
-	free(prediction.p);
+	text_free(&prediction);
 	free(log_text);
-	free(m);
 	run_inputs_free(run);
 	if (live) {
 		live_free(live);

@@ -412,3 +412,32 @@ void live_free(struct live_inputs *in)
 		free(in->bytes[i]);
 	}
 }
+
+/**
+ * live_args() - "--live [--root DIR]" where a command's arguments start
+ * @argc: the arguments after the command's name
+ * @argv: them
+ * @in: set to read under DIR, or the machine itself
+ * @command: the command, for the messages
+ *
+ * Return: how many arguments it took (1 or 3), 0 when argv does not start
+ * with --live, -1 after naming what is wrong.
+ */
+int live_args(int argc, char **argv, struct live_inputs *in, const char *command)
+{
+	if (argc < 1 || strcmp(argv[0], "--live"))
+		return 0;
+	if (argc < 2 || strcmp(argv[1], "--root"))
+		return 1;
+	if (argc < 3) {
+		fprintf(stderr, "memprobe %s: --root needs a folder\n", command);
+		return -1;
+	}
+	if (strlen(argv[2]) >= sizeof(in->root)) {
+		fprintf(stderr, "memprobe %s: --root: the path is longer than %zu bytes\n", command,
+			sizeof(in->root) - 1);
+		return -1;
+	}
+	snprintf(in->root, sizeof(in->root), "%s", argv[2]);
+	return 3;
+}

@@ -34,5 +34,6 @@ struct live_inputs {
 
 bool live_load(struct live_inputs *in);
 void live_free(struct live_inputs *in);
+int live_args(int argc, char **argv, struct live_inputs *in, const char *command);
 
 #endif

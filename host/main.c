@@ -6,10 +6,9 @@
 #include <string.h>
 
 #include "memprobe/acpi/acpidump.h"
-#include "memprobe/pipeline.h"
 #include "analyze.h"
 #include "compare.h"
-#include "heap.h"
+#include "predict.h"
 #include "readfile.h"
 #include "replay.h"
 
@@ -25,12 +24,12 @@ static int acpi_command(const char *path)
 	const struct sinks sinks = { &log, NULL };
 	struct acpidump *dump = calloc(1, sizeof(*dump));
 	struct fw_inputs *fw = calloc(1, sizeof(*fw));
-	struct machine *m = malloc(sizeof(*m));
+	struct machine *m;
 	size_t len;
 	char *text = read_file(path, &len);
 	int status = 0;
 
-	if (!text || !dump || !fw || !m) {
+	if (!text || !dump || !fw) {
 		status = 2;
 		goto out;
 	}
@@ -43,19 +42,16 @@ static int acpi_command(const char *path)
 	}
 	fw->frontend = "host";
 	acpidump_access(dump, &fw->acpi);
-	machine_init(m, fw, &sinks, &host_heap);
-	memprobe_run_acpi(m);
-	machine_release(m);
-	if (!m->acpi.nr) {
+	m = predict(fw, NULL, &sinks, PREDICT_ACPI);
+	if (m && !m->acpi.nr)
 		fprintf(stderr, "memprobe: no ACPI table in %s could be used (see the lines above)\n", path);
-		status = 2;
-	}
+	status = m && m->acpi.nr ? 0 : 2;
+	predict_free(m);
 out:
 	if (dump)
 		free(dump->buf);
 	free(dump);
 	free(fw);
-	free(m);
 	free(text);
 	return status;
 }

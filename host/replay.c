@@ -27,6 +27,7 @@
 #include "heap.h"
 #include "replay.h"
 #include "replay_lex.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -39,11 +40,6 @@
 #include "memprobe/x86/numa_meminfo.h"
 
 #define MAX_DOUBLINGS 16
-
-struct text {
-	char *s;
-	size_t len, cap;
-};
 
 struct replay {
 	struct memblock mb;
@@ -84,33 +80,6 @@ struct replay {
 	unsigned allocs, allocs_same, dumps, dumps_same, doublings, doublings_same, unreplayable;
 	bool diverged;
 };
-
-static void text_add(struct text *t, const char *s, size_t n)
-{
-	if (t->len + n + 1 > t->cap) {
-		t->cap = (t->len + n + 1) * 2;
-		t->s = realloc(t->s, t->cap);
-		if (!t->s) {
-			perror("memprobe replay");
-			exit(2);
-		}
-	}
-	memcpy(t->s + t->len, s, n);
-	t->len += n;
-	t->s[t->len] = '\0';
-}
-
-static void text_clear(struct text *t)
-{
-	t->len = 0;
-	if (t->s)
-		t->s[0] = '\0';
-}
-
-static void text_write(void *ctx, const char *s, size_t n)
-{
-	text_add(ctx, s, n);
-}
 
 /* Our memblock=debug output: only the array doublings are kept, to match Linux's. */
 static void ours_write(void *ctx, const char *s, size_t n)
@@ -161,7 +130,7 @@ static void settle(struct replay *r, uint64_t linux_answer)
 
 static void snapshot(struct replay *r, const char *line)
 {
-	struct mp_log log = { .write = text_write, .ctx = &r->state_before };
+	struct mp_log log = text_log(&r->state_before);
 
 	r->pending_line = r->lineno;
 	snprintf(r->pending_text, sizeof(r->pending_text), "%s", line);
@@ -228,7 +197,7 @@ static void apply_nodes(struct replay *r)
 static void check_cleanup(struct replay *r)
 {
 	struct text ours = { 0 };
-	struct mp_log log = { .write = text_write, .ctx = &ours };
+	struct mp_log log = text_log(&ours);
 
 	if (r->cleanup_checked || (!r->srat.nr_blks && !r->fake.nr_blks))
 		return;
@@ -241,7 +210,7 @@ static void check_cleanup(struct replay *r)
 		fprintf(r->out, "replay: Linux:\n%s", r->linux_cleanup.len ? r->linux_cleanup.s : "(none)\n");
 		fprintf(r->out, "replay: memprobe:\n%s", ours.len ? ours.s : "(none)\n");
 	}
-	free(ours.s);
+	text_free(&ours);
 }
 
 /* The NUMA events: collect the blocks of each attempt and Linux's cleanup lines. */
@@ -317,7 +286,7 @@ static void load_dump(struct replay *r)
 static void end_of_dump(struct replay *r)
 {
 	struct text mine = { 0 };
-	struct mp_log log = { .write = text_write, .ctx = &mine };
+	struct mp_log log = text_log(&mine);
 
 	r->in_dump = false;
 	if (!r->loaded) {
@@ -347,7 +316,7 @@ static void end_of_dump(struct replay *r)
 		fprintf(r->out, "replay:   memprobe: %.*s\n", (int)strcspn(b, "\n"), b);
 		fprintf(r->out, "replay: memprobe's dump:\n%s", mine.s);
 	}
-	free(mine.s);
+	text_free(&mine);
 	text_clear(&r->linux_dump);
 }
 
@@ -586,9 +555,9 @@ int replay_log(FILE *in, FILE *out, const char *name)
 	}
 out:
 	memblock_release(&r->mb);
-	free(r->linux_dump.s);
-	free(r->state_before.s);
-	free(r->linux_cleanup.s);
+	text_free(&r->linux_dump);
+	text_free(&r->state_before);
+	text_free(&r->linux_cleanup);
 	free(r);
 	return status;
 }

@@ -44,7 +44,7 @@ enum secure_boot {
 struct fw_inputs {
 	const char *frontend;		/* "UEFI x86_64", "host", ... */
 	const char *cmdline;		/* the command line's options, the strongest (may be NULL) */
-	/* Options below the command line, weakest first: config files (with memprobe analyze, the run's command line). */
+	/* Options below the command line, weakest first: the config files. */
 	struct option_source option_files[OPTION_SOURCES_MAX - 1];
 	unsigned nr_option_files;
 	const char *notes;		/* the front end's own lines about collecting, or NULL */
@@ -109,8 +109,8 @@ struct machine {
 };
 
 const char *secure_boot_word(enum secure_boot s);
-void machine_init(struct machine *m, const struct fw_inputs *fw, const struct sinks *sinks,
-		  const struct memblock_storage *storage);
+void machine_init(struct machine *m, const struct fw_inputs *fw, const char *overrides,
+		  const struct sinks *sinks, const struct memblock_storage *storage);
 void machine_release(struct machine *m);
 
 #endif

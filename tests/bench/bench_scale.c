@@ -164,7 +164,7 @@ static void run_case(const struct scale_case *c)
 	for (int i = 0; i < 3; i++) {
 		double start = now_ns();
 
-		machine_init(m, &fw, &sinks, &storage);
+		machine_init(m, &fw, NULL, &sinks, &storage);
 		memprobe_run(m);
 		machine_release(m);
 		t[i] = now_ns() - start;

@@ -26,7 +26,7 @@ static inline void fuzz_run(const struct fw_inputs *fw, int whole)
 	struct mp_log log = { .write = fuzz_discard, .ctx = NULL };
 	const struct sinks sinks = { &log, &log };
 
-	machine_init(&m, fw, &sinks, &host_heap);
+	machine_init(&m, fw, NULL, &sinks, &host_heap);
 	if (whole)
 		memprobe_run(&m);
 	else

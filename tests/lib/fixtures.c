@@ -154,7 +154,7 @@ struct machine *run_pipeline_cpu(const struct efi_memmap *map, const char *optio
 	fw->cmdline = options;
 	if (cpu)
 		fw->cpu = *cpu;
-	machine_init(m, fw, &(const struct sinks){ &c->log, NULL }, &host_heap);
+	machine_init(m, fw, NULL, &(const struct sinks){ &c->log, NULL }, &host_heap);
 	memprobe_run(m);
 	return m;
 }

@@ -21,7 +21,7 @@
 static void run(struct world *w)
 {
 	capture_reset(&w->c);
-	machine_init(w->m, &w->fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
+	machine_init(w->m, &w->fw, NULL, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
 	memprobe_run_acpi(w->m);
 	machine_release(w->m);
 }
@@ -115,7 +115,7 @@ static void table_list_xsdt(void **state)
 	assert_int_equal(w->m->acpi.nr, 5);
 	assert_int_equal(w->m->acpi.problems, 0);
 	/* The tables are reserved in memblock, as acpi_reserve_initial_tables does. */
-	machine_init(w->m, &w->fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
+	machine_init(w->m, &w->fw, NULL, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
 	acpi_boot_table_init(w->m);
 	assert_true(memblock_is_region_reserved(&w->m->memblock, 0xa000, 0xa0));
 	machine_release(w->m);
@@ -192,7 +192,7 @@ static void unread_root_not_dumped(void **state)
 	put32(blob_at(w, 0x6000)->bytes + 4, 0x2000000);	/* more than any table: not read */
 	add_rsdp(w, 0x5000, 2, 0, 0x6000);
 	capture_init(&dump);
-	machine_init(w->m, &w->fw, &(const struct sinks){ &w->c.log, &dump.log }, &host_heap);
+	machine_init(w->m, &w->fw, NULL, &(const struct sinks){ &w->c.log, &dump.log }, &host_heap);
 	acpi_boot_table_init(w->m);
 	machine_release(w->m);
 	assert_true(has(w, "memprobe: [Firmware Bug]: ACPI: XSDT at 0x0000000000006000 (from the RSDP): "
@@ -685,7 +685,7 @@ static void acpidump_round_trip(void **state)
 	standard_world(w, &s, 3);
 	capture_init(&dump);
 	capture_init(&again);
-	machine_init(w->m, &w->fw, &(const struct sinks){ &w->c.log, &dump.log }, &host_heap);
+	machine_init(w->m, &w->fw, NULL, &(const struct sinks){ &w->c.log, &dump.log }, &host_heap);
 	acpi_boot_table_init(w->m);
 	machine_release(w->m);
 	assert_non_null(strstr(dump.text, "RSDP @ 0x0000000000005000\n    0000: 52 53 44 20 50 54 52 20 "));
@@ -698,7 +698,7 @@ static void acpidump_round_trip(void **state)
 	memset(&w->fw.acpi, 0, sizeof(w->fw.acpi));
 	acpidump_access(d, &w->fw.acpi);
 	capture_reset(&w->c);
-	machine_init(w->m, &w->fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
+	machine_init(w->m, &w->fw, NULL, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
 	acpi_boot_table_init(w->m);
 	machine_release(w->m);
 	second = capture_lines_with_prefix(&w->c, "ACPI: ");
@@ -808,7 +808,7 @@ static void random_acpidump_text(void **state)
 	standard_world(w, &s, 3);
 	capture_init(&dump);
 	capture_init(&quiet);
-	machine_init(w->m, &w->fw, &(const struct sinks){ &w->c.log, &dump.log }, &host_heap);
+	machine_init(w->m, &w->fw, NULL, &(const struct sinks){ &w->c.log, &dump.log }, &host_heap);
 	acpi_boot_table_init(w->m);
 	machine_release(w->m);
 	text = malloc(dump.len + 1);
@@ -835,7 +835,7 @@ static void random_acpidump_text(void **state)
 				    d->t[i].bytes + d->t[i].length <= d->buf + d->used);
 		acpidump_access(d, &fw->acpi);
 		capture_reset(&w->c);
-		machine_init(w->m, fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
+		machine_init(w->m, fw, NULL, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
 		memprobe_run_acpi(w->m);
 		machine_release(w->m);
 		assert_true(w->m->acpi.nr <= (unsigned)nr);

@@ -524,7 +524,7 @@ static void timing_line(void **state)
 	ovmf_like_map(&r);
 	fw.memmap = r.map;
 	fw.clock = (struct mp_clock){ sink_clock_now, &s };
-	machine_init(m, &fw, &(const struct sinks){ &s.log, NULL }, &host_heap);
+	machine_init(m, &fw, NULL, &(const struct sinks){ &s.log, NULL }, &host_heap);
 	memprobe_run(m);
 	assert_true(s.writes_before_timing > 50);
 	snprintf(want, sizeof(want), "memprobe: analysis took %u us (e820 0, memblock 0, acpi 0, numa 0, "
@@ -535,7 +535,7 @@ static void timing_line(void **state)
 	capture_reset(&s.c);
 	machine_release(m);
 	fw.clock.now_ns = NULL;
-	machine_init(m, &fw, &(const struct sinks){ &s.c.log, NULL }, &host_heap);
+	machine_init(m, &fw, NULL, &(const struct sinks){ &s.c.log, NULL }, &host_heap);
 	memprobe_run(m);
 	assert_int_equal(capture_count_prefix(&s.c, "memprobe: analysis took"), 0);
 	machine_release(m);

@@ -77,7 +77,7 @@ static struct machine *run_with_srat(struct world *w, const struct rawmap *r, co
 	w->fw.memmap = r->map;
 	w->fw.cmdline = options;
 	capture_reset(&w->c);
-	machine_init(m, &w->fw, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
+	machine_init(m, &w->fw, NULL, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
 	memprobe_run(m);
 	return m;
 }
