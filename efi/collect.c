@@ -75,12 +75,17 @@ static uint64_t tsc_now_ns(void *ctx)
  * The TSC as memprobe's clock, its rate measured over 5 ms of the firmware's
  * Stall.  Called first, so c->start_tsc is memprobe's start.
  */
-void efi_collect_clock(struct fw_inputs *fw, struct efi_clock *c)
+void efi_collect_clock(struct fw_inputs *fw, struct efi_clock *c, struct mp_log *log)
 {
 	uint64_t t0 = rdtsc();
+	EFI_STATUS st;
 
 	c->start_tsc = t0;
-	uefi_call_wrapper(BS->Stall, 1, 5000);
+	st = uefi_call_wrapper(BS->Stall, 1, 5000);
+	if (EFI_ERROR(st))
+		mp_printk(log, "memprobe: warning: Stall failed (%s); the timing lines are not to be "
+			       "trusted\n",
+			  efi_status_name(st));
 	c->tsc_per_us = (rdtsc() - t0) / 5000;
 	if (!c->tsc_per_us)
 		c->tsc_per_us = 1;
@@ -111,33 +116,22 @@ void efi_collect_memmap(struct fw_inputs *fw, struct mp_log *log)
 	UINTN size = 0, key = 0, desc_size = 0;
 	UINT32 desc_version = 0;
 	CHAR8 *buf = NULL;
-	EFI_STATUS st;
+	EFI_STATUS st = EFI_BUFFER_TOO_SMALL;
 
-	st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, NULL, &key, &desc_size, &desc_version);
-	if (st != EFI_BUFFER_TOO_SMALL) {
-		mp_printk(log, "memprobe: error: GetMemoryMap without a buffer returned %s (0x%lx), not "
-			       "EFI_BUFFER_TOO_SMALL; memory map not read\n",
-			  efi_status_name(st), (unsigned long)st);
-		return;
-	}
 	for (int tries = 0; st == EFI_BUFFER_TOO_SMALL && tries < MEMMAP_TRIES; tries++) {
-		if (buf)
-			uefi_call_wrapper(BS->FreePool, 1, buf);
-		size += 8 * (desc_size ? desc_size : 64);
-		buf = efi_alloc_pool(size);
+		efi_free_pool(buf, log);
+		buf = efi_alloc_memmap_buffer(8, &size, log);
 		if (!buf) {
-			mp_printk(log, "memprobe: error: cannot allocate %lu bytes for the EFI memory map\n",
-				  (unsigned long)size);
+			mp_printk(log, "memprobe: error: the EFI memory map is not read\n");
 			return;
 		}
 		st = uefi_call_wrapper(BS->GetMemoryMap, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
 				       &desc_size, &desc_version);
 	}
-	if (EFI_ERROR(st) || !buf) {
+	if (EFI_ERROR(st)) {
 		mp_printk(log, "memprobe: error: GetMemoryMap failed: %s (0x%lx)\n", efi_status_name(st),
 			  (unsigned long)st);
-		if (buf)
-			uefi_call_wrapper(BS->FreePool, 1, buf);
+		efi_free_pool(buf, log);
 		return;
 	}
 	fw->memmap.map = (const uint8_t *)buf;
@@ -172,7 +166,7 @@ static char *read_config(EFI_FILE_HANDLE root, CHAR16 *path, const char *name, s
 {
 	EFI_FILE_HANDLE f;
 	UINTN size = CONFIG_MAX;
-	EFI_STATUS st;
+	EFI_STATUS st, close;
 	char *text;
 
 	if (!root)
@@ -186,11 +180,12 @@ static char *read_config(EFI_FILE_HANDLE root, CHAR16 *path, const char *name, s
 	}
 	text = efi_alloc_pool(CONFIG_MAX + 1);
 	st = text ? uefi_call_wrapper(f->Read, 3, f, &size, text) : EFI_OUT_OF_RESOURCES;
-	uefi_call_wrapper(f->Close, 1, f);
+	close = uefi_call_wrapper(f->Close, 1, f);
+	if (EFI_ERROR(close))
+		mp_printk(log, "memprobe: warning: closing %s failed (%s)\n", name, efi_status_name(close));
 	if (EFI_ERROR(st)) {
 		mp_printk(log, "memprobe: warning: cannot read %s (%s); ignored\n", name, efi_status_name(st));
-		if (text)
-			uefi_call_wrapper(BS->FreePool, 1, text);
+		efi_free_pool(text, log);
 		return NULL;
 	}
 	if (size == CONFIG_MAX)

@@ -33,6 +33,9 @@ struct screen {
 	bool pause;			/* stop after each page */
 	UINTN used;			/* rows written since the last stop */
 	UINTN col;			/* the cursor's column */
+	unsigned failures;		/* console calls that failed, told by screen_report_failures() */
+	EFI_STATUS first_failure;
+	const char *first_failed_call;
 };
 
 /* Where report lines go: the console (mirrored on serial by the firmware) and report.txt. */
@@ -50,6 +53,7 @@ struct efi_clock {
 void screen_setup(struct screen *s, bool interactive, struct mp_log *log);
 void screen_write(struct screen *s, const char *text, size_t len);
 void screen_final_question(struct screen *s, const char *folder, struct mp_log *log);
+void screen_report_failures(const struct screen *s, struct mp_log *log);
 EFI_FILE_HANDLE efi_open_boot_volume(EFI_HANDLE image, struct mp_log *log);
 
 void run_folder_open(struct run_folder *rf, EFI_FILE_HANDLE root, struct mp_log *log);
@@ -59,19 +63,22 @@ void efi_file_close(struct run_folder *rf, struct efi_file *f, struct mp_log *lo
 void run_folder_save(struct run_folder *rf, const char *name, const void *bytes, size_t len,
 		     struct mp_log *log);
 void run_folder_close(struct run_folder *rf, struct efi_file *report, struct mp_log *log);
-void run_folder_discard(struct run_folder *rf, struct efi_file *report, struct efi_file *acpi);
+void run_folder_discard(struct run_folder *rf, struct efi_file *report, struct efi_file *acpi,
+			struct mp_log *log);
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 const char *efi_status_name(EFI_STATUS status);
 void *efi_alloc_pool(UINTN size);
+void efi_free_pool(void *p, struct mp_log *log);
+void *efi_alloc_memmap_buffer(UINTN slack, UINTN *capacity, struct mp_log *log);
 void efi_read_options(struct fw_inputs *fw, EFI_HANDLE image, EFI_FILE_HANDLE root, struct mp_log *log);
 void efi_collect_firmware(struct fw_inputs *fw);
 void efi_collect_secure_boot(struct fw_inputs *fw);
-void efi_collect_clock(struct fw_inputs *fw, struct efi_clock *c);
+void efi_collect_clock(struct fw_inputs *fw, struct efi_clock *c, struct mp_log *log);
 uint64_t efi_clock_since_start_us(const struct efi_clock *c);
 void efi_collect_memmap(struct fw_inputs *fw, struct mp_log *log);
 void efi_collect_acpi(struct fw_inputs *fw);
 void efi_exit_and_map(EFI_HANDLE image, const struct machine *m, struct mp_log *log);
-size_t efi_previous_after_exit(char *buf, size_t size);
+size_t kept_lines_take(char *buf, size_t size, struct mp_log *log);
 
 #endif

@@ -50,11 +50,11 @@ static void *pool_alloc(void *ctx, size_t bytes)
 	return efi_alloc_pool(bytes);
 }
 
+/* memblock's arrays back to the pool; ctx is the report's log, for a refusal. */
 static void pool_free(void *ctx, void *p, size_t bytes)
 {
-	(void)ctx;
 	(void)bytes;
-	uefi_call_wrapper(BS->FreePool, 1, p);
+	efi_free_pool(p, ctx);
 }
 
 /* A file of the run folder, written by one of the core's writers on what. */
@@ -70,7 +70,7 @@ static void save_file(struct run_folder *rf, const char *name,
 	efi_file_create(rf, f, name);
 	writer(what, &out);
 	efi_file_close(rf, f, log);
-	uefi_call_wrapper(BS->FreePool, 1, f);
+	efi_free_pool(f, log);
 }
 
 static void write_cpu(const void *fw, struct mp_log *out)
@@ -107,7 +107,7 @@ static void save_inputs(struct run_folder *rf, const struct fw_inputs *fw, struc
 			mp_memcpy(bytes, &h, sizeof(h));
 			mp_memcpy(bytes + sizeof(h), fw->memmap.map, fw->memmap.map_size);
 			run_folder_save(rf, "memmap.bin", bytes, size, log);
-			uefi_call_wrapper(BS->FreePool, 1, bytes);
+			efi_free_pool(bytes, log);
 		}
 	}
 	save_file(rf, "cpu.txt", write_cpu, fw, log);
@@ -116,12 +116,12 @@ static void save_inputs(struct run_folder *rf, const struct fw_inputs *fw, struc
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
-	static const struct memblock_storage pool_storage = { pool_alloc, pool_free, NULL };
 	struct notes notes = { .len = 0 };
 	struct mp_log notes_log = { .write = notes_write, .ctx = &notes };
 	struct efi_sink *sink;
 	struct run_folder run;
 	struct mp_log log, acpidump;
+	const struct memblock_storage pool_storage = { pool_alloc, pool_free, &log };
 	struct sinks sinks = { &log, &acpidump };
 	struct fw_inputs fw = { .frontend = NULL };
 	struct machine *m;
@@ -131,11 +131,16 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	size_t previous_len;
 	struct efi_clock clock;
 	char folder[sizeof(run.path)] = "";
+	EFI_STATUS st;
 
 	InitializeLib(image, systab);
-	efi_collect_clock(&fw, &clock);
+	efi_collect_clock(&fw, &clock, &notes_log);
 	/* The boot manager arms a 5-minute watchdog; a slow emulator may need longer. */
-	uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
+	st = uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
+	if (EFI_ERROR(st))
+		mp_printk(&notes_log, "memprobe: warning: the watchdog could not be turned off (SetWatchdogTimer: "
+				      "%s); a slow run may be reset\n",
+			  efi_status_name(st));
 	sink = efi_alloc_pool(sizeof(*sink));
 	m = efi_alloc_pool(sizeof(*m));
 	if (!sink || !m) {
@@ -157,7 +162,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	efi_file_create(&run, &sink->acpi, "acpi.txt");
 	efi_collect_memmap(&fw, &notes_log);
 	efi_collect_acpi(&fw);
-	previous_len = efi_previous_after_exit(previous, sizeof(previous));
+	previous_len = kept_lines_take(previous, sizeof(previous), &notes_log);
 	if (previous_len) {
 		mp_printk(&notes_log, "memprobe: previous run after ExitBootServices:\n");
 		notes_write(&notes, previous, previous_len);
@@ -170,8 +175,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	/* A person may be reading: poweroff and no_pause (run-qemu.sh, tests) say no one is. */
 	screen_setup(&sink->screen, !m->opts.poweroff && !m->opts.no_pause, &notes_log);
 	if (help)
-		run_folder_discard(&run, &sink->report, &sink->acpi);
+		run_folder_discard(&run, &sink->report, &sink->acpi, &notes_log);
 	memprobe_run(m);
+	screen_report_failures(&sink->screen, &log);
 	if (!help) {
 		save_file(&run, "report.json", write_json, m, &log);
 		if (m->acpi_overreads.nr)
@@ -184,21 +190,23 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		mp_memcpy(folder, run.path, sizeof(folder));
 		run_folder_close(&run, &sink->report, &log);
 	}
-	if (root)
-		uefi_call_wrapper(root->Close, 1, root);
+	st = root ? uefi_call_wrapper(root->Close, 1, root) : EFI_SUCCESS;
+	if (EFI_ERROR(st))
+		mp_printk(&log, "memprobe: warning: closing the boot volume failed (%s)\n", efi_status_name(st));
 	/* On the console only: what memprobe adds to a boot, run folder included. */
 	mp_printk(&log, "memprobe: finished in %llu us since its start\n",
 		  (unsigned long long)efi_clock_since_start_us(&clock));
 	if (m->opts.exit_boot_services && !help)
 		efi_exit_and_map(image, m, &log);	/* returns only if it could not leave */
 	poweroff = m->opts.poweroff;
-	uefi_call_wrapper(BS->FreePool, 1, m);
+	efi_free_pool(m, &log);
 	if (!poweroff && !help)
 		screen_final_question(&sink->screen, folder[0] ? folder : NULL, &log);
 
 	if (poweroff) {
 		mp_printk(&log, "memprobe: powering off\n");
 		uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown, EFI_SUCCESS, 0, NULL);
+		mp_printk(&log, "memprobe: error: ResetSystem returned instead of powering off\n");
 	}
 	return EFI_SUCCESS;
 }

@@ -42,6 +42,15 @@ EFI_FILE_HANDLE efi_open_boot_volume(EFI_HANDLE image, struct mp_log *log)
 	return root;
 }
 
+/* Close a handle; a refusal is named with what it was. */
+static void close_handle(EFI_FILE_HANDLE h, const char *what, struct mp_log *log)
+{
+	EFI_STATUS st = uefi_call_wrapper(h->Close, 1, h);
+
+	if (EFI_ERROR(st))
+		mp_printk(log, "memprobe: warning: closing %s failed (%s)\n", what, efi_status_name(st));
+}
+
 /* Open (create with create) a directory below dir. */
 static EFI_STATUS open_dir(EFI_FILE_HANDLE dir, const char *name, bool create, EFI_FILE_HANDLE *out)
 {
@@ -68,7 +77,7 @@ void run_folder_open(struct run_folder *rf, EFI_FILE_HANDLE root, struct mp_log 
 		return;
 	st = open_dir(root, "\\memprobe", true, &dir);
 	if (!EFI_ERROR(st)) {
-		uefi_call_wrapper(dir->Close, 1, dir);
+		close_handle(dir, "\\memprobe", log);
 		st = open_dir(root, RUNS_DIR, true, &runs);
 	}
 	if (EFI_ERROR(st)) {
@@ -83,7 +92,7 @@ void run_folder_open(struct run_folder *rf, EFI_FILE_HANDLE root, struct mp_log 
 		mp_snprintf(name, sizeof(name), "%04u", n);
 		st = open_dir(runs, name, false, &dir);
 		if (!EFI_ERROR(st)) {
-			uefi_call_wrapper(dir->Close, 1, dir);
+			close_handle(dir, "an earlier run's folder", log);
 			continue;
 		}
 		if (st != EFI_NOT_FOUND)
@@ -95,7 +104,7 @@ void run_folder_open(struct run_folder *rf, EFI_FILE_HANDLE root, struct mp_log 
 			rf->dir = NULL;
 		break;
 	}
-	uefi_call_wrapper(runs->Close, 1, runs);
+	close_handle(runs, RUNS_DIR, log);
 	if (!rf->dir)
 		mp_printk(log, "memprobe: warning: cannot create a folder in %s (%s); nothing of this run "
 			       "is saved\n",
@@ -186,7 +195,9 @@ void efi_file_close(struct run_folder *rf, struct efi_file *f, struct mp_log *lo
 		st = uefi_call_wrapper(h->Flush, 1, h);
 		if (f->status == EFI_SUCCESS)
 			f->status = st;
-		uefi_call_wrapper(h->Close, 1, h);
+		st = uefi_call_wrapper(h->Close, 1, h);
+		if (f->status == EFI_SUCCESS)
+			f->status = st;
 	}
 	if (EFI_ERROR(f->status)) {
 		mp_printk(log, "memprobe: warning: writing %s\\%s failed (%s); the file is missing or "
@@ -219,7 +230,7 @@ void run_folder_save(struct run_folder *rf, const char *name, const void *bytes,
 	efi_file_create(rf, f, name);
 	raw_write(f, bytes, len);
 	efi_file_close(rf, f, log);
-	uefi_call_wrapper(BS->FreePool, 1, f);
+	efi_free_pool(f, log);
 }
 
 /**
@@ -235,7 +246,7 @@ void run_folder_close(struct run_folder *rf, struct efi_file *report, struct mp_
 	if (report->handle && report->status == EFI_SUCCESS)
 		mp_printk(log, "memprobe: run saved in %s: %s%s\n", rf->path, report->name, rf->saved);
 	efi_file_close(rf, report, log);
-	uefi_call_wrapper(rf->dir->Close, 1, rf->dir);
+	close_handle(rf->dir, rf->path, log);
 	rf->dir = NULL;
 }
 
@@ -244,17 +255,26 @@ void run_folder_close(struct run_folder *rf, struct efi_file *report, struct mp_
  * @rf: the folder
  * @report: report.txt, open
  * @acpi: acpi.txt, open
+ * @log: where a failure to delete is named
+ *
+ * Delete closes the handle whether or not it deletes (EFI_WARN_DELETE_FAILURE).
  */
-void run_folder_discard(struct run_folder *rf, struct efi_file *report, struct efi_file *acpi)
+void run_folder_discard(struct run_folder *rf, struct efi_file *report, struct efi_file *acpi,
+			struct mp_log *log)
 {
 	struct efi_file *files[] = { report, acpi };
+	EFI_STATUS st;
 
 	for (unsigned i = 0; i < 2; i++) {
-		if (files[i]->handle)
-			uefi_call_wrapper(files[i]->handle->Delete, 1, files[i]->handle);
+		st = files[i]->handle ? uefi_call_wrapper(files[i]->handle->Delete, 1, files[i]->handle) : EFI_SUCCESS;
+		if (st != EFI_SUCCESS)
+			mp_printk(log, "memprobe: warning: deleting %s\\%s failed (%s)\n", rf->path,
+				  files[i]->name, efi_status_name(st));
 		files[i]->handle = NULL;
 	}
-	if (rf->dir)
-		uefi_call_wrapper(rf->dir->Delete, 1, rf->dir);	/* empty now */
+	st = rf->dir ? uefi_call_wrapper(rf->dir->Delete, 1, rf->dir) : EFI_SUCCESS;	/* empty now */
+	if (st != EFI_SUCCESS)
+		mp_printk(log, "memprobe: warning: deleting %s failed (%s); it stays, empty\n", rf->path,
+			  efi_status_name(st));
 	rf->dir = NULL;
 }

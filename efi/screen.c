@@ -15,18 +15,41 @@
 
 static const CHAR16 more_prompt[] = L"-- more: any key for the next page, c for no more pauses --";
 
+/*
+ * A console call's status: the console cannot report its own failures on
+ * itself, so they are counted, and screen_report_failures() tells them.
+ * Return: whether the call succeeded.
+ */
+static bool console_ok(struct screen *s, const char *call, EFI_STATUS st)
+{
+	if (!EFI_ERROR(st))
+		return true;
+	if (!s->failures++) {
+		s->first_failure = st;
+		s->first_failed_call = call;
+	}
+	return false;
+}
+
 /* Whether an input device other than the console splitter's own handle is there. */
-static bool has_keyboard(void)
+static bool has_keyboard(struct mp_log *log)
 {
 	EFI_HANDLE *handles = NULL;
 	UINTN n = 0, devices = 0;
+	EFI_STATUS st = uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, &TextInProtocol, NULL, &n,
+					  &handles);
 
-	if (EFI_ERROR(uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, &TextInProtocol, NULL, &n,
-					&handles)))
+	if (st == EFI_NOT_FOUND)
 		return false;
+	if (EFI_ERROR(st)) {
+		mp_printk(log, "memprobe: warning: the input devices cannot be listed (LocateHandleBuffer: %s); "
+			       "taken as no keyboard\n",
+			  efi_status_name(st));
+		return false;
+	}
 	for (UINTN i = 0; i < n; i++)
 		devices += handles[i] != ST->ConsoleInHandle;
-	uefi_call_wrapper(BS->FreePool, 1, handles);
+	efi_free_pool(handles, log);
 	return devices > 0;
 }
 
@@ -45,12 +68,13 @@ void screen_setup(struct screen *s, bool interactive, struct mp_log *log)
 	mp_memset(s, 0, sizeof(*s));
 	s->con = con;
 	if (con && con->Mode)
-		uefi_call_wrapper(con->QueryMode, 4, con, (UINTN)con->Mode->Mode, &cols, &rows);
+		console_ok(s, "QueryMode", uefi_call_wrapper(con->QueryMode, 4, con, (UINTN)con->Mode->Mode, &cols,
+							     &rows));
 	s->cols = cols;
 	s->rows = rows;
 	if (!interactive || !con || !ST->ConIn)
 		return;
-	s->keyboard = has_keyboard();
+	s->keyboard = has_keyboard(log);
 	for (INT32 i = 0; i < modes; i++) {
 		UINTN c, r;
 
@@ -77,27 +101,41 @@ void screen_setup(struct screen *s, bool interactive, struct mp_log *log)
 		;
 }
 
-/* A key within seconds (0: no limit); false when none came. */
-static bool wait_key(unsigned seconds, EFI_INPUT_KEY *key)
+/*
+ * A key within seconds (0: no limit); false when none came.  Without the
+ * timer a limited wait does not wait at all: a machine no one sits at must
+ * finish.
+ */
+static bool wait_key(struct screen *s, unsigned seconds, EFI_INPUT_KEY *key)
 {
 	EFI_EVENT events[2] = { ST->ConIn->WaitForKey, NULL };
 	UINTN nr = 1, index;
 	bool got = false;
 
-	if (seconds && !EFI_ERROR(uefi_call_wrapper(BS->CreateEvent, 5, EVT_TIMER, 0, NULL, NULL, &events[1]))) {
-		uefi_call_wrapper(BS->SetTimer, 3, events[1], TimerRelative, (UINT64)seconds * 10000000);
+	if (seconds) {
+		if (!console_ok(s, "CreateEvent", uefi_call_wrapper(BS->CreateEvent, 5, EVT_TIMER, 0, NULL, NULL,
+								    &events[1])))
+			return false;
 		nr = 2;
+		if (!console_ok(s, "SetTimer", uefi_call_wrapper(BS->SetTimer, 3, events[1], TimerRelative,
+								 (UINT64)seconds * 10000000)))
+			goto out;
 	}
 	for (;;) {
-		if (EFI_ERROR(uefi_call_wrapper(BS->WaitForEvent, 3, nr, events, &index)) || index != 0)
+		EFI_STATUS st;
+
+		if (!console_ok(s, "WaitForEvent", uefi_call_wrapper(BS->WaitForEvent, 3, nr, events, &index)) ||
+		    index != 0)
 			break;
-		if (!EFI_ERROR(uefi_call_wrapper(ST->ConIn->ReadKeyStroke, 2, ST->ConIn, key))) {
-			got = true;
+		st = uefi_call_wrapper(ST->ConIn->ReadKeyStroke, 2, ST->ConIn, key);
+		if (st != EFI_NOT_READY) {	/* EFI_NOT_READY: the event fired without a key; wait on */
+			got = console_ok(s, "ReadKeyStroke", st);
 			break;
 		}
 	}
+out:
 	if (nr == 2)
-		uefi_call_wrapper(BS->CloseEvent, 1, events[1]);
+		console_ok(s, "CloseEvent", uefi_call_wrapper(BS->CloseEvent, 1, events[1]));
 	return got;
 }
 
@@ -108,8 +146,8 @@ static void page_break(struct screen *s)
 	CHAR16 blank[sizeof(more_prompt) / sizeof(more_prompt[0]) + 2];
 	UINTN n = sizeof(more_prompt) / sizeof(more_prompt[0]) - 1;
 
-	uefi_call_wrapper(s->con->OutputString, 2, s->con, (CHAR16 *)more_prompt);
-	if (!wait_key(PAGE_WAIT_SECONDS, &key)) {
+	console_ok(s, "OutputString", uefi_call_wrapper(s->con->OutputString, 2, s->con, (CHAR16 *)more_prompt));
+	if (!wait_key(s, PAGE_WAIT_SECONDS, &key)) {
 		s->pause = false;	/* no one is reading: finish */
 	} else if (key.UnicodeChar == 'c' || key.UnicodeChar == 'C') {
 		s->pause = false;
@@ -118,8 +156,8 @@ static void page_break(struct screen *s)
 	for (UINTN i = 1; i <= n; i++)
 		blank[i] = ' ';
 	blank[n + 1] = 0;
-	uefi_call_wrapper(s->con->OutputString, 2, s->con, blank);
-	uefi_call_wrapper(s->con->OutputString, 2, s->con, L"\r");
+	console_ok(s, "OutputString", uefi_call_wrapper(s->con->OutputString, 2, s->con, blank));
+	console_ok(s, "OutputString", uefi_call_wrapper(s->con->OutputString, 2, s->con, L"\r"));
 	s->used = 0;
 }
 
@@ -133,7 +171,7 @@ static void chunk_flush(struct screen *s, struct out_chunk *c)
 {
 	c->buf[c->n] = 0;
 	if (c->n)
-		uefi_call_wrapper(s->con->OutputString, 2, s->con, c->buf);
+		console_ok(s, "OutputString", uefi_call_wrapper(s->con->OutputString, 2, s->con, c->buf));
 	c->n = 0;
 }
 
@@ -194,16 +232,18 @@ void screen_final_question(struct screen *s, const char *folder, struct mp_log *
 		mp_printk(log, "memprobe: done; nothing of this run was saved (see the warnings above)\n");
 	mp_printk(log, "memprobe: p: power off, r: reboot, Esc or f: return to the firmware\n");
 	for (;;) {
-		if (!wait_key(0, &key))
+		if (!wait_key(s, 0, &key))
 			return;
 		switch (key.UnicodeChar) {
 		case 'p': case 'P':
 			mp_printk(log, "memprobe: powering off\n");
 			uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown, EFI_SUCCESS, 0, NULL);
+			mp_printk(log, "memprobe: error: ResetSystem returned instead of powering off\n");
 			return;
 		case 'r': case 'R':
 			mp_printk(log, "memprobe: rebooting\n");
 			uefi_call_wrapper(RT->ResetSystem, 4, EfiResetCold, EFI_SUCCESS, 0, NULL);
+			mp_printk(log, "memprobe: error: ResetSystem returned instead of rebooting\n");
 			return;
 		default:
 			if (key.ScanCode != SCAN_ESC && key.UnicodeChar != 'f' && key.UnicodeChar != 'F')
@@ -212,4 +252,17 @@ void screen_final_question(struct screen *s, const char *folder, struct mp_log *
 			return;
 		}
 	}
+}
+
+/**
+ * screen_report_failures() - the console calls that failed, in one line
+ * @s: the screen
+ * @log: where the line goes (report.txt holds it even when the console lost it)
+ */
+void screen_report_failures(const struct screen *s, struct mp_log *log)
+{
+	if (s->failures)
+		mp_printk(log, "memprobe: warning: %u console calls failed, the first %s (%s); the screen may "
+			       "miss lines that report.txt has\n",
+			  s->failures, s->first_failed_call, efi_status_name(s->first_failure));
 }

@@ -12,6 +12,12 @@
 #define PAGE_OFFSET_L4 0xffff888000000000ULL	/* __PAGE_OFFSET_BASE_L4 */
 #define PAGE_OFFSET_L5 0xff11000000000000ULL	/* __PAGE_OFFSET_BASE_L5 */
 
+/* Return: __PAGE_OFFSET, the direct map's base without memory KASLR, with this many paging levels. */
+uint64_t paging_page_offset(unsigned levels)
+{
+	return levels == 5 ? PAGE_OFFSET_L5 : PAGE_OFFSET_L4;
+}
+
 /* Without CPUID (host inputs that do not say): a common x86-64 CPU. */
 static const struct cpu_facts assumed_cpu = {
 	.vendor = "unknown", .pse = true, .pge = true, .nx = true, .phys_bits = 0,
@@ -31,7 +37,7 @@ void paging_mode_init(struct paging_mode *p, const struct cpu_facts *cpu, const 
 	p->levels = p->cpu.la57 && !o->no5lvl ? 5 : 4;
 	p->max_physmem_bits = p->levels == 5 ? 52 : 46;
 	p->max_arch_pfn = 1ULL << (p->max_physmem_bits - PAGE_SHIFT);
-	p->page_offset = p->levels == 5 ? PAGE_OFFSET_L5 : PAGE_OFFSET_L4;
+	p->page_offset = paging_page_offset(p->levels);
 	if (p->cpu.pse) {
 		p->page_size_mask = PG_2M;
 		if (p->cpu.gbpages && !o->nogbpages)

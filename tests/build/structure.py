@@ -17,6 +17,7 @@
   in include/memprobe/D/N.h, and one that header declares is defined there.
 - A function no other file names is static.
 - Every "[Firmware Bug]" line is printed by fw_bug(), which records it.
+- The UEFI front end checks the status of every firmware call.
 
 Usage: structure.py (from the top of the tree).  Prints PASS/FAIL lines and
 "structure: N passed, N failed"; exit 1 when something failed.
@@ -145,6 +146,17 @@ for f in sources:
                 not any("fw_bug" in l for l in lines[max(0, i - 2):i + 1]) and f != "core/lib/defects.c":
             unrecorded.append("%s:%d: a [Firmware Bug] line not printed by fw_bug()" % (f, i + 1))
 check("every [Firmware Bug] line is recorded where it is found (fw_bug)", unrecorded)
+
+# The UEFI front end checks every firmware call's status (ResetSystem returns none; the stack
+# protector's handler has nowhere left to say anything).
+unchecked = []
+for f in files("efi", ".c"):
+    if f.endswith("stack_protector.c"):
+        continue
+    for i, line in enumerate(open(f).read().split("\n")):
+        if re.match(r"\s*uefi_call_wrapper\(", line) and "ResetSystem" not in line:
+            unchecked.append("%s:%d: %s" % (f, i + 1, line.strip()))
+check("every firmware call's status is checked (efi/)", unchecked)
 
 # Declarations and definitions, as gcc's -aux-info lists them.
 decl_re = re.compile(r"/\* (\S+):(\d+):(\w+) \*/ (.*?)\b([A-Za-z_]\w*) \(")

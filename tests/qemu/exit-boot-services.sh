@@ -52,7 +52,7 @@ check "seed: the direct map's 4k and 2M totals are the plan's" test \
 	"$(line seed "memprobe: page tables: " | awk '{ print $(NF-5), $(NF-3) }')" = \
 	"$(grep -a '^DirectMap4k:\|^DirectMap2M:' "$work/seed.log" | awk '{ printf "%s%s", sep, $2; sep = " " }')"
 check "seed: no GOP (-vga none) is named" grep -aq \
-	'^memprobe: no GOP screen: the lines after ExitBootServices go to COM1 and the next run only$' \
+	'^memprobe: no GOP screen (EFI_NOT_FOUND): the lines after ExitBootServices go to COM1 and the next run only$' \
 	"$work/seed.log"
 case_ q35-6G "" --machine q35 --mem 6G
 case_ cpu-max "" -- -cpu max

@@ -40,6 +40,7 @@ struct paging_mode {
 	unsigned page_size_mask;	/* probe_page_size_mask()'s result */
 };
 
+uint64_t paging_page_offset(unsigned levels);
 void paging_mode_init(struct paging_mode *p, const struct cpu_facts *cpu, const struct options *o);
 void paging_mode_report(const struct paging_mode *p, bool kaslr, struct mp_log *log);
 
