@@ -60,6 +60,11 @@ void machine_init(struct machine *m, const struct fw_inputs *fw, const char *ove
 	paging_mode_init(&m->paging, &fw->cpu, &m->opts);
 }
 
+/**
+ * machine_release() - give memblock's grown arrays back to the front end's storage
+ *
+ * The machine's memblock cannot be used after this.
+ */
 void machine_release(struct machine *m)
 {
 	memblock_release(&m->memblock);

@@ -320,6 +320,12 @@ static const struct option_row *option_row_of(const char *w, unsigned n)
 	return best;
 }
 
+/**
+ * options_init() - every option at its default
+ *
+ * Not all zero: soft_reserve is on (Debian's CONFIG_EFI_SOFT_RESERVE=y) and
+ * the kernel profile is linux_profile_default()'s.
+ */
 void options_init(struct options *o)
 {
 	mp_memset(o, 0, sizeof(*o));
@@ -553,6 +559,10 @@ void options_parse(struct options *o, const char *cmdline)
 	options_parse_sources(o, &src, 1);
 }
 
+/**
+ * options_print_messages() - the messages parsing kept, then a count of those dropped
+ * @log: where they go; unlike mp_printk(), it must have a sink
+ */
 void options_print_messages(const struct options *o, struct mp_log *log)
 {
 	if (o->messages_len)
@@ -746,11 +756,16 @@ void options_print_document(struct mp_log *log)
 		}
 }
 
-/*
+/**
+ * options_skip_program_name() - the options of a UEFI shell's arguments
+ * @args: the arguments, NUL-terminated
+ *
  * A UEFI shell passes the program's own name as the first word
- * ("fs0:\\EFI\\BOOT\\BOOTX64.EFI", "memprobe.efi").  Returns where the options
- * start: after that word when it looks like a program's name or path, and
- * args itself when the first word is an option ("efi=debug", "poweroff").
+ * ("fs0:\\EFI\\BOOT\\BOOTX64.EFI", "memprobe.efi").
+ *
+ * Return: where the options start: after that word when it looks like a
+ * program's name or path, and args itself when the first word is an option
+ * ("efi=debug", "poweroff").
  */
 const char *options_skip_program_name(const char *args)
 {

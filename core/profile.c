@@ -44,7 +44,11 @@ static const struct linux_profile profiles[] = {
 
 #define NR_PROFILES (sizeof(profiles) / sizeof(profiles[0]))
 
-/* Return: the profile used without kernel=: Linux 6.1. */
+/**
+ * linux_profile_default() - the profile used without kernel=
+ *
+ * Return: Linux 6.1's profile.
+ */
 const struct linux_profile *linux_profile_default(void)
 {
 	return &profiles[0];

@@ -53,7 +53,17 @@ static void end_table(struct acpidump *d, unsigned lineno, struct mp_log *log)
 	d->nr++;
 }
 
-/* Returns the number of tables read. */
+/**
+ * acpidump_parse() - read acpidump text into tables
+ * @d: the dump; its buf holds the tables' bytes
+ * @text: the text, not necessarily NUL-terminated
+ * @len: its length
+ * @log: where lines that do not fit are named
+ *
+ * A table with a line that does not fit is dropped; an empty one is not kept.
+ *
+ * Return: the number of tables read, also in d->nr.
+ */
 int acpidump_parse(struct acpidump *d, const char *text, size_t len, struct mp_log *log)
 {
 	const char *p = text, *end = text + len;

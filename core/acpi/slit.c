@@ -9,7 +9,13 @@
 #include "memprobe/lib/defects.h"
 #include "memprobe/lib/util.h"
 
-/* slit_valid()'s rule for one entry: 10 on the diagonal, more than 10 elsewhere. */
+/**
+ * slit_entry_valid() - slit_valid()'s rule for one entry
+ * @from: the row's locality
+ * @to: the column's locality
+ *
+ * Return: whether the distance is 10 on the diagonal, more than 10 elsewhere.
+ */
 bool slit_entry_valid(const struct slit_info *slit, uint32_t from, uint32_t to)
 {
 	uint8_t d = slit->matrix[from * slit->localities + to];

@@ -16,6 +16,9 @@
 #define SRAT_MEM_HOTPLUG 0x2
 #define SRAT_MEM_NONVOLATILE 0x4
 
+/**
+ * srat_init() - an empty srat_info: no PXM, node or APIC ID mapped (not all zero)
+ */
 void srat_init(struct srat_info *s)
 {
 	mp_memset(s, 0, sizeof(*s));
@@ -299,9 +302,14 @@ static int acpi_parse_entries_array(struct srat_info *s, const struct acpi_table
 	return errs ? -1 : count;
 }
 
-/*
- * acpi_numa_init() followed by x86_acpi_numa_init()'s verdict: 0 when the
- * SRAT gave memory affinity, <0 when NUMA must fall back.
+/**
+ * acpi_numa_init() - Linux's acpi_numa_init() followed by x86_acpi_numa_init()'s verdict
+ * @s: the SRAT's facts, filled once
+ * @slit: the SLIT's facts, cleared first
+ *
+ * Return: 0 when the SRAT gave memory affinity, <0 when NUMA must fall back:
+ * -2 (-ENOENT) when no SRAT or no memory affinity entry was parsed, -1 when a
+ * walk failed or the SRAT was found bad.  The verdict is also in s->result.
  */
 int acpi_numa_init(struct srat_info *s, struct slit_info *slit, const struct acpi_tables *at,
 		   const struct srat_memory_hooks *hooks, struct mp_log *log)

@@ -21,6 +21,12 @@ static bool in_bounds(const struct acpi_table *t, uint32_t off, uint32_t size)
 	return t->bytes && off <= t->length && size <= t->length - off;
 }
 
+/**
+ * acpi_get8() - a table's byte at an offset
+ * @v: the byte; left alone when @off is outside the table
+ *
+ * Return: false when @off is outside the table (or its bytes are not read).
+ */
 bool acpi_get8(const struct acpi_table *t, uint32_t off, uint8_t *v)
 {
 	if (!in_bounds(t, off, 1))
@@ -56,6 +62,11 @@ static bool acpi_get64(const struct acpi_table *t, uint32_t off, uint64_t *v)
 	return true;
 }
 
+/**
+ * acpi_u8() - a table's byte at an offset
+ *
+ * Return: the byte, or 0 when it lies outside the table.
+ */
 uint8_t acpi_u8(const struct acpi_table *t, uint32_t off)
 {
 	uint8_t v = 0;
@@ -64,6 +75,11 @@ uint8_t acpi_u8(const struct acpi_table *t, uint32_t off)
 	return v;
 }
 
+/**
+ * acpi_u16() - a table's little-endian 16-bit field at an offset
+ *
+ * Return: the value, or 0 when any of its bytes lies outside the table.
+ */
 uint16_t acpi_u16(const struct acpi_table *t, uint32_t off)
 {
 	uint16_t v = 0;
@@ -72,6 +88,11 @@ uint16_t acpi_u16(const struct acpi_table *t, uint32_t off)
 	return v;
 }
 
+/**
+ * acpi_u32() - a table's little-endian 32-bit field at an offset
+ *
+ * Return: the value, or 0 when any of its bytes lies outside the table.
+ */
 uint32_t acpi_u32(const struct acpi_table *t, uint32_t off)
 {
 	uint32_t v = 0;
@@ -80,6 +101,11 @@ uint32_t acpi_u32(const struct acpi_table *t, uint32_t off)
 	return v;
 }
 
+/**
+ * acpi_u64() - a table's little-endian 64-bit field at an offset
+ *
+ * Return: the value, or 0 when any of its bytes lies outside the table.
+ */
 uint64_t acpi_u64(const struct acpi_table *t, uint32_t off)
 {
 	uint64_t v = 0;
@@ -367,6 +393,16 @@ static void adopt_listed(struct acpi_tables *at, const struct acpi_access *acces
 	}
 }
 
+/**
+ * acpi_tables_load() - find and print the tables as ACPICA does at boot
+ * @at: the tables found, cleared first
+ * @access: how to read memory, and where the RSDP is
+ * @log: ACPICA's lines, and memprobe's about what cannot be read
+ *
+ * Without an RSDP, the tables @access lists are taken in their order.  A
+ * table that cannot be read is named and left out; with no usable RSDP or
+ * root table, @at holds no table.
+ */
 void acpi_tables_load(struct acpi_tables *at, const struct acpi_access *access, struct mp_log *log)
 {
 	char oem[7];
@@ -498,6 +534,11 @@ bool acpi_read_past_end(const struct acpi_tables *at, const struct acpi_table *t
 	return true;
 }
 
+/**
+ * acpi_find_table() - the first table with a signature
+ *
+ * Return: the table, or NULL when there is none.
+ */
 const struct acpi_table *acpi_find_table(const struct acpi_tables *at, const char *sig)
 {
 	return acpi_get_table(at, sig, 0);

@@ -119,6 +119,15 @@ static int read_decimal(const char **p)
 	return v;
 }
 
+/**
+ * mp_vsnprintf() - vsnprintf() for the conversions above
+ * @buf: where the text goes; always NUL-terminated when @size is not 0
+ * @size: the size of @buf
+ *
+ * An unknown conversion is copied as written.
+ *
+ * Return: the length the whole text has, which is @size or more when it was cut.
+ */
 size_t mp_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct out o = { buf, size, 0 };
@@ -263,6 +272,11 @@ size_t mp_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	return o.len;
 }
 
+/**
+ * mp_snprintf() - snprintf() on mp_vsnprintf()
+ *
+ * Return: the length the whole text has, which is @size or more when it was cut.
+ */
 size_t mp_snprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
@@ -274,6 +288,12 @@ size_t mp_snprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+/**
+ * mp_printk() - format text and hand it to the log's sink
+ * @log: the log; NULL, or one without a sink, drops the text
+ *
+ * Text longer than MP_LINE_MAX - 1 is cut, and then ends with a newline.
+ */
 void mp_printk(struct mp_log *log, const char *fmt, ...)
 {
 	char line[MP_LINE_MAX];

@@ -78,6 +78,12 @@ void mp_memmove(void *dst, const void *src, size_t n)
 		*--d = *--s;
 }
 
+/**
+ * mp_fnv1a64() - FNV-1a, 64-bit, over len bytes
+ * @hash: the hash so far: MP_FNV1A64_INIT to start, a previous result to go on
+ *
+ * Return: the hash with the bytes added.
+ */
 uint64_t mp_fnv1a64(uint64_t hash, const void *data, size_t len)
 {
 	const unsigned char *p = data;
@@ -87,6 +93,12 @@ uint64_t mp_fnv1a64(uint64_t hash, const void *data, size_t len)
 	return hash;
 }
 
+/**
+ * mp_memcmp() - memcmp()
+ *
+ * Return: 0 when the n bytes are equal, else the difference of the first
+ * unequal bytes, as unsigned char.
+ */
 int mp_memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
@@ -131,6 +143,11 @@ const void *mp_memmem(const void *s, size_t n, const void *needle, size_t m)
 	return NULL;
 }
 
+/**
+ * mp_strlen() - strlen()
+ *
+ * Return: the number of characters before the NUL.
+ */
 size_t mp_strlen(const char *s)
 {
 	size_t n = 0;
@@ -140,6 +157,12 @@ size_t mp_strlen(const char *s)
 	return n;
 }
 
+/**
+ * mp_strcmp() - strcmp()
+ *
+ * Return: 0 when the strings are equal, else the difference of the first
+ * unequal characters, as unsigned char.
+ */
 int mp_strcmp(const char *a, const char *b)
 {
 	while (*a && *a == *b) {
@@ -149,6 +172,11 @@ int mp_strcmp(const char *a, const char *b)
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
+/**
+ * mp_starts_with() - whether s begins with prefix
+ *
+ * Return: true when it does; always for an empty @prefix.
+ */
 bool mp_starts_with(const char *s, const char *prefix)
 {
 	while (*prefix)
@@ -157,7 +185,11 @@ bool mp_starts_with(const char *s, const char *prefix)
 	return true;
 }
 
-/* The value of a hex digit, or -1. */
+/**
+ * mp_hexval() - the value of a hex digit
+ *
+ * Return: 0 to 15, or -1 when @c is not a hex digit.
+ */
 int mp_hexval(char c)
 {
 	if (c >= '0' && c <= '9')

@@ -35,6 +35,13 @@ static void reset_type(struct memblock_type *type)
 	type->regions[0].nid = MAX_NUMNODES;
 }
 
+/**
+ * memblock_init() - an empty memblock, as Linux's static one starts
+ * @log: where memblock's lines go
+ * @storage: the front end's memory for grown region arrays; NULL: none, so they cannot grow
+ *
+ * No allocation limit; the arrays may not grow before memblock_allow_resize().
+ */
 void memblock_init(struct memblock *mb, struct mp_log *log, const struct memblock_storage *storage)
 {
 	mp_memset(mb, 0, sizeof(*mb));
@@ -278,6 +285,12 @@ static void dbg_range(struct memblock *mb, const char *what, uint64_t base, uint
 	    (unsigned long long)(base + size - 1), caller);
 }
 
+/**
+ * memblock_add_node_from() - Linux's memblock_add_node()
+ * @caller: the name memblock=debug's line gives, where Linux prints its caller
+ *
+ * Return: 0 on success, -1 when the memory array could not grow.
+ */
 int memblock_add_node_from(struct memblock *mb, uint64_t base, uint64_t size, int nid,
 			   uint32_t flags, const char *caller)
 {
@@ -286,21 +299,38 @@ int memblock_add_node_from(struct memblock *mb, uint64_t base, uint64_t size, in
 	return memblock_add_range(mb, &mb->memory, base, size, nid, flags);
 }
 
+/**
+ * memblock_add_from() - Linux's memblock_add(): memory on no node yet (MAX_NUMNODES)
+ * @caller: the name memblock=debug's line gives, where Linux prints its caller
+ *
+ * Return: 0 on success, -1 when the memory array could not grow.
+ */
 int memblock_add_from(struct memblock *mb, uint64_t base, uint64_t size, const char *caller)
 {
 	dbg_range(mb, "memblock_add", base, size, caller);
 	return memblock_add_range(mb, &mb->memory, base, size, MAX_NUMNODES, 0);
 }
 
+/**
+ * memblock_reserve_from() - Linux's memblock_reserve()
+ * @caller: the name memblock=debug's line gives, where Linux prints its caller
+ *
+ * Return: 0 on success, -1 when the reserved array could not grow.
+ */
 int memblock_reserve_from(struct memblock *mb, uint64_t base, uint64_t size, const char *caller)
 {
 	dbg_range(mb, "memblock_reserve", base, size, caller);
 	return memblock_add_range(mb, &mb->reserved, base, size, MAX_NUMNODES, 0);
 }
 
-/*
- * Split regions so none crosses base or base+size; [*start_rgn, *end_rgn)
- * are then the regions inside.  Nothing is merged here.
+/**
+ * memblock_isolate_range() - Linux's: split regions so none crosses base or base+size
+ * @start_rgn: the first region inside the range
+ * @end_rgn: the region after the last one inside; equal to @start_rgn (0) when none is
+ *
+ * Nothing is merged here.
+ *
+ * Return: 0 on success, -1 when the array could not grow for the split.
  */
 int memblock_isolate_range(struct memblock *mb, struct memblock_type *type, uint64_t base,
 			   uint64_t size, int *start_rgn, int *end_rgn)
@@ -353,12 +383,24 @@ static int memblock_remove_range(struct memblock *mb, struct memblock_type *type
 	return 0;
 }
 
+/**
+ * memblock_remove_from() - Linux's memblock_remove()
+ * @caller: the name memblock=debug's line gives, where Linux prints its caller
+ *
+ * Return: 0 on success, -1 when the memory array could not grow for a split.
+ */
 int memblock_remove_from(struct memblock *mb, uint64_t base, uint64_t size, const char *caller)
 {
 	dbg_range(mb, "memblock_remove", base, size, caller);
 	return memblock_remove_range(mb, &mb->memory, base, size);
 }
 
+/**
+ * memblock_phys_free_from() - Linux's memblock_phys_free(): the range is no longer reserved
+ * @caller: the name memblock=debug's line gives, where Linux prints its caller
+ *
+ * Return: 0 on success, -1 when the reserved array could not grow for a split.
+ */
 int memblock_phys_free_from(struct memblock *mb, uint64_t base, uint64_t size, const char *caller)
 {
 	dbg_range(mb, "memblock_phys_free", base, size, caller);
@@ -384,16 +426,31 @@ static int memblock_setclr_flag(struct memblock *mb, uint64_t base, uint64_t siz
 	return 0;
 }
 
+/**
+ * memblock_mark_hotplug() - Linux's: set MEMBLOCK_HOTPLUG on the memory inside a range
+ *
+ * Return: 0 on success, -1 when the memory array could not grow for a split.
+ */
 int memblock_mark_hotplug(struct memblock *mb, uint64_t base, uint64_t size)
 {
 	return memblock_setclr_flag(mb, base, size, true, MEMBLOCK_HOTPLUG);
 }
 
+/**
+ * memblock_clear_hotplug() - Linux's: clear MEMBLOCK_HOTPLUG on the memory inside a range
+ *
+ * Return: 0 on success, -1 when the memory array could not grow for a split.
+ */
 int memblock_clear_hotplug(struct memblock *mb, uint64_t base, uint64_t size)
 {
 	return memblock_setclr_flag(mb, base, size, false, MEMBLOCK_HOTPLUG);
 }
 
+/**
+ * memblock_set_node() - Linux's: give the regions of @type inside a range to node @nid
+ *
+ * Return: 0 on success, -1 when the array could not grow for a split.
+ */
 int memblock_set_node(struct memblock *mb, uint64_t base, uint64_t size,
 		      struct memblock_type *type, int nid)
 {
@@ -604,9 +661,15 @@ static uint64_t memblock_find_in_range_node(struct memblock *mb, uint64_t size, 
 	return 0;
 }
 
-/*
- * Find and reserve: first on nid, then (unless exact_nid) on any node.
- * Returns the address, 0 on failure.
+/**
+ * memblock_alloc_range_nid() - Linux's: find and reserve size bytes in [start, end)
+ * @nid: the node tried first; MAX_NUMNODES is taken as NUMA_NO_NODE, with Linux's warning
+ * @exact_nid: do not fall back to any node
+ *
+ * First on nid, then (unless exact_nid) on any node.  An align of 0 is
+ * taken as SMP_CACHE_BYTES.
+ *
+ * Return: the address, 0 on failure.
  */
 uint64_t memblock_alloc_range_nid(struct memblock *mb, uint64_t size, uint64_t align,
 				  uint64_t start, uint64_t end, int nid, bool exact_nid)
@@ -632,6 +695,14 @@ uint64_t memblock_alloc_range_nid(struct memblock *mb, uint64_t size, uint64_t a
 	return 0;
 }
 
+/**
+ * memblock_phys_alloc_range_from() - Linux's memblock_phys_alloc_range(), on any node
+ * @caller: the name memblock=debug's line gives, where Linux prints its caller
+ *
+ * @end is not capped at current_limit, as in Linux.
+ *
+ * Return: the address, 0 on failure.
+ */
 uint64_t memblock_phys_alloc_range_from(struct memblock *mb, uint64_t size, uint64_t align,
 					uint64_t start, uint64_t end, const char *caller)
 {
@@ -690,6 +761,11 @@ uint64_t memblock_phys_alloc_pages_from(struct memblock *mb, uint64_t nr, uint64
 	return done;
 }
 
+/**
+ * memblock_phys_alloc_try_nid() - Linux's: below current_limit, on nid first, then anywhere
+ *
+ * Return: the address, 0 on failure.
+ */
 uint64_t memblock_phys_alloc_try_nid(struct memblock *mb, uint64_t size, uint64_t align, int nid)
 {
 	return memblock_alloc_range_nid(mb, size, align, 0, MEMBLOCK_ALLOC_ACCESSIBLE, nid, false);
@@ -713,6 +789,15 @@ static uint64_t alloc_internal(struct memblock *mb, const char *what, uint64_t s
 	return found;
 }
 
+/**
+ * memblock_alloc_try_nid_from() - Linux's memblock_alloc_try_nid()
+ * @caller: the name memblock=debug's line gives, where Linux prints its caller
+ *
+ * @max_addr is capped at current_limit; when nothing fits, the allocation is
+ * retried without @min_addr, and on any node after @nid.
+ *
+ * Return: the physical address (Linux returns its virtual one), 0 on failure.
+ */
 uint64_t memblock_alloc_try_nid_from(struct memblock *mb, uint64_t size, uint64_t align,
 				     uint64_t min_addr, uint64_t max_addr, int nid,
 				     const char *caller)
@@ -721,6 +806,14 @@ uint64_t memblock_alloc_try_nid_from(struct memblock *mb, uint64_t size, uint64_
 			      false, caller);
 }
 
+/**
+ * memblock_alloc_try_nid_raw_from() - Linux's memblock_alloc_try_nid_raw()
+ * @caller: the name memblock=debug's line gives, where Linux prints its caller
+ *
+ * As memblock_alloc_try_nid_from(): memprobe has no memory to clear.
+ *
+ * Return: the physical address (Linux returns its virtual one), 0 on failure.
+ */
 uint64_t memblock_alloc_try_nid_raw_from(struct memblock *mb, uint64_t size, uint64_t align,
 					 uint64_t min_addr, uint64_t max_addr, int nid,
 					 const char *caller)
@@ -729,6 +822,14 @@ uint64_t memblock_alloc_try_nid_raw_from(struct memblock *mb, uint64_t size, uin
 			      nid, false, caller);
 }
 
+/**
+ * memblock_alloc_exact_nid_raw_from() - Linux's memblock_alloc_exact_nid_raw()
+ * @caller: the name memblock=debug's line gives, where Linux prints its caller
+ *
+ * As memblock_alloc_try_nid_raw_from(), but only on @nid.
+ *
+ * Return: the physical address (Linux returns its virtual one), 0 on failure.
+ */
 uint64_t memblock_alloc_exact_nid_raw_from(struct memblock *mb, uint64_t size, uint64_t align,
 					   uint64_t min_addr, uint64_t max_addr, int nid,
 					   const char *caller)
@@ -808,11 +909,21 @@ uint64_t absent_pages_in_range(const struct memblock *mb, int nid, uint64_t star
 	return end_pfn - start_pfn - present;
 }
 
+/**
+ * memblock_start_of_DRAM() - Linux's: where the lowest memory region starts
+ *
+ * Return: its base, 0 when there is no memory.
+ */
 uint64_t memblock_start_of_DRAM(const struct memblock *mb)
 {
 	return mb->memory.regions[0].base;
 }
 
+/**
+ * memblock_end_of_DRAM() - Linux's: where the highest memory region ends
+ *
+ * Return: the address after its last byte, 0 when there is no memory.
+ */
 uint64_t memblock_end_of_DRAM(const struct memblock *mb)
 {
 	const struct memblock_region *r = &mb->memory.regions[mb->memory.cnt - 1];
@@ -877,6 +988,12 @@ int memblock_search_pfn_nid(const struct memblock *mb, uint64_t pfn)
 	return idx < 0 ? -1 : mb->memory.regions[idx].nid;
 }
 
+/**
+ * memblock_is_region_memory() - Linux's: whether one memory region holds all of a range
+ *
+ * Return: true when the region holding @base reaches its end; a range over
+ * two touching regions (of different nodes or flags) is not, as in Linux.
+ */
 bool memblock_is_region_memory(const struct memblock *mb, uint64_t base, uint64_t size)
 {
 	long idx = search(&mb->memory, base);
@@ -887,6 +1004,11 @@ bool memblock_is_region_memory(const struct memblock *mb, uint64_t base, uint64_
 	return mb->memory.regions[idx].base + mb->memory.regions[idx].size >= end;
 }
 
+/**
+ * memblock_is_region_reserved() - Linux's: whether any byte of a range is reserved
+ *
+ * Return: true when the range overlaps a reserved region.
+ */
 bool memblock_is_region_reserved(const struct memblock *mb, uint64_t base, uint64_t size)
 {
 	cap_size(base, &size);

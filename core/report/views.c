@@ -96,9 +96,14 @@ static int cpu_node(const struct machine *m, unsigned cpu_index, unsigned linux_
 	return 0;
 }
 
-/*
- * Whether CPU c shows in node nid's cpulist.  With numa=fake a CPU shows
- * in every fake node of its physical node, as numa_add_cpu() makes it.
+/**
+ * report_cpu_in_node() - whether CPU c shows in node nid's cpulist
+ * @node_of: the node of each CPU, from report_cpu_nodes()
+ *
+ * With numa=fake a CPU shows in every fake node of its physical node, as
+ * numa_add_cpu() makes it.
+ *
+ * Return: true when node @nid's cpulist holds CPU @c.
  */
 bool report_cpu_in_node(const struct machine *m, const int *node_of, unsigned c, int nid)
 {

@@ -9,7 +9,15 @@
 
 #include "memprobe/lib/util.h"
 
-/* Text e820_print_type() appends for a type. */
+/**
+ * e820_type_name() - the text e820_print_type() appends for a type
+ * @type: an E820_TYPE_* value, or any other number
+ * @buf: room for the names that carry the number
+ * @size: the size of @buf
+ *
+ * Return: a constant name, or @buf holding "persistent (type N)" for PMEM and
+ * PRAM and "type N" for an unknown type.
+ */
 const char *e820_type_name(uint32_t type, char *buf, unsigned size)
 {
 	switch (type) {
@@ -36,7 +44,12 @@ const char *e820_type_name(uint32_t type, char *buf, unsigned size)
 	}
 }
 
-/* Resource name used by /proc/iomem and /sys/firmware/memmap. */
+/**
+ * e820_type_to_string() - resource name used by /proc/iomem and /sys/firmware/memmap
+ * @type: an E820_TYPE_* value
+ *
+ * Return: a constant name; "Unknown E820 type" for a type Linux does not know.
+ */
 const char *e820_type_to_string(uint32_t type)
 {
 	switch (type) {
@@ -62,7 +75,11 @@ const char *e820_type_to_string(uint32_t type)
 	}
 }
 
-/* Append an entry unsorted; a full table drops it with Linux's error. */
+/**
+ * e820__range_add() - append an entry, unsorted
+ *
+ * A full table drops the entry with Linux's "too many entries" error.
+ */
 void e820__range_add(struct mp_log *log, struct e820_table *table, uint64_t start, uint64_t size,
 		     uint32_t type)
 {
@@ -133,10 +150,16 @@ static bool e820_nomerge(uint32_t type)
 	return type == E820_TYPE_PRAM || type == E820_TYPE_SOFT_RESERVED;
 }
 
-/*
- * Linux's sanitizer: sort, resolve overlaps in favour of the highest type
- * value, merge touching ranges of one type.  Returns -1 and leaves the table
- * alone for fewer than two entries or an entry that wraps past 2^64.
+/**
+ * e820__update_table() - Linux's sanitizer
+ * @table: the table, sanitized in place
+ * @s: scratch space for the change points and the new table
+ *
+ * Sort, resolve overlaps in favour of the highest type value, merge touching
+ * ranges of one type.  Empty entries are dropped.
+ *
+ * Return: 0 on success, -1 (table left alone) for fewer than two entries or an
+ * entry that wraps past 2^64.
  */
 int e820__update_table(struct e820_table *table, struct e820_sanitizer *s)
 {
@@ -203,9 +226,14 @@ static void print_update_line(struct mp_log *log, const char *verb, uint64_t sta
 		  (unsigned long long)(end - 1), types);
 }
 
-/*
- * Retype the parts of [start, start+size) that have old_type.  Pieces are
- * appended unsorted; the caller sanitizes.  Returns the bytes retyped.
+/**
+ * e820__range_update() - retype the parts of [start, start+size) that have old_type
+ *
+ * Linux's e820__range_update(), with its "e820: update" line.  A size
+ * reaching past 2^64 is cut to end at UINT64_MAX.  Pieces are appended
+ * unsorted; the caller sanitizes.
+ *
+ * Return: the number of bytes retyped.
  */
 uint64_t e820__range_update(struct mp_log *log, struct e820_table *table, uint64_t start,
 			    uint64_t size, uint32_t old_type, uint32_t new_type)
@@ -255,9 +283,14 @@ uint64_t e820__range_update(struct mp_log *log, struct e820_table *table, uint64
 	return updated;
 }
 
-/*
- * Remove [start, start+size) from entries (of old_type when check_type).
- * Fully covered entries are zeroed in place and vanish at the next sanitize.
+/**
+ * e820__range_remove() - remove [start, start+size) from entries
+ * @old_type: the only type removed, when @check_type
+ *
+ * Linux's e820__range_remove(), with its "e820: remove" line.  Fully covered
+ * entries are zeroed in place and vanish at the next sanitize.
+ *
+ * Return: the number of bytes removed.
  */
 uint64_t e820__range_remove(struct mp_log *log, struct e820_table *table, uint64_t start,
 			    uint64_t size, uint32_t old_type, bool check_type)
@@ -303,6 +336,10 @@ uint64_t e820__range_remove(struct mp_log *log, struct e820_table *table, uint64
 	return removed;
 }
 
+/**
+ * e820__print_table() - print each entry as Linux's e820__print_table()
+ * @who: the line prefix, as Linux's "BIOS-e820" or "modified"
+ */
 void e820__print_table(struct mp_log *log, const struct e820_table *table, const char *who)
 {
 	char buf[32];
@@ -316,10 +353,15 @@ void e820__print_table(struct mp_log *log, const struct e820_table *table, const
 	}
 }
 
-/*
- * Highest page frame of `type` below limit_pfn, as e820_end_pfn(): the walk
- * stops at the first entry that crosses the limit.  max_arch_pfn is the
- * paging mode's (MAX_ARCH_PFN), which Linux also prints.
+/**
+ * e820_end_pfn() - where @type's memory below @limit_pfn ends, as Linux's e820_end_pfn()
+ * @limit_pfn: the page frame the result may not pass
+ * @max_arch_pfn: the paging mode's (MAX_ARCH_PFN), which Linux also prints
+ *
+ * The walk stops at the first entry that crosses the limit.
+ *
+ * Return: the page frame after the last of @type (0 when there is none),
+ * capped at @limit_pfn and @max_arch_pfn.
  */
 uint64_t e820_end_pfn(struct mp_log *log, const struct e820_table *table, uint64_t limit_pfn,
 		      uint64_t max_arch_pfn, uint32_t type)

@@ -22,9 +22,16 @@ static uint64_t load_u64(const uint8_t *p)
 	return (uint64_t)load_u32(p) | (uint64_t)load_u32(p + 4) << 32;
 }
 
-/*
- * Say what is wrong with the map's framing.  Returns false when no
- * descriptor can be trusted (nothing to read, or a stride too small).
+/**
+ * efi_memmap_usable() - say what is wrong with the map's framing
+ * @log: where the errors and warnings go
+ * @m: the map
+ *
+ * A size that is not a multiple of the stride, or an unexpected descriptor
+ * version, is named but does not make the map unusable.
+ *
+ * Return: false when no descriptor can be trusted (nothing to read, or a
+ * stride too small).
  */
 bool efi_memmap_usable(struct mp_log *log, const struct efi_memmap *m)
 {
@@ -53,7 +60,12 @@ bool efi_memmap_usable(struct mp_log *log, const struct efi_memmap *m)
 	return true;
 }
 
-/* Descriptor count as Linux computes it (the map size over the stride). */
+/**
+ * efi_memmap_nr_desc() - descriptor count as Linux computes it (the map size over the stride)
+ *
+ * Return: the count, capped at UINT32_MAX; 0 without a map or with a stride
+ * below EFI_MEMORY_DESC_MIN_SIZE.
+ */
 uint32_t efi_memmap_nr_desc(const struct efi_memmap *m)
 {
 	uint64_t n;
@@ -64,6 +76,11 @@ uint32_t efi_memmap_nr_desc(const struct efi_memmap *m)
 	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
+/**
+ * efi_memmap_desc() - the i-th descriptor, read at the firmware's stride
+ * @i: below efi_memmap_nr_desc(): it is not checked
+ * @md: the descriptor's fields
+ */
 void efi_memmap_desc(const struct efi_memmap *m, uint32_t i, struct efi_md *md)
 {
 	const uint8_t *p = m->map + (uint64_t)i * m->desc_size;
@@ -75,9 +92,13 @@ void efi_memmap_desc(const struct efi_memmap *m, uint32_t i, struct efi_md *md)
 	md->attribute = load_u64(p + 32);
 }
 
-/*
- * The stub's type mapping.  0 means the descriptor is skipped: that is what
- * happens to every type outside the table (unaccepted memory, OEM and OS
+/**
+ * efi_stub_e820_type() - the EFI stub's type mapping
+ * @md: the descriptor
+ * @soft_reserve: whether EFI_MEMORY_SP memory becomes soft reserved
+ *
+ * Return: the E820_TYPE_* value, or 0 when the descriptor is skipped: that is
+ * what happens to every type outside the table (unaccepted memory, OEM and OS
  * ranges 0x70000000+ and 0x80000000+).
  */
 uint32_t efi_stub_e820_type(const struct efi_md *md, bool soft_reserve)
@@ -111,6 +132,10 @@ uint32_t efi_stub_e820_type(const struct efi_md *md, bool soft_reserve)
 	}
 }
 
+/**
+ * efi_stub_e820_begin() - start a walk over the e820 entries the EFI stub makes of a map
+ * @soft_reserve: as for efi_stub_e820_type()
+ */
 void efi_stub_e820_begin(struct efi_stub_e820_iter *it, const struct efi_memmap *m,
 			 bool soft_reserve)
 {
@@ -120,11 +145,17 @@ void efi_stub_e820_begin(struct efi_stub_e820_iter *it, const struct efi_memmap 
 	it->have_pending = false;
 }
 
-/*
- * Next finished e820 entry.  Like the stub, a descriptor merges only into
- * the entry written last, when it has the same e820 type and starts exactly
- * at its end; skipped descriptors do not break a merge.  Sizes are
- * num_pages << 12 in 64-bit arithmetic, overflow included.
+/**
+ * efi_stub_e820_next() - the next finished e820 entry
+ * @it: the walk, from efi_stub_e820_begin()
+ * @out: the entry
+ *
+ * Like the stub, a descriptor merges only into the entry written last, when
+ * it has the same e820 type and starts exactly at its end; skipped
+ * descriptors do not break a merge.  Sizes are num_pages << 12 in 64-bit
+ * arithmetic, overflow included.
+ *
+ * Return: false when there is no further entry.
  */
 bool efi_stub_e820_next(struct efi_stub_e820_iter *it, struct e820_entry *out)
 {
@@ -171,9 +202,13 @@ static const char *const efi_type_names[] = {
 	 EFI_ATTR_SP | EFI_ATTR_CPU_CRYPTO | EFI_ATTR_MORE_RELIABLE |                    \
 	 EFI_ATTR_HOT_PLUGGABLE | EFI_ATTR_RUNTIME)
 
-/*
- * The "[Conventional|   |  |...|WB|WT|WC|UC]" text of efi=debug lines,
- * truncated to the buffer exactly as Linux's 64-byte buffer truncates it.
+/**
+ * efi_md_typeattr_format() - the "[Conventional|   |  |...|WB|WT|WC|UC]" text of efi=debug lines
+ *
+ * Linux's efi_md_typeattr_format(): the text is truncated to the buffer
+ * exactly as Linux's 64-byte buffer truncates it.
+ *
+ * Return: @buf.
  */
 char *efi_md_typeattr_format(char *buf, unsigned size, const struct efi_md *md)
 {
@@ -205,7 +240,11 @@ char *efi_md_typeattr_format(char *buf, unsigned size, const struct efi_md *md)
 	return buf;
 }
 
-/* Linux's efi_memmap_entry_valid(): empty and past-2^64 descriptors are invalid. */
+/**
+ * efi_md_valid() - Linux's efi_memmap_entry_valid()
+ *
+ * Return: false for an empty descriptor or one that reaches past 2^64.
+ */
 bool efi_md_valid(const struct efi_md *md)
 {
 	if (md->num_pages == 0)
@@ -259,10 +298,13 @@ static void print_invalid(struct mp_log *log, uint32_t i, const struct efi_md *m
 			  (unsigned long long)md->phys_addr, (unsigned long long)end);
 }
 
-/*
- * efi_clean_memmap(): report the descriptors Linux drops.  The map itself
- * stays as the firmware gave it; later walks skip what efi_md_valid()
- * rejects.  Returns how many were dropped.
+/**
+ * efi_clean_memmap() - Linux's: report the descriptors Linux drops
+ *
+ * The map itself stays as the firmware gave it; later walks skip what
+ * efi_md_valid() rejects.
+ *
+ * Return: how many were dropped.
  */
 uint32_t efi_clean_memmap(struct mp_log *log, const struct efi_memmap *m)
 {
@@ -337,10 +379,15 @@ void efi_memmap_check_order(struct mp_log *log, const struct efi_memmap *m)
 			  unsorted);
 }
 
-/*
- * Whether [phys, phys + len) lies wholly in memory the map describes
- * (any type), possibly across several touching descriptors in any order.
- * The UEFI front end reads ACPI tables only where this holds.
+/**
+ * efi_memmap_covers() - whether the map describes all of [phys, phys + len)
+ *
+ * Any type counts, possibly across several touching descriptors in any
+ * order; invalid descriptors do not.  The UEFI front end reads ACPI tables
+ * only where this holds.
+ *
+ * Return: true when every byte of the range is described; false for an
+ * empty range or one that ends at or past 2^64.
  */
 bool efi_memmap_covers(const struct efi_memmap *m, uint64_t phys, uint64_t len)
 {
@@ -365,10 +412,12 @@ bool efi_memmap_covers(const struct efi_memmap *m, uint64_t phys, uint64_t len)
 	return true;
 }
 
-/*
- * Where the EFI stub puts the decompressed kernel without KASLR: at 16 MiB
- * if the image fits in free (conventional) memory there, else at the
- * lowest 2 MiB-aligned address above that it fits at.
+/**
+ * efi_stub_kernel_addr() - where the EFI stub puts the decompressed kernel without KASLR
+ *
+ * Return: 16 MiB (KERNEL_LOAD_ADDR) if the image fits in free (conventional)
+ * memory there, else the lowest 2 MiB-aligned address above that it fits at;
+ * also 16 MiB when it fits nowhere.
  */
 uint64_t efi_stub_kernel_addr(const struct efi_memmap *map)
 {

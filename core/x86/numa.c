@@ -16,7 +16,11 @@
 #include "memprobe/x86/numa_distance.h"
 #include "memprobe/x86/numa_emulation.h"
 
-/* Return: sizeof(pg_data_t) of the modelled kernel (node_data_size= or the profile's). */
+/**
+ * pgdat_size() - the size of a node's pg_data_t
+ *
+ * Return: sizeof(pg_data_t) of the modelled kernel (node_data_size= or the profile's).
+ */
 uint64_t pgdat_size(const struct machine *m)
 {
 	return m->opts.pgdat_size ? m->opts.pgdat_size : m->opts.kernel->pgdat_size;

@@ -34,6 +34,10 @@ int numa_add_memblk_to(struct numa_meminfo *mi, int nid, uint64_t start, uint64_
 	return 0;
 }
 
+/**
+ * numa_remove_memblk_from() - Linux's: drop block idx, moving the later ones down
+ * @idx: below mi->nr_blks: it is not checked
+ */
 void numa_remove_memblk_from(unsigned idx, struct numa_meminfo *mi)
 {
 	mi->nr_blks--;

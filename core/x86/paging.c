@@ -12,7 +12,12 @@
 #define PAGE_OFFSET_L4 0xffff888000000000ULL	/* __PAGE_OFFSET_BASE_L4 */
 #define PAGE_OFFSET_L5 0xff11000000000000ULL	/* __PAGE_OFFSET_BASE_L5 */
 
-/* Return: __PAGE_OFFSET, the direct map's base without memory KASLR, with this many paging levels. */
+/**
+ * paging_page_offset() - Linux's __PAGE_OFFSET for a number of paging levels
+ * @levels: 4 or 5; anything but 5 is taken as 4
+ *
+ * Return: __PAGE_OFFSET, the direct map's base without memory KASLR, with this many paging levels.
+ */
 uint64_t paging_page_offset(unsigned levels)
 {
 	return levels == 5 ? PAGE_OFFSET_L5 : PAGE_OFFSET_L4;

@@ -163,6 +163,14 @@ void parse_early_param(struct machine *m)
 	}
 }
 
+/**
+ * e820__finish_early_params() - Linux's e820__finish_early_params()
+ * @m: the machine
+ *
+ * Only after mem= (m->userdef): the table is sanitized and printed as the
+ * "user" map.  Where Linux panics on a table that cannot be sanitized,
+ * memprobe says so and keeps the table unsanitized.
+ */
 void e820__finish_early_params(struct machine *m)
 {
 	if (!m->userdef)

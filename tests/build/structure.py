@@ -16,6 +16,7 @@
 - Header and source names match: a function core/D/N.c exports is declared
   in include/memprobe/D/N.h, and one that header declares is defined there.
 - A function no other file names is static.
+- An exported function that returns a value has a comment with "Return:".
 - Every "[Firmware Bug]" line is printed by fw_bug(), which records it.
 - The UEFI front end checks the status of every firmware call.
 
@@ -160,7 +161,7 @@ check("every firmware call's status is checked (efi/)", unchecked)
 
 # Declarations and definitions, as gcc's -aux-info lists them.
 decl_re = re.compile(r"/\* (\S+):(\d+):(\w+) \*/ (.*?)\b([A-Za-z_]\w*) \(")
-declared_in, defined_in, static_fns = {}, {}, set()
+declared_in, defined_in, static_fns, returns = {}, {}, set(), {}
 with tempfile.TemporaryDirectory() as tmp:
     for src in sources:
         aux = os.path.join(tmp, "aux")
@@ -178,6 +179,9 @@ with tempfile.TemporaryDirectory() as tmp:
                         static_fns.add((where, name))
                 else:
                     defined_in.setdefault(name, set()).add(where)
+                    rtype = before.replace("extern", "").strip()
+                    if rtype != "void" and where.endswith(".c"):
+                        returns[(where, name)] = int(m.group(2))
             elif where.startswith(INCLUDE):
                 declared_in.setdefault(name, set()).add(where)
 
@@ -196,6 +200,21 @@ for name, where in sorted(declared_in.items()):
         if src not in defined_in.get(name, set()) and header not in defined_in.get(name, set()):
             names_problems.append("%s declares %s, which %s does not define" % (header, name, src))
 check("header and source names match: each function is declared in its source's header", names_problems)
+
+# An exported function that returns a value says what it means: a kernel-doc "Return:" line.
+undocumented = []
+for (src, name), line in sorted(returns.items()):
+    above = open(src).read().split("\n")[:line - 1]
+    comment = []
+    while above and not above[-1].strip().endswith("*/") and above[-1].strip() and len(comment) < 3:
+        comment.append(above.pop())	# the first lines of a definition split over several
+    if above and above[-1].strip().endswith("*/"):
+        while above and not above[-1].lstrip().startswith("/*"):
+            comment.append(above.pop())
+        comment.append(above.pop() if above else "")
+    if not any("Return:" in c for c in comment):
+        undocumented.append("%s:%d: %s returns a value its comment does not describe (Return:)" % (src, line, name))
+check("every exported function that returns a value has a comment with Return:", undocumented)
 
 # Exported functions that no other file names.
 others = files("core", ".c") + files("efi", ".c") + files("host", ".c") + files("tests", ".c") + \
