@@ -68,6 +68,7 @@ struct replay {
 
 	/* NUMA: the blocks of each attempt, and Linux's numa_cleanup_meminfo lines */
 	struct numa_meminfo srat, fake, applied, reserved;
+	bool srat_rejected;		/* Linux dropped the SRAT before its cleanup ("SRAT not used.", ...) */
 	bool dummy;			/* "Faking a node at": the dummy attempt's one block */
 	uint64_t dummy_start, dummy_end;
 	bool blocks_changed, cleanup_checked;
@@ -158,7 +159,7 @@ static void cleaned_blocks(struct replay *r, struct mp_log *log)
 
 	memset(&r->reserved, 0, sizeof(r->reserved));
 	*mi = r->srat;
-	if (r->srat.nr_blks)
+	if (r->srat.nr_blks && !r->srat_rejected)
 		cleanup(r, mi, log);
 	if (r->dummy) {
 		mi->nr_blks = 0;
@@ -199,7 +200,7 @@ static void check_cleanup(struct replay *r)
 	struct text ours = { 0 };
 	struct mp_log log = text_log(&ours);
 
-	if (r->cleanup_checked || (!r->srat.nr_blks && !r->fake.nr_blks))
+	if (r->cleanup_checked || ((!r->srat.nr_blks || r->srat_rejected) && !r->dummy && !r->fake.nr_blks))
 		return;
 	r->cleanup_checked = true;
 	cleaned_blocks(r, &log);
@@ -226,6 +227,9 @@ static void numa_event(struct replay *r, const struct replay_event *ev, const ch
 		return;
 	case EV_NOT_COVERED:
 		return;
+	case EV_SRAT_REJECTED:
+		r->srat_rejected = true;	/* its blocks never reach numa_cleanup_meminfo */
+		break;
 	case EV_DUMMY_NODE:
 		r->dummy = true;
 		r->dummy_start = ev->base;

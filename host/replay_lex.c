@@ -151,6 +151,10 @@ static bool numa(const char *line, struct replay_event *ev)
 		ev->kind = EV_NUMA_CLEANUP;
 	else if (!strncmp(line, "NUMA: nodes only cover ", 23) && strstr(line, "Not used."))
 		ev->kind = EV_NOT_COVERED;
+	else if (!strcmp(line, "ACPI: SRAT: SRAT not used.") ||
+		 (strstr(line, "[SRAT:0x01] Invalid zero length") &&
+		  (!strncmp(line, "[SRAT:", 6) || !strncmp(line, "ACPI: [SRAT:", 12))))
+		ev->kind = EV_SRAT_REJECTED;
 	else if (!strncmp(line, "Faking a node at ", 17) && parse_mem(line, &ev->base, &ev->size))
 		ev->kind = EV_DUMMY_NODE;
 	else if (sscanf(line, "Faking node %d at ", &ev->nid) == 1 && parse_mem(line, &ev->base, &ev->size))

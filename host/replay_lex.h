@@ -22,6 +22,7 @@ enum replay_event_kind {
 	EV_SRAT_MEMBLK,		/* "ACPI: SRAT: Node n PXM p [mem a-b]" */
 	EV_NUMA_CLEANUP,	/* a line numa_cleanup_meminfo prints */
 	EV_NOT_COVERED,		/* "NUMA: nodes only cover ... Not used." */
+	EV_SRAT_REJECTED,	/* "ACPI: SRAT: SRAT not used.", "[SRAT:0x01] Invalid zero length" */
 	EV_DUMMY_NODE,		/* "Faking a node at [mem a-b]" */
 	EV_FAKE_NODE,		/* "Faking node n at [mem a-b]" */
 };

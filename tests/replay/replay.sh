@@ -65,6 +65,15 @@ sed '0,/NUMA: Node 0 \[mem 0x00000000-0x0009ffff\] + /s//NUMA: Node 0 [mem 0x000
 check "altered merge line: exit 1" test $? -eq 1
 check "altered merge line: named" grep -q "numa_cleanup_meminfo's lines differ" "$work/merge.out"
 
+# Linux dropped the SRAT (a PXM past MAX_PXM_DOMAINS) before its cleanup: replay follows the
+# log's verdict.  Without the verdict's line, the SRAT's blocks would be cleaned up and merged.
+rejected="$here/tests/data/linux-6.1/broken-srat-pxm-too-big.log"
+check "SRAT dropped: the log holds Linux's verdict" grep -q 'ACPI: SRAT: SRAT not used.' "$rejected"
+grep -v 'ACPI: SRAT: SRAT not used.' "$rejected" >"$work/verdict-lost.log"
+"$tool" replay "$work/verdict-lost.log" >"$work/verdict-lost.out"
+check "SRAT dropped, its verdict cut from the log: the merge Linux never made is named" \
+	grep -q "numa_cleanup_meminfo's lines differ" "$work/verdict-lost.out"
+
 # A log whose SRAT splits memory into 128 ranges: Linux doubles memblock.memory
 # while it sets the nodes, and memprobe must do the same at the same place.
 big="$here/tests/data/linux-6.1/pc-64nodes.log"

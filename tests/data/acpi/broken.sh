@@ -18,6 +18,9 @@
 #                 the memory after the table)
 #   many-pxms     1,025 memory entries, one proximity domain each, in 4G-5G:
 #                 one more than Linux's MAX_NUMNODES (1024) nodes
+#   pxm-too-big   after the base's entries (node 0's two would merge), one of
+#                 PXM 2000, past Linux's MAX_PXM_DOMAINS (1024): Linux drops the
+#                 SRAT before any cleanup and fakes one node
 set -euo pipefail
 
 case=$1 dir=$2
@@ -92,6 +95,8 @@ many-pxms)
 	  for pxm in $(seq 0 1024); do
 		srat_mem "$pxm" $(((4 << 30) + pxm * (1 << 20))) $((1 << 20)) 1
 	  done; } >"$dir/$case.asl" && compile "$case" ;;
+pxm-too-big)
+	{ srat; srat_mem 2000 $((5 << 30)) $((1 << 20)) 1; } >"$dir/$case.asl" && compile "$case" ;;
 *)
 	echo "broken.sh: unknown case '$case'" >&2
 	exit 2 ;;
