@@ -354,17 +354,22 @@ void e820__print_table(struct mp_log *log, const struct e820_table *table, const
 }
 
 /**
- * e820_end_pfn() - where @type's memory below @limit_pfn ends, as Linux's e820_end_pfn()
+ * e820_end_pfn() - where RAM below @limit_pfn ends, as Linux's e820_end_pfn()
+ * @log: where Linux's "last_pfn = ..." line goes
+ * @table: the e820 table
  * @limit_pfn: the page frame the result may not pass
  * @max_arch_pfn: the paging mode's (MAX_ARCH_PFN), which Linux also prints
+ * @type: the entries that count: E820_TYPE_RAM
+ * @also_type: another type that counts (6.12's e820__end_ram_pfn() counts
+ *	       E820_TYPE_ACPI too), or 0
  *
  * The walk stops at the first entry that crosses the limit.
  *
- * Return: the page frame after the last of @type (0 when there is none),
- * capped at @limit_pfn and @max_arch_pfn.
+ * Return: the page frame after the last entry that counts (0 when there is
+ * none), capped at @limit_pfn and @max_arch_pfn.
  */
 uint64_t e820_end_pfn(struct mp_log *log, const struct e820_table *table, uint64_t limit_pfn,
-		      uint64_t max_arch_pfn, uint32_t type)
+		      uint64_t max_arch_pfn, uint32_t type, uint32_t also_type)
 {
 	uint64_t last_pfn = 0;
 
@@ -372,7 +377,7 @@ uint64_t e820_end_pfn(struct mp_log *log, const struct e820_table *table, uint64
 		const struct e820_entry *e = &table->entries[i];
 		uint64_t start_pfn, end_pfn;
 
-		if (e->type != type)
+		if (e->type != type && (!also_type || e->type != also_type))
 			continue;
 		start_pfn = e->addr >> PAGE_SHIFT;
 		end_pfn = (e->addr + e->size) >> PAGE_SHIFT;

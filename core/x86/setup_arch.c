@@ -250,15 +250,20 @@ void trim_bios_range(struct machine *m)
 	e820__update_table(&m->e820_table, &m->sanitizer);
 }
 
-/* max_pfn, and max_low_pfn when RAM reaches past 4 GiB (a second line). */
+/*
+ * max_pfn, and max_low_pfn when RAM reaches past 4 GiB (a second line).
+ * 6.12 ends RAM at its last ACPI data too: with mem= below the ACPI tables,
+ * max_pfn (and so the zones) reach up to them.
+ */
 void find_max_pfns(struct machine *m)
 {
 	uint64_t max_arch_pfn = m->paging.max_arch_pfn;
+	uint32_t also = m->opts.kernel->end_pfn_counts_acpi_data ? E820_TYPE_ACPI : 0;
 
-	m->max_pfn = e820_end_pfn(m->log, &m->e820_table, max_arch_pfn, max_arch_pfn, E820_TYPE_RAM);
+	m->max_pfn = e820_end_pfn(m->log, &m->e820_table, max_arch_pfn, max_arch_pfn, E820_TYPE_RAM, also);
 	if (m->max_pfn > (1ULL << (32 - PAGE_SHIFT)))
 		m->max_low_pfn = e820_end_pfn(m->log, &m->e820_table, 1ULL << (32 - PAGE_SHIFT),
-					      max_arch_pfn, E820_TYPE_RAM);
+					      max_arch_pfn, E820_TYPE_RAM, also);
 	else
 		m->max_low_pfn = m->max_pfn;
 }

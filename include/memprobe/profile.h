@@ -24,6 +24,11 @@ struct linux_profile {
 	 * from drivers/acpi/tables.c ("ACPI: " first), 6.12 from lib/fw_table.c (no prefix)
 	 */
 	const char *acpi_entries_prefix;
+	/*
+	 * max_pfn and max_low_pfn: 6.1's e820_end_pfn(limit, E820_TYPE_RAM) ends at the last
+	 * RAM; 6.12's e820__end_ram_pfn() at the last RAM or ACPI data (arch/x86/kernel/e820.c)
+	 */
+	bool end_pfn_counts_acpi_data;
 	/* numa_cleanup_meminfo(): blocks trimmed to memblock's DRAM, not to [0, max_pfn) */
 	bool numa_trim_to_dram;
 	/*

@@ -36,6 +36,8 @@ topologies=(
 	"q35-2nodes|--machine q35 --numa 2G,cpus=0-1 --numa 2G,cpus=2-3|"
 	"pc-nonuma|--machine pc --mem 4G --smp 2|"
 	"q35-mem3G|--machine q35 --numa 2G,cpus=0-1 --numa 2G,cpus=2-3|mem=3G"
+	# mem= below the ACPI tables: 6.12 ends RAM at their end (e820__end_ram_pfn), 6.1 does not.
+	"q35-2G-mem1536M|--machine q35 --mem 2G|mem=1536M"
 	"pc-6G-3nodes|--numa 1G,cpus=0 --numa 0,cpus=1 --numa 5G,cpus=2-3|"
 	"q35-4nodes-slit|--machine q35 --numa 1G,cpus=0-1 --numa 1G,cpus=2-3 --numa 0,cpus=4 --numa 2G,cpus=5 -- -numa dist,src=0,dst=1,val=21 -numa dist,src=0,dst=2,val=31 -numa dist,src=0,dst=3,val=41 -numa dist,src=1,dst=2,val=22 -numa dist,src=1,dst=3,val=32 -numa dist,src=2,dst=3,val=23|"
 	"pc-injected-srat|--mem 5G -- -acpitable file=@SRAT@|"
@@ -55,6 +57,8 @@ topologies=(
 	"broken-slit-diagonal|--mem 4G -- -acpitable file=@BROKEN@/slit-diagonal.aml -acpitable file=@BROKEN@/slit-diagonal-slit.aml|"
 	"broken-slit-ten|--mem 4G -- -acpitable file=@BROKEN@/slit-ten.aml -acpitable file=@BROKEN@/slit-ten-slit.aml|"
 	"broken-slit-short|--mem 4G -- -acpitable file=@BROKEN@/slit-short.aml -acpitable file=@BROKEN@/slit-short-slit.aml|"
+	# Linux drops the SRAT (a PXM past MAX_PXM_DOMAINS) after entries whose blocks would merge.
+	"broken-srat-pxm-too-big|--mem 4G -- -acpitable file=@BROKEN@/pxm-too-big.aml|"
 	# (broken.sh's many-pxms, 1,025 proximity domains, is booted by tests/qemu only: its
 	# 41 KB SRAT lands elsewhere when OVMF boots Linux through -kernel than when it
 	# boots memprobe from the disk, which shifts every line that holds an address.)
@@ -70,7 +74,7 @@ mkdir -p "$out"
 iasl -p "$out/srat-interleaved" "$here/tests/data/acpi/srat-interleaved.asl" >/dev/null || exit 1
 "$here/tests/data/acpi/srat-64nodes.sh" >"$out/srat-64nodes.asl" &&
 	iasl -p "$out/srat-64nodes" "$out/srat-64nodes.asl" >/dev/null || exit 1
-for c in past-end zero-length overlap flags-beyond cpu-missing slit-diagonal slit-ten slit-short; do
+for c in past-end zero-length overlap flags-beyond cpu-missing slit-diagonal slit-ten slit-short pxm-too-big; do
 	"$here/tests/data/acpi/broken.sh" "$c" "$out/broken" || exit 1
 done
 # A tiny initramfs whose init prints Linux's node views (/sys, /proc/zoneinfo) and powers off.

@@ -254,9 +254,9 @@ static void end_pfn(void **state)
 	add(f, 0x100000, 0xbff40000, E820_TYPE_RAM);
 	add(f, 0xbff40000, 0xc0000000, E820_TYPE_RESERVED_KERN);	/* ignored */
 	add(f, 0x100000000ULL, 0x140000000ULL, E820_TYPE_RAM);
-	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, MAX_ARCH_PFN_L4, MAX_ARCH_PFN_L4, E820_TYPE_RAM),
+	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, MAX_ARCH_PFN_L4, MAX_ARCH_PFN_L4, E820_TYPE_RAM, 0),
 			 0x140000);
-	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, 0x100000, MAX_ARCH_PFN_L4, E820_TYPE_RAM), 0xbff40);
+	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, 0x100000, MAX_ARCH_PFN_L4, E820_TYPE_RAM, 0), 0xbff40);
 	assert_true(capture_has_line(&f->c, "last_pfn = 0x140000 max_arch_pfn = 0x400000000"));
 	assert_true(capture_has_line(&f->c, "last_pfn = 0xbff40 max_arch_pfn = 0x400000000"));
 
@@ -264,15 +264,15 @@ static void end_pfn(void **state)
 	f->table.nr_entries = 0;
 	add(f, 0x80000000ULL, 0x180000000ULL, E820_TYPE_RAM);
 	add(f, 0x0, 0x1000, E820_TYPE_RAM);
-	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, 0x100000, MAX_ARCH_PFN_L4, E820_TYPE_RAM), 0x100000);
+	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, 0x100000, MAX_ARCH_PFN_L4, E820_TYPE_RAM, 0), 0x100000);
 	/* Past what 4-level paging maps: clamped to MAX_ARCH_PFN. */
 	f->table.nr_entries = 0;
 	add(f, 0x0, 1ULL << 50, E820_TYPE_RAM);
-	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, UINT64_MAX, MAX_ARCH_PFN_L4, E820_TYPE_RAM),
+	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, UINT64_MAX, MAX_ARCH_PFN_L4, E820_TYPE_RAM, 0),
 			 MAX_ARCH_PFN_L4);
 	assert_true(capture_has_line(&f->c, "last_pfn = 0x400000000 max_arch_pfn = 0x400000000"));
 	/* 5-level paging maps 52 bits: the petabyte is all there. */
-	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, UINT64_MAX, MAX_ARCH_PFN_L5, E820_TYPE_RAM),
+	assert_int_equal(e820_end_pfn(&f->c.log, &f->table, UINT64_MAX, MAX_ARCH_PFN_L5, E820_TYPE_RAM, 0),
 			 1ULL << 38);
 	assert_true(capture_has_line(&f->c, "last_pfn = 0x4000000000 max_arch_pfn = 0x10000000000"));
 }

@@ -350,6 +350,37 @@ static void offline_node_data(void **state)
 	rawmap_free(&r);
 }
 
+/*
+ * q35 with 2 GiB and mem=1536M: RAM below the ACPI tables at the top of 2 GiB.
+ * 6.1 ends max_pfn at the last RAM, 6.12 at the ACPI data too, and DMA32 with it.
+ */
+static void end_of_ram_counts_acpi_data(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+	struct sbuf s;
+
+	rawmap_init(&r, 48);
+	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, 0, 0xa0, WB);
+	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, MB, (0x7f76d000 - MB) >> 12, WB);
+	rawmap_add(&r, EFI_ACPI_RECLAIM_MEMORY, 0x7f76d000, 0x11, WB);	/* ends at 0x7f77dfff */
+	rawmap_add(&r, EFI_ACPI_MEMORY_NVS, 0x7f77e000, 0x82, WB);
+	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, 0x7f800000, 0x800, WB);
+	srat_header(&s, 1);
+	srat_cpu(&s, 0, 0, 1);
+	srat_mem(&s, 0, 0, 2 * GB, 1);
+	m = run_with_srat(w, &r, &s, "mem=1536M");
+	assert_true(has(w, "last_pfn = 0x60000 max_arch_pfn = 0x400000000"));
+	assert_true(has(w, "  DMA32    [mem 0x0000000001000000-0x000000005fffffff]"));
+	machine_release(m);
+	free(m);
+	m = run_with_srat(w, &r, &s, "mem=1536M kernel=6.12");
+	assert_true(has(w, "last_pfn = 0x7f77e max_arch_pfn = 0x400000000"));
+	assert_true(has(w, "  DMA32    [mem 0x0000000001000000-0x000000007f77dfff]"));
+	done(m, &r);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, world_setup, world_teardown)
 
 int main(void)
@@ -366,6 +397,7 @@ int main(void)
 		T(coverage_check),
 		T(distance_table_allocation),
 		T(zero_length_subtable),
+		T(end_of_ram_counts_acpi_data),
 	};
 
 	return cmocka_run_group_tests_name("profile", tests, NULL, NULL);

@@ -74,6 +74,6 @@ uint64_t e820__range_remove(struct mp_log *log, struct e820_table *table, uint64
 			   uint64_t size, uint32_t old_type, bool check_type);
 void e820__print_table(struct mp_log *log, const struct e820_table *table, const char *who);
 uint64_t e820_end_pfn(struct mp_log *log, const struct e820_table *table, uint64_t limit_pfn,
-		      uint64_t max_arch_pfn, uint32_t type);
+		      uint64_t max_arch_pfn, uint32_t type, uint32_t also_type);
 
 #endif
