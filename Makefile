@@ -10,13 +10,18 @@ WERROR_FLAG := -Werror
 endif
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR_FLAG)
 
+# What every build flavour below shares, and what the host tests' flavours add.
+COMMON_CFLAGS := -std=gnu11 -g $(WARNINGS) -Iinclude
+TEST_INCLUDES := -Itests/lib -Ihost
+SANITIZERS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
 CORE_SRCS := $(wildcard core/*.c core/*/*.c)
 EFI_SRCS  := $(wildcard efi/*.c)
 
 # --- UEFI application (gnu-efi, x86_64 PE32+) --------------------------------
 EFI_INC   := /usr/include/efi
 EFI_LIB   := /usr/lib
-EFI_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 \
+EFI_CFLAGS := $(COMMON_CFLAGS) -O2 -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 \
 	-ffreestanding -fstack-protector-strong -mstack-protector-guard=global -fno-stack-check -fpic -fshort-wchar \
 	-mno-red-zone -maccumulate-outgoing-args -DGNU_EFI_USE_MS_ABI
 # --no-undefined: a shared object may leave symbols for a loader to bind, but UEFI binds none.
@@ -25,8 +30,7 @@ EFI_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds -shared 
 EFI_OBJS := $(patsubst %.c,$(BUILD)/efi-obj/%.o,$(CORE_SRCS) $(EFI_SRCS))
 
 # --- Host builds of the core: unit and model tests under ASan/UBSan ----------
-HOST_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Iinclude -Itests/lib -Ihost \
-	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_CFLAGS := $(COMMON_CFLAGS) -O1 $(TEST_INCLUDES) $(SANITIZERS)
 HOST_LDLIBS := -lcmocka
 HOST_CORE_OBJS := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(CORE_SRCS))
 TEST_SUPPORT := $(patsubst %.c,$(BUILD)/host-obj/%.o,$(wildcard tests/lib/*.c) host/heap.c)
@@ -35,25 +39,37 @@ HOST_TESTS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(HOST_TEST_SRCS)))
 vpath test_%.c tests/unit tests/model
 
 # --- The same host tests without sanitizers, for valgrind's memcheck ---------------
-VG_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Iinclude -Itests/lib -Ihost
+VG_CFLAGS := $(COMMON_CFLAGS) -O1 $(TEST_INCLUDES)
 VG_OBJS := $(patsubst %.c,$(BUILD)/vg-obj/%.o,$(CORE_SRCS) $(wildcard tests/lib/*.c) host/heap.c)
 VG_TESTS := $(patsubst %.c,$(BUILD)/vg-tests/%,$(notdir $(HOST_TEST_SRCS)))
 
 # --- libFuzzer targets (clang), with ASan/UBSan --------------------------------
 FUZZ_CC := clang
 FUZZ_COVERAGE := -fsanitize=fuzzer-no-link
-FUZZ_CFLAGS = -std=gnu11 -O1 -g $(WARNINGS) -Iinclude -Itests/lib -Ihost $(FUZZ_COVERAGE) \
-	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS = $(COMMON_CFLAGS) -O1 $(TEST_INCLUDES) $(FUZZ_COVERAGE) $(SANITIZERS)
 FUZZ_SUPPORT := host/heap.c host/replay.c host/replay_lex.c host/text.c tests/lib/memblock_model.c
 FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz-obj/%.o,$(CORE_SRCS) $(FUZZ_SUPPORT))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 # --- Host command-line tool ---------------------------------------------------
 HOST_TOOL_SRCS := $(wildcard host/*.c)
-HOST_TOOL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -Ihost
+HOST_TOOL_CFLAGS := $(COMMON_CFLAGS) -O2 -Ihost
 
 # Every object also writes its header dependencies (.d) beside it.
 DEPFLAGS = -MMD -MP -MF $(@:=.d)
+
+# One flavour's objects: build/$(1)/X.o from X.c with compiler $(2) and flags $(3), both
+# variable names, read when the rule runs (so a target's own FUZZ_COVERAGE counts).
+define object_rule
+$(BUILD)/$(1)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$$($(2)) $$($(3)) $$(DEPFLAGS) -c $$< -o $$@
+endef
+$(eval $(call object_rule,efi-obj,CC,EFI_CFLAGS))
+$(eval $(call object_rule,host-obj,CC,HOST_CFLAGS))
+$(eval $(call object_rule,vg-obj,CC,VG_CFLAGS))
+$(eval $(call object_rule,fuzz-obj,FUZZ_CC,FUZZ_CFLAGS))
+$(eval $(call object_rule,host-tool,CC,HOST_TOOL_CFLAGS))
 
 .DEFAULT_GOAL := all
 # Keep objects of pattern-rule chains between runs.
@@ -86,10 +102,6 @@ help:
 deps:
 	./tests/lib/install-deps.sh
 
-$(BUILD)/host-tool/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_TOOL_CFLAGS) $(DEPFLAGS) -c $< -o $@
-
 # The names of a link's objects, written when make starts and only if they changed:
 # adding or removing a source relinks even when no object is newer than the program.
 object_list = $(shell mkdir -p $(BUILD) && printf '%s\n' $(2) | cmp -s - $(1) 2>/dev/null || \
@@ -101,10 +113,6 @@ $(call object_list,$(BUILD)/efi.objects,$(EFI_OBJS))
 
 $(BUILD)/memprobe: $(HOST_TOOL_OBJS) $(BUILD)/host-tool.objects
 	$(CC) $(HOST_TOOL_CFLAGS) $(HOST_TOOL_OBJS) -o $@
-
-$(BUILD)/efi-obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(EFI_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/memprobe.so: $(EFI_OBJS) $(BUILD)/efi.objects
 	ld $(EFI_LDFLAGS) $(EFI_OBJS) -o $@ -lefi -lgnuefi
@@ -133,7 +141,8 @@ USB_ESP_START := 2048
 USB_ESP_SECTORS := $(shell echo $$(($(USB_MIB) * 2048 - 2 * 2048)))
 USB_ESP := $(BUILD)/memprobe-usb.img.tmp@@$(shell echo $$(($(USB_ESP_START) * 512)))
 $(BUILD)/memprobe-usb.img: $(BUILD)/memprobe.efi $(BUILD)/memprobe stick/README.txt
-	./tests/lib/install-deps.sh fdisk mtools
+	@command -v sfdisk >/dev/null && command -v mformat >/dev/null || \
+		{ echo "make usb needs fdisk and mtools: run 'make deps' (as root) first" >&2; exit 1; }
 	rm -f $@.tmp
 	truncate -s $(USB_MIB)M $@.tmp
 	printf 'label: gpt\nstart=$(USB_ESP_START), size=$(USB_ESP_SECTORS), type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name="memprobe"\n' | \
@@ -149,10 +158,6 @@ $(BUILD)/memprobe-usb.img: $(BUILD)/memprobe.efi $(BUILD)/memprobe stick/README.
 
 usb: $(BUILD)/memprobe-usb.img
 
-$(BUILD)/host-obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(DEPFLAGS) -c $< -o $@
-
 # One rule for unit and model tests: vpath finds the source in either folder.
 $(BUILD)/tests/%: %.c $(HOST_CORE_OBJS) $(TEST_SUPPORT)
 	@mkdir -p $(dir $@)
@@ -161,10 +166,6 @@ $(BUILD)/tests/%: %.c $(HOST_CORE_OBJS) $(TEST_SUPPORT)
 test-build:
 	./tests/build/build.sh
 	./tests/build/structure.py
-
-$(BUILD)/vg-obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(VG_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/vg-tests/%: %.c $(VG_OBJS)
 	@mkdir -p $(dir $@)
@@ -181,10 +182,6 @@ $(BUILD)/memprobe-asan: $(HOST_CORE_OBJS) $(patsubst %.c,$(BUILD)/host-obj/%.o,$
 
 test-realacpi: $(BUILD)/memprobe-asan
 	./tests/realacpi/realacpi.sh
-
-$(BUILD)/fuzz-obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # Byte loops and the formatter need no compare feedback; tracing it was most of the time.
 # (clang 14 keeps fuzzer-no-link's trace-cmp despite -fno-sanitize-coverage, so name the rest.)
