@@ -209,6 +209,55 @@ static bool parse_ramdisk(struct options *o, const struct option_row *row, const
 	return true;
 }
 
+/* setup_data=ADDR[,ADDR...]: where the loader put the EFI stub's setup_data nodes, in their order. */
+static bool parse_setup_data(struct options *o, const struct option_row *row, const char *value,
+			     struct mp_log *log)
+{
+	unsigned n = 0;
+	uint64_t addr[OPTIONS_MAX_SETUP_DATA];
+	const char *p = value, *end;
+
+	(void)row;
+	for (;;) {
+		addr[n] = memparse(p, &end);
+		if (end == p || !addr[n] || (*end && *end != ',') || n + 1 == OPTIONS_MAX_SETUP_DATA) {
+			mp_printk(log, "memprobe: error: setup_data= takes up to %d addresses, apart by commas "
+				       "(the nodes of Linux's 'e820: update ... usable ==> usable' lines), not '%s'; "
+				       "ignored\n",
+				  OPTIONS_MAX_SETUP_DATA - 1, value);
+			return false;
+		}
+		n++;
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	mp_memcpy(o->setup_data_addr, addr, n * sizeof(addr[0]));
+	o->nr_setup_data_addr = n;
+	return true;
+}
+
+/* bgrt=FIRST-LAST: the boot logo's pages, as Linux's boot kept them. */
+static bool parse_bgrt(struct options *o, const struct option_row *row, const char *value, struct mp_log *log)
+{
+	const char *end;
+	uint64_t first = memparse(value, &end), last = 0;
+
+	(void)row;
+	if (*end == '-')
+		last = memparse(end + 1, &end);
+	if (*end || last < first || first % PAGE_SIZE || (last + 1) % PAGE_SIZE) {
+		mp_printk(log, "memprobe: error: bgrt= takes FIRST-LAST, whole pages as Linux's 'e820: update "
+			       "[mem FIRST-LAST] usable ==> reserved' line for the boot logo shows them, not '%s'; "
+			       "ignored\n",
+			  value);
+		return false;
+	}
+	o->bgrt_first = first;
+	o->bgrt_last = last;
+	return true;
+}
+
 static bool parse_ebs_stale_keys(struct options *o, const struct option_row *row, const char *value,
 				 struct mp_log *log)
 {
@@ -248,6 +297,13 @@ static const struct option_row option_table[] = {
 	{ "ramdisk=", NULL, OPTION_MEMPROBE, OPTION_RANGE, false, parse_ramdisk, 0,
 	  { { "ramdisk=FIRST-LAST", "an initrd at these bytes (Linux's 'RAMDISK: [mem FIRST-LAST]'),\n"
 				    "reserved as early_reserve_initrd does", "none" } } },
+	{ "setup_data=", NULL, OPTION_MEMPROBE, OPTION_LIST, false, parse_setup_data, 0,
+	  { { "setup_data=ADDR,...", "where the loader put the setup_data nodes Linux's EFI stub\n"
+				     "makes (the PCI option ROMs' copies), in their order", "unknown" } } },
+	{ "bgrt=", NULL, OPTION_MEMPROBE, OPTION_RANGE, false, parse_bgrt, 0,
+	  { { "bgrt=FIRST-LAST", "the boot logo's pages as Linux's boot kept them (the\n"
+				 "firmware may place the image elsewhere on each boot)",
+	      "where this boot's firmware put it" } } },
 	{ "nokaslr", NULL, OPTION_STUB, OPTION_FLAG, false, FLAG(nokaslr),
 	  { { "nokaslr", "Linux booted with nokaslr: no memory KASLR page-table page", "KASLR on" } } },
 	{ "no5lvl", NULL, OPTION_STUB, OPTION_FLAG, false, FLAG(no5lvl),

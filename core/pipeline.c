@@ -8,6 +8,7 @@
 
 #include "memprobe/lib/util.h"
 #include "memprobe/report/views.h"
+#include "memprobe/x86/efi.h"
 #include "memprobe/x86/setup_arch.h"
 
 static const char *const secure_boot_names[] = {
@@ -100,15 +101,20 @@ void memprobe_run(struct machine *m)
 		efi_memmap_check_order(m->log, &m->fw->memmap);
 
 	efi_stub_setup_e820(m);
+	efi_stub_setup_data(m);
+	early_reserve_memory(m);
 	e820__memory_setup(m);
 	parse_setup_data(m);
 	parse_early_param(m);
+	e820__reserve_setup_data(m);
 	e820__finish_early_params(m);
 	efi_init(m);
 	trim_bios_range(m);
 	find_max_pfns(m);
 	lap(m, &w, PHASE_E820);
 	e820__memblock_setup(m);
+	efi_esrt_init(m);
+	efi_mokvar_table_init(m);
 	early_reservations(m);
 	init_mem_mapping(m);
 	/* init_mem_mapping() maps all RAM; on 64-bit max_low_pfn becomes max_pfn. */

@@ -202,6 +202,79 @@ static void write_quoted(struct mp_log *out, const char *prefix, const char *tex
 	}
 }
 
+/* A GUID as text: 8868e871-e4f1-11d3-bc22-0080c73c8881. */
+static void write_guid(struct mp_log *out, const uint8_t *g)
+{
+	mp_printk(out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", g[3], g[2], g[1],
+		  g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
+}
+
+/* The GUID text write_guid() writes, back into bytes; false when it is not one. */
+static bool read_guid(const char *s, uint8_t *g)
+{
+	static const uint8_t order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
+	unsigned n = 0;
+
+	for (const char *p = s; n < 32; p++) {
+		int v = mp_hexval(*p);
+
+		if ((p - s == 8 || p - s == 13 || p - s == 18 || p - s == 23) && *p == '-')
+			continue;
+		if (v < 0)
+			return false;
+		if (n % 2 == 0)
+			g[order[n / 2]] = (uint8_t)(v << 4);
+		else
+			g[order[n / 2]] |= (uint8_t)v;
+		n++;
+	}
+	return s[36] == ' ';
+}
+
+/* "efi_table: GUID 0xADDRESS" */
+static bool read_config_table(const char *v, struct efi_tables *t)
+{
+	struct efi_config_table *c;
+	uint64_t n;
+
+	if (t->nr_config == EFI_CONFIG_TABLES_MAX || mp_strlen(v) < 38)
+		return false;
+	c = &t->config[t->nr_config];
+	if (!read_guid(v, c->guid) || !read_number(v + 37, UINT64_MAX, &n))
+		return false;
+	c->table = n;
+	t->nr_config++;
+	return true;
+}
+
+/* "pci_rom: SSSS:BB:DD.F VVVV:DDDD SIZE", numbers in hex but the size. */
+static bool read_pci_rom(const char *v, struct efi_tables *t)
+{
+	static const char shape[] = "HHHH:HH:HH.H HHHH:HHHH ";
+	uint32_t field[7] = { 0 };
+	unsigned f = 0;
+	uint64_t size;
+
+	if (t->nr_roms == EFI_PCI_ROMS_MAX || mp_strlen(v) <= sizeof(shape) - 1)
+		return false;
+	for (unsigned i = 0; i < sizeof(shape) - 1; i++) {
+		if (shape[i] != 'H') {
+			if (v[i] != shape[i])
+				return false;
+			f++;
+			continue;
+		}
+		if (mp_hexval(v[i]) < 0)
+			return false;
+		field[f] = field[f] << 4 | (uint32_t)mp_hexval(v[i]);
+	}
+	if (!read_number(v + sizeof(shape) - 1, UINT64_MAX, &size))
+		return false;
+	t->roms[t->nr_roms++] = (struct efi_pci_rom){ (uint16_t)field[0], (uint8_t)field[1], (uint8_t)field[2],
+						      (uint8_t)field[3], (uint16_t)field[4], (uint16_t)field[5], size };
+	return true;
+}
+
 /**
  * run_facts_write() - firmware.txt: what a run took from the firmware besides
  * the memory map, the ACPI tables and the CPU
@@ -220,6 +293,18 @@ void run_facts_write(const struct fw_inputs *fw, struct mp_log *out)
 	mp_printk(out, "secure_boot: %s\n", secure_boot_word(fw->secure_boot));
 	mp_printk(out, "rsdp20: 0x%llx\nrsdp10: 0x%llx\n", (unsigned long long)fw->acpi.rsdp20,
 		  (unsigned long long)fw->acpi.rsdp10);
+	for (unsigned i = 0; i < fw->efi.nr_config; i++) {
+		mp_printk(out, "efi_table: ");
+		write_guid(out, fw->efi.config[i].guid);
+		mp_printk(out, " 0x%llx\n", (unsigned long long)fw->efi.config[i].table);
+	}
+	mp_printk(out, "pci_roms: %s\n", fw->efi.roms_known ? "known" : "unknown");
+	for (unsigned i = 0; i < fw->efi.nr_roms; i++) {
+		const struct efi_pci_rom *r = &fw->efi.roms[i];
+
+		mp_printk(out, "pci_rom: %04x:%02x:%02x.%x %04x:%04x %llu\n", r->segment, r->bus, r->device,
+			  r->function, r->vendor, r->devid, (unsigned long long)r->size);
+	}
 	for (unsigned i = 0; i < fw->nr_option_files; i++) {
 		mp_printk(out, "config: %s\n", fw->option_files[i].name);
 		write_quoted(out, "| ", fw->option_files[i].text);
@@ -310,6 +395,17 @@ bool run_facts_read(char *text, struct fw_inputs *fw, struct runfile_error *err)
 				fw->acpi.rsdp10 = n;
 				fw->acpi.listed = NULL;
 			}
+		} else if (!mp_strcmp(line, "efi_table")) {
+			if (!read_config_table(v, &fw->efi))
+				return fail(err, "line %u: not 'efi_table: GUID 0xADDRESS' (or more than %u): '%.40s'",
+					    nr, EFI_CONFIG_TABLES_MAX, v);
+		} else if (!mp_strcmp(line, "pci_roms") && (!mp_strcmp(v, "known") || !mp_strcmp(v, "unknown"))) {
+			fw->efi.roms_known = !mp_strcmp(v, "known");
+		} else if (!mp_strcmp(line, "pci_rom")) {
+			if (!read_pci_rom(v, &fw->efi))
+				return fail(err, "line %u: not 'pci_rom: SSSS:BB:DD.F VVVV:DDDD SIZE' (or more than %u): "
+						 "'%.40s'",
+					    nr, EFI_PCI_ROMS_MAX, v);
 		} else if (!mp_strcmp(line, "secure_boot")) {
 			unsigned s = 0;
 

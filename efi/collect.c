@@ -265,6 +265,73 @@ static const uint8_t *map_physical(void *ctx, uint64_t phys, uint64_t len)
 	return (const uint8_t *)(UINTN)phys;
 }
 
+/*
+ * The configuration table, every entry as it is (Linux's EFI code reads
+ * the GUIDs it knows), and the PCI functions' option ROMs as their PCI I/O
+ * protocols show them, in handle order: what Linux's EFI stub copies into
+ * setup_data.
+ */
+void efi_collect_tables(struct fw_inputs *fw, struct mp_log *log)
+{
+	EFI_HANDLE *handles = NULL;
+	UINTN nr = 0;
+	EFI_STATUS st;
+
+	for (UINTN i = 0; i < ST->NumberOfTableEntries && fw->efi.nr_config < EFI_CONFIG_TABLES_MAX; i++) {
+		struct efi_config_table *t = &fw->efi.config[fw->efi.nr_config++];
+
+		mp_memcpy(t->guid, &ST->ConfigurationTable[i].VendorGuid, sizeof(t->guid));
+		t->table = (UINTN)ST->ConfigurationTable[i].VendorTable;
+	}
+	if (ST->NumberOfTableEntries > EFI_CONFIG_TABLES_MAX)
+		mp_printk(log, "memprobe: warning: the firmware has %lu configuration tables; the first %u are "
+			       "read\n",
+			  (unsigned long)ST->NumberOfTableEntries, EFI_CONFIG_TABLES_MAX);
+	st = uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, &PciIoProtocol, NULL, &nr, &handles);
+	if (st == EFI_NOT_FOUND) {
+		fw->efi.roms_known = true;	/* no PCI device: no ROM */
+		return;
+	}
+	if (EFI_ERROR(st)) {
+		mp_printk(log, "memprobe: warning: the PCI devices cannot be listed (LocateHandleBuffer: %s); "
+			       "their option ROMs are not known\n",
+			  efi_status_name(st));
+		return;
+	}
+	fw->efi.roms_known = true;
+	for (UINTN i = 0; i < nr; i++) {
+		EFI_PCI_IO_PROTOCOL *pci = NULL;
+		struct efi_pci_rom rom = { .size = 0 };
+		UINTN seg, bus, dev, fn;
+
+		st = uefi_call_wrapper(BS->HandleProtocol, 3, handles[i], &PciIoProtocol, (void **)&pci);
+		if (EFI_ERROR(st) || !pci) {
+			mp_printk(log, "memprobe: warning: PCI handle %lu has no PCI I/O protocol (%s)\n",
+				  (unsigned long)i, efi_status_name(st));
+			continue;
+		}
+		if (!pci->RomImage || !pci->RomSize)
+			continue;
+		/* The stub's own reads: a function it cannot read is one whose ROM it skips. */
+		if (EFI_ERROR(uefi_call_wrapper(pci->Pci.Read, 5, pci, EfiPciIoWidthUint16, 0, 1, &rom.vendor)) ||
+		    EFI_ERROR(uefi_call_wrapper(pci->Pci.Read, 5, pci, EfiPciIoWidthUint16, 2, 1, &rom.devid)) ||
+		    EFI_ERROR(uefi_call_wrapper(pci->GetLocation, 5, pci, &seg, &bus, &dev, &fn)))
+			continue;
+		if (fw->efi.nr_roms == EFI_PCI_ROMS_MAX) {
+			mp_printk(log, "memprobe: warning: more than %u PCI option ROMs; the rest are not counted\n",
+				  EFI_PCI_ROMS_MAX);
+			break;
+		}
+		rom.segment = (uint16_t)seg;
+		rom.bus = (uint8_t)bus;
+		rom.device = (uint8_t)dev;
+		rom.function = (uint8_t)fn;
+		rom.size = pci->RomSize;
+		fw->efi.roms[fw->efi.nr_roms++] = rom;
+	}
+	efi_free_pool(handles, log);
+}
+
 /* The RSDP addresses from the configuration table (ACPI 2.0 and 1.0 GUIDs). */
 void efi_collect_acpi(struct fw_inputs *fw)
 {

@@ -94,6 +94,12 @@ static void write_overreads(const void *m, struct mp_log *out)
 	acpidump_write_overreads(&((const struct machine *)m)->acpi, out);
 }
 
+/* efi-read.txt: the EFI tables' bytes the stages read (the boot logo's header, the ESRT, ...). */
+static void write_efi_reads(const void *m, struct mp_log *out)
+{
+	efi_reads_write(m, out);
+}
+
 /* memmap.bin, cpu.txt and firmware.txt: what memprobe analyze needs besides acpi.txt. */
 static void save_inputs(struct run_folder *rf, const struct fw_inputs *fw, struct mp_log *log)
 {
@@ -162,6 +168,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	efi_file_create(&run, &sink->acpi, "acpi.txt");
 	efi_collect_memmap(&fw, &notes_log);
 	efi_collect_acpi(&fw);
+	efi_collect_tables(&fw, &notes_log);
 	previous_len = kept_lines_take(previous, sizeof(previous), &notes_log);
 	if (previous_len) {
 		mp_printk(&notes_log, "memprobe: previous run after ExitBootServices:\n");
@@ -182,6 +189,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		save_file(&run, "report.json", write_json, m, &log);
 		if (m->acpi_overreads.nr)
 			save_file(&run, "acpi-read.txt", write_overreads, m, &log);
+		if (m->efi_reads.nr)
+			save_file(&run, "efi-read.txt", write_efi_reads, m, &log);
+		if (m->efi_reads.dropped)
+			mp_printk(&log, "memprobe: warning: %u pieces of EFI tables the analysis read are not kept in "
+					"efi-read.txt (more than %u); memprobe analyze of this run may differ\n",
+				  m->efi_reads.dropped, EFI_READS_MAX);
 	}
 	machine_release(m);
 	if (!help) {

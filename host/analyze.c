@@ -22,10 +22,11 @@
 
 /* A run folder's files, read and decoded. */
 struct run_inputs {
-	char *memmap, *acpi, *cpu, *facts, *acpi_read;
-	size_t memmap_len, acpi_len, cpu_len, facts_len, acpi_read_len;
+	char *memmap, *acpi, *cpu, *facts, *acpi_read, *efi_read;
+	size_t memmap_len, acpi_len, cpu_len, facts_len, acpi_read_len, efi_read_len;
 	struct acpidump dump;
 	struct acpidump read_dump;	/* acpi-read.txt: tables with the bytes read past their end */
+	struct acpidump efi_dump;	/* efi-read.txt: the EFI tables' bytes the stages read */
 	struct fw_inputs fw;
 };
 
@@ -58,6 +59,8 @@ static const uint8_t *run_map(void *ctx, uint64_t phys, uint64_t len)
 	if (!efi_memmap_covers(&in->fw.memmap, phys, len))
 		return NULL;
 	bytes = acpidump_find(&in->read_dump, phys, len);
+	if (!bytes)
+		bytes = acpidump_find(&in->efi_dump, phys, len);
 	return bytes ? bytes : acpidump_find(&in->dump, phys, len);
 }
 
@@ -132,6 +135,16 @@ static bool load_folder(struct run_inputs *in, const char *dir)
 		if (!in->read_dump.buf || !acpidump_parse(&in->read_dump, in->acpi_read, in->acpi_read_len, &dump_log))
 			return bad(dir, "acpi-read.txt", "no table in acpidump's text format");
 	}
+	/* Optional: only a run that read EFI tables (the boot logo, an ESRT, ...) has it. */
+	snprintf(acpi_path, sizeof(acpi_path), "%s/efi-read.txt", dir);
+	if (access(acpi_path, F_OK) == 0) {
+		if (!(in->efi_read = read_file(acpi_path, &in->efi_read_len)))
+			return false;
+		in->efi_dump.buf_size = in->efi_read_len / 2 + 1;
+		in->efi_dump.buf = malloc(in->efi_dump.buf_size);
+		if (!in->efi_dump.buf || !acpidump_parse(&in->efi_dump, in->efi_read, in->efi_read_len, &dump_log))
+			return bad(dir, "efi-read.txt", "no piece of memory in acpidump's text format");
+	}
 	acpidump_access(&in->dump, &fw->acpi);
 	fw->acpi.map = run_map;
 	fw->acpi.ctx = in;
@@ -155,6 +168,8 @@ void run_inputs_free(struct run_inputs *in)
 	free(in->dump.buf);
 	free(in->acpi_read);
 	free(in->read_dump.buf);
+	free(in->efi_read);
+	free(in->efi_dump.buf);
 	free(in);
 }
 

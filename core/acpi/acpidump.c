@@ -46,7 +46,9 @@ static void end_table(struct acpidump *d, unsigned lineno, struct mp_log *log)
 
 	if (!t->length)
 		return;
-	if (mp_strcmp(t->sig, "RSDP") && mp_memcmp(t->sig, "RSD ", 4) && declared > t->length)
+	/* Lower-case names are memprobe's own pieces of memory (efi-read.txt), not tables with a header. */
+	if (mp_strcmp(t->sig, "RSDP") && mp_memcmp(t->sig, "RSD ", 4) && !(t->sig[0] >= 'a' && t->sig[0] <= 'z') &&
+	    declared > t->length)
 		mp_printk(log, "memprobe: acpidump line %u: table %s is truncated: its header says %u "
 			       "bytes, the dump holds %u\n",
 			  lineno, t->sig, declared, t->length);
@@ -185,8 +187,15 @@ void acpidump_access(const struct acpidump *d, struct acpi_access *access)
 	}
 }
 
-static void dump_one(struct mp_log *dump, const char *sig, uint64_t phys, const uint8_t *p,
-		     uint32_t length)
+/**
+ * acpidump_write_one() - bytes at an address in acpidump's text format
+ * @dump: where the text goes
+ * @sig: the four characters that name them (a table's signature)
+ * @phys: their address
+ * @p: the bytes
+ * @length: how many
+ */
+void acpidump_write_one(struct mp_log *dump, const char *sig, uint64_t phys, const uint8_t *p, uint32_t length)
 {
 	mp_printk(dump, "%.4s @ 0x%016llX\n", sig, (unsigned long long)phys);
 	for (uint32_t i = 0; i < length; i += 16) {
@@ -220,7 +229,7 @@ void acpidump_write_overreads(const struct acpi_tables *at, struct mp_log *dump)
 							at->overreads->r[i].length);
 
 		if (bytes)
-			dump_one(dump, at->overreads->r[i].sig, at->overreads->r[i].phys, bytes,
+			acpidump_write_one(dump, at->overreads->r[i].sig, at->overreads->r[i].phys, bytes,
 				 at->overreads->r[i].length);
 	}
 }
@@ -230,9 +239,9 @@ void acpidump_write(const struct acpi_tables *at, struct mp_log *dump)
 {
 	if (!at->rsdp)
 		return;
-	dump_one(dump, "RSDP", at->rsdp_phys, at->rsdp, at->rsdp_length);
+	acpidump_write_one(dump, "RSDP", at->rsdp_phys, at->rsdp, at->rsdp_length);
 	if (at->root.bytes)
-		dump_one(dump, at->root.sig, at->root.phys, at->root.bytes, at->root.length);
+		acpidump_write_one(dump, at->root.sig, at->root.phys, at->root.bytes, at->root.length);
 	for (unsigned i = 0; i < at->nr; i++)
-		dump_one(dump, at->t[i].sig, at->t[i].phys, at->t[i].bytes, at->t[i].length);
+		acpidump_write_one(dump, at->t[i].sig, at->t[i].phys, at->t[i].bytes, at->t[i].length);
 }

@@ -226,6 +226,36 @@ static void print_update_line(struct mp_log *log, const char *verb, uint64_t sta
 		  (unsigned long long)(end - 1), types);
 }
 
+/* "e820: update [mem ...] OLD ==> NEW", as __e820__range_update() prints it. */
+static void print_range_update(struct mp_log *log, uint64_t start, uint64_t size, uint32_t old_type,
+			       uint32_t new_type)
+{
+	char old_buf[32], new_buf[32], types[80];
+
+	mp_snprintf(types, sizeof(types), "%s ==> %s", e820_type_name(old_type, old_buf, sizeof(old_buf)),
+		    e820_type_name(new_type, new_buf, sizeof(new_buf)));
+	print_update_line(log, "update", start, start + size, types);
+}
+
+/**
+ * e820__range_update_kexec() - the line Linux's update of its kexec table prints
+ * @log: where the line goes
+ * @start: the range's start
+ * @size: its size
+ * @old_type: the type it had
+ * @new_type: the type it gets
+ *
+ * Linux 6.1 keeps a copy of e820 for kexec and updates it too, printing the
+ * same "e820: update" line; nothing memprobe predicts reads that copy.
+ */
+void e820__range_update_kexec(struct mp_log *log, uint64_t start, uint64_t size, uint32_t old_type,
+			      uint32_t new_type)
+{
+	if (size > UINT64_MAX - start)
+		size = UINT64_MAX - start;
+	print_range_update(log, start, size, old_type, new_type);
+}
+
 /**
  * e820__range_update() - retype the parts of [start, start+size) that have old_type
  *
@@ -238,16 +268,12 @@ static void print_update_line(struct mp_log *log, const char *verb, uint64_t sta
 uint64_t e820__range_update(struct mp_log *log, struct e820_table *table, uint64_t start,
 			    uint64_t size, uint32_t old_type, uint32_t new_type)
 {
-	char old_buf[32], new_buf[32], types[80];
 	uint64_t end, updated = 0;
 
 	if (size > UINT64_MAX - start)
 		size = UINT64_MAX - start;
 	end = start + size;
-	mp_snprintf(types, sizeof(types), "%s ==> %s",
-		    e820_type_name(old_type, old_buf, sizeof(old_buf)),
-		    e820_type_name(new_type, new_buf, sizeof(new_buf)));
-	print_update_line(log, "update", start, end, types);
+	print_range_update(log, start, size, old_type, new_type);
 
 	/* The bound is re-read: appended pieces are visited too, as in Linux. */
 	for (uint32_t i = 0; i < table->nr_entries; i++) {

@@ -245,7 +245,7 @@ char *efi_md_typeattr_format(char *buf, unsigned size, const struct efi_md *md)
  *
  * Return: false for an empty descriptor or one that reaches past 2^64.
  */
-bool efi_md_valid(const struct efi_md *md)
+static bool efi_md_valid(const struct efi_md *md)
 {
 	if (md->num_pages == 0)
 		return false;

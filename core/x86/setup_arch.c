@@ -9,6 +9,7 @@
 
 #include "memprobe/acpi/acpidump.h"
 #include "memprobe/lib/cmdline.h"
+#include "memprobe/x86/efi.h"
 #include "memprobe/lib/util.h"
 #include "memprobe/machine.h"
 
@@ -232,9 +233,10 @@ void efi_init(struct machine *m)
 	else	/* memprobe analyze --live: the system table's revision is not shown by Linux */
 		mp_printk(m->log, "memprobe: efi: the EFI revision is not known here, so Linux's "
 				  "'efi: EFI v...' line is not predicted\n");
+	efi_config_parse_tables(m);
 	if (!efi_memmap_nr_desc(&fw->memmap))
 		return;
-	efi_clean_memmap(m->log, &fw->memmap);
+	m->efi_nr_map = efi_memmap_nr_desc(&fw->memmap) - efi_clean_memmap(m->log, &fw->memmap);
 	if (m->opts.kernel->efi_mmio_remove_min)
 		efi_remove_e820_mmio(m, m->opts.kernel->efi_mmio_remove_min);
 	if (m->opts.efi_debug)
@@ -308,34 +310,29 @@ void acpi_boot_table_init(struct machine *m)
 		acpidump_write(&m->acpi, m->acpidump);
 }
 
-/*
- * What setup_arch reserves between e820__memblock_setup and
- * init_mem_mapping that the firmware decides: the EFI boot-services
- * regions, and the real-mode trampoline with all of the first MiB.
- */
-void early_reservations(struct machine *m)
+/* Whether the setup_data nodes are known, their addresses too (setup_data= gives them). */
+static bool setup_data_placed(const struct machine *m)
 {
-	const struct efi_memmap *map = &m->fw->memmap;
-	uint32_t nr = efi_memmap_nr_desc(map);
+	for (unsigned i = 0; i < m->nr_setup_data; i++)
+		if (!m->setup_data[i].addr)
+			return false;
+	return m->fw->efi.roms_known;
+}
 
-	for (uint32_t i = 0; i < nr; i++) {
-		struct efi_md md;
-		uint64_t size;
+/*
+ * early_reserve_memory(): what setup_arch() reserves first, before
+ * memblock=debug is parsed (so Linux prints no memblock line for it): the
+ * initrd (early_reserve_initrd) and the setup_data nodes
+ * (memblock_x86_reserve_range_setup_data).  The kernel image, where the
+ * loader decides, is not modelled.
+ */
+void early_reserve_memory(struct machine *m)
+{
+	bool debug = m->memblock.debug;
 
-		efi_memmap_desc(map, i, &md);
-		if (!efi_md_valid(&md) || (md.type != EFI_BOOT_SERVICES_CODE &&
-					   md.type != EFI_BOOT_SERVICES_DATA))
-			continue;
-		size = md.num_pages << EFI_PAGE_SHIFT;
-		if (!memblock_is_region_reserved(&m->memblock, md.phys_addr, size))
-			memblock_reserve_from(&m->memblock, md.phys_addr, size, "efi_reserve_boot_services");
-	}
-	if (!memblock_phys_alloc_range_from(&m->memblock, REALMODE_SIZE, PAGE_SIZE, 0, E820_BIOS_END,
-					    "reserve_real_mode"))
-		mp_printk(m->log, "No sub-1M memory is available for the trampoline\n");
-	memblock_reserve_from(&m->memblock, 0, E820_BIOS_END, "setup_arch");
+	m->memblock.debug = false;
 	if (m->opts.ramdisk_last) {
-		/* early_reserve_initrd(): from the image's first byte to the end of its last page */
+		/* from the image's first byte to the end of its last page */
 		uint64_t end = (m->opts.ramdisk_last + PAGE_SIZE) & ~(uint64_t)(PAGE_SIZE - 1);
 
 		memblock_reserve_from(&m->memblock, m->opts.ramdisk_first, end - m->opts.ramdisk_first,
@@ -343,10 +340,41 @@ void early_reservations(struct machine *m)
 		mp_printk(m->log, "memprobe: initrd at [mem %#010llx-%#010llx] reserved (ramdisk=)\n",
 			  (unsigned long long)m->opts.ramdisk_first, (unsigned long long)(end - 1));
 	}
+	if (setup_data_placed(m))
+		for (unsigned i = 0; i < m->nr_setup_data; i++)
+			memblock_reserve_from(&m->memblock, m->setup_data[i].addr, m->setup_data[i].size,
+					      "memblock_x86_reserve_range_setup_data");
+	m->memblock.debug = debug;
+}
+
+/*
+ * What setup_arch reserves between e820__memblock_setup and
+ * init_mem_mapping that the firmware decides: the EFI boot-services
+ * regions (as efi_mem_reserve() split them), and the real-mode trampoline
+ * with all of the first MiB.
+ */
+void early_reservations(struct machine *m)
+{
+	struct efi_md md, piece;
+
+	for (uint32_t at = 0; efi_memmap_next_valid(&m->fw->memmap, &at, &md);) {
+		if (md.type != EFI_BOOT_SERVICES_CODE && md.type != EFI_BOOT_SERVICES_DATA)
+			continue;
+		for (uint64_t off = 0; efi_memmap_pieces(m, &md, &off, &piece);) {
+			uint64_t size = piece.num_pages << EFI_PAGE_SHIFT;
+
+			if (!memblock_is_region_reserved(&m->memblock, piece.phys_addr, size))
+				memblock_reserve_from(&m->memblock, piece.phys_addr, size, "efi_reserve_boot_services");
+		}
+	}
+	if (!memblock_phys_alloc_range_from(&m->memblock, REALMODE_SIZE, PAGE_SIZE, 0, E820_BIOS_END,
+					    "reserve_real_mode"))
+		mp_printk(m->log, "No sub-1M memory is available for the trampoline\n");
+	memblock_reserve_from(&m->memblock, 0, E820_BIOS_END, "setup_arch");
 	mp_printk(m->log, "memprobe: note: not modelled before NUMA setup (they depend on the "
-			  "loader or on KASLR): the kernel image and brk, %ssetup_data and the "
-			  "EFI memory map copy\n",
-		  m->opts.ramdisk_last ? "" : "initrd, ");
+			  "loader or on KASLR): the kernel image and brk, %s%s%sthe EFI memory map copy\n",
+		  m->opts.ramdisk_last ? "" : "initrd", setup_data_placed(m) ? "" : m->opts.ramdisk_last ? "setup_data" :
+		  ", setup_data", m->opts.ramdisk_last && setup_data_placed(m) ? "" : " and ");
 }
 
 /* early_acpi_boot_init(): the check for more than one MADT, and which one Linux uses. */
@@ -355,9 +383,10 @@ void early_acpi_boot_init(struct machine *m)
 	m->acpi_apic_instance = check_multiple_madt(&m->acpi, m->acpi_apic_instance, m->log);
 }
 
-/* The MADT part of acpi_boot_init(), and the MADT/SRAT cross-check. */
+/* The MADT part of acpi_boot_init(), the boot logo (BGRT), and the MADT/SRAT cross-check. */
 void acpi_boot_init(struct machine *m)
 {
 	madt_parse(&m->madt, &m->acpi, m->acpi_apic_instance, m->log);
+	efi_bgrt_init(m);
 	madt_cross_check(&m->madt, &m->srat, m->log);
 }

@@ -20,6 +20,7 @@
 #include "memprobe/options.h"
 #include "memprobe/version.h"
 #include "memprobe/x86/e820.h"
+#include "memprobe/x86/efi.h"
 #include "memprobe/x86/efimap.h"
 #include "memprobe/x86/numa.h"
 #include "memprobe/x86/paging.h"
@@ -53,6 +54,7 @@ struct fw_inputs {
 	uint32_t uefi_revision;		/* system table header revision */
 	enum secure_boot secure_boot;	/* from the SecureBoot and SetupMode variables */
 	struct efi_memmap memmap;	/* map.map == NULL: the map could not be read */
+	struct efi_tables efi;		/* the configuration tables and the PCI option ROMs */
 	struct acpi_access acpi;	/* RSDP addresses and the way to read tables */
 	struct cpu_facts cpu;		/* CPUID, as far as Linux's memory setup depends on it */
 	struct mp_clock clock;		/* now_ns NULL: memprobe does not time itself */
@@ -77,7 +79,9 @@ struct machine {
 	unsigned nr_option_src;
 	struct paging_mode paging;	/* from the CPU facts and the options, by machine_init */
 
-	/* boot_params.e820_table as the EFI stub fills it. */
+	/* What the EFI stub hands the kernel: setup_data, and boot_params.e820_table. */
+	unsigned nr_setup_data;
+	struct setup_data_node setup_data[SETUP_DATA_MAX];
 	uint32_t zeropage_entries;
 	struct e820_entry zeropage[E820_MAX_ENTRIES_ZEROPAGE];
 	uint32_t ext_entries;		/* entries the stub put in SETUP_E820_EXT */
@@ -91,6 +95,13 @@ struct machine {
 	uint64_t max_low_pfn;
 
 	struct memblock memblock;
+
+	/* Linux's EFI memory map as efi_mem_reserve() changes it, and the EFI tables' bytes read. */
+	uint32_t efi_nr_map;		/* efi.memmap.nr_map */
+	uint64_t efi_memmap_phys, efi_memmap_size;	/* the map memblock gave, 0 while the stub's */
+	unsigned nr_efi_kept;
+	struct efi_kept_range efi_kept[EFI_KEPT_MAX];
+	struct efi_reads efi_reads;
 
 	/* What the firmware's tables say: parsed once, read-only after. */
 	struct acpi_tables acpi;

@@ -20,6 +20,7 @@
 /* The longest word an option may be; longer ones are refused. */
 #define OPTION_WORD_MAX 128
 #define OPTIONS_MAX_EARLY 32
+#define OPTIONS_MAX_SETUP_DATA 33
 
 /* numa=fake='s forms, as numa_emulation() tells them apart. */
 enum numa_fake_form {
@@ -61,6 +62,9 @@ struct options {
 	uint64_t pgdat_size;	/* node_data_size=: another build's sizeof(pg_data_t), 0: the profile's */
 	uint64_t kernel_addr;	/* kernel_addr=: where the kernel image is assumed, 0: default */
 	uint64_t ramdisk_first, ramdisk_last;	/* ramdisk=: the initrd's bytes; last 0: none */
+	unsigned nr_setup_data_addr;	/* setup_data=: where the loader put the stub's nodes, in order */
+	uint64_t setup_data_addr[OPTIONS_MAX_SETUP_DATA];
+	uint64_t bgrt_first, bgrt_last;	/* bgrt=: the boot logo's range Linux kept; last 0: its own */
 	bool poweroff;		/* power the machine off when the report is done */
 	bool no_pause;		/* no paging and no question at the end (a screen without a reader) */
 	bool help;		/* --help, -h, help */

@@ -29,6 +29,12 @@ struct linux_profile {
 	 * RAM; 6.12's e820__end_ram_pfn() at the last RAM or ACPI data (arch/x86/kernel/e820.c)
 	 */
 	bool end_pfn_counts_acpi_data;
+	/* e820__reserve_setup_data(): 6.1 updates the kexec table too, and prints the line twice */
+	bool setup_data_kexec_update;
+	/* efi_config_parse_tables(): 6.12's common_tables name CCFinalLog and Unaccepted too */
+	bool efi_config_tables_612;
+	/* efi_esrt_init(): 6.12 takes an ESRT in ACPI reclaim or NVS memory too */
+	bool esrt_in_acpi_memory;
 	/* numa_cleanup_meminfo(): blocks trimmed to memblock's DRAM, not to [0, max_pfn) */
 	bool numa_trim_to_dram;
 	/*

@@ -151,6 +151,7 @@ struct machine *run_pipeline_cpu(const struct efi_memmap *map, const char *optio
 	fw->fw_revision = 0x10000;
 	fw->uefi_revision = (2 << 16) | 70;
 	fw->memmap = *map;
+	fw->efi.roms_known = true;	/* as memprobe.efi on a VM without option ROMs */
 	fw->cmdline = options;
 	if (cpu)
 		fw->cpu = *cpu;

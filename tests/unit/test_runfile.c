@@ -110,8 +110,18 @@ static void firmware_file(void **state)
 	fw.option_files[0] = (struct option_source){ "\\memprobe.cfg", "mem=2G\n" };
 	fw.option_files[1] = (struct option_source){ "\\memprobe\\memprobe.conf", "# c\n| x\n\nnuma=off" };
 	fw.nr_option_files = 2;
+	fw.efi.nr_config = 2;
+	memcpy(fw.efi.config[0].guid, "\x71\xe8\x68\x88\xf1\xe4\xd3\x11\xbc\x22\x00\x80\xc7\x3c\x88\x81", 16);
+	fw.efi.config[0].table = 0xbf77e014;
+	memset(fw.efi.config[1].guid, 0xab, 16);
+	fw.efi.config[1].table = 0x1000;
+	fw.efi.roms_known = true;
+	fw.efi.nr_roms = 1;
+	fw.efi.roms[0] = (struct efi_pci_rom){ 1, 0x12, 0x1f, 7, 0x8086, 0x100e, 249856 };
 	capture_init(&c);
 	run_facts_write(&fw, &c.log);
+	assert_true(capture_has_line(&c, "efi_table: 8868e871-e4f1-11d3-bc22-0080c73c8881 0xbf77e014"));
+	assert_true(capture_has_line(&c, "pci_rom: 0001:12:1f.7 8086:100e 249856"));
 	text = copy_text(&c);
 	assert_true(run_facts_read(text, &back, &err));
 	assert_string_equal(back.fw_vendor, "EDK II");
@@ -127,6 +137,20 @@ static void firmware_file(void **state)
 	assert_string_equal(back.option_files[1].name, "\\memprobe\\memprobe.conf");
 	assert_string_equal(back.option_files[1].text, "# c\n| x\n\nnuma=off\n");	/* a last newline added */
 	assert_string_equal(back.notes, "memprobe: warning: one\nmemprobe: two\n");
+	assert_int_equal(back.efi.nr_config, 2);
+	assert_memory_equal(back.efi.config, fw.efi.config, sizeof(fw.efi.config[0]) * 2);
+	assert_true(back.efi.roms_known);
+	assert_int_equal(back.efi.nr_roms, 1);
+	assert_memory_equal(&back.efi.roms[0], &fw.efi.roms[0], sizeof(fw.efi.roms[0]));
+	free(text);
+
+	text = strdup("efi_table: 8868e871-e4f1-11d3-bc22 0x1\ncmdline: \n");
+	assert_false(run_facts_read(text, &back, &err));
+	assert_string_equal(err.text, "line 1: not 'efi_table: GUID 0xADDRESS' (or more than 64): "
+				      "'8868e871-e4f1-11d3-bc22 0x1'");
+	free(text);
+	text = strdup("pci_rom: 0001:12:1f 8086:100e 1\ncmdline: \n");
+	assert_false(run_facts_read(text, &back, &err));
 	free(text);
 
 	text = strdup("vendor: X\nsecure_boot: sideways\ncmdline: \n");

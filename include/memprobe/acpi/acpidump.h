@@ -20,6 +20,7 @@ struct acpidump {
 int acpidump_parse(struct acpidump *d, const char *text, size_t len, struct mp_log *log);
 void acpidump_write(const struct acpi_tables *at, struct mp_log *dump);
 const uint8_t *acpidump_find(const struct acpidump *d, uint64_t phys, uint64_t len);
+void acpidump_write_one(struct mp_log *dump, const char *sig, uint64_t phys, const uint8_t *p, uint32_t length);
 void acpidump_write_overreads(const struct acpi_tables *at, struct mp_log *dump);
 void acpidump_access(const struct acpidump *d, struct acpi_access *access);
 

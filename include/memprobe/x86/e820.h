@@ -68,6 +68,8 @@ const char *e820_type_to_string(uint32_t type);
 void e820__range_add(struct mp_log *log, struct e820_table *table, uint64_t start, uint64_t size,
 		    uint32_t type);
 int e820__update_table(struct e820_table *table, struct e820_sanitizer *scratch);
+void e820__range_update_kexec(struct mp_log *log, uint64_t start, uint64_t size, uint32_t old_type,
+			      uint32_t new_type);
 uint64_t e820__range_update(struct mp_log *log, struct e820_table *table, uint64_t start,
 			   uint64_t size, uint32_t old_type, uint32_t new_type);
 uint64_t e820__range_remove(struct mp_log *log, struct e820_table *table, uint64_t start,

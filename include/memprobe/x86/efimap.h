@@ -105,7 +105,6 @@ uint64_t efi_stub_kernel_addr(const struct efi_memmap *map);
 
 bool efi_memmap_covers(const struct efi_memmap *m, uint64_t phys, uint64_t len);
 char *efi_md_typeattr_format(char *buf, unsigned size, const struct efi_md *md);
-bool efi_md_valid(const struct efi_md *md);
 bool efi_memmap_next_valid(const struct efi_memmap *m, uint32_t *at, struct efi_md *md);
 uint32_t efi_clean_memmap(struct mp_log *log, const struct efi_memmap *m);
 void efi_print_memmap(struct mp_log *log, const struct efi_memmap *m);

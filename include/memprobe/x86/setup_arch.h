@@ -9,6 +9,7 @@
 struct machine;
 
 void efi_stub_setup_e820(struct machine *m);
+void early_reserve_memory(struct machine *m);
 void e820__memory_setup(struct machine *m);
 void parse_setup_data(struct machine *m);
 void parse_early_param(struct machine *m);

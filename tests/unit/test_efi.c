@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What Linux takes from the EFI configuration tables and the PCI option
+ * ROMs (core/x86/efi.c), on a built machine: the "efi:" line, the memory
+ * attributes table, the setup_data nodes of the option ROMs, the ESRT,
+ * the MOKvar table and the boot logo, each with Linux's lines and
+ * reservations, under 6.1 and 6.12.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "acpibuild.h"
+
+#define MB (1ULL << 20)
+#define GB (1ULL << 30)
+#define WB EFI_ATTR_WB
+
+#define BS_DATA 0x7e000000ULL		/* a 1 MiB boot-services data region the tables sit in */
+#define RT_DATA 0x7f000000ULL		/* a 64 KiB runtime data region */
+#define LOGO (BS_DATA + 0x18)		/* where a pool allocation starts: page + 0x18 */
+#define LOGO_SIZE 0x8fe6		/* a BMP's file size: its pages are 0x7e000000-0x7e008fff */
+
+static const uint8_t guid_acpi20[16] = { 0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11,
+					  0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 };
+static const uint8_t guid_smbios[16] = { 0x31, 0x2d, 0x9d, 0xeb, 0x88, 0x2d, 0xd3, 0x11,
+					  0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d };
+static const uint8_t guid_memattr[16] = { 0x1d, 0x91, 0xfa, 0xdc, 0xeb, 0x26, 0x9f, 0x46,
+					   0xa2, 0x20, 0x38, 0xb7, 0xdc, 0x46, 0x12, 0x20 };
+static const uint8_t guid_esrt[16] = { 0x63, 0xa2, 0x22, 0xb1, 0x61, 0x36, 0x68, 0x4f,
+					0x99, 0x29, 0x78, 0xf8, 0xb0, 0xd6, 0x21, 0x80 };
+static const uint8_t guid_mokvar[16] = { 0x2b, 0xed, 0x51, 0xc4, 0x94, 0x96, 0xd3, 0x45,
+					  0xba, 0xba, 0xed, 0x9f, 0x89, 0x88, 0xa3, 0x89 };
+static const uint8_t guid_rci2[16] = { 0xa2, 0x28, 0x9f, 0x2d, 0x86, 0xa8, 0x6a, 0x45,
+					0x97, 0xa8, 0xf1, 0x1e, 0xf2, 0x4f, 0xf4, 0x55 };
+static const uint8_t guid_unaccepted[16] = { 0x3c, 0xde, 0xd1, 0xd5, 0x5c, 0x10, 0xf9, 0x44,
+					      0x9e, 0xa9, 0xbc, 0xef, 0x98, 0x12, 0x00, 0x31 };
+
+/* RAM with a boot-services data and a runtime data region, the ACPI tables at 0xfff00000. */
+static void efi_map(struct rawmap *r)
+{
+	rawmap_init(r, 48);
+	rawmap_add(r, EFI_CONVENTIONAL_MEMORY, 0, 0xa0, WB);
+	rawmap_add(r, EFI_CONVENTIONAL_MEMORY, MB, (BS_DATA - MB) >> 12, WB);
+	rawmap_add(r, EFI_BOOT_SERVICES_DATA, BS_DATA, MB >> 12, WB);
+	rawmap_add(r, EFI_CONVENTIONAL_MEMORY, BS_DATA + MB, (RT_DATA - BS_DATA - MB) >> 12, WB);
+	rawmap_add(r, EFI_RUNTIME_SERVICES_DATA, RT_DATA, 0x10, WB | EFI_ATTR_RUNTIME);
+	rawmap_add(r, EFI_CONVENTIONAL_MEMORY, RT_DATA + 0x10000, (2 * GB - RT_DATA - 0x10000) >> 12, WB);
+	rawmap_add(r, EFI_ACPI_RECLAIM_MEMORY, 0xfff00000, 0x10, WB);
+}
+
+static void config(struct world *w, const uint8_t *guid, uint64_t table)
+{
+	struct efi_config_table *t = &w->fw.efi.config[w->fw.efi.nr_config++];
+
+	memcpy(t->guid, guid, 16);
+	t->table = table;
+}
+
+/* The boot logo's BGRT (version, image type, address) in the ACPI tables, and its BMP header. */
+static void bgrt(struct world *w, uint16_t version, uint8_t type, uint64_t image, const char *magic)
+{
+	static const uint64_t tables[1] = { 0xfff01000 };
+	uint8_t body[20] = { 0 }, bmp[6];
+
+	body[0] = (uint8_t)version;
+	body[2] = 1;	/* status: displayed */
+	body[3] = type;
+	put64(body + 4, image);
+	add_table(w, tables[0], "BGRT", 1, body, sizeof(body));
+	add_root(w, 0xfff00100, true, tables, 1);
+	add_rsdp(w, 0xfff00000, 2, 0, 0xfff00100);
+	memcpy(bmp, magic, 2);
+	put32(bmp + 2, LOGO_SIZE);
+	add_raw(w, image, bmp, sizeof(bmp));
+}
+
+static struct machine *run(struct world *w, const struct rawmap *r, const char *options)
+{
+	struct machine *m = malloc(sizeof(*m));
+
+	w->fw.uefi_revision = 2 << 16 | 70;
+	strcpy(w->fw.fw_vendor, "EDK II");
+	w->fw.memmap = r->map;
+	w->fw.cmdline = options;
+	capture_reset(&w->c);
+	machine_init(m, &w->fw, NULL, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
+	memprobe_run(m);
+	return m;
+}
+
+static void done(struct machine *m)
+{
+	machine_release(m);
+	free(m);
+}
+
+static bool has(struct world *w, const char *line)
+{
+	if (capture_has_line(&w->c, line))
+		return true;
+	fprintf(stderr, "missing line: %s\n--- output:\n%s", line, w->c.text);
+	return false;
+}
+
+/* The "efi:" line: the known tables in the firmware's order, each followed by a space. */
+static void config_line(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+	uint8_t memattr[16] = { 0 };
+
+	efi_map(&r);
+	put32(memattr, 1);	/* version */
+	put32(memattr + 4, 3);	/* entries */
+	put32(memattr + 8, 48);	/* descriptor size */
+	add_raw(w, RT_DATA, memattr, sizeof(memattr));
+	config(w, guid_smbios, 0x7f518000);
+	config(w, guid_rci2, 0x7f519000);		/* known, but without a name: not printed */
+	config(w, guid_acpi20, 0xfff00000);
+	config(w, guid_memattr, RT_DATA);
+	config(w, guid_unaccepted, 0x7f51a000);	/* a name only 6.12 knows */
+	m = run(w, &r, "memblock=debug");
+	assert_true(has(w, "efi: SMBIOS=0x7f518000 ACPI 2.0=0xfff00000 MEMATTR=0x7f000000 "));
+	/* the memory attributes table is kept: 16 bytes and 3 descriptors of 48 */
+	assert_true(has(w, "memblock_reserve: [0x000000007f000000-0x000000007f00009f] efi_memattr_init"));
+	assert_int_equal(m->efi_reads.nr, 1);
+	assert_string_equal(m->efi_reads.r[0].name, "matt");
+	done(m);
+	m = run(w, &r, "kernel=6.12");
+	assert_true(has(w, "efi: SMBIOS=0x7f518000 ACPI 2.0=0xfff00000 MEMATTR=0x7f000000 Unaccepted=0x7f51a000 "));
+	done(m);
+
+	/* a version Linux does not know: named, not kept */
+	put32(w->b[0].bytes, 3);
+	m = run(w, &r, "memblock=debug");
+	assert_true(has(w, "efi: memattr: Unexpected EFI Memory Attributes table version 3"));
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_reserve: [0x000000007f000000"), 0);
+	done(m);
+	rawmap_free(&r);
+}
+
+/*
+ * The PCI option ROMs: without the loader's addresses memprobe says what it
+ * cannot place; with setup_data= each node becomes an e820 entry of its own
+ * (6.1 prints each update twice), memblock gets one add line per piece, and
+ * the nodes are reserved without a memblock=debug line (it is not parsed yet).
+ */
+static void option_roms(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+	unsigned long regions;
+
+	efi_map(&r);
+	m = run(w, &r, "");
+	regions = m->memblock.memory.cnt;
+	done(m);
+	w->fw.efi.roms_known = true;
+	w->fw.efi.roms[w->fw.efi.nr_roms++] = (struct efi_pci_rom){ 0, 0, 2, 0, 0x1234, 0x1111, 0x9c00 };
+	w->fw.efi.roms[w->fw.efi.nr_roms++] = (struct efi_pci_rom){ 0, 0, 3, 0, 0x8086, 0x100e, 0x3d000 };
+	w->fw.efi.roms[w->fw.efi.nr_roms++] = (struct efi_pci_rom){ 0, 0, 4, 0, 0x1af4, 0x1000, 32u << 20 };
+	m = run(w, &r, "memblock=debug");
+	assert_true(has(w, "memprobe: note: Linux's EFI stub copies 2 PCI option ROMs into setup_data (40000 "
+			   "bytes first); where is its loader's choice, so their e820 and memblock lines are not "
+			   "predicted (setup_data= gives the addresses; memprobe compare takes them from the log)"));
+	assert_int_equal(capture_count_prefix(&w->c, "reserve setup_data: "), 0);
+	done(m);
+
+	m = run(w, &r, "memblock=debug setup_data=0x7d000018,0x7d100018");
+	assert_int_equal(capture_count_prefix(&w->c, "e820: update [mem 0x7d000018-0x7d009c57] usable ==> usable"), 2);
+	assert_int_equal(capture_count_prefix(&w->c, "e820: update [mem 0x7d100018-0x7d13d057] usable ==> usable"), 2);
+	assert_true(has(w, "reserve setup_data: [mem 0x000000007d000018-0x000000007d009c57] usable"));
+	assert_true(has(w, "reserve setup_data: [mem 0x000000007d009c58-0x000000007d100017] usable"));
+	assert_true(has(w, "memblock_add: [0x000000007d000018-0x000000007d009c57] e820__memblock_setup"));
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_reserve: [0x000000007d000018"), 0);
+	assert_true(memblock_is_region_reserved(&m->memblock, 0x7d000018, 0x9c40));
+	assert_int_equal(m->memblock.memory.cnt, regions);	/* memblock merges the pieces again */
+	done(m);
+	m = run(w, &r, "kernel=6.12 setup_data=0x7d000018,0x7d100018");
+	assert_int_equal(capture_count_prefix(&w->c, "e820: update [mem 0x7d000018-0x7d009c57] usable ==> usable"), 1);
+	done(m);
+	m = run(w, &r, "setup_data=0x7d000018");
+	assert_true(has(w, "memprobe: setup_data= gives 1 addresses for the 2 setup_data nodes memprobe predicts; "
+			   "the addresses are used in order"));
+	done(m);
+	m = run(w, &r, "setup_data=0x7d000018,junk");
+	assert_true(capture_count_prefix(&w->c, "memprobe: error: setup_data= takes up to 32 addresses") == 1);
+	done(m);
+	w->fw.efi.roms_known = false;
+	m = run(w, &r, "");
+	assert_true(has(w, "memprobe: note: the PCI option ROMs are not known here, so the setup_data nodes "
+			   "Linux's EFI stub copies them into are not predicted"));
+	done(m);
+	rawmap_free(&r);
+}
+
+/* An ESRT in boot-services data: reserved, split off as runtime, e820 reserved; the rest still reserved. */
+static void esrt(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+	uint8_t table[16 + 2 * 40] = { 0 };
+
+	efi_map(&r);
+	put32(table, 2);		/* two entries */
+	put32(table + 4, 2);
+	put64(table + 8, 1);		/* version 1 */
+	add_raw(w, BS_DATA + 0x40000, table, sizeof(table));
+	config(w, guid_esrt, BS_DATA + 0x40000);
+	m = run(w, &r, "memblock=debug");
+	assert_true(has(w, "esrt: Reserving ESRT space from 0x000000007e040000 to 0x000000007e040060."));
+	assert_true(has(w, "memblock_reserve: [0x000000007e040000-0x000000007e04005f] efi_mem_reserve"));
+	/* a map of 7 + 2 descriptors of 48 bytes, below 1 MiB (the limit before init_mem_mapping) */
+	assert_true(has(w, "memblock_phys_alloc_range: 432 bytes align=0x40 from=0x0000000000000000 "
+			   "max_addr=0x0000000000000000 efi_memmap_alloc"));
+	assert_true(has(w, "e820: update [mem 0x7e040000-0x7e040fff] usable ==> reserved"));
+	/* efi_reserve_boot_services() reserves the pieces around it, not the whole region */
+	assert_true(has(w, "memblock_reserve: [0x000000007e000000-0x000000007e03ffff] efi_reserve_boot_services"));
+	assert_true(has(w, "memblock_reserve: [0x000000007e041000-0x000000007e0fffff] efi_reserve_boot_services"));
+	done(m);
+
+	/* in runtime data it is only named; a wrong version and too many entries are refused */
+	w->fw.efi.config[0].table = RT_DATA;
+	add_raw(w, RT_DATA, table, sizeof(table));
+	m = run(w, &r, "memblock=debug");
+	assert_true(has(w, "esrt: Reserving ESRT space from 0x000000007f000000 to 0x000000007f000060."));
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_reserve: [0x000000007f000000-"), 0);
+	done(m);
+	put64(w->b[1].bytes + 8, 2);
+	m = run(w, &r, "");
+	assert_true(has(w, "esrt: Unsupported ESRT version 2."));
+	done(m);
+	put64(w->b[1].bytes + 8, 1);
+	put32(w->b[1].bytes, 129);
+	m = run(w, &r, "");
+	assert_true(has(w, "esrt: ESRT says fw_resource_count has very large value 129."));
+	done(m);
+	w->fw.efi.config[0].table = 0x7a000000;	/* conventional memory */
+	m = run(w, &r, "");
+	assert_true(has(w, "esrt: ESRT header is not in the memory map."));
+	done(m);
+	rawmap_free(&r);
+}
+
+/* The MOKvar table: entries up to a sentinel; kept in boot-services data; an odd sentinel refused. */
+static void mokvar(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+	uint8_t table[264 + 100 + 264] = { 0 };
+
+	efi_map(&r);
+	strcpy((char *)table, "MokListRT");
+	put64(table + 256, 100);
+	add_raw(w, BS_DATA + 0x80000, table, sizeof(table));
+	config(w, guid_mokvar, BS_DATA + 0x80000);
+	m = run(w, &r, "memblock=debug");
+	assert_int_equal(capture_count_prefix(&w->c, "mokvar: "), 0);	/* silent when valid */
+	assert_true(has(w, "memblock_reserve: [0x000000007e080000-0x000000007e080273] efi_mem_reserve"));
+	assert_true(has(w, "e820: update [mem 0x7e080000-0x7e080fff] usable ==> reserved"));
+	done(m);
+	put64(w->b[0].bytes + 264 + 100 + 256, 1);	/* the sentinel with data */
+	m = run(w, &r, "");
+	assert_true(has(w, "mokvar: EFI MOKvar config table is not valid"));
+	done(m);
+	rawmap_free(&r);
+}
+
+/*
+ * The boot logo: kept in whole pages with its file size; each way Linux
+ * refuses a BGRT named; bgrt= keeps the pages Linux's boot kept instead.
+ */
+static void boot_logo(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+
+	efi_map(&r);
+	bgrt(w, 1, 0, LOGO, "BM");
+	m = run(w, &r, "memblock=debug");
+	assert_true(has(w, "e820: update [mem 0x7e000000-0x7e008fff] usable ==> reserved"));
+	/* after init_mem_mapping the new map comes from the top of RAM */
+	assert_true(has(w, "memblock_phys_alloc_range: 384 bytes align=0x40 from=0x0000000000000000 "
+			   "max_addr=0x0000000000000000 efi_memmap_alloc"));
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_reserve: [0x000000007e000018"), 0);	/* already */
+	assert_int_equal(m->efi_reads.nr, 1);
+	assert_string_equal(m->efi_reads.r[0].name, "bgrt");
+	done(m);
+	m = run(w, &r, "bgrt=0x7e300000-0x7e308fff");
+	assert_true(has(w, "e820: update [mem 0x7e300000-0x7e308fff] usable ==> reserved"));
+	assert_int_equal(capture_count_prefix(&w->c, "e820: update [mem 0x7e000000"), 0);
+	done(m);
+	m = run(w, &r, "bgrt=0x7e300000-0x7e308000");
+	assert_true(capture_count_prefix(&w->c, "memprobe: error: bgrt= takes FIRST-LAST, whole pages") == 1);
+	done(m);
+
+	w->b[0].bytes[36] = 2;	/* version 2 */
+	fix_checksum(w->b[0].bytes, w->b[0].len, 9);
+	m = run(w, &r, "");
+	assert_true(has(w, "efi_bgrt: Ignoring BGRT: invalid version 2 (expected 1)"));
+	done(m);
+	w->b[0].bytes[36] = 0;	/* version 0 is taken as 1 */
+	w->b[0].bytes[39] = 1;	/* not a BMP */
+	fix_checksum(w->b[0].bytes, w->b[0].len, 9);
+	m = run(w, &r, "");
+	assert_true(has(w, "efi_bgrt: Ignoring BGRT: invalid image type 1 (expected 0)"));
+	done(m);
+	w->b[0].bytes[39] = 0;
+	put64(w->b[0].bytes + 40, 0);
+	fix_checksum(w->b[0].bytes, w->b[0].len, 9);
+	m = run(w, &r, "");
+	assert_true(has(w, "efi_bgrt: Ignoring BGRT: null image address"));
+	done(m);
+	put64(w->b[0].bytes + 40, RT_DATA);
+	fix_checksum(w->b[0].bytes, w->b[0].len, 9);
+	m = run(w, &r, "");
+	assert_true(has(w, "efi_bgrt: Ignoring BGRT: invalid image address"));
+	done(m);
+	put64(w->b[0].bytes + 40, LOGO);
+	fix_checksum(w->b[0].bytes, w->b[0].len, 9);
+	w->b[w->nr - 1].bytes[0] = 'P';
+	m = run(w, &r, "");
+	assert_true(has(w, "efi_bgrt: Ignoring BGRT: Incorrect BMP magic number 0x4d50 (expected 0x4d42)"));
+	done(m);
+	rawmap_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(config_line, world_setup, world_teardown),
+		cmocka_unit_test_setup_teardown(option_roms, world_setup, world_teardown),
+		cmocka_unit_test_setup_teardown(esrt, world_setup, world_teardown),
+		cmocka_unit_test_setup_teardown(mokvar, world_setup, world_teardown),
+		cmocka_unit_test_setup_teardown(boot_logo, world_setup, world_teardown),
+	};
+
+	return cmocka_run_group_tests_name("efi", tests, NULL, NULL);
+}
