@@ -46,6 +46,9 @@ Run:
   --initrd FILE            initramfs for --linux
   --no-disk                with --linux: no boot disk, for the VM of a run that
                            booted from something else (a USB stick given after --)
+  --default-devices        keep QEMU's default display and network card, as a real
+                           machine has a GPU and a NIC (their option ROMs, a boot
+                           logo); without it the VM has -vga none -nic none
   --no-install             do not install missing Debian packages
   -h, --help               show this help
   -- ARG...                pass the remaining arguments to QEMU unchanged,
@@ -94,6 +97,7 @@ cpus_to_qemu() {
 
 numa=()
 disk_mode="" machine="" mem="" smp="" app_args="" timeout=300 log="" disk="" vars="" shell=0 no_disk=0 linux="" append="" initrd="" install=1
+devices=(-nic none -vga none)
 topology_given=0
 extra=()
 while [ $# -gt 0 ]; do
@@ -114,6 +118,7 @@ while [ $# -gt 0 ]; do
 	--initrd) [ $# -ge 2 ] || die_usage "--initrd needs a value"; initrd=$2; shift 2 ;;
 	--no-install) install=0; shift ;;
 	--no-disk) no_disk=1; shift ;;
+	--default-devices) devices=(); shift ;;
 	-h | --help) usage; exit 0 ;;
 	--) shift; extra=("$@"); break ;;
 	*) die_usage "unknown option '$1'" ;;
@@ -234,7 +239,7 @@ qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -m "${mem_mib}M" -smp "$
 	"${qemu_numa[@]}"
 	-drive "if=pflash,format=raw,readonly=on,file=$ovmf_code"
 	-drive "if=pflash,format=raw,file=$vars"
-	-nic none -vga none -display none -serial stdio -no-reboot)
+	"${devices[@]}" -display none -serial stdio -no-reboot)
 if [ $no_disk -eq 0 ]; then
 	qemu+=(-drive "if=virtio,format=raw,file=$disk$disk_mode")
 fi

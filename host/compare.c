@@ -39,6 +39,9 @@ static const struct {
 	{ ST_E820, "^BIOS-provided physical RAM map:$" },
 	{ ST_E820, "^BIOS-(e820|e801|88): \\[mem " },
 	{ ST_E820, "^extended: \\[mem " },
+	{ ST_E820, "^reserve setup_data: \\[mem " },
+	{ ST_E820, "^esrt: Reserving ESRT space from " },
+	{ ST_E820, "^efi_bgrt: Ignoring BGRT: " },
 	{ ST_E820, "^user-defined physical RAM map:$" },
 	{ ST_E820, "^user: \\[mem " },
 	{ ST_E820, "^e820: (update|remove) \\[mem " },
@@ -88,6 +91,7 @@ struct picker {
 	bool efi_done;			/* efi_init's listing ends at trim_bios_range's first update */
 	int dump;			/* memblock: 0 before the first dump, 1 in it, 2 after */
 	bool answer;			/* the next memblock_alloc_range_nid reserve answers a request */
+	char config[512];		/* the "efi: NAME=0x..." line as compared */
 };
 
 static bool add(struct side *s, enum stage st, const char *prefix, const char *line)
@@ -142,20 +146,50 @@ static bool loader_owned(const char *line)
 	return false;
 }
 
+/*
+ * efi_config_parse_tables()'s line as compared: the tables Linux's EFI stub
+ * installs itself (RNG, TPMEventLog, INITRD) are no firmware's, and the
+ * memory attributes table is made anew at each boot, so its address is left
+ * out.  Return: the line to compare, in buf.
+ */
+static const char *config_line(const char *line, char *buf, size_t size)
+{
+	static const char *const stubs[] = { "RNG", "TPMEventLog", "INITRD" };
+	size_t len = (size_t)snprintf(buf, size, "efi: ");
+
+	for (const char *p = line + 5, *eq; (eq = strstr(p, "=0x")) && len < size; ) {
+		const char *end = strchr(eq, ' ');
+		size_t key = (size_t)(eq - p);
+		bool stub = false;
+
+		if (!end)
+			end = eq + strlen(eq);
+		for (size_t i = 0; i < sizeof(stubs) / sizeof(stubs[0]); i++)
+			stub |= key == strlen(stubs[i]) && !strncmp(p, stubs[i], key);
+		if (key == 7 && !strncmp(p, "MEMATTR", 7))
+			len += (size_t)snprintf(buf + len, size - len, "MEMATTR=(each boot's) ");
+		else if (!stub)
+			len += (size_t)snprintf(buf + len, size - len, "%.*s ", (int)(end - p), p);
+		p = *end ? end + 1 : end;
+	}
+	return buf;
+}
+
 /* One normalized line of a side into its stage, if it has one. */
 static bool pick(struct picker *p, struct side *s, const char *line)
 {
 	if (p->extended_pending) {
 		p->extended_pending = false;
-		if (!strncmp(line, "extended: ", 10) && !add(s, ST_E820, "", "extended physical RAM map:"))
+		if ((!strncmp(line, "extended: ", 10) || !strncmp(line, "reserve setup_data: ", 20)) &&
+		    !add(s, ST_E820, "", "extended physical RAM map:"))
 			return false;
 	}
 	if (!strcmp(line, "extended physical RAM map:")) {
 		p->extended_pending = true;
 		return true;
 	}
-	if (!strncmp(line, "e820: update ", 13) && strstr(line, " usable ==> usable"))
-		return true;	/* a setup_data node the loader made */
+	if (!strncmp(line, "efi: ", 5) && strstr(line, "=0x") && !strstr(line, "range="))
+		return add(s, ST_E820, "", config_line(line, p->config, sizeof(p->config)));
 	if (!strncmp(line, "e820: update [mem 0x00000000-0x00000fff]", 40))
 		p->efi_done = true;
 	if (!p->efi_done && !strncmp(line, "efi: mem", 8) && strstr(line, ": [")) {
@@ -240,6 +274,10 @@ struct log_facts {
 	unsigned long long kernel, kernel_end;	/* the image's reserved range (0: unknown) */
 	bool kernel_from_iomem;		/* --live: /proc/iomem's "Kernel code" gave it */
 	unsigned long long ramdisk_first, ramdisk_last;	/* "RAMDISK: [mem a-b]" (last 0: none) */
+	unsigned nr_setup_data;		/* the setup_data nodes' updates ("usable ==> usable"), in order */
+	unsigned long long setup_data[OPTIONS_MAX_SETUP_DATA][2];
+	bool zones_seen;		/* "Zone ranges:": the updates after it are acpi_boot_init's */
+	unsigned long long bgrt_first, bgrt_last;	/* the boot logo's update after the zones (last 0: none) */
 	unsigned nr_candidates;
 	unsigned long long candidates[MAX_CANDIDATES][2];
 };
@@ -278,6 +316,27 @@ static void choose_kernel(struct log_facts *f)
 	}
 }
 
+/*
+ * The e820 updates that place what only the boot decides: a setup_data
+ * node ("usable ==> usable"; Linux 6.1 prints each twice), and after the
+ * zone lines the boot logo acpi_boot_init() keeps ("usable ==> reserved").
+ */
+static void setup_data_or_logo(struct log_facts *f, const char *line)
+{
+	unsigned long long a, b;
+
+	if (sscanf(line, "e820: update [mem 0x%llx-0x%llx]", &a, &b) != 2)
+		return;
+	if (strstr(line, "] usable ==> usable") && f->nr_setup_data < OPTIONS_MAX_SETUP_DATA - 1 &&
+	    (!f->nr_setup_data || f->setup_data[f->nr_setup_data - 1][0] != a)) {
+		f->setup_data[f->nr_setup_data][0] = a;
+		f->setup_data[f->nr_setup_data++][1] = b;
+	} else if (strstr(line, "] usable ==> reserved") && f->zones_seen && !f->bgrt_last) {
+		f->bgrt_first = a;
+		f->bgrt_last = b;
+	}
+}
+
 static void read_facts(struct log_facts *f, const char *text)
 {
 	char line[1024];
@@ -296,6 +355,10 @@ static void read_facts(struct log_facts *f, const char *text)
 			f->nokaslr = strstr(f->words, "nokaslr") != NULL;
 		} else if (!f->ramdisk_last && !strncmp(line, "RAMDISK: ", 9)) {
 			sscanf(line + 9, "[mem 0x%llx-0x%llx]", &f->ramdisk_first, &f->ramdisk_last);
+		} else if (!strcmp(line, "Zone ranges:")) {
+			f->zones_seen = true;
+		} else if (!strncmp(line, "e820: update [mem ", 18)) {
+			setup_data_or_logo(f, line);
 		}
 		kernel_candidates(f, line, &dump);
 		p += n + (p[n] == '\n');
@@ -327,6 +390,21 @@ static void kernel_from_iomem(struct log_facts *f, const char *root)
 	fclose(in);
 }
 
+/* The boot logo the log kept, against where the run's firmware put it (the BGRT's image address). */
+static void say_boot_logo(const struct machine *m, const struct log_facts *f)
+{
+	const struct acpi_table *bgrt = acpi_find_table(&m->acpi, "BGRT");
+	unsigned long long own = bgrt ? acpi_u64(bgrt, 40) & ~0xfffULL : 0;
+
+	if (own == f->bgrt_first)
+		printf("compare: the boot logo kept at [mem %#010llx-%#010llx], where this run's firmware put it too\n",
+		       f->bgrt_first, f->bgrt_last);
+	else
+		printf("compare: taken from the log: the boot logo kept at [mem %#010llx-%#010llx] (for this run the "
+		       "firmware put it at %#llx: it places the image anew at each boot; its size is predicted)\n",
+		       f->bgrt_first, f->bgrt_last, own);
+}
+
 /* How many lines of a and b agree in order (the longest common subsequence). */
 static size_t common_lines(char **a, size_t na, char **b, size_t nb)
 {
@@ -349,16 +427,9 @@ static size_t common_lines(char **a, size_t na, char **b, size_t nb)
 	return best;
 }
 
-/*
- * With --live, lines whose facts Linux does not show are not comparable: the
- * EFI revision, the RSDP and the root table.  Returns how many were dropped.
- */
-static size_t drop_unknowable(struct side *s)
+/* The lines of a side that start with one of the prefixes, left out.  Return: how many. */
+static size_t drop_lines(struct side *s, const char *const *prefixes, size_t nr_prefixes)
 {
-	static const char *const prefixes[] = {
-		"efi: EFI v", "ACPI: Early table checksum verification disabled", "ACPI: RSDP ", "ACPI: XSDT ",
-		"ACPI: RSDT ",
-	};
 	size_t dropped = 0;
 
 	for (int st = 0; st < STAGES; st++) {
@@ -367,7 +438,7 @@ static size_t drop_unknowable(struct side *s)
 		for (size_t i = 0; i < s->nr[st]; i++) {
 			bool drop = false;
 
-			for (size_t k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++)
+			for (size_t k = 0; k < nr_prefixes; k++)
 				drop |= !strncmp(s->lines[st][i], prefixes[k], strlen(prefixes[k]));
 			if (drop) {
 				free(s->lines[st][i]);
@@ -498,6 +569,12 @@ int compare_command(int argc, char **argv)
 	if (facts.ramdisk_last)
 		snprintf(options + strlen(options), sizeof(options) - strlen(options), " ramdisk=%#llx-%#llx",
 			 facts.ramdisk_first, facts.ramdisk_last);
+	for (unsigned i = 0; i < facts.nr_setup_data; i++)
+		snprintf(options + strlen(options), sizeof(options) - strlen(options), "%s%#llx",
+			 i ? "," : " setup_data=", facts.setup_data[i][0]);
+	if (facts.bgrt_last)
+		snprintf(options + strlen(options), sizeof(options) - strlen(options), " bgrt=%#llx-%#llx",
+			 facts.bgrt_first, facts.bgrt_last);
 	profile = linux_profile_for_release(facts.version);
 	if (profile)
 		snprintf(options + strlen(options), sizeof(options) - strlen(options), " kernel=%s",
@@ -523,14 +600,34 @@ int compare_command(int argc, char **argv)
 		printf("; the kernel image's place is unknown (KASLR, and no memblock=debug dump): lines that "
 		       "depend on it may differ");
 	printf("\n");
-	if (live)
+	if (live) {
+		/* Linux does not show these facts in /sys. */
+		static const char *const unknowable[] = {
+			"efi: EFI v", "ACPI: Early table checksum verification disabled", "ACPI: RSDP ", "ACPI: XSDT ",
+			"ACPI: RSDT ",
+		};
+
 		printf("compare: note: --live: %zu of Linux's lines are not comparable (the EFI revision, the RSDP "
 		       "and the root table, which Linux does not show in /sys)\n",
-		       drop_unknowable(&linux_side));
+		       drop_lines(&linux_side, unknowable, sizeof(unknowable) / sizeof(unknowable[0])));
+	}
+	if (!fw->efi.nr_config) {
+		static const char *const config[] = { "efi: ACPI", "efi: SMBIOS", "efi: MEMATTR", "efi: ESRT" };
+
+		if (drop_lines(&linux_side, config, sizeof(config) / sizeof(config[0])))
+			printf("compare: note: the run does not hold the EFI configuration tables (an older "
+			       "memprobe's run folder, or --live), so Linux's 'efi: ACPI=...' line is not comparable\n");
+	}
 	if (facts.ramdisk_last)
 		printf("compare: taken from the log: the initrd at [mem %#010llx-%#010llx] (RAMDISK:)\n",
 		       facts.ramdisk_first, facts.ramdisk_last);
+	if (facts.nr_setup_data)
+		printf("compare: taken from the log: where the loader put the %u setup_data node%s (the EFI stub's "
+		       "copies of the PCI option ROMs; their sizes are predicted)\n",
+		       facts.nr_setup_data, facts.nr_setup_data == 1 ? "" : "s");
 	m = predict(&linux_fw, NULL, &sinks, PREDICT_ALL);
+	if (m && facts.bgrt_last)
+		say_boot_logo(m, &facts);
 	predict_free(m);
 	if (!m || !prediction.s || !pick_all(&mp, prediction.s))
 		goto out;
