@@ -237,24 +237,20 @@ static bool parse_setup_data(struct options *o, const struct option_row *row, co
 	return true;
 }
 
-/* bgrt=FIRST-LAST: the boot logo's pages, as Linux's boot kept them. */
+/* bgrt=ADDR: the page where Linux's boot found the boot logo. */
 static bool parse_bgrt(struct options *o, const struct option_row *row, const char *value, struct mp_log *log)
 {
 	const char *end;
-	uint64_t first = memparse(value, &end), last = 0;
+	uint64_t page = memparse(value, &end);
 
 	(void)row;
-	if (*end == '-')
-		last = memparse(end + 1, &end);
-	if (*end || last < first || first % PAGE_SIZE || (last + 1) % PAGE_SIZE) {
-		mp_printk(log, "memprobe: error: bgrt= takes FIRST-LAST, whole pages as Linux's 'e820: update "
-			       "[mem FIRST-LAST] usable ==> reserved' line for the boot logo shows them, not '%s'; "
-			       "ignored\n",
+	if (*end || !page || page % PAGE_SIZE) {
+		mp_printk(log, "memprobe: error: bgrt= takes the page where Linux kept the boot logo (the FIRST of "
+			       "its 'e820: update [mem FIRST-LAST] usable ==> reserved' line), not '%s'; ignored\n",
 			  value);
 		return false;
 	}
-	o->bgrt_first = first;
-	o->bgrt_last = last;
+	o->bgrt_page = page;
 	return true;
 }
 
@@ -300,9 +296,9 @@ static const struct option_row option_table[] = {
 	{ "setup_data=", NULL, OPTION_MEMPROBE, OPTION_LIST, false, parse_setup_data, 0,
 	  { { "setup_data=ADDR,...", "where the loader put the setup_data nodes Linux's EFI stub\n"
 				     "makes (the PCI option ROMs' copies), in their order", "unknown" } } },
-	{ "bgrt=", NULL, OPTION_MEMPROBE, OPTION_RANGE, false, parse_bgrt, 0,
-	  { { "bgrt=FIRST-LAST", "the boot logo's pages as Linux's boot kept them (the\n"
-				 "firmware may place the image elsewhere on each boot)",
+	{ "bgrt=", NULL, OPTION_MEMPROBE, OPTION_SIZE, false, parse_bgrt, 0,
+	  { { "bgrt=ADDR", "the page where Linux's boot found the boot logo (the\n"
+			   "firmware may place the image elsewhere on each boot)",
 	      "where this boot's firmware put it" } } },
 	{ "nokaslr", NULL, OPTION_STUB, OPTION_FLAG, false, FLAG(nokaslr),
 	  { { "nokaslr", "Linux booted with nokaslr: no memory KASLR page-table page", "KASLR on" } } },

@@ -573,8 +573,8 @@ int compare_command(int argc, char **argv)
 		snprintf(options + strlen(options), sizeof(options) - strlen(options), "%s%#llx",
 			 i ? "," : " setup_data=", facts.setup_data[i][0]);
 	if (facts.bgrt_last)
-		snprintf(options + strlen(options), sizeof(options) - strlen(options), " bgrt=%#llx-%#llx",
-			 facts.bgrt_first, facts.bgrt_last);
+		snprintf(options + strlen(options), sizeof(options) - strlen(options), " bgrt=%#llx",
+			 facts.bgrt_first);
 	profile = linux_profile_for_release(facts.version);
 	if (profile)
 		snprintf(options + strlen(options), sizeof(options) - strlen(options), " kernel=%s",

@@ -542,14 +542,15 @@ void efi_mokvar_table_init(struct machine *m)
  *
  * Linux's efi_bgrt_init(), called from acpi_boot_init(): a BGRT of version
  * 0 or 1, image type 0 (a BMP) in boot-services data with the "BM" magic;
- * its file size is kept with efi_mem_reserve().  bgrt= gives the range
- * Linux's boot reserved instead (the image's place can change from boot
- * to boot; memprobe compare takes it from the log).
+ * its file size is kept with efi_mem_reserve().  bgrt= gives the page
+ * where Linux's boot found it instead (the image's place can change from
+ * boot to boot; memprobe compare takes it from the log); its size is still
+ * the one this run's image header says.
  */
 void efi_bgrt_init(struct machine *m)
 {
 	const struct acpi_table *t = acpi_find_table(&m->acpi, "BGRT");
-	uint64_t image, size;
+	uint64_t image, size, moved;
 	const uint8_t *bmp;
 	struct efi_md md;
 	unsigned split;
@@ -589,15 +590,21 @@ void efi_bgrt_init(struct machine *m)
 		return;
 	}
 	size = le32(bmp + 2);
-	if (!m->opts.bgrt_last) {
+	if (!m->opts.bgrt_page) {
 		efi_mem_reserve(m, image, size);
 		return;
 	}
-	/* Where Linux's boot found it: the firmware may put the image elsewhere on each boot. */
-	mp_printk(m->log, "memprobe: BGRT: the boot logo kept at [mem %#010llx-%#010llx], as bgrt= says (for "
-			  "memprobe's boot the firmware put its %llu bytes at %#llx)\n",
-		  (unsigned long long)m->opts.bgrt_first, (unsigned long long)m->opts.bgrt_last,
-		  (unsigned long long)size, (unsigned long long)image);
+	/*
+	 * The firmware may put the image elsewhere on each boot: at the page Linux's boot
+	 * found it, the same bytes at the same offset in the page, split from a descriptor
+	 * laid out as memprobe's.
+	 */
+	moved = m->opts.bgrt_page + image % PAGE_SIZE;
+	mp_printk(m->log, "memprobe: BGRT: the boot logo's %llu bytes at %#llx, as bgrt= says (for memprobe's boot "
+			  "the firmware put them at %#llx)\n",
+		  (unsigned long long)size, (unsigned long long)moved, (unsigned long long)image);
+	if (!memblock_is_region_reserved(&m->memblock, moved, size))
+		memblock_reserve_from(&m->memblock, moved, size, "efi_mem_reserve");
 	if (efi_arch_mem_range(m, &image, &size, &split))
-		efi_memmap_keep(m, m->opts.bgrt_first, m->opts.bgrt_last - m->opts.bgrt_first + 1, split, false);
+		efi_memmap_keep(m, m->opts.bgrt_page, size, split, false);
 }

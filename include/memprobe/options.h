@@ -64,7 +64,7 @@ struct options {
 	uint64_t ramdisk_first, ramdisk_last;	/* ramdisk=: the initrd's bytes; last 0: none */
 	unsigned nr_setup_data_addr;	/* setup_data=: where the loader put the stub's nodes, in order */
 	uint64_t setup_data_addr[OPTIONS_MAX_SETUP_DATA];
-	uint64_t bgrt_first, bgrt_last;	/* bgrt=: the boot logo's range Linux kept; last 0: its own */
+	uint64_t bgrt_page;		/* bgrt=: the boot logo's first page in Linux's boot; 0: its own */
 	bool poweroff;		/* power the machine off when the report is done */
 	bool no_pause;		/* no paging and no question at the end (a screen without a reader) */
 	bool help;		/* --help, -h, help */

@@ -279,7 +279,7 @@ static void mokvar(void **state)
 
 /*
  * The boot logo: kept in whole pages with its file size; each way Linux
- * refuses a BGRT named; bgrt= keeps the pages Linux's boot kept instead.
+ * refuses a BGRT named; bgrt= moves it to the page Linux's boot found it at.
  */
 static void boot_logo(void **state)
 {
@@ -298,12 +298,15 @@ static void boot_logo(void **state)
 	assert_int_equal(m->efi_reads.nr, 1);
 	assert_string_equal(m->efi_reads.r[0].name, "bgrt");
 	done(m);
-	m = run(w, &r, "bgrt=0x7e300000-0x7e308fff");
+	/* moved by the firmware for Linux's boot: the same size at the same offset in the page */
+	m = run(w, &r, "memblock=debug bgrt=0x7e300000");
 	assert_true(has(w, "e820: update [mem 0x7e300000-0x7e308fff] usable ==> reserved"));
 	assert_int_equal(capture_count_prefix(&w->c, "e820: update [mem 0x7e000000"), 0);
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_reserve: [0x000000007e300018-"), 1);
 	done(m);
-	m = run(w, &r, "bgrt=0x7e300000-0x7e308000");
-	assert_true(capture_count_prefix(&w->c, "memprobe: error: bgrt= takes FIRST-LAST, whole pages") == 1);
+	m = run(w, &r, "bgrt=0x7e300018");
+	assert_true(capture_count_prefix(&w->c, "memprobe: error: bgrt= takes the page where Linux kept") == 1);
+	assert_true(has(w, "e820: update [mem 0x7e000000-0x7e008fff] usable ==> reserved"));
 	done(m);
 
 	w->b[0].bytes[36] = 2;	/* version 2 */
