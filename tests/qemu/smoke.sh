@@ -43,7 +43,7 @@ finished_us=$(sed -n 's/^memprobe: finished in \([0-9]*\) us since its start$/\1
 check "seed VM: memprobe's own time exceeds its analysis time" \
 	test "${finished_us:-0}" -gt "${analysis_us:-0}" -a "${analysis_us:-0}" -gt 0
 check "seed VM: the run folder named" has_line "$work/seed.log" \
-	'memprobe: run saved in \memprobe\runs\0001: report.txt report.json memmap.bin cpu.txt firmware.txt acpi.txt'
+	'memprobe: run saved in \memprobe\runs\0001: report.txt report.json efi-read.txt memmap.bin cpu.txt firmware.txt acpi.txt'
 mkdir -p "$work/run1"
 mcopy -i "$disk" '::/memprobe/runs/0001/*' "$work/run1/" 2>/dev/null
 report_part "$work/seed.log" >"$work/console-report.txt"
@@ -59,6 +59,39 @@ check "seed VM: memprobe analyze reproduces the report after the banner" \
 	cmp -s <(analysed_part "$work/run1/report.txt") <(analysed_part "$work/analyze1.txt")
 check "seed VM: the reproduced part is the whole analysis" \
 	test "$(analysed_part "$work/analyze1.txt" | wc -l)" -gt 150
+
+check "seed VM (-vga none -nic none): no option ROMs, so no setup_data" \
+	test "$(grep -c '^pci_rom: ' "$work/run1/firmware.txt")" -eq 0 -a \
+	"$(count_prefix "$work/run1/report.txt" 'reserve setup_data: ')" -eq 0
+check "seed VM: Linux's efi: line from the configuration tables" \
+	grep -q '^efi: .*ACPI 2.0=0x[0-9a-f]* .*MEMATTR=0x[0-9a-f]* $' "$work/seed.log"
+
+# 1b. The seed VM with QEMU's default devices, as a real machine has them: a VGA card and a
+# network card, each with an option ROM Linux's EFI stub copies into setup_data, and a boot logo.
+"$run" --no-install --default-devices --disk "$work/screen.img" --log "$work/screen.log" >/dev/null 2>&1
+check "default devices: the run completes" has_line "$work/screen.log" "memprobe: report complete"
+mkdir -p "$work/screen-run"
+mcopy -i "$work/screen.img" '::/memprobe/runs/0001/*' "$work/screen-run/" 2>/dev/null
+roms=$(grep -c '^pci_rom: ' "$work/screen-run/firmware.txt")
+check "default devices: firmware.txt lists the VGA's and the NIC's option ROMs" test "$roms" -ge 2
+check "default devices: the stub's copies of the ROMs named, their places left to the loader" grep -q \
+	"^memprobe: note: Linux's EFI stub copies $roms PCI option ROMs into setup_data" "$work/screen.log"
+# Given the loader's places, the host predicts each node: a 16-byte header, the 48-byte
+# pci_setup_rom and the ROM, marked in e820 and shown in the extended map.
+rom0=$(sed -n 's/^pci_rom: [^ ]* [^ ]* \([0-9]*\)$/\1/p' "$work/screen-run/firmware.txt" | head -1)
+"$here/build/memprobe" analyze "$work/screen-run" setup_data=0x7e000000,0x7e100000 >"$work/analyze-sd.txt" 2>&1
+check "default devices: setup_data=: the first node is 64 bytes and its ROM" has_line "$work/analyze-sd.txt" \
+	"$(printf 'e820: update [mem 0x7e000000-0x%08x] usable ==> usable' $((0x7e000000 + 64 + ${rom0:-0} - 1)))"
+check "default devices: setup_data=: the nodes split the e820 map (extended physical RAM map)" \
+	has_line "$work/analyze-sd.txt" "extended physical RAM map:"
+check "default devices: the boot logo's image reserved after the MADT" grep -q \
+	'^e820: update \[mem 0x[0-9a-f]*-0x[0-9a-f]*\] usable ==> reserved$' \
+	<(sed -n '/^ACPI: Reserving BGRT table memory/,$p' "$work/screen.log")
+check "default devices: the tables read from memory are saved (efi-read.txt)" \
+	grep -q '^bgrt @ 0x' "$work/screen-run/efi-read.txt"
+"$here/build/memprobe" analyze "$work/screen-run" >"$work/analyze-screen.txt" 2>&1
+check "default devices: memprobe analyze reproduces the report after the banner" \
+	cmp -s <(analysed_part "$work/screen-run/report.txt") <(analysed_part "$work/analyze-screen.txt")
 
 # 2. A second run on the same disk adds folder 0002 and leaves 0001 alone; the old
 # \memprobe.cfg is still read, below memprobe.conf.

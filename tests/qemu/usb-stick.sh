@@ -35,14 +35,32 @@ printf 'poweroff\nefi=debug\nnuma=fake=3 memblock=dbug nosuch\n' >>"$work/defaul
 conf_lines=$(wc -l <"$work/default.conf")
 mcopy -o -i "$esp" "$work/default.conf" ::/memprobe/memprobe.conf
 
-timeout 300 qemu-system-x86_64 -machine q35 -accel tcg -m 2048M -smp 2 \
-	-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd \
-	-drive if=pflash,format=raw,file="$work/vars.fd" \
-	-device qemu-xhci -device usb-storage,drive=stick \
-	-drive if=none,id=stick,format=raw,file="$stick" \
-	-nic none -vga none -display none -serial stdio -no-reboot </dev/null 2>"$work/qemu.err" |
-	sed -e 's/\x1b\[[0-9;=?]*[A-Za-z]//g' -e 's/\x1bc//g' -e 's/\r//g' >"$work/console.log"
-check "boot from the stick: QEMU ends (memprobe powered off)" test "${PIPESTATUS[0]}" -eq 0
+# boot_stick STICK VARS LOG [QEMU-DEVICES...]: the stick on a q35 VM, no shell; the exit status is QEMU's.
+boot_stick() {
+	local img=$1 vars=$2 log=$3
+	shift 3
+	timeout 300 qemu-system-x86_64 -machine q35 -accel tcg -m 2048M -smp 2 \
+		-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd \
+		-drive if=pflash,format=raw,file="$vars" \
+		-device qemu-xhci -device usb-storage,drive=stick \
+		-drive if=none,id=stick,format=raw,file="$img" \
+		"$@" -display none -serial stdio -no-reboot </dev/null 2>>"$work/qemu.err" |
+		sed -e 's/\x1b\[[0-9;=?]*[A-Za-z]//g' -e 's/\x1bc//g' -e 's/\r//g' >"$log"
+	return "${PIPESTATUS[0]}"
+}
+
+# boot_linux STICK LOG [run-qemu.sh OPTIONS...]: Linux on the same VM, the stick attached, KASLR on.
+boot_linux() {
+	local img=$1 log=$2
+	shift 2
+	"$here/run-qemu.sh" --no-install --linux "$vmlinuz" --no-disk --machine q35 --mem 2048M --smp 2 "$@" \
+		--append "console=ttyS0 memblock=debug efi=debug panic=-1 softlockup_panic=1 ignore_loglevel" \
+		--log "$log" -- -device qemu-xhci -device usb-storage,drive=stick \
+		-drive if=none,id=stick,format=raw,file="$img" >/dev/null 2>>"$work/linux.err"
+}
+
+boot_stick "$stick" "$work/vars.fd" "$work/console.log" -nic none -vga none
+check "boot from the stick: QEMU ends (memprobe powered off)" test $? -eq 0
 check "boot from the stick: the report completes" grep -qx 'memprobe: report complete' "$work/console.log"
 check "boot from the stick: the stick's config is read" \
 	grep -qx 'memprobe: options: poweroff efi=debug numa=fake=3 memblock=dbug nosuch' "$work/console.log"
@@ -51,13 +69,13 @@ check "boot from the stick: an unknown option is named with file and line" grep 
 	"$work/console.log"
 check "boot from the stick: Secure Boot state said" grep -q '^memprobe: Secure Boot: ' "$work/console.log"
 check "boot from the stick: the run folder named" grep -qx \
-	'memprobe: run saved in \\memprobe\\runs\\0001: report.txt report.json memmap.bin cpu.txt firmware.txt acpi.txt' \
+	'memprobe: run saved in \\memprobe\\runs\\0001: report.txt report.json efi-read.txt memmap.bin cpu.txt firmware.txt acpi.txt' \
 	"$work/console.log"
 
 run="$work/run"
 mkdir -p "$run"
 mcopy -i "$esp" '::/memprobe/runs/0001/*' "$run/" 2>/dev/null
-for f in report.txt report.json memmap.bin cpu.txt firmware.txt acpi.txt; do
+for f in report.txt report.json efi-read.txt memmap.bin cpu.txt firmware.txt acpi.txt; do
 	check "run folder: $f is there and not empty" test -s "$run/$f"
 done
 check "run folder: report.txt is the console's report" cmp -s "$run/report.txt" \
@@ -96,10 +114,7 @@ check "memprobe analyze: an option after the folder overrides the run's (numa=of
 # its log and must find every stage identical.
 vmlinuz=$("$here/tests/linux/fetch-kernel.sh") || { echo "usb-stick: cannot get the kernel" >&2; exit 1; }
 cp "$here/build/memprobe-usb.img" "$work/stick-linux.img"
-"$here/run-qemu.sh" --no-install --linux "$vmlinuz" --no-disk --machine q35 --mem 2048M --smp 2 \
-	--append "console=ttyS0 memblock=debug efi=debug panic=-1 softlockup_panic=1 ignore_loglevel" \
-	--log "$work/linux.log" -- -device qemu-xhci -device usb-storage,drive=stick \
-	-drive if=none,id=stick,format=raw,file="$work/stick-linux.img" >/dev/null 2>"$work/linux.err"
+boot_linux "$work/stick-linux.img" "$work/linux.log"
 check "Linux boots on the stick's VM" grep -q 'Linux version' "$work/linux.log"
 check "Linux booted with KASLR" bash -c "! grep -q 'Command line: .*nokaslr' '$work/linux.log'"
 "$here/build/memprobe" compare "$run" "$work/linux.log" >"$work/compare.txt" 2>&1
@@ -107,5 +122,32 @@ check "memprobe compare: the stick's run and Linux's boot identical in every sta
 check "memprobe compare: the kernel's place taken from Linux's log" \
 	grep -q 'the kernel image at 0x[0-9a-f]* (KASLR' "$work/compare.txt"
 grep -q ': differs: ' "$work/compare.txt" && sed 's/^/    /' "$work/compare.txt"
+
+# The same stick on a VM with QEMU's default devices, as a real machine has them: a VGA card
+# and a network card with their option ROMs (Linux's EFI stub copies them into setup_data)
+# and a boot logo (Linux reserves the BGRT image).
+cp "$here/build/memprobe-usb.img" "$work/screen-stick.img"
+cp /usr/share/OVMF/OVMF_VARS.fd "$work/screen-vars.fd"
+printf 'poweroff\nefi=debug memblock=debug\n' | mcopy -o -i "$work/screen-stick.img@@1M" - ::/memprobe/memprobe.conf
+boot_stick "$work/screen-stick.img" "$work/screen-vars.fd" "$work/screen.log"
+check "default devices: the stick's report completes" grep -qx 'memprobe: report complete' "$work/screen.log"
+screen_run="$work/screen-run"
+mkdir -p "$screen_run"
+mcopy -i "$work/screen-stick.img@@1M" '::/memprobe/runs/0001/*' "$screen_run/" 2>/dev/null
+check "default devices: firmware.txt lists the VGA's and the NIC's option ROMs" \
+	test "$(grep -c '^pci_rom: ' "$screen_run/firmware.txt")" -ge 2
+check "default devices: the boot logo's image reserved after the MADT" grep -q \
+	'^e820: update \[mem 0x[0-9a-f]*-0x[0-9a-f]*\] usable ==> reserved$' \
+	<(sed -n '/^ACPI: Reserving BGRT table memory/,$p' "$screen_run/report.txt")
+boot_linux "$work/screen-stick.img" "$work/screen-linux.log" --default-devices
+check "default devices: Linux boots" grep -q 'Linux version' "$work/screen-linux.log"
+"$here/build/memprobe" compare "$screen_run" "$work/screen-linux.log" >"$work/screen-compare.txt" 2>&1
+check "default devices: memprobe compare finds every stage identical" test $? -eq 0
+check "default devices: compare took the option ROM copies' places from Linux's log" grep -q \
+	"^compare: taken from the log: where the loader put the $(grep -c '^pci_rom: ' "$screen_run/firmware.txt") setup_data nodes" \
+	"$work/screen-compare.txt"
+check "default devices: compare says where the boot logo was kept" \
+	grep -q '^compare: .*the boot logo kept at \[mem ' "$work/screen-compare.txt"
+grep -q ': differs: ' "$work/screen-compare.txt" && sed 's/^/    /' "$work/screen-compare.txt"
 
 finish usb-stick

@@ -53,6 +53,42 @@ sed 's/^\(\[ *[0-9.]*\] Linux version \)6\.12\./\16.1./' "$here/tests/data/linux
 check "Linux 6.12 read as 6.1: exit 1" test $? -eq 1
 check "Linux 6.12 read as 6.1: NODE_DATA differs" grep -q "^compare: NODE_DATA: differs" "$work/as-6.1.out"
 
+# A machine with a screen and a network card (QEMU's default devices): the EFI stub's copies of
+# their option ROMs (setup_data) and the boot logo's reservation, their places taken from the log.
+screen="$here/tests/data/runs/seed-default-devices"
+for k in 6.1 6.12; do
+	"$tool" compare "$screen" "$here/tests/data/linux-$k/seed-default-devices.log" >"$work/screen-$k.out" 2>&1
+	check "default devices, Linux $k: exit 0" test $? -eq 0
+	check "default devices, Linux $k: e820 identical, the extended map included" \
+		grep -q "^compare: e820: identical ([5-9][0-9] lines)$" "$work/screen-$k.out"
+	check "default devices, Linux $k: the two nodes' places from the log" grep -q \
+		"^compare: taken from the log: where the loader put the 2 setup_data nodes" "$work/screen-$k.out"
+done
+check "default devices: the logo moved between the boots, said with both places" grep -qF \
+	"the boot logo kept at [mem 0xbdd0f000-0xbdd17fff] (for this run the firmware put it at 0xbdd45000" \
+	"$work/screen-6.1.out"
+# Each size is predicted, not read from the log: a ROM 1 KiB longer, or a logo a page longer, differs.
+cp -r "$screen" "$work/bigrom"
+sed -i 's/^\(pci_rom: 0000:00:02.0 1234:1111 \)39936$/\140960/' "$work/bigrom/firmware.txt"
+"$tool" compare "$work/bigrom" "$here/tests/data/linux-6.1/seed-default-devices.log" >"$work/bigrom.out" 2>&1
+check "a longer option ROM: exit 1" test $? -eq 1
+check "a longer option ROM: its node differs in e820" grep -q '^compare: e820: differs: ' "$work/bigrom.out"
+sed 's/e820: update \[mem 0xbdd0f000-0xbdd17fff\] usable ==> reserved/e820: update [mem 0xbdd0f000-0xbdd18fff] usable ==> reserved/' \
+	"$here/tests/data/linux-6.1/seed-default-devices.log" >"$work/biglogo.log"
+"$tool" compare "$screen" "$work/biglogo.log" >"$work/biglogo.out" 2>&1
+check "a longer boot logo in the log: exit 1" test $? -eq 1
+check "a longer boot logo in the log: e820 differs" grep -q '^compare: e820: differs: ' "$work/biglogo.out"
+# Linux's efi: line comes from the run's configuration tables.
+grep -v '^efi_table: eb9d2d31-' "$screen/firmware.txt" >"$work/nosmbios.txt"
+cp -r "$screen" "$work/nosmbios" && cp "$work/nosmbios.txt" "$work/nosmbios/firmware.txt"
+"$tool" compare "$work/nosmbios" "$here/tests/data/linux-6.1/seed-default-devices.log" >"$work/nosmbios.out" 2>&1
+check "a run without the SMBIOS table: Linux's efi: line differs (in the e820 stage)" grep -q '^  Linux:    efi: SMBIOS=0xbf518000 ACPI=' "$work/nosmbios.out"
+grep -v '^efi_table: ' "$screen/firmware.txt" >"$work/notables.txt"
+cp -r "$screen" "$work/notables" && cp "$work/notables.txt" "$work/notables/firmware.txt"
+"$tool" compare "$work/notables" "$here/tests/data/linux-6.1/seed-default-devices.log" >"$work/notables.out" 2>&1
+check "a run without configuration tables: the efi: line said to be not comparable" grep -q \
+	"^compare: note: the run does not hold the EFI configuration tables" "$work/notables.out"
+
 # Timestamps or not: dmesg -t gives the same lines.
 sed 's/^\[ *[0-9.]*\] //' "$logs/seed.log" >"$work/seed-t.log"
 "$tool" compare "$run" "$work/seed-t.log" >"$work/seed-t.out" 2>&1
