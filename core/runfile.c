@@ -9,6 +9,7 @@
 #include "memprobe/lib/cmdline.h"
 #include "memprobe/lib/util.h"
 #include "memprobe/options.h"
+#include "memprobe/x86/efi.h"
 
 static bool fail(struct runfile_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -202,14 +203,7 @@ static void write_quoted(struct mp_log *out, const char *prefix, const char *tex
 	}
 }
 
-/* A GUID as text: 8868e871-e4f1-11d3-bc22-0080c73c8881. */
-static void write_guid(struct mp_log *out, const uint8_t *g)
-{
-	mp_printk(out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", g[3], g[2], g[1],
-		  g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
-}
-
-/* The GUID text write_guid() writes, back into bytes; false when it is not one. */
+/* The GUID text efi_guid_text() writes, back into bytes; false when it is not one. */
 static bool read_guid(const char *s, uint8_t *g)
 {
 	static const uint8_t order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
@@ -286,6 +280,8 @@ static bool read_pci_rom(const char *v, struct efi_tables *t)
  */
 void run_facts_write(const struct fw_inputs *fw, struct mp_log *out)
 {
+	char text[EFI_GUID_TEXT_SIZE];
+
 	mp_printk(out, "# memprobe %s: the firmware's identity and the run's options and notes\n",
 		  MEMPROBE_VERSION);
 	mp_printk(out, "vendor: %s\nrevision: 0x%08x\nuefi: 0x%08x\n", fw->fw_vendor, fw->fw_revision,
@@ -294,16 +290,15 @@ void run_facts_write(const struct fw_inputs *fw, struct mp_log *out)
 	mp_printk(out, "rsdp20: 0x%llx\nrsdp10: 0x%llx\n", (unsigned long long)fw->acpi.rsdp20,
 		  (unsigned long long)fw->acpi.rsdp10);
 	for (unsigned i = 0; i < fw->efi.nr_config; i++) {
-		mp_printk(out, "efi_table: ");
-		write_guid(out, fw->efi.config[i].guid);
-		mp_printk(out, " 0x%llx\n", (unsigned long long)fw->efi.config[i].table);
+		efi_guid_text(text, fw->efi.config[i].guid);
+		mp_printk(out, "efi_table: %s 0x%llx\n", text, (unsigned long long)fw->efi.config[i].table);
 	}
 	mp_printk(out, "pci_roms: %s\n", fw->efi.roms_known ? "known" : "unknown");
 	for (unsigned i = 0; i < fw->efi.nr_roms; i++) {
 		const struct efi_pci_rom *r = &fw->efi.roms[i];
 
-		mp_printk(out, "pci_rom: %04x:%02x:%02x.%x %04x:%04x %llu\n", r->segment, r->bus, r->device,
-			  r->function, r->vendor, r->devid, (unsigned long long)r->size);
+		efi_pci_location_text(text, r);
+		mp_printk(out, "pci_rom: %s %04x:%04x %llu\n", text, r->vendor, r->devid, (unsigned long long)r->size);
 	}
 	for (unsigned i = 0; i < fw->nr_option_files; i++) {
 		mp_printk(out, "config: %s\n", fw->option_files[i].name);

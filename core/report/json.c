@@ -11,6 +11,7 @@
 
 #include "memprobe/lib/util.h"
 #include "memprobe/machine.h"
+#include "memprobe/x86/efi.h"
 #include "memprobe/x86/numa_distance.h"
 
 /* A streaming writer: one value per line, indented, commas where they belong. */
@@ -153,6 +154,59 @@ static void efi_map(struct json *j, const struct machine *m)
 		hex(j, "phys", md.phys_addr);
 		hex(j, "pages", md.num_pages);
 		hex(j, "attribute", md.attribute);
+		close_(j, '}');
+	}
+	close_(j, ']');
+	close_(j, '}');
+}
+
+/* The configuration tables and option ROMs, and what Linux's boot makes of them. */
+static void efi_tables(struct json *j, const struct machine *m)
+{
+	const struct efi_tables *t = &m->fw->efi;
+	char text[EFI_GUID_TEXT_SIZE];
+
+	open_(j, "efi_tables", '{');
+	open_(j, "config_tables", '[');
+	for (unsigned i = 0; i < t->nr_config; i++) {
+		const char *name = efi_config_table_name(m, t->config[i].guid);
+
+		open_(j, NULL, '{');
+		efi_guid_text(text, t->config[i].guid);
+		str(j, "guid", text);
+		hex(j, "address", t->config[i].table);
+		if (name)
+			str(j, "linux_name", name);
+		close_(j, '}');
+	}
+	close_(j, ']');
+	boolean(j, "pci_roms_known", t->roms_known);
+	open_(j, "pci_roms", '[');
+	for (unsigned i = 0; i < t->nr_roms; i++) {
+		open_(j, NULL, '{');
+		efi_pci_location_text(text, &t->roms[i]);
+		str(j, "location", text);
+		hex(j, "vendor", t->roms[i].vendor);
+		hex(j, "device", t->roms[i].devid);
+		num(j, "size", t->roms[i].size);
+		close_(j, '}');
+	}
+	close_(j, ']');
+	open_(j, "setup_data", '[');
+	for (unsigned i = 0; i < m->nr_setup_data; i++) {
+		open_(j, NULL, '{');
+		num(j, "type", m->setup_data[i].type);
+		if (m->setup_data[i].addr)
+			hex(j, "address", m->setup_data[i].addr);
+		num(j, "size", m->setup_data[i].size);
+		close_(j, '}');
+	}
+	close_(j, ']');
+	open_(j, "efi_mem_reserve", '[');
+	for (unsigned i = 0; i < m->nr_efi_kept; i++) {
+		open_(j, NULL, '{');
+		hex(j, "start", m->efi_kept[i].start);
+		hex(j, "end", m->efi_kept[i].end - 1);
 		close_(j, '}');
 	}
 	close_(j, ']');
@@ -400,6 +454,7 @@ void report_json(const struct machine *m, struct mp_log *out)
 	firmware(&j, m);
 	cpu(&j, m);
 	efi_map(&j, m);
+	efi_tables(&j, m);
 	open_(&j, "e820", '{');
 	e820(&j, "firmware", &m->e820_table_firmware);
 	e820(&j, "final", &m->e820_table);

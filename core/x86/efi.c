@@ -77,6 +77,44 @@ static int known_table(const struct machine *m, const uint8_t *guid)
 	return -1;
 }
 
+/**
+ * efi_config_table_name() - Linux's name for a configuration table
+ * @m: the machine (the predicted kernel decides which tables it knows)
+ * @guid: the table's GUID, as it lies in memory
+ *
+ * Return: the name Linux's "efi:" line gives it ("" for a table it keeps
+ * without printing), or NULL when Linux does not know the table.
+ */
+const char *efi_config_table_name(const struct machine *m, const uint8_t *guid)
+{
+	int k = known_table(m, guid);
+
+	return k < 0 ? NULL : known_tables[k].name;
+}
+
+/**
+ * efi_guid_text() - a GUID as text: 8868e871-e4f1-11d3-bc22-0080c73c8881
+ * @text: 37 bytes at least
+ * @g: the GUID's 16 bytes as they lie in memory (the first three fields little-endian)
+ */
+void efi_guid_text(char *text, const uint8_t *g)
+{
+	mp_snprintf(text, EFI_GUID_TEXT_SIZE, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		    g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13], g[14],
+		    g[15]);
+}
+
+/**
+ * efi_pci_location_text() - where a PCI function sits, as lspci -D names it: 0000:00:02.0
+ * @text: EFI_PCI_LOCATION_TEXT_SIZE bytes at least
+ * @rom: the function's option ROM
+ */
+void efi_pci_location_text(char *text, const struct efi_pci_rom *rom)
+{
+	mp_snprintf(text, EFI_PCI_LOCATION_TEXT_SIZE, "%04x:%02x:%02x.%x", rom->segment, rom->bus, rom->device,
+		    rom->function);
+}
+
 /* Return: the address of the last configuration table of a kind (Linux keeps the last), or 0. */
 static uint64_t table_of(const struct machine *m, enum linux_table use)
 {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check a report.json: valid against docs/report-schema.json, and saying what
 the text report beside it says (e820 tables, node memory, zones, options,
-defects).  Usage: report-json.py REPORT_JSON REPORT_TXT.  Exit 0 when it
+defects, Linux's efi: line and the EFI tables' reservations).  Usage: report-json.py REPORT_JSON REPORT_TXT.  Exit 0 when it
 agrees; otherwise one line per disagreement and exit 1."""
 import json
 import sys
@@ -53,6 +53,14 @@ def main():
         if d["table"] not in d["text"] or (named and not any(n in d["text"] for n in named)) or \
                 (not named and " offset " in d["text"]):
             problems.append("defects: table %s, offset %s do not fit the line: %s" % (d["table"], d["offset"], d["text"]))
+    named = [t for t in report["efi_tables"]["config_tables"] if t.get("linux_name")]
+    if named:
+        same("efi: line", ["efi: " + "".join("%s=%s " % (t["linux_name"], t["address"]) for t in named)],
+             lambda l: l.startswith("efi: ") and "=0x" in l and not l.startswith("efi: mem"))
+    for r in report["efi_tables"]["efi_mem_reserve"]:
+        line = "e820: update [mem %#010x-%#010x] usable ==> reserved" % (int(r["start"], 16), int(r["end"], 16))
+        if line not in text:
+            problems.append("efi_mem_reserve: report.txt has no line '%s'" % line)
     same("node count", ["NUMA node(s):           %d" % len(report["nodes"])], "NUMA node(s): ")
     for p in problems[:20]:
         print(p)

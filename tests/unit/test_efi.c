@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "acpibuild.h"
+#include "memprobe/report/json.h"
 
 #define MB (1ULL << 20)
 #define GB (1ULL << 30)
@@ -101,6 +102,21 @@ static void done(struct machine *m)
 	free(m);
 }
 
+/* Return: whether report.json of the machine holds the line (leading spaces included). */
+static bool json_has(const struct machine *m, const char *line)
+{
+	struct capture j;
+	bool found;
+
+	capture_init(&j);
+	report_json(m, &j.log);
+	found = capture_has_line(&j, line);
+	if (!found)
+		fprintf(stderr, "missing JSON line: %s\n--- report.json:\n%s", line, j.text);
+	capture_free(&j);
+	return found;
+}
+
 static bool has(struct world *w, const char *line)
 {
 	if (capture_has_line(&w->c, line))
@@ -133,6 +149,11 @@ static void config_line(void **state)
 	assert_true(has(w, "memblock_reserve: [0x000000007f000000-0x000000007f00009f] efi_memattr_init"));
 	assert_int_equal(m->efi_reads.nr, 1);
 	assert_string_equal(m->efi_reads.r[0].name, "matt");
+	/* report.json: every table with its GUID, Linux's name only where Linux knows it */
+	assert_true(json_has(m, "        \"guid\": \"eb9d2d31-2d88-11d3-9a16-0090273fc14d\","));
+	assert_true(json_has(m, "        \"linux_name\": \"SMBIOS\""));
+	assert_true(json_has(m, "        \"linux_name\": \"\""));	/* the unnamed one */
+	assert_true(json_has(m, "        \"address\": \"0x7f51a000\""));	/* 6.1 does not know it: no name */
 	done(m);
 	m = run(w, &r, "kernel=6.12");
 	assert_true(has(w, "efi: SMBIOS=0x7f518000 ACPI 2.0=0xfff00000 MEMATTR=0x7f000000 Unaccepted=0x7f51a000 "));
@@ -184,6 +205,9 @@ static void option_roms(void **state)
 	assert_int_equal(capture_count_prefix(&w->c, "memblock_reserve: [0x000000007d000018"), 0);
 	assert_true(memblock_is_region_reserved(&m->memblock, 0x7d000018, 0x9c40));
 	assert_int_equal(m->memblock.memory.cnt, regions);	/* memblock merges the pieces again */
+	assert_true(json_has(m, "        \"location\": \"0000:00:03.0\","));
+	assert_true(json_has(m, "        \"address\": \"0x7d100018\","));
+	assert_true(json_has(m, "        \"size\": 249920"));
 	done(m);
 	m = run(w, &r, "kernel=6.12 setup_data=0x7d000018,0x7d100018");
 	assert_int_equal(capture_count_prefix(&w->c, "e820: update [mem 0x7d000018-0x7d009c57] usable ==> usable"), 1);

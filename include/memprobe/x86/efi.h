@@ -85,5 +85,11 @@ void efi_mokvar_table_init(struct machine *m);
 void efi_bgrt_init(struct machine *m);
 struct mp_log;
 unsigned efi_reads_write(const struct machine *m, struct mp_log *dump);
+const char *efi_config_table_name(const struct machine *m, const uint8_t *guid);
+
+#define EFI_GUID_TEXT_SIZE 37
+void efi_guid_text(char *text, const uint8_t *g);
+#define EFI_PCI_LOCATION_TEXT_SIZE 13
+void efi_pci_location_text(char *text, const struct efi_pci_rom *rom);
 
 #endif
