@@ -188,7 +188,7 @@ static void efi_tables(struct json *j, const struct machine *m)
 		str(j, "location", text);
 		hex(j, "vendor", t->roms[i].vendor);
 		hex(j, "device", t->roms[i].devid);
-		num(j, "size", t->roms[i].size);
+		hex(j, "size", t->roms[i].size);
 		close_(j, '}');
 	}
 	close_(j, ']');
@@ -198,7 +198,7 @@ static void efi_tables(struct json *j, const struct machine *m)
 		num(j, "type", m->setup_data[i].type);
 		if (m->setup_data[i].addr)
 			hex(j, "address", m->setup_data[i].addr);
-		num(j, "size", m->setup_data[i].size);
+		hex(j, "size", m->setup_data[i].size);
 		close_(j, '}');
 	}
 	close_(j, ']');
