@@ -23,6 +23,9 @@
 #define ESRT_MAX_RESOURCES 128
 #define MOKVAR_ENTRY_HEADER 264	/* char name[256]; u64 data_size */
 #define MEMATTR_HEADER_SIZE 16
+#define MEMRESERVE_HEADER_SIZE 16	/* int size; atomic_t count; phys_addr_t next */
+#define MEMRESERVE_ENTRY_SIZE 16	/* phys_addr_t base, size */
+#define MEMRESERVE_LINKS_MAX 64
 #define BGRT_TABLE_SIZE 56
 #define BMP_HEADER_SIZE 6	/* u16 id "BM"; u32 size */
 #define READ_MERGE_GAP 4096	/* reads this close to the last are kept as one */
@@ -34,7 +37,7 @@
 	  ((b) >> 8) & 0xff, (c) & 0xff, ((c) >> 8) & 0xff, d0, d1, d2, d3, d4, d5, d6, d7 }
 
 enum linux_table {
-	TABLE_OTHER, TABLE_ESRT, TABLE_MEMATTR, TABLE_MOKVAR,
+	TABLE_OTHER, TABLE_ESRT, TABLE_MEMATTR, TABLE_MOKVAR, TABLE_MEMRESERVE,
 };
 
 /* The tables efi_config_parse_tables() knows on x86 (common_tables, then arch_tables), by GUID. */
@@ -54,7 +57,7 @@ static const struct {
 	{ GUID(0xb7799cb0, 0xeca2, 0x4943, 0x96, 0x67, 0x1f, 0xae, 0x07, 0xb7, 0x47, 0xfa), "TPMEventLog", false, TABLE_OTHER },
 	{ GUID(0x1e2ed096, 0x30e2, 0x4254, 0xbd, 0x89, 0x86, 0x3b, 0xbe, 0xf8, 0x23, 0x25), "TPMFinalLog", false, TABLE_OTHER },
 	{ GUID(0xdd4a4648, 0x2de7, 0x4665, 0x96, 0x4d, 0x21, 0xd9, 0xef, 0x5f, 0xb4, 0x46), "CCFinalLog", true, TABLE_OTHER },
-	{ GUID(0x888eb0c6, 0x8ede, 0x4ff5, 0xa8, 0xf0, 0x9a, 0xee, 0x5c, 0xb9, 0x77, 0xc2), "MEMRESERVE", false, TABLE_OTHER },
+	{ GUID(0x888eb0c6, 0x8ede, 0x4ff5, 0xa8, 0xf0, 0x9a, 0xee, 0x5c, 0xb9, 0x77, 0xc2), "MEMRESERVE", false, TABLE_MEMRESERVE },
 	{ GUID(0x5568e427, 0x68fc, 0x4f3d, 0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68), "INITRD", false, TABLE_OTHER },
 	{ GUID(0xeb66918a, 0x7eef, 0x402a, 0x84, 0x2e, 0x93, 0x1d, 0x21, 0xc3, 0x8a, 0xe9), "RTPROP", false, TABLE_OTHER },
 	{ GUID(0x2d9f28a2, 0xa886, 0x456a, 0x97, 0xa8, 0xf1, 0x1e, 0xf2, 0x4f, 0xf4, 0x55), "", false, TABLE_OTHER },
@@ -422,13 +425,72 @@ static void efi_memattr_init(struct machine *m, uint64_t table)
 			      "efi_memattr_init");
 }
 
+/*
+ * LINUX_EFI_MEMRESERVE, a list a kernel before this one (kexec) left: each
+ * link and every range it holds stay reserved in memblock.  Linux maps one
+ * page per link and trusts the list; memprobe stops where Linux would read
+ * past that page or walk a loop for ever, and says so.
+ */
+static void efi_memreserve(struct machine *m, uint64_t prsv)
+{
+	uint64_t seen[MEMRESERVE_LINKS_MAX];
+	unsigned links = 0;
+
+	while (prsv) {
+		const uint8_t *rsv = efi_read(m, "mrsv", prsv, MEMRESERVE_HEADER_SIZE), *entries;
+		uint64_t room = PAGE_SIZE - prsv % PAGE_SIZE;
+		int32_t size, count;
+
+		for (unsigned i = 0; i < links; i++)
+			if (seen[i] == prsv) {
+				mp_printk(m->log, "memprobe: the LINUX_EFI_MEMRESERVE list comes back to 0x%llx: Linux "
+						  "walks it for ever and hangs in efi_config_parse_tables\n",
+					  (unsigned long long)prsv);
+				return;
+			}
+		if (links == MEMRESERVE_LINKS_MAX) {
+			mp_printk(m->log, "memprobe: the LINUX_EFI_MEMRESERVE list goes on past %u links; memprobe "
+					  "follows no further\n",
+				  MEMRESERVE_LINKS_MAX);
+			return;
+		}
+		seen[links++] = prsv;
+		if (!rsv || room < MEMRESERVE_HEADER_SIZE) {
+			mp_printk(m->log, "Could not map UEFI memreserve entry!\n");
+			return;
+		}
+		size = (int32_t)le32(rsv);
+		count = (int32_t)le32(rsv + 4);
+		/* struct_size() saturates a negative size, and memblock caps what passes 2^64 */
+		memblock_reserve_from(&m->memblock, prsv,
+				      size < 0 ? UINT64_MAX
+					       : MEMRESERVE_HEADER_SIZE + (uint64_t)size * MEMRESERVE_ENTRY_SIZE,
+				      "efi_config_parse_tables");
+		if (count > 0 && (uint64_t)count * MEMRESERVE_ENTRY_SIZE > room - MEMRESERVE_HEADER_SIZE) {
+			mp_printk(m->log, "memprobe: the LINUX_EFI_MEMRESERVE link at 0x%llx counts %d entries, more "
+					  "than the page Linux maps holds: Linux reads the rest from whatever lies "
+					  "beyond it, memprobe stops at the page's end\n",
+				  (unsigned long long)prsv, count);
+			count = (int32_t)((room - MEMRESERVE_HEADER_SIZE) / MEMRESERVE_ENTRY_SIZE);
+		}
+		entries = count > 0 ? efi_read(m, "mrsv", prsv + MEMRESERVE_HEADER_SIZE,
+					       (uint32_t)count * MEMRESERVE_ENTRY_SIZE) : NULL;
+		for (int32_t i = 0; entries && i < count; i++)
+			memblock_reserve_from(&m->memblock, le64(entries + i * MEMRESERVE_ENTRY_SIZE),
+					      le64(entries + i * MEMRESERVE_ENTRY_SIZE + 8), "efi_config_parse_tables");
+		prsv = le64(rsv + 8);
+	}
+}
+
 /**
  * efi_config_parse_tables() - the "efi:" line of the tables Linux knows, and the memory attributes table
  * @m: the machine
  *
  * In the firmware's order, each known table as "NAME=0xADDRESS " (a space
  * after each, the tables without a name left out), as efi_config_parse_tables()
- * prints them; then efi_memattr_init().
+ * prints them; then efi_memattr_init() and the LINUX_EFI_MEMRESERVE list a
+ * kexec'd kernel inherits (the TPM event logs, between them in Linux, are not
+ * modelled: the stub makes the main log's table at boot).
  */
 void efi_config_parse_tables(struct machine *m)
 {
@@ -451,6 +513,7 @@ void efi_config_parse_tables(struct machine *m)
 	memattr = table_of(m, TABLE_MEMATTR);
 	if (memattr)
 		efi_memattr_init(m, memattr);
+	efi_memreserve(m, table_of(m, TABLE_MEMRESERVE));
 }
 
 /* Return: the end of a descriptor (efi_mem_desc_end()). */

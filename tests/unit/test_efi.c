@@ -40,6 +40,8 @@ static const uint8_t guid_mokvar[16] = { 0x2b, 0xed, 0x51, 0xc4, 0x94, 0x96, 0xd
 					  0xba, 0xba, 0xed, 0x9f, 0x89, 0x88, 0xa3, 0x89 };
 static const uint8_t guid_rci2[16] = { 0xa2, 0x28, 0x9f, 0x2d, 0x86, 0xa8, 0x6a, 0x45,
 					0x97, 0xa8, 0xf1, 0x1e, 0xf2, 0x4f, 0xf4, 0x55 };
+static const uint8_t guid_memreserve[16] = { 0xc6, 0xb0, 0x8e, 0x88, 0xde, 0x8e, 0xf5, 0x4f,
+					      0xa8, 0xf0, 0x9a, 0xee, 0x5c, 0xb9, 0x77, 0xc2 };
 static const uint8_t guid_unaccepted[16] = { 0x3c, 0xde, 0xd1, 0xd5, 0x5c, 0x10, 0xf9, 0x44,
 					      0x9e, 0xa9, 0xbc, 0xef, 0x98, 0x12, 0x00, 0x31 };
 
@@ -164,6 +166,68 @@ static void config_line(void **state)
 	m = run(w, &r, "memblock=debug");
 	assert_true(has(w, "efi: memattr: Unexpected EFI Memory Attributes table version 3"));
 	assert_int_equal(capture_count_prefix(&w->c, "memblock_reserve: [0x000000007f000000"), 0);
+	done(m);
+	rawmap_free(&r);
+}
+
+/* One LINUX_EFI_MEMRESERVE link: size, count, next, then nr ranges (4 at most). */
+static void memreserve_link(struct world *w, uint64_t at, int32_t size, int32_t count, uint64_t next,
+			    const uint64_t *ranges, int nr)
+{
+	uint8_t link[16 + 4 * 16] = { 0 };
+
+	put32(link, (uint32_t)size);
+	put32(link + 4, (uint32_t)count);
+	put64(link + 8, next);
+	for (int i = 0; i < nr && i < 4; i++) {
+		put64(link + 16 + 16 * i, ranges[2 * i]);
+		put64(link + 24 + 16 * i, ranges[2 * i + 1]);
+	}
+	add_raw(w, at, link, sizeof(link));
+}
+
+/*
+ * LINUX_EFI_MEMRESERVE, as a kexec'd kernel finds it: each link and each
+ * range reserved in memblock; a list that loops (Linux hangs) and a count
+ * past the page Linux maps are named, and the walk ends.
+ */
+static void memreserve(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+	const uint64_t first[] = { 0x10000000, 0x2000, 0x20000000, 0x1000 }, second[] = { 0x30000000, 0x3000 };
+
+	efi_map(&r);
+	config(w, guid_memreserve, RT_DATA + 0x100);
+	memreserve_link(w, RT_DATA + 0x100, 2, 2, RT_DATA + 0x200, first, 2);
+	memreserve_link(w, RT_DATA + 0x200, 4, 1, 0, second, 1);
+	m = run(w, &r, "memblock=debug");
+	assert_true(has(w, "efi: MEMRESERVE=0x7f000100 "));
+	assert_true(has(w, "memblock_reserve: [0x000000007f000100-0x000000007f00012f] efi_config_parse_tables"));
+	assert_true(has(w, "memblock_reserve: [0x0000000010000000-0x0000000010001fff] efi_config_parse_tables"));
+	assert_true(has(w, "memblock_reserve: [0x0000000020000000-0x0000000020000fff] efi_config_parse_tables"));
+	assert_true(has(w, "memblock_reserve: [0x000000007f000200-0x000000007f00024f] efi_config_parse_tables"));
+	assert_true(has(w, "memblock_reserve: [0x0000000030000000-0x0000000030002fff] efi_config_parse_tables"));
+	assert_true(memblock_is_region_reserved(&m->memblock, 0x30001000, 1));
+	done(m);
+
+	/* the second link points back at the first: Linux walks it for ever */
+	put64(w->b[1].bytes + 8, RT_DATA + 0x100);
+	m = run(w, &r, "memblock=debug");
+	assert_true(has(w, "memprobe: the LINUX_EFI_MEMRESERVE list comes back to 0x7f000100: Linux walks it for "
+			   "ever and hangs in efi_config_parse_tables"));
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_reserve: [0x0000000010000000"), 1);
+	done(m);
+
+	/* a count that runs past the page Linux maps */
+	memreserve_link(w, RT_DATA + 0xfd0, 1, 100, 0, second, 1);
+	w->fw.efi.config[0].table = RT_DATA + 0xfd0;
+	m = run(w, &r, "memblock=debug");
+	assert_true(has(w, "memprobe: the LINUX_EFI_MEMRESERVE link at 0x7f000fd0 counts 100 entries, more than the "
+			   "page Linux maps holds: Linux reads the rest from whatever lies beyond it, memprobe stops "
+			   "at the page's end"));
+	assert_true(has(w, "memblock_reserve: [0x0000000030000000-0x0000000030002fff] efi_config_parse_tables"));
 	done(m);
 	rawmap_free(&r);
 }
@@ -369,6 +433,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(config_line, world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(option_roms, world_setup, world_teardown),
+		cmocka_unit_test_setup_teardown(memreserve, world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(esrt, world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(mokvar, world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(boot_logo, world_setup, world_teardown),

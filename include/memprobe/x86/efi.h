@@ -49,7 +49,7 @@ struct efi_tables {
 struct efi_reads {
 	unsigned nr, dropped;
 	struct {
-		char name[5];	/* "matt", "esrt", "mokv", "bgrt": lower case, so no ACPI table's */
+		char name[5];	/* "matt", "mrsv", "esrt", "mokv", "bgrt": lower case, so no ACPI table's */
 		uint64_t phys;
 		uint32_t length;
 	} r[EFI_READS_MAX];
