@@ -49,6 +49,9 @@ Run:
   --default-devices        keep QEMU's default display and network card, as a real
                            machine has a GPU and a NIC (their option ROMs, a boot
                            logo); without it the VM has -vga none -nic none
+  --tpm                    give the VM a TPM 2.0 (swtpm, fresh for each run), as
+                           most real machines have: OVMF measures the boot into
+                           its event log and installs the TPM final events table
   --no-install             do not install missing Debian packages
   -h, --help               show this help
   -- ARG...                pass the remaining arguments to QEMU unchanged,
@@ -96,6 +99,7 @@ cpus_to_qemu() {
 }
 
 numa=()
+tpm=0
 disk_mode="" machine="" mem="" smp="" app_args="" timeout=300 log="" disk="" vars="" shell=0 no_disk=0 linux="" append="" initrd="" install=1
 devices=(-nic none -vga none)
 topology_given=0
@@ -119,6 +123,7 @@ while [ $# -gt 0 ]; do
 	--no-install) install=0; shift ;;
 	--no-disk) no_disk=1; shift ;;
 	--default-devices) devices=(); shift ;;
+	--tpm) tpm=1; shift ;;
 	-h | --help) usage; exit 0 ;;
 	--) shift; extra=("$@"); break ;;
 	*) die_usage "unknown option '$1'" ;;
@@ -186,7 +191,9 @@ elif (( max_cpu + 1 > smp )); then
 fi
 
 if [ $install -eq 1 ]; then
-	"$here/tests/lib/install-deps.sh" make gcc libc6-dev binutils gnu-efi mtools ovmf qemu-system-x86
+	deps=(make gcc libc6-dev binutils gnu-efi mtools ovmf qemu-system-x86)
+	[ $tpm -eq 1 ] && deps+=(swtpm)
+	"$here/tests/lib/install-deps.sh" "${deps[@]}"
 fi
 make -s -C "$here" image >&2
 
@@ -198,6 +205,16 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/memprobe-qemu.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+if [ $tpm -eq 1 ]; then
+	command -v swtpm >/dev/null || { echo "run-qemu.sh: --tpm needs swtpm (Debian package swtpm)" >&2; exit 1; }
+	mkdir "$work/tpm"
+	# --daemon returns once the socket is there; --terminate ends it when QEMU lets go.
+	swtpm socket --tpm2 --tpmstate "dir=$work/tpm" --ctrl "type=unixio,path=$work/tpm.sock" \
+		--pid "file=$work/swtpm.pid" --log "file=$work/swtpm.log" --terminate --daemon ||
+		{ echo "run-qemu.sh: error: swtpm did not start" >&2; exit 1; }
+	# swtpm removes its pid file when it ends with QEMU; one left means it is still there.
+	trap '[ -f "$work/swtpm.pid" ] && kill "$(cat "$work/swtpm.pid")" 2>/dev/null; rm -rf "$work"' EXIT
+fi
 if [ -z "$vars" ]; then
 	vars="$work/vars.fd"
 	cp "$ovmf_vars" "$vars"
@@ -246,6 +263,10 @@ fi
 if [ -n "$linux" ]; then
 	qemu+=(-kernel "$linux" -append "$append")
 	[ -n "$initrd" ] && qemu+=(-initrd "$initrd")
+fi
+if [ $tpm -eq 1 ]; then
+	qemu+=(-chardev "socket,id=tpmchr,path=$work/tpm.sock" -tpmdev emulator,id=tpm0,chardev=tpmchr
+		-device tpm-tis,tpmdev=tpm0)
 fi
 qemu+=("${extra[@]}")
 

@@ -37,7 +37,7 @@
 	  ((b) >> 8) & 0xff, (c) & 0xff, ((c) >> 8) & 0xff, d0, d1, d2, d3, d4, d5, d6, d7 }
 
 enum linux_table {
-	TABLE_OTHER, TABLE_ESRT, TABLE_MEMATTR, TABLE_MOKVAR, TABLE_MEMRESERVE,
+	TABLE_OTHER, TABLE_ESRT, TABLE_MEMATTR, TABLE_MOKVAR, TABLE_MEMRESERVE, TABLE_TPM_FINAL_LOG,
 };
 
 /* The tables efi_config_parse_tables() knows on x86 (common_tables, then arch_tables), by GUID. */
@@ -55,7 +55,7 @@ static const struct {
 	{ GUID(0xdcfa911d, 0x26eb, 0x469f, 0xa2, 0x20, 0x38, 0xb7, 0xdc, 0x46, 0x12, 0x20), "MEMATTR", false, TABLE_MEMATTR },
 	{ GUID(0x1ce1e5bc, 0x7ceb, 0x42f2, 0x81, 0xe5, 0x8a, 0xad, 0xf1, 0x80, 0xf5, 0x7b), "RNG", false, TABLE_OTHER },
 	{ GUID(0xb7799cb0, 0xeca2, 0x4943, 0x96, 0x67, 0x1f, 0xae, 0x07, 0xb7, 0x47, 0xfa), "TPMEventLog", false, TABLE_OTHER },
-	{ GUID(0x1e2ed096, 0x30e2, 0x4254, 0xbd, 0x89, 0x86, 0x3b, 0xbe, 0xf8, 0x23, 0x25), "TPMFinalLog", false, TABLE_OTHER },
+	{ GUID(0x1e2ed096, 0x30e2, 0x4254, 0xbd, 0x89, 0x86, 0x3b, 0xbe, 0xf8, 0x23, 0x25), "TPMFinalLog", false, TABLE_TPM_FINAL_LOG },
 	{ GUID(0xdd4a4648, 0x2de7, 0x4665, 0x96, 0x4d, 0x21, 0xd9, 0xef, 0x5f, 0xb4, 0x46), "CCFinalLog", true, TABLE_OTHER },
 	{ GUID(0x888eb0c6, 0x8ede, 0x4ff5, 0xa8, 0xf0, 0x9a, 0xee, 0x5c, 0xb9, 0x77, 0xc2), "MEMRESERVE", false, TABLE_MEMRESERVE },
 	{ GUID(0x5568e427, 0x68fc, 0x4f3d, 0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68), "INITRD", false, TABLE_OTHER },
@@ -489,8 +489,10 @@ static void efi_memreserve(struct machine *m, uint64_t prsv)
  * In the firmware's order, each known table as "NAME=0xADDRESS " (a space
  * after each, the tables without a name left out), as efi_config_parse_tables()
  * prints them; then efi_memattr_init() and the LINUX_EFI_MEMRESERVE list a
- * kexec'd kernel inherits (the TPM event logs, between them in Linux, are not
- * modelled: the stub makes the main log's table at boot).
+ * kexec'd kernel inherits.  The TPM event logs Linux reserves between them
+ * are only named: the stub copies the log at boot, and both it and the
+ * final events table hold that boot's own measurements (its loader's path,
+ * ExitBootServices), so neither size is the firmware's to tell.
  */
 void efi_config_parse_tables(struct machine *m)
 {
@@ -513,6 +515,11 @@ void efi_config_parse_tables(struct machine *m)
 	memattr = table_of(m, TABLE_MEMATTR);
 	if (memattr)
 		efi_memattr_init(m, memattr);
+	if (table_of(m, TABLE_TPM_FINAL_LOG))
+		mp_printk(m->log, "memprobe: note: the firmware keeps a TPM event log (TPMFinalLog): Linux's "
+				  "efi_tpm_eventlog_init reserves the EFI stub's copy of the log and the final events "
+				  "table, both as long as that boot's own measurements make them, so those two "
+				  "memblock=debug lines are not predicted\n");
 	efi_memreserve(m, table_of(m, TABLE_MEMRESERVE));
 }
 

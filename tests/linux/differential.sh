@@ -38,6 +38,8 @@ topologies=(
 	# ROMs Linux's EFI stub copies into setup_data, and a boot logo Linux reserves (BGRT).
 	"seed-default-devices|--default-devices|"
 	"q35-2nodes-default-devices|--machine q35 --default-devices --numa 2G,cpus=0-1 --numa 2G,cpus=2-3|"
+	# A TPM 2.0, as most real machines have: OVMF's event log and final events table.
+	"seed-tpm|--tpm|"
 	"q35-2nodes|--machine q35 --numa 2G,cpus=0-1 --numa 2G,cpus=2-3|"
 	"pc-nonuma|--machine pc --mem 4G --smp 2|"
 	"q35-mem3G|--machine q35 --numa 2G,cpus=0-1 --numa 2G,cpus=2-3|mem=3G"
@@ -70,7 +72,7 @@ topologies=(
 )
 
 "$here/tests/lib/install-deps.sh" make gcc libc6-dev binutils gnu-efi mtools ovmf \
-	qemu-system-x86 ca-certificates acpica-tools || exit 1
+	qemu-system-x86 ca-certificates acpica-tools swtpm || exit 1
 vmlinuz=$("$here/tests/linux/fetch-kernel.sh") || { echo "differential: cannot get the kernel" >&2; exit 1; }
 vmlinuz612=$("$here/tests/linux/fetch-kernel.sh" linux-image-6.12-amd64) ||
 	{ echo "differential: cannot get the 6.12 kernel" >&2; exit 1; }

@@ -42,6 +42,8 @@ static const uint8_t guid_rci2[16] = { 0xa2, 0x28, 0x9f, 0x2d, 0x86, 0xa8, 0x6a,
 					0x97, 0xa8, 0xf1, 0x1e, 0xf2, 0x4f, 0xf4, 0x55 };
 static const uint8_t guid_memreserve[16] = { 0xc6, 0xb0, 0x8e, 0x88, 0xde, 0x8e, 0xf5, 0x4f,
 					      0xa8, 0xf0, 0x9a, 0xee, 0x5c, 0xb9, 0x77, 0xc2 };
+static const uint8_t guid_tpm_final[16] = { 0x96, 0xd0, 0x2e, 0x1e, 0xe2, 0x30, 0x54, 0x42,
+					     0xbd, 0x89, 0x86, 0x3b, 0xbe, 0xf8, 0x23, 0x25 };
 static const uint8_t guid_unaccepted[16] = { 0x3c, 0xde, 0xd1, 0xd5, 0x5c, 0x10, 0xf9, 0x44,
 					      0x9e, 0xa9, 0xbc, 0xef, 0x98, 0x12, 0x00, 0x31 };
 
@@ -157,9 +159,18 @@ static void config_line(void **state)
 	assert_true(json_has(m, "        \"linux_name\": \"\""));	/* the unnamed one */
 	assert_true(json_has(m, "        \"address\": \"0x7f51a000\""));	/* 6.1 does not know it: no name */
 	done(m);
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: note: the firmware keeps a TPM event log"), 0);
 	m = run(w, &r, "kernel=6.12");
 	assert_true(has(w, "efi: SMBIOS=0x7f518000 ACPI 2.0=0xfff00000 MEMATTR=0x7f000000 Unaccepted=0x7f51a000 "));
 	done(m);
+	/* a TPM: Linux's reservations of its logs are named, not predicted */
+	config(w, guid_tpm_final, 0x7f51b000);
+	m = run(w, &r, "");
+	assert_true(has(w, "efi: SMBIOS=0x7f518000 ACPI 2.0=0xfff00000 MEMATTR=0x7f000000 TPMFinalLog=0x7f51b000 "));
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: note: the firmware keeps a TPM event log "
+						     "(TPMFinalLog)"), 1);
+	done(m);
+	w->fw.efi.nr_config--;
 
 	/* a version Linux does not know: named, not kept */
 	put32(w->b[0].bytes, 3);
