@@ -6,7 +6,7 @@ set -euo pipefail
 packages=("$@")
 if [ ${#packages[@]} -eq 0 ]; then
 	packages=(make gcc libc6-dev binutils gnu-efi mtools ovmf qemu-system-x86 fdisk libcmocka-dev clang libclang-rt-14-dev valgrind
-		  acpica-tools gawk xz-utils ca-certificates jq python3-jsonschema)
+		  acpica-tools gawk xz-utils ca-certificates jq python3-jsonschema swtpm)
 fi
 
 missing=()
