@@ -291,8 +291,10 @@ static const struct option_row option_table[] = {
 				  "takes its first page-table pages",
 	      "where the EFI stub puts it without KASLR (16M or the next free 2M)" } } },
 	{ "ramdisk=", NULL, OPTION_MEMPROBE, OPTION_RANGE, false, parse_ramdisk, 0,
-	  { { "ramdisk=FIRST-LAST", "an initrd at these bytes (Linux's 'RAMDISK: [mem FIRST-LAST]'),\n"
-				    "reserved as early_reserve_initrd does", "none" } } },
+	  { { "ramdisk=FIRST-LAST", "an initrd at these bytes (Linux's 'RAMDISK: [mem FIRST-LAST]',\n"
+				    "or exactly its 'Move RAMDISK from' line), reserved as\n"
+				    "early_reserve_initrd does and moved as reserve_initrd moves\n"
+				    "one the direct map does not cover", "none" } } },
 	{ "setup_data=", NULL, OPTION_MEMPROBE, OPTION_LIST, false, parse_setup_data, 0,
 	  { { "setup_data=ADDR,...", "where the loader put the setup_data nodes Linux's EFI stub\n"
 				     "makes (the PCI option ROMs' copies), in their order", "unknown" } } },

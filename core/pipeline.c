@@ -120,6 +120,7 @@ void memprobe_run(struct machine *m)
 	/* init_mem_mapping() maps all RAM; on 64-bit max_low_pfn becomes max_pfn. */
 	memblock_set_current_limit(&m->memblock, PFN_PHYS(m->max_pfn));
 	m->max_low_pfn = m->max_pfn;
+	reserve_initrd(m);
 	lap(m, &w, PHASE_MEMBLOCK);
 	acpi_boot_table_init(m);
 	early_acpi_boot_init(m);

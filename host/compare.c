@@ -57,6 +57,7 @@ static const struct {
 	{ ST_SRAT, "^ACPI: SRAT: " },
 	{ ST_SRAT, "^(ACPI: )?\\[SRAT:" },
 	{ ST_NUMA, "^memblock_phys_alloc_range: .* init_mem_mapping$" },
+	{ ST_NUMA, "^(Allocated new RAMDISK:|Move RAMDISK from) \\[mem " },
 	{ ST_NUMA, "^NUMA: " },
 	{ ST_NUMA, "^No NUMA configuration found$" },
 	{ ST_NUMA, "^NUMA turned off$" },
@@ -355,6 +356,9 @@ static void read_facts(struct log_facts *f, const char *text)
 			f->nokaslr = strstr(f->words, "nokaslr") != NULL;
 		} else if (!f->ramdisk_last && !strncmp(line, "RAMDISK: ", 9)) {
 			sscanf(line + 9, "[mem 0x%llx-0x%llx]", &f->ramdisk_first, &f->ramdisk_last);
+		} else if (!strncmp(line, "Move RAMDISK from ", 18)) {
+			/* the initrd's exact end, which "RAMDISK:" rounds to its page */
+			sscanf(line + 18, "[mem 0x%llx-0x%llx]", &f->ramdisk_first, &f->ramdisk_last);
 		} else if (!strcmp(line, "Zone ranges:")) {
 			f->zones_seen = true;
 		} else if (!strncmp(line, "e820: update [mem ", 18)) {

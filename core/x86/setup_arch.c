@@ -377,6 +377,54 @@ void early_reservations(struct machine *m)
 		  ", setup_data", m->opts.ramdisk_last && setup_data_placed(m) ? "" : " and ");
 }
 
+/*
+ * pfn_range_is_mapped(), from what init_mem_mapping() mapped: the first MiB
+ * and the memory regions below max_pfn_mapped, each whole.
+ */
+static bool range_is_mapped(const struct machine *m, uint64_t start, uint64_t end)
+{
+	if (end <= E820_BIOS_END)
+		return true;
+	return end <= PFN_PHYS(m->dm.max_pfn_mapped) && memblock_is_region_memory(&m->memblock, start, end - start);
+}
+
+/**
+ * reserve_initrd() - the initrd, once the direct map exists
+ * @m: the machine
+ *
+ * Linux's reserve_initrd() after init_mem_mapping(): an initrd the direct
+ * map does not cover (above mem=, or in a hole) is copied to memory that
+ * memblock gives below max_pfn_mapped, and its old place freed; that move
+ * can push NODE_DATA and later allocations down.  ramdisk= gives the
+ * initrd's bytes (memprobe compare takes them from the log).
+ */
+void reserve_initrd(struct machine *m)
+{
+	uint64_t image = m->opts.ramdisk_first, size = m->opts.ramdisk_last - image + 1;
+	uint64_t end = round_up(image + size, PAGE_SIZE), moved;
+
+	if (!m->opts.ramdisk_last)
+		return;
+	mp_printk(m->log, "RAMDISK: [mem %#010llx-%#010llx]\n", (unsigned long long)image,
+		  (unsigned long long)end - 1);
+	if (range_is_mapped(m, image, end))
+		return;
+	moved = memblock_phys_alloc_range_from(&m->memblock, round_up(size, PAGE_SIZE), PAGE_SIZE, 0,
+					       PFN_PHYS(m->dm.max_pfn_mapped), "setup_arch");
+	if (!moved) {
+		mp_printk(m->log, "memprobe: error: Linux would panic here: \"Cannot find place for new RAMDISK of "
+				  "size %lld\"; continuing with the initrd where it is\n",
+			  (long long)size);
+		return;
+	}
+	mp_printk(m->log, "Allocated new RAMDISK: [mem %#010llx-%#010llx]\n", (unsigned long long)moved,
+		  (unsigned long long)(moved + size - 1));
+	mp_printk(m->log, "Move RAMDISK from [mem %#010llx-%#010llx] to [mem %#010llx-%#010llx]\n",
+		  (unsigned long long)image, (unsigned long long)(image + size - 1), (unsigned long long)moved,
+		  (unsigned long long)(moved + size - 1));
+	memblock_phys_free_from(&m->memblock, image, end - image, "setup_arch");
+}
+
 /* early_acpi_boot_init(): the check for more than one MADT, and which one Linux uses. */
 void early_acpi_boot_init(struct machine *m)
 {

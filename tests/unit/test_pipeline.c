@@ -377,7 +377,10 @@ static void option_sources(void **state)
 	capture_free(&c);
 }
 
-/* ramdisk=: the initrd reserved as early_reserve_initrd does, to the end of its last page. */
+/*
+ * ramdisk=: the initrd reserved as early_reserve_initrd does, to the end of its
+ * last page, and moved by reserve_initrd when the direct map does not cover it.
+ */
 static void ramdisk_option(void **state)
 {
 	struct capture c;
@@ -394,6 +397,30 @@ static void ramdisk_option(void **state)
 	assert_int_equal(capture_count_prefix(&c, "memblock_reserve: [0x0000000100000000"), 0);
 	assert_true(memblock_is_region_reserved(&m->memblock, 0x100000000ULL, 0x124000));
 	assert_true(capture_has_line(&c, "memprobe: initrd at [mem 0x100000000-0x100123fff] reserved (ramdisk=)"));
+	/* reserve_initrd(): mapped by init_mem_mapping, so it stays */
+	assert_true(capture_has_line(&c, "RAMDISK: [mem 0x100000000-0x100123fff]"));
+	assert_int_equal(capture_count_prefix(&c, "Allocated new RAMDISK: "), 0);
+	free_pipeline(m);
+
+	/* above mem=: not in the direct map, so Linux copies it below max_pfn_mapped and frees the old place */
+	capture_reset(&c);
+	m = run_pipeline(&r.map, "mem=2G ramdisk=0x100000000-0x100123456 memblock=debug", &c);
+	{
+		char *line = capture_lines_with_prefix(&c, "Move RAMDISK from ");
+		unsigned long long to = 0, to_end = 0;
+
+		assert_non_null(line);
+		assert_int_equal(sscanf(line, "Move RAMDISK from [mem 0x100000000-0x100123456] to [mem %llx-%llx]", &to,
+					&to_end), 2);
+		assert_true(to % 4096 == 0 && to_end == to + 0x123456 && to_end < 2ULL << 30);
+		assert_true(memblock_is_region_reserved(&m->memblock, to, 0x123457));
+		free(line);
+	}
+	assert_int_equal(capture_count_prefix(&c, "Allocated new RAMDISK: [mem 0x"), 1);
+	assert_int_equal(capture_count_prefix(&c, "memblock_phys_alloc_range: 1196032 bytes align=0x1000 "
+						  "from=0x0000000000000000 max_addr=0x0000000080000000 setup_arch"), 1);
+	assert_true(capture_has_line(&c, "memblock_phys_free: [0x0000000100000000-0x0000000100123fff] setup_arch"));
+	assert_false(memblock_is_region_reserved(&m->memblock, 0x100000000ULL, 0x124000));
 	free_pipeline(m);
 	rawmap_free(&r);
 	capture_free(&c);

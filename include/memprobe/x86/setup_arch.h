@@ -19,6 +19,7 @@ void trim_bios_range(struct machine *m);
 void find_max_pfns(struct machine *m);
 void e820__memblock_setup(struct machine *m);
 void early_reservations(struct machine *m);
+void reserve_initrd(struct machine *m);
 void acpi_boot_table_init(struct machine *m);
 void early_acpi_boot_init(struct machine *m);
 void acpi_boot_init(struct machine *m);
