@@ -219,12 +219,12 @@ static bool parse_setup_data(struct options *o, const struct option_row *row, co
 
 	(void)row;
 	for (;;) {
-		addr[n] = memparse(p, &end);
-		if (end == p || !addr[n] || (*end && *end != ',') || n + 1 == OPTIONS_MAX_SETUP_DATA) {
+		if (n == OPTIONS_MAX_SETUP_DATA || !(addr[n] = memparse(p, &end)) || end == p ||
+		    (*end && *end != ',')) {
 			mp_printk(log, "memprobe: error: setup_data= takes up to %d addresses, apart by commas "
 				       "(the nodes of Linux's 'e820: update ... usable ==> usable' lines), not '%s'; "
 				       "ignored\n",
-				  OPTIONS_MAX_SETUP_DATA - 1, value);
+				  OPTIONS_MAX_SETUP_DATA, value);
 			return false;
 		}
 		n++;

@@ -6,7 +6,6 @@
  */
 #include "memprobe/runfile.h"
 
-#include "memprobe/lib/cmdline.h"
 #include "memprobe/lib/util.h"
 #include "memprobe/options.h"
 #include "memprobe/x86/efi.h"
@@ -102,12 +101,24 @@ static bool split_key(char *line, const char **value)
 	return false;
 }
 
+/* A decimal or 0x-hex number, whole and at most max; false when it is not one or does not fit 64 bits. */
 static bool read_number(const char *s, uint64_t max, uint64_t *v)
 {
-	const char *end;
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *p = hex ? s + 2 : s;
+	unsigned base = hex ? 16 : 10;
 
-	*v = simple_strtoull(s, &end);
-	return end != s && !*end && *v <= max;
+	*v = 0;
+	if (!*p)
+		return false;
+	for (; *p; p++) {
+		int d = mp_hexval(*p);
+
+		if (d < 0 || (unsigned)d >= base || *v > (UINT64_MAX - (unsigned)d) / base)
+			return false;
+		*v = *v * base + (unsigned)d;
+	}
+	return *v <= max;
 }
 
 static const char *const cpu_flag_names[] = { "pse", "pge", "nx", "gbpages", "la57" };
@@ -212,8 +223,11 @@ static bool read_guid(const char *s, uint8_t *g)
 	for (const char *p = s; n < 32; p++) {
 		int v = mp_hexval(*p);
 
-		if ((p - s == 8 || p - s == 13 || p - s == 18 || p - s == 23) && *p == '-')
+		if (p - s == 8 || p - s == 13 || p - s == 18 || p - s == 23) {
+			if (*p != '-')
+				return false;
 			continue;
+		}
 		if (v < 0)
 			return false;
 		if (n % 2 == 0)
@@ -262,7 +276,7 @@ static bool read_pci_rom(const char *v, struct efi_tables *t)
 			return false;
 		field[f] = field[f] << 4 | (uint32_t)mp_hexval(v[i]);
 	}
-	if (!read_number(v + sizeof(shape) - 1, UINT64_MAX, &size))
+	if (!read_number(v + sizeof(shape) - 1, UINT64_MAX, &size) || field[2] > 0x1f || field[3] > 7)
 		return false;
 	t->roms[t->nr_roms++] = (struct efi_pci_rom){ (uint16_t)field[0], (uint8_t)field[1], (uint8_t)field[2],
 						      (uint8_t)field[3], (uint16_t)field[4], (uint16_t)field[5], size };

@@ -322,10 +322,16 @@ void efi_collect_tables(struct fw_inputs *fw, struct mp_log *log)
 				  EFI_PCI_ROMS_MAX);
 			break;
 		}
+		/* Only the report shows the place; a firmware's impossible one is named and cut to PCI's widths. */
+		if (seg > 0xffff || bus > 0xff || dev > 0x1f || fn > 7)
+			mp_printk(log, "memprobe: warning: PCI handle %lu gives the location %lx:%lx:%lx.%lx, which "
+				       "no PCI function has; shown cut to PCI's field widths\n",
+				  (unsigned long)i, (unsigned long)seg, (unsigned long)bus, (unsigned long)dev,
+				  (unsigned long)fn);
 		rom.segment = (uint16_t)seg;
 		rom.bus = (uint8_t)bus;
-		rom.device = (uint8_t)dev;
-		rom.function = (uint8_t)fn;
+		rom.device = (uint8_t)(dev & 0x1f);
+		rom.function = (uint8_t)(fn & 7);
 		rom.size = pci->RomSize;
 		fw->efi.roms[fw->efi.nr_roms++] = rom;
 	}

@@ -328,7 +328,7 @@ static void setup_data_or_logo(struct log_facts *f, const char *line)
 
 	if (sscanf(line, "e820: update [mem 0x%llx-0x%llx]", &a, &b) != 2)
 		return;
-	if (strstr(line, "] usable ==> usable") && f->nr_setup_data < OPTIONS_MAX_SETUP_DATA - 1 &&
+	if (strstr(line, "] usable ==> usable") && f->nr_setup_data < OPTIONS_MAX_SETUP_DATA &&
 	    (!f->nr_setup_data || f->setup_data[f->nr_setup_data - 1][0] != a)) {
 		f->setup_data[f->nr_setup_data][0] = a;
 		f->setup_data[f->nr_setup_data++][1] = b;
@@ -518,11 +518,11 @@ int compare_command(int argc, char **argv)
 	struct mp_log out = text_log(&prediction);
 	const struct sinks sinks = { &out, NULL };
 	struct machine *m;
-	char options[1200], *log_text = NULL;
+	char options[4096], *log_text = NULL;
 	const struct linux_profile *profile;
 	const char *log_path;
 	size_t len, same, total;
-	int status = 2, used;
+	int status = 2, used, written;
 
 	memset(&linux_side, 0, sizeof(linux_side));
 	memset(&mp, 0, sizeof(mp));
@@ -566,23 +566,25 @@ int compare_command(int argc, char **argv)
 		goto out;
 	}
 	/* The prediction with Linux's command line, not the run's own options. */
-	snprintf(options, sizeof(options), "%s", facts.words);
-	if (!facts.nokaslr && facts.kernel)
-		snprintf(options + strlen(options), sizeof(options) - strlen(options), " kernel_addr=%#llx",
-			 facts.kernel);
-	if (facts.ramdisk_last)
-		snprintf(options + strlen(options), sizeof(options) - strlen(options), " ramdisk=%#llx-%#llx",
-			 facts.ramdisk_first, facts.ramdisk_last);
-	for (unsigned i = 0; i < facts.nr_setup_data; i++)
-		snprintf(options + strlen(options), sizeof(options) - strlen(options), "%s%#llx",
-			 i ? "," : " setup_data=", facts.setup_data[i][0]);
-	if (facts.bgrt_last)
-		snprintf(options + strlen(options), sizeof(options) - strlen(options), " bgrt=%#llx",
-			 facts.bgrt_first);
 	profile = linux_profile_for_release(facts.version);
-	if (profile)
-		snprintf(options + strlen(options), sizeof(options) - strlen(options), " kernel=%s",
-			 profile->name);
+	written = snprintf(options, sizeof(options), "%s", facts.words);
+	if (!facts.nokaslr && facts.kernel)
+		written += snprintf(options + written, sizeof(options) - written, " kernel_addr=%#llx", facts.kernel);
+	if (facts.ramdisk_last)
+		written += snprintf(options + written, sizeof(options) - written, " ramdisk=%#llx-%#llx", facts.ramdisk_first,
+				 facts.ramdisk_last);
+	for (unsigned i = 0; i < facts.nr_setup_data && (size_t)written < sizeof(options); i++)
+		written += snprintf(options + written, sizeof(options) - written, "%s%#llx", i ? "," : " setup_data=",
+				 facts.setup_data[i][0]);
+	if (facts.bgrt_last && (size_t)written < sizeof(options))
+		written += snprintf(options + written, sizeof(options) - written, " bgrt=%#llx", facts.bgrt_first);
+	if (profile && (size_t)written < sizeof(options))
+		written += snprintf(options + written, sizeof(options) - written, " kernel=%s", profile->name);
+	if ((size_t)written >= sizeof(options)) {
+		fprintf(stderr, "compare: %s: the options taken from the log pass %zu bytes; not compared\n",
+			log_path, sizeof(options) - 1);
+		goto out;
+	}
 	/* The machine's firmware, with the options Linux booted with and no others. */
 	linux_fw = *fw;
 	linux_fw.nr_option_files = 0;

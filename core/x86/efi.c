@@ -22,6 +22,7 @@
 #define ESRT_ENTRY_SIZE 40	/* struct efi_system_resource_entry_v1 */
 #define ESRT_MAX_RESOURCES 128
 #define MOKVAR_ENTRY_HEADER 264	/* char name[256]; u64 data_size */
+#define MOKVAR_ENTRIES_MAX 1024
 #define MEMATTR_HEADER_SIZE 16
 #define MEMRESERVE_HEADER_SIZE 16	/* int size; atomic_t count; phys_addr_t next */
 #define MEMRESERVE_ENTRY_SIZE 16	/* phys_addr_t base, size */
@@ -56,7 +57,7 @@ static const struct {
 	{ GUID(0x1ce1e5bc, 0x7ceb, 0x42f2, 0x81, 0xe5, 0x8a, 0xad, 0xf1, 0x80, 0xf5, 0x7b), "RNG", false, TABLE_OTHER },
 	{ GUID(0xb7799cb0, 0xeca2, 0x4943, 0x96, 0x67, 0x1f, 0xae, 0x07, 0xb7, 0x47, 0xfa), "TPMEventLog", false, TABLE_OTHER },
 	{ GUID(0x1e2ed096, 0x30e2, 0x4254, 0xbd, 0x89, 0x86, 0x3b, 0xbe, 0xf8, 0x23, 0x25), "TPMFinalLog", false, TABLE_TPM_FINAL_LOG },
-	{ GUID(0xdd4a4648, 0x2de7, 0x4665, 0x96, 0x4d, 0x21, 0xd9, 0xef, 0x5f, 0xb4, 0x46), "CCFinalLog", true, TABLE_OTHER },
+	{ GUID(0xdd4a4648, 0x2de7, 0x4665, 0x96, 0x4d, 0x21, 0xd9, 0xef, 0x5f, 0xb4, 0x46), "CCFinalLog", true, TABLE_TPM_FINAL_LOG },
 	{ GUID(0x888eb0c6, 0x8ede, 0x4ff5, 0xa8, 0xf0, 0x9a, 0xee, 0x5c, 0xb9, 0x77, 0xc2), "MEMRESERVE", false, TABLE_MEMRESERVE },
 	{ GUID(0x5568e427, 0x68fc, 0x4f3d, 0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68), "INITRD", false, TABLE_OTHER },
 	{ GUID(0xeb66918a, 0x7eef, 0x402a, 0x84, 0x2e, 0x93, 0x1d, 0x21, 0xc3, 0x8a, 0xe9), "RTPROP", false, TABLE_OTHER },
@@ -147,8 +148,11 @@ static const uint8_t *efi_read(struct machine *m, const char *name, uint64_t phy
 	if (r->nr) {
 		uint64_t last_end = r->r[r->nr - 1].phys + r->r[r->nr - 1].length;
 
+		/* one piece only where the bytes between map too (the run folder keeps whole pieces) */
 		if (!mp_strcmp(r->r[r->nr - 1].name, name) && phys >= r->r[r->nr - 1].phys &&
-		    phys <= last_end + READ_MERGE_GAP && phys + len - r->r[r->nr - 1].phys <= READ_MAX_LENGTH) {
+		    phys <= last_end + READ_MERGE_GAP && phys + len - r->r[r->nr - 1].phys <= READ_MAX_LENGTH &&
+		    (phys + len <= last_end ||
+		     a->map(a->ctx, r->r[r->nr - 1].phys, (uint32_t)(phys + len - r->r[r->nr - 1].phys)))) {
 			if (phys + len > last_end)
 				r->r[r->nr - 1].length = (uint32_t)(phys + len - r->r[r->nr - 1].phys);
 			return bytes;
@@ -218,8 +222,8 @@ bool efi_memmap_pieces(const struct machine *m, const struct efi_md *md, uint64_
 	for (unsigned i = 0; i < m->nr_efi_kept; i++) {
 		const struct efi_kept_range *k = &m->efi_kept[i];
 
-		if (k->start < md->phys_addr || k->end > end)
-			continue;	/* another descriptor's */
+		if (k->start < md->phys_addr || k->end > end || k->start == k->end)
+			continue;	/* another descriptor's, or empty */
 		if (k->start == start) {
 			next = k->end;
 			kept = true;
@@ -279,10 +283,8 @@ static unsigned efi_memmap_split_count(const struct efi_md *md, uint64_t m_start
  */
 static void efi_memmap_keep(struct machine *m, uint64_t addr, uint64_t size, unsigned split, bool note)
 {
-	uint64_t phys, map_size;
+	uint64_t phys, map_size = (uint64_t)(m->efi_nr_map + split) * m->fw->memmap.desc_size;
 
-	m->efi_nr_map += split;
-	map_size = (uint64_t)m->efi_nr_map * m->fw->memmap.desc_size;
 	phys = memblock_phys_alloc_range_from(&m->memblock, map_size, EFI_MEMMAP_ALLOC_ALIGN, 0,
 					      MEMBLOCK_ALLOC_ACCESSIBLE, "efi_memmap_alloc");
 	if (!phys) {
@@ -291,9 +293,10 @@ static void efi_memmap_keep(struct machine *m, uint64_t addr, uint64_t size, uns
 	}
 	if (m->efi_memmap_size)
 		memblock_phys_free_from(&m->memblock, m->efi_memmap_phys, m->efi_memmap_size, "__efi_memmap_free");
+	m->efi_nr_map += split;
 	m->efi_memmap_phys = phys;
 	m->efi_memmap_size = map_size;
-	if (note && m->nr_efi_kept < EFI_KEPT_MAX)
+	if (note && size && m->nr_efi_kept < EFI_KEPT_MAX)
 		m->efi_kept[m->nr_efi_kept++] = (struct efi_kept_range){ addr, addr + size };
 	e820__range_update(m->log, &m->e820_table, addr, size, E820_TYPE_RAM, E820_TYPE_RESERVED);
 	e820__update_table(&m->e820_table, &m->sanitizer);
@@ -351,7 +354,7 @@ void efi_stub_setup_data(struct machine *m)
 	const struct efi_tables *t = &m->fw->efi;
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < t->nr_roms && n < SETUP_DATA_MAX - 1; i++)
+	for (unsigned i = 0; t->roms_known && i < t->nr_roms && n < SETUP_DATA_MAX - 1; i++)
 		if (t->roms[i].size && t->roms[i].size <= (16u << 20))
 			m->setup_data[n++] = (struct setup_data_node){ SETUP_PCI, 0,
 								       PCI_SETUP_ROM_HEADER + t->roms[i].size };
@@ -367,13 +370,20 @@ void efi_stub_setup_data(struct machine *m)
 	if (!t->roms_known)
 		mp_printk(m->log, "memprobe: note: the PCI option ROMs are not known here, so the setup_data "
 				  "nodes Linux's EFI stub copies them into are not predicted\n");
-	else if (n && !m->setup_data[0].addr)
+	if (!t->roms_known || !n || m->setup_data[0].addr)
+		return;
+	if (n > (m->ext_entries ? 1u : 0u))
 		mp_printk(m->log, "memprobe: note: Linux's EFI stub copies %u PCI option ROM%s into setup_data "
 				  "(%llu bytes first); where is its loader's choice, so their e820 and memblock "
 				  "lines are not predicted (setup_data= gives the addresses; memprobe compare takes "
 				  "them from the log)\n",
 			  n - (m->ext_entries ? 1 : 0), n - (m->ext_entries ? 1 : 0) == 1 ? "" : "s",
 			  (unsigned long long)m->setup_data[0].size);
+	if (m->ext_entries)
+		mp_printk(m->log, "memprobe: note: Linux's EFI stub puts the e820 entries past 128 in a setup_data "
+				  "node of %llu bytes, where its loader chooses; its lines are not predicted "
+				  "(setup_data= gives the address)\n",
+			  (unsigned long long)m->setup_data[n - 1].size);
 }
 
 /**
@@ -421,7 +431,9 @@ static void efi_memattr_init(struct machine *m, uint64_t table)
 			  (int)version);
 		return;
 	}
-	memblock_reserve_from(&m->memblock, table, MEMATTR_HEADER_SIZE + (uint64_t)le32(tbl + 4) * le32(tbl + 8),
+	/* Linux: a u32 product, the sum kept in an int, then widened to phys_addr_t */
+	memblock_reserve_from(&m->memblock, table,
+			      (uint64_t)(int64_t)(int32_t)(uint32_t)(MEMATTR_HEADER_SIZE + le32(tbl + 4) * le32(tbl + 8)),
 			      "efi_memattr_init");
 }
 
@@ -455,8 +467,15 @@ static void efi_memreserve(struct machine *m, uint64_t prsv)
 			return;
 		}
 		seen[links++] = prsv;
-		if (!rsv || room < MEMRESERVE_HEADER_SIZE) {
-			mp_printk(m->log, "Could not map UEFI memreserve entry!\n");
+		if (!rsv) {
+			mp_printk(m->log, "efi: Could not map UEFI memreserve entry!\n");
+			return;
+		}
+		if (room < MEMRESERVE_HEADER_SIZE) {
+			mp_printk(m->log, "memprobe: the LINUX_EFI_MEMRESERVE link at 0x%llx crosses the end of the "
+					  "page Linux maps: Linux reads the rest from whatever lies beyond it, memprobe "
+					  "stops here\n",
+				  (unsigned long long)prsv);
 			return;
 		}
 		size = (int32_t)le32(rsv);
@@ -475,6 +494,10 @@ static void efi_memreserve(struct machine *m, uint64_t prsv)
 		}
 		entries = count > 0 ? efi_read(m, "mrsv", prsv + MEMRESERVE_HEADER_SIZE,
 					       (uint32_t)count * MEMRESERVE_ENTRY_SIZE) : NULL;
+		if (count > 0 && !entries)
+			mp_printk(m->log, "memprobe: the %d entries of the LINUX_EFI_MEMRESERVE link at 0x%llx cannot "
+					  "be read here; their reservations are not predicted\n",
+				  count, (unsigned long long)prsv);
 		for (int32_t i = 0; entries && i < count; i++)
 			memblock_reserve_from(&m->memblock, le64(entries + i * MEMRESERVE_ENTRY_SIZE),
 					      le64(entries + i * MEMRESERVE_ENTRY_SIZE + 8), "efi_config_parse_tables");
@@ -513,10 +536,11 @@ void efi_config_parse_tables(struct machine *m)
 	line[len] = '\0';
 	mp_printk(m->log, "efi: %s\n", line);
 	memattr = table_of(m, TABLE_MEMATTR);
-	if (memattr)
+	if (memattr && efi_memmap_nr_desc(&m->fw->memmap))	/* Linux: efi_enabled(EFI_MEMMAP) */
 		efi_memattr_init(m, memattr);
 	if (table_of(m, TABLE_TPM_FINAL_LOG))
-		mp_printk(m->log, "memprobe: note: the firmware keeps a TPM event log (TPMFinalLog): Linux's "
+		mp_printk(m->log, "memprobe: note: the firmware keeps a measured-boot event log (TPMFinalLog or "
+				  "CCFinalLog): Linux's "
 				  "efi_tpm_eventlog_init reserves the EFI stub's copy of the log and the final events "
 				  "table, both as long as that boot's own measurements make them, so those two "
 				  "memblock=debug lines are not predicted\n");
@@ -621,8 +645,9 @@ void efi_mokvar_table_init(struct machine *m)
 		return;
 	}
 	offset_limit = efi_mem_desc_end(&md) - table;
-	while (cur + MOKVAR_ENTRY_HEADER <= offset_limit) {
+	for (unsigned entries = 0; cur + MOKVAR_ENTRY_HEADER <= offset_limit; entries++) {
 		const uint8_t *e = efi_read(m, "mokv", table + cur, MOKVAR_ENTRY_HEADER);
+		uint64_t next;
 
 		if (!e) {
 			mp_printk(m->log, "mokvar: Failed to map EFI MOKvar config table pa=0x%llx, size=%u.\n",
@@ -634,7 +659,20 @@ void efi_mokvar_table_init(struct machine *m)
 			needed = cur + MOKVAR_ENTRY_HEADER;
 			break;
 		}
-		cur += MOKVAR_ENTRY_HEADER + le64(e + 256);	/* wraps as Linux's unsigned long does */
+		next = cur + MOKVAR_ENTRY_HEADER + le64(e + 256);	/* wraps as Linux's unsigned long does */
+		if (next <= cur) {
+			mp_printk(m->log, "memprobe: the MOKvar entry at 0x%llx says its data is 0x%llx bytes: Linux's "
+					  "walk comes back to where it was and never ends\n",
+				  (unsigned long long)(table + cur), (unsigned long long)le64(e + 256));
+			return;
+		}
+		if (entries == MOKVAR_ENTRIES_MAX) {
+			mp_printk(m->log, "memprobe: the MOKvar table goes on past %u entries; memprobe follows no "
+					  "further (Linux walks them to its sentinel)\n",
+				  MOKVAR_ENTRIES_MAX);
+			return;
+		}
+		cur = next;
 	}
 	if (!valid) {
 		mp_printk(m->log, "mokvar: EFI MOKvar config table is not valid\n");

@@ -20,7 +20,7 @@
 /* The longest word an option may be; longer ones are refused. */
 #define OPTION_WORD_MAX 128
 #define OPTIONS_MAX_EARLY 32
-#define OPTIONS_MAX_SETUP_DATA 33
+#define OPTIONS_MAX_SETUP_DATA 33	/* the stub's nodes: 32 option ROMs and the extended e820 table */
 
 /* numa=fake='s forms, as numa_emulation() tells them apart. */
 enum numa_fake_form {

@@ -159,7 +159,7 @@ static void config_line(void **state)
 	assert_true(json_has(m, "        \"linux_name\": \"\""));	/* the unnamed one */
 	assert_true(json_has(m, "        \"address\": \"0x7f51a000\""));	/* 6.1 does not know it: no name */
 	done(m);
-	assert_int_equal(capture_count_prefix(&w->c, "memprobe: note: the firmware keeps a TPM event log"), 0);
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: note: the firmware keeps a measured-boot"), 0);
 	m = run(w, &r, "kernel=6.12");
 	assert_true(has(w, "efi: SMBIOS=0x7f518000 ACPI 2.0=0xfff00000 MEMATTR=0x7f000000 Unaccepted=0x7f51a000 "));
 	done(m);
@@ -167,8 +167,8 @@ static void config_line(void **state)
 	config(w, guid_tpm_final, 0x7f51b000);
 	m = run(w, &r, "");
 	assert_true(has(w, "efi: SMBIOS=0x7f518000 ACPI 2.0=0xfff00000 MEMATTR=0x7f000000 TPMFinalLog=0x7f51b000 "));
-	assert_int_equal(capture_count_prefix(&w->c, "memprobe: note: the firmware keeps a TPM event log "
-						     "(TPMFinalLog)"), 1);
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: note: the firmware keeps a measured-boot event "
+						     "log"), 1);
 	done(m);
 	w->fw.efi.nr_config--;
 
@@ -292,7 +292,7 @@ static void option_roms(void **state)
 			   "the addresses are used in order"));
 	done(m);
 	m = run(w, &r, "setup_data=0x7d000018,junk");
-	assert_true(capture_count_prefix(&w->c, "memprobe: error: setup_data= takes up to 32 addresses") == 1);
+	assert_true(capture_count_prefix(&w->c, "memprobe: error: setup_data= takes up to 33 addresses") == 1);
 	done(m);
 	w->fw.efi.roms_known = false;
 	m = run(w, &r, "");
@@ -372,6 +372,19 @@ static void mokvar(void **state)
 	put64(w->b[0].bytes + 264 + 100 + 256, 1);	/* the sentinel with data */
 	m = run(w, &r, "");
 	assert_true(has(w, "mokvar: EFI MOKvar config table is not valid"));
+	done(m);
+	/* a data size that brings the walk back where it was: Linux loops for ever, memprobe says so */
+	put64(w->b[0].bytes + 256, (uint64_t)-264);
+	m = run(w, &r, "");
+	assert_true(has(w, "memprobe: the MOKvar entry at 0x7e080000 says its data is 0xfffffffffffffef8 bytes: "
+			   "Linux's walk comes back to where it was and never ends"));
+	done(m);
+	/* one that steps back to a sentinel before the table: a 0-byte reservation, kept finite */
+	put64(w->b[0].bytes + 256, (uint64_t)-528);
+	add_raw(w, BS_DATA + 0x80000 - 264, (uint8_t[264]){ 0 }, 264);
+	m = run(w, &r, "memblock=debug");
+	assert_int_equal(capture_count_prefix(&w->c, "mokvar: "), 0);
+	assert_int_equal(m->nr_efi_kept, 0);
 	done(m);
 	rawmap_free(&r);
 }

@@ -152,6 +152,19 @@ static void firmware_file(void **state)
 	text = strdup("pci_rom: 0001:12:1f 8086:100e 1\ncmdline: \n");
 	assert_false(run_facts_read(text, &back, &err));
 	free(text);
+	/* the damage a reader must not take for a number or a GUID */
+	text = strdup("efi_table: 8868e871-e4f1-11d3-bc22-0080c73c8881 0x1ffffffffffffffff\ncmdline: \n");
+	assert_false(run_facts_read(text, &back, &err));		/* 65 bits */
+	free(text);
+	text = strdup("efi_table: 8868e871e4f111d3bc220080c73c8881xxxx 0x1\ncmdline: \n");
+	assert_false(run_facts_read(text, &back, &err));		/* no hyphens */
+	free(text);
+	text = strdup("pci_rom: 0001:12:20.7 8086:100e 1\ncmdline: \n");
+	assert_false(run_facts_read(text, &back, &err));		/* device 32 */
+	free(text);
+	text = strdup("pci_rom: 0001:12:1f.7 8086:100e 18446744073709551616\ncmdline: \n");
+	assert_false(run_facts_read(text, &back, &err));		/* 2^64 */
+	free(text);
 
 	text = strdup("vendor: X\nsecure_boot: sideways\ncmdline: \n");
 	assert_false(run_facts_read(text, &back, &err));
