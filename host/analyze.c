@@ -96,6 +96,29 @@ static bool bad(const char *dir, const char *name, const char *why)
 	return false;
 }
 
+/*
+ * A dump the folder may hold, parsed into *dump.  Return: true when it is
+ * absent or parsed; false after naming what is wrong (empty says how).
+ */
+static bool read_optional_dump(const char *dir, const char *name, char **text, size_t *len, struct acpidump *dump,
+				const char *empty)
+{
+	char path[4096];
+	struct complaints says = { path, 0 };
+	struct mp_log log = { .write = complain, .ctx = &says };
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (access(path, F_OK) != 0)
+		return true;
+	if (!(*text = read_file(path, len)))
+		return false;
+	dump->buf_size = *len / 2 + 1;
+	dump->buf = malloc(dump->buf_size);
+	if (!dump->buf || !acpidump_parse(dump, *text, *len, &log))
+		return bad(dir, name, empty);
+	return true;
+}
+
 /* Every file of the folder into in->fw; false after naming what is wrong. */
 static bool load_folder(struct run_inputs *in, const char *dir)
 {
@@ -125,26 +148,13 @@ static bool load_folder(struct run_inputs *in, const char *dir)
 		return bad(dir, "acpi.txt", "no table in acpidump's text format");
 	if (dump_says.count)
 		return bad(dir, "acpi.txt", "the dump is damaged (see above); memprobe.efi writes whole tables");
-	/* Optional: only a run in which Linux reads past a table's end has it. */
-	snprintf(acpi_path, sizeof(acpi_path), "%s/acpi-read.txt", dir);
-	if (access(acpi_path, F_OK) == 0) {
-		if (!(in->acpi_read = read_file(acpi_path, &in->acpi_read_len)))
-			return false;
-		in->read_dump.buf_size = in->acpi_read_len / 2 + 1;
-		in->read_dump.buf = malloc(in->read_dump.buf_size);
-		if (!in->read_dump.buf || !acpidump_parse(&in->read_dump, in->acpi_read, in->acpi_read_len, &dump_log))
-			return bad(dir, "acpi-read.txt", "no table in acpidump's text format");
-	}
-	/* Optional: only a run that read EFI tables (the boot logo, an ESRT, ...) has it. */
-	snprintf(acpi_path, sizeof(acpi_path), "%s/efi-read.txt", dir);
-	if (access(acpi_path, F_OK) == 0) {
-		if (!(in->efi_read = read_file(acpi_path, &in->efi_read_len)))
-			return false;
-		in->efi_dump.buf_size = in->efi_read_len / 2 + 1;
-		in->efi_dump.buf = malloc(in->efi_dump.buf_size);
-		if (!in->efi_dump.buf || !acpidump_parse(&in->efi_dump, in->efi_read, in->efi_read_len, &dump_log))
-			return bad(dir, "efi-read.txt", "no piece of memory in acpidump's text format");
-	}
+	/* Only a run in which Linux reads past a table's end has acpi-read.txt; only one that read
+	 * EFI tables (the boot logo, an ESRT, ...) has efi-read.txt. */
+	if (!read_optional_dump(dir, "acpi-read.txt", &in->acpi_read, &in->acpi_read_len, &in->read_dump,
+				"no table in acpidump's text format") ||
+	    !read_optional_dump(dir, "efi-read.txt", &in->efi_read, &in->efi_read_len, &in->efi_dump,
+				"no piece of memory in acpidump's text format"))
+		return false;
 	acpidump_access(&in->dump, &fw->acpi);
 	fw->acpi.map = run_map;
 	fw->acpi.ctx = in;
