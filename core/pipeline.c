@@ -9,6 +9,7 @@
 #include "memprobe/lib/util.h"
 #include "memprobe/report/views.h"
 #include "memprobe/x86/efi.h"
+#include "memprobe/x86/acpi_boot.h"
 #include "memprobe/x86/setup_arch.h"
 
 static const char *const secure_boot_names[] = {

@@ -424,17 +424,3 @@ void reserve_initrd(struct machine *m)
 		  (unsigned long long)(moved + size - 1));
 	memblock_phys_free_from(&m->memblock, image, end - image, "setup_arch");
 }
-
-/* early_acpi_boot_init(): the check for more than one MADT, and which one Linux uses. */
-void early_acpi_boot_init(struct machine *m)
-{
-	m->acpi_apic_instance = check_multiple_madt(&m->acpi, m->acpi_apic_instance, m->log);
-}
-
-/* The MADT part of acpi_boot_init(), the boot logo (BGRT), and the MADT/SRAT cross-check. */
-void acpi_boot_init(struct machine *m)
-{
-	madt_parse(&m->madt, &m->acpi, m->acpi_apic_instance, m->log);
-	efi_bgrt_init(m);
-	madt_cross_check(&m->madt, &m->srat, m->log);
-}

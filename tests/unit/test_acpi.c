@@ -15,6 +15,7 @@
 
 #include "acpibuild.h"
 #include "memprobe/acpi/acpidump.h"
+#include "memprobe/x86/acpi_boot.h"
 #include "memprobe/x86/setup_arch.h"
 
 /* Run the ACPI stages of the pipeline. */

@@ -21,7 +21,5 @@ void e820__memblock_setup(struct machine *m);
 void early_reservations(struct machine *m);
 void reserve_initrd(struct machine *m);
 void acpi_boot_table_init(struct machine *m);
-void early_acpi_boot_init(struct machine *m);
-void acpi_boot_init(struct machine *m);
 
 #endif
