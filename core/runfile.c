@@ -201,6 +201,74 @@ bool cpu_facts_read(char *text, struct cpu_facts *cpu, struct runfile_error *err
 	return true;
 }
 
+/**
+ * ioapic_reads_write() - ioapic.txt: the IO APICs' registers a run read
+ * @r: the registers, one IO APIC each
+ * @out: where the text goes
+ */
+void ioapic_reads_write(const struct ioapic_reads *r, struct mp_log *out)
+{
+	mp_printk(out, "# memprobe %s: the IO APICs' registers 0-2 (ID, version, arbitration), as read\n",
+		  MEMPROBE_VERSION);
+	for (unsigned i = 0; i < r->nr; i++)
+		mp_printk(out, "ioapic: %#010x %#010x %#010x %#010x\n", r->r[i].base, r->r[i].reg[0],
+			  r->r[i].reg[1], r->r[i].reg[2]);
+}
+
+/* "0xBASE 0xREG0 0xREG1 0xREG2": four 32-bit numbers, one space apart. */
+static bool read_ioapic_line(char *v, struct ioapic_regs *regs)
+{
+	uint32_t *field[1 + IO_APIC_REGS] = { &regs->base, &regs->reg[0], &regs->reg[1], &regs->reg[2] };
+
+	for (unsigned i = 0; i < 1 + IO_APIC_REGS; i++) {
+		char *end = v;
+		uint64_t n;
+
+		while (*end && *end != ' ')
+			end++;
+		if (i + 1 < 1 + IO_APIC_REGS ? *end != ' ' : *end != '\0')
+			return false;
+		*end = '\0';
+		if (!read_number(v, UINT32_MAX, &n))
+			return false;
+		*field[i] = (uint32_t)n;
+		v = end + 1;
+	}
+	return true;
+}
+
+/**
+ * ioapic_reads_read() - the registers of an ioapic.txt
+ * @text: the file's text, NUL-terminated; lines are cut in place
+ * @r: the registers
+ * @err: why not
+ *
+ * Return: whether every line was understood, each IO APIC once and at most
+ * MAX_IO_APICS of them.
+ */
+bool ioapic_reads_read(char *text, struct ioapic_reads *r, struct runfile_error *err)
+{
+	unsigned nr = 0;
+	const char *v;
+
+	mp_memset(r, 0, sizeof(*r));
+	for (char *line; (line = next_line(&text));) {
+		struct ioapic_regs regs, seen;
+
+		nr++;
+		if (!line[0] || line[0] == '#')
+			continue;
+		if (!split_key(line, &v) || mp_strcmp(line, "ioapic") || !read_ioapic_line((char *)v, &regs))
+			return fail(err, "line %u is not 'ioapic: BASE REG0 REG1 REG2' ('%.40s')", nr, line);
+		if (ioapic_reads_find(r, regs.base, seen.reg))
+			return fail(err, "line %u: the IO APIC at %#x again", nr, regs.base);
+		if (r->nr == MAX_IO_APICS)
+			return fail(err, "line %u: more than %u IO APICs", nr, MAX_IO_APICS);
+		r->r[r->nr++] = regs;
+	}
+	return true;
+}
+
 /* Text as "PREFIX line" lines, one per line of text. */
 static void write_quoted(struct mp_log *out, const char *prefix, const char *text)
 {

@@ -78,6 +78,7 @@ void efi_collect_clock(struct fw_inputs *fw, struct efi_clock *c, struct mp_log 
 uint64_t efi_clock_since_start_us(const struct efi_clock *c);
 void efi_collect_memmap(struct fw_inputs *fw, struct mp_log *log);
 void efi_collect_acpi(struct fw_inputs *fw);
+void efi_collect_ioapic(struct fw_inputs *fw);
 void efi_collect_tables(struct fw_inputs *fw, struct mp_log *log);
 void efi_exit_and_map(EFI_HANDLE image, const struct machine *m, struct mp_log *log);
 size_t kept_lines_take(char *buf, size_t size, struct mp_log *log);

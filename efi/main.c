@@ -100,6 +100,12 @@ static void write_efi_reads(const void *m, struct mp_log *out)
 	efi_reads_write(m, out);
 }
 
+/* ioapic.txt: the IO APICs' registers the analysis read. */
+static void write_ioapic_reads(const void *m, struct mp_log *out)
+{
+	ioapic_reads_write(&((const struct machine *)m)->io_apics.reads, out);
+}
+
 /* memmap.bin, cpu.txt and firmware.txt: what memprobe analyze needs besides acpi.txt. */
 static void save_inputs(struct run_folder *rf, const struct fw_inputs *fw, struct mp_log *log)
 {
@@ -168,6 +174,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	efi_file_create(&run, &sink->acpi, "acpi.txt");
 	efi_collect_memmap(&fw, &notes_log);
 	efi_collect_acpi(&fw);
+	efi_collect_ioapic(&fw);
 	efi_collect_tables(&fw, &notes_log);
 	previous_len = kept_lines_take(previous, sizeof(previous), &notes_log);
 	if (previous_len) {
@@ -191,6 +198,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 			save_file(&run, "acpi-read.txt", write_overreads, m, &log);
 		if (m->efi_reads.nr)
 			save_file(&run, "efi-read.txt", write_efi_reads, m, &log);
+		if (m->io_apics.reads.nr)
+			save_file(&run, "ioapic.txt", write_ioapic_reads, m, &log);
 		if (m->efi_reads.dropped)
 			mp_printk(&log, "memprobe: warning: %u pieces of EFI tables the analysis read are not kept in "
 					"efi-read.txt (more than %u); memprobe analyze of this run may differ\n",

@@ -22,11 +22,12 @@
 
 /* A run folder's files, read and decoded. */
 struct run_inputs {
-	char *memmap, *acpi, *cpu, *facts, *acpi_read, *efi_read;
-	size_t memmap_len, acpi_len, cpu_len, facts_len, acpi_read_len, efi_read_len;
+	char *memmap, *acpi, *cpu, *facts, *acpi_read, *efi_read, *ioapic;
+	size_t memmap_len, acpi_len, cpu_len, facts_len, acpi_read_len, efi_read_len, ioapic_len;
 	struct acpidump dump;
 	struct acpidump read_dump;	/* acpi-read.txt: tables with the bytes read past their end */
 	struct acpidump efi_dump;	/* efi-read.txt: the EFI tables' bytes the stages read */
+	struct ioapic_reads ioapic_regs;	/* ioapic.txt: the IO APICs' registers the run read */
 	struct fw_inputs fw;
 };
 
@@ -62,6 +63,14 @@ static const uint8_t *run_map(void *ctx, uint64_t phys, uint64_t len)
 	if (!bytes)
 		bytes = acpidump_find(&in->efi_dump, phys, len);
 	return bytes ? bytes : acpidump_find(&in->dump, phys, len);
+}
+
+/* The IO APICs' registers as the run read them; one the run did not read is not known. */
+static bool run_ioapic(void *ctx, uint32_t base, uint32_t regs[IO_APIC_REGS])
+{
+	const struct run_inputs *in = ctx;
+
+	return ioapic_reads_find(&in->ioapic_regs, base, regs);
 }
 
 /* The dump reader's complaints, on stderr under the file's name, counted. */
@@ -155,6 +164,16 @@ static bool load_folder(struct run_inputs *in, const char *dir)
 	    !read_optional_dump(dir, "efi-read.txt", &in->efi_read, &in->efi_read_len, &in->efi_dump,
 				"no piece of memory in acpidump's text format"))
 		return false;
+	/* A run that read no IO APIC, or one from before memprobe kept them, has no ioapic.txt. */
+	snprintf(acpi_path, sizeof(acpi_path), "%s/ioapic.txt", dir);
+	if (access(acpi_path, F_OK) == 0) {
+		if (!(in->ioapic = read_in(dir, "ioapic.txt", &in->ioapic_len)))
+			return false;
+		if (!ioapic_reads_read(in->ioapic, &in->ioapic_regs, &err))
+			return bad(dir, "ioapic.txt", err.text);
+	}
+	fw->ioapic.read = run_ioapic;
+	fw->ioapic.ctx = in;
 	acpidump_access(&in->dump, &fw->acpi);
 	fw->acpi.map = run_map;
 	fw->acpi.ctx = in;
@@ -180,6 +199,7 @@ void run_inputs_free(struct run_inputs *in)
 	free(in->read_dump.buf);
 	free(in->efi_read);
 	free(in->efi_dump.buf);
+	free(in->ioapic);
 	free(in);
 }
 

@@ -52,7 +52,14 @@ static const struct {
 	{ ST_ACPI, "^ACPI: (RSDP|[A-Z0-9]{4}) 0x[0-9A-F]{16} [0-9A-F]{6}" },
 	{ ST_ACPI, "^ACPI: Reserving [A-Z0-9]{4} table memory at " },
 	{ ST_ACPI, "^ACPI: SLIT table looks invalid" },
+	{ ST_ACPI, "^ACPI: PM-Timer IO Port: " },
 	{ ST_ACPI, "^ACPI: (LAPIC_NMI|X2APIC_NMI|INT_SRC_OVR|NMI_SRC) " },
+	{ ST_ACPI, "^ACPI: No (LAPIC|IOAPIC) entries present$" },
+	{ ST_ACPI, "^IOAPIC\\[[0-9]+\\]: apic_id " },
+	{ ST_ACPI, "^(Bogus \\(zero\\) I/O APIC|I/O APIC 0x[0-9a-f]+ registers return|address 0x[0-9a-f]+ "
+		   "conflicts with IOAPIC|GSI range \\[|Max # of I/O APICs)" },
+	{ ST_ACPI, "^ACPI: Using ACPI (\\(MADT\\) for SMP|for processor \\(LAPIC\\))" },
+	{ ST_ACPI, "^ACPI: HPET (id: |timers must be located)" },
 	{ ST_SRAT, "^SRAT: " },
 	{ ST_SRAT, "^ACPI: SRAT: " },
 	{ ST_SRAT, "^(ACPI: )?\\[SRAT:" },
@@ -456,6 +463,16 @@ static size_t drop_lines(struct side *s, const char *const *prefixes, size_t nr_
 	return dropped;
 }
 
+/* The IO APICs Linux registers whose registers memprobe did not see. */
+static unsigned ioapics_not_read(const struct machine *m)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < m->io_apics.nr; i++)
+		n += !m->io_apics.a[i].known;
+	return n;
+}
+
 /* Stage by stage: identical, or where it first differs; skip: a stage not compared. */
 static int report_stages(const struct side *linux_side, const struct side *mp, int skip, size_t *same,
 			 size_t *total)
@@ -634,6 +651,14 @@ int compare_command(int argc, char **argv)
 	m = predict(&linux_fw, NULL, &sinks, PREDICT_ALL);
 	if (m && facts.bgrt_last)
 		say_boot_logo(m, &facts);
+	if (m && ioapics_not_read(m)) {
+		static const char *const ioapic[] = { "IOAPIC[" };
+
+		printf("compare: note: the run does not hold the registers of %u IO APIC%s (an older memprobe's "
+		       "run folder, or --live), so %zu of Linux's IOAPIC[n] lines are not comparable\n",
+		       ioapics_not_read(m), ioapics_not_read(m) == 1 ? "" : "s",
+		       drop_lines(&linux_side, ioapic, 1));
+	}
 	predict_free(m);
 	if (!m || !prediction.s || !pick_all(&mp, prediction.s))
 		goto out;

@@ -54,15 +54,22 @@ static void add_cpu(struct madt_info *m, uint32_t apic_id, uint32_t uid, uint32_
 	m->cpus[m->nr_cpus++] = (struct madt_cpu){ apic_id, uid, flags & 1, (flags & 2) != 0, x2apic };
 }
 
-/*
- * Walk the subtables of the MADT instance Linux uses, in the order Linux
- * prints them: CPUs (one pass over both kinds, silent in Linux), then
- * every x2APIC NMI before every local APIC NMI (two passes, as
+/**
+ * madt_parse() - acpi_process_madt()'s walk of the MADT instance Linux uses
+ * @m: what the MADT says
+ * @at: the tables
+ * @instance: acpi_apic_instance=
+ * @ioapic: who registers each IO APIC entry (NULL: nobody)
+ * @log: Linux's lines
+ *
+ * In the order Linux prints them: CPUs (one pass over both kinds, silent in
+ * Linux), then every x2APIC NMI before every local APIC NMI (two passes, as
  * acpi_parse_madt_lapic_entries makes them), IO APICs, interrupt source
- * overrides, NMI sources.
+ * overrides, NMI sources.  Without a CPU entry Linux stops after the CPUs,
+ * without an IO APIC entry after the IO APICs; @m says which it got to.
  */
 void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
-		struct mp_log *log)
+		const struct madt_ioapic_handler *ioapic, struct mp_log *log)
 {
 	const struct acpi_table *t = acpi_get_table(at, "APIC", (unsigned)instance);
 	static const uint8_t order[][2] = {
@@ -88,6 +95,14 @@ void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
 	mp_printk(log, "memprobe: MADT: local APIC address 0x%08x, flags 0x%x%s\n", m->lapic_address,
 		  m->flags, m->flags & 1 ? " (PC-AT compatible 8259s)" : "");
 	for (unsigned pass = 0; pass < sizeof(order) / sizeof(order[0]); pass++) {
+		if (pass == 1 && !(m->lapic_ok = m->nr_cpus + m->dropped_cpus > 0)) {
+			mp_printk(log, "ACPI: No LAPIC entries present\n");
+			break;
+		}
+		if (pass == 4 && !(m->ioapic_ok = m->nr_ioapics > 0)) {
+			mp_printk(log, "ACPI: No IOAPIC entries present\n");
+			break;
+		}
 		for (uint32_t off = MADT_HEADER_SIZE; off + 2 <= t->length;) {
 			uint8_t type = (uint8_t)rd(t, off, 1), len = (uint8_t)rd(t, off + 1, 1);
 
@@ -139,8 +154,9 @@ void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
 				break;
 			}
 			case MADT_IOAPIC:
-				mp_printk(log, "memprobe: MADT: IO APIC %u at 0x%08x, GSI base %u\n",
-					  rd(t, off + 2, 1), rd(t, off + 4, 4), rd(t, off + 8, 4));
+				if (ioapic && ioapic->handle)
+					ioapic->handle(ioapic->ctx, (uint8_t)rd(t, off + 2, 1), rd(t, off + 4, 4),
+						       rd(t, off + 8, 4), off);
 				m->nr_ioapics++;
 				break;
 			case MADT_INT_SRC_OVR: {

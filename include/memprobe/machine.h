@@ -22,6 +22,7 @@
 #include "memprobe/x86/e820.h"
 #include "memprobe/x86/efi.h"
 #include "memprobe/x86/efimap.h"
+#include "memprobe/x86/io_apic.h"
 #include "memprobe/x86/numa.h"
 #include "memprobe/x86/paging.h"
 #include "memprobe/x86/pgtable.h"
@@ -57,6 +58,7 @@ struct fw_inputs {
 	struct efi_tables efi;		/* the configuration tables and the PCI option ROMs */
 	struct acpi_access acpi;	/* RSDP addresses and the way to read tables */
 	struct cpu_facts cpu;		/* CPUID, as far as Linux's memory setup depends on it */
+	struct ioapic_access ioapic;	/* the IO APICs' registers (read NULL: not known) */
 	struct mp_clock clock;		/* now_ns NULL: memprobe does not time itself */
 };
 
@@ -109,6 +111,7 @@ struct machine {
 	struct srat_info srat;
 	struct slit_info slit;
 	struct madt_info madt;		/* the MADT instance Linux uses */
+	struct io_apics io_apics;	/* the MADT's IO APICs, as Linux registers them */
 
 	/* Linux's state, stage by stage. */
 	struct numa_state numa;

@@ -38,6 +38,9 @@ bool memmap_file_read(const uint8_t *buf, size_t len, struct efi_memmap *map, st
 void cpu_facts_write(const struct cpu_facts *cpu, struct mp_log *out);
 bool cpu_facts_read(char *text, struct cpu_facts *cpu, struct runfile_error *err);
 
+void ioapic_reads_write(const struct ioapic_reads *r, struct mp_log *out);
+bool ioapic_reads_read(char *text, struct ioapic_reads *r, struct runfile_error *err);
+
 void run_facts_write(const struct fw_inputs *fw, struct mp_log *out);
 bool run_facts_read(char *text, struct fw_inputs *fw, struct runfile_error *err);
 

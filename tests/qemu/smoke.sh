@@ -43,9 +43,12 @@ finished_us=$(sed -n 's/^memprobe: finished in \([0-9]*\) us since its start$/\1
 check "seed VM: memprobe's own time exceeds its analysis time" \
 	test "${finished_us:-0}" -gt "${analysis_us:-0}" -a "${analysis_us:-0}" -gt 0
 check "seed VM: the run folder named" has_line "$work/seed.log" \
-	'memprobe: run saved in \memprobe\runs\0001: report.txt report.json efi-read.txt memmap.bin cpu.txt firmware.txt acpi.txt'
+	'memprobe: run saved in \memprobe\runs\0001: report.txt report.json efi-read.txt ioapic.txt memmap.bin cpu.txt firmware.txt acpi.txt'
+check "seed VM: the IO APIC's version and GSI range, read from its registers" has_line "$work/seed.log" \
+	'IOAPIC[0]: apic_id 0, version 32, address 0xfec00000, GSI 0-23'
 mkdir -p "$work/run1"
 mcopy -i "$disk" '::/memprobe/runs/0001/*' "$work/run1/" 2>/dev/null
+check "seed VM: ioapic.txt keeps the registers read" grep -qx 'ioapic: 0xfec00000 0x00000000 0x00170020 0x00000000' "$work/run1/ioapic.txt"
 report_part "$work/seed.log" >"$work/console-report.txt"
 check "seed VM: report.txt equals the console's report" cmp -s "$work/run1/report.txt" "$work/console-report.txt"
 check "seed VM: report.txt is not empty" test "$(wc -l <"$work/run1/report.txt")" -gt 20

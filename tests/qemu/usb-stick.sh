@@ -69,13 +69,13 @@ check "boot from the stick: an unknown option is named with file and line" grep 
 	"$work/console.log"
 check "boot from the stick: Secure Boot state said" grep -q '^memprobe: Secure Boot: ' "$work/console.log"
 check "boot from the stick: the run folder named" grep -qx \
-	'memprobe: run saved in \\memprobe\\runs\\0001: report.txt report.json efi-read.txt memmap.bin cpu.txt firmware.txt acpi.txt' \
+	'memprobe: run saved in \\memprobe\\runs\\0001: report.txt report.json efi-read.txt ioapic.txt memmap.bin cpu.txt firmware.txt acpi.txt' \
 	"$work/console.log"
 
 run="$work/run"
 mkdir -p "$run"
 mcopy -i "$esp" '::/memprobe/runs/0001/*' "$run/" 2>/dev/null
-for f in report.txt report.json efi-read.txt memmap.bin cpu.txt firmware.txt acpi.txt; do
+for f in report.txt report.json efi-read.txt ioapic.txt memmap.bin cpu.txt firmware.txt acpi.txt; do
 	check "run folder: $f is there and not empty" test -s "$run/$f"
 done
 check "run folder: report.txt is the console's report" cmp -s "$run/report.txt" \

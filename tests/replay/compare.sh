@@ -53,6 +53,29 @@ sed 's/^\(\[ *[0-9.]*\] Linux version \)6\.12\./\16.1./' "$here/tests/data/linux
 check "Linux 6.12 read as 6.1: exit 1" test $? -eq 1
 check "Linux 6.12 read as 6.1: NODE_DATA differs" grep -q "^compare: NODE_DATA: differs" "$work/as-6.1.out"
 
+# acpi_boot_init's lines: the PM timer, the IO APIC from its registers (ioapic.txt), the SMP
+# configuration and the HPET, each compared with Linux's.
+for line in 'ACPI: PM-Timer IO Port: 0xb008' 'IOAPIC[0]: apic_id 0, version 32, address 0xfec00000, GSI 0-23' \
+	'ACPI: Using ACPI (MADT) for SMP configuration information' 'ACPI: HPET id: 0x8086a201 base: 0xfed00000'; do
+	check "seed: Linux prints '$line', and so does memprobe" \
+		bash -c 'grep -qF -- "] $1" "$2" && grep -qxF -- "$1" "$3"' _ "$line" "$logs/seed.log" "$work/analyze.txt"
+done
+check "seed: no IOAPIC line left out of the comparison" bash -c '! grep -q "IOAPIC\[n\] lines are not comparable" "$1"' _ \
+	"$work/seed.out"
+# Another IO APIC version in ioapic.txt: the ACPI stage differs from Linux's.
+cp -r "$run" "$work/ioapic-v17"
+sed -i 's/^ioapic: 0xfec00000 0x00000000 0x00170020 /ioapic: 0xfec00000 0x00000000 0x00170011 /' "$work/ioapic-v17/ioapic.txt"
+"$tool" compare "$work/ioapic-v17" "$logs/seed.log" >"$work/ioapic-v17.out" 2>&1
+check "an IO APIC of version 17: exit 1" test $? -eq 1
+check "an IO APIC of version 17: the ACPI stage differs at its line" grep -qF \
+	"  memprobe: IOAPIC[0]: apic_id 0, version 17, address 0xfec00000, GSI 0-23" "$work/ioapic-v17.out"
+# A damaged ioapic.txt is named, and nothing is predicted from it.
+printf 'ioapic: 0xfec00000 0x0 0x170020\n' >"$work/ioapic-v17/ioapic.txt"
+"$tool" analyze "$work/ioapic-v17" >/dev/null 2>"$work/ioapic-bad.err"
+check "a damaged ioapic.txt: exit 2" test $? -eq 2
+check "a damaged ioapic.txt: named, with its line" grep -qF \
+	"ioapic.txt: line 1 is not 'ioapic: BASE REG0 REG1 REG2' ('ioapic')" "$work/ioapic-bad.err"
+
 # A machine with a screen and a network card (QEMU's default devices): the EFI stub's copies of
 # their option ROMs (setup_data) and the boot logo's reservation, their places taken from the log.
 screen="$here/tests/data/runs/seed-default-devices"
@@ -64,6 +87,9 @@ for k in 6.1 6.12; do
 	check "default devices, Linux $k: the two nodes' places from the log" grep -q \
 		"^compare: taken from the log: where the loader put the 2 setup_data nodes" "$work/screen-$k.out"
 done
+check "default devices: a run folder without ioapic.txt leaves Linux's IOAPIC line out, and says so" grep -qF \
+	"compare: note: the run does not hold the registers of 1 IO APIC (an older memprobe's run folder, or --live), so 1 of Linux's IOAPIC[n] lines are not comparable" \
+	"$work/screen-6.1.out"
 check "default devices: the logo moved between the boots, said with both places" grep -qF \
 	"the boot logo kept at [mem 0xbdd0f000-0xbdd17fff] (for this run the firmware put it at 0xbdd42000" \
 	"$work/screen-6.1.out"

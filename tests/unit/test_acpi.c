@@ -39,11 +39,12 @@ static bool has(struct world *w, const char *line)
  * A machine with RSDP -> XSDT -> FADT(DSDT, FACS), APIC, SRAT from srat and,
  * when slit is given, a SLIT with that body.
  */
-static void world_with_slit(struct world *w, const struct sbuf *srat, uint8_t srat_rev,
-			    const uint8_t *slit, uint32_t slit_len)
+static void world_with(struct world *w, const struct sbuf *srat, uint8_t srat_rev, const uint8_t *slit,
+		       uint32_t slit_len, const uint8_t *hpet, uint32_t hpet_len)
 {
 	uint8_t fadt[244 - 36] = { 0 }, facs[64] = { 0 }, madt[8 + 8 * 2 + 12 + 10 + 6] = { 0 };
-	uint64_t tables[4] = { 0x7000, 0x9000, 0xa000, 0xc000 };
+	uint64_t tables[5] = { 0x7000, 0x9000, 0xa000 };
+	unsigned nr_tables = 3;
 	uint8_t *p;
 
 	put32(fadt + 0, 0xb000);	/* FIRMWARE_CTRL (offset 36) */
@@ -69,10 +70,22 @@ static void world_with_slit(struct world *w, const struct sbuf *srat, uint8_t sr
 	p[0] = 4, p[1] = 6, p[2] = 0xff, p[3] = 0, p[4] = 0, p[5] = 1;
 	add_table(w, 0x9000, "APIC", 5, madt, sizeof(madt));
 	add_table(w, 0xa000, "SRAT", srat_rev, srat->b, srat->n);
-	if (slit)
+	if (slit) {
 		add_table(w, 0xc000, "SLIT", 1, slit, slit_len);
-	add_root(w, 0x6000, true, tables, slit ? 4 : 3);
+		tables[nr_tables++] = 0xc000;
+	}
+	if (hpet) {
+		add_table(w, 0xd000, "HPET", 1, hpet, hpet_len);
+		tables[nr_tables++] = 0xd000;
+	}
+	add_root(w, 0x6000, true, tables, nr_tables);
 	add_rsdp(w, 0x5000, 2, 0, 0x6000);
+}
+
+static void world_with_slit(struct world *w, const struct sbuf *srat, uint8_t srat_rev,
+			    const uint8_t *slit, uint32_t slit_len)
+{
+	world_with(w, srat, srat_rev, slit, slit_len, NULL, 0);
 }
 
 static void standard_world(struct world *w, const struct sbuf *srat, uint8_t srat_rev)
@@ -549,7 +562,10 @@ static void madt(void **state)
 	run(w);
 	assert_true(has(w, "memprobe: MADT: local APIC address 0xfee00000, flags 0x1 (PC-AT compatible 8259s)"));
 	assert_true(has(w, "ACPI: LAPIC_NMI (acpi_id[0xff] dfl dfl lint[0x1])"));
-	assert_true(has(w, "memprobe: MADT: IO APIC 0 at 0xfec00000, GSI base 0"));
+	/* The unit tests' front end reads no IO APIC: Linux's line about it is not predicted. */
+	assert_true(has(w, "memprobe: IOAPIC[0] at 0xfec00000 (GSI base 0): its registers were not read, so "
+			   "Linux's line about it (version, GSI range) is not predicted"));
+	assert_true(has(w, "ACPI: Using ACPI (MADT) for SMP configuration information"));
 	assert_true(has(w, "ACPI: INT_SRC_OVR (bus 0 bus_irq 9 global_irq 9 high level)"));
 	assert_true(has(w, "memprobe: MADT: CPU 1: APIC 0x02, ACPI UID 1, enabled"));
 	assert_true(has(w, "memprobe: [Firmware Bug]: MADT CPU with APIC ID 0x2 has no SRAT affinity "
@@ -910,6 +926,103 @@ static void findings_bounded(void **state)
 	assert_true(capture_count_prefix(&w->c, "") < 250);
 }
 
+/* The FADT's PM timer as acpi_parse_fadt() reads ACPICA's copy of the table. */
+static void fadt_pm_timer(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+	struct blob *b;
+
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	standard_world(w, &s, 3);
+	run(w);
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: PM-Timer"), 0);	/* no port at all */
+	b = blob_at(w, 0x7000);
+	put32(b->bytes + 76, 0x608);	/* PM_TMR_BLK; X_PM_TMR_BLK zero: ACPICA copies it, as I/O */
+	fix_checksum(b->bytes, b->len, 9);
+	run(w);
+	assert_true(has(w, "ACPI: PM-Timer IO Port: 0x608"));
+	b->bytes[208] = 1;		/* X_PM_TMR_BLK in I/O space at 0xb008: the X field wins */
+	put64(b->bytes + 212, 0xb008);
+	fix_checksum(b->bytes, b->len, 9);
+	run(w);
+	assert_true(has(w, "ACPI: PM-Timer IO Port: 0xb008"));
+	b->bytes[208] = 0;		/* in memory space: Linux uses no PM timer */
+	fix_checksum(b->bytes, b->len, 9);
+	run(w);
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: PM-Timer"), 0);
+	b->bytes[8] = 2;		/* a revision 2 FADT: Linux takes the 32-bit block */
+	fix_checksum(b->bytes, b->len, 9);
+	run(w);
+	assert_true(has(w, "ACPI: PM-Timer IO Port: 0x608"));
+	b->bytes[8] = 6;		/* hardware-reduced: no copy into the zero X field */
+	put64(b->bytes + 212, 0);
+	put32(b->bytes + 112, 1u << 20);
+	fix_checksum(b->bytes, b->len, 9);
+	run(w);
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: PM-Timer"), 0);
+}
+
+static void hpet(void **state)
+{
+	struct world *w = *state;
+	uint8_t body[56 - 36] = { 0 };
+	struct sbuf s;
+	struct blob *b;
+
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	put32(body, 0x8086a201);		/* event timer block ID */
+	put64(body + 8, 0xfed00000);		/* base address, in memory space */
+	world_with(w, &s, 3, NULL, 0, body, sizeof(body));
+	run(w);
+	assert_true(has(w, "ACPI: HPET id: 0x8086a201 base: 0xfed00000"));
+	b = blob_at(w, 0xd000);
+	put64(b->bytes + 44, 0xfed0000000000000ULL);
+	fix_checksum(b->bytes, b->len, 9);
+	run(w);
+	assert_true(has(w, "ACPI: HPET id: 0x8086a201 base: 0xfed0000000000000 is bogus, try hpet=force on the "
+			   "kernel command line to fix it up to 0xfed00000."));
+	assert_true(has(w, "memprobe: [Firmware Bug]: HPET: the timer block's address 0xfed00000 is written into "
+			   "the upper 32 bits; Linux uses no HPET"));
+	put64(b->bytes + 44, 0);
+	fix_checksum(b->bytes, b->len, 9);
+	run(w);
+	assert_true(has(w, "ACPI: HPET id: 0x8086a201 base: 0x0 is invalid"));
+	b->bytes[40] = 1;
+	fix_checksum(b->bytes, b->len, 9);
+	run(w);
+	assert_true(has(w, "ACPI: HPET timers must be located in memory."));
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: HPET id"), 0);
+}
+
+/* Without CPU entries Linux stops before the NMIs; without an IO APIC, before the overrides. */
+static void madt_without_cpus_or_ioapics(void **state)
+{
+	struct world *w = *state;
+	struct sbuf s;
+	struct blob *b;
+
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	standard_world(w, &s, 3);
+	b = blob_at(w, 0x9000);
+	b->bytes[44 + 16] = 0x7f;	/* the IO APIC entry becomes an unknown type */
+	fix_checksum(b->bytes, b->len, 9);
+	run(w);
+	assert_true(has(w, "ACPI: No IOAPIC entries present"));
+	assert_true(has(w, "ACPI: LAPIC_NMI (acpi_id[0xff] dfl dfl lint[0x1])"));
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: INT_SRC_OVR"), 0);
+	assert_true(has(w, "ACPI: Using ACPI for processor (LAPIC) configuration information"));
+	b->bytes[44] = b->bytes[44 + 8] = 0x7f;	/* and both CPU entries */
+	fix_checksum(b->bytes, b->len, 9);
+	run(w);
+	assert_true(has(w, "ACPI: No LAPIC entries present"));
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: LAPIC_NMI"), 0);
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: Using ACPI"), 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, world_setup, world_teardown)
 
 int main(void)
@@ -934,6 +1047,9 @@ int main(void)
 		T(slit_read_past_end),
 		T(madt),
 		T(madt_nmi_order),
+		T(madt_without_cpus_or_ioapics),
+		T(fadt_pm_timer),
+		T(hpet),
 		T(multiple_madts),
 		T(single_madt_ignores_the_instance),
 		T(acpidump_round_trip),

@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +91,51 @@ static void cpu_file(void **state)
 	assert_true(cpu_facts_read(text, &back, &err));
 	assert_false(back.known);
 	free(text);
+	capture_free(&c);
+}
+
+/* ioapic.txt: the registers come back as read; damage, repeats and too many are named. */
+static void ioapic_file(void **state)
+{
+	struct ioapic_reads r = { 2, { { 0xfec00000, { 0, 0x00170020, 0 } }, { 0xfec01000, { 1u << 24, 0x00070011, 7 } } } };
+	struct ioapic_reads *back = calloc(1, sizeof(*back));
+	struct runfile_error err;
+	uint32_t regs[IO_APIC_REGS];
+	struct capture c;
+	char *text, *many;
+
+	(void)state;
+	capture_init(&c);
+	ioapic_reads_write(&r, &c.log);
+	assert_true(capture_has_line(&c, "ioapic: 0xfec01000 0x01000000 0x00070011 0x00000007"));
+	text = copy_text(&c);
+	assert_true(ioapic_reads_read(text, back, &err));
+	assert_int_equal(back->nr, 2);
+	assert_memory_equal(back->r, r.r, 2 * sizeof(r.r[0]));
+	assert_true(ioapic_reads_find(back, 0xfec01000, regs));
+	assert_int_equal(regs[2], 7);
+	assert_false(ioapic_reads_find(back, 0xfec02000, regs));
+	free(text);
+
+	text = strdup("ioapic: 0xfec00000 0x0 0x170020\n");
+	assert_false(ioapic_reads_read(text, back, &err));
+	assert_string_equal(err.text, "line 1 is not 'ioapic: BASE REG0 REG1 REG2' ('ioapic')");
+	free(text);
+	text = strdup("ioapic: 0xfec00000 0x0 0x170020 0x100000000\n");
+	assert_false(ioapic_reads_read(text, back, &err));
+	free(text);
+	text = strdup("# a comment\nioapic: 0xfec00000 0 1 2\nioapic: 0xfec00000 0 1 2\n");
+	assert_false(ioapic_reads_read(text, back, &err));
+	assert_string_equal(err.text, "line 3: the IO APIC at 0xfec00000 again");
+	free(text);
+	many = malloc(64 * (MAX_IO_APICS + 1));
+	many[0] = '\0';
+	for (unsigned i = 0; i <= MAX_IO_APICS; i++)
+		sprintf(many + strlen(many), "ioapic: %#x 0 0 0\n", 0xfec00000 + i * 0x1000);
+	assert_false(ioapic_reads_read(many, back, &err));
+	assert_string_equal(err.text, "line 129: more than 128 IO APICs");
+	free(many);
+	free(back);
 	capture_free(&c);
 }
 
@@ -186,6 +232,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(memmap_file),
 		cmocka_unit_test(cpu_file),
+		cmocka_unit_test(ioapic_file),
 		cmocka_unit_test(firmware_file),
 	};
 

@@ -23,12 +23,19 @@ struct madt_info {
 	unsigned nr_cpus, dropped_cpus;
 	struct madt_cpu cpus[MADT_MAX_CPUS];
 	unsigned nr_ioapics;
+	bool lapic_ok, ioapic_ok;	/* Linux's acpi_lapic and acpi_ioapic */
 	unsigned problems;
+};
+
+/* Who registers each IO APIC entry, in the MADT's order (Linux: mp_register_ioapic). */
+struct madt_ioapic_handler {
+	void (*handle)(void *ctx, uint8_t id, uint32_t address, uint32_t gsi_base, uint32_t offset);
+	void *ctx;
 };
 
 int check_multiple_madt(const struct acpi_tables *at, int instance, struct mp_log *log);
 void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
-		struct mp_log *log);
+		const struct madt_ioapic_handler *ioapic, struct mp_log *log);
 void madt_cross_check(const struct madt_info *m, const struct srat_info *s, struct mp_log *log);
 
 #endif

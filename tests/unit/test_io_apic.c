@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+/* mp_register_ioapic(): Linux's IOAPIC[n] lines from the IO APICs' registers, and the bugs it skips. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "memprobe/x86/io_apic.h"
+
+/* A bus of IO APICs: each base answers with its registers; reads are counted. */
+struct bus {
+	unsigned nr, reads;
+	struct ioapic_regs at[4];
+};
+
+static bool bus_read(void *ctx, uint32_t base, uint32_t regs[IO_APIC_REGS])
+{
+	struct bus *b = ctx;
+
+	b->reads++;
+	for (unsigned i = 0; i < b->nr; i++)
+		if (b->at[i].base == base) {
+			memcpy(regs, b->at[i].reg, sizeof(b->at[i].reg));
+			return true;
+		}
+	return false;
+}
+
+/* QEMU's IO APIC: version 0x20, 24 redirection entries (register 1 says 23). */
+#define QEMU_REG1 0x00170020u
+
+struct rig {
+	struct bus bus;
+	struct ioapic_access acc;
+	struct io_apics io;
+	struct capture c;
+};
+
+static int rig_setup(void **state)
+{
+	struct rig *r = test_calloc(1, sizeof(*r));
+
+	r->acc = (struct ioapic_access){ bus_read, &r->bus };
+	capture_init(&r->c);
+	*state = r;
+	return 0;
+}
+
+static int rig_teardown(void **state)
+{
+	struct rig *r = *state;
+
+	capture_free(&r->c);
+	test_free(r);
+	return 0;
+}
+
+static void add_ioapic(struct rig *r, uint32_t base, uint32_t reg0, uint32_t reg1)
+{
+	r->bus.at[r->bus.nr++] = (struct ioapic_regs){ base, { reg0, reg1, 0 } };
+}
+
+static void reg(struct rig *r, uint8_t id, uint32_t address, uint32_t gsi_base, const struct e820_table *e820)
+{
+	mp_register_ioapic(&r->io, &r->acc, e820, id, address, gsi_base, 0x70, &r->c.log);
+}
+
+static bool has(struct rig *r, const char *line)
+{
+	if (capture_has_line(&r->c, line))
+		return true;
+	print_error("missing line: %s\n--- output:\n%.*s", line, (int)r->c.len, r->c.text);
+	return false;
+}
+
+static void version_and_gsi_range_from_the_registers(void **state)
+{
+	struct rig *r = *state;
+
+	add_ioapic(r, 0xfec00000, 0, QEMU_REG1);
+	add_ioapic(r, 0xfec01000, 0, 0x00070011);	/* version 0x11, 8 entries */
+	reg(r, 0, 0xfec00000, 0, NULL);
+	reg(r, 1, 0xfec01000, 24, NULL);
+	assert_true(has(r, "IOAPIC[0]: apic_id 0, version 32, address 0xfec00000, GSI 0-23"));
+	assert_true(has(r, "IOAPIC[1]: apic_id 1, version 17, address 0xfec01000, GSI 24-31"));
+	assert_int_equal(r->io.nr, 2);
+	/* Each IO APIC is read once, and kept for the run folder. */
+	assert_int_equal(r->bus.reads, 2);
+	assert_int_equal(r->io.reads.nr, 2);
+	assert_int_equal(r->io.reads.r[1].base, 0xfec01000);
+	assert_int_equal(r->io.reads.r[1].reg[1], 0x00070011);
+}
+
+static void entries_linux_skips(void **state)
+{
+	struct rig *r = *state;
+
+	add_ioapic(r, 0xfec00000, 0, QEMU_REG1);
+	r->bus.at[r->bus.nr++] = (struct ioapic_regs){ 0xfed40000, { UINT32_MAX, UINT32_MAX, UINT32_MAX } };
+	add_ioapic(r, 0xfec10000, 0, QEMU_REG1);
+	reg(r, 0, 0, 0, NULL);
+	assert_true(has(r, "Bogus (zero) I/O APIC address found, skipping!"));
+	assert_true(has(r, "memprobe: [Firmware Bug]: MADT at offset 0x70: IO APIC 0 has address 0; Linux skips it"));
+	reg(r, 0, 0xfec00000, 0, NULL);
+	reg(r, 1, 0xfec00000, 24, NULL);
+	assert_true(has(r, "address 0xfec00000 conflicts with IOAPIC0"));
+	reg(r, 2, 0xfed40000, 24, NULL);
+	assert_true(has(r, "I/O APIC 0xfed40000 registers return all ones, skipping!"));
+	/* GSIs 16-39 overlap IOAPIC[0]'s 0-23. */
+	reg(r, 3, 0xfec10000, 16, NULL);
+	assert_true(has(r, "GSI range [16-39] for new IOAPIC conflicts with GSI[0-23]"));
+	assert_true(has(r, "memprobe: [Firmware Bug]: MADT at offset 0x70: the IO APIC at 0xfec10000 routes GSIs "
+			   "16-39, which IOAPIC[0] routes already; Linux skips it"));
+	assert_int_equal(r->io.nr, 1);
+	assert_int_equal(capture_count_prefix(&r->c, "IOAPIC["), 1);
+}
+
+static void ids_as_linux_hands_them_out(void **state)
+{
+	struct rig *r = *state;
+
+	add_ioapic(r, 0xfec00000, 0, QEMU_REG1);
+	add_ioapic(r, 0xfec01000, 5u << 24, QEMU_REG1);	/* MADT says 0 again; the register says 5 */
+	add_ioapic(r, 0xfec02000, 5u << 24, QEMU_REG1);	/* 0 and 5 both taken: Linux writes 1 */
+	reg(r, 0, 0xfec00000, 0, NULL);
+	reg(r, 0, 0xfec01000, 24, NULL);
+	reg(r, 5, 0xfec02000, 48, NULL);
+	assert_true(has(r, "IOAPIC[1]: apic_id 5, version 32, address 0xfec01000, GSI 24-47"));
+	assert_true(has(r, "memprobe: IOAPIC[2]: the MADT's ID 5 and the register's 5 are both taken; Linux "
+			   "writes ID 1 into it"));
+	assert_true(has(r, "IOAPIC[2]: apic_id 1, version 32, address 0xfec02000, GSI 48-71"));
+}
+
+static void registers_not_known(void **state)
+{
+	struct rig *r = *state;
+
+	r->acc.read = NULL;	/* --live, or a run folder without ioapic.txt */
+	reg(r, 0, 0xfec00000, 0, NULL);
+	assert_true(has(r, "memprobe: IOAPIC[0] at 0xfec00000 (GSI base 0): its registers were not read, so "
+			   "Linux's line about it (version, GSI range) is not predicted"));
+	assert_int_equal(r->io.nr, 1);
+	assert_false(r->io.a[0].known);
+	assert_int_equal(capture_count_prefix(&r->c, "IOAPIC["), 0);
+}
+
+static void never_reads_ram(void **state)
+{
+	struct rig *r = *state;
+	struct e820_table e820 = { 2, { { 0, 0xa0000, E820_TYPE_RAM }, { 0x100000, 0x7ff00000, E820_TYPE_RAM } } };
+
+	add_ioapic(r, 0x00200000, 0, QEMU_REG1);
+	add_ioapic(r, 0xfec00000, 0, QEMU_REG1);
+	reg(r, 0, 0x00200000, 0, &e820);
+	assert_int_equal(r->bus.reads, 0);
+	assert_true(has(r, "memprobe: [Firmware Bug]: MADT: the IO APIC at 0x200000 lies in usable RAM [mem "
+			   "0x00100000-0x7fffffff]; memprobe does not touch it, and Linux reads and writes that "
+			   "memory as the IO APIC's"));
+	/* An IO APIC outside RAM is read as usual. */
+	reg(r, 1, 0xfec00000, 24, &e820);
+	assert_int_equal(r->bus.reads, 1);
+	assert_true(has(r, "IOAPIC[1]: apic_id 1, version 32, address 0xfec00000, GSI 24-47"));
+}
+
+static void at_most_linux_s_count(void **state)
+{
+	struct rig *r = *state;
+
+	r->acc.read = NULL;
+	for (unsigned i = 0; i <= MAX_IO_APICS; i++)
+		reg(r, (uint8_t)i, 0xfec00000 + i * 0x1000, i * 24, NULL);
+	assert_int_equal(r->io.nr, MAX_IO_APICS);
+	assert_true(has(r, "Max # of I/O APICs (128) exceeded (found 128), skipping"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(version_and_gsi_range_from_the_registers, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(entries_linux_skips, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(ids_as_linux_hands_them_out, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(registers_not_known, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(never_reads_ram, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(at_most_linux_s_count, rig_setup, rig_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
