@@ -2,8 +2,9 @@
 /*
  * The IO APICs' registers, the core's primitive for mp_register_ioapic():
  * IOREGSEL selects a register, IOWIN gives it.  Selecting is the only write
- * and it changes nothing the firmware uses; the core keeps the window out
- * of RAM before it asks.
+ * and it changes nothing the firmware uses; the core asks only for windows
+ * below 4 GiB that the memory map leaves to MMIO.  At TPL_HIGH_LEVEL no
+ * firmware event can select another register in between.
  */
 #include "efi-frontend.h"
 
@@ -12,16 +13,19 @@
 
 static bool read_ioapic(void *ctx, uint32_t base, uint32_t regs[IO_APIC_REGS])
 {
-	volatile uint32_t *sel = (volatile uint32_t *)(uintptr_t)(base + IOREGSEL);
-	volatile uint32_t *win = (volatile uint32_t *)(uintptr_t)(base + IOWIN);
+	volatile uint32_t *sel = (volatile uint32_t *)((uintptr_t)base + IOREGSEL);
+	volatile uint32_t *win = (volatile uint32_t *)((uintptr_t)base + IOWIN);
+	EFI_TPL old;
 
 	(void)ctx;
 	if (base & 0xf)		/* the registers are 16-byte aligned: no IO APIC is here */
 		return false;
+	old = uefi_call_wrapper(BS->RaiseTPL, 1, TPL_HIGH_LEVEL);
 	for (unsigned r = 0; r < IO_APIC_REGS; r++) {
 		*sel = r;
 		regs[r] = *win;
 	}
+	uefi_call_wrapper(BS->RestoreTPL, 1, old);
 	return true;
 }
 

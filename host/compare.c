@@ -463,6 +463,11 @@ static size_t drop_lines(struct side *s, const char *const *prefixes, size_t nr_
 	return dropped;
 }
 
+/* mp_register_ioapic()'s lines: what Linux numbers and skips depends on every IO APIC's registers. */
+static const char *const ioapic_lines[] = { "IOAPIC[", "Bogus (zero) I/O APIC", "I/O APIC 0x", "address 0x",
+					    "GSI range [" };
+#define NR_IOAPIC_LINES (sizeof(ioapic_lines) / sizeof(ioapic_lines[0]))
+
 /* The IO APICs Linux registers whose registers memprobe did not see. */
 static unsigned ioapics_not_read(const struct machine *m)
 {
@@ -540,6 +545,7 @@ int compare_command(int argc, char **argv)
 	const char *log_path;
 	size_t len, same, total;
 	int status = 2, used, written;
+	bool dropped_ioapic_lines = false;
 
 	memset(&linux_side, 0, sizeof(linux_side));
 	memset(&mp, 0, sizeof(mp));
@@ -652,16 +658,19 @@ int compare_command(int argc, char **argv)
 	if (m && facts.bgrt_last)
 		say_boot_logo(m, &facts);
 	if (m && ioapics_not_read(m)) {
-		static const char *const ioapic[] = { "IOAPIC[" };
-
+		/* Which IO APIC Linux numbers n, and which it skips, depends on the ones not read: none is compared. */
 		printf("compare: note: the run does not hold the registers of %u IO APIC%s (an older memprobe's "
-		       "run folder, or --live), so %zu of Linux's IOAPIC[n] lines are not comparable\n",
+		       "run folder, --live, or one memprobe would not touch), so %zu of Linux's IOAPIC lines are not "
+		       "comparable\n",
 		       ioapics_not_read(m), ioapics_not_read(m) == 1 ? "" : "s",
-		       drop_lines(&linux_side, ioapic, 1));
+		       drop_lines(&linux_side, ioapic_lines, NR_IOAPIC_LINES));
+		dropped_ioapic_lines = true;
 	}
 	predict_free(m);
 	if (!m || !prediction.s || !pick_all(&mp, prediction.s))
 		goto out;
+	if (dropped_ioapic_lines)
+		drop_lines(&mp, ioapic_lines, NR_IOAPIC_LINES);
 	status = report_stages(&linux_side, &mp, live ? ST_EFI : STAGES, &same, &total);
 	printf("compare: %zu of %zu comparable lines identical\n", same, total);
 	goto out;

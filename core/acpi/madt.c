@@ -99,6 +99,14 @@ void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
 			mp_printk(log, "ACPI: No LAPIC entries present\n");
 			break;
 		}
+		if (pass == 4 && m->nr_ioapics > MADT_MAX_IOAPIC_ENTRIES) {
+			if (ioapic && ioapic->warn_past_max)
+				mp_printk(log, "[APIC:0x%02x] ignored %u entries of %u found\n", MADT_IOAPIC,
+					  m->nr_ioapics - MADT_MAX_IOAPIC_ENTRIES, m->nr_ioapics);
+			fw_bug(log, "MADT", "too-many-ioapics", FW_BUG_NO_OFFSET,
+			       "memprobe: [Firmware Bug]: MADT lists %u IO APICs; Linux reads the first %u\n",
+			       m->nr_ioapics, MADT_MAX_IOAPIC_ENTRIES);
+		}
 		if (pass == 4 && !(m->ioapic_ok = m->nr_ioapics > 0)) {
 			mp_printk(log, "ACPI: No IOAPIC entries present\n");
 			break;
@@ -154,7 +162,7 @@ void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
 				break;
 			}
 			case MADT_IOAPIC:
-				if (ioapic && ioapic->handle)
+				if (ioapic && ioapic->handle && m->nr_ioapics < MADT_MAX_IOAPIC_ENTRIES)
 					ioapic->handle(ioapic->ctx, (uint8_t)rd(t, off + 2, 1), rd(t, off + 4, 4),
 						       rd(t, off + 8, 4), off);
 				m->nr_ioapics++;

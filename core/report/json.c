@@ -320,6 +320,22 @@ static void madt(struct json *j, const struct machine *m)
 		close_(j, '}');
 	}
 	close_(j, ']');
+	open_(j, "io_apics", '[');
+	for (unsigned i = 0; i < m->io_apics.nr; i++) {
+		const struct io_apic *a = &m->io_apics.a[i];
+
+		open_(j, NULL, '{');
+		hex(j, "address", a->address);
+		num(j, "apic_id", a->apic_id);
+		num(j, "gsi_base", a->gsi_base);
+		boolean(j, "registers_read", a->known);
+		if (a->known) {
+			num(j, "version", a->version);
+			num(j, "gsi_end", a->gsi_end);
+		}
+		close_(j, '}');
+	}
+	close_(j, ']');
 	close_(j, '}');
 }
 

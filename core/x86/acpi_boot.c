@@ -27,6 +27,16 @@ void early_acpi_boot_init(struct machine *m)
 #define ACPI_SPACE_MEM 0
 #define ACPI_SPACE_IO 1
 
+/* A field of ACPICA's copy of the FADT: the table's bytes, zeros past its end (byte by byte). */
+static uint64_t fadt_field(const struct acpi_table *t, uint32_t off, unsigned size)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = size; i-- > 0;)
+		v = v << 8 | acpi_u8(t, off + i);
+	return v;
+}
+
 /*
  * acpi_parse_fadt(): the PM timer's I/O port.  Linux reads ACPICA's copy of
  * the FADT: a short table's missing fields are zero, and unless the FADT is
@@ -35,21 +45,24 @@ void early_acpi_boot_init(struct machine *m)
  */
 static void acpi_parse_fadt(struct machine *m)
 {
-	const struct acpi_table *t = acpi_find_table(&m->acpi, "FACP");
+	const struct acpi_table *t = NULL, *next;
 	uint32_t block32, port;
 	uint64_t x_address;
 	uint8_t x_space;
 
+	/* ACPICA parses every FADT the root table lists: the last one stays. */
+	for (unsigned i = 1; (next = acpi_get_table(&m->acpi, "FACP", i)); i++)
+		t = next;
 	if (!t)
 		return;
-	block32 = acpi_u32(t, FADT_PM_TMR_BLK);
-	x_space = acpi_u8(t, FADT_X_PM_TMR_BLK);
-	x_address = acpi_u64(t, FADT_X_PM_TMR_BLK + 4);
-	if (block32 && !x_address && !(acpi_u32(t, FADT_FLAGS) & FADT_HW_REDUCED)) {
+	block32 = (uint32_t)fadt_field(t, FADT_PM_TMR_BLK, 4);
+	x_space = (uint8_t)fadt_field(t, FADT_X_PM_TMR_BLK, 1);
+	x_address = fadt_field(t, FADT_X_PM_TMR_BLK + 4, 8);
+	if (block32 && !x_address && !(fadt_field(t, FADT_FLAGS, 4) & FADT_HW_REDUCED)) {
 		x_space = ACPI_SPACE_IO;
 		x_address = block32;
 	}
-	if (acpi_u8(t, FADT_REVISION) >= FADT2_REVISION_ID) {
+	if (fadt_field(t, FADT_REVISION, 1) >= FADT2_REVISION_ID) {
 		if (x_space != ACPI_SPACE_IO)
 			return;
 		port = (uint32_t)x_address;	/* pmtmr_ioport is 32 bits */
@@ -67,13 +80,13 @@ static void register_ioapic(void *ctx, uint8_t id, uint32_t address, uint32_t gs
 {
 	struct machine *m = ctx;
 
-	mp_register_ioapic(&m->io_apics, &m->fw->ioapic, &m->e820_table, id, address, gsi_base, offset, m->log);
+	mp_register_ioapic(&m->io_apics, &m->fw->ioapic, &m->fw->memmap, id, address, gsi_base, offset, m->log);
 }
 
 /* acpi_process_madt(): the MADT's entries, then which SMP configuration Linux takes from it. */
 static void acpi_process_madt(struct machine *m)
 {
-	const struct madt_ioapic_handler ioapic = { register_ioapic, m };
+	const struct madt_ioapic_handler ioapic = { register_ioapic, m, m->opts.kernel->acpi_entries_past_max_warned };
 
 	madt_parse(&m->madt, &m->acpi, m->acpi_apic_instance, &ioapic, m->log);
 	if (m->madt.lapic_ok && m->madt.ioapic_ok)

@@ -10,30 +10,62 @@
 #include "memprobe/lib/defects.h"
 #include "memprobe/lib/util.h"
 
-/* An IO APIC window over RAM: touching it would write the firmware's memory. */
-static const struct e820_entry *ram_under(const struct e820_table *e820, uint32_t base)
+/* A descriptor's length in bytes, cut at the top of the address space (a hostile map may say more). */
+static uint64_t desc_length(const struct efi_md *md)
 {
-	for (uint32_t i = 0; e820 && i < e820->nr_entries; i++) {
-		const struct e820_entry *e = &e820->entries[i];
+	uint64_t room = UINT64_MAX - md->phys_addr;
 
-		if (e->type == E820_TYPE_RAM && e->addr < (uint64_t)base + IO_APIC_WINDOW &&
-		    base < e->addr + e->size)
-			return e;
-	}
-	return NULL;
+	return md->num_pages > (room >> EFI_PAGE_SHIFT) ? room : md->num_pages << EFI_PAGE_SHIFT;
 }
 
-/* Registers 0-2, through the front end, kept for the run folder. */
-static bool read_registers(struct io_apics *io, const struct ioapic_access *acc, const struct e820_table *e820,
+/*
+ * Whether memprobe may select and read registers at base: the window must lie
+ * below 4 GiB and above page 0, and the firmware's memory map may describe it
+ * only as MMIO or reserved (nothing else: RAM, ACPI, NVS, persistent memory).
+ * Return: true when it may not, with the descriptor that forbids it in *md
+ * (md->type UINT32_MAX: the address itself is out).
+ */
+static bool window_forbidden(const struct efi_memmap *map, uint32_t base, struct efi_md *md)
+{
+	uint64_t end = (uint64_t)base + IO_APIC_WINDOW;
+
+	md->type = UINT32_MAX;
+	if (base < PAGE_SIZE || end > 0x100000000ULL)
+		return true;
+	for (uint32_t i = 0; map && map->map && i < efi_memmap_nr_desc(map); i++) {
+		uint64_t len;
+
+		efi_memmap_desc(map, i, md);
+		len = desc_length(md);
+		if (md->phys_addr < end && (md->phys_addr >= base || base - md->phys_addr < len) &&
+		    md->type != EFI_RESERVED_TYPE && md->type != EFI_MEMORY_MAPPED_IO &&
+		    md->type != EFI_MEMORY_MAPPED_IO_PORT_SPACE)
+			return true;
+	}
+	return false;
+}
+
+/* Registers 0-2, through the front end, kept once per IO APIC for the run folder. */
+static bool read_registers(struct io_apics *io, const struct ioapic_access *acc, const struct efi_memmap *map,
 			   uint32_t base, uint32_t regs[IO_APIC_REGS], struct mp_log *log)
 {
-	const struct e820_entry *ram = ram_under(e820, base);
+	struct efi_md md;
 
-	if (ram) {
-		fw_bug(log, "MADT", "ioapic-in-ram", FW_BUG_NO_OFFSET,
-		       "memprobe: [Firmware Bug]: MADT: the IO APIC at 0x%x lies in usable RAM [mem %#010llx-%#010llx]; "
-		       "memprobe does not touch it, and Linux reads and writes that memory as the IO APIC's\n",
-		       base, (unsigned long long)ram->addr, (unsigned long long)(ram->addr + ram->size - 1));
+	if (ioapic_reads_find(&io->reads, base, regs))
+		return true;	/* an entry Linux skipped had this address: read once */
+	if (window_forbidden(map, base, &md)) {
+		if (md.type == UINT32_MAX)
+			fw_bug(log, "MADT", "ioapic-address", FW_BUG_NO_OFFSET,
+			       "memprobe: [Firmware Bug]: MADT: an IO APIC at 0x%x cannot be one (page 0, or its "
+			       "registers pass 4 GiB); memprobe does not touch it\n",
+			       base);
+		else
+			fw_bug(log, "MADT", "ioapic-in-memory", FW_BUG_NO_OFFSET,
+			       "memprobe: [Firmware Bug]: MADT: the IO APIC at 0x%x lies in memory the EFI map "
+			       "describes as type %u [mem %#010llx-%#010llx]; memprobe does not touch it, and Linux "
+			       "reads and writes that memory as the IO APIC's\n",
+			       base, md.type, (unsigned long long)md.phys_addr,
+			       (unsigned long long)(md.phys_addr + desc_length(&md) - 1));
 		return false;
 	}
 	if (!acc || !acc->read || !acc->read(acc->ctx, base, regs))
@@ -69,7 +101,7 @@ static uint8_t unique_id(const struct io_apics *io, uint8_t id, uint32_t reg0, b
  * mp_register_ioapic() - one MADT IO APIC entry, as Linux registers it
  * @io: the IO APICs registered so far
  * @acc: how to read an IO APIC's registers (NULL or no read: not known)
- * @e820: the e820 table, to keep memprobe's reads out of RAM (NULL: none)
+ * @map: the firmware's EFI memory map, to keep memprobe's reads off memory (NULL: none)
  * @id: the entry's IO APIC ID
  * @address: its physical address
  * @gsi_base: its first global system interrupt
@@ -79,7 +111,7 @@ static uint8_t unique_id(const struct io_apics *io, uint8_t id, uint32_t reg0, b
  * Prints "IOAPIC[n]: apic_id …, version …, address …, GSI a-b", or Linux's
  * warning for an entry it skips, and names the firmware bug behind it.
  */
-void mp_register_ioapic(struct io_apics *io, const struct ioapic_access *acc, const struct e820_table *e820,
+void mp_register_ioapic(struct io_apics *io, const struct ioapic_access *acc, const struct efi_memmap *map,
 			uint8_t id, uint32_t address, uint32_t gsi_base, uint32_t madt_offset, struct mp_log *log)
 {
 	uint32_t regs[IO_APIC_REGS];
@@ -107,7 +139,7 @@ void mp_register_ioapic(struct io_apics *io, const struct ioapic_access *acc, co
 		mp_printk(log, "Max # of I/O APICs (%d) exceeded (found %u), skipping\n", MAX_IO_APICS, idx);
 		return;
 	}
-	if (!read_registers(io, acc, e820, address, regs, log)) {
+	if (!read_registers(io, acc, map, address, regs, log)) {
 		/* Linux registers it; what it prints depends on registers memprobe has not seen. */
 		a = &io->a[io->nr++];
 		*a = (struct io_apic){ address, id, 0, false, gsi_base, gsi_base };

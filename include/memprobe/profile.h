@@ -25,6 +25,12 @@ struct linux_profile {
 	 */
 	const char *acpi_entries_prefix;
 	/*
+	 * acpi_parse_entries_array() past max_entries (the MADT's IO APICs: 128): 6.1
+	 * stops the walk silently (drivers/acpi/tables.c); 6.12 goes on counting and
+	 * warns "[APIC:0x01] ignored N entries of M found" (lib/fw_table.c)
+	 */
+	bool acpi_entries_past_max_warned;
+	/*
 	 * max_pfn and max_low_pfn: 6.1's e820_end_pfn(limit, E820_TYPE_RAM) ends at the last
 	 * RAM; 6.12's e820__end_ram_pfn() at the last RAM or ACPI data (arch/x86/kernel/e820.c)
 	 */

@@ -37,10 +37,11 @@ static bool has(struct world *w, const char *line)
 
 /*
  * A machine with RSDP -> XSDT -> FADT(DSDT, FACS), APIC, SRAT from srat and,
- * when slit is given, a SLIT with that body.
+ * when slit is given, a SLIT with that body; then, when extra is given, a
+ * table of that signature and body.
  */
 static void world_with(struct world *w, const struct sbuf *srat, uint8_t srat_rev, const uint8_t *slit,
-		       uint32_t slit_len, const uint8_t *hpet, uint32_t hpet_len)
+		       uint32_t slit_len, const char *extra_sig, const uint8_t *extra, uint32_t extra_len)
 {
 	uint8_t fadt[244 - 36] = { 0 }, facs[64] = { 0 }, madt[8 + 8 * 2 + 12 + 10 + 6] = { 0 };
 	uint64_t tables[5] = { 0x7000, 0x9000, 0xa000 };
@@ -74,8 +75,8 @@ static void world_with(struct world *w, const struct sbuf *srat, uint8_t srat_re
 		add_table(w, 0xc000, "SLIT", 1, slit, slit_len);
 		tables[nr_tables++] = 0xc000;
 	}
-	if (hpet) {
-		add_table(w, 0xd000, "HPET", 1, hpet, hpet_len);
+	if (extra) {
+		add_table(w, 0xd000, extra_sig, 1, extra, extra_len);
 		tables[nr_tables++] = 0xd000;
 	}
 	add_root(w, 0x6000, true, tables, nr_tables);
@@ -85,7 +86,7 @@ static void world_with(struct world *w, const struct sbuf *srat, uint8_t srat_re
 static void world_with_slit(struct world *w, const struct sbuf *srat, uint8_t srat_rev,
 			    const uint8_t *slit, uint32_t slit_len)
 {
-	world_with(w, srat, srat_rev, slit, slit_len, NULL, 0);
+	world_with(w, srat, srat_rev, slit, slit_len, NULL, NULL, 0);
 }
 
 static void standard_world(struct world *w, const struct sbuf *srat, uint8_t srat_rev)
@@ -975,7 +976,7 @@ static void hpet(void **state)
 	srat_mem(&s, 0, 0, 0x1000000, 1);
 	put32(body, 0x8086a201);		/* event timer block ID */
 	put64(body + 8, 0xfed00000);		/* base address, in memory space */
-	world_with(w, &s, 3, NULL, 0, body, sizeof(body));
+	world_with(w, &s, 3, NULL, 0, "HPET", body, sizeof(body));
 	run(w);
 	assert_true(has(w, "ACPI: HPET id: 0x8086a201 base: 0xfed00000"));
 	b = blob_at(w, 0xd000);
@@ -1023,6 +1024,67 @@ static void madt_without_cpus_or_ioapics(void **state)
 	assert_int_equal(capture_count_prefix(&w->c, "ACPI: Using ACPI"), 0);
 }
 
+/* ACPICA's copy of the FADT: a field cut by the table's end keeps its bytes; the last FADT counts. */
+static void fadt_pm_timer_short_and_second_fadt(void **state)
+{
+	struct world *w = *state;
+	uint8_t second[244 - 36] = { 0 };
+	struct sbuf s;
+	struct blob *b;
+
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	standard_world(w, &s, 3);
+	b = blob_at(w, 0x7000);
+	put32(b->bytes + 76, 0x608);
+	b->bytes[208] = 1;
+	put64(b->bytes + 212, 0xb008);
+	put32(b->bytes + 4, 216);	/* the X address's low half inside the table, its high half past it */
+	fix_checksum(b->bytes, 216, 9);
+	run(w);
+	assert_true(has(w, "ACPI: PM-Timer IO Port: 0xb008"));
+
+	put32(second + 76 - 36, 0x1808);	/* a second FADT, revision 1: its 32-bit block */
+	world_teardown(state);
+	world_setup(state);
+	w = *state;
+	world_with(w, &s, 3, NULL, 0, "FACP", second, sizeof(second));
+	run(w);
+	assert_true(has(w, "ACPI: PM-Timer IO Port: 0x1808"));
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: PM-Timer"), 1);
+}
+
+/* Linux walks 128 IO APIC entries; 6.12 says how many it left, 6.1 stops without a word. */
+static void madt_ioapic_entries_past_128(void **state)
+{
+	struct world *w = *state;
+	uint8_t madt[8 + 8 + 130 * 12] = { 0 };
+	struct sbuf s;
+	struct blob *root;
+	uint8_t *p = madt + 8;
+
+	put32(madt, 0xfee00000);
+	p[0] = 0, p[1] = 8, p[2] = 0, p[3] = 0, put32(p + 4, 1), p += 8;
+	for (unsigned i = 0; i < 130; i++, p += 12)
+		p[0] = 1, p[1] = 12, p[2] = (uint8_t)i, put32(p + 4, 0xfec00000 + i * 0x1000), put32(p + 8, i * 24);
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	standard_world(w, &s, 3);
+	add_table(w, 0x20000, "APIC", 5, madt, sizeof(madt));
+	root = blob_at(w, 0x6000);
+	put64(root->bytes + 36 + 8, 0x20000);	/* the XSDT's second entry: this MADT */
+	fix_checksum(root->bytes, root->len, 9);
+	run(w);
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: IOAPIC["), 128);
+	assert_true(has(w, "memprobe: [Firmware Bug]: MADT lists 130 IO APICs; Linux reads the first 128"));
+	assert_int_equal(capture_count_prefix(&w->c, "[APIC:0x01]"), 0);
+	w->fw.cmdline = "kernel=6.12";
+	run(w);
+	assert_true(has(w, "[APIC:0x01] ignored 2 entries of 130 found"));
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: IOAPIC["), 128);
+	w->fw.cmdline = NULL;
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, world_setup, world_teardown)
 
 int main(void)
@@ -1049,6 +1111,8 @@ int main(void)
 		T(madt_nmi_order),
 		T(madt_without_cpus_or_ioapics),
 		T(fadt_pm_timer),
+		T(fadt_pm_timer_short_and_second_fadt),
+		T(madt_ioapic_entries_past_128),
 		T(hpet),
 		T(multiple_madts),
 		T(single_madt_ignores_the_instance),

@@ -64,9 +64,9 @@ static void add_ioapic(struct rig *r, uint32_t base, uint32_t reg0, uint32_t reg
 	r->bus.at[r->bus.nr++] = (struct ioapic_regs){ base, { reg0, reg1, 0 } };
 }
 
-static void reg(struct rig *r, uint8_t id, uint32_t address, uint32_t gsi_base, const struct e820_table *e820)
+static void reg(struct rig *r, uint8_t id, uint32_t address, uint32_t gsi_base, const struct efi_memmap *map)
 {
-	mp_register_ioapic(&r->io, &r->acc, e820, id, address, gsi_base, 0x70, &r->c.log);
+	mp_register_ioapic(&r->io, &r->acc, map, id, address, gsi_base, 0x70, &r->c.log);
 }
 
 static bool has(struct rig *r, const char *line)
@@ -148,22 +148,56 @@ static void registers_not_known(void **state)
 	assert_int_equal(capture_count_prefix(&r->c, "IOAPIC["), 0);
 }
 
-static void never_reads_ram(void **state)
+/* memprobe selects a register only where the EFI map leaves the window to MMIO (or says nothing). */
+static void never_touches_memory(void **state)
 {
 	struct rig *r = *state;
-	struct e820_table e820 = { 2, { { 0, 0xa0000, E820_TYPE_RAM }, { 0x100000, 0x7ff00000, E820_TYPE_RAM } } };
+	struct rawmap map;
 
+	rawmap_init(&map, 48);
+	rawmap_add(&map, 7, 0x100000, 0x7ff00, 0xf);		/* conventional memory to 2 GiB */
+	rawmap_add(&map, 10, 0xfed00000, 1, 0x1);		/* ACPI NVS */
+	rawmap_add(&map, 11, 0xfec00000, 1, 0x1);		/* MMIO */
 	add_ioapic(r, 0x00200000, 0, QEMU_REG1);
+	add_ioapic(r, 0xfed00000, 0, QEMU_REG1);
 	add_ioapic(r, 0xfec00000, 0, QEMU_REG1);
-	reg(r, 0, 0x00200000, 0, &e820);
+	add_ioapic(r, 0xfee00000, 0, QEMU_REG1);
+	reg(r, 0, 0x00200000, 0, &map.map);
+	reg(r, 1, 0xfed00000, 24, &map.map);
+	reg(r, 2, 0x00000010, 48, &map.map);
+	reg(r, 3, 0xfffffff0, 72, &map.map);
 	assert_int_equal(r->bus.reads, 0);
-	assert_true(has(r, "memprobe: [Firmware Bug]: MADT: the IO APIC at 0x200000 lies in usable RAM [mem "
-			   "0x00100000-0x7fffffff]; memprobe does not touch it, and Linux reads and writes that "
-			   "memory as the IO APIC's"));
-	/* An IO APIC outside RAM is read as usual. */
-	reg(r, 1, 0xfec00000, 24, &e820);
+	assert_true(has(r, "memprobe: [Firmware Bug]: MADT: the IO APIC at 0x200000 lies in memory the EFI map "
+			   "describes as type 7 [mem 0x00100000-0x7fffffff]; memprobe does not touch it, and Linux "
+			   "reads and writes that memory as the IO APIC's"));
+	assert_true(has(r, "memprobe: [Firmware Bug]: MADT: the IO APIC at 0xfed00000 lies in memory the EFI map "
+			   "describes as type 10 [mem 0xfed00000-0xfed00fff]; memprobe does not touch it, and Linux "
+			   "reads and writes that memory as the IO APIC's"));
+	assert_true(has(r, "memprobe: [Firmware Bug]: MADT: an IO APIC at 0x10 cannot be one (page 0, or its "
+			   "registers pass 4 GiB); memprobe does not touch it"));
+	assert_true(has(r, "memprobe: [Firmware Bug]: MADT: an IO APIC at 0xfffffff0 cannot be one (page 0, or "
+			   "its registers pass 4 GiB); memprobe does not touch it"));
+	/* Described as MMIO, or not described at all: read. */
+	reg(r, 4, 0xfec00000, 96, &map.map);
+	reg(r, 5, 0xfee00000, 120, &map.map);
+	assert_int_equal(r->bus.reads, 2);
+	assert_true(has(r, "IOAPIC[4]: apic_id 4, version 32, address 0xfec00000, GSI 96-119"));
+	assert_true(has(r, "IOAPIC[5]: apic_id 5, version 32, address 0xfee00000, GSI 120-143"));
+	rawmap_free(&map);
+}
+
+/* An address Linux skipped is read once: ioapic.txt holds each IO APIC once. */
+static void each_address_read_once(void **state)
+{
+	struct rig *r = *state;
+
+	add_ioapic(r, 0xfec00000, 0, QEMU_REG1);
+	reg(r, 0, 0xfec00000, 0, NULL);
+	reg(r, 1, 0xfec00000, 0, NULL);	/* a repeat: Linux says it conflicts */
+	r->io.nr = 0;			/* as if Linux had skipped the first (all ones, overlap) */
+	reg(r, 2, 0xfec00000, 24, NULL);
 	assert_int_equal(r->bus.reads, 1);
-	assert_true(has(r, "IOAPIC[1]: apic_id 1, version 32, address 0xfec00000, GSI 24-47"));
+	assert_int_equal(r->io.reads.nr, 1);
 }
 
 static void at_most_linux_s_count(void **state)
@@ -184,7 +218,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(entries_linux_skips, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(ids_as_linux_hands_them_out, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(registers_not_known, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(never_reads_ram, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(never_touches_memory, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(each_address_read_once, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(at_most_linux_s_count, rig_setup, rig_teardown),
 	};
 

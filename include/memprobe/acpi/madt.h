@@ -27,10 +27,13 @@ struct madt_info {
 	unsigned problems;
 };
 
+#define MADT_MAX_IOAPIC_ENTRIES 128	/* Linux walks this many (MAX_IO_APICS) */
+
 /* Who registers each IO APIC entry, in the MADT's order (Linux: mp_register_ioapic). */
 struct madt_ioapic_handler {
 	void (*handle)(void *ctx, uint8_t id, uint32_t address, uint32_t gsi_base, uint32_t offset);
 	void *ctx;
+	bool warn_past_max;	/* 6.12: "[APIC:0x01] ignored N entries of M found"; 6.1: silent */
 };
 
 int check_multiple_madt(const struct acpi_tables *at, int instance, struct mp_log *log);

@@ -10,9 +10,9 @@
 #include <stdint.h>
 
 #include "memprobe/lib/printk.h"
-#include "memprobe/x86/e820.h"
+#include "memprobe/x86/efimap.h"
 
-#define MAX_IO_APICS 128	/* Linux's, on x86_64 */
+#define MAX_IO_APICS 128	/* Linux's, on x86_64; also the MADT entries it walks */
 #define IO_APIC_REGS 3		/* 0: ID, 1: version and redirection entries, 2: arbitration */
 #define IO_APIC_WINDOW 0x20	/* IOREGSEL at +0, IOWIN at +0x10 */
 
@@ -48,7 +48,7 @@ struct io_apics {
 	struct ioapic_reads reads;
 };
 
-void mp_register_ioapic(struct io_apics *io, const struct ioapic_access *acc, const struct e820_table *e820,
+void mp_register_ioapic(struct io_apics *io, const struct ioapic_access *acc, const struct efi_memmap *map,
 			uint8_t id, uint32_t address, uint32_t gsi_base, uint32_t madt_offset, struct mp_log *log);
 bool ioapic_reads_find(const struct ioapic_reads *r, uint32_t base, uint32_t regs[IO_APIC_REGS]);
 
