@@ -58,6 +58,7 @@ void machine_init(struct machine *m, const struct fw_inputs *fw, const char *ove
 	m->memblock.debug = m->opts.memblock_debug;
 	m->kaslr = !m->opts.nokaslr;
 	paging_mode_init(&m->paging, &fw->cpu, &m->opts);
+	cpu_count_init(&m->cpus, &fw->cpu, m->opts.kernel);
 }
 
 /**

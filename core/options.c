@@ -317,6 +317,15 @@ static const struct option_row option_table[] = {
 			       "lines in Linux, which a stock kernel does not print)", "off" } } },
 	{ "acpi_apic_instance=", NULL, OPTION_EARLY, OPTION_NUMBER, false, NULL, 0,
 	  { { "acpi_apic_instance=N", "the MADT Linux uses when there are several (0: the first)", "0" } } },
+	{ "nr_cpus=", NULL, OPTION_EARLY, OPTION_NUMBER, false, NULL, 0,
+	  { { "nr_cpus=N", "at most N CPU numbers (nr_cpu_ids): CPUs past them are ignored", "8192 (NR_CPUS)" } } },
+	{ "maxcpus=", NULL, OPTION_EARLY, OPTION_NUMBER, false, NULL, 0,
+	  { { "maxcpus=N", "CPUs brought up at boot; 0 also turns the IO APICs off, as\n"
+			   "noapic does", "8192 (NR_CPUS)" } } },
+	{ "possible_cpus=", NULL, OPTION_EARLY, OPTION_NUMBER, false, NULL, 0,
+	  { { "possible_cpus=N", "the possible CPUs, hot-pluggable ones included", "the MADT's" } } },
+	{ "noapic", NULL, OPTION_EARLY, OPTION_FLAG, false, FLAG(noapic),
+	  { { "noapic", "no IO APIC: Linux skips the MADT's IO APIC entries", "off" } } },
 	{ "kernel=", NULL, OPTION_MEMPROBE, OPTION_ENUM, false, parse_kernel, 0,
 	  { { "kernel=VERSION", "the Linux to predict: 6.1 (Debian 12's linux-image-amd64) or\n"
 				"6.12 (Debian 12's linux-image-6.12.*+deb12-amd64)", "6.1" } } },

@@ -11,6 +11,7 @@
 #include "memprobe/x86/efi.h"
 #include "memprobe/x86/acpi_boot.h"
 #include "memprobe/x86/setup_arch.h"
+#include "memprobe/x86/topology.h"
 
 static const char *const secure_boot_names[] = {
 	[SECURE_BOOT_UNKNOWN] = "unknown",
@@ -130,7 +131,9 @@ void memprobe_run(struct machine *m)
 	lap(m, &w, PHASE_NUMA);
 	free_area_init(m);
 	lap(m, &w, PHASE_ZONES);
+	topology_apply_cmdline_limits_early(m);
 	acpi_boot_init(m);
+	init_possible_cpus(m);
 	lap(m, &w, PHASE_ACPI);
 
 	report_firmware_memmap(m->log, &m->e820_table_firmware);
@@ -149,5 +152,7 @@ void memprobe_run_acpi(struct machine *m)
 	acpi_boot_table_init(m);
 	early_acpi_boot_init(m);
 	x86_acpi_srat_slit(m);
+	topology_apply_cmdline_limits_early(m);
 	acpi_boot_init(m);
+	init_possible_cpus(m);
 }

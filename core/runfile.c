@@ -121,11 +121,11 @@ static bool read_number(const char *s, uint64_t max, uint64_t *v)
 	return *v <= max;
 }
 
-static const char *const cpu_flag_names[] = { "pse", "pge", "nx", "gbpages", "la57" };
+static const char *const cpu_flag_names[] = { "pse", "pge", "nx", "gbpages", "la57", "hypervisor" };
 
 static bool *cpu_flag(struct cpu_facts *cpu, unsigned i)
 {
-	bool *const flags[] = { &cpu->pse, &cpu->pge, &cpu->nx, &cpu->gbpages, &cpu->la57 };
+	bool *const flags[] = { &cpu->pse, &cpu->pge, &cpu->nx, &cpu->gbpages, &cpu->la57, &cpu->hypervisor };
 
 	return flags[i];
 }
@@ -146,6 +146,8 @@ void cpu_facts_write(const struct cpu_facts *cpu, struct mp_log *out)
 		mp_printk(out, "%s: %s\n", cpu_flag_names[i],
 			  *cpu_flag((struct cpu_facts *)cpu, i) ? "yes" : "no");
 	mp_printk(out, "phys_bits: %u\nvirt_bits: %u\n", cpu->phys_bits, cpu->virt_bits);
+	if (cpu->apic_id_known)
+		mp_printk(out, "apic_id: %#x\n", cpu->apic_id);
 }
 
 /* One "key: value" line of cpu.txt into cpu. */
@@ -166,6 +168,11 @@ static bool cpu_fact(struct cpu_facts *cpu, const char *key, const char *v)
 			*cpu_flag(cpu, i) = v[0] == 'y';
 			return true;
 		}
+	if (!mp_strcmp(key, "apic_id") && read_number(v, UINT32_MAX, &n)) {
+		cpu->apic_id_known = true;
+		cpu->apic_id = (uint32_t)n;
+		return true;
+	}
 	if ((!mp_strcmp(key, "phys_bits") || !mp_strcmp(key, "virt_bits")) && read_number(v, 64, &n)) {
 		*(key[0] == 'p' ? &cpu->phys_bits : &cpu->virt_bits) = (uint8_t)n;
 		return true;

@@ -28,6 +28,14 @@ static void efi_collect_cpu(struct cpu_facts *cpu)
 	if (max >= 1 && __get_cpuid(1, &eax, &ebx, &ecx, &edx)) {
 		cpu->pse = edx & (1u << 3);
 		cpu->pge = edx & (1u << 13);
+		cpu->hypervisor = ecx & (1u << 31);
+		cpu->apic_id_known = true;
+		cpu->apic_id = ebx >> 24;
+	}
+	if (max >= 0xb) {
+		__cpuid_count(0xb, 0, eax, ebx, ecx, edx);
+		if (ebx & 0xffff)	/* the leaf is implemented: its EDX is the whole x2APIC ID */
+			cpu->apic_id = edx;
 	}
 	if (max >= 7) {
 		__cpuid_count(7, 0, eax, ebx, ecx, edx);

@@ -60,6 +60,12 @@ static const struct {
 		   "conflicts with IOAPIC|GSI range \\[|Max # of I/O APICs)" },
 	{ ST_ACPI, "^ACPI: Using ACPI (\\(MADT\\) for SMP|for processor \\(LAPIC\\))" },
 	{ ST_ACPI, "^ACPI: HPET (id: |timers must be located)" },
+	{ ST_ACPI, "^ACPI: Skipping IOAPIC probe due to 'noapic' option\\.$" },
+	{ ST_ACPI, "^ACPI: skipped apicid that is too big$" },
+	{ ST_ACPI, "^APIC: NR_CPUS/possible_cpus limit of " },
+	{ ST_ACPI, "^smpboot: (Allowing [0-9]+ CPUs|Boot CPU \\(id|[0-9]+ Processors exceeds)" },
+	{ ST_ACPI, "^CPU topo: (Allowing|Limiting to|Rejected CPUs|[0-9]+ possible CPUs exceed|APIC ID [0-9a-f]+ "
+		   "exceeds|CPU limit of)" },
 	{ ST_SRAT, "^SRAT: " },
 	{ ST_SRAT, "^ACPI: SRAT: " },
 	{ ST_SRAT, "^(ACPI: )?\\[SRAT:" },

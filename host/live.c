@@ -335,6 +335,14 @@ static bool load_cpu(struct live_inputs *in)
 		cpu->phys_bits = (uint8_t)phys;
 		cpu->virt_bits = (uint8_t)virt;
 	}
+	if (strstr(text, "\napicid")) {	/* the first processor's: the boot CPU */
+		unsigned id;
+
+		if (sscanf(strstr(text, "\napicid"), "\napicid : %u", &id) == 1) {
+			cpu->apic_id_known = true;
+			cpu->apic_id = id;
+		}
+	}
 	/* Last, as it cuts the text: the flags line's words. */
 	flags = strchr(flags, ':');
 	if (flags) {
@@ -348,6 +356,7 @@ static bool load_cpu(struct live_inputs *in)
 			cpu->nx |= !strcmp(w, "nx");
 			cpu->gbpages |= !strcmp(w, "pdpe1gb");
 			cpu->la57 |= !strcmp(w, "la57");
+			cpu->hypervisor |= !strcmp(w, "hypervisor");
 		}
 	}
 	free(text);

@@ -59,7 +59,7 @@ static void add_cpu(struct madt_info *m, uint32_t apic_id, uint32_t uid, uint32_
  * @m: what the MADT says
  * @at: the tables
  * @instance: acpi_apic_instance=
- * @ioapic: who registers each IO APIC entry (NULL: nobody)
+ * @h: what to do with the CPU and IO APIC entries (NULL: nothing)
  * @log: Linux's lines
  *
  * In the order Linux prints them: CPUs (one pass over both kinds, silent in
@@ -69,7 +69,7 @@ static void add_cpu(struct madt_info *m, uint32_t apic_id, uint32_t uid, uint32_
  * without an IO APIC entry after the IO APICs; @m says which it got to.
  */
 void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
-		const struct madt_ioapic_handler *ioapic, struct mp_log *log)
+		const struct madt_handlers *h, struct mp_log *log)
 {
 	const struct acpi_table *t = acpi_get_table(at, "APIC", (unsigned)instance);
 	static const uint8_t order[][2] = {
@@ -99,8 +99,14 @@ void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
 			mp_printk(log, "ACPI: No LAPIC entries present\n");
 			break;
 		}
+		if (pass == 1 && h && h->cpus)
+			h->cpus(h->ctx, m);
+		if (pass == 3 && h && h->skip_ioapic) {
+			mp_printk(log, "ACPI: Skipping IOAPIC probe due to 'noapic' option.\n");
+			break;
+		}
 		if (pass == 4 && m->nr_ioapics > MADT_MAX_IOAPIC_ENTRIES) {
-			if (ioapic && ioapic->warn_past_max)
+			if (h && h->warn_past_max)
 				mp_printk(log, "[APIC:0x%02x] ignored %u entries of %u found\n", MADT_IOAPIC,
 					  m->nr_ioapics - MADT_MAX_IOAPIC_ENTRIES, m->nr_ioapics);
 			fw_bug(log, "MADT", "too-many-ioapics", FW_BUG_NO_OFFSET,
@@ -162,9 +168,9 @@ void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
 				break;
 			}
 			case MADT_IOAPIC:
-				if (ioapic && ioapic->handle && m->nr_ioapics < MADT_MAX_IOAPIC_ENTRIES)
-					ioapic->handle(ioapic->ctx, (uint8_t)rd(t, off + 2, 1), rd(t, off + 4, 4),
-						       rd(t, off + 8, 4), off);
+				if (h && h->ioapic && m->nr_ioapics < MADT_MAX_IOAPIC_ENTRIES)
+					h->ioapic(h->ctx, (uint8_t)rd(t, off + 2, 1), rd(t, off + 4, 4),
+						  rd(t, off + 8, 4), off);
 				m->nr_ioapics++;
 				break;
 			case MADT_INT_SRC_OVR: {

@@ -47,6 +47,29 @@ uint64_t simple_strtoull(const char *s, const char **end)
 }
 
 /**
+ * get_option() - Linux's get_option() for one integer, as early_param handlers use it
+ * @s: the text
+ * @v: set to the value; 0 when no digit starts the text (Linux stores that
+ *     too), unchanged when the text is empty
+ *
+ * Return: whether a number was read.
+ */
+bool get_option(const char *s, int *v)
+{
+	const char *end;
+	bool negative = *s == '-';
+
+	if (!*s)
+		return false;
+	if (negative)
+		s++;
+	*v = (int)simple_strtoull(s, &end);
+	if (negative)
+		*v = -*v;
+	return end != s;
+}
+
+/**
  * memparse() - Linux's memparse(): a number with an optional K/M/G/T/P/E suffix
  * @s: the text
  * @end: set to the first character not read, or NULL

@@ -9,6 +9,7 @@
 #include "memprobe/acpi/madt.h"
 #include "memprobe/lib/defects.h"
 #include "memprobe/x86/efi.h"
+#include "memprobe/x86/topology.h"
 #include "memprobe/machine.h"
 
 /* early_acpi_boot_init(): the check for more than one MADT, and which one Linux uses. */
@@ -21,6 +22,7 @@ void early_acpi_boot_init(struct machine *m)
 #define FADT_REVISION 8
 #define FADT_PM_TMR_BLK 76
 #define FADT_FLAGS 112
+#define FADT_MINOR_REVISION 131
 #define FADT_X_PM_TMR_BLK 208
 #define FADT_HW_REDUCED (1u << 20)
 #define FADT2_REVISION_ID 3	/* Linux's name: the first FADT with X fields Linux uses */
@@ -83,12 +85,38 @@ static void register_ioapic(void *ctx, uint8_t id, uint32_t address, uint32_t gs
 	mp_register_ioapic(&m->io_apics, &m->fw->ioapic, &m->fw->memmap, id, address, gsi_base, offset, m->log);
 }
 
+/* The last FADT's revision says whether the online-capable bit counts (ACPI 6.3 and newer). */
+static bool acpi_support_online_capable(const struct machine *m)
+{
+	const struct acpi_table *t = NULL, *next;
+	uint64_t rev, minor;
+
+	for (unsigned i = 1; (next = acpi_get_table(&m->acpi, "FACP", i)); i++)
+		t = next;
+	if (!t)
+		return false;
+	rev = fadt_field(t, FADT_REVISION, 1);
+	minor = fadt_field(t, FADT_MINOR_REVISION, 1);
+	return rev > 6 || (rev == 6 && minor >= 3);
+}
+
+/* The MADT's CPU entries, counted in its order as acpi_parse_lapic and acpi_parse_x2apic count them. */
+static void register_cpus(void *ctx, const struct madt_info *madt)
+{
+	struct machine *m = ctx;
+	struct cpu_count *c = &m->cpus;
+
+	c->online_capable = acpi_support_online_capable(m);
+	acpi_register_lapics(m, madt);
+}
+
 /* acpi_process_madt(): the MADT's entries, then which SMP configuration Linux takes from it. */
 static void acpi_process_madt(struct machine *m)
 {
-	const struct madt_ioapic_handler ioapic = { register_ioapic, m, m->opts.kernel->acpi_entries_past_max_warned };
+	const struct madt_handlers h = { register_cpus, register_ioapic, m,
+					 m->opts.kernel->acpi_entries_past_max_warned, m->opts.noapic };
 
-	madt_parse(&m->madt, &m->acpi, m->acpi_apic_instance, &ioapic, m->log);
+	madt_parse(&m->madt, &m->acpi, m->acpi_apic_instance, &h, m->log);
 	if (m->madt.lapic_ok && m->madt.ioapic_ok)
 		mp_printk(m->log, "ACPI: Using ACPI (MADT) for SMP configuration information\n");
 	else if (m->madt.lapic_ok)

@@ -121,6 +121,33 @@ static int acpi_parse_apic_instance(struct machine *m, const char *value)
 	return 0;
 }
 
+/* kernel/smp.c's nr_cpus=: fewer CPU numbers (never more than NR_CPUS). */
+static int nrcpus(struct machine *m, const char *value)
+{
+	int n;
+
+	get_option(value, &n);
+	if (n > 0 && (unsigned)n < m->cpus.nr_cpu_ids)
+		m->cpus.nr_cpu_ids = (unsigned)n;
+	return 0;
+}
+
+/* kernel/smp.c's maxcpus=: 0 also turns the IO APICs off (x86's arch_disable_smp_support). */
+static int maxcpus(struct machine *m, const char *value)
+{
+	get_option(value, &m->cpus.setup_max_cpus);
+	if (!m->cpus.setup_max_cpus)
+		m->opts.noapic = true;
+	return 0;
+}
+
+/* possible_cpus=: the possible CPUs, whatever the MADT says. */
+static int setup_possible_cpus(struct machine *m, const char *value)
+{
+	get_option(value, &m->cpus.setup_possible_cpus);
+	return 0;
+}
+
 /*
  * The early parameters whose handler acts when parse_early_param() reaches
  * it, as Linux's early_param() registers them.  The others (efi=, numa=,
@@ -133,6 +160,9 @@ static const struct {
 } early_params[] = {
 	{ "mem", parse_memopt },
 	{ "acpi_apic_instance", acpi_parse_apic_instance },
+	{ "nr_cpus", nrcpus },
+	{ "maxcpus", maxcpus },
+	{ "possible_cpus", setup_possible_cpus },
 };
 
 /**

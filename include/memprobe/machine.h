@@ -26,6 +26,7 @@
 #include "memprobe/x86/numa.h"
 #include "memprobe/x86/paging.h"
 #include "memprobe/x86/pgtable.h"
+#include "memprobe/x86/topology.h"
 
 /* A clock the front end lends the core: nanoseconds from any fixed point. */
 struct mp_clock {
@@ -112,6 +113,7 @@ struct machine {
 	struct slit_info slit;
 	struct madt_info madt;		/* the MADT instance Linux uses */
 	struct io_apics io_apics;	/* the MADT's IO APICs, as Linux registers them */
+	struct cpu_count cpus;		/* the MADT's CPUs, as Linux counts them */
 
 	/* Linux's state, stage by stage. */
 	struct numa_state numa;

@@ -56,6 +56,7 @@ struct options {
 	bool nokaslr;		/* nokaslr */
 	bool no5lvl;		/* no5lvl: 4-level paging on an LA57 CPU */
 	bool nogbpages;		/* nogbpages (gbpages undoes it): no 1 GiB direct-map pages */
+	bool noapic;		/* noapic: the MADT's IO APICs skipped */
 	bool pgtable_debug;	/* init_memory_mapping's pr_debug lines */
 	bool exit_boot_services;	/* leave boot services, build and load the page tables */
 	unsigned ebs_stale_keys;	/* ebs_stale_keys=: attempts given a stale map key (tests) */

@@ -31,6 +31,15 @@ struct linux_profile {
 	 */
 	bool acpi_entries_past_max_warned;
 	/*
+	 * How the MADT's CPUs are counted and the possible CPUs said: 6.1's
+	 * acpi_register_lapic/generic_processor_info and prefill_possible_map
+	 * ("smpboot: Allowing N CPUs, M hotplug CPUs"); 6.12's topology_register_apic
+	 * and topology_init_possible_cpus ("CPU topo: Allowing N present CPUs plus M
+	 * hotplug CPUs", arch/x86/kernel/cpu/topology.c), which also counts a disabled
+	 * entry without the online-capable bit only under a hypervisor
+	 */
+	bool cpu_topology_612;
+	/*
 	 * max_pfn and max_low_pfn: 6.1's e820_end_pfn(limit, E820_TYPE_RAM) ends at the last
 	 * RAM; 6.12's e820__end_ram_pfn() at the last RAM or ACPI data (arch/x86/kernel/e820.c)
 	 */

@@ -54,14 +54,25 @@ check "Linux 6.12 read as 6.1: exit 1" test $? -eq 1
 check "Linux 6.12 read as 6.1: NODE_DATA differs" grep -q "^compare: NODE_DATA: differs" "$work/as-6.1.out"
 
 # acpi_boot_init's lines: the PM timer, the IO APIC from its registers (ioapic.txt), the SMP
-# configuration and the HPET, each compared with Linux's.
+# configuration, the HPET and the possible CPUs, each compared with Linux's.
 for line in 'ACPI: PM-Timer IO Port: 0xb008' 'IOAPIC[0]: apic_id 0, version 32, address 0xfec00000, GSI 0-23' \
-	'ACPI: Using ACPI (MADT) for SMP configuration information' 'ACPI: HPET id: 0x8086a201 base: 0xfed00000'; do
+	'ACPI: Using ACPI (MADT) for SMP configuration information' 'ACPI: HPET id: 0x8086a201 base: 0xfed00000' \
+	'smpboot: Allowing 4 CPUs, 0 hotplug CPUs'; do
 	check "seed: Linux prints '$line', and so does memprobe" \
 		bash -c 'grep -qF -- "] $1" "$2" && grep -qxF -- "$1" "$3"' _ "$line" "$logs/seed.log" "$work/analyze.txt"
 done
 check "seed: no IOAPIC line left out of the comparison" bash -c '! grep -q "IOAPIC lines are not comparable" "$1"' _ \
 	"$work/seed.out"
+# Linux 6.12 counts the same CPUs in its own words.
+"$tool" analyze "$run" kernel=6.12 >"$work/analyze-6.12.txt"
+check "seed, Linux 6.12: Linux prints 'CPU topo: Allowing 4 present CPUs plus 0 hotplug CPUs', and so does memprobe" \
+	bash -c 'grep -qF "] $1" "$2" && grep -qxF -- "$1" "$3"' _ 'CPU topo: Allowing 4 present CPUs plus 0 hotplug CPUs' \
+	"$here/tests/data/linux-6.12/seed.log" "$work/analyze-6.12.txt"
+# With nr_cpus=2 on the command line, Linux allows two CPUs: the prediction must follow the option.
+"$tool" analyze "$run" nr_cpus=2 >"$work/analyze-nr2.txt"
+check "seed, nr_cpus=2: two CPUs allowed, the others named as ignored" bash -c \
+	'grep -qx "smpboot: Allowing 2 CPUs, 0 hotplug CPUs" "$1" && grep -qx "APIC: NR_CPUS/possible_cpus limit of 2 reached. Processor 2/0x2 ignored." "$1"' \
+	_ "$work/analyze-nr2.txt"
 # Another IO APIC version in ioapic.txt: the ACPI stage differs from Linux's.
 cp -r "$run" "$work/ioapic-v17"
 sed -i 's/^ioapic: 0xfec00000 0x00000000 0x00170020 /ioapic: 0xfec00000 0x00000000 0x00170011 /' "$work/ioapic-v17/ioapic.txt"

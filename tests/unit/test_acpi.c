@@ -1085,6 +1085,116 @@ static void madt_ioapic_entries_past_128(void **state)
 	w->fw.cmdline = NULL;
 }
 
+/* A MADT of local APIC entries (ID, flags) and one IO APIC, in place of the standard world's. */
+static void use_madt_cpus(struct world *w, const uint8_t (*cpus)[2], unsigned n)
+{
+	uint8_t madt[8 + 64 * 8 + 12] = { 0 }, *p = madt + 8;
+	struct blob *root;
+
+	put32(madt, 0xfee00000);
+	for (unsigned i = 0; i < n; i++, p += 8)
+		p[0] = 0, p[1] = 8, p[2] = (uint8_t)i, p[3] = cpus[i][0], put32(p + 4, cpus[i][1]);
+	p[0] = 1, p[1] = 12, put32(p + 4, 0xfec00000), p += 12;
+	add_table(w, 0x20000, "APIC", 5, madt, (uint32_t)(p - madt));
+	root = blob_at(w, 0x6000);
+	put64(root->bytes + 36 + 8, 0x20000);
+	fix_checksum(root->bytes, root->len, 9);
+}
+
+static void cpu_world(struct world *w, const uint8_t (*cpus)[2], unsigned n, uint32_t boot_apic_id)
+{
+	struct sbuf s;
+
+	srat_header(&s, 1);
+	srat_mem(&s, 0, 0, 0x1000000, 1);
+	standard_world(w, &s, 3);
+	use_madt_cpus(w, cpus, n);
+	w->fw.cpu = (struct cpu_facts){ .known = true, .vendor = "GenuineIntel", .apic_id_known = true,
+					 .apic_id = boot_apic_id };
+}
+
+/* The possible CPUs: enabled entries present, disabled ones hot-pluggable (6.12: only in a VM). */
+static void possible_cpus_with_hotplug(void **state)
+{
+	struct world *w = *state;
+	static const uint8_t cpus[][2] = { { 0, 1 }, { 1, 1 }, { 2, 1 }, { 3, 1 }, { 4, 0 }, { 5, 0 } };
+
+	cpu_world(w, cpus, 6, 0);
+	run(w);
+	assert_true(has(w, "smpboot: Allowing 6 CPUs, 2 hotplug CPUs"));
+	w->fw.cmdline = "kernel=6.12";
+	run(w);
+	assert_true(has(w, "CPU topo: Allowing 4 present CPUs plus 0 hotplug CPUs"));
+	w->fw.cpu.hypervisor = true;	/* QEMU's legacy "Enabled=0" entries count in a VM */
+	run(w);
+	assert_true(has(w, "CPU topo: Allowing 4 present CPUs plus 2 hotplug CPUs"));
+	w->fw.cmdline = "possible_cpus=8";
+	run(w);
+	assert_true(has(w, "smpboot: Allowing 8 CPUs, 4 hotplug CPUs"));
+	w->fw.cmdline = NULL;
+}
+
+/* nr_cpus= below the MADT's count: each kernel's words for the CPUs it leaves out. */
+static void possible_cpus_nr_cpus(void **state)
+{
+	struct world *w = *state;
+	static const uint8_t cpus[][2] = { { 0, 1 }, { 2, 1 }, { 4, 1 }, { 6, 1 } };
+
+	cpu_world(w, cpus, 4, 0);
+	w->fw.cmdline = "nr_cpus=2";
+	run(w);
+	assert_true(has(w, "APIC: NR_CPUS/possible_cpus limit of 2 reached. Processor 2/0x4 ignored."));
+	assert_true(has(w, "APIC: NR_CPUS/possible_cpus limit of 2 reached. Processor 3/0x6 ignored."));
+	assert_true(has(w, "smpboot: 4 Processors exceeds NR_CPUS limit of 2"));
+	assert_true(has(w, "smpboot: Allowing 2 CPUs, 0 hotplug CPUs"));
+	/* The limit lines come as Linux counts, before the IO APIC's. */
+	assert_true(strstr(w->c.text, "APIC: NR_CPUS") < strstr(w->c.text, "memprobe: IOAPIC[0]"));
+	w->fw.cmdline = "nr_cpus=2 kernel=6.12";
+	run(w);
+	assert_true(has(w, "CPU topo: CPU limit of 2 reached. Ignoring further CPUs"));
+	assert_int_equal(capture_count_prefix(&w->c, "CPU topo: CPU limit"), 1);
+	assert_true(has(w, "CPU topo: Allowing 2 present CPUs plus 0 hotplug CPUs"));
+	assert_true(has(w, "CPU topo: Rejected CPUs 2"));
+	/* A boot CPU listed after others: 6.1 keeps a slot for it. */
+	w->fw.cpu.apic_id = 4;
+	w->fw.cmdline = "nr_cpus=2";
+	run(w);
+	assert_true(has(w, "APIC: NR_CPUS/possible_cpus limit of 2 almost reached. Keeping one slot for boot "
+			   "cpu.  Processor 1/0x2 ignored."));
+	w->fw.cmdline = NULL;
+}
+
+/* maxcpus=0: one CPU, and (x86's arch_disable_smp_support) no IO APIC. */
+static void possible_cpus_maxcpus_zero(void **state)
+{
+	struct world *w = *state;
+	static const uint8_t cpus[][2] = { { 0, 1 }, { 1, 1 } };
+
+	cpu_world(w, cpus, 2, 0);
+	w->fw.cmdline = "maxcpus=0";
+	run(w);
+	assert_true(has(w, "ACPI: Skipping IOAPIC probe due to 'noapic' option."));
+	assert_true(has(w, "ACPI: Using ACPI for processor (LAPIC) configuration information"));
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: IOAPIC["), 0);
+	assert_true(has(w, "smpboot: 2 Processors exceeds max_cpus limit of 0"));
+	assert_true(has(w, "smpboot: Allowing 1 CPUs, 0 hotplug CPUs"));
+	w->fw.cmdline = "maxcpus=0 kernel=6.12";
+	run(w);
+	assert_true(has(w, "CPU topo: Limiting to 1 possible CPUs"));
+	assert_true(strstr(w->c.text, "CPU topo: Limiting to 1 possible CPUs") <
+		    strstr(w->c.text, "ACPI: Skipping IOAPIC probe"));
+	assert_true(has(w, "CPU topo: Allowing 1 present CPUs plus 0 hotplug CPUs"));
+	assert_true(has(w, "CPU topo: Rejected CPUs 1"));
+	w->fw.cmdline = "maxcpus=none";	/* get_option() stores 0 for a word that is no number */
+	run(w);
+	assert_true(has(w, "smpboot: Allowing 1 CPUs, 0 hotplug CPUs"));
+	w->fw.cmdline = "noapic";
+	run(w);
+	assert_true(has(w, "ACPI: Skipping IOAPIC probe due to 'noapic' option."));
+	assert_true(has(w, "smpboot: Allowing 2 CPUs, 0 hotplug CPUs"));
+	w->fw.cmdline = NULL;
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, world_setup, world_teardown)
 
 int main(void)
@@ -1113,6 +1223,9 @@ int main(void)
 		T(fadt_pm_timer),
 		T(fadt_pm_timer_short_and_second_fadt),
 		T(madt_ioapic_entries_past_128),
+		T(possible_cpus_with_hotplug),
+		T(possible_cpus_nr_cpus),
+		T(possible_cpus_maxcpus_zero),
 		T(hpet),
 		T(multiple_madts),
 		T(single_madt_ignores_the_instance),

@@ -133,6 +133,8 @@ static void full_report(void **state)
 		"On node 0, zone DMA: 96 pages in unavailable ranges\n"
 		"On node 0, zone DMA: 8 pages in unavailable ranges\n"
 		"On node 0, zone Normal: 193 pages in unavailable ranges\n"
+		"memprobe: the MADT lists no enabled CPU and the boot CPU's APIC ID was not read, so Linux's "
+		"\"Boot CPU (id N) not listed by BIOS\" and the possible CPUs are not predicted\n"
 		"memprobe: /sys/firmware/memmap:\n"
 		"0x0-0x9ffff System RAM\n"
 		"0x100000-0x7fffff System RAM\n"

@@ -65,7 +65,8 @@ static void cpu_file(void **state)
 {
 	const struct cpu_facts cpu = { .known = true, .vendor = "GenuineIntel", .pse = true, .pge = true,
 				       .nx = true, .gbpages = true, .la57 = true, .phys_bits = 52,
-				       .virt_bits = 57 };
+				       .virt_bits = 57, .hypervisor = true, .apic_id_known = true,
+				       .apic_id = 0x1f };
 	struct cpu_facts back;
 	struct runfile_error err;
 	struct capture c;
@@ -86,6 +87,14 @@ static void cpu_file(void **state)
 	text = strdup("vendor: GenuineIntel\n");
 	assert_false(cpu_facts_read(text, &back, &err));
 	assert_string_equal(err.text, "no 'cpuid:' line");
+	free(text);
+	assert_true(capture_has_line(&c, "apic_id: 0x1f"));
+	text = strdup("cpuid: read\nvendor: AuthenticAMD\n");	/* a cpu.txt from before the APIC ID was kept */
+	assert_true(cpu_facts_read(text, &back, &err));
+	assert_false(back.apic_id_known);
+	free(text);
+	text = strdup("cpuid: read\napic_id: 0x100000000\n");
+	assert_false(cpu_facts_read(text, &back, &err));
 	free(text);
 	text = strdup("cpuid: not read\n");
 	assert_true(cpu_facts_read(text, &back, &err));

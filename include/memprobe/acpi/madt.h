@@ -29,16 +29,20 @@ struct madt_info {
 
 #define MADT_MAX_IOAPIC_ENTRIES 128	/* Linux walks this many (MAX_IO_APICS) */
 
-/* Who registers each IO APIC entry, in the MADT's order (Linux: mp_register_ioapic). */
-struct madt_ioapic_handler {
-	void (*handle)(void *ctx, uint8_t id, uint32_t address, uint32_t gsi_base, uint32_t offset);
+/* What the stages above do with the MADT's entries as Linux's walk reaches them. */
+struct madt_handlers {
+	/* the CPU entries, in the MADT's order, once they are all read (Linux counts them) */
+	void (*cpus)(void *ctx, const struct madt_info *m);
+	/* each IO APIC entry, in the MADT's order (Linux: mp_register_ioapic) */
+	void (*ioapic)(void *ctx, uint8_t id, uint32_t address, uint32_t gsi_base, uint32_t offset);
 	void *ctx;
 	bool warn_past_max;	/* 6.12: "[APIC:0x01] ignored N entries of M found"; 6.1: silent */
+	bool skip_ioapic;	/* noapic (or maxcpus=0): no IO APIC entry is read */
 };
 
 int check_multiple_madt(const struct acpi_tables *at, int instance, struct mp_log *log);
 void madt_parse(struct madt_info *m, const struct acpi_tables *at, int instance,
-		const struct madt_ioapic_handler *ioapic, struct mp_log *log);
+		const struct madt_handlers *h, struct mp_log *log);
 void madt_cross_check(const struct madt_info *m, const struct srat_info *s, struct mp_log *log);
 
 #endif

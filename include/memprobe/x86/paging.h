@@ -25,6 +25,9 @@ struct cpu_facts {
 	bool la57;		/* CPUID 7.0 ECX[16]: 5-level paging */
 	uint8_t phys_bits;	/* CPUID 0x80000008 EAX[7:0]; 0: not reported */
 	uint8_t virt_bits;	/* CPUID 0x80000008 EAX[15:8] */
+	bool hypervisor;	/* CPUID 1 ECX[31]: running in a VM */
+	bool apic_id_known;
+	uint32_t apic_id;	/* the boot CPU's: CPUID 0xB EDX, else CPUID 1 EBX[31:24] */
 };
 
 /* Page sizes of the direct map: Linux's page_size_mask bits. */

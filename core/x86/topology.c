@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+/*
+ * topology.c: the possible CPUs.  Linux counts the MADT's CPU entries as it
+ * walks them (6.1: acpi_register_lapic and generic_processor_info,
+ * arch/x86/kernel/acpi/boot.c and apic/apic.c; 6.12: topology_register_apic,
+ * arch/x86/kernel/cpu/topology.c), then prints how many CPUs it allows (6.1:
+ * prefill_possible_map in smpboot.c; 6.12: topology_init_possible_cpus).
+ * The boot CPU's APIC ID decides which entry is CPU 0.
+ */
+#include "memprobe/x86/topology.h"
+
+#include "memprobe/machine.h"
+
+#define BAD_APIC_ID UINT32_MAX
+
+/**
+ * cpu_count_init() - the counts before the MADT: Linux's defaults, the boot CPU
+ * @c: the counts
+ * @cpu: the boot CPU's facts (its APIC ID, when read)
+ * @kernel: the Linux predicted: 6.12 has the boot CPU counted before the MADT
+ */
+void cpu_count_init(struct cpu_count *c, const struct cpu_facts *cpu, const struct linux_profile *kernel)
+{
+	c->nr_cpu_ids = NR_CPUS;
+	c->setup_max_cpus = NR_CPUS;
+	c->setup_possible_cpus = -1;
+	c->boot_apic_id = cpu->known && cpu->apic_id_known ? cpu->apic_id : BAD_APIC_ID;
+	c->present = kernel->cpu_topology_612 ? 1 : 0;
+}
+
+/*
+ * 6.12's topology_apply_cmdline_limits_early(): maxcpus=0 leaves one CPU,
+ * possible_cpus= caps nr_cpu_ids, both before the MADT is walked.
+ */
+void topology_apply_cmdline_limits_early(struct machine *m)
+{
+	struct cpu_count *c = &m->cpus;
+	unsigned possible = c->nr_cpu_ids;
+
+	if (!m->opts.kernel->cpu_topology_612)
+		return;
+	if (!c->setup_max_cpus)
+		possible = 1;
+	if (c->setup_possible_cpus >= 0 && (unsigned)c->setup_possible_cpus < possible)
+		possible = (unsigned)c->setup_possible_cpus;
+	if (possible < c->nr_cpu_ids) {
+		mp_printk(m->log, "CPU topo: Limiting to %u possible CPUs\n", possible);
+		c->nr_cpu_ids = possible;
+	}
+}
+
+/* 6.12: the CPU number an APIC ID already has. */
+static bool has_cpu_number(const struct cpu_count *c, uint32_t apic_id)
+{
+	for (unsigned i = 0; i < c->nr_present_ids; i++)
+		if (c->present_ids[i] == apic_id)
+			return true;
+	return false;
+}
+
+/* 6.1: generic_processor_info() for an enabled CPU. */
+static void generic_processor_info(struct machine *m, uint32_t apic_id)
+{
+	struct cpu_count *c = &m->cpus;
+	unsigned max = c->nr_cpu_ids;
+
+	if (!c->boot_seen && c->present >= max - 1 && apic_id != c->boot_apic_id) {
+		mp_printk(m->log, "APIC: NR_CPUS/possible_cpus limit of %i almost reached. Keeping one slot for "
+				  "boot cpu.  Processor %d/0x%x ignored.\n",
+			  (int)max, (int)(max + c->disabled - 1), apic_id);
+		c->disabled++;
+		return;
+	}
+	if (c->present >= max) {
+		mp_printk(m->log, "APIC: NR_CPUS/possible_cpus limit of %i reached. Processor %d/0x%x ignored.\n",
+			  (int)max, (int)(max + c->disabled), apic_id);
+		c->disabled++;
+		return;
+	}
+	c->boot_seen |= apic_id == c->boot_apic_id;
+	c->present++;
+}
+
+/* 6.12: topology_register_apic(). */
+static void topology_register_apic(struct machine *m, uint32_t apic_id, bool enabled)
+{
+	struct cpu_count *c = &m->cpus;
+
+	if (apic_id >= MAX_LOCAL_APIC_ID) {
+		if (!c->rejected)	/* pr_err_once */
+			mp_printk(m->log, "CPU topo: APIC ID %x exceeds kernel limit of: %x\n", apic_id,
+				  MAX_LOCAL_APIC_ID - 1);
+		c->rejected++;
+		return;
+	}
+	if (apic_id != c->boot_apic_id && c->present >= c->nr_cpu_ids) {
+		if (!c->limit_said)
+			mp_printk(m->log, "CPU topo: CPU limit of %d reached. Ignoring further CPUs\n",
+				  (int)c->nr_cpu_ids);
+		c->limit_said = true;
+		c->rejected++;
+		return;
+	}
+	if (!enabled) {
+		c->disabled++;
+		return;
+	}
+	if (apic_id != c->boot_apic_id && !has_cpu_number(c, apic_id) && c->nr_present_ids < NR_CPUS) {
+		c->present_ids[c->nr_present_ids++] = apic_id;
+		c->present++;
+	}
+}
+
+/* acpi_is_processor_usable(): 6.12 counts a disabled entry without the online-capable bit only in a VM. */
+static bool usable(const struct machine *m, const struct madt_cpu *p)
+{
+	if (p->enabled)
+		return true;
+	if (m->cpus.online_capable)
+		return p->online_capable;
+	return !m->opts.kernel->cpu_topology_612 || m->fw->cpu.hypervisor;
+}
+
+/* One MADT CPU entry, as acpi_parse_lapic or acpi_parse_x2apic counts it. */
+static void acpi_register_lapic(struct machine *m, const struct madt_cpu *p)
+{
+	struct cpu_count *c = &m->cpus;
+	bool v612 = m->opts.kernel->cpu_topology_612;
+
+	if (p->apic_id == (p->x2apic ? UINT32_MAX : 0xff) || !usable(m, p))
+		return;
+	if (c->boot_apic_id == BAD_APIC_ID && p->enabled) {
+		c->boot_apic_id = p->apic_id;	/* not read: the first enabled entry, as firmware lists the BSP */
+		c->boot_apic_id_assumed = true;
+	}
+	if (p->x2apic && v612 && c->has_lapic_cpus && p->apic_id < 0xff)
+		return;
+	if (p->x2apic && p->apic_id >= 0xff) {
+		/* Valid only when the APIC is in x2APIC mode, which memprobe does not read yet. */
+		c->unknown = true;
+		return;
+	}
+	if (v612) {
+		topology_register_apic(m, p->apic_id, p->enabled);
+		return;
+	}
+	if (p->apic_id >= MAX_LOCAL_APIC_ID) {
+		mp_printk(m->log, "ACPI: skipped apicid that is too big\n");
+		return;
+	}
+	if (!p->enabled) {
+		c->disabled++;
+		return;
+	}
+	generic_processor_info(m, p->apic_id);
+}
+
+/**
+ * acpi_register_lapics() - the MADT's CPU entries, as Linux's walk counts them
+ * @m: the machine (cpus.online_capable set from the FADT)
+ * @madt: the entries, in the MADT's order
+ *
+ * Prints what Linux prints while it counts (the limits it hits).
+ */
+void acpi_register_lapics(struct machine *m, const struct madt_info *madt)
+{
+	struct cpu_count *c = &m->cpus;
+
+	c->unknown |= madt->dropped_cpus > 0;
+	for (unsigned i = 0; i < madt->nr_cpus; i++)	/* acpi_check_lapic()'s pass, before the walk */
+		c->has_lapic_cpus |= !madt->cpus[i].x2apic && madt->cpus[i].apic_id != 0xff &&
+				     usable(m, &madt->cpus[i]);
+	for (unsigned i = 0; i < madt->nr_cpus; i++)
+		acpi_register_lapic(m, &madt->cpus[i]);
+}
+
+/* 6.1's prefill_possible_map(). */
+static void prefill_possible_map(struct machine *m)
+{
+	struct cpu_count *c = &m->cpus;
+	unsigned limit = c->setup_max_cpus ? (unsigned)c->setup_max_cpus : 1;
+	int possible;
+
+	if (!c->present) {
+		mp_printk(m->log, "smpboot: Boot CPU (id %d) not listed by BIOS\n", (int)c->boot_apic_id);
+		c->present = 1;
+	}
+	if (c->setup_possible_cpus == -1)
+		possible = (int)(c->present + (c->setup_max_cpus ? c->disabled : 0));
+	else
+		possible = c->setup_possible_cpus;
+	if (possible > (int)c->nr_cpu_ids) {
+		mp_printk(m->log, "smpboot: %d Processors exceeds NR_CPUS limit of %u\n", possible, c->nr_cpu_ids);
+		possible = (int)c->nr_cpu_ids;
+	}
+	if (!c->setup_max_cpus && possible > (int)limit) {
+		mp_printk(m->log, "smpboot: %d Processors exceeds max_cpus limit of %u\n", possible,
+			  (unsigned)c->setup_max_cpus);
+		possible = (int)limit;
+	}
+	mp_printk(m->log, "smpboot: Allowing %d CPUs, %d hotplug CPUs\n", possible,
+		  possible > (int)c->present ? possible - (int)c->present : 0);
+}
+
+/* 6.12's topology_init_possible_cpus(), the lines it prints about the counts. */
+static void topology_init_possible_cpus(struct machine *m)
+{
+	struct cpu_count *c = &m->cpus;
+	unsigned assigned = c->present, disabled = c->disabled, total = assigned + disabled, allowed = 1;
+
+	if (m->madt.lapic_ok) {		/* !restrict_to_up(): the MADT gave the SMP configuration */
+		if (assigned > c->nr_cpu_ids) {
+			disabled += assigned - c->nr_cpu_ids;
+			assigned = c->nr_cpu_ids;
+		}
+		allowed = total < c->nr_cpu_ids ? total : c->nr_cpu_ids;
+	}
+	if (total > allowed)
+		mp_printk(m->log, "CPU topo: %u possible CPUs exceed the limit of %u\n", total, allowed);
+	assigned = assigned < allowed ? assigned : allowed;
+	disabled = allowed - assigned;
+	mp_printk(m->log, "memprobe: CPU topo: the 'Max. logical packages' to 'Num. threads per package' lines "
+			  "need every CPU's CPUID topology, which memprobe does not read yet: not predicted\n");
+	mp_printk(m->log, "CPU topo: Allowing %u present CPUs plus %u hotplug CPUs\n", assigned, disabled);
+	if (c->rejected)
+		mp_printk(m->log, "CPU topo: Rejected CPUs %u\n", c->rejected);
+}
+
+/**
+ * init_possible_cpus() - the possible CPUs, once the MADT is walked
+ * @m: the machine, after acpi_boot_init
+ *
+ * 6.1's "smpboot: Allowing N CPUs, M hotplug CPUs", or 6.12's "CPU topo:
+ * Allowing N present CPUs plus M hotplug CPUs", with the limit warnings
+ * before it; or a memprobe line naming what it cannot count.
+ */
+void init_possible_cpus(struct machine *m)
+{
+	struct cpu_count *c = &m->cpus;
+
+	if (!m->opts.kernel->cpu_topology_612 && !c->present && c->boot_apic_id == BAD_APIC_ID) {
+		mp_printk(m->log, "memprobe: the MADT lists no enabled CPU and the boot CPU's APIC ID was not read, "
+				  "so Linux's \"Boot CPU (id N) not listed by BIOS\" and the possible CPUs are not "
+				  "predicted\n");
+		return;
+	}
+	if (c->unknown) {
+		mp_printk(m->log, "memprobe: an x2APIC entry of the MADT has an ID of 255 or more, which Linux "
+				  "counts only with the APIC in x2APIC mode; memprobe does not read that mode yet, so "
+				  "the possible CPUs are not predicted\n");
+		return;
+	}
+	if (c->boot_apic_id_assumed)
+		mp_printk(m->log, "memprobe: the boot CPU's APIC ID was not read; taken as the MADT's first "
+				  "enabled CPU (0x%x)\n",
+			  c->boot_apic_id);
+	if (m->opts.kernel->cpu_topology_612)
+		topology_init_possible_cpus(m);
+	else
+		prefill_possible_map(m);
+}

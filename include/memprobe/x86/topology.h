@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The possible CPUs: Linux's count of the MADT's CPU entries as it walks
+ * them, and the line it prints once they are counted (6.1's
+ * prefill_possible_map, 6.12's topology_init_possible_cpus).
+ */
+#ifndef MEMPROBE_X86_TOPOLOGY_H
+#define MEMPROBE_X86_TOPOLOGY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NR_CPUS 8192		/* Debian's CONFIG_NR_CPUS */
+#define MAX_LOCAL_APIC_ID 32768	/* Linux's MAX_LOCAL_APIC on x86_64 */
+
+struct cpu_count {
+	unsigned nr_cpu_ids;		/* nr_cpus= (NR_CPUS) */
+	int setup_max_cpus;		/* maxcpus= (NR_CPUS) */
+	int setup_possible_cpus;	/* possible_cpus= (-1: not given) */
+	uint32_t boot_apic_id;		/* the boot CPU's APIC ID, as Linux reads it */
+	bool boot_apic_id_assumed;	/* not read: taken as the MADT's first enabled CPU */
+	bool boot_seen;			/* the boot CPU's entry was counted */
+	bool online_capable;		/* the FADT is ACPI 6.3 or newer: the online-capable bit counts */
+	bool has_lapic_cpus;		/* 6.12: a usable local APIC entry, so x2APIC IDs below 255 are not */
+	unsigned present, disabled, rejected;	/* num_processors, disabled_cpus (6.12: nr_rejected_cpus) */
+	bool unknown;			/* something memprobe cannot count: no line predicted */
+	bool limit_said;		/* 6.12's "CPU limit ... reached" is printed once */
+	unsigned nr_present_ids;	/* 6.12: the APIC IDs given a CPU number */
+	uint32_t present_ids[NR_CPUS];
+};
+
+struct cpu_facts;
+struct linux_profile;
+struct machine;
+struct madt_info;
+
+void cpu_count_init(struct cpu_count *c, const struct cpu_facts *cpu, const struct linux_profile *kernel);
+void topology_apply_cmdline_limits_early(struct machine *m);
+void acpi_register_lapics(struct machine *m, const struct madt_info *madt);
+void init_possible_cpus(struct machine *m);
+
+#endif
