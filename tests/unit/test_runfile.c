@@ -77,7 +77,13 @@ static void cpu_file(void **state)
 	cpu_facts_write(&cpu, &c.log);
 	text = copy_text(&c);
 	assert_true(cpu_facts_read(text, &back, &err));
-	assert_memory_equal(&back, &cpu, sizeof(cpu));
+	/* Field by field: the struct's padding is nobody's. */
+	assert_true(back.known && back.pse && back.pge && back.nx && back.gbpages && back.la57 && back.hypervisor);
+	assert_string_equal(back.vendor, cpu.vendor);
+	assert_int_equal(back.phys_bits, 52);
+	assert_int_equal(back.virt_bits, 57);
+	assert_true(back.apic_id_known);
+	assert_int_equal(back.apic_id, 0x1f);
 	free(text);
 
 	text = strdup("cpuid: read\nla57: maybe\n");
