@@ -39,6 +39,16 @@ static uint64_t fadt_field(const struct acpi_table *t, uint32_t off, unsigned si
 	return v;
 }
 
+/* The FADT Linux reads: ACPICA parses every one the root table lists, and the last one stays. */
+static const struct acpi_table *last_fadt(const struct machine *m)
+{
+	const struct acpi_table *t = NULL, *next;
+
+	for (unsigned i = 1; (next = acpi_get_table(&m->acpi, "FACP", i)); i++)
+		t = next;
+	return t;
+}
+
 /*
  * acpi_parse_fadt(): the PM timer's I/O port.  Linux reads ACPICA's copy of
  * the FADT: a short table's missing fields are zero, and unless the FADT is
@@ -47,14 +57,12 @@ static uint64_t fadt_field(const struct acpi_table *t, uint32_t off, unsigned si
  */
 static void acpi_parse_fadt(struct machine *m)
 {
-	const struct acpi_table *t = NULL, *next;
+	const struct acpi_table *t;
 	uint32_t block32, port;
 	uint64_t x_address;
 	uint8_t x_space;
 
-	/* ACPICA parses every FADT the root table lists: the last one stays. */
-	for (unsigned i = 1; (next = acpi_get_table(&m->acpi, "FACP", i)); i++)
-		t = next;
+	t = last_fadt(m);
 	if (!t)
 		return;
 	block32 = (uint32_t)fadt_field(t, FADT_PM_TMR_BLK, 4);
@@ -88,11 +96,10 @@ static void register_ioapic(void *ctx, uint8_t id, uint32_t address, uint32_t gs
 /* The last FADT's revision says whether the online-capable bit counts (ACPI 6.3 and newer). */
 static bool acpi_support_online_capable(const struct machine *m)
 {
-	const struct acpi_table *t = NULL, *next;
+	const struct acpi_table *t;
 	uint64_t rev, minor;
 
-	for (unsigned i = 1; (next = acpi_get_table(&m->acpi, "FACP", i)); i++)
-		t = next;
+	t = last_fadt(m);
 	if (!t)
 		return false;
 	rev = fadt_field(t, FADT_REVISION, 1);
