@@ -27,6 +27,30 @@ static void stage_log_write(void *ctx, const char *text, size_t len)
 }
 
 /**
+ * machine_option_sources() - where a machine's options come from, weakest first
+ * @fw: the inputs: the config files and the command line
+ * @overrides: options above them, or NULL
+ * @src: the sources
+ *
+ * A front end that needs its own options before the machine exists (to
+ * collect the inputs) parses the same sources.
+ *
+ * Return: how many sources @src holds.
+ */
+unsigned machine_option_sources(const struct fw_inputs *fw, const char *overrides,
+				struct option_source src[OPTION_SOURCES_MAX])
+{
+	unsigned nr = 0;
+
+	for (unsigned i = 0; i < fw->nr_option_files && i < OPTION_SOURCES_MAX - 2; i++)
+		src[nr++] = fw->option_files[i];
+	src[nr++] = (struct option_source){ NULL, fw->cmdline };
+	if (overrides)
+		src[nr++] = (struct option_source){ NULL, overrides };
+	return nr;
+}
+
+/**
  * machine_init() - a machine ready to analyse, with its options parsed
  * @m: the machine
  * @fw: the firmware's inputs, its options among them
@@ -47,11 +71,7 @@ void machine_init(struct machine *m, const struct fw_inputs *fw, const char *ove
 	m->stage_log = (struct mp_log){ .write = stage_log_write, .ctx = m, .defects = &m->defects };
 	m->log = &m->stage_log;
 	m->acpidump = sinks->acpidump;
-	for (unsigned i = 0; i < fw->nr_option_files && i < OPTION_SOURCES_MAX - 2; i++)
-		m->option_src[m->nr_option_src++] = fw->option_files[i];
-	m->option_src[m->nr_option_src++] = (struct option_source){ NULL, fw->cmdline };
-	if (overrides)
-		m->option_src[m->nr_option_src++] = (struct option_source){ NULL, overrides };
+	m->nr_option_src = machine_option_sources(fw, overrides, m->option_src);
 	options_init(&m->opts);
 	options_parse_sources(&m->opts, m->option_src, m->nr_option_src);
 	memblock_init(&m->memblock, m->log, storage);

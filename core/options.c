@@ -269,6 +269,23 @@ static bool parse_ebs_stale_keys(struct options *o, const struct option_row *row
 	return true;
 }
 
+static bool parse_ap_hold(struct options *o, const struct option_row *row, const char *value,
+			  struct mp_log *log)
+{
+	const char *end;
+	uint64_t n = simple_strtoull(value, &end);
+
+	(void)row;
+	if (end == value || *end || n == 0 || n > UINT32_MAX) {
+		mp_printk(log, "memprobe: error: ap_hold= takes an AP's processor number (1 or more), not '%s'; "
+			       "ignored\n",
+			  value);
+		return false;
+	}
+	o->ap_hold = (unsigned)n;
+	return true;
+}
+
 #define FLAG(name) set_flag, __builtin_offsetof(struct options, name)
 
 /* Every option, in the order --help and memprobe config show them. */
@@ -340,6 +357,13 @@ static const struct option_row option_table[] = {
 	{ "ebs_stale_keys=", NULL, OPTION_MEMPROBE, OPTION_NUMBER, false, parse_ebs_stale_keys, 0,
 	  { { "ebs_stale_keys=N", "(tests) make the map key stale on the first N of the two\n"
 				  "ExitBootServices attempts, to exercise the retry", "0" } } },
+	{ "ap_hold=", NULL, OPTION_MEMPROBE, OPTION_NUMBER, false, parse_ap_hold, 0,
+	  { { "ap_hold=N", "(tests) processor N reads nothing until the collection has\n"
+			   "given up on it, to exercise the timeout of an AP that does\n"
+			   "not answer", "none" } } },
+	{ "no_mp_services", NULL, OPTION_MEMPROBE, OPTION_FLAG, false, FLAG(no_mp_services),
+	  { { "no_mp_services", "(tests) read only the boot CPU, as on firmware without\n"
+				"EFI_MP_SERVICES_PROTOCOL", "off" } } },
 	{ "no_pause", NULL, OPTION_MEMPROBE, OPTION_FLAG, false, FLAG(no_pause),
 	  { { "no_pause", "on a screen, do not stop after each page, nor at the end to\n"
 			  "ask whether to power off, reboot or return", "pause when a keyboard is there" } } },

@@ -81,6 +81,9 @@ static void print_timing(struct machine *m)
 		  (unsigned long long)us[PHASE_MEMBLOCK], (unsigned long long)us[PHASE_ACPI],
 		  (unsigned long long)us[PHASE_NUMA], (unsigned long long)us[PHASE_ZONES],
 		  (unsigned long long)us[PHASE_OUTPUT]);
+	if (m->fw->cpus_ns)
+		mp_printk(m->log, "memprobe: reading the %u CPUs took %llu us (before the analysis)\n",
+			  m->fw->cpus.nr, (unsigned long long)(m->fw->cpus_ns / 1000));
 }
 
 /*

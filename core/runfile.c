@@ -180,31 +180,199 @@ static bool cpu_fact(struct cpu_facts *cpu, const char *key, const char *v)
 	return false;
 }
 
+/* Split v at spaces, in place, into at most max words. Return: how many, max + 1 when more. */
+static unsigned split_words(char *v, char **w, unsigned max)
+{
+	unsigned n = 0;
+
+	while (*v) {
+		if (n == max)
+			return max + 1;
+		w[n++] = v;
+		while (*v && *v != ' ')
+			v++;
+		if (*v)
+			*v++ = '\0';
+	}
+	return n;
+}
+
+static const char *const cpus_source_words[] = {
+	[CPUS_NOT_READ] = "not-read", [CPUS_BOOT_ONLY] = "boot-only", [CPUS_MP_SERVICES] = "mp-services",
+};
+
 /**
- * cpu_facts_read() - the facts of a cpu.txt
+ * cpu_records_write() - cpu.txt's second part: every CPU's leaves and MSRs
+ * @cpus: the records (source CPUS_NOT_READ: nothing is written)
+ * @out: where the text goes
+ */
+void cpu_records_write(const struct cpu_records *cpus, struct mp_log *out)
+{
+	if (cpus->source == CPUS_NOT_READ)
+		return;
+	mp_printk(out, "# every CPU: the firmware's number, APIC ID and package.core.thread, then its CPUID leaves\n"
+		       "# (leaf subleaf eax ebx ecx edx) and MSRs (number value)\n");
+	mp_printk(out, "cpus: %s %u of %u\n", cpus_source_words[cpus->source], cpus->nr, cpus->nr_firmware);
+	for (unsigned i = 0; i < cpus->nr; i++) {
+		const struct cpu_record *c = &cpus->cpu[i];
+
+		mp_printk(out, "cpu: %u %#x %u.%u.%u %s\n", c->number, c->apic_id, c->package, c->core, c->thread,
+			  cpu_read_state_word(c->state));
+		for (unsigned l = 0; l < c->nr_leaves; l++)
+			mp_printk(out, "leaf: %#010x %#x %#010x %#010x %#010x %#010x\n", c->leaf[l].leaf,
+				  c->leaf[l].subleaf, c->leaf[l].eax, c->leaf[l].ebx, c->leaf[l].ecx, c->leaf[l].edx);
+		for (unsigned r = 0; r < c->nr_msrs; r++)
+			mp_printk(out, "msr: %#010x %#018llx\n", c->msr[r].msr, (unsigned long long)c->msr[r].value);
+	}
+}
+
+/* "N 0xAPIC P.C.T state": a record's head. */
+static bool read_cpu_head(char *v, struct cpu_record *c)
+{
+	char *w[6], *place[4];
+	uint64_t n[5];
+	unsigned nw = split_words(v, w, 5), np;
+
+	mp_memset(c, 0, sizeof(*c));
+	if (nw < 4 || nw > 5)
+		return false;
+	if (nw == 5) {		/* "timed out": the state's two words */
+		if (mp_strcmp(w[3], "timed") || mp_strcmp(w[4], "out"))
+			return false;
+		c->state = CPU_TIMED_OUT;
+	} else {
+		unsigned s = 0;
+
+		while (s < CPU_READ_STATES && mp_strcmp(w[3], cpu_read_state_word(s)))
+			s++;
+		if (s == CPU_READ_STATES || s == CPU_TIMED_OUT)
+			return false;
+		c->state = s;
+	}
+	for (np = 0, place[0] = w[2]; *w[2]; w[2]++)
+		if (*w[2] == '.') {
+			*w[2] = '\0';
+			if (++np == 3)
+				return false;
+			place[np] = w[2] + 1;
+		}
+	if (np != 2 || !read_number(w[0], UINT32_MAX, &n[0]) || !read_number(w[1], UINT32_MAX, &n[1]))
+		return false;
+	for (unsigned i = 0; i < 3; i++)
+		if (!read_number(place[i], UINT32_MAX, &n[2 + i]))
+			return false;
+	c->number = (uint32_t)n[0];
+	c->apic_id = (uint32_t)n[1];
+	c->package = (uint32_t)n[2];
+	c->core = (uint32_t)n[3];
+	c->thread = (uint32_t)n[4];
+	return true;
+}
+
+/* "leaf: ..." (6 numbers) or "msr: ..." (2) into the record being read. */
+static bool read_cpu_value(const char *key, char *v, struct cpu_record *c)
+{
+	bool leaf = !mp_strcmp(key, "leaf");
+	unsigned want = leaf ? 6 : 2;
+	char *w[6];
+	uint64_t n[6];
+
+	if (split_words(v, w, want) != want)
+		return false;
+	for (unsigned i = 0; i < want; i++)
+		if (!read_number(w[i], leaf || i == 0 ? UINT32_MAX : UINT64_MAX, &n[i]))
+			return false;
+	if (leaf) {
+		const uint32_t regs[4] = { (uint32_t)n[2], (uint32_t)n[3], (uint32_t)n[4], (uint32_t)n[5] };
+
+		if (c->nr_leaves == CPU_LEAVES_MAX)
+			return false;
+		cpu_record_add_leaf(c, (uint32_t)n[0], (uint32_t)n[1], regs);
+	} else {
+		if (c->nr_msrs == CPU_MSRS_MAX)
+			return false;
+		cpu_record_add_msr(c, (uint32_t)n[0], n[1]);
+	}
+	return true;
+}
+
+/* "cpus: SOURCE N of M": where the records came from, how many, of how many. */
+static bool read_cpus_line(char *v, struct cpu_records *cpus, unsigned *said)
+{
+	char *w[4];
+	uint64_t n, of;
+	unsigned s = CPUS_BOOT_ONLY;
+
+	if (split_words(v, w, 4) != 4 || mp_strcmp(w[2], "of"))
+		return false;
+	while (s <= CPUS_MP_SERVICES && mp_strcmp(w[0], cpus_source_words[s]))
+		s++;
+	if (s > CPUS_MP_SERVICES || !read_number(w[1], CPU_RECORDS_MAX, &n) ||
+	    !read_number(w[3], UINT32_MAX, &of) || !n || n > of)
+		return false;
+	cpus->source = s;
+	*said = (unsigned)n;
+	cpus->nr_firmware = (uint32_t)of;
+	return true;
+}
+
+/**
+ * cpu_facts_read() - the facts and the CPUs' records of a cpu.txt
  * @text: the file's text, NUL-terminated; lines are cut in place
  * @cpu: the facts
+ * @cpus: the records: cpus->cpu holds room for @cap; source CPUS_NOT_READ when the file has none
+ * @cap: the records @cpus can take
  * @err: why not
  *
- * Return: whether every line was understood.
+ * Return: whether every line was understood and the records agree with their count.
  */
-bool cpu_facts_read(char *text, struct cpu_facts *cpu, struct runfile_error *err)
+bool cpu_facts_read(char *text, struct cpu_facts *cpu, struct cpu_records *cpus, unsigned cap,
+		    struct runfile_error *err)
 {
-	unsigned nr = 0;
+	unsigned nr = 0, said = 0;
 	bool cpuid_line = false;
+	struct cpu_record *c = NULL;
 	const char *v;
 
 	mp_memset(cpu, 0, sizeof(*cpu));
+	cpus->source = CPUS_NOT_READ;
+	cpus->nr = cpus->nr_firmware = 0;
 	for (char *line; (line = next_line(&text));) {
 		nr++;
 		if (!line[0] || line[0] == '#')
 			continue;
-		if (!split_key(line, &v) || !cpu_fact(cpu, line, v))
+		if (!split_key(line, &v))
+			return fail(err, "line %u is not a CPU fact memprobe writes ('%.40s')", nr, line);
+		if (!mp_strcmp(line, "cpus")) {
+			if (cpus->source != CPUS_NOT_READ || !read_cpus_line((char *)v, cpus, &said))
+				return fail(err, "line %u: a second or damaged 'cpus:' line", nr);
+			continue;
+		}
+		if (!mp_strcmp(line, "cpu")) {
+			if (cpus->source == CPUS_NOT_READ)
+				return fail(err, "line %u: a CPU's record before the 'cpus:' line", nr);
+			if (cpus->nr == cap)
+				return fail(err, "line %u: more than %u CPUs' records", nr, cap);
+			c = &cpus->cpu[cpus->nr++];
+			if (!read_cpu_head((char *)v, c))
+				return fail(err, "line %u: a damaged CPU record ('%.40s')", nr, v);
+			continue;
+		}
+		if (!mp_strcmp(line, "leaf") || !mp_strcmp(line, "msr")) {
+			if (!c || c->state != CPU_READ)
+				return fail(err, "line %u: a %s with no CPU read before it", nr, line);
+			if (!read_cpu_value(line, (char *)v, c))
+				return fail(err, "line %u: a damaged %s, or more than the record holds", nr, line);
+			continue;
+		}
+		if (!cpu_fact(cpu, line, v))
 			return fail(err, "line %u is not a CPU fact memprobe writes ('%.40s')", nr, line);
 		cpuid_line |= !mp_strcmp(line, "cpuid");
 	}
 	if (!cpuid_line)
 		return fail(err, "no 'cpuid:' line");
+	if (cpus->source != CPUS_NOT_READ && cpus->nr != said)
+		return fail(err, "'cpus:' counts %u CPUs read, the file has %u records", said, cpus->nr);
 	return true;
 }
 

@@ -6,51 +6,10 @@
  */
 #include "efi-frontend.h"
 
-#include <cpuid.h>
-
 #include "memprobe/lib/util.h"
 
 #define CONFIG_MAX 16384
 #define MEMMAP_TRIES 8
-
-/* The CPUID bits Linux's memory setup depends on (struct cpu_facts says which). */
-static void efi_collect_cpu(struct cpu_facts *cpu)
-{
-	unsigned int max, ext_max, eax, ebx, ecx, edx;
-
-	if (!__get_cpuid(0, &max, &ebx, &ecx, &edx))
-		return;
-	cpu->known = true;
-	mp_memcpy(cpu->vendor, &ebx, 4);
-	mp_memcpy(cpu->vendor + 4, &edx, 4);
-	mp_memcpy(cpu->vendor + 8, &ecx, 4);
-	cpu->vendor[12] = '\0';
-	if (max >= 1 && __get_cpuid(1, &eax, &ebx, &ecx, &edx)) {
-		cpu->pse = edx & (1u << 3);
-		cpu->pge = edx & (1u << 13);
-		cpu->hypervisor = ecx & (1u << 31);
-		cpu->apic_id_known = true;
-		cpu->apic_id = ebx >> 24;
-	}
-	if (max >= 0xb) {
-		__cpuid_count(0xb, 0, eax, ebx, ecx, edx);
-		if (ebx & 0xffff)	/* the leaf is implemented: its EDX is the whole x2APIC ID */
-			cpu->apic_id = edx;
-	}
-	if (max >= 7) {
-		__cpuid_count(7, 0, eax, ebx, ecx, edx);
-		cpu->la57 = ecx & (1u << 16);
-	}
-	ext_max = __get_cpuid_max(0x80000000, NULL);
-	if (ext_max >= 0x80000001 && __get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx)) {
-		cpu->nx = edx & (1u << 20);
-		cpu->gbpages = edx & (1u << 26);
-	}
-	if (ext_max >= 0x80000008 && __get_cpuid(0x80000008, &eax, &ebx, &ecx, &edx)) {
-		cpu->phys_bits = eax & 0xff;
-		cpu->virt_bits = (eax >> 8) & 0xff;
-	}
-}
 
 static inline uint64_t rdtsc(void)
 {
@@ -111,7 +70,6 @@ void efi_collect_firmware(struct fw_inputs *fw)
 	fw->fw_vendor[i] = '\0';
 	fw->fw_revision = ST->FirmwareRevision;
 	fw->uefi_revision = ST->Hdr.Revision;
-	efi_collect_cpu(&fw->cpu);
 }
 
 /*

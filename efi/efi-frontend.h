@@ -73,6 +73,7 @@ void efi_free_pool(void *p, struct mp_log *log);
 void *efi_alloc_memmap_buffer(UINTN slack, UINTN *capacity, struct mp_log *log);
 void efi_read_options(struct fw_inputs *fw, EFI_HANDLE image, EFI_FILE_HANDLE root, struct mp_log *log);
 void efi_collect_firmware(struct fw_inputs *fw);
+void efi_collect_cpus(struct fw_inputs *fw, const struct options *o, struct mp_log *log);
 void efi_collect_secure_boot(struct fw_inputs *fw);
 void efi_collect_clock(struct fw_inputs *fw, struct efi_clock *c, struct mp_log *log);
 uint64_t efi_clock_since_start_us(const struct efi_clock *c);

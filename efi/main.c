@@ -76,6 +76,7 @@ static void save_file(struct run_folder *rf, const char *name,
 static void write_cpu(const void *fw, struct mp_log *out)
 {
 	cpu_facts_write(&((const struct fw_inputs *)fw)->cpu, out);
+	cpu_records_write(&((const struct fw_inputs *)fw)->cpus, out);
 }
 
 static void write_facts(const void *fw, struct mp_log *out)
@@ -126,6 +127,24 @@ static void save_inputs(struct run_folder *rf, const struct fw_inputs *fw, struc
 	save_file(rf, "firmware.txt", write_facts, fw, log);
 }
 
+/* Every CPU, with the options the collection takes (parsed again, with their messages, by the core). */
+static void collect_cpus(struct fw_inputs *fw, struct mp_log *log)
+{
+	struct option_source src[OPTION_SOURCES_MAX];
+	struct options *o = efi_alloc_pool(sizeof(*o));
+	uint64_t t0 = fw->clock.now_ns(fw->clock.ctx);
+
+	if (!o) {
+		mp_printk(log, "memprobe: warning: no memory to read the options; no CPU is read\n");
+		return;
+	}
+	options_init(o);
+	options_parse_sources(o, src, machine_option_sources(fw, NULL, src));
+	efi_collect_cpus(fw, o, log);
+	fw->cpus_ns = fw->clock.now_ns(fw->clock.ctx) - t0;
+	efi_free_pool(o, log);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	struct notes notes = { .len = 0 };
@@ -168,6 +187,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	root = efi_open_boot_volume(image, &notes_log);
 	efi_read_options(&fw, image, root, &notes_log);
 	efi_collect_firmware(&fw);
+	collect_cpus(&fw, &notes_log);
 	efi_collect_secure_boot(&fw);
 	run_folder_open(&run, root, &notes_log);
 	efi_file_create(&run, &sink->report, "report.txt");

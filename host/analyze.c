@@ -128,6 +128,21 @@ static bool read_optional_dump(const char *dir, const char *name, char **text, s
 	return true;
 }
 
+/* cpu.txt: the facts, and room for as many records as it has "cpu:" lines (up to what a run reads). */
+static bool load_cpus(char *text, struct fw_inputs *fw, struct runfile_error *err)
+{
+	unsigned records = 0;
+
+	for (const char *p = text; (p = strstr(p, "cpu: ")) && records < CPU_RECORDS_MAX; p++)
+		records += p == text || p[-1] == '\n';
+	fw->cpus.cpu = calloc(records + 1, sizeof(*fw->cpus.cpu));
+	if (!fw->cpus.cpu) {
+		snprintf(err->text, sizeof(err->text), "no memory for %u CPUs' records", records);
+		return false;
+	}
+	return cpu_facts_read(text, &fw->cpu, &fw->cpus, records + 1, err);
+}
+
 /* Every file of the folder into in->fw; false after naming what is wrong. */
 static bool load_folder(struct run_inputs *in, const char *dir)
 {
@@ -145,7 +160,7 @@ static bool load_folder(struct run_inputs *in, const char *dir)
 	fw->frontend = "host: memprobe analyze";
 	if (!memmap_file_read((const uint8_t *)in->memmap, in->memmap_len, &fw->memmap, &err))
 		return bad(dir, "memmap.bin", err.text);
-	if (!cpu_facts_read(in->cpu, &fw->cpu, &err))
+	if (!load_cpus(in->cpu, fw, &err))
 		return bad(dir, "cpu.txt", err.text);
 	in->dump.buf_size = in->acpi_len / 2 + 1;
 	in->dump.buf = malloc(in->dump.buf_size);
@@ -192,6 +207,7 @@ void run_inputs_free(struct run_inputs *in)
 		return;
 	free(in->memmap);
 	free(in->cpu);
+	free(in->fw.cpus.cpu);
 	free(in->facts);
 	free(in->acpi);
 	free(in->dump.buf);

@@ -19,6 +19,7 @@
 #include "memprobe/mm/zones.h"
 #include "memprobe/options.h"
 #include "memprobe/version.h"
+#include "memprobe/x86/cpu_record.h"
 #include "memprobe/x86/e820.h"
 #include "memprobe/x86/efi.h"
 #include "memprobe/x86/efimap.h"
@@ -59,6 +60,8 @@ struct fw_inputs {
 	struct efi_tables efi;		/* the configuration tables and the PCI option ROMs */
 	struct acpi_access acpi;	/* RSDP addresses and the way to read tables */
 	struct cpu_facts cpu;		/* CPUID, as far as Linux's memory setup depends on it */
+	struct cpu_records cpus;	/* every CPU's leaves and MSRs, raw (source CPUS_NOT_READ: none) */
+	uint64_t cpus_ns;		/* the front end's time reading them, 0: not timed */
 	struct ioapic_access ioapic;	/* the IO APICs' registers (read NULL: not known) */
 	struct mp_clock clock;		/* now_ns NULL: memprobe does not time itself */
 };
@@ -125,6 +128,8 @@ struct machine {
 };
 
 const char *secure_boot_word(enum secure_boot s);
+unsigned machine_option_sources(const struct fw_inputs *fw, const char *overrides,
+				struct option_source src[OPTION_SOURCES_MAX]);
 void machine_init(struct machine *m, const struct fw_inputs *fw, const char *overrides,
 		  const struct sinks *sinks, const struct memblock_storage *storage);
 void machine_release(struct machine *m);

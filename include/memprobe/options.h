@@ -66,6 +66,8 @@ struct options {
 	unsigned nr_setup_data_addr;	/* setup_data=: where the loader put the stub's nodes, in order */
 	uint64_t setup_data_addr[OPTIONS_MAX_SETUP_DATA];
 	uint64_t bgrt_page;		/* bgrt=: the boot logo's first page in Linux's boot; 0: its own */
+	unsigned ap_hold;	/* ap_hold=: the processor whose reader waits out the timeout (tests); 0: none */
+	bool no_mp_services;	/* no_mp_services: read the boot CPU only, as without MP services (tests) */
 	bool poweroff;		/* power the machine off when the report is done */
 	bool no_pause;		/* no paging and no question at the end (a screen without a reader) */
 	bool help;		/* --help, -h, help */

@@ -36,7 +36,9 @@ void memmap_file_header_init(struct memmap_file_header *h, const struct efi_memm
 bool memmap_file_read(const uint8_t *buf, size_t len, struct efi_memmap *map, struct runfile_error *err);
 
 void cpu_facts_write(const struct cpu_facts *cpu, struct mp_log *out);
-bool cpu_facts_read(char *text, struct cpu_facts *cpu, struct runfile_error *err);
+void cpu_records_write(const struct cpu_records *cpus, struct mp_log *out);
+bool cpu_facts_read(char *text, struct cpu_facts *cpu, struct cpu_records *cpus, unsigned cap,
+		    struct runfile_error *err);
 
 void ioapic_reads_write(const struct ioapic_reads *r, struct mp_log *out);
 bool ioapic_reads_read(char *text, struct ioapic_reads *r, struct runfile_error *err);

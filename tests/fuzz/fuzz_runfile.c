@@ -28,9 +28,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 0:
 		memmap_file_read((const uint8_t *)text, size - 1, &fw.memmap, &err);
 		break;
-	case 1:
-		cpu_facts_read(text, &fw.cpu, &err);
+	case 1: {
+		static struct cpu_record records[4];
+
+		fw.cpus.cpu = records;
+		cpu_facts_read(text, &fw.cpu, &fw.cpus, 4, &err);
 		break;
+	}
 	case 3:
 		ioapic_reads_read(text, &ioapics, &err);
 		break;

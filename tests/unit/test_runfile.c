@@ -68,6 +68,8 @@ static void cpu_file(void **state)
 				       .virt_bits = 57, .hypervisor = true, .apic_id_known = true,
 				       .apic_id = 0x1f };
 	struct cpu_facts back;
+	struct cpu_record rec[1];
+	struct cpu_records cpus = { .cpu = rec };
 	struct runfile_error err;
 	struct capture c;
 	char *text;
@@ -76,7 +78,7 @@ static void cpu_file(void **state)
 	capture_init(&c);
 	cpu_facts_write(&cpu, &c.log);
 	text = copy_text(&c);
-	assert_true(cpu_facts_read(text, &back, &err));
+	assert_true(cpu_facts_read(text, &back, &cpus, 1, &err));
 	/* Field by field: the struct's padding is nobody's. */
 	assert_true(back.known && back.pse && back.pge && back.nx && back.gbpages && back.la57 && back.hypervisor);
 	assert_string_equal(back.vendor, cpu.vendor);
@@ -87,26 +89,90 @@ static void cpu_file(void **state)
 	free(text);
 
 	text = strdup("cpuid: read\nla57: maybe\n");
-	assert_false(cpu_facts_read(text, &back, &err));
+	assert_false(cpu_facts_read(text, &back, &cpus, 1, &err));
 	assert_string_equal(err.text, "line 2 is not a CPU fact memprobe writes ('la57')");
 	free(text);
 	text = strdup("vendor: GenuineIntel\n");
-	assert_false(cpu_facts_read(text, &back, &err));
+	assert_false(cpu_facts_read(text, &back, &cpus, 1, &err));
 	assert_string_equal(err.text, "no 'cpuid:' line");
 	free(text);
 	assert_true(capture_has_line(&c, "apic_id: 0x1f"));
 	text = strdup("cpuid: read\nvendor: AuthenticAMD\n");	/* a cpu.txt from before the APIC ID was kept */
-	assert_true(cpu_facts_read(text, &back, &err));
+	assert_true(cpu_facts_read(text, &back, &cpus, 1, &err));
 	assert_false(back.apic_id_known);
 	free(text);
 	text = strdup("cpuid: read\napic_id: 0x100000000\n");
-	assert_false(cpu_facts_read(text, &back, &err));
+	assert_false(cpu_facts_read(text, &back, &cpus, 1, &err));
 	free(text);
 	text = strdup("cpuid: not read\n");
-	assert_true(cpu_facts_read(text, &back, &err));
+	assert_true(cpu_facts_read(text, &back, &cpus, 1, &err));
 	assert_false(back.known);
 	free(text);
 	capture_free(&c);
+}
+
+/* cpu.txt's records: every CPU's leaves and MSRs come back as written; damage and excess are named. */
+static void cpu_records_file(void **state)
+{
+	struct cpu_record in[2] = { { .number = 0, .apic_id = 0, .state = CPU_READ },
+				    { .number = 3, .apic_id = 0x102, .package = 1, .core = 2, .thread = 1,
+				      .state = CPU_TIMED_OUT } };
+	const uint32_t regs[4] = { 0xd, 0x68747541, 0x444d4163, 0x69746e65 };
+	struct cpu_records cpus = { CPUS_MP_SERVICES, 2, 4, in }, back;
+	struct cpu_record out[2];
+	struct cpu_facts facts = { .known = true, .vendor = "AuthenticAMD" }, facts_back;
+	struct runfile_error err;
+	struct capture c;
+	uint64_t v;
+	char *text;
+
+	(void)state;
+	cpu_record_add_leaf(&in[0], 0, 0, regs);
+	cpu_record_add_msr(&in[0], MSR_MTRR_DEF_TYPE, 0xc06);
+	cpu_record_add_msr(&in[0], MSR_MTRR_VAR_MASK(0), 0xffffc0000800ULL);
+	capture_init(&c);
+	cpu_facts_write(&facts, &c.log);
+	cpu_records_write(&cpus, &c.log);
+	assert_true(capture_has_line(&c, "cpus: mp-services 2 of 4"));
+	assert_true(capture_has_line(&c, "cpu: 3 0x102 1.2.1 timed out"));
+	text = copy_text(&c);
+	back.cpu = out;
+	assert_true(cpu_facts_read(text, &facts_back, &back, 2, &err));
+	free(text);
+	assert_int_equal(back.source, CPUS_MP_SERVICES);
+	assert_int_equal(back.nr, 2);
+	assert_int_equal(back.nr_firmware, 4);
+	assert_int_equal(out[0].nr_leaves, 1);
+	assert_int_equal(out[0].leaf[0].ebx, 0x68747541);
+	assert_true(cpu_msr(&out[0], MSR_MTRR_VAR_MASK(0), &v));
+	assert_int_equal(v, 0xffffc0000800ULL);
+	assert_false(cpu_msr(&out[0], MSR_PAT, &v));
+	assert_int_equal(out[1].apic_id, 0x102);
+	assert_int_equal(out[1].package, 1);
+	assert_int_equal(out[1].core, 2);
+	assert_int_equal(out[1].thread, 1);
+	assert_int_equal(out[1].state, CPU_TIMED_OUT);
+	/* one record too many for the room given */
+	text = copy_text(&c);
+	assert_false(cpu_facts_read(text, &facts_back, &back, 1, &err));
+	assert_non_null(strstr(err.text, "more than 1 CPUs' records"));
+	free(text);
+	capture_free(&c);
+	/* an MSR of a CPU that was not read, a count that disagrees, a damaged head */
+	text = strdup("cpuid: read\ncpus: mp-services 1 of 2\ncpu: 1 0x1 0.0.1 timed out\nmsr: 0xfe 0x508\n");
+	assert_false(cpu_facts_read(text, &facts_back, &back, 2, &err));
+	assert_string_equal(err.text, "line 4: a msr with no CPU read before it");
+	free(text);
+	text = strdup("cpuid: read\ncpus: mp-services 2 of 2\ncpu: 0 0x0 0.0.0 read\n");
+	assert_false(cpu_facts_read(text, &facts_back, &back, 2, &err));
+	assert_string_equal(err.text, "'cpus:' counts 2 CPUs read, the file has 1 records");
+	free(text);
+	text = strdup("cpuid: read\ncpus: mp-services 1 of 1\ncpu: 0 0x0 0.0 read\n");
+	assert_false(cpu_facts_read(text, &facts_back, &back, 2, &err));
+	free(text);
+	text = strdup("cpuid: read\ncpus: mp-services 1 of 1\ncpu: 0 0x0 0.0.0 read\nleaf: 0x1 0x0 0x1 0x2 0x3\n");
+	assert_false(cpu_facts_read(text, &facts_back, &back, 2, &err));
+	free(text);
 }
 
 /* ioapic.txt: the registers come back as read; damage, repeats and too many are named. */
@@ -247,6 +313,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(memmap_file),
 		cmocka_unit_test(cpu_file),
+		cmocka_unit_test(cpu_records_file),
 		cmocka_unit_test(ioapic_file),
 		cmocka_unit_test(firmware_file),
 	};

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One CPU's record: which CPUID leaves and MSRs to read, decided from the
+ * leaves already read, so that no MSR the CPU lacks is touched (a read of
+ * one faults).  The front end runs cpu_record_read() on each CPU with its
+ * own CPUID and RDMSR primitives; it only reads.
+ */
+#include "memprobe/x86/cpu_record.h"
+
+#include "memprobe/lib/util.h"
+
+#define CPUID_SUBLEAVES_MAX 8	/* cache and topology levels read per leaf */
+
+static const char *const read_state_words[CPU_READ_STATES] = {
+	[CPU_READ] = "read",
+	[CPU_TIMED_OUT] = "timed out",
+	[CPU_DISABLED] = "disabled",
+	[CPU_FAILED] = "failed",
+};
+
+/**
+ * cpu_read_state_word() - cpu.txt's word for a CPU's state
+ * @s: the state
+ *
+ * Return: the word, "?" for a value out of range.
+ */
+const char *cpu_read_state_word(enum cpu_read_state s)
+{
+	return (unsigned)s < CPU_READ_STATES ? read_state_words[s] : "?";
+}
+
+/**
+ * cpu_cpuid() - a leaf of a CPU's record
+ * @c: the record
+ * @leaf: EAX
+ * @subleaf: ECX
+ *
+ * Return: the registers, or NULL when the record does not hold the leaf.
+ */
+const struct cpuid_regs *cpu_cpuid(const struct cpu_record *c, uint32_t leaf, uint32_t subleaf)
+{
+	for (unsigned i = 0; i < c->nr_leaves; i++)
+		if (c->leaf[i].leaf == leaf && c->leaf[i].subleaf == subleaf)
+			return &c->leaf[i];
+	return NULL;
+}
+
+/**
+ * cpu_msr() - an MSR of a CPU's record
+ * @c: the record
+ * @msr: its number
+ * @value: its value, when held
+ *
+ * Return: whether the record holds the MSR.
+ */
+bool cpu_msr(const struct cpu_record *c, uint32_t msr, uint64_t *value)
+{
+	for (unsigned i = 0; i < c->nr_msrs; i++)
+		if (c->msr[i].msr == msr) {
+			*value = c->msr[i].value;
+			return true;
+		}
+	return false;
+}
+
+/**
+ * cpu_record_add_leaf() - keep one leaf in a record
+ * @c: the record
+ * @leaf: EAX
+ * @subleaf: ECX
+ * @regs: EAX, EBX, ECX, EDX
+ */
+void cpu_record_add_leaf(struct cpu_record *c, uint32_t leaf, uint32_t subleaf, const uint32_t regs[4])
+{
+	if (c->nr_leaves == CPU_LEAVES_MAX) {
+		c->leaves_dropped = true;
+		return;
+	}
+	c->leaf[c->nr_leaves++] = (struct cpuid_regs){ leaf, subleaf, regs[0], regs[1], regs[2], regs[3] };
+}
+
+/**
+ * cpu_record_add_msr() - keep one MSR in a record
+ * @c: the record
+ * @msr: its number
+ * @value: its value
+ */
+void cpu_record_add_msr(struct cpu_record *c, uint32_t msr, uint64_t value)
+{
+	if (c->nr_msrs == CPU_MSRS_MAX) {
+		c->msrs_dropped = true;
+		return;
+	}
+	c->msr[c->nr_msrs++] = (struct msr_value){ msr, value };
+}
+
+/* Read a leaf into the record; regs gets it too. */
+static void read_leaf(struct cpu_record *c, const struct cpu_access *cpu, uint32_t leaf, uint32_t subleaf,
+		      uint32_t regs[4])
+{
+	cpu->cpuid(cpu->ctx, leaf, subleaf, regs);
+	cpu_record_add_leaf(c, leaf, subleaf, regs);
+}
+
+/* A leaf of levels (caches, topology): subleaves until level_type says there are no more. */
+static void read_levels(struct cpu_record *c, const struct cpu_access *cpu, uint32_t leaf,
+			uint32_t (*level_type)(const uint32_t regs[4]))
+{
+	uint32_t regs[4];
+
+	for (uint32_t sub = 0; sub < CPUID_SUBLEAVES_MAX; sub++) {
+		read_leaf(c, cpu, leaf, sub, regs);
+		if (!level_type(regs))
+			break;
+	}
+}
+
+static uint32_t cache_type(const uint32_t regs[4])
+{
+	return regs[0] & 0x1f;
+}
+
+static uint32_t topology_level_type(const uint32_t regs[4])
+{
+	return (regs[2] >> 8) & 0xff;
+}
+
+static void read_msr(struct cpu_record *c, const struct cpu_access *cpu, uint32_t msr)
+{
+	cpu_record_add_msr(c, msr, cpu->rdmsr(cpu->ctx, msr));
+}
+
+/* The MTRRs: those MTRRCAP says exist, as many variable pairs as it counts (up to what is kept). */
+static void read_mtrrs(struct cpu_record *c, const struct cpu_access *cpu)
+{
+	uint64_t cap = cpu->rdmsr(cpu->ctx, MSR_MTRRCAP);
+	unsigned vcnt = cap & 0xff;
+
+	cpu_record_add_msr(c, MSR_MTRRCAP, cap);
+	read_msr(c, cpu, MSR_MTRR_DEF_TYPE);
+	if (cap & (1u << 8)) {
+		read_msr(c, cpu, MSR_MTRR_FIX_64K);
+		read_msr(c, cpu, MSR_MTRR_FIX_16K_80000);
+		read_msr(c, cpu, MSR_MTRR_FIX_16K_A0000);
+		for (unsigned i = 0; i < 8; i++)
+			read_msr(c, cpu, MSR_MTRR_FIX_4K(i));
+	}
+	for (unsigned n = 0; n < vcnt && n < MTRR_VAR_READ_MAX; n++) {
+		read_msr(c, cpu, MSR_MTRR_VAR_BASE(n));
+		read_msr(c, cpu, MSR_MTRR_VAR_MASK(n));
+	}
+}
+
+/* CPUID 1 EAX's family, with the extended family added from 0xF up. */
+static unsigned cpuid_family(uint32_t eax)
+{
+	unsigned family = (eax >> 8) & 0xf;
+
+	return family == 0xf ? family + ((eax >> 20) & 0xff) : family;
+}
+
+/**
+ * cpu_record_read() - read the CPU this runs on into a record
+ * @c: the record; its number, ID and location are the caller's
+ * @cpu: the primitives
+ *
+ * The leaves Linux's topology, cache and feature code uses, the brand
+ * string, the hypervisor's leaf, and the MSRs behind memory types: the
+ * MTRRs when CPUID 1 has MTRR, PAT when it has PAT, SYSCFG and TOM2 on
+ * AMD and Hygon from family 0xF (K8) on.
+ */
+void cpu_record_read(struct cpu_record *c, const struct cpu_access *cpu)
+{
+	uint32_t r0[4], r1[4] = { 0 }, ext[4], e1[4] = { 0 }, regs[4];
+	bool amd;
+
+	c->nr_leaves = c->nr_msrs = 0;
+	c->leaves_dropped = c->msrs_dropped = false;
+	read_leaf(c, cpu, 0, 0, r0);
+	/* "AuthenticAMD" and "HygonGenuine": EBX "Auth"/"Hygo" */
+	amd = r0[1] == 0x68747541 || r0[1] == 0x6f677948;
+	if (r0[0] >= 1)
+		read_leaf(c, cpu, 1, 0, r1);
+	if (r0[0] >= 4)
+		read_levels(c, cpu, 4, cache_type);
+	if (r0[0] >= 7)
+		read_leaf(c, cpu, 7, 0, regs);
+	if (r0[0] >= 0xb)
+		read_levels(c, cpu, 0xb, topology_level_type);
+	if (r0[0] >= 0x1f)
+		read_levels(c, cpu, 0x1f, topology_level_type);
+	if (r1[2] & (1u << 31))
+		read_leaf(c, cpu, 0x40000000, 0, regs);
+	read_leaf(c, cpu, 0x80000000, 0, ext);
+	if ((ext[0] >> 16) == 0x8000) {
+		if (ext[0] >= 0x80000001)
+			read_leaf(c, cpu, 0x80000001, 0, e1);
+		for (uint32_t l = 0x80000002; l <= 0x80000004 && l <= ext[0]; l++)
+			read_leaf(c, cpu, l, 0, regs);
+		if (ext[0] >= 0x80000008)
+			read_leaf(c, cpu, 0x80000008, 0, regs);
+		/* TOPOEXT: the cache and the node/core leaves */
+		if (e1[2] & (1u << 22)) {
+			if (ext[0] >= 0x8000001d)
+				read_levels(c, cpu, 0x8000001d, cache_type);
+			if (ext[0] >= 0x8000001e)
+				read_leaf(c, cpu, 0x8000001e, 0, regs);
+		}
+	}
+	if (r1[3] & (1u << 12))
+		read_mtrrs(c, cpu);
+	if (r1[3] & (1u << 16))
+		read_msr(c, cpu, MSR_PAT);
+	if (amd && cpuid_family(r1[0]) >= 0xf) {
+		read_msr(c, cpu, MSR_AMD_SYSCFG);
+		read_msr(c, cpu, MSR_AMD_TOM2);
+	}
+}
+
+/**
+ * cpu_facts_from_record() - the facts Linux's memory setup depends on, from a record
+ * @c: the boot CPU's record
+ * @f: the facts (known false when the record has no leaf 0)
+ */
+void cpu_facts_from_record(const struct cpu_record *c, struct cpu_facts *f)
+{
+	const struct cpuid_regs *l0 = cpu_cpuid(c, 0, 0), *l;
+
+	mp_memset(f, 0, sizeof(*f));
+	if (!l0)
+		return;
+	f->known = true;
+	mp_memcpy(f->vendor, &l0->ebx, 4);
+	mp_memcpy(f->vendor + 4, &l0->edx, 4);
+	mp_memcpy(f->vendor + 8, &l0->ecx, 4);
+	if ((l = cpu_cpuid(c, 1, 0))) {
+		f->pse = l->edx & (1u << 3);
+		f->pge = l->edx & (1u << 13);
+		f->hypervisor = l->ecx & (1u << 31);
+		f->apic_id_known = true;
+		f->apic_id = l->ebx >> 24;
+	}
+	if ((l = cpu_cpuid(c, 0xb, 0)) && (l->ebx & 0xffff))	/* implemented: EDX is the whole x2APIC ID */
+		f->apic_id = l->edx;
+	if ((l = cpu_cpuid(c, 7, 0)))
+		f->la57 = l->ecx & (1u << 16);
+	if ((l = cpu_cpuid(c, 0x80000001, 0))) {
+		f->nx = l->edx & (1u << 20);
+		f->gbpages = l->edx & (1u << 26);
+	}
+	if ((l = cpu_cpuid(c, 0x80000008, 0))) {
+		f->phys_bits = l->eax & 0xff;
+		f->virt_bits = (l->eax >> 8) & 0xff;
+	}
+}
