@@ -343,6 +343,10 @@ static const struct option_row option_table[] = {
 	  { { "possible_cpus=N", "the possible CPUs, hot-pluggable ones included", "the MADT's" } } },
 	{ "noapic", NULL, OPTION_EARLY, OPTION_FLAG, false, FLAG(noapic),
 	  { { "noapic", "no IO APIC: Linux skips the MADT's IO APIC entries", "off" } } },
+	{ "nopat", NULL, OPTION_EARLY, OPTION_FLAG, false, FLAG(nopat),
+	  { { "nopat", "Linux keeps the firmware's PAT (x86/PAT: Configuration shows it)", "off" } } },
+	{ "disable_mtrr_trim", NULL, OPTION_EARLY, OPTION_FLAG, false, FLAG(disable_mtrr_trim),
+	  { { "disable_mtrr_trim", "Linux does not take RAM the MTRRs leave uncached out of e820", "off" } } },
 	{ "kernel=", NULL, OPTION_MEMPROBE, OPTION_ENUM, false, parse_kernel, 0,
 	  { { "kernel=VERSION", "the Linux to predict: 6.1 (Debian 12's linux-image-amd64) or\n"
 				"6.12 (Debian 12's linux-image-6.12.*+deb12-amd64)", "6.1" } } },

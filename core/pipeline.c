@@ -11,6 +11,7 @@
 #include "memprobe/x86/efi.h"
 #include "memprobe/x86/acpi_boot.h"
 #include "memprobe/x86/setup_arch.h"
+#include "memprobe/x86/smpboot.h"
 #include "memprobe/x86/topology.h"
 
 static const char *const secure_boot_names[] = {
@@ -82,8 +83,8 @@ static void print_timing(struct machine *m)
 		  (unsigned long long)us[PHASE_NUMA], (unsigned long long)us[PHASE_ZONES],
 		  (unsigned long long)us[PHASE_OUTPUT]);
 	if (m->fw->cpus_ns)
-		mp_printk(m->log, "memprobe: reading the %u CPUs took %llu us (before the analysis)\n",
-			  m->fw->cpus.nr, (unsigned long long)(m->fw->cpus_ns / 1000));
+		mp_printk(m->log, "memprobe: reading %u CPU%s took %llu us (before the analysis)\n", m->fw->cpus.nr,
+			  m->fw->cpus.nr == 1 ? "" : "s", (unsigned long long)(m->fw->cpus_ns / 1000));
 }
 
 /*
@@ -137,6 +138,8 @@ void memprobe_run(struct machine *m)
 	topology_apply_cmdline_limits_early(m);
 	acpi_boot_init(m);
 	init_possible_cpus(m);
+	lap(m, &w, PHASE_ACPI);
+	smp_init(m);
 	lap(m, &w, PHASE_ACPI);
 
 	report_firmware_memmap(m->log, &m->e820_table_firmware);

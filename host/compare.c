@@ -24,10 +24,10 @@
 #include "replay_lex.h"
 #include "text.h"
 
-enum stage { ST_E820, ST_EFI, ST_MEMBLOCK, ST_ACPI, ST_SRAT, ST_NUMA, ST_NODE_DATA, ST_ZONES, STAGES };
+enum stage { ST_E820, ST_EFI, ST_MEMBLOCK, ST_ACPI, ST_SRAT, ST_NUMA, ST_NODE_DATA, ST_ZONES, ST_CPU, STAGES };
 
 static const char *const stage_names[STAGES] = {
-	"e820", "efi", "memblock", "ACPI", "SRAT", "NUMA", "NODE_DATA", "zones",
+	"e820", "efi", "memblock", "ACPI", "SRAT", "NUMA", "NODE_DATA", "zones", "CPU",
 };
 
 /* Each stage's lines, by pattern (POSIX extended), after timestamps and caller offsets go. */
@@ -47,6 +47,9 @@ static const struct {
 	{ ST_E820, "^e820: (update|remove) \\[mem " },
 	{ ST_E820, "^too many entries; ignoring " },
 	{ ST_E820, "^last_pfn = " },
+	{ ST_E820, "^update e820 for mtrr$" },
+	{ ST_E820, "^modified physical RAM map:$" },
+	{ ST_E820, "^modified: \\[mem " },
 	{ ST_MEMBLOCK, "^memblock_(add|reserve): .* e820__memblock_setup$" },
 	{ ST_ACPI, "^ACPI: Early table checksum verification disabled$" },
 	{ ST_ACPI, "^ACPI: (RSDP|[A-Z0-9]{4}) 0x[0-9A-F]{16} [0-9A-F]{6}" },
@@ -88,6 +91,14 @@ static const struct {
 	{ ST_ZONES, "^  node +[0-9]+: \\[mem " },
 	{ ST_ZONES, "^Initmem setup node " },
 	{ ST_ZONES, "^On node [0-9]+, zone [A-Za-z0-9]+: [0-9]+ pages in unavailable ranges$" },
+	{ ST_CPU, "^MTRR map: " },
+	{ ST_CPU, "^MTRRs (disabled|set to read-only)" },
+	{ ST_CPU, "^Disabled$" },
+	{ ST_CPU, "^x86/PAT: " },
+	{ ST_CPU, "^CPU MTRRs all blank - virtualized system\\.$" },
+	{ ST_CPU, "^WARNING: BIOS bug: (CPU MTRRs don't cover|VAR MTRR [0-9]+ contains strange)" },
+	{ ST_CPU, "^mtrr: " },
+	{ ST_CPU, "^smpboot: CPU0: " },
 };
 
 #define NR_PATTERNS (sizeof(stage_patterns) / sizeof(stage_patterns[0]))
@@ -474,6 +485,30 @@ static const char *const ioapic_lines[] = { "IOAPIC[", "Bogus (zero) I/O APIC", 
 					    "GSI range [" };
 #define NR_IOAPIC_LINES (sizeof(ioapic_lines) / sizeof(ioapic_lines[0]))
 
+/* The memory-type lines: the boot CPU's MTRRs and PAT decide them, the APs' the "mtrr:" ones. */
+static const char *const memory_type_lines[] = { "MTRR map: ", "MTRRs ", "Disabled", "x86/PAT: ", "CPU MTRRs all blank",
+						 "WARNING: BIOS bug: CPU MTRRs", "WARNING: BIOS bug: VAR MTRR", "mtrr: ",
+						 "smpboot: CPU0: " };
+#define NR_MEMORY_TYPE_LINES (sizeof(memory_type_lines) / sizeof(memory_type_lines[0]))
+static const char *const ap_mtrr_lines[] = { "mtrr: your CPUs", "mtrr: probably", "mtrr: corrected" };
+#define NR_AP_MTRR_LINES (sizeof(ap_mtrr_lines) / sizeof(ap_mtrr_lines[0]))
+
+/* The CPUs Linux brings up whose records memprobe does not have. */
+static unsigned aps_not_read(const struct machine *m)
+{
+	const struct cpu_records *cpus = &m->fw->cpus;
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < m->bringup.nr; i++) {
+		bool read = false;
+
+		for (unsigned k = 0; k < cpus->nr && !read; k++)
+			read = cpus->cpu[k].apic_id == m->bringup.apic_id[i] && cpus->cpu[k].state == CPU_READ;
+		n += !read;
+	}
+	return n;
+}
+
 /* The IO APICs Linux registers whose registers memprobe did not see. */
 static unsigned ioapics_not_read(const struct machine *m)
 {
@@ -551,7 +586,7 @@ int compare_command(int argc, char **argv)
 	const char *log_path;
 	size_t len, same, total;
 	int status = 2, used, written;
-	bool dropped_ioapic_lines = false;
+	bool dropped_ioapic_lines = false, dropped_memory_types = false, dropped_ap_mtrrs = false;
 
 	memset(&linux_side, 0, sizeof(linux_side));
 	memset(&mp, 0, sizeof(mp));
@@ -672,11 +707,26 @@ int compare_command(int argc, char **argv)
 		       drop_lines(&linux_side, ioapic_lines, NR_IOAPIC_LINES));
 		dropped_ioapic_lines = true;
 	}
+	if (m && (m->fw->cpus.source == CPUS_NOT_READ || (m->mtrr.have_mtrr && !m->mtrr.known))) {
+		printf("compare: note: the run does not hold the boot CPU's MTRRs and PAT (an older memprobe's run "
+		       "folder, or --live), so %zu of Linux's memory-type lines are not comparable\n",
+		       drop_lines(&linux_side, memory_type_lines, NR_MEMORY_TYPE_LINES));
+		dropped_memory_types = true;
+	} else if (m && m->bringup.known && aps_not_read(m)) {
+		printf("compare: note: %u of the CPUs Linux brings up were not read, so %zu of Linux's 'mtrr:' lines "
+		       "about the APs are not comparable\n",
+		       aps_not_read(m), drop_lines(&linux_side, ap_mtrr_lines, NR_AP_MTRR_LINES));
+		dropped_ap_mtrrs = true;
+	}
 	predict_free(m);
 	if (!m || !prediction.s || !pick_all(&mp, prediction.s))
 		goto out;
 	if (dropped_ioapic_lines)
 		drop_lines(&mp, ioapic_lines, NR_IOAPIC_LINES);
+	if (dropped_memory_types)
+		drop_lines(&mp, memory_type_lines, NR_MEMORY_TYPE_LINES);
+	if (dropped_ap_mtrrs)
+		drop_lines(&mp, ap_mtrr_lines, NR_AP_MTRR_LINES);
 	status = report_stages(&linux_side, &mp, live ? ST_EFI : STAGES, &same, &total);
 	printf("compare: %zu of %zu comparable lines identical\n", same, total);
 	goto out;

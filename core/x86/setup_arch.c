@@ -148,6 +148,14 @@ static int setup_possible_cpus(struct machine *m, const char *value)
 	return 0;
 }
 
+/* nopat: pat_disable()'s line, as the parameter is parsed. */
+static int nopat(struct machine *m, const char *value)
+{
+	(void)value;
+	mp_printk(m->log, "x86/PAT: PAT support disabled via boot option.\n");
+	return 0;
+}
+
 /*
  * The early parameters whose handler acts when parse_early_param() reaches
  * it, as Linux's early_param() registers them.  The others (efi=, numa=,
@@ -163,6 +171,7 @@ static const struct {
 	{ "nr_cpus", nrcpus },
 	{ "maxcpus", maxcpus },
 	{ "possible_cpus", setup_possible_cpus },
+	{ "nopat", nopat },
 };
 
 /**
@@ -283,7 +292,8 @@ void trim_bios_range(struct machine *m)
 }
 
 /*
- * max_pfn, and max_low_pfn when RAM reaches past 4 GiB (a second line).
+ * max_pfn, and max_low_pfn when RAM reaches past 4 GiB (a second line);
+ * between them the memory types, and the RAM the MTRRs leave uncached.
  * 6.12 ends RAM at its last ACPI data too: with mem= below the ACPI tables,
  * max_pfn (and so the zones) reach up to them.
  */
@@ -293,6 +303,10 @@ void find_max_pfns(struct machine *m)
 	uint32_t also = m->opts.kernel->end_pfn_counts_acpi_data ? E820_TYPE_ACPI : 0;
 
 	m->max_pfn = e820_end_pfn(m->log, &m->e820_table, max_arch_pfn, max_arch_pfn, E820_TYPE_RAM, also);
+	mtrr_bp_init(m);
+	if (mtrr_trim_uncached_memory(m))
+		m->max_pfn = e820_end_pfn(m->log, &m->e820_table, max_arch_pfn, max_arch_pfn, E820_TYPE_RAM, also);
+	init_cache_modes(m);
 	if (m->max_pfn > (1ULL << (32 - PAGE_SHIFT)))
 		m->max_low_pfn = e820_end_pfn(m->log, &m->e820_table, 1ULL << (32 - PAGE_SHIFT),
 					      max_arch_pfn, E820_TYPE_RAM, also);

@@ -79,6 +79,8 @@ static void generic_processor_info(struct machine *m, uint32_t apic_id)
 	}
 	c->boot_seen |= apic_id == c->boot_apic_id;
 	c->present++;
+	if (apic_id != c->boot_apic_id && !has_cpu_number(c, apic_id) && c->nr_present_ids < NR_CPUS)
+		c->present_ids[c->nr_present_ids++] = apic_id;
 }
 
 /* 6.12: topology_register_apic(). */
@@ -174,6 +176,25 @@ void acpi_register_lapics(struct machine *m, const struct madt_info *madt)
 		acpi_register_lapic(m, &madt->cpus[i]);
 }
 
+/*
+ * The CPUs smp_init() brings up: the boot CPU, then the present CPUs in
+ * CPU-number order, as many as are possible and maxcpus= lets online.
+ */
+static void cpu_bringup_init(struct machine *m, unsigned possible)
+{
+	const struct cpu_count *c = &m->cpus;
+	struct cpu_bringup *b = &m->bringup;
+	unsigned limit = c->setup_max_cpus > 0 ? (unsigned)c->setup_max_cpus : 1;
+
+	if (possible > limit)
+		possible = limit;
+	b->known = true;
+	b->apic_id[0] = c->boot_apic_id;
+	b->nr = 1;
+	for (unsigned i = 0; i < c->nr_present_ids && b->nr < possible; i++)
+		b->apic_id[b->nr++] = c->present_ids[i];
+}
+
 /* 6.1's prefill_possible_map(). */
 static void prefill_possible_map(struct machine *m)
 {
@@ -200,6 +221,7 @@ static void prefill_possible_map(struct machine *m)
 	}
 	mp_printk(m->log, "smpboot: Allowing %d CPUs, %d hotplug CPUs\n", possible,
 		  possible > (int)c->present ? possible - (int)c->present : 0);
+	cpu_bringup_init(m, (unsigned)possible);
 }
 
 /* 6.12's topology_init_possible_cpus(), the lines it prints about the counts. */
@@ -224,6 +246,7 @@ static void topology_init_possible_cpus(struct machine *m)
 	mp_printk(m->log, "CPU topo: Allowing %u present CPUs plus %u hotplug CPUs\n", assigned, disabled);
 	if (c->rejected)
 		mp_printk(m->log, "CPU topo: Rejected CPUs %u\n", c->rejected);
+	cpu_bringup_init(m, assigned);
 }
 
 /**

@@ -24,6 +24,7 @@
 #include "memprobe/x86/efi.h"
 #include "memprobe/x86/efimap.h"
 #include "memprobe/x86/io_apic.h"
+#include "memprobe/x86/mtrr.h"
 #include "memprobe/x86/numa.h"
 #include "memprobe/x86/paging.h"
 #include "memprobe/x86/pgtable.h"
@@ -117,6 +118,8 @@ struct machine {
 	struct madt_info madt;		/* the MADT instance Linux uses */
 	struct io_apics io_apics;	/* the MADT's IO APICs, as Linux registers them */
 	struct cpu_count cpus;		/* the MADT's CPUs, as Linux counts them */
+	struct mtrr_state mtrr;		/* the boot CPU's MTRRs and PAT, as Linux reads them */
+	struct cpu_bringup bringup;	/* the CPUs Linux brings up, in its CPU numbers */
 
 	/* Linux's state, stage by stage. */
 	struct numa_state numa;

@@ -57,6 +57,8 @@ struct options {
 	bool no5lvl;		/* no5lvl: 4-level paging on an LA57 CPU */
 	bool nogbpages;		/* nogbpages (gbpages undoes it): no 1 GiB direct-map pages */
 	bool noapic;		/* noapic: the MADT's IO APICs skipped */
+	bool nopat;		/* nopat: Linux keeps the firmware's PAT */
+	bool disable_mtrr_trim;	/* disable_mtrr_trim: no RAM out of e820 for uncached MTRRs */
 	bool pgtable_debug;	/* init_memory_mapping's pr_debug lines */
 	bool exit_boot_services;	/* leave boot services, build and load the page tables */
 	unsigned ebs_stale_keys;	/* ebs_stale_keys=: attempts given a stale map key (tests) */

@@ -40,6 +40,13 @@ struct linux_profile {
 	 */
 	bool cpu_topology_612;
 	/*
+	 * Memory types after the first last_pfn: 6.1's mtrr_bp_init() initialises PAT
+	 * through the MTRR code (none when MTRRs are off: "Disabled", then
+	 * init_cache_modes() prints the firmware's PAT); 6.12's cache_bp_init() prints
+	 * the "MTRR map:" line, then PAT on its own (arch/x86/kernel/cpu/mtrr/mtrr.c)
+	 */
+	bool cache_bp_init_612;
+	/*
 	 * max_pfn and max_low_pfn: 6.1's e820_end_pfn(limit, E820_TYPE_RAM) ends at the last
 	 * RAM; 6.12's e820__end_ram_pfn() at the last RAM or ACPI data (arch/x86/kernel/e820.c)
 	 */

@@ -141,6 +141,12 @@ struct machine *run_pipeline(const struct efi_memmap *map, const char *options, 
 struct machine *run_pipeline_cpu(const struct efi_memmap *map, const char *options,
 				 const struct cpu_facts *cpu, struct capture *c)
 {
+	return run_pipeline_cpus(map, options, cpu, NULL, c);
+}
+
+struct machine *run_pipeline_cpus(const struct efi_memmap *map, const char *options, const struct cpu_facts *cpu,
+				  const struct cpu_records *cpus, struct capture *c)
+{
 	struct fw_inputs *fw = calloc(1, sizeof(*fw));
 	struct machine *m = malloc(sizeof(*m));
 
@@ -155,6 +161,10 @@ struct machine *run_pipeline_cpu(const struct efi_memmap *map, const char *optio
 	fw->cmdline = options;
 	if (cpu)
 		fw->cpu = *cpu;
+	if (cpus) {
+		fw->cpus = *cpus;
+		cpu_facts_from_record(&cpus->cpu[0], &fw->cpu);
+	}
 	machine_init(m, fw, NULL, &(const struct sinks){ &c->log, NULL }, &host_heap);
 	memprobe_run(m);
 	return m;

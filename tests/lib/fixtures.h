@@ -42,6 +42,9 @@ struct machine *run_pipeline(const struct efi_memmap *map, const char *options, 
 /* The same on a CPU with these CPUID facts (NULL: the core's assumed CPU). */
 struct machine *run_pipeline_cpu(const struct efi_memmap *map, const char *options,
 				 const struct cpu_facts *cpu, struct capture *c);
+/* The same with every CPU's records; the facts come from the first (cpu is then unused). */
+struct machine *run_pipeline_cpus(const struct efi_memmap *map, const char *options, const struct cpu_facts *cpu,
+				  const struct cpu_records *cpus, struct capture *c);
 void free_pipeline(struct machine *m);
 
 #endif

@@ -98,6 +98,8 @@ static void full_report(void **state)
 		"e820: update [mem 0x00000000-0x00000fff] usable ==> reserved\n"
 		"e820: remove [mem 0x000a0000-0x000fffff] usable\n"
 		"last_pfn = 0x140000 max_arch_pfn = 0x400000000\n"
+		"memprobe: the boot CPU's MTRRs and PAT were not read (an older run folder, or --live): the MTRR "
+		"and x86/PAT lines are not predicted\n"
 		"last_pfn = 0xbff3f max_arch_pfn = 0x400000000\n"
 		"memprobe: note: not modelled before NUMA setup (they depend on the loader or on KASLR): "
 		"the kernel image and brk, initrd and the EFI memory map copy\n"

@@ -25,8 +25,15 @@ struct cpu_count {
 	unsigned present, disabled, rejected;	/* num_processors, disabled_cpus (6.12: nr_rejected_cpus) */
 	bool unknown;			/* something memprobe cannot count: no line predicted */
 	bool limit_said;		/* 6.12's "CPU limit ... reached" is printed once */
-	unsigned nr_present_ids;	/* 6.12: the APIC IDs given a CPU number */
+	unsigned nr_present_ids;	/* the APIC IDs given a CPU number after the boot CPU's 0, in order */
 	uint32_t present_ids[NR_CPUS];
+};
+
+/* The CPUs Linux brings up at boot (smp_init), by CPU number: the boot CPU is 0. */
+struct cpu_bringup {
+	bool known;			/* the possible CPUs were counted */
+	unsigned nr;
+	uint32_t apic_id[NR_CPUS];
 };
 
 struct cpu_facts;
