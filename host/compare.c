@@ -67,7 +67,7 @@ static const struct {
 	{ ST_ACPI, "^ACPI: skipped apicid that is too big$" },
 	{ ST_ACPI, "^APIC: NR_CPUS/possible_cpus limit of " },
 	{ ST_ACPI, "^smpboot: (Allowing [0-9]+ CPUs|Boot CPU \\(id|[0-9]+ Processors exceeds)" },
-	{ ST_ACPI, "^CPU topo: (Allowing|Limiting to|Rejected CPUs|[0-9]+ possible CPUs exceed|APIC ID [0-9a-f]+ "
+	{ ST_ACPI, "^CPU topo: (Max\\. logical|Max\\. dies|Max\\. threads|Num\\. cores|Num\\. threads|Allowing|Limiting to|Rejected CPUs|[0-9]+ possible CPUs exceed|APIC ID [0-9a-f]+ "
 		   "exceeds|CPU limit of)" },
 	{ ST_SRAT, "^SRAT: " },
 	{ ST_SRAT, "^ACPI: SRAT: " },
@@ -99,6 +99,12 @@ static const struct {
 	{ ST_CPU, "^WARNING: BIOS bug: (CPU MTRRs don't cover|VAR MTRR [0-9]+ contains strange)" },
 	{ ST_CPU, "^mtrr: " },
 	{ ST_CPU, "^smpboot: CPU0: " },
+	{ ST_CPU, "^smp: Bringing up secondary CPUs \\.\\.\\.$" },
+	{ ST_CPU, "^(smpboot: )?x86: Booting SMP configuration:$" },
+	{ ST_CPU, "^\\.\\.\\.\\. node +#[0-9]+, CPUs: " },
+	{ ST_CPU, "^sched: CPU #[0-9]+'s [a-z0-9]+-sibling CPU #[0-9]+ is not on the same node" },
+	{ ST_CPU, "^smp: Brought up [0-9]+ nodes?, [0-9]+ CPUs?$" },
+	{ ST_CPU, "^smpboot: Max logical packages: " },
 };
 
 #define NR_PATTERNS (sizeof(stage_patterns) / sizeof(stage_patterns[0]))
@@ -201,8 +207,38 @@ static const char *config_line(const char *line, char *buf, size_t size)
 }
 
 /* One normalized line of a side into its stage, if it has one. */
+/*
+ * 6.1 boots one AP at a time: what an AP prints (the llc-sibling warning)
+ * cuts the announce line, and its rest comes as a record of its own
+ * (" #3").  The rest goes back onto the last ".... node" line.
+ */
+static bool join_announce(struct side *s, const char *line)
+{
+	const char *p = line;
+	char *joined;
+
+	if (*p != ' ')
+		return false;
+	while (*p == ' ' || *p == '#' || (*p >= '0' && *p <= '9'))
+		p++;
+	if (*p || !strchr(line, '#'))
+		return false;
+	for (size_t i = s->nr[ST_CPU]; i-- > 0;)
+		if (!strncmp(s->lines[ST_CPU][i], ".... node ", 10)) {
+			joined = realloc(s->lines[ST_CPU][i], strlen(s->lines[ST_CPU][i]) + strlen(line) + 1);
+			if (!joined)
+				return false;
+			strcat(joined, line);
+			s->lines[ST_CPU][i] = joined;
+			return true;
+		}
+	return false;
+}
+
 static bool pick(struct picker *p, struct side *s, const char *line)
 {
+	if (join_announce(s, line))
+		return true;
 	if (p->extended_pending) {
 		p->extended_pending = false;
 		if ((!strncmp(line, "extended: ", 10) || !strncmp(line, "reserve setup_data: ", 20)) &&
@@ -492,6 +528,12 @@ static const char *const memory_type_lines[] = { "MTRR map: ", "MTRRs ", "Disabl
 #define NR_MEMORY_TYPE_LINES (sizeof(memory_type_lines) / sizeof(memory_type_lines[0]))
 static const char *const ap_mtrr_lines[] = { "mtrr: your CPUs", "mtrr: probably", "mtrr: corrected" };
 #define NR_AP_MTRR_LINES (sizeof(ap_mtrr_lines) / sizeof(ap_mtrr_lines[0]))
+/* The bring-up's lines: every CPU's topology leaves and node decide them. */
+static const char *const bringup_lines[] = { "x86: Booting", "smpboot: x86: Booting", ".... node ", "sched: CPU #",
+					     "smp: Brought up", "smpboot: Max logical" };
+#define NR_BRINGUP_LINES (sizeof(bringup_lines) / sizeof(bringup_lines[0]))
+static const char *const topology_count_lines[] = { "CPU topo: Max.", "CPU topo: Num." };
+#define NR_TOPOLOGY_COUNT_LINES (sizeof(topology_count_lines) / sizeof(topology_count_lines[0]))
 
 /* The CPUs Linux brings up whose records memprobe does not have. */
 static unsigned aps_not_read(const struct machine *m)
@@ -587,6 +629,7 @@ int compare_command(int argc, char **argv)
 	size_t len, same, total;
 	int status = 2, used, written;
 	bool dropped_ioapic_lines = false, dropped_memory_types = false, dropped_ap_mtrrs = false;
+	bool dropped_bringup = false, dropped_counts = false;
 
 	memset(&linux_side, 0, sizeof(linux_side));
 	memset(&mp, 0, sizeof(mp));
@@ -718,9 +761,25 @@ int compare_command(int argc, char **argv)
 		       aps_not_read(m), drop_lines(&linux_side, ap_mtrr_lines, NR_AP_MTRR_LINES));
 		dropped_ap_mtrrs = true;
 	}
+	if (m && !m->bringup.lines_printed) {
+		printf("compare: note: memprobe did not predict the bring-up (the run does not hold every CPU's "
+		       "CPUID, or a CPU it does not model), so %zu of Linux's lines about it are not comparable\n",
+		       drop_lines(&linux_side, bringup_lines, NR_BRINGUP_LINES));
+		dropped_bringup = true;
+	}
+	if (m && profile && profile->cpu_topology_612 && !m->cpus.counts_printed) {
+		printf("compare: note: memprobe did not predict 6.12's CPU topology counts, so %zu of Linux's "
+		       "'CPU topo: Max./Num.' lines are not comparable\n",
+		       drop_lines(&linux_side, topology_count_lines, NR_TOPOLOGY_COUNT_LINES));
+		dropped_counts = true;
+	}
 	predict_free(m);
 	if (!m || !prediction.s || !pick_all(&mp, prediction.s))
 		goto out;
+	if (dropped_bringup)
+		drop_lines(&mp, bringup_lines, NR_BRINGUP_LINES);
+	if (dropped_counts)
+		drop_lines(&mp, topology_count_lines, NR_TOPOLOGY_COUNT_LINES);
 	if (dropped_ioapic_lines)
 		drop_lines(&mp, ioapic_lines, NR_IOAPIC_LINES);
 	if (dropped_memory_types)

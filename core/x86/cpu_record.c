@@ -197,6 +197,8 @@ void cpu_record_read(struct cpu_record *c, const struct cpu_access *cpu)
 			read_leaf(c, cpu, 0x80000001, 0, e1);
 		for (uint32_t l = 0x80000002; l <= 0x80000004 && l <= ext[0]; l++)
 			read_leaf(c, cpu, l, 0, regs);
+		if (ext[0] >= 0x80000006)
+			read_leaf(c, cpu, 0x80000006, 0, regs);	/* AMD: is there an L3 */
 		if (ext[0] >= 0x80000008)
 			read_leaf(c, cpu, 0x80000008, 0, regs);
 		/* TOPOEXT: the cache and the node/core leaves */

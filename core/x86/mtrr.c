@@ -419,11 +419,11 @@ static void var_range(struct machine *m, const struct mtrr_state *s, unsigned n,
 			top--;
 		tmp |= ~((1ULL << top) - 1);
 		if (tmp != mask) {
+			mp_printk(m->log, "mtrr: your BIOS has configured an incorrect mask, fixing it.\n");
 			fw_bug(m->log, "MTRR", "mtrr-mask", FW_BUG_NO_OFFSET,
-			       "mtrr: your BIOS has configured an incorrect mask, fixing it.\n");
-			mp_printk(m->log, "memprobe: [Firmware Bug]: MTRR: variable MTRR %u's mask %#llx stops below the "
-					  "CPU's %u address bits\n",
-				  n, (unsigned long long)s->mask[n], s->phys_bits);
+			       "memprobe: [Firmware Bug]: MTRR: variable MTRR %u's mask %#llx stops below the CPU's %u "
+			       "address bits\n",
+			       n, (unsigned long long)s->mask[n], s->phys_bits);
 			mask = tmp;
 		}
 	}
@@ -559,9 +559,12 @@ bool mtrr_trim_uncached_memory(struct machine *m)
 		if (!size[n] || (type != MTRR_TYPE_UC && type != MTRR_TYPE_WP))
 			continue;
 		if (b < (1ULL << (20 - PAGE_SHIFT)) && s->have_fixed && (s->enabled & 3) == 3) {
+			mp_printk(m->log, "WARNING: BIOS bug: VAR MTRR %u contains strange UC entry under 1M, check with "
+					  "your system vendor!\n",
+				  n);
 			fw_bug(m->log, "MTRR", "mtrr-uc-below-1m", FW_BUG_NO_OFFSET,
-			       "WARNING: BIOS bug: VAR MTRR %u contains strange UC entry under 1M, check with your "
-			       "system vendor!\n",
+			       "memprobe: [Firmware Bug]: MTRR: variable MTRR %u makes memory below 1 MiB uncached, "
+			       "over the fixed ranges\n",
 			       n);
 			b = 1ULL << (20 - PAGE_SHIFT);
 			if (e <= b)
@@ -580,8 +583,11 @@ bool mtrr_trim_uncached_memory(struct machine *m)
 		lost += trim(m, rs.r[rs.nr - 1].end, end_pfn);
 	if (!lost)
 		return false;
+	mp_printk(m->log, "WARNING: BIOS bug: CPU MTRRs don't cover all of memory, losing %lluMB of RAM.\n",
+		  (unsigned long long)(lost >> 20));
 	fw_bug(m->log, "MTRR", "mtrr-ram-uncovered", FW_BUG_NO_OFFSET,
-	       "WARNING: BIOS bug: CPU MTRRs don't cover all of memory, losing %lluMB of RAM.\n",
+	       "memprobe: [Firmware Bug]: MTRR: no write-back MTRR covers %llu MiB of RAM below max_pfn; Linux "
+	       "reserves it\n",
 	       (unsigned long long)(lost >> 20));
 	mp_printk(m->log, "memprobe: Linux prints a WARNING with a stack trace here (cleanup.c), not predicted\n");
 	mp_printk(m->log, "update e820 for mtrr\n");
@@ -700,14 +706,11 @@ void mtrr_state_warn(struct machine *m)
 		return;
 	}
 	if (mask & MTRR_CHANGE_FIXED)
-		fw_bug(m->log, "MTRR", "mtrr-fixed-inconsistent", FW_BUG_NO_OFFSET,
-		       "mtrr: your CPUs had inconsistent fixed MTRR settings\n");
+		mp_printk(m->log, "mtrr: your CPUs had inconsistent fixed MTRR settings\n");
 	if (mask & MTRR_CHANGE_VARIABLE)
-		fw_bug(m->log, "MTRR", "mtrr-variable-inconsistent", FW_BUG_NO_OFFSET,
-		       "mtrr: your CPUs had inconsistent variable MTRR settings\n");
+		mp_printk(m->log, "mtrr: your CPUs had inconsistent variable MTRR settings\n");
 	if (mask & MTRR_CHANGE_DEFTYPE)
-		fw_bug(m->log, "MTRR", "mtrr-deftype-inconsistent", FW_BUG_NO_OFFSET,
-		       "mtrr: your CPUs had inconsistent MTRRdefType settings\n");
+		mp_printk(m->log, "mtrr: your CPUs had inconsistent MTRRdefType settings\n");
 	if (mask) {
 		mp_printk(m->log, "mtrr: probably your BIOS does not setup all CPUs.\n");
 		mp_printk(m->log, "mtrr: corrected configuration.\n");

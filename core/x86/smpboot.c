@@ -87,6 +87,327 @@ static void print_cpu_info(struct machine *m, const struct cpu_record *c)
 		  l1->eax & 0xf);
 }
 
+/* The CPUID of the CPU of an APIC ID, when read. */
+static const struct cpu_record *record_of(const struct machine *m, uint32_t apic_id)
+{
+	const struct cpu_records *cpus = &m->fw->cpus;
+
+	for (unsigned i = 0; i < cpus->nr; i++)
+		if (cpus->cpu[i].apic_id == apic_id && cpus->cpu[i].state == CPU_READ)
+			return &cpus->cpu[i];
+	return NULL;
+}
+
+static unsigned count_order(unsigned x)
+{
+	unsigned o = 0;
+
+	while ((1u << o) < x && o < 31)
+		o++;
+	return o;
+}
+
+static unsigned num_digits(int v)
+{
+	unsigned n = v < 0 ? 2 : 1;
+
+	for (v = v < 0 ? -v : v; v >= 10; v /= 10)
+		n++;
+	return n;
+}
+
+static int srat_node(const struct machine *m, uint32_t apic_id)
+{
+	return apic_id < MAX_LOCAL_APIC ? m->numa.apicid_to_node[apic_id] : NUMA_NO_NODE;
+}
+
+/* numa_init_array()'s round robin: CPU number c gets the (c mod K)-th online node. */
+static int round_robin_node(const struct machine *m, unsigned cpu)
+{
+	int online = nodes_weight(m->numa.online), nid;
+	unsigned pick;
+
+	if (!online)
+		return 0;
+	pick = cpu % (unsigned)online;
+	for_each_node_mask(nid, m->numa.online)
+		if (pick-- == 0)
+			return nid;
+	return 0;
+}
+
+/*
+ * The last-level cache's ID Linux gives a CPU (cpu_llc_id), or -1 when
+ * memprobe cannot say.  AMD: the package ID (APIC ID >> coreid bits) without
+ * TOPOEXT; with it, by family.  Intel: the APIC ID masked by the sharing
+ * of the L3 (else L2) of leaf 4, or the package ID without leaf 4.
+ */
+static int64_t llc_id(const struct machine *m, const struct cpu_record *r, uint32_t apic_id,
+		      const struct topo_shifts *t, bool amd)
+{
+	const struct cpuid_regs *l1 = cpu_cpuid(r, 1, 0), *e1 = cpu_cpuid(r, 0x80000001, 0), *l;
+	unsigned family = l1 ? (l1->eax >> 8) & 0xf : 0, model = l1 ? (l1->eax >> 4) & 0xf : 0;
+	int64_t l2 = -1, l3 = -1;
+
+	if (!l1)
+		return -1;
+	if (family == 0xf)
+		family += (l1->eax >> 20) & 0xff;
+	if (family >= 6)
+		model += ((l1->eax >> 16) & 0xf) << 4;
+	if (amd) {
+		const struct cpuid_regs *e6 = cpu_cpuid(r, 0x80000006, 0), *e1e = cpu_cpuid(r, 0x8000001e, 0);
+		uint32_t last = 0;
+
+		if (!e1 || !(e1->ecx & (1u << 22)))
+			return apic_id >> t->shift[TOPO_CORE];
+		if (!e6 || !e6->edx || !e1e)
+			return -1;
+		if (family < 0x17)
+			return e1e->ecx & 0xff;
+		if (family == 0x17 && model <= 0x1f)
+			return apic_id >> 3;
+		for (uint32_t sub = 0; (l = cpu_cpuid(r, 0x8000001d, sub)) && (l->eax & 0x1f); sub++)
+			last = l->eax;
+		return last ? (int64_t)(apic_id >> count_order(((last >> 14) & 0xfff) + 1)) : -1;
+	}
+	(void)m;
+	for (uint32_t sub = 0; (l = cpu_cpuid(r, 4, sub)) && (l->eax & 0x1f); sub++) {
+		unsigned level = (l->eax >> 5) & 7;
+		int64_t id = apic_id & ~((1u << count_order(((l->eax >> 14) & 0xfff) + 1)) - 1);
+
+		if (level == 2)
+			l2 = id;
+		if (level == 3)
+			l3 = id;
+	}
+	if (l3 >= 0)
+		return l3;
+	if (l2 >= 0)
+		return l2;
+	return apic_id >> t->shift[TOPO_PKG];
+}
+
+/* srat_detect_node() on AMD: no SRAT node gives the LLC's ID as the node, or a nearby CPU's online one. */
+static int amd_srat_detect_node(const struct machine *m, uint32_t apic_id, int64_t llc)
+{
+	int node = srat_node(m, apic_id);
+
+	if (node == NUMA_NO_NODE)
+		node = llc >= 0 && llc < MAX_NUMNODES ? (int)llc : MAX_NUMNODES;
+	if (node < MAX_NUMNODES && node_isset(m->numa.online_after, node))
+		return node;
+	for (int64_t a = (int64_t)apic_id - 1; a >= 0; a--)
+		if (srat_node(m, (uint32_t)a) != NUMA_NO_NODE && node_isset(m->numa.online_after, srat_node(m, (uint32_t)a)))
+			return srat_node(m, (uint32_t)a);
+	for (uint32_t a = apic_id + 1; a < MAX_LOCAL_APIC; a++)
+		if (srat_node(m, a) != NUMA_NO_NODE && node_isset(m->numa.online_after, srat_node(m, a)))
+			return srat_node(m, a);
+	return first_node(m->numa.online_after);
+}
+
+/*
+ * The announce lines, "smp: Brought up", 6.1's "Max logical packages" and
+ * topology_sane's warning, from each CPU's place.  Return: false when a
+ * CPU's place is not known (nothing is printed then).
+ */
+static bool place_cpus(struct machine *m, struct cpu_place *p, const struct topo_shifts *t, bool amd)
+{
+	const struct cpu_bringup *b = &m->bringup;
+
+	for (unsigned cpu = 0; cpu < b->nr; cpu++) {
+		const struct cpu_record *r = record_of(m, b->apic_id[cpu]);
+		uint32_t a = b->apic_id[cpu];
+		int sn = srat_node(m, a);
+
+		p[cpu].announce_node = sn != NUMA_NO_NODE ? sn : round_robin_node(m, cpu);
+		p[cpu].llc = r ? llc_id(m, r, a, t, amd) : -1;
+		p[cpu].pkg = a >> t->shift[TOPO_PKG];
+		p[cpu].core = a >> t->shift[TOPO_SMT];
+		if (amd)
+			p[cpu].node = amd_srat_detect_node(m, a, p[cpu].llc);
+		else
+			p[cpu].node = sn != NUMA_NO_NODE && node_isset(m->numa.online_after, sn) ? sn
+												   : p[cpu].announce_node;
+		if (p[cpu].llc < 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The order the APs come up: CPU-number order; 6.12 with SMT brings the
+ * first thread of each core up before their siblings.  Return: how many.
+ */
+static unsigned bringup_order(const struct machine *m, const struct topo_shifts *t, unsigned *order)
+{
+	const struct cpu_bringup *b = &m->bringup;
+	uint32_t thread_mask = (1u << t->shift[TOPO_SMT]) - 1;
+	unsigned n = 0;
+
+	if (m->opts.kernel->cpu_topology_612 && thread_mask) {
+		for (unsigned cpu = 1; cpu < b->nr; cpu++)
+			if (!(b->apic_id[cpu] & thread_mask))
+				order[n++] = cpu;
+		for (unsigned cpu = 1; cpu < b->nr; cpu++)
+			if (b->apic_id[cpu] & thread_mask)
+				order[n++] = cpu;
+		return n;
+	}
+	for (unsigned cpu = 1; cpu < b->nr; cpu++)
+		order[n++] = cpu;
+	return n;
+}
+
+/* "x86: Booting SMP configuration:" and ".... node  #N, CPUs:      #1 #2" in each kernel's layout. */
+static void announce_cpus(struct machine *m, const struct cpu_place *p, const unsigned *order, unsigned n)
+{
+	unsigned width = num_digits((int)m->cpus.possible) + 1;
+	unsigned node_width = num_digits(nodes_weight(m->numa.possible)) + 1;
+	bool v612 = m->opts.kernel->cpu_topology_612;
+	char line[MP_LINE_MAX];
+	unsigned len = 0;
+	int current = -1;
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned cpu = order[i];
+		int node = p[cpu].announce_node;
+		int pad = (int)width - (int)num_digits((int)cpu);
+		bool first = v612 ? i == 0 : cpu == 1;
+
+		if (first)
+			mp_printk(m->log, "%sx86: Booting SMP configuration:\n", v612 ? "smpboot: " : "");
+		if (node != current) {
+			int npad = (int)node_width - (int)num_digits(node);
+
+			if (current > -1)
+				mp_printk(m->log, "%s\n", line);
+			current = node;
+			len = mp_snprintf(line, sizeof(line), ".... node %*s#%d, CPUs:  ", npad > 0 ? npad : 1, " ",
+					  node);
+		}
+		if (first && len < sizeof(line))
+			len += mp_snprintf(line + len, sizeof(line) - len, "%*s", (int)width + 1, " ");
+		if (len < sizeof(line))
+			len += mp_snprintf(line + len, sizeof(line) - len, "%*s#%u", pad > 0 ? pad : 1, " ", cpu);
+	}
+	if (current > -1)
+		mp_printk(m->log, "%s\n", line);
+}
+
+/* set_cpu_sibling_map()'s check: the first CPU sharing an LLC with an earlier one on another node. */
+static void topology_sane(struct machine *m, struct cpu_place *p, const unsigned *order, unsigned n,
+			  bool has_mp, bool intel_snc)
+{
+	if (!has_mp)
+		return;
+	for (unsigned cpu = 0; cpu < m->bringup.nr; cpu++)
+		p[cpu].set_up = cpu == 0;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned c = order[i];
+
+		/* the CPUs set up before c, in CPU-number order (cpu_sibling_setup_mask) */
+		for (unsigned o = 0; o < m->bringup.nr; o++) {
+			if (!p[o].set_up || p[c].llc != p[o].llc || p[c].node == p[o].node)
+				continue;
+			if (intel_snc && p[c].pkg == p[o].pkg)
+				continue;
+			fw_bug(m->log, "SRAT", "llc-spans-nodes", FW_BUG_NO_OFFSET,
+			       "memprobe: [Firmware Bug]: CPUs %u and %u share a last-level cache but the SRAT puts them "
+			       "on nodes %d and %d; Linux warns (with a stack trace) and ignores the sharing\n",
+			       o, c, p[o].node, p[c].node);
+			mp_printk(m->log, "sched: CPU #%u's llc-sibling CPU #%u is not on the same node! [node: %d != %d]. "
+					  "Ignoring dependency.\n",
+				  c, o, p[c].node, p[o].node);
+			return;
+		}
+		p[c].set_up = true;
+	}
+}
+
+/* "smp: Brought up N nodes, M CPUs", and 6.1's "smpboot: Max logical packages: N". */
+static void smp_cpus_done(struct machine *m, const struct cpu_place *p, bool has_mp)
+{
+	const struct cpu_bringup *b = &m->bringup;
+	int nodes = nodes_weight(m->numa.online_after);
+	unsigned booted_cores = 0, max_threads = 1;
+
+	mp_printk(m->log, "smp: Brought up %d node%s, %u CPU%s\n", nodes, nodes == 1 ? "" : "s", b->nr,
+		  b->nr == 1 ? "" : "s");
+	if (m->opts.kernel->cpu_topology_612)
+		return;
+	for (unsigned c = 0; c < b->nr; c++) {
+		unsigned siblings = 0;
+		bool first = true;
+
+		for (unsigned o = 0; o < b->nr; o++)
+			if (p[o].core == p[c].core && p[o].pkg == p[c].pkg) {
+				siblings++;
+				first &= o >= c;
+			}
+		max_threads = siblings > max_threads ? siblings : max_threads;
+		booted_cores += first && p[c].pkg == p[0].pkg;
+	}
+	if (!has_mp)
+		booted_cores = 1;
+	mp_printk(m->log, "smpboot: Max logical packages: %u\n",
+		  (m->cpus.total_cpus + booted_cores * max_threads - 1) / (booted_cores * max_threads));
+}
+
+/* 6.1's and 6.12's has_mp: more than one thread or core in a package. */
+static bool has_mp(const struct machine *m, const struct topo_shifts *t, bool amd)
+{
+	const struct cpu_record *r = record_of(m, m->bringup.apic_id[0]);
+	const struct cpuid_regs *l8 = r ? cpu_cpuid(r, 0x80000008, 0) : NULL;
+
+	if (amd && !m->opts.kernel->cpu_topology_612)
+		return l8 && (l8->ecx & 0xff) > 0;
+	return t->shift[TOPO_PKG] > 0;
+}
+
+/*
+ * The bring-up's own lines, when every CPU brought up was read: the
+ * announce lines, topology_sane's warning, "smp: Brought up".
+ */
+static void bring_up(struct machine *m)
+{
+	struct cpu_place *p = m->bringup.place;
+	const char *vendor = m->paging.cpu.vendor;
+	bool amd = !mp_strcmp(vendor, "AuthenticAMD") || !mp_strcmp(vendor, "HygonGenuine");
+	const struct cpuid_regs *l1;
+	unsigned *order = m->bringup.order, n;
+	struct topo_shifts t;
+	bool mp, snc = false;
+
+	topology_shifts(m, m->opts.kernel->cpu_topology_612, &t);
+	mp_memcpy(m->numa.online_after, m->numa.online, sizeof(m->numa.online));
+	for (unsigned i = 0; i < m->cpus.nr_present_ids + 1; i++) {
+		uint32_t a = i ? m->cpus.present_ids[i - 1] : m->cpus.boot_apic_id;
+
+		if (srat_node(m, a) != NUMA_NO_NODE)
+			node_set(m->numa.online_after, srat_node(m, a));
+	}
+	if (!t.known || !place_cpus(m, p, &t, amd)) {
+		mp_printk(m->log, "memprobe: the bring-up's lines need every CPU's CPUID (or a CPU memprobe does not "
+				  "model): the node lines, the llc-sibling warning and \"smp: Brought up\" are not "
+				  "predicted\n");
+		return;
+	}
+	mp = has_mp(m, &t, amd);
+	l1 = cpu_cpuid(record_of(m, m->bringup.apic_id[0]), 1, 0);
+	if (!mp_strcmp(vendor, "GenuineIntel") && l1) {
+		unsigned family = (l1->eax >> 8) & 0xf, model = ((l1->eax >> 4) & 0xf) | ((l1->eax >> 12) & 0xf0);
+
+		snc = m->opts.kernel->cpu_topology_612 ? !(family == 6 && (model == 0x3f || model == 0x4f))
+						      : family == 6 && model != 0x3f && model != 0x4f;
+	}
+	n = bringup_order(m, &t, order);
+	announce_cpus(m, p, order, n);
+	topology_sane(m, p, order, n, mp, snc);
+	smp_cpus_done(m, p, mp);
+	m->bringup.lines_printed = true;
+}
+
 /**
  * smp_init() - the CPUs Linux brings up at boot, and the lines around it
  * @m: the machine, after init_possible_cpus
@@ -102,8 +423,11 @@ void smp_init(struct machine *m)
 				  "predicted\n");
 	else
 		print_cpu_info(m, &cpus->cpu[0]);
+	mp_printk(m->log, "smp: Bringing up secondary CPUs ...\n");
+	if (cpus->source == CPUS_NOT_READ)
+		mp_printk(m->log, "memprobe: the CPUs' CPUID leaves were not read: the bring-up's lines are not "
+				  "predicted\n");
+	else
+		bring_up(m);
 	mtrr_state_warn(m);
-	mp_printk(m->log, "memprobe: the bring-up's node lines (\"x86: Booting SMP configuration:\", \".... node "
-			  "#N, CPUs:\", \"smp: Brought up\"), 6.12's \"CPU topo: Max.\" lines and the llc-sibling "
-			  "warning are not predicted yet\n");
 }

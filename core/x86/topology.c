@@ -105,6 +105,8 @@ static void topology_register_apic(struct machine *m, uint32_t apic_id, bool ena
 	}
 	if (!enabled) {
 		c->disabled++;
+		if (c->nr_hotplug_ids < NR_CPUS)
+			c->hotplug_ids[c->nr_hotplug_ids++] = apic_id;
 		return;
 	}
 	if (apic_id != c->boot_apic_id && !has_cpu_number(c, apic_id) && c->nr_present_ids < NR_CPUS) {
@@ -221,7 +223,169 @@ static void prefill_possible_map(struct machine *m)
 	}
 	mp_printk(m->log, "smpboot: Allowing %d CPUs, %d hotplug CPUs\n", possible,
 		  possible > (int)c->present ? possible - (int)c->present : 0);
+	c->total_cpus = c->present + c->disabled > (unsigned)possible ? c->present + c->disabled : (unsigned)possible;
+	c->possible = (unsigned)possible;
 	cpu_bringup_init(m, (unsigned)possible);
+}
+
+/* ceil(log2(x)): Linux's get_count_order() */
+static unsigned count_order(unsigned x)
+{
+	unsigned o = 0;
+
+	while ((1u << o) < x && o < 31)
+		o++;
+	return o;
+}
+
+/* The boot CPU's record, when read. */
+static const struct cpu_record *boot_cpu_record(const struct machine *m)
+{
+	const struct cpu_records *c = &m->fw->cpus;
+
+	return c->source != CPUS_NOT_READ && c->nr && c->cpu[0].state == CPU_READ ? &c->cpu[0] : NULL;
+}
+
+static void set_domain(struct topo_shifts *t, enum topo_domain d, unsigned shift)
+{
+	for (unsigned i = d; i < TOPO_DOMAINS; i++)
+		t->shift[i] = shift;
+}
+
+/* Leaf 0x1F or 0xB, when implemented: each level's shift.  Return: whether it was there. */
+static bool parse_topology_ext(const struct cpu_record *r, struct topo_shifts *t)
+{
+	static const enum topo_domain of_type[] = { TOPO_PKG, TOPO_SMT, TOPO_CORE, TOPO_MODULE, TOPO_TILE,
+						    TOPO_DIE, TOPO_DIEGRP };
+	const struct cpuid_regs *l0 = cpu_cpuid(r, 0, 0), *l;
+	uint32_t leaf = 0x1f;
+
+	if (!l0 || l0->eax < 0x1f || !(l = cpu_cpuid(r, 0x1f, 0)) || !(l->ebx & 0xffff) || !(l->ecx & 0xff00))
+		leaf = 0xb;
+	if (leaf == 0xb && (!l0 || l0->eax < 0xb || !(l = cpu_cpuid(r, 0xb, 0)) || !(l->ebx & 0xffff) ||
+			    !(l->ecx & 0xff00)))
+		return false;
+	for (uint32_t sub = 0; (l = cpu_cpuid(r, leaf, sub)) && (l->ebx & 0xffff) && (l->ecx & 0xff00); sub++) {
+		unsigned type = (l->ecx >> 8) & 0xff;
+
+		if (type < sizeof(of_type) / sizeof(of_type[0]) && (leaf == 0x1f || type <= 2))
+			set_domain(t, of_type[type], l->eax & 0x1f);
+	}
+	return true;
+}
+
+/**
+ * topology_shifts() - the APIC-ID bits of each topology domain, from the boot CPU's CPUID
+ * @m: the machine
+ * @v612: 6.12's parse (leaf 0x1F/0xB first on AMD too); else 6.1's
+ * @t: the shifts; t->known false when the record is missing or the CPU is one memprobe
+ *     does not model (AMD with TOPOEXT and no leaf 0xB)
+ */
+void topology_shifts(const struct machine *m, bool v612, struct topo_shifts *t)
+{
+	const struct cpu_record *r = boot_cpu_record(m);
+	const struct cpuid_regs *l1, *l8, *e1, *l4;
+	bool amd = !mp_strcmp(m->paging.cpu.vendor, "AuthenticAMD") || !mp_strcmp(m->paging.cpu.vendor, "HygonGenuine");
+
+	mp_memset(t, 0, sizeof(*t));
+	if (!r || !(l1 = cpu_cpuid(r, 1, 0)))
+		return;
+	e1 = cpu_cpuid(r, 0x80000001, 0);
+	l8 = cpu_cpuid(r, 0x80000008, 0);
+	t->known = true;
+	if (amd) {
+		bool topoext = e1 && (e1->ecx & (1u << 22));
+		unsigned core = l8 ? (l8->ecx >> 12) & 0xf : 0;
+
+		if (v612 && parse_topology_ext(r, t))
+			return;
+		if (l8 && !core)
+			core = count_order((l8->ecx & 0xff) + 1);
+		set_domain(t, TOPO_CORE, core);
+		t->known = !topoext;
+		return;
+	}
+	if (parse_topology_ext(r, t))
+		return;
+	l4 = cpu_cpuid(r, 4, 0);
+	{
+		unsigned cores = l4 && (l4->eax & 0x1f) ? (l4->eax >> 26) + 1 : 1, core = count_order(cores), smt = 0;
+
+		if (l1->edx & (1u << 28)) {
+			unsigned threads = count_order((l1->ebx >> 16) & 0xff);
+
+			smt = threads > core ? threads - core : 0;
+			core += smt;
+		}
+		set_domain(t, TOPO_SMT, smt);
+		set_domain(t, TOPO_CORE, core);
+	}
+}
+
+/*
+ * Distinct domain IDs (the APIC ID without the bits below the domain) among
+ * the APIC IDs in [base, base + span).
+ */
+static unsigned count_domains(const uint32_t *ids, unsigned nr, unsigned shift, uint32_t base, uint32_t span)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < nr; i++) {
+		bool seen = false;
+
+		if (ids[i] - base >= span)
+			continue;
+		for (unsigned k = 0; k < i && !seen; k++)
+			seen = ids[k] - base < span && ids[k] >> shift == ids[i] >> shift;
+		n += !seen;
+	}
+	return n;
+}
+
+/* 6.12's "Max. logical packages:" to "Num. threads per package:", from the registered APIC IDs. */
+static void print_topology_counts(struct machine *m)
+{
+	struct cpu_count *c = &m->cpus;
+	struct topo_shifts t;
+	static const char *const fmt[6] = {
+		"CPU topo: Max. logical packages: %3u\n", "CPU topo: Max. logical dies:     %3u\n",
+		"CPU topo: Max. dies per package: %3u\n", "CPU topo: Max. threads per core: %3u\n",
+		"CPU topo: Num. cores per package:   %3u\n", "CPU topo: Num. threads per package: %3u\n",
+	};
+	unsigned v[6], nr = 0, w_smt, w_core, w_die, w_pkg;
+	uint32_t *ids = c->registered, first, base, span;
+
+	topology_shifts(m, true, &t);
+	if (!t.known) {
+		mp_printk(m->log, "memprobe: CPU topo: the 'Max. logical packages' to 'Num. threads per package' "
+				  "lines need the boot CPU's topology leaves%s: not predicted\n",
+			  boot_cpu_record(m) ? " (an AMD CPU with TOPOEXT and no leaf 0xB, not modelled)"
+					     : ", which the run does not hold");
+		return;
+	}
+	ids[nr++] = c->boot_apic_id;
+	for (unsigned i = 0; i < c->nr_present_ids; i++)
+		ids[nr++] = c->present_ids[i];
+	for (unsigned i = 0; i < c->nr_hotplug_ids && nr < NR_CPUS; i++)
+		ids[nr++] = c->hotplug_ids[i];
+	w_smt = count_domains(ids, nr, 0, 0, UINT32_MAX);
+	w_core = count_domains(ids, nr, t.shift[TOPO_SMT], 0, UINT32_MAX);
+	w_die = count_domains(ids, nr, t.shift[TOPO_TILE], 0, UINT32_MAX);
+	w_pkg = count_domains(ids, nr, t.shift[TOPO_DIEGRP], 0, UINT32_MAX);
+	first = ids[0];
+	for (unsigned i = 1; i < nr; i++)
+		first = ids[i] < first ? ids[i] : first;
+	span = t.shift[TOPO_PKG] < 32 ? 1u << t.shift[TOPO_PKG] : UINT32_MAX;
+	base = t.shift[TOPO_PKG] < 32 ? first & ~(span - 1) : 0;
+	v[0] = w_pkg;
+	v[1] = w_die;
+	v[2] = 1u << (count_order(w_die) - count_order(w_pkg));
+	v[3] = (w_smt + w_core - 1) / w_core;
+	v[4] = count_domains(ids, nr, t.shift[TOPO_SMT], base, span);
+	v[5] = count_domains(ids, nr, 0, base, span);
+	for (unsigned i = 0; i < 6; i++)
+		mp_printk(m->log, fmt[i], v[i]);
+	c->counts_printed = true;
 }
 
 /* 6.12's topology_init_possible_cpus(), the lines it prints about the counts. */
@@ -241,11 +405,11 @@ static void topology_init_possible_cpus(struct machine *m)
 		mp_printk(m->log, "CPU topo: %u possible CPUs exceed the limit of %u\n", total, allowed);
 	assigned = assigned < allowed ? assigned : allowed;
 	disabled = allowed - assigned;
-	mp_printk(m->log, "memprobe: CPU topo: the 'Max. logical packages' to 'Num. threads per package' lines "
-			  "need every CPU's CPUID topology, which memprobe does not read yet: not predicted\n");
+	print_topology_counts(m);
 	mp_printk(m->log, "CPU topo: Allowing %u present CPUs plus %u hotplug CPUs\n", assigned, disabled);
 	if (c->rejected)
 		mp_printk(m->log, "CPU topo: Rejected CPUs %u\n", c->rejected);
+	c->possible = assigned + disabled;
 	cpu_bringup_init(m, assigned);
 }
 

@@ -17,6 +17,7 @@
 #include "memprobe/acpi/acpidump.h"
 #include "memprobe/x86/acpi_boot.h"
 #include "memprobe/x86/setup_arch.h"
+#include "memprobe/x86/smpboot.h"
 
 /* Run the ACPI stages of the pipeline. */
 static void run(struct world *w)
@@ -1164,6 +1165,101 @@ static void possible_cpus_nr_cpus(void **state)
 	w->fw.cmdline = NULL;
 }
 
+/* An Intel CPU of 2 cores x 2 threads, one L3, the cores on two nodes: CPUs 0-3 at APIC IDs 0-3. */
+static void smt_records(struct cpu_record *rec, uint32_t leaf1_eax)
+{
+	static const uint32_t l0[4] = { 0xd, 0x756e6547, 0x6c65746e, 0x49656e69 };	/* GenuineIntel */
+	static const uint32_t b0[4] = { 1, 2, 0x100, 0 }, b1[4] = { 2, 4, 0x201, 0 }, b2[4] = { 0, 0, 2, 0 };
+	static const uint32_t c0[4] = { 0x21 | 1u << 14, 0, 0, 0 }, c1[4] = { 0x43 | 1u << 14, 0, 0, 0 },
+			      c2[4] = { 0x63 | 3u << 14, 0, 0, 0 }, c3[4] = { 0, 0, 0, 0 };
+
+	for (uint32_t a = 0; a < 4; a++) {
+		const uint32_t l1[4] = { leaf1_eax, a << 24, 0, 1u << 28 };
+
+		memset(&rec[a], 0, sizeof(rec[a]));
+		rec[a].apic_id = a;
+		rec[a].state = CPU_READ;
+		cpu_record_add_leaf(&rec[a], 0, 0, l0);
+		cpu_record_add_leaf(&rec[a], 1, 0, l1);
+		cpu_record_add_leaf(&rec[a], 4, 0, c0);
+		cpu_record_add_leaf(&rec[a], 4, 1, c1);
+		cpu_record_add_leaf(&rec[a], 4, 2, c2);
+		cpu_record_add_leaf(&rec[a], 4, 3, c3);
+		cpu_record_add_leaf(&rec[a], 0xb, 0, b0);
+		cpu_record_add_leaf(&rec[a], 0xb, 1, b1);
+		cpu_record_add_leaf(&rec[a], 0xb, 2, b2);
+	}
+}
+
+/* The machine's nodes as x86_numa_init would leave them: APIC 0-1 on node 0, 2-3 on node 1. */
+static void run_bringup(struct world *w, const char *cmdline)
+{
+	w->fw.cmdline = cmdline;
+	capture_reset(&w->c);
+	machine_init(w->m, &w->fw, NULL, &(const struct sinks){ &w->c.log, NULL }, &host_heap);
+	memprobe_run_acpi(w->m);
+	memset(w->m->numa.apicid_to_node, 0xff, sizeof(w->m->numa.apicid_to_node));
+	memset(w->m->numa.online, 0, sizeof(w->m->numa.online));
+	memset(w->m->numa.possible, 0, sizeof(w->m->numa.possible));
+	for (uint32_t a = 0; a < 4; a++)
+		w->m->numa.apicid_to_node[a] = (int16_t)(a / 2);
+	node_set(w->m->numa.online, 0);
+	node_set(w->m->numa.online, 1);
+	node_set(w->m->numa.possible, 0);
+	node_set(w->m->numa.possible, 1);
+	smp_init(w->m);
+	machine_release(w->m);
+}
+
+/*
+ * Bring-up on an SMT part: 6.12's topology counts and its first-threads-first
+ * order, 6.1's layout and package count; one L3 across two nodes is silent on
+ * Intel's family 6 (SNC) and warned about otherwise.
+ */
+static void bringup_smt(void **state)
+{
+	struct world *w = *state;
+	static const uint8_t cpus[][2] = { { 0, 1 }, { 1, 1 }, { 2, 1 }, { 3, 1 } };
+	static struct cpu_record rec[4];
+
+	cpu_world(w, cpus, 4, 0);
+	smt_records(rec, 0x50654);	/* family 6, model 0x55 */
+	w->fw.cpus = (struct cpu_records){ CPUS_MP_SERVICES, 4, 4, rec };
+	cpu_facts_from_record(&rec[0], &w->fw.cpu);
+	run_bringup(w, "kernel=6.12");
+	assert_true(has(w, "CPU topo: Max. logical packages:   1"));
+	assert_true(has(w, "CPU topo: Max. threads per core:   2"));
+	assert_true(has(w, "CPU topo: Num. cores per package:     2"));
+	assert_true(has(w, "CPU topo: Num. threads per package:   4"));
+	assert_true(has(w, "smpboot: x86: Booting SMP configuration:"));
+	assert_true(has(w, ".... node  #1, CPUs:      #2"));	/* the first threads first */
+	assert_true(has(w, ".... node  #0, CPUs:   #1"));
+	assert_true(has(w, ".... node  #1, CPUs:   #3"));
+	assert_int_equal(capture_count_prefix(&w->c, "sched: "), 0);
+	assert_true(has(w, "smp: Brought up 2 nodes, 4 CPUs"));
+	run_bringup(w, NULL);
+	assert_true(has(w, "x86: Booting SMP configuration:"));
+	assert_true(has(w, ".... node  #0, CPUs:      #1"));
+	assert_true(has(w, ".... node  #1, CPUs:   #2 #3"));
+	assert_true(has(w, "smpboot: Max logical packages: 1"));
+	/* no brand string: Linux's family/model in its place, the vendor before it */
+	assert_true(has(w, "smpboot: CPU0: Intel 06/55 (family: 0x6, model: 0x55, stepping: 0x4)"));
+	smt_records(rec, 0xf43);	/* family 0xF: no SNC exception */
+	run_bringup(w, NULL);
+	assert_true(has(w, "sched: CPU #2's llc-sibling CPU #0 is not on the same node! [node: 1 != 0]. Ignoring "
+			   "dependency."));
+	assert_int_equal(capture_count_prefix(&w->c, "sched: "), 1);
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: [Firmware Bug]: CPUs 0 and 2 share a last-level "
+						 "cache"), 1);
+	/* maxcpus=2: two CPUs up, the nodes of all present ones online */
+	run_bringup(w, "maxcpus=2");
+	assert_true(has(w, "smp: Brought up 2 nodes, 2 CPUs"));
+	assert_true(has(w, ".... node  #0, CPUs:      #1"));
+	assert_int_equal(capture_count_prefix(&w->c, ".... node  #1"), 0);
+	w->fw.cpus = (struct cpu_records){ CPUS_NOT_READ, 0, 0, NULL };
+	w->fw.cmdline = NULL;
+}
+
 /* maxcpus=0: one CPU, and (x86's arch_disable_smp_support) no IO APIC. */
 static void possible_cpus_maxcpus_zero(void **state)
 {
@@ -1226,6 +1322,7 @@ int main(void)
 		T(possible_cpus_with_hotplug),
 		T(possible_cpus_nr_cpus),
 		T(possible_cpus_maxcpus_zero),
+		T(bringup_smt),
 		T(hpet),
 		T(multiple_madts),
 		T(single_madt_ignores_the_instance),

@@ -187,7 +187,10 @@ static void ap_differs(void **state)
 	ovmf_cpu(&r.cpu[0], 0, 0xc06, 0xffc0000800ULL);
 	ovmf_cpu(&r.cpu[1], 1, 0xc06, 0);
 	rig_run(&r, "");
-	r.m->bringup = (struct cpu_bringup){ true, 2, { 0, 1 } };
+	r.m->bringup.known = true;	/* as if the MADT listed both */
+	r.m->bringup.nr = 2;
+	r.m->bringup.apic_id[0] = 0;
+	r.m->bringup.apic_id[1] = 1;
 	capture_reset(&r.c);
 	mtrr_state_warn(r.m);
 	assert_true(capture_has_line(&r.c, "mtrr: your CPUs had inconsistent variable MTRR settings"));

@@ -23,6 +23,7 @@ struct numa_state {
 	struct numa_meminfo reserved;	/* numa_reserved_meminfo */
 	uint8_t possible[NODEMASK_BYTES];
 	uint8_t online[NODEMASK_BYTES];
+	uint8_t online_after[NODEMASK_BYTES];	/* after init_cpu_to_node: with the CPUs' SRAT nodes */
 	uint64_t node_data[MAX_NUMNODES];	/* NODE_DATA's physical address, 0 if none */
 	int distance_cnt;		/* numa_distance_cnt */
 	uint64_t distance_phys;

@@ -27,13 +27,37 @@ struct cpu_count {
 	bool limit_said;		/* 6.12's "CPU limit ... reached" is printed once */
 	unsigned nr_present_ids;	/* the APIC IDs given a CPU number after the boot CPU's 0, in order */
 	uint32_t present_ids[NR_CPUS];
+	unsigned nr_hotplug_ids;	/* 6.12: the usable disabled entries' APIC IDs, registered too */
+	uint32_t hotplug_ids[NR_CPUS];
+	uint32_t registered[NR_CPUS];	/* 6.12: the boot CPU's and those above, for the topology counts */
+	unsigned possible;		/* num_possible_cpus(), once counted */
+	bool counts_printed;		/* 6.12's "Max. logical packages" ... lines were predicted */
+	unsigned total_cpus;		/* 6.1's total_cpus: before the nr_cpus=/maxcpus= clamps */
+};
+
+/* Linux's topology domains, innermost first, and the APIC-ID bits below the next one. */
+enum topo_domain { TOPO_SMT, TOPO_CORE, TOPO_MODULE, TOPO_TILE, TOPO_DIE, TOPO_DIEGRP, TOPO_PKG, TOPO_DOMAINS };
+
+struct topo_shifts {
+	bool known;
+	unsigned shift[TOPO_DOMAINS];
+};
+
+/* Where a CPU Linux brings up sits: its node when announced and after srat_detect_node, its IDs. */
+struct cpu_place {
+	int announce_node, node;
+	int64_t llc, pkg, core;
+	bool set_up;		/* topology_sane(): already in the sibling maps */
 };
 
 /* The CPUs Linux brings up at boot (smp_init), by CPU number: the boot CPU is 0. */
 struct cpu_bringup {
 	bool known;			/* the possible CPUs were counted */
+	bool lines_printed;		/* the announce lines ... "smp: Brought up" were predicted */
 	unsigned nr;
 	uint32_t apic_id[NR_CPUS];
+	struct cpu_place place[NR_CPUS];
+	unsigned order[NR_CPUS];	/* the APs' CPU numbers in bring-up order */
 };
 
 struct cpu_facts;
@@ -45,5 +69,6 @@ void cpu_count_init(struct cpu_count *c, const struct cpu_facts *cpu, const stru
 void topology_apply_cmdline_limits_early(struct machine *m);
 void acpi_register_lapics(struct machine *m, const struct madt_info *madt);
 void init_possible_cpus(struct machine *m);
+void topology_shifts(const struct machine *m, bool v612, struct topo_shifts *t);
 
 #endif
