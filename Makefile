@@ -254,6 +254,7 @@ test-replay: $(BUILD)/memprobe $(BUILD)/memprobe-asan
 test-qemu: $(BUILD)/memprobe.img $(BUILD)/memprobe
 	./tests/qemu/smoke.sh
 	./tests/qemu/usb-stick.sh
+	./tests/qemu/cpus.sh
 	./tests/qemu/screen.sh
 	./tests/qemu/acpi-golden.sh
 	./tests/qemu/broken-firmware.sh

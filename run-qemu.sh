@@ -21,7 +21,8 @@ Topology:
                            no memory; LIST like 0-1 or 0,2-3
   --machine pc|q35         QEMU machine type (default pc)
   --mem SIZE               RAM size (default: the sum of the nodes, else 4G)
-  --smp N                  vCPUs (default 4, or enough for the nodes' cpus)
+  --smp N[,sockets=S,...]  vCPUs (default 4, or enough for the nodes' cpus), with
+                           QEMU's sockets=, dies=, cores=, threads= if given
 
 Run:
   --app-args "OPTIONS"     memprobe options, e.g. "efi=debug mem=3G"
@@ -137,8 +138,8 @@ fi
 machine=${machine:-pc}
 case $machine in pc | q35) ;; *) die_usage "--machine must be pc or q35, not '$machine'" ;; esac
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die_usage "--timeout must be a whole number of seconds, not '$timeout'"
-if [ -n "$smp" ] && ! [[ $smp =~ ^[1-9][0-9]*$ ]]; then
-	die_usage "--smp must be a positive number, not '$smp'"
+if [ -n "$smp" ] && ! [[ $smp =~ ^[1-9][0-9]*(,(sockets|dies|cores|threads)=[1-9][0-9]*)*$ ]]; then
+	die_usage "--smp must be a positive number, with QEMU's ,sockets=S,cores=C,threads=T if wanted, not '$smp'"
 fi
 if [ -n "$linux" ] && [ ! -f "$linux" ]; then
 	die_usage "--linux: no such file '$linux'"
@@ -186,7 +187,7 @@ fi
 if [ -z "$smp" ]; then
 	smp=4
 	(( max_cpu + 1 > smp )) && smp=$((max_cpu + 1))
-elif (( max_cpu + 1 > smp )); then
+elif (( max_cpu + 1 > ${smp%%,*} )); then
 	die_usage "--numa names cpu $max_cpu but --smp is $smp"
 fi
 

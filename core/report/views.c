@@ -74,8 +74,8 @@ static void cpulist(char *buf, unsigned size, const bool *in, unsigned n, bool l
  * its SRAT node.  A CPU without one keeps what numa_init_array() dealt it:
  * CPU number c gets the (c mod online nodes)-th online node, counting
  * every CPU.  That is what Intel CPUs keep at bring-up; on AMD CPUs Linux
- * takes the last-level cache's ID instead (srat_detect_node), which
- * memprobe does not model: the node view says so.
+ * takes the last-level cache's ID instead (srat_detect_node): the
+ * bring-up's placement, when memprobe could make it.
  */
 static int cpu_node(const struct machine *m, unsigned cpu_index, unsigned linux_cpu, bool *guessed)
 {
@@ -126,7 +126,15 @@ unsigned report_cpu_nodes(const struct machine *m, int *node_of, bool *guessed)
 
 	for (unsigned i = 0; i < m->madt.nr_cpus; i++)
 		if (m->madt.cpus[i].enabled) {
-			node_of[ncpu] = cpu_node(m, i, ncpu, guessed);
+			bool rr = false;
+
+			node_of[ncpu] = cpu_node(m, i, ncpu, &rr);
+			/* the bring-up placed it as the CPU's own srat_detect_node does */
+			if (rr && m->bringup.lines_printed && ncpu < m->bringup.nr &&
+			    m->bringup.apic_id[ncpu] == m->madt.cpus[i].apic_id)
+				node_of[ncpu] = m->bringup.place[ncpu].node;
+			else
+				*guessed |= rr;
 			ncpu++;
 		}
 	return ncpu;
@@ -147,7 +155,7 @@ void report_nodes(const struct machine *m)
 	if (guessed)
 		mp_printk(m->log, "memprobe: note: CPUs the SRAT gives no node are shown as Linux places "
 				  "them on Intel CPUs (numa_init_array's round robin); on AMD CPUs Linux "
-				  "uses the CPU's last-level cache ID instead\n");
+				  "uses the CPU's last-level cache ID instead, which needs every CPU's CPUID\n");
 	for_each_node_mask(nid, m->numa.possible) {
 		unsigned len = 0;
 

@@ -259,12 +259,58 @@ static unsigned bringup_order(const struct machine *m, const struct topo_shifts 
 	return n;
 }
 
-/* "x86: Booting SMP configuration:" and ".... node  #N, CPUs:      #1 #2" in each kernel's layout. */
-static void announce_cpus(struct machine *m, const struct cpu_place *p, const unsigned *order, unsigned n)
+/*
+ * set_cpu_sibling_map()'s check: the first CPU, in bring-up order, that
+ * shares its LLC with a CPU set up before it on another node.
+ * Return: whether there is one (then *cpu and *sibling say which).
+ */
+static bool llc_across_nodes(const struct machine *m, struct cpu_place *p, const unsigned *order, unsigned n,
+			     bool intel_snc, unsigned *cpu, unsigned *sibling)
+{
+	for (unsigned c = 0; c < m->bringup.nr; c++)
+		p[c].set_up = c == 0;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned c = order[i];
+
+		/* the CPUs set up before c, in CPU-number order (cpu_sibling_setup_mask) */
+		for (unsigned o = 0; o < m->bringup.nr; o++) {
+			if (!p[o].set_up || p[c].llc != p[o].llc || p[c].node == p[o].node)
+				continue;
+			if (intel_snc && p[c].pkg == p[o].pkg)
+				continue;
+			*cpu = c;
+			*sibling = o;
+			return true;
+		}
+		p[c].set_up = true;
+	}
+	return false;
+}
+
+/* topology_sane()'s warning (once a boot), and the defect it is. */
+static void print_llc_warning(struct machine *m, const struct cpu_place *p, unsigned c, unsigned o)
+{
+	fw_bug(m->log, "SRAT", "llc-spans-nodes", FW_BUG_NO_OFFSET,
+	       "memprobe: [Firmware Bug]: CPUs %u and %u share a last-level cache but the SRAT puts them on nodes %d "
+	       "and %d; Linux warns (with a stack trace) and ignores the sharing\n",
+	       o, c, p[o].node, p[c].node);
+	mp_printk(m->log, "sched: CPU #%u's llc-sibling CPU #%u is not on the same node! [node: %d != %d]. Ignoring "
+			  "dependency.\n",
+		  c, o, p[c].node, p[o].node);
+}
+
+/*
+ * "x86: Booting SMP configuration:" and ".... node  #N, CPUs:      #1 #2" in
+ * each kernel's layout.  6.1 boots each AP before it announces the next, so
+ * the llc-sibling warning of CPU warn (-1: none) follows the line that
+ * announced it; 6.12 announces them all first.
+ */
+static void announce_cpus(struct machine *m, const struct cpu_place *p, const unsigned *order, unsigned n,
+			  int warn, unsigned sibling)
 {
 	unsigned width = num_digits((int)m->cpus.possible) + 1;
 	unsigned node_width = num_digits(nodes_weight(m->numa.possible)) + 1;
-	bool v612 = m->opts.kernel->cpu_topology_612;
+	bool v612 = m->opts.kernel->cpu_topology_612, warned = false, warn_pending = false;
 	char line[MP_LINE_MAX];
 	unsigned len = 0;
 	int current = -1;
@@ -282,6 +328,11 @@ static void announce_cpus(struct machine *m, const struct cpu_place *p, const un
 
 			if (current > -1)
 				mp_printk(m->log, "%s\n", line);
+			if (warn_pending) {
+				print_llc_warning(m, p, (unsigned)warn, sibling);
+				warn_pending = false;
+				warned = true;
+			}
 			current = node;
 			len = mp_snprintf(line, sizeof(line), ".... node %*s#%d, CPUs:  ", npad > 0 ? npad : 1, " ",
 					  node);
@@ -290,39 +341,12 @@ static void announce_cpus(struct machine *m, const struct cpu_place *p, const un
 			len += mp_snprintf(line + len, sizeof(line) - len, "%*s", (int)width + 1, " ");
 		if (len < sizeof(line))
 			len += mp_snprintf(line + len, sizeof(line) - len, "%*s#%u", pad > 0 ? pad : 1, " ", cpu);
+		warn_pending |= !v612 && (int)cpu == warn;
 	}
 	if (current > -1)
 		mp_printk(m->log, "%s\n", line);
-}
-
-/* set_cpu_sibling_map()'s check: the first CPU sharing an LLC with an earlier one on another node. */
-static void topology_sane(struct machine *m, struct cpu_place *p, const unsigned *order, unsigned n,
-			  bool has_mp, bool intel_snc)
-{
-	if (!has_mp)
-		return;
-	for (unsigned cpu = 0; cpu < m->bringup.nr; cpu++)
-		p[cpu].set_up = cpu == 0;
-	for (unsigned i = 0; i < n; i++) {
-		unsigned c = order[i];
-
-		/* the CPUs set up before c, in CPU-number order (cpu_sibling_setup_mask) */
-		for (unsigned o = 0; o < m->bringup.nr; o++) {
-			if (!p[o].set_up || p[c].llc != p[o].llc || p[c].node == p[o].node)
-				continue;
-			if (intel_snc && p[c].pkg == p[o].pkg)
-				continue;
-			fw_bug(m->log, "SRAT", "llc-spans-nodes", FW_BUG_NO_OFFSET,
-			       "memprobe: [Firmware Bug]: CPUs %u and %u share a last-level cache but the SRAT puts them "
-			       "on nodes %d and %d; Linux warns (with a stack trace) and ignores the sharing\n",
-			       o, c, p[o].node, p[c].node);
-			mp_printk(m->log, "sched: CPU #%u's llc-sibling CPU #%u is not on the same node! [node: %d != %d]. "
-					  "Ignoring dependency.\n",
-				  c, o, p[c].node, p[o].node);
-			return;
-		}
-		p[c].set_up = true;
-	}
+	if (warn >= 0 && !warned)
+		print_llc_warning(m, p, (unsigned)warn, sibling);
 }
 
 /* "smp: Brought up N nodes, M CPUs", and 6.1's "smpboot: Max logical packages: N". */
@@ -375,7 +399,7 @@ static void bring_up(struct machine *m)
 	const char *vendor = m->paging.cpu.vendor;
 	bool amd = !mp_strcmp(vendor, "AuthenticAMD") || !mp_strcmp(vendor, "HygonGenuine");
 	const struct cpuid_regs *l1;
-	unsigned *order = m->bringup.order, n;
+	unsigned *order = m->bringup.order, n, warn_cpu, sibling;
 	struct topo_shifts t;
 	bool mp, snc = false;
 
@@ -402,8 +426,10 @@ static void bring_up(struct machine *m)
 						      : family == 6 && model != 0x3f && model != 0x4f;
 	}
 	n = bringup_order(m, &t, order);
-	announce_cpus(m, p, order, n);
-	topology_sane(m, p, order, n, mp, snc);
+	if (mp && llc_across_nodes(m, p, order, n, snc, &warn_cpu, &sibling))
+		announce_cpus(m, p, order, n, (int)warn_cpu, sibling);
+	else
+		announce_cpus(m, p, order, n, -1, 0);
 	smp_cpus_done(m, p, mp);
 	m->bringup.lines_printed = true;
 }

@@ -42,6 +42,9 @@ topologies=(
 	"seed-tpm|--tpm|"
 	"q35-2nodes|--machine q35 --numa 2G,cpus=0-1 --numa 2G,cpus=2-3|"
 	"pc-nonuma|--machine pc --mem 4G --smp 2|"
+	# Every CPU's lines: two sockets of two cores on the two nodes, and 16 CPUs (wider columns).
+	"seed-2sockets|--smp 4,sockets=2,cores=2|"
+	"pc-16cpus|--mem 4G --smp 16|"
 	"q35-mem3G|--machine q35 --numa 2G,cpus=0-1 --numa 2G,cpus=2-3|mem=3G"
 	# mem= below the ACPI tables: 6.12 ends RAM at their end (e820__end_ram_pfn), 6.1 does not.
 	"q35-2G-mem1536M|--machine q35 --mem 2G|mem=1536M"
@@ -61,6 +64,9 @@ topologies=(
 	"broken-srat-overlap|--mem 4G -- -acpitable file=@BROKEN@/overlap.aml|"
 	"broken-srat-flags-beyond|--mem 4G -- -acpitable file=@BROKEN@/flags-beyond.aml|"
 	"broken-srat-cpu-missing|--mem 4G -- -cpu Nehalem -acpitable file=@BROKEN@/cpu-missing.aml|"
+	# The same on QEMU's AMD model: CPUs 2 and 3 get their node from their last-level cache
+	# (srat_detect_node), and CPU 1 shares that cache across two nodes.
+	"broken-srat-cpu-missing-amd|--mem 4G -- -acpitable file=@BROKEN@/cpu-missing.aml|"
 	"broken-slit-diagonal|--mem 4G -- -acpitable file=@BROKEN@/slit-diagonal.aml -acpitable file=@BROKEN@/slit-diagonal-slit.aml|"
 	"broken-slit-ten|--mem 4G -- -acpitable file=@BROKEN@/slit-ten.aml -acpitable file=@BROKEN@/slit-ten-slit.aml|"
 	"broken-slit-short|--mem 4G -- -acpitable file=@BROKEN@/slit-short.aml -acpitable file=@BROKEN@/slit-short-slit.aml|"
@@ -175,7 +181,8 @@ linux_612() {
 		return 1
 	fi
 	if [ "$(count e820 "$c")" -lt 1 ] || [ "$(count memblock "$c")" -lt 3 ] || [ "$(count ACPI "$c")" -lt 5 ] ||
-		[ $(($(count NUMA "$c") + $(count NODE_DATA "$c") + $(count zones "$c"))) -lt 10 ]; then
+		[ $(($(count NUMA "$c") + $(count NODE_DATA "$c") + $(count zones "$c"))) -lt 10 ] ||
+		[ "$(count CPU "$c")" -lt 3 ]; then
 		echo "FAIL $name: compare with Linux 6.12 found too few identical lines (see $c)"
 		return 1
 	fi
@@ -223,14 +230,15 @@ for t in "${topologies[@]}"; do
 		echo "FAIL $name: memprobe compare says the prediction and Linux differ (exit $status):"
 		sed 's/^/  /' "$dir/compare.txt"
 		failed=$((failed + 1))
-	elif enough e820 1 && enough efi 1 && enough memblock 3 && enough ACPI 5 &&
+	elif enough e820 1 && enough efi 1 && enough memblock 3 && enough ACPI 5 && enough CPU 3 &&
 		[ $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) -ge 10 ] && compare_nodes &&
 		compare_direct_map && linux_612; then
 		nodes=$(sed -n 's/^compare: taken from the log: where the loader put the \([0-9]*\) setup_data node.*/\1/p' \
 			"$dir/compare.txt")
 		echo "PASS $name: $(count e820) e820 lines, $(count efi) efi=debug lines of firmware-owned" \
 			"descriptors, $(count memblock) e820__memblock_setup lines, $(($(count ACPI) + $(count SRAT)))" \
-			"ACPI lines, $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) NUMA and zone lines" \
+			"ACPI lines, $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) NUMA and zone lines," \
+			"$(count CPU) memory-type and bring-up lines" \
 			"identical to Linux by memprobe compare, and $(wc -l <"$dir/linux.nodes") node-view lines (/sys," \
 			"/proc/zoneinfo) (${nodes:-no} option ROM setup_data nodes placed from the log); DirectMap total identical," \
 			"$(direct_map_split); Linux 6.12: $(cat "$dir/identical-6.12") lines identical"
