@@ -269,6 +269,15 @@ static bool parse_ebs_stale_keys(struct options *o, const struct option_row *row
 	return true;
 }
 
+/* mtrr=: 6.12 takes "debug" alone; Linux refuses any other value as it parses it (parse_early_param). */
+static bool parse_mtrr(struct options *o, const struct option_row *row, const char *value, struct mp_log *log)
+{
+	(void)row;
+	(void)log;
+	o->mtrr_debug = !mp_strcmp(value, "debug");
+	return true;
+}
+
 static bool parse_ap_hold(struct options *o, const struct option_row *row, const char *value,
 			  struct mp_log *log)
 {
@@ -345,6 +354,16 @@ static const struct option_row option_table[] = {
 	  { { "noapic", "no IO APIC: Linux skips the MADT's IO APIC entries", "off" } } },
 	{ "nopat", NULL, OPTION_EARLY, OPTION_FLAG, false, FLAG(nopat),
 	  { { "nopat", "Linux keeps the firmware's PAT (x86/PAT: Configuration shows it)", "off" } } },
+	{ "mtrr=", NULL, OPTION_EARLY, OPTION_LIST, false, parse_mtrr, 0,
+	  { { "mtrr=debug", "6.12: the MTRRs' state and the cache map, line by line, around\n"
+			    "the MTRR map line (6.1 has no such parameter)", "off" } } },
+	{ "enable_mtrr_cleanup", NULL, OPTION_EARLY, OPTION_FLAG, false, FLAG(mtrr_cleanup),
+	  { { "enable_mtrr_cleanup", "Linux's MTRR sanitizer (Debian builds it, off): it runs only with\n"
+				     "an uncached default type, which memprobe names but does not\n"
+				     "model", "off" } } },
+	{ "disable_mtrr_cleanup", NULL, OPTION_EARLY, OPTION_FLAG, false, clear_flag,
+	  __builtin_offsetof(struct options, mtrr_cleanup),
+	  { { "disable_mtrr_cleanup", "the sanitizer off again, as Debian builds it", "off" } } },
 	{ "disable_mtrr_trim", NULL, OPTION_EARLY, OPTION_FLAG, false, FLAG(disable_mtrr_trim),
 	  { { "disable_mtrr_trim", "Linux does not take RAM the MTRRs leave uncached out of e820", "off" } } },
 	{ "kernel=", NULL, OPTION_MEMPROBE, OPTION_ENUM, false, parse_kernel, 0,

@@ -218,6 +218,8 @@ void cpu_records_write(const struct cpu_records *cpus, struct mp_log *out)
 
 		mp_printk(out, "cpu: %u %#x %u.%u.%u %s\n", c->number, c->apic_id, c->package, c->core, c->thread,
 			  cpu_read_state_word(c->state));
+		if (c->state != CPU_READ)
+			continue;	/* whatever a CPU given up on left in its record is not its answer */
 		for (unsigned l = 0; l < c->nr_leaves; l++)
 			mp_printk(out, "leaf: %#010x %#x %#010x %#010x %#010x %#010x\n", c->leaf[l].leaf,
 				  c->leaf[l].subleaf, c->leaf[l].eax, c->leaf[l].ebx, c->leaf[l].ecx, c->leaf[l].edx);

@@ -92,6 +92,12 @@ static const struct {
 	{ ST_ZONES, "^Initmem setup node " },
 	{ ST_ZONES, "^On node [0-9]+, zone [A-Za-z0-9]+: [0-9]+ pages in unavailable ranges$" },
 	{ ST_CPU, "^MTRR map: " },
+	{ ST_CPU, "^MTRR default type: " },
+	{ ST_CPU, "^MTRR (fixed|variable) ranges (en|dis)abled:$" },
+	{ ST_CPU, "^  [0-9A-F]{5}-[0-9A-F]{5} [a-z?-]+$" },
+	{ ST_CPU, "^  [0-9]+ (base [0-9A-F]+ mask [0-9A-F]+ [a-z?-]+|disabled)$" },
+	{ ST_CPU, "^TOM2: [0-9a-f]{16} aka " },
+	{ ST_CPU, "^ *[0-9]+: [0-9a-f]{16}-[0-9a-f]{16} [a-z?-]+$" },
 	{ ST_CPU, "^MTRRs (disabled|set to read-only)" },
 	{ ST_CPU, "^Disabled$" },
 	{ ST_CPU, "^x86/PAT: " },
@@ -491,13 +497,16 @@ static size_t common_lines(char **a, size_t na, char **b, size_t nb)
 	return best;
 }
 
-/* The lines of a side that start with one of the prefixes, left out.  Return: how many. */
-static size_t drop_lines(struct side *s, const char *const *prefixes, size_t nr_prefixes)
+/* The lines of a side's stage (STAGES: of every stage) that start with one of the prefixes, left out. */
+static size_t drop_stage_lines(struct side *s, int only, const char *const *prefixes, size_t nr_prefixes)
 {
 	size_t dropped = 0;
 
 	for (int st = 0; st < STAGES; st++) {
 		size_t kept = 0;
+
+		if (only != STAGES && st != only)
+			continue;
 
 		for (size_t i = 0; i < s->nr[st]; i++) {
 			bool drop = false;
@@ -516,13 +525,19 @@ static size_t drop_lines(struct side *s, const char *const *prefixes, size_t nr_
 	return dropped;
 }
 
+/* The lines of a side that start with one of the prefixes, left out.  Return: how many. */
+static size_t drop_lines(struct side *s, const char *const *prefixes, size_t nr_prefixes)
+{
+	return drop_stage_lines(s, STAGES, prefixes, nr_prefixes);
+}
+
 /* mp_register_ioapic()'s lines: what Linux numbers and skips depends on every IO APIC's registers. */
 static const char *const ioapic_lines[] = { "IOAPIC[", "Bogus (zero) I/O APIC", "I/O APIC 0x", "address 0x",
 					    "GSI range [" };
 #define NR_IOAPIC_LINES (sizeof(ioapic_lines) / sizeof(ioapic_lines[0]))
 
 /* The memory-type lines: the boot CPU's MTRRs and PAT decide them, the APs' the "mtrr:" ones. */
-static const char *const memory_type_lines[] = { "MTRR map: ", "MTRRs ", "Disabled", "x86/PAT: ", "CPU MTRRs all blank",
+static const char *const memory_type_lines[] = { "MTRR ", " ", "TOM2: ", "Disabled", "x86/PAT: ", "CPU MTRRs all blank",
 						 "WARNING: BIOS bug: CPU MTRRs", "WARNING: BIOS bug: VAR MTRR", "mtrr: ",
 						 "smpboot: CPU0: " };
 #define NR_MEMORY_TYPE_LINES (sizeof(memory_type_lines) / sizeof(memory_type_lines[0]))
@@ -753,7 +768,7 @@ int compare_command(int argc, char **argv)
 	if (m && (m->fw->cpus.source == CPUS_NOT_READ || (m->mtrr.have_mtrr && !m->mtrr.known))) {
 		printf("compare: note: the run does not hold the boot CPU's MTRRs and PAT (an older memprobe's run "
 		       "folder, or --live), so %zu of Linux's memory-type lines are not comparable\n",
-		       drop_lines(&linux_side, memory_type_lines, NR_MEMORY_TYPE_LINES));
+		       drop_stage_lines(&linux_side, ST_CPU, memory_type_lines, NR_MEMORY_TYPE_LINES));
 		dropped_memory_types = true;
 	} else if (m && m->bringup.known && aps_not_read(m)) {
 		printf("compare: note: %u of the CPUs Linux brings up were not read, so %zu of Linux's 'mtrr:' lines "
@@ -783,7 +798,7 @@ int compare_command(int argc, char **argv)
 	if (dropped_ioapic_lines)
 		drop_lines(&mp, ioapic_lines, NR_IOAPIC_LINES);
 	if (dropped_memory_types)
-		drop_lines(&mp, memory_type_lines, NR_MEMORY_TYPE_LINES);
+		drop_stage_lines(&mp, ST_CPU, memory_type_lines, NR_MEMORY_TYPE_LINES);
 	if (dropped_ap_mtrrs)
 		drop_lines(&mp, ap_mtrr_lines, NR_AP_MTRR_LINES);
 	status = report_stages(&linux_side, &mp, live ? ST_EFI : STAGES, &same, &total);

@@ -285,6 +285,77 @@ static void mtrr_build_map(struct mtrr_state *s)
 	}
 }
 
+/* mtrr_attrib_to_str() */
+static const char *mtrr_type_name(unsigned type)
+{
+	static const char *const names[] = { "uncachable", "?", "?", "?", "write-through", "write-protect", "write-back" };
+
+	if (type == MTRR_TYPE_WC)
+		return "write-combining";
+	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
+}
+
+/* print_mtrr_state()'s fixed ranges: runs of one type, "  START-END type". */
+static void print_fixed_runs(struct machine *m, const struct mtrr_state *s)
+{
+	uint64_t start = 0, at = 0;
+
+	for (unsigned i = 0; i < MTRR_FIXED_RANGES; i++) {
+		uint64_t size = i < 8 ? 0x10000 : i < 24 ? 0x4000 : 0x1000;
+
+		if (i > 0 && s->fixed[i] != s->fixed[i - 1]) {
+			mp_printk(m->log, "  %05llX-%05llX %s\n", (unsigned long long)start, (unsigned long long)at - 1,
+				  mtrr_type_name(s->fixed[i - 1]));
+			start = at;
+		}
+		at += size;
+	}
+	mp_printk(m->log, "  %05llX-%05llX %s\n", (unsigned long long)start, (unsigned long long)at - 1,
+		  mtrr_type_name(s->fixed[MTRR_FIXED_RANGES - 1]));
+}
+
+/* 6.12's print_mtrr_state() (mtrr=debug): the default type, the fixed runs, each variable pair, TOM2. */
+static void print_mtrr_state(struct machine *m, const struct mtrr_state *s)
+{
+	int high_width = ((int)s->phys_bits - 20 + 3) / 4;
+
+	mp_printk(m->log, "MTRR default type: %s\n", mtrr_type_name(s->def_type));
+	if (s->have_fixed) {
+		mp_printk(m->log, "MTRR fixed ranges %sabled:\n", (s->enabled & 3) == 3 ? "en" : "dis");
+		print_fixed_runs(m, s);
+	}
+	mp_printk(m->log, "MTRR variable ranges %sabled:\n", s->enabled & 2 ? "en" : "dis");
+	for (unsigned n = 0; n < s->vcnt; n++) {
+		if (!(s->mask[n] & (1u << 11))) {
+			mp_printk(m->log, "  %u disabled\n", n);
+			continue;
+		}
+		mp_printk(m->log, "  %u base %0*X%05X000 mask %0*X%05X000 %s\n", n, high_width,
+			  (unsigned)(s->base[n] >> 32), (unsigned)((uint32_t)s->base[n] >> 12), high_width,
+			  (unsigned)(s->mask[n] >> 32), (unsigned)((uint32_t)s->mask[n] >> 12),
+			  mtrr_type_name(s->base[n] & 0xff));
+	}
+	if (s->tom2)
+		mp_printk(m->log, "TOM2: %016llx aka %lluM\n", (unsigned long long)s->tom2,
+			  (unsigned long long)(s->tom2 >> 20));
+}
+
+/*
+ * enable_mtrr_cleanup: Linux's sanitizer needs an uncached default type
+ * (mtrr_need_cleanup); elsewhere it is silent, as memprobe is.  Return:
+ * whether it would run, which memprobe does not model.
+ */
+static bool mtrr_cleanup_runs(struct machine *m, const struct mtrr_state *s)
+{
+	if (!m->opts.mtrr_cleanup || s->def_type != MTRR_TYPE_UC)
+		return false;
+	mp_printk(m->log, "memprobe: enable_mtrr_cleanup: with an uncached default type Linux's MTRR sanitizer "
+			  "rewrites the variable MTRRs here; memprobe does not model it, so the MTRR lines, the "
+			  "trim and the APs' verdict are not predicted\n");
+	m->mtrr.unpredicted = true;
+	return true;
+}
+
 /* 6.12: "MTRR map: ..." from the state, or why there is none. */
 static void mtrr_bp_init_612(struct machine *m, struct mtrr_state *s)
 {
@@ -298,14 +369,21 @@ static void mtrr_bp_init_612(struct machine *m, struct mtrr_state *s)
 			  s->vcnt > MTRR_VAR_READ_MAX ? " (more variable MTRRs than memprobe keeps)" : "");
 		return;
 	}
+	if (m->opts.mtrr_debug)
+		print_mtrr_state(m, s);
 	if (!(s->enabled & 2)) {
 		mp_printk(m->log, "MTRRs disabled by BIOS\n");
 		return;
 	}
+	if (mtrr_cleanup_runs(m, s))
+		return;
 	mtrr_build_map(s);
 	mp_printk(m->log, "MTRR map: %u entries (%u fixed + %u variable; max %u), built from %u variable MTRRs\n",
 		  s->map_n, s->map_fixed, s->map_n - s->map_fixed, s->map_fixed + 2 * s->vcnt + (s->tom2 != 0),
 		  s->vcnt + (s->tom2 != 0));
+	for (unsigned i = 0; m->opts.mtrr_debug && i < s->map_n; i++)
+		mp_printk(m->log, "%3u: %016llx-%016llx %s\n", i, (unsigned long long)s->map[i].start,
+			  (unsigned long long)s->map[i].end - 1, mtrr_type_name(s->map[i].type));
 }
 
 /* 6.12's pat_bp_init(): Linux's PAT unless there is none, it reads 0, or nopat. */
@@ -347,8 +425,11 @@ static void mtrr_bp_init_61(struct machine *m, struct mtrr_state *s)
 			return;
 		}
 		print_pat(m, linux_pat(m));
+		mtrr_cleanup_runs(m, s);
 		return;
 	}
+	if (s->have_mtrr)
+		mtrr_cleanup_runs(m, s);
 	mp_printk(m->log, "Disabled\n");
 	if (!m->opts.nopat)
 		mp_printk(m->log, "x86/PAT: MTRRs disabled, skipping PAT initialization too.\n");
@@ -523,7 +604,7 @@ bool mtrr_trim_uncached_memory(struct machine *m)
 	struct pfn_ranges rs = { 0 };
 	uint64_t end_pfn = m->max_pfn;
 
-	if (!s->known || !s->have_mtrr || m->opts.disable_mtrr_trim)
+	if (!s->known || !s->have_mtrr || m->opts.disable_mtrr_trim || s->unpredicted)
 		return false;
 	if (m->opts.kernel->cache_bp_init_612 && !(s->enabled & 2))
 		return false;
@@ -669,7 +750,7 @@ void mtrr_state_warn(struct machine *m)
 	unsigned mask = 0, unknown = 0, differ = 0;
 	char text[400];
 
-	if (!s->known || !(s->enabled & 2) || m->bringup.nr < 2)
+	if (!s->known || !(s->enabled & 2) || m->bringup.nr < 2 || s->unpredicted)
 		return;
 	for (unsigned i = 1; i < cpus->nr; i++) {
 		const struct cpu_record *c = &cpus->cpu[i];

@@ -156,6 +156,12 @@ static int nopat(struct machine *m, const char *value)
 	return 0;
 }
 
+/* mtrr=: 6.12's handler refuses all but "debug"; 6.1 has none (the word goes to init). */
+static int mtrr_param_setup(struct machine *m, const char *value)
+{
+	return m->opts.kernel->cache_bp_init_612 && mp_strcmp(value, "debug");
+}
+
 /*
  * The early parameters whose handler acts when parse_early_param() reaches
  * it, as Linux's early_param() registers them.  The others (efi=, numa=,
@@ -172,6 +178,7 @@ static const struct {
 	{ "maxcpus", maxcpus },
 	{ "possible_cpus", setup_possible_cpus },
 	{ "nopat", nopat },
+	{ "mtrr", mtrr_param_setup },
 };
 
 /**

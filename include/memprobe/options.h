@@ -59,6 +59,8 @@ struct options {
 	bool noapic;		/* noapic: the MADT's IO APICs skipped */
 	bool nopat;		/* nopat: Linux keeps the firmware's PAT */
 	bool disable_mtrr_trim;	/* disable_mtrr_trim: no RAM out of e820 for uncached MTRRs */
+	bool mtrr_debug;	/* mtrr=debug (6.12): the MTRR state and the map, line by line */
+	bool mtrr_cleanup;	/* enable_mtrr_cleanup (disable_mtrr_cleanup clears it) */
 	bool pgtable_debug;	/* init_memory_mapping's pr_debug lines */
 	bool exit_boot_services;	/* leave boot services, build and load the page tables */
 	unsigned ebs_stale_keys;	/* ebs_stale_keys=: attempts given a stale map key (tests) */

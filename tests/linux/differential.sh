@@ -43,7 +43,7 @@ topologies=(
 	"q35-2nodes|--machine q35 --numa 2G,cpus=0-1 --numa 2G,cpus=2-3|"
 	"pc-nonuma|--machine pc --mem 4G --smp 2|"
 	# Every CPU's lines: two sockets of two cores on the two nodes, and 16 CPUs (wider columns).
-	"seed-2sockets|--smp 4,sockets=2,cores=2|"
+	"seed-2sockets|--smp 4,sockets=2,cores=2 --numa 2G,cpus=0-1 --numa 2G,cpus=2-3|"
 	"pc-16cpus|--mem 4G --smp 16|"
 	"q35-mem3G|--machine q35 --numa 2G,cpus=0-1 --numa 2G,cpus=2-3|mem=3G"
 	# mem= below the ACPI tables: 6.12 ends RAM at their end (e820__end_ram_pfn), 6.1 does not.
@@ -52,6 +52,8 @@ topologies=(
 	"q35-4nodes-slit|--machine q35 --numa 1G,cpus=0-1 --numa 1G,cpus=2-3 --numa 0,cpus=4 --numa 2G,cpus=5 -- -numa dist,src=0,dst=1,val=21 -numa dist,src=0,dst=2,val=31 -numa dist,src=0,dst=3,val=41 -numa dist,src=1,dst=2,val=22 -numa dist,src=1,dst=3,val=32 -numa dist,src=2,dst=3,val=23|"
 	"pc-injected-srat|--mem 5G -- -acpitable file=@SRAT@|"
 	"seed-numa-fake4||numa=fake=4"
+	# 6.12 prints the MTRRs' state and its cache map line by line (6.1 passes the word to init).
+	"seed-mtrr-debug||mtrr=debug"
 	"seed-numa-fake2U||numa=fake=2U"
 	"pc-cpuless-node|--numa 2G,cpus=0-3 --numa 2G|"
 	"pc-64nodes|--mem 5G -- -acpitable file=@SRAT64@||earlyprintk=serial,ttyS0,115200"

@@ -53,14 +53,17 @@ check "Nehalem: its brand string, no vendor added" grep -q '^smpboot: CPU0: Inte
 check "Nehalem: the bring-up predicted" has_line "$work/nehalem.log" "smp: Brought up 1 node, 4 CPUs"
 
 boot epyc --mem 4G -- -cpu EPYC
-check "EPYC: TOPOEXT's node leaf read" grep -q '^leaf: 0x8000001e ' "$work/epyc/cpu.txt"
+check "EPYC: the brand string holds the vendor: none added" grep -q \
+	'^smpboot: CPU0: AMD EPYC Processor (family: 0x17, ' "$work/epyc.log"
+check "EPYC: the L3 leaf read (TCG has no TOPOEXT: the LLC is the package)" grep -q '^leaf: 0x80000006 ' \
+	"$work/epyc/cpu.txt"
 check "EPYC: the PAT line" has_line "$work/epyc.log" "x86/PAT: Configuration [0-7]: WB  WC  UC- UC  WB  WP  UC- WT  "
 
 boot max --mem 4G -- -cpu max
 check "max: the MTRRs read" grep -q '^msr: 0x000002ff ' "$work/max/cpu.txt"
 
 # Two sockets of two cores, one node each: each socket its own last-level cache, no warning.
-boot sockets --smp 4,sockets=2,cores=2
+boot sockets --smp 4,sockets=2,cores=2 --numa 2G,cpus=0-1 --numa 2G,cpus=2-3
 check "2 sockets: 6.12's count of packages" bash -c \
 	"'$here/build/memprobe' analyze '$work/sockets' kernel=6.12 | grep -qx 'CPU topo: Max. logical packages:   2'"
 check "2 sockets: no llc-sibling warning" test "$(grep -c '^sched: ' "$work/sockets.log")" -eq 0
@@ -68,7 +71,7 @@ check "2 sockets: the nodes' announce lines" has_line "$work/sockets.log" ".... 
 
 boot hold --app-args "ap_hold=2"
 check "ap_hold=2: the AP that did not answer named" grep -q \
-	'^memprobe: warning: CPU 2 (APIC ID 0x2) did not answer within 200 ms (StartupThisAP: EFI_TIMEOUT)' "$work/hold.log"
+	'^memprobe: warning: CPU 2 (APIC ID 0x2) did not answer within 200 ms (StartupAllAPs: EFI_TIMEOUT)' "$work/hold.log"
 check "ap_hold=2: cpu.txt says so" grep -qx 'cpu: 2 0x2 0.2.0 timed out' "$work/hold/cpu.txt"
 check "ap_hold=2: no verdict on the APs' MTRRs" grep -q \
 	'^memprobe: 1 of the CPUs Linux brings up were not read: the mtrr: lines after bring-up are not predicted' \

@@ -113,6 +113,59 @@ static void ovmf_map(void **state)
 	rig_free(&r);
 }
 
+/* mtrr=debug under 6.12: the state, then the map line by line; 6.1 has no such parameter. */
+static void mtrr_debug_lines(void **state)
+{
+	static struct rig r;
+
+	(void)state;
+	ovmf_cpu(&r.cpu[0], 0, 0xc06, 0xffc0000800ULL);
+	ovmf_cpu(&r.cpu[1], 1, 0xc06, 0xffc0000800ULL);
+	rig_run(&r, "kernel=6.12 mtrr=debug");
+	assert_true(capture_has_line(&r.c, "MTRR default type: write-back"));
+	assert_true(capture_has_line(&r.c, "MTRR fixed ranges enabled:"));
+	assert_true(capture_has_line(&r.c, "  00000-9FFFF write-back"));
+	assert_true(capture_has_line(&r.c, "  A0000-FFFFF uncachable"));
+	assert_true(capture_has_line(&r.c, "MTRR variable ranges enabled:"));
+	assert_true(capture_has_line(&r.c, "  0 base 00000C0000000 mask 000FFC0000000 uncachable"));
+	assert_true(capture_has_line(&r.c, "  7 disabled"));
+	assert_true(capture_has_line(&r.c, "  2: 00000000c0000000-00000000ffffffff uncachable"));
+	assert_true(capture_has_line(&r.c, "  3: 000000e000000000-000000ffffffffff uncachable"));
+	rig_free(&r);
+	rig_run(&r, "kernel=6.12 mtrr=verbose");	/* refused by 6.12's handler */
+	assert_true(capture_has_line(&r.c, "Malformed early option 'mtrr'"));
+	assert_false(capture_count_prefix(&r.c, "MTRR default type"));
+	rig_free(&r);
+	rig_run(&r, "mtrr=debug");
+	assert_false(capture_count_prefix(&r.c, "MTRR default type"));
+	assert_false(capture_count_prefix(&r.c, "Malformed"));
+	rig_free(&r);
+}
+
+/* enable_mtrr_cleanup: silent with a write-back default type, named (not modelled) with an uncached one. */
+static void mtrr_cleanup_option(void **state)
+{
+	static struct rig r;
+
+	(void)state;
+	ovmf_cpu(&r.cpu[0], 0, 0xc06, 0xffc0000800ULL);
+	ovmf_cpu(&r.cpu[1], 1, 0xc06, 0xffc0000800ULL);
+	rig_run(&r, "kernel=6.12 enable_mtrr_cleanup");
+	assert_true(capture_count_prefix(&r.c, "MTRR map: 4 entries"));
+	assert_false(capture_count_prefix(&r.c, "memprobe: enable_mtrr_cleanup"));
+	rig_free(&r);
+	ovmf_cpu(&r.cpu[0], 0, 0xc00, 0xffc0000800ULL);	/* default UC */
+	rig_run(&r, "kernel=6.12 enable_mtrr_cleanup");
+	assert_int_equal(capture_count_prefix(&r.c, "memprobe: enable_mtrr_cleanup: with an uncached default type"),
+			 1);
+	assert_false(capture_count_prefix(&r.c, "MTRR map"));
+	assert_false(capture_count_prefix(&r.c, "WARNING: BIOS bug"));
+	rig_free(&r);
+	rig_run(&r, "kernel=6.12 enable_mtrr_cleanup disable_mtrr_cleanup");	/* the last word wins */
+	assert_false(capture_count_prefix(&r.c, "memprobe: enable_mtrr_cleanup"));
+	rig_free(&r);
+}
+
 /* SYSCFG forcing WB up to TOM2: one more entry, counted with the variable ones. */
 static void tom2_entry(void **state)
 {
@@ -214,6 +267,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ovmf_map),
 		cmocka_unit_test(tom2_entry),
+		cmocka_unit_test(mtrr_debug_lines),
+		cmocka_unit_test(mtrr_cleanup_option),
 		cmocka_unit_test(pat_cases),
 		cmocka_unit_test(trim_uncovered),
 		cmocka_unit_test(ap_differs),

@@ -51,6 +51,7 @@ struct mtrr_state {
 	uint64_t tom2;		/* AMD: TOM2 when SYSCFG forces WB up to it, else 0 */
 	unsigned phys_bits;
 	bool pat_printed;	/* 6.1: the Configuration line is out */
+	bool unpredicted;	/* enable_mtrr_cleanup's sanitizer would run: what follows is not predicted */
 	unsigned map_n, map_fixed;
 	struct mtrr_map_entry map[MTRR_MAP_MAX];
 };
