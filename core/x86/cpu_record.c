@@ -255,3 +255,56 @@ void cpu_facts_from_record(const struct cpu_record *c, struct cpu_facts *f)
 		f->virt_bits = (l->eax >> 8) & 0xff;
 	}
 }
+
+/* The CPUID words that must agree between CPUs of one machine: per-CPU fields (APIC IDs, OSXSAVE) left out. */
+static const struct {
+	uint32_t leaf;
+	unsigned reg;		/* 0 EAX .. 3 EDX */
+	uint32_t mask;
+	const char *name;
+} same_words[] = {
+	{ 1, 0, 0x0fff3fff, "signature (CPUID 1 EAX)" },
+	{ 1, 2, ~(1u << 27), "features (CPUID 1 ECX)" },
+	{ 1, 3, ~0u, "features (CPUID 1 EDX)" },
+	{ 7, 1, ~0u, "features (CPUID 7 EBX)" },
+	{ 7, 2, ~0u, "features (CPUID 7 ECX)" },
+	{ 0x80000001, 2, ~0u, "features (CPUID 0x80000001 ECX)" },
+	{ 0x80000001, 3, ~0u, "features (CPUID 0x80000001 EDX)" },
+	{ 0x80000008, 0, 0xffff, "address sizes (CPUID 0x80000008 EAX)" },
+};
+
+static uint32_t reg_of(const struct cpuid_regs *l, unsigned reg)
+{
+	return reg == 0 ? l->eax : reg == 1 ? l->ebx : reg == 2 ? l->ecx : l->edx;
+}
+
+/**
+ * cpu_record_differs() - the first CPUID word in which a CPU differs from the boot CPU
+ * @c: the CPU's record
+ * @boot: the boot CPU's
+ * @what: the difference, in words
+ * @size: @what's size
+ *
+ * Hybrid parts, mixed steppings or microcode, or firmware that set a CPU
+ * up differently show here.
+ *
+ * Return: whether they differ in a word both records hold.
+ */
+bool cpu_record_differs(const struct cpu_record *c, const struct cpu_record *boot, char *what, unsigned size)
+{
+	for (unsigned i = 0; i < sizeof(same_words) / sizeof(same_words[0]); i++) {
+		const struct cpuid_regs *a = cpu_cpuid(c, same_words[i].leaf, 0);
+		const struct cpuid_regs *b = cpu_cpuid(boot, same_words[i].leaf, 0);
+		uint32_t va, vb;
+
+		if (!a || !b)
+			continue;
+		va = reg_of(a, same_words[i].reg) & same_words[i].mask;
+		vb = reg_of(b, same_words[i].reg) & same_words[i].mask;
+		if (va != vb) {
+			mp_snprintf(what, size, "its %s is %#x, the boot CPU's %#x", same_words[i].name, va, vb);
+			return true;
+		}
+	}
+	return false;
+}

@@ -434,6 +434,25 @@ static void bring_up(struct machine *m)
 	m->bringup.lines_printed = true;
 }
 
+#define CPUS_NAMED_MAX 8	/* CPUs whose CPUID differences get a line each; the rest are counted */
+
+/* The CPUs whose CPUID differs from the boot CPU's: a line each for the first few. */
+static void compare_cpus(struct machine *m)
+{
+	const struct cpu_records *cpus = &m->fw->cpus;
+	unsigned differ = 0;
+	char what[160];
+
+	for (unsigned i = 1; i < cpus->nr; i++)
+		if (cpus->cpu[i].state == CPU_READ && cpu_record_differs(&cpus->cpu[i], &cpus->cpu[0], what, sizeof(what)) &&
+		    differ++ < CPUS_NAMED_MAX)
+			mp_printk(m->log, "memprobe: note: CPU %u (APIC ID %#x) is not like the boot CPU: %s (a hybrid "
+					  "part, mixed steppings or microcode, or firmware that set it up differently)\n",
+				  cpus->cpu[i].number, cpus->cpu[i].apic_id, what);
+	if (differ > CPUS_NAMED_MAX)
+		mp_printk(m->log, "memprobe: note: ... and %u more CPUs not like the boot CPU\n", differ - CPUS_NAMED_MAX);
+}
+
 /**
  * smp_init() - the CPUs Linux brings up at boot, and the lines around it
  * @m: the machine, after init_possible_cpus
@@ -449,6 +468,7 @@ void smp_init(struct machine *m)
 				  "predicted\n");
 	else
 		print_cpu_info(m, &cpus->cpu[0]);
+	compare_cpus(m);
 	mp_printk(m->log, "smp: Bringing up secondary CPUs ...\n");
 	if (cpus->source == CPUS_NOT_READ)
 		mp_printk(m->log, "memprobe: the CPUs' CPUID leaves were not read: the bring-up's lines are not "

@@ -157,6 +157,25 @@ static void levels_and_facts(void **state)
 	assert_false(facts.known);
 }
 
+/* A CPU of another stepping differs from the boot CPU; its APIC ID and OSXSAVE bit do not count. */
+static void records_differ(void **state)
+{
+	static struct cpu_record a, b;
+	const uint32_t boot1[4] = { 0x50654, 0x00040800, 1u << 27, 0x178bfbfd };
+	const uint32_t same1[4] = { 0x50654, 0x05040800, 0, 0x178bfbfd };
+	const uint32_t other1[4] = { 0x50657, 0x05040800, 0, 0x178bfbfd };
+	char what[160];
+
+	(void)state;
+	cpu_record_add_leaf(&a, 1, 0, boot1);
+	cpu_record_add_leaf(&b, 1, 0, same1);
+	assert_false(cpu_record_differs(&b, &a, what, sizeof(what)));
+	b.nr_leaves = 0;
+	cpu_record_add_leaf(&b, 1, 0, other1);
+	assert_true(cpu_record_differs(&b, &a, what, sizeof(what)));
+	assert_string_equal(what, "its signature (CPUID 1 EAX) is 0x50657, the boot CPU's 0x50654");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +183,7 @@ int main(void)
 		cmocka_unit_test(mtrrcap_decides),
 		cmocka_unit_test(amd_syscfg),
 		cmocka_unit_test(levels_and_facts),
+		cmocka_unit_test(records_differ),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
