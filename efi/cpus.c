@@ -44,6 +44,7 @@ struct ap_job {
 	volatile UINT32 hold;
 	volatile UINT32 abandoned;
 	volatile UINT32 done;
+	UINT32 claimed;		/* taken by the first AP with its APIC ID (two with one ID: the second reads nothing) */
 };
 
 /* What StartupAllAPs hands every AP: the jobs, one of which has the AP's APIC ID. */
@@ -72,12 +73,11 @@ static const struct cpu_access direct_access = { direct_cpuid, direct_rdmsr, NUL
 /* One CPU's own read, on the CPU: after the gate (ap_hold=), unless given up on. */
 static void read_this_cpu(struct ap_job *job)
 {
-	while (job->hold)
+	while (__atomic_load_n(&job->hold, __ATOMIC_ACQUIRE))
 		__asm__ volatile("pause");
-	if (!job->abandoned) {
+	if (!__atomic_load_n(&job->abandoned, __ATOMIC_ACQUIRE)) {
 		cpu_record_read(job->rec, &direct_access);
-		__asm__ volatile("" ::: "memory");
-		job->done = 1;
+		__atomic_store_n(&job->done, 1, __ATOMIC_RELEASE);
 	}
 }
 
@@ -104,7 +104,8 @@ static VOID EFIAPI read_ap(VOID *arg)
 
 	for (unsigned i = 1; i < jobs->nr; i++)
 		if (jobs->job[i].rec->apic_id == apic_id && jobs->job[i].rec->state == CPU_TIMED_OUT) {
-			read_this_cpu(&jobs->job[i]);
+			if (!__atomic_exchange_n(&jobs->job[i].claimed, 1, __ATOMIC_ACQ_REL))
+				read_this_cpu(&jobs->job[i]);
 			return;
 		}
 }
@@ -122,6 +123,7 @@ static bool processor_info(struct mp_services *mp, UINTN n, struct cpu_record *r
 	mp_memset(&info, 0, sizeof(info));
 	rec->number = (uint32_t)n;
 	rec->state = CPU_FAILED;
+	rec->apic_id = UINT32_MAX;	/* not known: no CPU is taken for it */
 	st = uefi_call_wrapper(mp->get_processor_info, 3, mp, n, &info);
 	if (EFI_ERROR(st)) {
 		mp_printk(log, "memprobe: warning: GetProcessorInfo(%lu) failed (%s); that CPU is not read\n",
@@ -157,7 +159,7 @@ static void read_aps(struct mp_services *mp, struct ap_jobs *jobs, const struct 
 
 		if (job->rec->state != CPU_TIMED_OUT)
 			continue;	/* disabled, or no processor info */
-		job->hold = o->ap_hold == job->rec->number;
+		job->hold = o->ap_hold && o->ap_hold == job->rec->number;
 		waiting++;
 	}
 	if (!waiting)
@@ -165,9 +167,9 @@ static void read_aps(struct mp_services *mp, struct ap_jobs *jobs, const struct 
 	st = uefi_call_wrapper(mp->startup_all_aps, 7, mp, read_ap, FALSE, NULL, (UINTN)AP_TIMEOUT_US, jobs,
 			       &failed);
 	for (unsigned i = 1; i < jobs->nr; i++) {	/* ap_hold=: give up on it, then open its gate */
-		jobs->job[i].abandoned = !jobs->job[i].done;
-		__asm__ volatile("" ::: "memory");
-		jobs->job[i].hold = 0;
+		__atomic_store_n(&jobs->job[i].abandoned, !__atomic_load_n(&jobs->job[i].done, __ATOMIC_ACQUIRE),
+				 __ATOMIC_RELEASE);
+		__atomic_store_n(&jobs->job[i].hold, 0, __ATOMIC_RELEASE);
 	}
 	if (failed) {
 		fst = uefi_call_wrapper(BS->FreePool, 1, failed);
@@ -180,7 +182,7 @@ static void read_aps(struct mp_services *mp, struct ap_jobs *jobs, const struct 
 
 		if (rec->state != CPU_TIMED_OUT)
 			continue;
-		if (jobs->job[i].done) {
+		if (__atomic_load_n(&jobs->job[i].done, __ATOMIC_ACQUIRE)) {
 			rec->state = CPU_READ;
 		} else if (st == EFI_TIMEOUT) {
 			mp_printk(log, "memprobe: warning: CPU %u (APIC ID %#x) did not answer within %u ms "
@@ -220,7 +222,7 @@ void efi_collect_cpus(struct fw_inputs *fw, const struct options *o, struct mp_l
 	UINTN nr = 0, enabled = 0, bsp = 0;
 	EFI_STATUS st = EFI_NOT_FOUND;
 	struct ap_job *jobs;
-	struct ap_jobs all;
+	struct ap_jobs *all;
 	unsigned at = 1, records;
 
 	mp_memset(cpus, 0, sizeof(*cpus));
@@ -234,12 +236,13 @@ void efi_collect_cpus(struct fw_inputs *fw, const struct options *o, struct mp_l
 			st = EFI_DEVICE_ERROR;
 	}
 	records = EFI_ERROR(st) ? 1 : nr < CPU_RECORDS_MAX ? (unsigned)nr : CPU_RECORDS_MAX;
-	/* Never freed: an AP given up on may still look at its job. */
+	/* Never freed: an AP given up on may still look at its jobs. */
+	all = efi_alloc_pool(sizeof(*all));
 	jobs = efi_alloc_pool(sizeof(*jobs) * records);
 	cpus->cpu = efi_alloc_pool(sizeof(*cpus->cpu) * records);
-	if (!cpus->cpu || !jobs) {
+	if (!cpus->cpu || !jobs || !all) {
 		struct cpu_record boot;
-		struct ap_job job = { &boot, 0, 0, 0 };
+		struct ap_job job = { &boot, 0, 0, 0, 0 };
 
 		mp_printk(log, "memprobe: warning: no memory for %u CPUs' records; only the boot CPU's facts are "
 			       "used\n",
@@ -252,7 +255,7 @@ void efi_collect_cpus(struct fw_inputs *fw, const struct options *o, struct mp_l
 	}
 	for (unsigned i = 0; i < records; i++) {
 		mp_memset(&cpus->cpu[i], 0, sizeof(cpus->cpu[i]));
-		jobs[i] = (struct ap_job){ &cpus->cpu[i], 0, 0, 0 };
+		jobs[i] = (struct ap_job){ &cpus->cpu[i], 0, 0, 0, 0 };
 	}
 	if (EFI_ERROR(st)) {
 		mp_printk(log, "memprobe: warning: %s; only the boot CPU is read\n",
@@ -274,8 +277,8 @@ void efi_collect_cpus(struct fw_inputs *fw, const struct options *o, struct mp_l
 	for (UINTN n = 0; n < nr && at < records; n++)
 		if (n != bsp)
 			processor_info(mp, n, &cpus->cpu[at++], log);
-	all = (struct ap_jobs){ jobs, at };
-	read_aps(mp, &all, o, log);
+	*all = (struct ap_jobs){ jobs, at };
+	read_aps(mp, all, o, log);
 	cpus->nr = at;
 	cpu_facts_from_record(&cpus->cpu[0], &fw->cpu);
 	if (nr > at)

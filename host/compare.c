@@ -765,9 +765,11 @@ int compare_command(int argc, char **argv)
 		       drop_lines(&linux_side, ioapic_lines, NR_IOAPIC_LINES));
 		dropped_ioapic_lines = true;
 	}
-	if (m && (m->fw->cpus.source == CPUS_NOT_READ || (m->mtrr.have_mtrr && !m->mtrr.known))) {
+	if (m && (m->fw->cpus.source == CPUS_NOT_READ || (m->mtrr.have_mtrr && !m->mtrr.known) ||
+		  (m->mtrr.have_pat && !m->mtrr.pat_known) || m->mtrr.unpredicted)) {
 		printf("compare: note: the run does not hold the boot CPU's MTRRs and PAT (an older memprobe's run "
-		       "folder, or --live), so %zu of Linux's memory-type lines are not comparable\n",
+		       "folder, or --live), or memprobe does not model what Linux does with them here "
+		       "(enable_mtrr_cleanup), so %zu of Linux's memory-type lines are not comparable\n",
 		       drop_stage_lines(&linux_side, ST_CPU, memory_type_lines, NR_MEMORY_TYPE_LINES));
 		dropped_memory_types = true;
 	} else if (m && m->bringup.known && aps_not_read(m)) {

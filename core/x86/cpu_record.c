@@ -72,7 +72,7 @@ bool cpu_msr(const struct cpu_record *c, uint32_t msr, uint64_t *value)
  */
 void cpu_record_add_leaf(struct cpu_record *c, uint32_t leaf, uint32_t subleaf, const uint32_t regs[4])
 {
-	if (c->nr_leaves == CPU_LEAVES_MAX) {
+	if (c->nr_leaves >= CPU_LEAVES_MAX) {
 		c->leaves_dropped = true;
 		return;
 	}
@@ -87,7 +87,7 @@ void cpu_record_add_leaf(struct cpu_record *c, uint32_t leaf, uint32_t subleaf, 
  */
 void cpu_record_add_msr(struct cpu_record *c, uint32_t msr, uint64_t value)
 {
-	if (c->nr_msrs == CPU_MSRS_MAX) {
+	if (c->nr_msrs >= CPU_MSRS_MAX) {
 		c->msrs_dropped = true;
 		return;
 	}
@@ -166,8 +166,9 @@ static unsigned cpuid_family(uint32_t eax)
  *
  * The leaves Linux's topology, cache and feature code uses, the brand
  * string, the hypervisor's leaf, and the MSRs behind memory types: the
- * MTRRs when CPUID 1 has MTRR, PAT when it has PAT, SYSCFG and TOM2 on
- * AMD and Hygon from family 0xF (K8) on.
+ * MTRRs when CPUID 1 has MTRR, PAT when it has PAT, SYSCFG on AMD and
+ * Hygon from family 0xF (K8) on, and TOM2 when SYSCFG forces write-back up
+ * to it.
  */
 void cpu_record_read(struct cpu_record *c, const struct cpu_access *cpu)
 {
@@ -214,8 +215,12 @@ void cpu_record_read(struct cpu_record *c, const struct cpu_access *cpu)
 	if (r1[3] & (1u << 16))
 		read_msr(c, cpu, MSR_PAT);
 	if (amd && cpuid_family(r1[0]) >= 0xf) {
-		read_msr(c, cpu, MSR_AMD_SYSCFG);
-		read_msr(c, cpu, MSR_AMD_TOM2);
+		uint64_t syscfg = cpu->rdmsr(cpu->ctx, MSR_AMD_SYSCFG);
+
+		cpu_record_add_msr(c, MSR_AMD_SYSCFG, syscfg);
+		/* TOM2 only where Linux reads it: SYSCFG's TOM2 enable and forced write-back */
+		if ((syscfg & (3u << 21)) == 3u << 21)
+			read_msr(c, cpu, MSR_AMD_TOM2);
 	}
 }
 

@@ -84,6 +84,7 @@ static void mtrr_state_init(struct machine *m, struct mtrr_state *s)
 
 	mp_memset(s, 0, sizeof(*s));
 	s->phys_bits = m->paging.cpu.phys_bits ? m->paging.cpu.phys_bits : 36;
+	s->leaf1 = l1 != NULL;
 	if (!l1)
 		return;
 	family_model(l1->eax, &family, &model);
@@ -91,9 +92,7 @@ static void mtrr_state_init(struct machine *m, struct mtrr_state *s)
 	/* Linux's Intel quirk: PAT is dropped on the early family-6 parts */
 	s->have_pat = (l1->edx & (1u << 16)) && !(intel && family == 6 && model >= 1 && model <= 0xe);
 	s->pat_known = cpu_msr(c, MSR_PAT, &s->pat);
-	s->known = s->have_mtrr && s->vcnt <= MTRR_VAR_READ_MAX && read_state(s, c, amd, family);
-	if (s->vcnt > MTRR_VAR_READ_MAX)
-		s->known = false;
+	s->known = s->have_mtrr && read_state(s, c, amd, family) && s->vcnt <= MTRR_VAR_READ_MAX;
 }
 
 /* Linux's choice of PAT value: its own, with the old-Intel layout where PAT has errata. */
@@ -447,7 +446,7 @@ void mtrr_bp_init(struct machine *m)
 	struct mtrr_state *s = &m->mtrr;
 
 	mtrr_state_init(m, s);
-	if (!boot_record(m)) {
+	if (!boot_record(m) || !s->leaf1) {
 		mp_printk(m->log, "memprobe: the boot CPU's MTRRs and PAT were not read (an older run folder, or "
 				  "--live): the MTRR and x86/PAT lines are not predicted\n");
 		s->pat_printed = true;
@@ -600,7 +599,7 @@ bool mtrr_trim_uncached_memory(struct machine *m)
 {
 	const struct mtrr_state *s = &m->mtrr;
 	uint64_t base[MTRR_VAR_READ_MAX], size[MTRR_VAR_READ_MAX], highest = 0, lost = 0;
-	unsigned wb = 0, uc = 0, valid = 0;
+	unsigned wb = 0, uc = 0, empty = 0;
 	struct pfn_ranges rs = { 0 };
 	uint64_t end_pfn = m->max_pfn;
 
@@ -616,9 +615,12 @@ bool mtrr_trim_uncached_memory(struct machine *m)
 		var_range(m, s, n, &base[n], &size[n]);
 		if (type == MTRR_TYPE_WB && size[n] && base[n] + size[n] > highest)
 			highest = base[n] + size[n];
-		if (!size[n] || type >= 7)
+		if (type >= 7)
+			continue;	/* counted nowhere: it is neither empty nor write-back or uncached */
+		if (!size[n]) {
+			empty++;
 			continue;
-		valid++;
+		}
 		wb += type == MTRR_TYPE_WB;
 		uc += type == MTRR_TYPE_UC;
 	}
@@ -626,7 +628,7 @@ bool mtrr_trim_uncached_memory(struct machine *m)
 		mp_printk(m->log, "CPU MTRRs all blank - virtualized system.\n");
 		return false;
 	}
-	if (!wb || wb + uc != valid)
+	if (!wb || wb + uc != s->vcnt - empty)
 		return false;
 	if (s->tom2)
 		ranges_add(&rs, 1ULL << (32 - PAGE_SHIFT), s->tom2 >> PAGE_SHIFT);
@@ -747,7 +749,7 @@ void mtrr_state_warn(struct machine *m)
 {
 	const struct mtrr_state *s = &m->mtrr;
 	const struct cpu_records *cpus = &m->fw->cpus;
-	unsigned mask = 0, unknown = 0, differ = 0;
+	unsigned mask = 0, unknown = 0, differ = 0, ap;
 	char text[400];
 
 	if (!s->known || !(s->enabled & 2) || m->bringup.nr < 2 || s->unpredicted)
@@ -761,9 +763,10 @@ void mtrr_state_warn(struct machine *m)
 			unknown++;
 			continue;
 		}
-		if (!compare_ap(s, c, text, sizeof(text)))
+		ap = compare_ap(s, c, text, sizeof(text));
+		if (!ap)
 			continue;
-		mask |= compare_ap(s, c, text, sizeof(text));
+		mask |= ap;
 		if (differ++ < APS_NAMED_MAX)
 			fw_bug(m->log, "MTRR", "mtrr-ap-differs", FW_BUG_NO_OFFSET,
 			       "memprobe: [Firmware Bug]: MTRR: the CPU of APIC ID %#x differs from the boot CPU%s; "

@@ -197,7 +197,7 @@ static int amd_srat_detect_node(const struct machine *m, uint32_t apic_id, int64
 		node = llc >= 0 && llc < MAX_NUMNODES ? (int)llc : MAX_NUMNODES;
 	if (node < MAX_NUMNODES && node_isset(m->numa.online_after, node))
 		return node;
-	for (int64_t a = (int64_t)apic_id - 1; a >= 0; a--)
+	for (int64_t a = (int64_t)(apic_id < MAX_LOCAL_APIC ? apic_id : MAX_LOCAL_APIC) - 1; a >= 0; a--)
 		if (srat_node(m, (uint32_t)a) != NUMA_NO_NODE && node_isset(m->numa.online_after, srat_node(m, (uint32_t)a)))
 			return srat_node(m, (uint32_t)a);
 	for (uint32_t a = apic_id + 1; a < MAX_LOCAL_APIC; a++)
@@ -303,14 +303,15 @@ static void print_llc_warning(struct machine *m, const struct cpu_place *p, unsi
  * "x86: Booting SMP configuration:" and ".... node  #N, CPUs:      #1 #2" in
  * each kernel's layout.  6.1 boots each AP before it announces the next, so
  * the llc-sibling warning of CPU warn (-1: none) follows the line that
- * announced it; 6.12 announces them all first.
+ * announced it; 6.12 announces them all first.  Return: false when a line
+ * was too long to print whole.
  */
-static void announce_cpus(struct machine *m, const struct cpu_place *p, const unsigned *order, unsigned n,
+static bool announce_cpus(struct machine *m, const struct cpu_place *p, const unsigned *order, unsigned n,
 			  int warn, unsigned sibling)
 {
 	unsigned width = num_digits((int)m->cpus.possible) + 1;
 	unsigned node_width = num_digits(nodes_weight(m->numa.possible)) + 1;
-	bool v612 = m->opts.kernel->cpu_topology_612, warned = false, warn_pending = false;
+	bool v612 = m->opts.kernel->cpu_topology_612, warned = false, warn_pending = false, cut = false;
 	char line[MP_LINE_MAX];
 	unsigned len = 0;
 	int current = -1;
@@ -339,14 +340,22 @@ static void announce_cpus(struct machine *m, const struct cpu_place *p, const un
 		}
 		if (first && len < sizeof(line))
 			len += mp_snprintf(line + len, sizeof(line) - len, "%*s", (int)width + 1, " ");
-		if (len < sizeof(line))
-			len += mp_snprintf(line + len, sizeof(line) - len, "%*s#%u", pad > 0 ? pad : 1, " ", cpu);
+		if (len + 16 >= sizeof(line)) {
+			cut = true;	/* Linux's record holds more than memprobe's lines */
+			continue;
+		}
+		len += mp_snprintf(line + len, sizeof(line) - len, "%*s#%u", pad > 0 ? pad : 1, " ", cpu);
 		warn_pending |= !v612 && (int)cpu == warn;
 	}
 	if (current > -1)
 		mp_printk(m->log, "%s\n", line);
 	if (warn >= 0 && !warned)
 		print_llc_warning(m, p, (unsigned)warn, sibling);
+	if (cut)
+		mp_printk(m->log, "memprobe: an announce line holds more CPUs than memprobe's %u-byte lines: it is cut, "
+				  "and the bring-up's lines are not compared\n",
+			  (unsigned)sizeof(line));
+	return !cut;
 }
 
 /* "smp: Brought up N nodes, M CPUs", and 6.1's "smpboot: Max logical packages: N". */
@@ -401,7 +410,7 @@ static void bring_up(struct machine *m)
 	const struct cpuid_regs *l1;
 	unsigned *order = m->bringup.order, n, warn_cpu, sibling;
 	struct topo_shifts t;
-	bool mp, snc = false;
+	bool mp, snc = false, whole;
 
 	topology_shifts(m, m->opts.kernel->cpu_topology_612, &t);
 	mp_memcpy(m->numa.online_after, m->numa.online, sizeof(m->numa.online));
@@ -427,11 +436,11 @@ static void bring_up(struct machine *m)
 	}
 	n = bringup_order(m, &t, order);
 	if (mp && llc_across_nodes(m, p, order, n, snc, &warn_cpu, &sibling))
-		announce_cpus(m, p, order, n, (int)warn_cpu, sibling);
+		whole = announce_cpus(m, p, order, n, (int)warn_cpu, sibling);
 	else
-		announce_cpus(m, p, order, n, -1, 0);
+		whole = announce_cpus(m, p, order, n, -1, 0);
 	smp_cpus_done(m, p, mp);
-	m->bringup.lines_printed = true;
+	m->bringup.lines_printed = whole;
 }
 
 #define CPUS_NAMED_MAX 8	/* CPUs whose CPUID differences get a line each; the rest are counted */

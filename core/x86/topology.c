@@ -379,7 +379,7 @@ static void print_topology_counts(struct machine *m)
 	base = t.shift[TOPO_PKG] < 32 ? first & ~(span - 1) : 0;
 	v[0] = w_pkg;
 	v[1] = w_die;
-	v[2] = 1u << (count_order(w_die) - count_order(w_pkg));
+	v[2] = count_order(w_die) > count_order(w_pkg) ? 1u << (count_order(w_die) - count_order(w_pkg)) : 1;
 	v[3] = (w_smt + w_core - 1) / w_core;
 	v[4] = count_domains(ids, nr, t.shift[TOPO_SMT], base, span);
 	v[5] = count_domains(ids, nr, 0, base, span);

@@ -14,7 +14,7 @@
 struct fake_cpu {
 	unsigned nr;
 	struct cpuid_regs leaf[16];
-	uint64_t mtrrcap;
+	uint64_t mtrrcap, syscfg;
 	unsigned msr_reads;
 	uint32_t msrs[128];
 };
@@ -40,7 +40,7 @@ static uint64_t fake_rdmsr(void *ctx, uint32_t msr)
 	if (f->msr_reads < 128)
 		f->msrs[f->msr_reads] = msr;
 	f->msr_reads++;
-	return msr == MSR_MTRRCAP ? f->mtrrcap : 0x1000 + msr;
+	return msr == MSR_MTRRCAP ? f->mtrrcap : msr == MSR_AMD_SYSCFG ? f->syscfg : 0x1000 + msr;
 }
 
 static bool was_read(const struct fake_cpu *f, uint32_t msr)
@@ -101,7 +101,7 @@ static void mtrrcap_decides(void **state)
 	assert_false(rec.msrs_dropped);
 }
 
-/* SYSCFG and TOM2 on AMD from K8 (family 0xF) on, not before. */
+/* SYSCFG on AMD from K8 (family 0xF) on, not before; TOM2 only when SYSCFG forces write-back up to it. */
 static void amd_syscfg(void **state)
 {
 	struct fake_cpu f = { 2, { { 0, 0, 1, AMD_EBX, 0x444d4163, 0x69746e65 },
@@ -113,8 +113,12 @@ static void amd_syscfg(void **state)
 	(void)state;
 	cpu_record_read(&rec, &acc);
 	assert_true(was_read(&f, MSR_AMD_SYSCFG));
-	assert_true(was_read(&f, MSR_AMD_TOM2));
+	assert_false(was_read(&f, MSR_AMD_TOM2));
 	assert_false(was_read(&f, MSR_PAT));	/* CPUID 1 EDX has no PAT bit here */
+	f.syscfg = (1u << 21) | (1u << 22);	/* TOM2 enabled, forced write-back */
+	f.msr_reads = 0;
+	cpu_record_read(&rec, &acc);
+	assert_true(was_read(&f, MSR_AMD_TOM2));
 	f.leaf[1].eax = 0x662;	/* family 6: a K7 */
 	f.msr_reads = 0;
 	cpu_record_read(&rec, &acc);

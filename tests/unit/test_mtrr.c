@@ -229,6 +229,13 @@ static void trim_uncovered(void **state)
 	assert_false(capture_count_prefix(&r.c, "WARNING: BIOS bug: CPU MTRRs"));
 	assert_int_equal(r.m->max_pfn, 0x140000);
 	rig_free(&r);
+	/* a valid MTRR of a reserved type (7): neither empty nor WB/UC, so Linux trims nothing */
+	set_msr(&r.cpu[0], MSR_MTRR_VAR_BASE(1), 0x100000007ULL);
+	set_msr(&r.cpu[0], MSR_MTRR_VAR_MASK(1), 0xfff0000800ULL);
+	rig_run(&r, "");
+	assert_false(capture_count_prefix(&r.c, "WARNING: BIOS bug: CPU MTRRs"));
+	assert_int_equal(r.m->max_pfn, 0x140000);
+	rig_free(&r);
 }
 
 /* An AP with one variable MTRR cleared: only the variable line, and the CPU and register named. */

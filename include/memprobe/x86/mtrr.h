@@ -36,6 +36,7 @@ struct mtrr_map_entry {
 
 /* Linux's mtrr_state, from the boot CPU's record. */
 struct mtrr_state {
+	bool leaf1;		/* the boot CPU's record has CPUID 1, which says what exists */
 	bool known;		/* the boot CPU's record has its MTRRs */
 	bool have_mtrr;		/* CPUID 1 EDX[12] */
 	bool have_pat;		/* CPUID 1 EDX[16], after Linux's Intel quirk */
