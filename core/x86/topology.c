@@ -297,6 +297,13 @@ void topology_shifts(const struct machine *m, bool v612, struct topo_shifts *t)
 		bool topoext = e1 && (e1->ecx & (1u << 22));
 		unsigned core = l8 ? (l8->ecx >> 12) & 0xf : 0;
 
+		const struct cpuid_regs *e0 = cpu_cpuid(r, 0x80000000, 0);
+
+		/* 6.12 takes Zen 4's leaf 0x80000026 first, which memprobe does not read */
+		if (v612 && e0 && e0->eax >= 0x80000026 && e0->eax < 0x80010000) {
+			t->known = false;
+			return;
+		}
 		if (v612 && parse_topology_ext(r, t))
 			return;
 		if (l8 && !core)
@@ -359,7 +366,7 @@ static void print_topology_counts(struct machine *m)
 	if (!t.known) {
 		mp_printk(m->log, "memprobe: CPU topo: the 'Max. logical packages' to 'Num. threads per package' "
 				  "lines need the boot CPU's topology leaves%s: not predicted\n",
-			  boot_cpu_record(m) ? " (an AMD CPU with TOPOEXT and no leaf 0xB, not modelled)"
+			  boot_cpu_record(m) ? " (an AMD CPU with leaf 0x80000026, or with TOPOEXT and no leaf 0xB: not modelled)"
 					     : ", which the run does not hold");
 		return;
 	}
