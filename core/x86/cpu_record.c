@@ -151,12 +151,20 @@ static void read_mtrrs(struct cpu_record *c, const struct cpu_access *cpu)
 	}
 }
 
-/* CPUID 1 EAX's family, with the extended family added from 0xF up. */
-static unsigned cpuid_family(uint32_t eax)
+/**
+ * cpuid_family_model() - the family and model Linux reads from CPUID 1 EAX
+ * @eax: CPUID 1 EAX
+ * @family: the family, with the extended family added from 0xF up
+ * @model: the model, with the extended model added from family 6 up
+ */
+void cpuid_family_model(uint32_t eax, unsigned *family, unsigned *model)
 {
-	unsigned family = (eax >> 8) & 0xf;
-
-	return family == 0xf ? family + ((eax >> 20) & 0xff) : family;
+	*family = (eax >> 8) & 0xf;
+	*model = (eax >> 4) & 0xf;
+	if (*family == 0xf)
+		*family += (eax >> 20) & 0xff;
+	if (*family >= 6)
+		*model += ((eax >> 16) & 0xf) << 4;
 }
 
 /**
@@ -173,6 +181,7 @@ static unsigned cpuid_family(uint32_t eax)
 void cpu_record_read(struct cpu_record *c, const struct cpu_access *cpu)
 {
 	uint32_t r0[4], r1[4] = { 0 }, ext[4], e1[4] = { 0 }, regs[4];
+	unsigned family, model;
 	bool amd;
 
 	c->nr_leaves = c->nr_msrs = 0;
@@ -214,7 +223,8 @@ void cpu_record_read(struct cpu_record *c, const struct cpu_access *cpu)
 		read_mtrrs(c, cpu);
 	if (r1[3] & (1u << 16))
 		read_msr(c, cpu, MSR_PAT);
-	if (amd && cpuid_family(r1[0]) >= 0xf) {
+	cpuid_family_model(r1[0], &family, &model);
+	if (amd && family >= 0xf) {
 		uint64_t syscfg = cpu->rdmsr(cpu->ctx, MSR_AMD_SYSCFG);
 
 		cpu_record_add_msr(c, MSR_AMD_SYSCFG, syscfg);

@@ -19,24 +19,6 @@
 #define SYSCFG_TOM2_ENABLED (1u << 21)
 #define SYSCFG_TOM2_FORCE_WB (1u << 22)
 
-static const struct cpu_record *boot_record(const struct machine *m)
-{
-	const struct cpu_records *c = &m->fw->cpus;
-
-	return c->source != CPUS_NOT_READ && c->nr && c->cpu[0].state == CPU_READ ? &c->cpu[0] : NULL;
-}
-
-/* CPUID 1 EAX: family with the extended family, model with the extended model (Linux's rules). */
-static void family_model(uint32_t eax, unsigned *family, unsigned *model)
-{
-	*family = (eax >> 8) & 0xf;
-	*model = (eax >> 4) & 0xf;
-	if (*family == 0xf)
-		*family += (eax >> 20) & 0xff;
-	if (*family >= 6)
-		*model += ((eax >> 16) & 0xf) << 4;
-}
-
 /* The fixed-range MSRs in Linux's order: 64K, 16K x 2, 4K x 8; 8 types each. */
 static uint32_t fixed_msr(unsigned i)
 {
@@ -76,7 +58,7 @@ static bool read_state(struct mtrr_state *s, const struct cpu_record *c, bool am
 /* The boot CPU's state, as far as its record has it. */
 static void mtrr_state_init(struct machine *m, struct mtrr_state *s)
 {
-	const struct cpu_record *c = boot_record(m);
+	const struct cpu_record *c = boot_cpu_record(m);
 	const struct cpuid_regs *l1 = c ? cpu_cpuid(c, 1, 0) : NULL;
 	bool intel = !mp_strcmp(m->paging.cpu.vendor, "GenuineIntel");
 	bool amd = !mp_strcmp(m->paging.cpu.vendor, "AuthenticAMD");
@@ -87,7 +69,7 @@ static void mtrr_state_init(struct machine *m, struct mtrr_state *s)
 	s->leaf1 = l1 != NULL;
 	if (!l1)
 		return;
-	family_model(l1->eax, &family, &model);
+	cpuid_family_model(l1->eax, &family, &model);
 	s->have_mtrr = l1->edx & (1u << 12);
 	/* Linux's Intel quirk: PAT is dropped on the early family-6 parts */
 	s->have_pat = (l1->edx & (1u << 16)) && !(intel && family == 6 && model >= 1 && model <= 0xe);
@@ -98,12 +80,12 @@ static void mtrr_state_init(struct machine *m, struct mtrr_state *s)
 /* Linux's choice of PAT value: its own, with the old-Intel layout where PAT has errata. */
 static uint64_t linux_pat(const struct machine *m)
 {
-	const struct cpu_record *c = boot_record(m);
+	const struct cpu_record *c = boot_cpu_record(m);
 	const struct cpuid_regs *l1 = c ? cpu_cpuid(c, 1, 0) : NULL;
 	unsigned family = 0, model = 0;
 
 	if (l1 && !mp_strcmp(m->paging.cpu.vendor, "GenuineIntel")) {
-		family_model(l1->eax, &family, &model);
+		cpuid_family_model(l1->eax, &family, &model);
 		if ((family == 6 && model <= 0xd) || (family == 0xf && model <= 6))
 			return PAT_LINUX_ERRATA;
 	}
@@ -446,7 +428,7 @@ void mtrr_bp_init(struct machine *m)
 	struct mtrr_state *s = &m->mtrr;
 
 	mtrr_state_init(m, s);
-	if (!boot_record(m) || !s->leaf1) {
+	if (!boot_cpu_record(m) || !s->leaf1) {
 		mp_printk(m->log, "memprobe: the boot CPU's MTRRs and PAT were not read (an older run folder, or "
 				  "--live): the MTRR and x86/PAT lines are not predicted\n");
 		s->pat_printed = true;

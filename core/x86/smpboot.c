@@ -73,12 +73,7 @@ static void print_cpu_info(struct machine *m, const struct cpu_record *c)
 
 	if (!l1)
 		return;
-	family = (l1->eax >> 8) & 0xf;
-	model = (l1->eax >> 4) & 0xf;
-	if (family == 0xf)
-		family += (l1->eax >> 20) & 0xff;
-	if (family >= 6)
-		model += ((l1->eax >> 16) & 0xf) << 4;
+	cpuid_family_model(l1->eax, &family, &model);
 	model_name(c, name);
 	if (!name[0])
 		mp_snprintf(name, sizeof(name), "%02x/%02x", family, model);
@@ -96,15 +91,6 @@ static const struct cpu_record *record_of(const struct machine *m, uint32_t apic
 		if (cpus->cpu[i].apic_id == apic_id && cpus->cpu[i].state == CPU_READ)
 			return &cpus->cpu[i];
 	return NULL;
-}
-
-static unsigned count_order(unsigned x)
-{
-	unsigned o = 0;
-
-	while ((1u << o) < x && o < 31)
-		o++;
-	return o;
 }
 
 static unsigned num_digits(int v)
@@ -146,15 +132,12 @@ static int64_t llc_id(const struct machine *m, const struct cpu_record *r, uint3
 		      const struct topo_shifts *t, bool amd)
 {
 	const struct cpuid_regs *l1 = cpu_cpuid(r, 1, 0), *e1 = cpu_cpuid(r, 0x80000001, 0), *l;
-	unsigned family = l1 ? (l1->eax >> 8) & 0xf : 0, model = l1 ? (l1->eax >> 4) & 0xf : 0;
+	unsigned family, model;
 	int64_t l2 = -1, l3 = -1;
 
 	if (!l1)
 		return -1;
-	if (family == 0xf)
-		family += (l1->eax >> 20) & 0xff;
-	if (family >= 6)
-		model += ((l1->eax >> 16) & 0xf) << 4;
+	cpuid_family_model(l1->eax, &family, &model);
 	if (amd) {
 		const struct cpuid_regs *e6 = cpu_cpuid(r, 0x80000006, 0), *e1e = cpu_cpuid(r, 0x8000001e, 0);
 		uint32_t last = 0;
@@ -169,12 +152,12 @@ static int64_t llc_id(const struct machine *m, const struct cpu_record *r, uint3
 			return apic_id >> 3;
 		for (uint32_t sub = 0; (l = cpu_cpuid(r, 0x8000001d, sub)) && (l->eax & 0x1f); sub++)
 			last = l->eax;
-		return last ? (int64_t)(apic_id >> count_order(((last >> 14) & 0xfff) + 1)) : -1;
+		return last ? (int64_t)(apic_id >> get_count_order(((last >> 14) & 0xfff) + 1)) : -1;
 	}
 	(void)m;
 	for (uint32_t sub = 0; (l = cpu_cpuid(r, 4, sub)) && (l->eax & 0x1f); sub++) {
 		unsigned level = (l->eax >> 5) & 7;
-		int64_t id = apic_id & ~((1u << count_order(((l->eax >> 14) & 0xfff) + 1)) - 1);
+		int64_t id = apic_id & ~((1u << get_count_order(((l->eax >> 14) & 0xfff) + 1)) - 1);
 
 		if (level == 2)
 			l2 = id;
@@ -429,7 +412,9 @@ static void bring_up(struct machine *m)
 	mp = has_mp(m, &t, amd);
 	l1 = cpu_cpuid(record_of(m, m->bringup.apic_id[0]), 1, 0);
 	if (!mp_strcmp(vendor, "GenuineIntel") && l1) {
-		unsigned family = (l1->eax >> 8) & 0xf, model = ((l1->eax >> 4) & 0xf) | ((l1->eax >> 12) & 0xf0);
+		unsigned family, model;
+
+		cpuid_family_model(l1->eax, &family, &model);
 
 		snc = m->opts.kernel->cpu_topology_612 ? !(family == 6 && (model == 0x3f || model == 0x4f))
 						      : family == 6 && model != 0x3f && model != 0x4f;

@@ -228,18 +228,13 @@ static void prefill_possible_map(struct machine *m)
 	cpu_bringup_init(m, (unsigned)possible);
 }
 
-/* ceil(log2(x)): Linux's get_count_order() */
-static unsigned count_order(unsigned x)
-{
-	unsigned o = 0;
-
-	while ((1u << o) < x && o < 31)
-		o++;
-	return o;
-}
-
-/* The boot CPU's record, when read. */
-static const struct cpu_record *boot_cpu_record(const struct machine *m)
+/**
+ * boot_cpu_record() - the boot CPU's record
+ * @m: the machine
+ *
+ * Return: the record, or NULL when the run holds none or the boot CPU was not read.
+ */
+const struct cpu_record *boot_cpu_record(const struct machine *m)
 {
 	const struct cpu_records *c = &m->fw->cpus;
 
@@ -307,7 +302,7 @@ void topology_shifts(const struct machine *m, bool v612, struct topo_shifts *t)
 		if (v612 && parse_topology_ext(r, t))
 			return;
 		if (l8 && !core)
-			core = count_order((l8->ecx & 0xff) + 1);
+			core = get_count_order((l8->ecx & 0xff) + 1);
 		set_domain(t, TOPO_CORE, core);
 		t->known = !topoext;
 		return;
@@ -316,10 +311,10 @@ void topology_shifts(const struct machine *m, bool v612, struct topo_shifts *t)
 		return;
 	l4 = cpu_cpuid(r, 4, 0);
 	{
-		unsigned cores = l4 && (l4->eax & 0x1f) ? (l4->eax >> 26) + 1 : 1, core = count_order(cores), smt = 0;
+		unsigned cores = l4 && (l4->eax & 0x1f) ? (l4->eax >> 26) + 1 : 1, core = get_count_order(cores), smt = 0;
 
 		if (l1->edx & (1u << 28)) {
-			unsigned threads = count_order((l1->ebx >> 16) & 0xff);
+			unsigned threads = get_count_order((l1->ebx >> 16) & 0xff);
 
 			smt = threads > core ? threads - core : 0;
 			core += smt;
@@ -386,7 +381,7 @@ static void print_topology_counts(struct machine *m)
 	base = t.shift[TOPO_PKG] < 32 ? first & ~(span - 1) : 0;
 	v[0] = w_pkg;
 	v[1] = w_die;
-	v[2] = count_order(w_die) > count_order(w_pkg) ? 1u << (count_order(w_die) - count_order(w_pkg)) : 1;
+	v[2] = get_count_order(w_die) > get_count_order(w_pkg) ? 1u << (get_count_order(w_die) - get_count_order(w_pkg)) : 1;
 	v[3] = (w_smt + w_core - 1) / w_core;
 	v[4] = count_domains(ids, nr, t.shift[TOPO_SMT], base, span);
 	v[5] = count_domains(ids, nr, 0, base, span);

@@ -48,6 +48,16 @@ static inline uint64_t clamp_u64(uint64_t x, uint64_t lo, uint64_t hi)
 	return x < lo ? lo : x > hi ? hi : x;
 }
 
+/* Linux's get_count_order(): ceil(log2(x)), 0 for 0 and 1. */
+static inline unsigned get_count_order(unsigned x)
+{
+	unsigned o = 0;
+
+	while (o < 31 && (1u << o) < x)
+		o++;
+	return o;
+}
+
 void mp_memset(void *dst, int c, size_t n);
 /* FNV-1a, 64 bits: start with MP_FNV1A64_INIT, feed bytes. */
 #define MP_FNV1A64_INIT 0xcbf29ce484222325ULL

@@ -88,6 +88,7 @@ const struct cpuid_regs *cpu_cpuid(const struct cpu_record *c, uint32_t leaf, ui
 bool cpu_msr(const struct cpu_record *c, uint32_t msr, uint64_t *value);
 void cpu_record_add_leaf(struct cpu_record *c, uint32_t leaf, uint32_t subleaf, const uint32_t regs[4]);
 void cpu_record_add_msr(struct cpu_record *c, uint32_t msr, uint64_t value);
+void cpuid_family_model(uint32_t eax, unsigned *family, unsigned *model);
 bool cpu_record_differs(const struct cpu_record *c, const struct cpu_record *boot, char *what, unsigned size);
 void cpu_facts_from_record(const struct cpu_record *c, struct cpu_facts *f);
 

@@ -69,6 +69,8 @@ void cpu_count_init(struct cpu_count *c, const struct cpu_facts *cpu, const stru
 void topology_apply_cmdline_limits_early(struct machine *m);
 void acpi_register_lapics(struct machine *m, const struct madt_info *madt);
 void init_possible_cpus(struct machine *m);
+struct cpu_record;
+const struct cpu_record *boot_cpu_record(const struct machine *m);
 void topology_shifts(const struct machine *m, bool v612, struct topo_shifts *t);
 
 #endif
