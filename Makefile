@@ -245,7 +245,11 @@ $(BUILD)/trivial.so: $(BUILD)/efi-obj/tests/bench/trivial.o
 	ld $(EFI_LDFLAGS) $< -o $@ -lefi -lgnuefi
 
 
-test-replay: $(BUILD)/memprobe $(BUILD)/memprobe-asan
+# Linux's cpuid and msr devices, for --live trees in tests (tests/lib/devcpu-shim.c).
+$(BUILD)/devcpu-shim.so: tests/lib/devcpu-shim.c
+	$(CC) -shared -fPIC -O1 -Wall -Wextra $< -o $@ -ldl
+
+test-replay: $(BUILD)/memprobe $(BUILD)/memprobe-asan $(BUILD)/devcpu-shim.so
 	./tests/replay/replay.sh
 	./tests/replay/acpi-tool.sh
 	./tests/replay/live.sh

@@ -199,6 +199,7 @@ static unsigned split_words(char *v, char **w, unsigned max)
 
 static const char *const cpus_source_words[] = {
 	[CPUS_NOT_READ] = "not-read", [CPUS_BOOT_ONLY] = "boot-only", [CPUS_MP_SERVICES] = "mp-services",
+	[CPUS_LINUX] = "linux",
 };
 
 /**
@@ -307,9 +308,9 @@ static bool read_cpus_line(char *v, struct cpu_records *cpus, unsigned *said)
 
 	if (split_words(v, w, 4) != 4 || mp_strcmp(w[2], "of"))
 		return false;
-	while (s <= CPUS_MP_SERVICES && mp_strcmp(w[0], cpus_source_words[s]))
+	while (s <= CPUS_LINUX && mp_strcmp(w[0], cpus_source_words[s]))
 		s++;
-	if (s > CPUS_MP_SERVICES || !read_number(w[1], CPU_RECORDS_MAX, &n) ||
+	if (s > CPUS_LINUX || !read_number(w[1], CPU_RECORDS_MAX, &n) ||
 	    !read_number(w[3], UINT32_MAX, &of) || !n || n > of)
 		return false;
 	cpus->source = s;

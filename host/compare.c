@@ -550,7 +550,7 @@ static const char *const bringup_lines[] = { "x86: Booting", "smpboot: x86: Boot
 static const char *const topology_count_lines[] = { "CPU topo: Max.", "CPU topo: Num." };
 #define NR_TOPOLOGY_COUNT_LINES (sizeof(topology_count_lines) / sizeof(topology_count_lines[0]))
 
-/* The CPUs Linux brings up whose records memprobe does not have. */
+/* The CPUs Linux brings up whose MTRRs memprobe does not have as the firmware left them (--live: none). */
 static unsigned aps_not_read(const struct machine *m)
 {
 	const struct cpu_records *cpus = &m->fw->cpus;
@@ -559,7 +559,7 @@ static unsigned aps_not_read(const struct machine *m)
 	for (unsigned i = 0; i < m->bringup.nr; i++) {
 		bool read = false;
 
-		for (unsigned k = 0; k < cpus->nr && !read; k++)
+		for (unsigned k = 0; k < cpus->nr && !read && cpus->source != CPUS_LINUX; k++)
 			read = cpus->cpu[k].apic_id == m->bringup.apic_id[i] && cpus->cpu[k].state == CPU_READ;
 		n += !read;
 	}
@@ -773,8 +773,9 @@ int compare_command(int argc, char **argv)
 		       drop_stage_lines(&linux_side, ST_CPU, memory_type_lines, NR_MEMORY_TYPE_LINES));
 		dropped_memory_types = true;
 	} else if (m && m->bringup.known && aps_not_read(m)) {
-		printf("compare: note: %u of the CPUs Linux brings up were not read, so %zu of Linux's 'mtrr:' lines "
-		       "about the APs are not comparable\n",
+		printf("compare: note: %u of the CPUs Linux brings up were not read as the firmware left them (or "
+		       "--live: Linux has rewritten their MTRRs), so %zu of Linux's 'mtrr:' lines about the APs are "
+		       "not comparable\n",
 		       aps_not_read(m), drop_lines(&linux_side, ap_mtrr_lines, NR_AP_MTRR_LINES));
 		dropped_ap_mtrrs = true;
 	}

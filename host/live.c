@@ -13,6 +13,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "memprobe/lib/util.h"
+#include "memprobe/x86/cpu_record.h"
 #include "memprobe/x86/efimap.h"
 #include "live.h"
 #include "readfile.h"
@@ -307,7 +309,189 @@ static bool load_acpi(struct live_inputs *in)
 	return true;
 }
 
-/* /proc/cpuinfo's first CPU: vendor, flags, address sizes. */
+/* Linux's cpuid and msr devices: a read at offset (subleaf << 32 | leaf), or at the MSR's number. */
+struct dev_cpu {
+	int cpuid_fd, msr_fd;
+	unsigned failed;	/* reads the device refused (a leaf or MSR the CPU lacks) */
+};
+
+static void dev_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, uint32_t regs[4])
+{
+	struct dev_cpu *d = ctx;
+
+	if (pread(d->cpuid_fd, regs, 16, (off_t)((uint64_t)subleaf << 32 | leaf)) != 16) {
+		memset(regs, 0, 16);
+		d->failed++;
+	}
+}
+
+static uint64_t dev_rdmsr(void *ctx, uint32_t msr)
+{
+	struct dev_cpu *d = ctx;
+	uint64_t v;
+
+	if (pread(d->msr_fd, &v, 8, (off_t)msr) != 8) {
+		d->failed++;
+		return 0;
+	}
+	return v;
+}
+
+static int open_under(const struct live_inputs *in, const char *fmt, unsigned n)
+{
+	char rel[64], path[4096];
+
+	snprintf(rel, sizeof(rel), fmt, n);
+	snprintf(path, sizeof(path), "%s/%s", in->root, rel);
+	return open(path, O_RDONLY | O_NONBLOCK);
+}
+
+/* A number in a /sys file under the root; @fallback when it is not there. */
+static unsigned sys_number(const struct live_inputs *in, const char *fmt, unsigned n, unsigned fallback)
+{
+	char rel[128], *v;
+	size_t len;
+
+	snprintf(rel, sizeof(rel), fmt, n);
+	v = read_optional(in, rel, &len);
+	if (v) {
+		fallback = (unsigned)strtoul(v, NULL, 0);
+		free(v);
+	}
+	return fallback;
+}
+
+/* How many of a cpulist's ("0-3,8") members are below @below (UINT32_MAX: all of them). */
+static unsigned cpulist_count(const char *list, unsigned below)
+{
+	unsigned n = 0;
+
+	while (list && *list >= '0' && *list <= '9') {
+		char *end;
+		unsigned long a = strtoul(list, &end, 10), b = a;
+
+		if (*end == '-')
+			b = strtoul(end + 1, &end, 10);
+		for (unsigned long i = a; i <= b && i < CPU_RECORDS_MAX * 64UL; i++)
+			n += i < below;
+		list = *end == ',' ? end + 1 : NULL;
+	}
+	return n;
+}
+
+/* The firmware's location of CPU @n as Linux's topology shows it. */
+static void sys_location(const struct live_inputs *in, unsigned n, struct cpu_record *c)
+{
+	char rel[96], *v;
+	size_t len;
+
+	c->package = sys_number(in, "sys/devices/system/cpu/cpu%u/topology/physical_package_id", n, 0);
+	c->core = sys_number(in, "sys/devices/system/cpu/cpu%u/topology/core_id", n, 0);
+	snprintf(rel, sizeof(rel), "sys/devices/system/cpu/cpu%u/topology/thread_siblings_list", n);
+	v = read_optional(in, rel, &len);
+	c->thread = v ? cpulist_count(v, n) : 0;
+	free(v);
+}
+
+/* Read one online CPU through /dev/cpu/N: false when its cpuid device cannot be opened. */
+static bool read_dev_cpu(struct live_inputs *in, unsigned n, struct cpu_record *c, bool *msrs)
+{
+	struct dev_cpu d = { open_under(in, "dev/cpu/%u/cpuid", n), open_under(in, "dev/cpu/%u/msr", n), 0 };
+	struct cpu_access access = { dev_cpuid, d.msr_fd >= 0 ? dev_rdmsr : NULL, &d };
+
+	*msrs = d.msr_fd >= 0;
+	if (d.cpuid_fd >= 0) {
+		cpu_record_read(c, &access);
+		c->state = CPU_READ;
+		in->cpu_reads_failed += d.failed;
+		close(d.cpuid_fd);
+	}
+	if (d.msr_fd >= 0)
+		close(d.msr_fd);
+	return d.cpuid_fd >= 0;
+}
+
+/*
+ * Every online CPU (/proc/cpuinfo's processors, with their APIC IDs) read
+ * through Linux's cpuid and msr devices, when they are there; otherwise the
+ * records are not read and the report says which lines that costs.
+ */
+static void load_cpus(struct live_inputs *in, const char *cpuinfo)
+{
+	struct cpu_records *cpus = &in->fw.cpus;
+	unsigned nr = 0, no_msrs = 0, unread = 0, left = 0;
+	char *present;
+	size_t len;
+	bool msrs;
+
+	for (const char *p = cpuinfo; (p = strstr(p, "processor")); p++)
+		nr += p == cpuinfo || p[-1] == '\n';
+	if (!nr)
+		return;
+	if (nr > CPU_RECORDS_MAX) {
+		left = nr - CPU_RECORDS_MAX;
+		nr = CPU_RECORDS_MAX;
+	}
+	cpus->cpu = in->cpu_records = calloc(nr, sizeof(*cpus->cpu));
+	if (!cpus->cpu)
+		return;
+	for (const char *p = cpuinfo; cpus->nr < nr && (p = strstr(p, "processor")); p++) {
+		struct cpu_record *c = &cpus->cpu[cpus->nr];
+		const char *next, *apic;
+		unsigned number, id;
+
+		if ((p != cpuinfo && p[-1] != '\n') || sscanf(p, "processor : %u", &number) != 1)
+			continue;
+		next = strstr(p + 1, "\nprocessor");
+		apic = strstr(p, "\napicid");
+		c->number = number;
+		c->apic_id = apic && (!next || apic < next) && sscanf(apic, "\napicid : %u", &id) == 1 ? id : UINT32_MAX;
+		sys_location(in, number, c);
+		if (!read_dev_cpu(in, number, c, &msrs)) {
+			c->state = CPU_FAILED;
+			unread++;
+		}
+		no_msrs += !msrs;
+		cpus->nr++;
+	}
+	if (!cpus->nr || cpus->cpu[0].state != CPU_READ) {
+		int fd = open_under(in, "dev/cpu/%u/cpuid", cpus->nr ? cpus->cpu[0].number : 0);
+
+		note(in, "memprobe: note: analyze --live: the CPUs' CPUID and MSRs are not readable (%s/dev/cpu/0/cpuid: "
+			 "%s; as root, modprobe cpuid msr): the memory-type and bring-up lines are not predicted\n",
+		     in->root, fd < 0 ? strerror(errno) : "no answer");
+		if (fd >= 0)
+			close(fd);
+		free(in->cpu_records);
+		in->cpu_records = cpus->cpu = NULL;
+		cpus->nr = 0;
+		return;
+	}
+	present = read_optional(in, "sys/devices/system/cpu/present", &len);
+	cpus->nr_firmware = present ? cpulist_count(present, UINT32_MAX) : cpus->nr + left;
+	free(present);
+	if (cpus->nr_firmware < cpus->nr)
+		cpus->nr_firmware = cpus->nr;
+	cpus->source = CPUS_LINUX;
+	cpu_facts_from_record(&cpus->cpu[0], &in->fw.cpu);
+	note(in, "memprobe: note: analyze --live: %u of %u CPUs read through %s/dev/cpu/N/cpuid%s: CPUID as the "
+		 "hardware gives it%s\n",
+	     cpus->nr - unread, cpus->nr_firmware, in->root, no_msrs ? "" : " and msr",
+	     no_msrs ? "; the MSRs are not readable (as root, modprobe msr): the MTRRs and PAT are not read"
+		     : "; the MTRRs and PAT as Linux left them (it rewrites PAT and gives every AP the boot CPU's "
+		       "MTRRs), not as the firmware did");
+	if (unread)
+		note(in, "memprobe: note: analyze --live: %u online CPUs have no readable %s/dev/cpu/N/cpuid\n", unread,
+		     in->root);
+	if (left)
+		note(in, "memprobe: note: analyze --live: %u CPUs past the first %u are not read\n", left,
+		     CPU_RECORDS_MAX);
+	if (in->cpu_reads_failed)
+		note(in, "memprobe: note: analyze --live: the cpu and msr devices refused %u reads (read as 0)\n",
+		     in->cpu_reads_failed);
+}
+
+/* /proc/cpuinfo's first CPU (vendor, flags, address sizes), then every CPU's record (load_cpus). */
 static bool load_cpu(struct live_inputs *in)
 {
 	size_t len;
@@ -343,6 +527,7 @@ static bool load_cpu(struct live_inputs *in)
 			cpu->apic_id = id;
 		}
 	}
+	load_cpus(in, text);
 	/* Last, as it cuts the text: the flags line's words. */
 	flags = strchr(flags, ':');
 	if (flags) {
@@ -416,6 +601,7 @@ bool live_load(struct live_inputs *in)
 void live_free(struct live_inputs *in)
 {
 	free(in->map);
+	free(in->cpu_records);
 	for (unsigned i = 0; i < in->nr_tables; i++) {
 		free(in->names[i]);
 		free(in->bytes[i]);

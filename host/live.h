@@ -23,6 +23,8 @@ struct live_inputs {
 	uint8_t *map;			/* the EFI map rebuilt from /sys/firmware/memmap */
 	char notes[4096];
 	size_t notes_len;
+	struct cpu_record *cpu_records;	/* fw.cpus.cpu: every online CPU, through /dev/cpu */
+	unsigned cpu_reads_failed;
 	char cmdline[4096];		/* the modelled words of /proc/cmdline */
 	unsigned nr_tables, nr_kmsg;
 	char *names[LIVE_MAX_TABLES];

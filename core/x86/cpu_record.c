@@ -170,7 +170,7 @@ void cpuid_family_model(uint32_t eax, unsigned *family, unsigned *model)
 /**
  * cpu_record_read() - read the CPU this runs on into a record
  * @c: the record; its number, ID and location are the caller's
- * @cpu: the primitives
+ * @cpu: the primitives (rdmsr NULL: the front end cannot read MSRs, none is kept)
  *
  * The leaves Linux's topology, cache and feature code uses, the brand
  * string, the hypervisor's leaf, and the MSRs behind memory types: the
@@ -219,6 +219,8 @@ void cpu_record_read(struct cpu_record *c, const struct cpu_access *cpu)
 				read_leaf(c, cpu, 0x8000001e, 0, regs);
 		}
 	}
+	if (!cpu->rdmsr)
+		return;
 	if (r1[3] & (1u << 12))
 		read_mtrrs(c, cpu);
 	if (r1[3] & (1u << 16))

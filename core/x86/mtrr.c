@@ -74,6 +74,7 @@ static void mtrr_state_init(struct machine *m, struct mtrr_state *s)
 	/* Linux's Intel quirk: PAT is dropped on the early family-6 parts */
 	s->have_pat = (l1->edx & (1u << 16)) && !(intel && family == 6 && model >= 1 && model <= 0xe);
 	s->pat_known = cpu_msr(c, MSR_PAT, &s->pat);
+	s->pat_by_linux = m->fw->cpus.source == CPUS_LINUX;
 	s->known = s->have_mtrr && read_state(s, c, amd, family) && s->vcnt <= MTRR_VAR_READ_MAX;
 }
 
@@ -109,6 +110,16 @@ static void print_pat(struct machine *m, uint64_t pat)
 static uint64_t firmware_pat(const struct mtrr_state *s)
 {
 	return s->have_pat && s->pat_known && s->pat ? s->pat : PAT_EMULATED;
+}
+
+/* Whether the line Linux prints with the firmware's PAT can be predicted; if not, says so. */
+static bool firmware_pat_known(struct machine *m, const struct mtrr_state *s)
+{
+	if (!s->have_pat || !s->pat_by_linux || !s->pat)
+		return true;
+	mp_printk(m->log, "memprobe: the boot CPU's PAT is as Linux left it (--live), not as the firmware did: "
+			  "the x86/PAT line is not predicted\n");
+	return false;
 }
 
 /* 6.12's get_effective_type(): UC wins; WB with WT is WT; other mixes are UC. */
@@ -382,6 +393,8 @@ static void pat_bp_init_612(struct machine *m, const struct mtrr_state *s)
 	}
 	if (!s->pat && !m->opts.nopat)
 		mp_printk(m->log, "x86/PAT: PAT support disabled by the firmware.\n");
+	if (m->opts.nopat && !firmware_pat_known(m, s))
+		return;
 	print_pat(m, m->opts.nopat || !s->pat ? firmware_pat(s) : linux_pat(m));
 }
 
@@ -458,7 +471,8 @@ void init_cache_modes(struct machine *m)
 		mp_printk(m->log, "memprobe: the boot CPU's PAT was not read: the x86/PAT line is not predicted\n");
 		return;
 	}
-	print_pat(m, firmware_pat(s));
+	if (firmware_pat_known(m, s))
+		print_pat(m, firmware_pat(s));
 }
 
 /*
@@ -736,6 +750,11 @@ void mtrr_state_warn(struct machine *m)
 
 	if (!s->known || !(s->enabled & 2) || m->bringup.nr < 2 || s->unpredicted)
 		return;
+	if (cpus->source == CPUS_LINUX) {
+		mp_printk(m->log, "memprobe: the APs' MTRRs are as Linux left them (--live: it gives every AP the boot "
+				  "CPU's), not as the firmware did: the mtrr: lines after bring-up are not predicted\n");
+		return;
+	}
 	for (unsigned i = 1; i < cpus->nr; i++) {
 		const struct cpu_record *c = &cpus->cpu[i];
 

@@ -43,6 +43,45 @@ make_tree() {
 		>"$t/proc/cpuinfo"
 }
 
+# add_dev_cpu DIR: /dev/cpu/N/cpuid and msr as sparse files that answer reads as Linux's
+# devices do under tests/lib/devcpu-shim.c (see there), from the seed run's cpu.txt, as
+# the seed VM's Linux leaves them: every AP with the boot CPU's MTRRs, PAT Linux's own;
+# /proc/cpuinfo with the four processors and their APIC IDs.
+add_dev_cpu() {
+	python3 - "$here/tests/data/runs/seed/cpu.txt" "$1" <<'PY'
+import os, struct, sys
+cpus, cur = [], None
+for line in open(sys.argv[1]):
+    w = line.split()
+    if w[:1] == ['cpu:']:
+        cur = {'n': int(w[1]), 'apic': int(w[2], 16), 'leaf': [], 'msr': {}}
+        cpus.append(cur)
+    elif w[:1] == ['leaf:'] and cur:
+        cur['leaf'].append([int(x, 16) for x in w[1:7]])
+    elif w[:1] == ['msr:'] and cur:
+        cur['msr'][int(w[1], 16)] = int(w[2], 16)
+mtrrs = {k: v for k, v in cpus[0]['msr'].items() if 0x200 <= k <= 0x2ff and k != 0x277}
+info = ''
+for c in cpus:
+    d = os.path.join(sys.argv[2], 'dev/cpu', str(c['n']))
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, 'cpuid'), 'wb') as f:
+        for leaf, sub, a, b, cx, dx in c['leaf']:
+            f.seek((sub << 32 | leaf) * 16)
+            f.write(struct.pack('<4I', a, b, cx, dx))
+    c['msr'].update(mtrrs)
+    c['msr'][0x277] = 0x0407050600070106
+    with open(os.path.join(d, 'msr'), 'wb') as f:
+        for msr, v in c['msr'].items():
+            f.seek(msr * 8)
+            f.write(struct.pack('<Q', v))
+    info += ('processor\t: %d\nvendor_id\t: AuthenticAMD\napicid\t\t: %d\nflags\t\t: fpu pse pge nx lm\n'
+             'address sizes\t: 40 bits physical, 48 bits virtual\n\n' % (c['n'], c['apic']))
+open(os.path.join(sys.argv[2], 'proc/cpuinfo'), 'w').write(info)
+open(os.path.join(sys.argv[2], 'sys/devices/system/cpu/present'), 'w').write('0-%d\n' % (len(cpus) - 1))
+PY
+}
+
 # The lines of one stage, in order, from a report or from Linux's log.
 stage() { sed 's/^\[ *[0-9.]*\] //' "$2" | grep -a -- "$1"; }
 
@@ -68,6 +107,41 @@ check "live --json: follows the schema and agrees with the text" \
 	"$here/tests/lib/report-json.py" "$work/live.json" "$work/live.out"
 "$tool" analyze --live --root "$work/tree" numa=off >"$work/off.out"
 check "live: an option after it overrides the machine's" grep -qx 'NUMA turned off' "$work/off.out"
+
+# Every CPU through /dev/cpu: the bring-up and PAT lines are Linux's; the APs' MTRRs are
+# Linux's copies, so no verdict on them, said.
+check "no /dev/cpu: said" grep -q '^memprobe: note: analyze --live: the CPUs. CPUID and MSRs are not readable (.*/dev/cpu/0/cpuid: No such file' \
+	"$work/live.out"
+cp -r "$work/tree" "$work/cpus" && mkdir -p "$work/cpus/sys/devices/system/cpu" && add_dev_cpu "$work/cpus"
+shim() { LD_PRELOAD="$here/build/devcpu-shim.so" ASAN_OPTIONS=verify_asan_link_order=0 "$@"; }
+shim "$tool" analyze --live --root "$work/cpus" >"$work/cpus.out" 2>"$work/cpus.err"
+check "/dev/cpu: exit 0" test $? -eq 0
+check "/dev/cpu: every CPU read, and what that holds said" grep -q \
+	'^memprobe: note: analyze --live: 4 of 4 CPUs read through .*/dev/cpu/N/cpuid and msr: CPUID as the hardware gives it; the MTRRs and PAT as Linux left them' \
+	"$work/cpus.out"
+for s in 'x86/PAT:' 'smpboot: CPU0:' 'smp: Brought up' 'smpboot: Max logical packages' 'smpboot: Allowing'; do
+	check "/dev/cpu: '$s' lines are Linux's" cmp -s <(stage "$s" "$work/cpus.out") <(stage "$s" "$log")
+done
+check "/dev/cpu: the llc-sibling warning is Linux's" grep -qxF \
+	"sched: CPU #2's llc-sibling CPU #0 is not on the same node! [node: 1 != 0]. Ignoring dependency." "$work/cpus.out"
+check "/dev/cpu: no verdict on the APs' MTRRs (Linux's copies)" bash -c "! grep -q '^mtrr: your CPUs\|mtrr-ap-differs' '$work/cpus.out'"
+check "/dev/cpu: that said" grep -q "^memprobe: the APs' MTRRs are as Linux left them (--live" "$work/cpus.out"
+shim "$tool" analyze --live --root "$work/cpus" nopat >"$work/nopat.out" 2>&1
+check "/dev/cpu, nopat: the firmware's PAT not known, said" grep -q \
+	"^memprobe: the boot CPU's PAT is as Linux left it (--live), not as the firmware did" "$work/nopat.out"
+check "/dev/cpu, nopat: no PAT line from Linux's value" bash -c "! grep -q '^x86/PAT: Configuration' '$work/nopat.out'"
+shim "$tool" compare --live --root "$work/cpus" "$log" >"$work/cpus.cmp" 2>&1
+check "/dev/cpu, compare: the APs' mtrr: lines not compared, said" grep -q \
+	"^compare: note: 4 of the CPUs Linux brings up were not read as the firmware left them (or --live" "$work/cpus.cmp"
+check "/dev/cpu, compare: the CPU stage (node lines rejoined) is Linux's" grep -q '^compare: CPU: identical' "$work/cpus.cmp"
+cp -r "$work/cpus" "$work/nomsr" && rm "$work/nomsr"/dev/cpu/*/msr
+shim "$tool" analyze --live --root "$work/nomsr" >"$work/nomsr.out" 2>&1
+check "no msr device: exit 0" test $? -eq 0
+check "no msr device: said" grep -q '^memprobe: note: analyze --live: 4 of 4 CPUs read through .*cpuid: CPUID as the hardware gives it; the MSRs are not readable' \
+	"$work/nomsr.out"
+check "no msr device: the MTRR lines not predicted, said" grep -q "^memprobe: the boot CPU's MTRRs were not read" "$work/nomsr.out"
+check "no msr device: the bring-up still predicted" cmp -s <(stage 'smp: Brought up' "$work/nomsr.out") \
+	<(stage 'smp: Brought up' "$log")
 
 # Without the kernel's log (not root, or a copy without it): addresses unknown, said.
 make_tree "$work/nolog"

@@ -66,6 +66,8 @@ enum cpus_source {
 	CPUS_NOT_READ,		/* no records: a host input without them, an older run folder */
 	CPUS_BOOT_ONLY,		/* only the boot CPU: the firmware has no MP services */
 	CPUS_MP_SERVICES,	/* every CPU the firmware's MP services know */
+	CPUS_LINUX,		/* every online CPU through a running Linux's /dev/cpu/N/{cpuid,msr}:
+				 * CPUID as the hardware gives it, MTRRs and PAT as Linux left them */
 };
 
 struct cpu_records {
@@ -75,7 +77,7 @@ struct cpu_records {
 	struct cpu_record *cpu;	/* cpu[0]: the boot CPU */
 };
 
-/* The front end's primitives, run on the CPU being read (an AP: no firmware calls). */
+/* The front end's primitives, run on the CPU being read (an AP: no firmware calls); rdmsr may be NULL. */
 struct cpu_access {
 	void (*cpuid)(void *ctx, uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
 	uint64_t (*rdmsr)(void *ctx, uint32_t msr);

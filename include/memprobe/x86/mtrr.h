@@ -41,7 +41,8 @@ struct mtrr_state {
 	bool have_mtrr;		/* CPUID 1 EDX[12] */
 	bool have_pat;		/* CPUID 1 EDX[16], after Linux's Intel quirk */
 	bool pat_known;
-	uint64_t pat;		/* IA32_PAT as the firmware left it */
+	uint64_t pat;		/* IA32_PAT as the firmware left it (pat_by_linux: as Linux did) */
+	bool pat_by_linux;	/* --live: the register is Linux's now, the firmware's value not known */
 	unsigned vcnt;		/* MTRRCAP's count of variable pairs */
 	bool have_fixed;
 	uint8_t def_type;
