@@ -223,6 +223,10 @@ $(BUILD)/bench_pgtable: $(BUILD)/host-tool/tests/bench/bench_pgtable.o \
 		$(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/heap.c)
 	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
 
+$(BUILD)/bench_options: $(BUILD)/host-tool/tests/bench/bench_options.o \
+		$(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS))
+	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
+
 $(BUILD)/bench_scale: $(BUILD)/host-tool/tests/bench/bench_scale.o \
 		$(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/heap.c)
 	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
@@ -233,11 +237,13 @@ $(BUILD)/bench_memblock_trace: $(patsubst %.c,$(BUILD)/host-tool/%.o,tests/bench
 	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
 
 bench: $(BUILD)/bench_memblock $(BUILD)/bench_memblock_trace $(BUILD)/bench_pgtable $(BUILD)/bench_scale \
+		$(BUILD)/bench_options \
 		$(BUILD)/trivial.efi
 	$(BUILD)/bench_memblock tests/data/linux-6.1/seed.log
 	./tests/bench/memblock-linux.sh
 	$(BUILD)/bench_pgtable
 	$(BUILD)/bench_scale
+	$(BUILD)/bench_options
 	./tests/bench/boot.sh
 
 # The end-to-end benchmark's baseline UEFI application.

@@ -526,33 +526,102 @@ static void keep_message(void *ctx, const char *text, size_t len)
 	o->messages[o->messages_len] = '\0';
 }
 
-/* A word's key, which a stronger source's word of the same key overrides: its row's, or up to '='. */
-static unsigned word_key(const char *w, unsigned n, const char **key)
+/* Whether a line is text: printable ASCII and tabs (a CR before its newline is fine). */
+static bool is_text_line(const char *p, unsigned n)
 {
-	const struct option_row *r = option_row_of(w, n);
-	unsigned k = 0;
+	for (unsigned i = 0; i < n; i++)
+		if ((p[i] < 0x20 && p[i] != '\t' && !(p[i] == '\r' && i + 1 == n)) || (unsigned char)p[i] >= 0x7f)
+			return false;
+	return true;
+}
 
-	if (r && r->key) {
+/* A row's key, which a stronger source's word of the same key overrides: its own, or its word up to '='. */
+static unsigned row_key(const struct option_row *r, const char **key)
+{
+	unsigned k = 0, n = (unsigned)mp_strlen(r->word);
+
+	if (r->key) {
 		*key = r->key;
 		return (unsigned)mp_strlen(r->key);
 	}
-	*key = w;
-	while (k < n && w[k] != '=')
+	*key = r->word;
+	while (k < n && r->word[k] != '=')
 		k++;
 	return k < n ? k + 1 : n;
 }
 
-/* Whether a word of a later (stronger) source has the key of w. */
-static bool overridden(const struct option_source *later, unsigned nr_later, const char *w, unsigned n)
+/* The first row with a row's key: rows that share a key ("gbpages", "nogbpages") share it. */
+static unsigned key_row(const struct option_row *r)
 {
-	const char *key, *other_key, *p, *o;
-	unsigned len = word_key(w, n, &key), m;
+	const char *key, *other;
+	unsigned len = row_key(r, &key);
 
-	for (unsigned s = 0; s < nr_later; s++)
-		for (p = later[s].text ? later[s].text : ""; (m = next_word(&p, &o));)
-			if (word_key(o, m, &other_key) == len && !mp_memcmp(key, other_key, len))
-				return true;
-	return false;
+	for (unsigned i = 0;; i++)
+		if (row_key(&option_table[i], &other) == len && !mp_memcmp(key, other, len))
+			return i;
+}
+
+/*
+ * Which source is the strongest to hold each key: strongest[key_row] is that
+ * source's index + 1, 0 for none.  A word the table does not know has no key:
+ * it is reported where it stands, never overridden.
+ */
+struct key_sources {
+	unsigned char strongest[ARRAY_SIZE(option_table)];
+};
+
+/* Call fn on each word that counts in each source: files line by line, lines that are not text left out. */
+static void each_word(const struct option_source *src, unsigned nr,
+		      void (*fn)(void *ctx, unsigned source, const char *w, unsigned n), void *ctx)
+{
+	const char *w;
+	unsigned n;
+
+	for (unsigned s = 0; s < nr; s++) {
+		const char *p = src[s].text ? src[s].text : "";
+
+		while (*p) {
+			const char *end = p;
+
+			if (!src[s].name) {
+				end += mp_strlen(p);
+			} else {
+				while (*end && *end != '\n')
+					end++;
+				if (!is_text_line(p, (unsigned)(end - p))) {
+					p = end + (*end == '\n');
+					continue;
+				}
+			}
+			while (p < end && (n = next_word(&p, &w)) && w < end)
+				fn(ctx, s, w, w + n > end ? (unsigned)(end - w) : n);
+			p = end + (*end == '\n');
+		}
+	}
+}
+
+static void note_key(void *ctx, unsigned source, const char *w, unsigned n)
+{
+	struct key_sources *k = ctx;
+	const struct option_row *r = option_row_of(w, n);
+
+	if (r)
+		k->strongest[key_row(r)] = (unsigned char)(source + 1);
+}
+
+/* One pass over every source: linear in their words. */
+static void key_sources_init(struct key_sources *k, const struct option_source *src, unsigned nr)
+{
+	mp_memset(k, 0, sizeof(*k));
+	each_word(src, nr, note_key, k);
+}
+
+/* Whether a stronger source than @source has a word of w's key. */
+static bool overridden(const struct key_sources *k, unsigned source, const char *w, unsigned n)
+{
+	const struct option_row *r = option_row_of(w, n);
+
+	return r && k->strongest[key_row(r)] > source + 1;
 }
 
 /* A file's messages carry its name and the line: "memprobe: FILE:LINE: error: ...". */
@@ -570,17 +639,8 @@ static void located_write(void *ctx, const char *text, size_t len)
 	mp_printk(l->log, "memprobe: %s:%u: %.*s", l->file, l->line, (int)(len - skip), text + skip);
 }
 
-/* Whether a line is text: printable ASCII and tabs (a CR before its newline is fine). */
-static bool is_text_line(const char *p, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		if ((p[i] < 0x20 && p[i] != '\t' && !(p[i] == '\r' && i + 1 == n)) || (unsigned char)p[i] >= 0x7f)
-			return false;
-	return true;
-}
-
-static void parse_words(struct options *o, const char *p, const char *end,
-			const struct option_source *later, unsigned nr_later, struct mp_log *log)
+static void parse_words(struct options *o, const char *p, const char *end, const struct key_sources *keys,
+			unsigned source, struct mp_log *log)
 {
 	char line[OPTION_WORD_MAX];
 	const char *w;
@@ -594,7 +654,7 @@ static void parse_words(struct options *o, const char *p, const char *end,
 			break;
 		if (w + n > end)
 			n = (unsigned)(end - w);
-		if (overridden(later, nr_later, w, n))
+		if (overridden(keys, source, w, n))
 			continue;
 		if (n >= sizeof(word)) {
 			mp_memcpy(line, w, sizeof(line) - 1);
@@ -612,15 +672,15 @@ static void parse_words(struct options *o, const char *p, const char *end,
 }
 
 /* One source: a command line at once, a file line by line so messages name the line. */
-static void parse_source(struct options *o, const struct option_source *src,
-			 const struct option_source *later, unsigned nr_later, struct mp_log *log)
+static void parse_source(struct options *o, const struct option_source *src, const struct key_sources *keys,
+			 unsigned source, struct mp_log *log)
 {
 	const char *p = src->text ? src->text : "";
 	struct located_log where = { log, src->name, 0 };
 	struct mp_log located = { .write = located_write, .ctx = &where };
 
 	if (!src->name) {
-		parse_words(o, p, p + mp_strlen(p), later, nr_later, log);
+		parse_words(o, p, p + mp_strlen(p), keys, source, log);
 		return;
 	}
 	while (*p) {
@@ -634,7 +694,7 @@ static void parse_source(struct options *o, const struct option_source *src,
 					    "or above 0x7e); ignored\n");
 			o->nr_errors++;
 		} else {
-			parse_words(o, p, p + n, later, nr_later, &located);
+			parse_words(o, p, p + n, keys, source, &located);
 		}
 		p += n + (p[n] == '\n');
 	}
@@ -648,7 +708,8 @@ static void parse_source(struct options *o, const struct option_source *src,
  *
  * A word in a later source overrides every word of an earlier source with
  * the same key (the text up to '=': "mem=2G" on the command line drops the
- * config file's "mem=" words).  Linux's early parameters are kept in the
+ * config file's "mem=" words); a word the table does not know is reported
+ * where it stands.  The cost is linear in the words.  Linux's early parameters are kept in the
  * order of the words that count, as parse_early_param() would see them on
  * one command line.  Messages are kept for options_print_messages(); those
  * about a file name the file and its line.
@@ -656,9 +717,11 @@ static void parse_source(struct options *o, const struct option_source *src,
 void options_parse_sources(struct options *o, const struct option_source *src, unsigned nr)
 {
 	struct mp_log kept = { .write = keep_message, .ctx = o };
+	struct key_sources keys;
 
+	key_sources_init(&keys, src, nr);
 	for (unsigned i = 0; i < nr; i++)
-		parse_source(o, &src[i], src + i + 1, nr - i - 1, &kept);
+		parse_source(o, &src[i], &keys, i, &kept);
 }
 
 /* Parse one command line into o. */
@@ -835,7 +898,8 @@ void options_print_document(struct mp_log *log)
 	mp_printk(log, "Options are words on the UEFI shell's command line, in `\\memprobe\\memprobe.conf`\n"
 		       "(and the older `\\memprobe.cfg`) on the boot volume, or after the run folder of\n"
 		       "`memprobe analyze`.  A word of a stronger source (the command line over the config\n"
-		       "files) overrides the weaker source's words of the same key (the text up to `=`).\n\n");
+		       "files) overrides the weaker source's words of the same key (the text up to `=`);\n"
+		       "a word memprobe does not know is reported in each place it stands.\n\n");
 	mp_printk(log, "Where Linux has a kernel parameter for the same thing, the option is that parameter,\n"
 		       "parsed as Linux parses it.  *whose* says who reads it: Linux's `early_param`s take\n"
 		       "effect in command-line order, as `parse_early_param` applies them (the report's\n"
@@ -898,6 +962,25 @@ const char *options_skip_program_name(const char *args)
 	return args;
 }
 
+/* options_words()'s gathering: the words that count, joined by spaces, bounded by size. */
+struct words_out {
+	const struct key_sources *keys;
+	char *buf;
+	unsigned size, len, words;
+};
+
+static void add_word(void *ctx, unsigned source, const char *w, unsigned n)
+{
+	struct words_out *out = ctx;
+
+	if (n >= OPTION_WORD_MAX || overridden(out->keys, source, w, n))
+		return;
+	if (out->words++ && out->len + 1 < out->size)
+		out->buf[out->len++] = ' ';
+	for (unsigned i = 0; i < n && out->len + 1 < out->size; i++)
+		out->buf[out->len++] = w[i];
+}
+
 /**
  * options_words() - the words that count, joined by single spaces
  * @buf: where to put them
@@ -912,34 +995,12 @@ const char *options_skip_program_name(const char *args)
  */
 unsigned options_words(char *buf, unsigned size, const struct option_source *src, unsigned nr)
 {
-	unsigned len = 0, words = 0, n;
+	struct key_sources keys;
+	struct words_out out = { &keys, buf, size, 0, 0 };
 
-	for (unsigned s = 0; s < nr; s++) {
-		const char *p = src[s].text ? src[s].text : "", *w;
-
-		while (*p) {
-			const char *end = p + mp_strlen(p);
-
-			if (src[s].name) {	/* a file: line by line, unreadable lines left out */
-				for (end = p; *end && *end != '\n'; end++)
-					;
-				if (!is_text_line(p, (unsigned)(end - p))) {
-					p = end + (*end == '\n');
-					continue;
-				}
-			}
-			while (p < end && (n = next_word(&p, &w)) && w < end) {
-				if (n >= OPTION_WORD_MAX || overridden(src + s + 1, nr - s - 1, w, n))
-					continue;
-				if (words++ && len + 1 < size)
-					buf[len++] = ' ';
-				for (unsigned i = 0; i < n && len + 1 < size; i++)
-					buf[len++] = w[i];
-			}
-			p = end + (*end == '\n');
-		}
-	}
+	key_sources_init(&keys, src, nr);
+	each_word(src, nr, add_word, &out);
 	if (size)
-		buf[len] = '\0';
-	return words;
+		buf[out.len] = '\0';
+	return out.words;
 }

@@ -382,6 +382,39 @@ static void option_sources(void **state)
 }
 
 /*
+ * Layering by key, in one pass: the table's options give way to a stronger
+ * source's word of their key, wherever it stands; a word the table does not
+ * know has no key and is reported in each place it stands.
+ */
+static void option_layering(void **state)
+{
+	struct capture c;
+	struct options o;
+	char words[256];
+	const struct option_source src[] = {
+		{ "a.conf", "frob=1 mem=1G\nnuma=fake=2 gbpages\n" },
+		{ "b.conf", "frob=1\nnuma=off\n" },
+		{ NULL, "nogbpages frob=2" },
+	};
+
+	(void)state;
+	capture_init(&c);
+	options_init(&o);
+	options_parse_sources(&o, src, 3);
+	options_print_messages(&o, &c.log);
+	assert_true(capture_has_line(&c, "memprobe: a.conf:1: error: unknown option 'frob=1' ignored (see --help)"));
+	assert_true(capture_has_line(&c, "memprobe: b.conf:1: error: unknown option 'frob=1' ignored (see --help)"));
+	assert_true(capture_has_line(&c, "memprobe: error: unknown option 'frob=2' ignored (see --help)"));
+	assert_int_equal(o.nr_errors, 3);
+	assert_true(o.numa_off);		/* b.conf's numa= over a.conf's */
+	assert_int_equal(o.numa_fake.form, NUMA_FAKE_NONE);
+	assert_true(o.nogbpages);
+	assert_int_equal(options_words(words, sizeof(words), src, 3), 6);
+	assert_string_equal(words, "frob=1 mem=1G frob=1 numa=off nogbpages frob=2");
+	capture_free(&c);
+}
+
+/*
  * ramdisk=: the initrd reserved as early_reserve_initrd does, to the end of its
  * last page, and moved by reserve_initrd when the direct map does not cover it.
  */
@@ -586,6 +619,7 @@ int main(void)
 		cmocka_unit_test(soft_reserved),
 		cmocka_unit_test(option_words),
 		cmocka_unit_test(option_sources),
+		cmocka_unit_test(option_layering),
 		cmocka_unit_test(ramdisk_option),
 		cmocka_unit_test(defect_lines),
 		cmocka_unit_test(json_report),
