@@ -260,6 +260,7 @@ test-replay: $(BUILD)/memprobe $(BUILD)/memprobe-asan $(BUILD)/devcpu-shim.so
 	./tests/replay/acpi-tool.sh
 	./tests/replay/live.sh
 	./tests/replay/compare.sh
+	./tests/replay/hostile.sh
 
 test-qemu: $(BUILD)/memprobe.img $(BUILD)/memprobe
 	./tests/qemu/smoke.sh

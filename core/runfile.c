@@ -62,6 +62,10 @@ bool memmap_file_read(const uint8_t *buf, size_t len, struct efi_memmap *map, st
 	if (h.header_size < sizeof(h) || h.header_size > len)
 		return fail(err, "its header claims %u bytes (expected at least %zu, at most the file's %zu)",
 			    h.header_size, sizeof(h), len);
+	if (h.map_size > MEMMAP_MAP_MAX)
+		return fail(err, "its header says the map has %llu bytes, more than the %u MiB memprobe takes "
+				 "(firmware's maps hold a few hundred descriptors)",
+			    (unsigned long long)h.map_size, MEMMAP_MAP_MAX >> 20);
 	if (h.map_size != len - h.header_size)
 		return fail(err, "its header says the map has %llu bytes, the file holds %zu after the header "
 				 "(truncated or padded)",

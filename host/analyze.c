@@ -43,12 +43,12 @@ static void discard_write(void *ctx, const char *text, size_t len)
 	(void)len;
 }
 
-static char *read_in(const char *dir, const char *name, size_t *len)
+static char *read_in(const char *dir, const char *name, size_t *len, size_t max)
 {
 	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return read_file(path, len);
+	return read_file(path, len, max);
 }
 
 /* The dump's tables, but only where the run's memory map says there is memory (as on the machine). */
@@ -119,7 +119,7 @@ static bool read_optional_dump(const char *dir, const char *name, char **text, s
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (access(path, F_OK) != 0)
 		return true;
-	if (!(*text = read_file(path, len)))
+	if (!(*text = read_file(path, len, READ_MAX_ACPI_DUMP)))
 		return false;
 	dump->buf_size = *len / 2 + 1;
 	dump->buf = malloc(dump->buf_size);
@@ -152,10 +152,10 @@ static bool load_folder(struct run_inputs *in, const char *dir)
 	struct complaints dump_says = { acpi_path, 0 };
 	struct mp_log dump_log = { .write = complain, .ctx = &dump_says };
 
-	if (!(in->memmap = read_in(dir, "memmap.bin", &in->memmap_len)) ||
-	    !(in->cpu = read_in(dir, "cpu.txt", &in->cpu_len)) ||
-	    !(in->facts = read_in(dir, "firmware.txt", &in->facts_len)) ||
-	    !(in->acpi = read_in(dir, "acpi.txt", &in->acpi_len)))
+	if (!(in->memmap = read_in(dir, "memmap.bin", &in->memmap_len, MEMMAP_FILE_MAX)) ||
+	    !(in->cpu = read_in(dir, "cpu.txt", &in->cpu_len, READ_MAX_CPU_FILE)) ||
+	    !(in->facts = read_in(dir, "firmware.txt", &in->facts_len, READ_MAX_TEXT_FILE)) ||
+	    !(in->acpi = read_in(dir, "acpi.txt", &in->acpi_len, READ_MAX_ACPI_DUMP)))
 		return false;
 	fw->frontend = "host: memprobe analyze";
 	if (!memmap_file_read((const uint8_t *)in->memmap, in->memmap_len, &fw->memmap, &err))
@@ -182,7 +182,7 @@ static bool load_folder(struct run_inputs *in, const char *dir)
 	/* A run that read no IO APIC, or one from before memprobe kept them, has no ioapic.txt. */
 	snprintf(acpi_path, sizeof(acpi_path), "%s/ioapic.txt", dir);
 	if (access(acpi_path, F_OK) == 0) {
-		if (!(in->ioapic = read_in(dir, "ioapic.txt", &in->ioapic_len)))
+		if (!(in->ioapic = read_in(dir, "ioapic.txt", &in->ioapic_len, READ_MAX_TEXT_FILE)))
 			return false;
 		if (!ioapic_reads_read(in->ioapic, &in->ioapic_regs, &err))
 			return bad(dir, "ioapic.txt", err.text);

@@ -43,18 +43,21 @@ static void note(struct live_inputs *in, const char *fmt, ...)
 		in->notes_len += (size_t)n;
 }
 
-/* A file under the root, whole; NULL (quietly) when it is not there. */
-static char *read_optional(const struct live_inputs *in, const char *rel, size_t *len)
+/* A file under the root, whole (at most max bytes); NULL (quietly) when it is not there. */
+static char *read_optional_max(const struct live_inputs *in, const char *rel, size_t *len, size_t max)
 {
 	char path[4096];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", in->root, rel);
-	f = fopen(path, "rb");
-	if (!f)
+	if (access(path, F_OK))
 		return NULL;
-	fclose(f);
-	return read_file(path, len);
+	return read_file(path, len, max);
+}
+
+/* A small file of /sys or /proc under the root; NULL (quietly) when it is not there. */
+static char *read_optional(const struct live_inputs *in, const char *rel, size_t *len)
+{
+	return read_optional_max(in, rel, len, READ_MAX_TEXT_FILE);
 }
 
 static void trim(char *s)
@@ -259,7 +262,7 @@ static bool load_acpi(struct live_inputs *in)
 		char path[8192];
 
 		snprintf(path, sizeof(path), "%s/%s", dir, in->names[i]);
-		in->bytes[i] = (uint8_t *)read_file(path, &in->lengths[i]);
+		in->bytes[i] = (uint8_t *)read_file(path, &in->lengths[i], READ_MAX_ACPI_TABLE);
 		if (!in->bytes[i])
 			return false;
 	}
@@ -495,7 +498,7 @@ static void load_cpus(struct live_inputs *in, const char *cpuinfo)
 static bool load_cpu(struct live_inputs *in)
 {
 	size_t len;
-	char *text = read_optional(in, "proc/cpuinfo", &len);
+	char *text = read_optional_max(in, "proc/cpuinfo", &len, READ_MAX_CPU_FILE);
 	struct cpu_facts *cpu = &in->fw.cpu;
 	char *flags;
 

@@ -26,7 +26,7 @@ static int acpi_command(const char *path)
 	struct fw_inputs *fw = calloc(1, sizeof(*fw));
 	struct machine *m;
 	size_t len;
-	char *text = read_file(path, &len);
+	char *text = read_file(path, &len, READ_MAX_ACPI_DUMP);
 	int status = 0;
 
 	if (!text || !dump || !fw) {
@@ -91,13 +91,11 @@ static int run_command(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "replay")) {
-		FILE *in = strcmp(argv[2], "-") ? fopen(argv[2], "r") : stdin;
+		FILE *in = open_stream(argv[2]);
 		int status;
 
-		if (!in) {
-			fprintf(stderr, "memprobe: cannot open %s: %s\n", argv[2], strerror(errno));
+		if (!in)
 			return 2;
-		}
 		status = replay_log(in, stdout, argv[2]);
 		if (in != stdin)
 			fclose(in);

@@ -25,6 +25,7 @@
  * are applied as logged and counted.
  */
 #include "heap.h"
+#include "readfile.h"
 #include "replay.h"
 #include "replay_lex.h"
 #include "text.h"
@@ -505,11 +506,13 @@ static void replay_line(struct replay *r, char *line)
 int replay_log(FILE *in, FILE *out, const char *name)
 {
 	struct replay *r = calloc(1, sizeof(*r));
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = malloc(LOG_LINE_MAX);
+	size_t total = 0;
 	int status;
 
-	if (!r) {
+	if (!r || !line) {
+		free(line);
+		free(r);
 		perror("memprobe replay");
 		return 2;
 	}
@@ -521,7 +524,13 @@ int replay_log(FILE *in, FILE *out, const char *name)
 	r->mb.debug = true;	/* our doubling lines are compared with Linux's */
 
 	/* Read to the end even after "Memory:", so a writer into a pipe never sees it closed. */
-	while (getline(&line, &cap, in) >= 0) {
+	while (read_line(in, line, LOG_LINE_MAX, &total, READ_MAX_LOG)) {
+		if (total > READ_MAX_LOG) {
+			too_big(name, READ_MAX_LOG);
+			free(line);
+			status = 2;
+			goto out;
+		}
 		r->lineno++;
 		if (!r->done)
 			replay_line(r, line);

@@ -298,6 +298,9 @@ static void print_invalid(struct mp_log *log, uint32_t i, const struct efi_md *m
 			  (unsigned long long)md->phys_addr, (unsigned long long)end);
 }
 
+/* Linux prints every invalid entry; a map of thousands of them gets this many, then a count. */
+#define EFI_INVALID_LINES_MAX 64
+
 /**
  * efi_clean_memmap() - Linux's: report the descriptors Linux drops
  *
@@ -319,9 +322,12 @@ uint32_t efi_clean_memmap(struct mp_log *log, const struct efi_memmap *m)
 		if (!removed)
 			fw_bug(log, "EFI", "invalid-descriptor", FW_BUG_NO_OFFSET,
 			       "efi: [Firmware Bug]: Invalid EFI memory map entries:\n");
-		print_invalid(log, i, &md);
-		removed++;
+		if (removed++ < EFI_INVALID_LINES_MAX)
+			print_invalid(log, i, &md);
 	}
+	if (removed > EFI_INVALID_LINES_MAX)
+		mp_printk(log, "memprobe: efi: %u more invalid entries, a line each in Linux's log, not shown\n",
+			  removed - EFI_INVALID_LINES_MAX);
 	if (removed)
 		mp_printk(log, "efi: Removing %u invalid memory map entries.\n", removed);
 	return removed;

@@ -27,6 +27,10 @@ struct memmap_file_header {
 	char version[16];		/* memprobe's version, NUL-padded */
 };
 
+/* The largest map memprobe takes: ~350,000 descriptors of 48 bytes, where firmware's maps hold hundreds. */
+#define MEMMAP_MAP_MAX (16u << 20)
+#define MEMMAP_FILE_MAX (sizeof(struct memmap_file_header) + MEMMAP_MAP_MAX)
+
 /* A reader's verdict: why a file cannot be used, or "" when it can. */
 struct runfile_error {
 	char text[160];
