@@ -184,6 +184,28 @@ static bool cpu_fact(struct cpu_facts *cpu, const char *key, const char *v)
 	return false;
 }
 
+/* The facts every cpu.txt with "cpuid: read" has (hypervisor and apic_id came later: older runs lack them). */
+static const char *const required_facts[] = { "vendor", "pse", "pge", "nx", "gbpages", "la57", "phys_bits",
+					      "virt_bits" };
+
+/* A required fact's bit, 0 for any other key. */
+static unsigned fact_bit(const char *key)
+{
+	for (unsigned i = 0; i < sizeof(required_facts) / sizeof(required_facts[0]); i++)
+		if (!mp_strcmp(key, required_facts[i]))
+			return 1u << i;
+	return 0;
+}
+
+/* The first required fact not seen, or NULL. */
+static const char *missing_fact(unsigned seen)
+{
+	for (unsigned i = 0; i < sizeof(required_facts) / sizeof(required_facts[0]); i++)
+		if (!(seen & (1u << i)))
+			return required_facts[i];
+	return NULL;
+}
+
 /* Split v at spaces, in place, into at most max words. Return: how many, max + 1 when more. */
 static unsigned split_words(char *v, char **w, unsigned max)
 {
@@ -336,10 +358,10 @@ static bool read_cpus_line(char *v, struct cpu_records *cpus, unsigned *said)
 bool cpu_facts_read(char *text, struct cpu_facts *cpu, struct cpu_records *cpus, unsigned cap,
 		    struct runfile_error *err)
 {
-	unsigned nr = 0, said = 0;
+	unsigned nr = 0, said = 0, seen = 0;
 	bool cpuid_line = false;
 	struct cpu_record *c = NULL;
-	const char *v;
+	const char *v, *missing;
 
 	mp_memset(cpu, 0, sizeof(*cpu));
 	cpus->source = CPUS_NOT_READ;
@@ -375,9 +397,12 @@ bool cpu_facts_read(char *text, struct cpu_facts *cpu, struct cpu_records *cpus,
 		if (!cpu_fact(cpu, line, v))
 			return fail(err, "line %u is not a CPU fact memprobe writes ('%.40s')", nr, line);
 		cpuid_line |= !mp_strcmp(line, "cpuid");
+		seen |= fact_bit(line);
 	}
 	if (!cpuid_line)
 		return fail(err, "no 'cpuid:' line");
+	if (cpu->known && (missing = missing_fact(seen)))
+		return fail(err, "no '%s:' line (the file is cut short or damaged)", missing);
 	if (cpus->source != CPUS_NOT_READ && cpus->nr != said)
 		return fail(err, "'cpus:' counts %u CPUs read, the file has %u records", said, cpus->nr);
 	return true;
@@ -597,6 +622,9 @@ static void gather_end(struct gather *g)
 	*g->at++ = '\0';
 }
 
+/* The lines every firmware.txt has, before its options. */
+static const char *const identity_keys[] = { "vendor", "revision", "uefi", "secure_boot", "rsdp20", "rsdp10" };
+
 /**
  * run_facts_read() - the inputs a firmware.txt holds, into fw
  * @text: the file's text, NUL-terminated; the strings fw gets point into it
@@ -611,7 +639,7 @@ bool run_facts_read(char *text, struct fw_inputs *fw, struct runfile_error *err)
 	/* Every value is shorter than its line, so gathering never overtakes reading. */
 	struct gather g = { text };
 	char *notes = NULL, *config = NULL;
-	unsigned nr = 0;
+	unsigned nr = 0, seen = 0;
 	bool cmdline = false;
 	const char *v;
 	uint64_t n;
@@ -638,6 +666,8 @@ bool run_facts_read(char *text, struct fw_inputs *fw, struct runfile_error *err)
 		}
 		if (notes)
 			return fail(err, "line %u: the notes must come last", nr);
+		for (unsigned i = 0; i < sizeof(identity_keys) / sizeof(identity_keys[0]); i++)
+			seen |= !mp_strcmp(line, identity_keys[i]) ? 1u << i : 0;
 		if (!mp_strcmp(line, "vendor") && mp_strlen(v) < sizeof(fw->fw_vendor)) {
 			mp_memcpy(fw->fw_vendor, v, mp_strlen(v) + 1);
 		} else if (!mp_strcmp(line, "revision") && read_number(v, UINT32_MAX, &n)) {
@@ -695,5 +725,8 @@ bool run_facts_read(char *text, struct fw_inputs *fw, struct runfile_error *err)
 	fw->notes = notes;
 	if (!cmdline)
 		return fail(err, "no 'cmdline:' line");
+	for (unsigned i = 0; i < sizeof(identity_keys) / sizeof(identity_keys[0]); i++)
+		if (!(seen & (1u << i)))
+			return fail(err, "no '%s:' line (the file is cut short or damaged)", identity_keys[i]);
 	return true;
 }

@@ -51,6 +51,21 @@ static char *read_in(const char *dir, const char *name, size_t *len, size_t max)
 	return read_file(path, len, max);
 }
 
+/* A text file of the folder: one with a NUL byte in it is damaged (its text would end there). */
+static char *read_text_in(const char *dir, const char *name, size_t *len, size_t max)
+{
+	char *text = read_in(dir, name, len, max);
+	const char *nul = text ? memchr(text, '\0', *len) : NULL;
+
+	if (nul) {
+		fprintf(stderr, "memprobe analyze: %s/%s: a NUL byte at offset %zu: the file is damaged\n", dir, name,
+			(size_t)(nul - text));
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 /* The dump's tables, but only where the run's memory map says there is memory (as on the machine). */
 static const uint8_t *run_map(void *ctx, uint64_t phys, uint64_t len)
 {
@@ -121,6 +136,8 @@ static bool read_optional_dump(const char *dir, const char *name, char **text, s
 		return true;
 	if (!(*text = read_file(path, len, READ_MAX_ACPI_DUMP)))
 		return false;
+	if (memchr(*text, '\0', *len))
+		return bad(dir, name, "a NUL byte in it: the file is damaged");
 	dump->buf_size = *len / 2 + 1;
 	dump->buf = malloc(dump->buf_size);
 	if (!dump->buf || !acpidump_parse(dump, *text, *len, &log))
@@ -153,9 +170,9 @@ static bool load_folder(struct run_inputs *in, const char *dir)
 	struct mp_log dump_log = { .write = complain, .ctx = &dump_says };
 
 	if (!(in->memmap = read_in(dir, "memmap.bin", &in->memmap_len, MEMMAP_FILE_MAX)) ||
-	    !(in->cpu = read_in(dir, "cpu.txt", &in->cpu_len, READ_MAX_CPU_FILE)) ||
-	    !(in->facts = read_in(dir, "firmware.txt", &in->facts_len, READ_MAX_TEXT_FILE)) ||
-	    !(in->acpi = read_in(dir, "acpi.txt", &in->acpi_len, READ_MAX_ACPI_DUMP)))
+	    !(in->cpu = read_text_in(dir, "cpu.txt", &in->cpu_len, READ_MAX_CPU_FILE)) ||
+	    !(in->facts = read_text_in(dir, "firmware.txt", &in->facts_len, READ_MAX_TEXT_FILE)) ||
+	    !(in->acpi = read_text_in(dir, "acpi.txt", &in->acpi_len, READ_MAX_ACPI_DUMP)))
 		return false;
 	fw->frontend = "host: memprobe analyze";
 	if (!memmap_file_read((const uint8_t *)in->memmap, in->memmap_len, &fw->memmap, &err))
@@ -182,7 +199,7 @@ static bool load_folder(struct run_inputs *in, const char *dir)
 	/* A run that read no IO APIC, or one from before memprobe kept them, has no ioapic.txt. */
 	snprintf(acpi_path, sizeof(acpi_path), "%s/ioapic.txt", dir);
 	if (access(acpi_path, F_OK) == 0) {
-		if (!(in->ioapic = read_in(dir, "ioapic.txt", &in->ioapic_len, READ_MAX_TEXT_FILE)))
+		if (!(in->ioapic = read_text_in(dir, "ioapic.txt", &in->ioapic_len, READ_MAX_TEXT_FILE)))
 			return false;
 		if (!ioapic_reads_read(in->ioapic, &in->ioapic_regs, &err))
 			return bad(dir, "ioapic.txt", err.text);

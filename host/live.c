@@ -60,6 +60,20 @@ static char *read_optional(const struct live_inputs *in, const char *rel, size_t
 	return read_optional_max(in, rel, len, READ_MAX_TEXT_FILE);
 }
 
+/* A number as /sys writes it (decimal or 0x hex, then at most a newline); false for anything else. */
+static bool sys_value(const char *text, uint64_t max, uint64_t *v)
+{
+	char *end;
+
+	if (!text || *text < '0' || *text > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(text, &end, 0);
+	while (*end == '\n' || *end == ' ')
+		end++;
+	return !errno && !*end && *v <= max;
+}
+
 static void trim(char *s)
 {
 	size_t n = strlen(s);
@@ -104,12 +118,49 @@ static void put_descriptor(uint8_t *d, uint32_t e820_type, uint64_t start, uint6
 }
 
 /* /sys/firmware/memmap/N/{start,end,type}, N = 0, 1, ...: the EFI map rebuilt from it. */
+/*
+ * How many entries /sys/firmware/memmap has: its folders are 0 .. N-1, and
+ * a gap means a damaged copy.  Return: N, or -1 after naming the gap.
+ */
+static int memmap_entries(const struct live_inputs *in)
+{
+	char dir[4096];
+	unsigned n = 0, highest = 0;
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/sys/firmware/memmap", in->root);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char *end;
+		unsigned long i = strtoul(e->d_name, &end, 10);
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9' || *end || i > 1u << 20)
+			continue;
+		n++;
+		if (i > highest)
+			highest = (unsigned)i;
+	}
+	closedir(d);
+	if (n && highest + 1 != n) {
+		fprintf(stderr, "memprobe analyze: %s: %u entries numbered up to %u: some are missing (a damaged "
+				"copy?)\n", dir, n, highest);
+		return -1;
+	}
+	return (int)n;
+}
+
 static bool load_memmap(struct live_inputs *in)
 {
 	unsigned n = 0, cap = 64, unaligned = 0, kept = 0;
+	int entries = memmap_entries(in);
 
+	if (entries < 0)
+		return false;
 	in->map = malloc(cap * DESC_SIZE);
-	for (;; n++) {
+	for (; n < (unsigned)entries; n++) {
 		char rel[64], *start, *end, *type;
 		size_t len;
 		uint32_t t;
@@ -117,21 +168,23 @@ static bool load_memmap(struct live_inputs *in)
 
 		snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/start", n);
 		start = read_optional(in, rel, &len);
-		if (!start)
-			break;
 		snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/end", n);
 		end = read_optional(in, rel, &len);
 		snprintf(rel, sizeof(rel), "sys/firmware/memmap/%u/type", n);
 		type = read_optional(in, rel, &len);
-		if (!end || !type || !in->map) {
+		if (!start || !end || !type || !in->map) {
 			fprintf(stderr, "memprobe analyze: %s/sys/firmware/memmap/%u: start, end and type are "
 					"needed\n", in->root, n);
 			free(start), free(end), free(type);
 			return false;
 		}
 		trim(type);
-		s = strtoull(start, NULL, 0);
-		e = strtoull(end, NULL, 0);
+		if (!sys_value(start, UINT64_MAX, &s) || !sys_value(end, UINT64_MAX, &e)) {
+			fprintf(stderr, "memprobe analyze: %s/sys/firmware/memmap/%u: its start or end is not a 64-bit "
+					"number ('%.24s', '%.24s')\n", in->root, n, start, end);
+			free(start), free(end), free(type);
+			return false;
+		}
 		t = e820_type_of(type);
 		free(start), free(end);
 		if (!t || e < s) {
@@ -356,11 +409,12 @@ static unsigned sys_number(const struct live_inputs *in, const char *fmt, unsign
 	size_t len;
 
 	snprintf(rel, sizeof(rel), fmt, n);
+	uint64_t value;
+
 	v = read_optional(in, rel, &len);
-	if (v) {
-		fallback = (unsigned)strtoul(v, NULL, 0);
-		free(v);
-	}
+	if (v && sys_value(v, UINT32_MAX, &value))
+		fallback = (unsigned)value;
+	free(v);
 	return fallback;
 }
 
@@ -517,8 +571,13 @@ static bool load_cpu(struct live_inputs *in)
 	if (strstr(text, "address sizes")) {
 		unsigned phys = 0, virt = 0;
 
-		sscanf(strstr(text, "address sizes"), "address sizes : %u bits physical, %u bits virtual", &phys,
-		       &virt);
+		if (sscanf(strstr(text, "address sizes"), "address sizes : %u bits physical, %u bits virtual", &phys,
+			   &virt) != 2 || phys < 32 || phys > 64 || virt < 32 || virt > 64) {
+			fprintf(stderr, "memprobe analyze: %s/proc/cpuinfo: its address sizes line is not 'N bits "
+					"physical, M bits virtual' with N and M from 32 to 64\n", in->root);
+			free(text);
+			return false;
+		}
 		cpu->phys_bits = (uint8_t)phys;
 		cpu->virt_bits = (uint8_t)virt;
 	}

@@ -62,6 +62,50 @@ check "4: replay of a FIFO without a writer: not waited on" test $? -ne 124
 timeout 60 "$tool" compare "$run" "$work/fifo/dev/kmsg" >/dev/null 2>&1
 check "4: compare with a FIFO without a writer: not waited on, exit 2" test $? -eq 2
 
+# 6. A gap in /sys/firmware/memmap, an entry without start, a start that is no number: exit 2, named.
+mk_memmap() {
+	local d=$1 i
+	mkdir -p "$d/proc" "$d/sys/firmware/acpi/tables"
+	printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu pse pge\n\n' >"$d/proc/cpuinfo"
+	for i in 0 1 2 3 4; do
+		mkdir -p "$d/sys/firmware/memmap/$i"
+		printf '%#x\n' $((i << 30)) >"$d/sys/firmware/memmap/$i/start"
+		printf '%#x\n' $(((i + 1 << 30) - 1)) >"$d/sys/firmware/memmap/$i/end"
+		echo 'System RAM' >"$d/sys/firmware/memmap/$i/type"
+	done
+}
+mk_memmap "$work/gap" && rm -r "$work/gap/sys/firmware/memmap/3"
+"$tool" analyze --live --root "$work/gap" >/dev/null 2>"$work/gap.err"
+check "6: a gap in /sys/firmware/memmap: exit 2" test $? -eq 2
+check "6: a gap: named" grep -q 'sys/firmware/memmap: 4 entries numbered up to 4: some are missing' "$work/gap.err"
+mk_memmap "$work/nostart" && rm "$work/nostart/sys/firmware/memmap/2/start"
+"$tool" analyze --live --root "$work/nostart" >/dev/null 2>"$work/nostart.err"
+check "6: an entry without start: exit 2" test $? -eq 2
+check "6: an entry without start: named" grep -q 'memmap/2: start, end and type are needed' "$work/nostart.err"
+mk_memmap "$work/hello" && echo hello >"$work/hello/sys/firmware/memmap/1/start"
+"$tool" analyze --live --root "$work/hello" >/dev/null 2>"$work/hello.err"
+check "14: a start of 'hello': exit 2, named" grep -q "memmap/1: its start or end is not a 64-bit number ('hello" \
+	"$work/hello.err"
+mk_memmap "$work/bits" && printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu\naddress sizes\t: 300 bits physical, 48 bits virtual\n' \
+	>"$work/bits/proc/cpuinfo"
+"$tool" analyze --live --root "$work/bits" >/dev/null 2>"$work/bits.err"
+check "14: 300 physical address bits: exit 2, named" grep -q 'cpuinfo: its address sizes line is not' "$work/bits.err"
+
+# 7. A cut or NUL-damaged cpu.txt or firmware.txt: exit 2, named, never taken as "no".
+cp -r "$run" "$work/cut" && sed -i '/^nx:/,$d' "$work/cut/cpu.txt"
+"$tool" analyze "$work/cut" >/dev/null 2>"$work/cut.err"
+check "7: cpu.txt cut before nx: exit 2" test $? -eq 2
+check "7: cpu.txt cut: the missing fact named" grep -q "cpu.txt.*no 'nx:' line (the file is cut short or damaged)" "$work/cut.err"
+for f in cpu.txt firmware.txt; do
+	cp -r "$run" "$work/nul-$f"
+	python3 -c "import sys; p = sys.argv[1]; d = open(p, 'rb').read(); open(p, 'wb').write(d[:60] + b'\0' + d[60:])" \
+		"$work/nul-$f/$f"
+	"$tool" analyze "$work/nul-$f" >/dev/null 2>"$work/nul-$f.err"
+	check "7: a NUL byte in $f: exit 2" test $? -eq 2
+	check "7: a NUL byte in $f: named with its offset" grep -q "$f: a NUL byte at offset 60: the file is damaged" \
+		"$work/nul-$f.err"
+done
+
 # 8. NUL bytes in a boot log neither end it nor change a line.
 python3 -c "import sys; d = open(sys.argv[1], 'rb').read(); i = len(d) // 10; open(sys.argv[2], 'wb').write(d[:i] + b'\0\0' + d[i:])" \
 	"$log" "$work/nul.log"

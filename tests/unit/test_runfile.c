@@ -12,6 +12,10 @@
 #include "fixtures.h"
 #include "memprobe/runfile.h"
 
+/* The facts every cpu.txt with "cpuid: read" has. */
+#define FACTS "cpuid: read\nvendor: AuthenticAMD\npse: yes\npge: yes\nnx: yes\ngbpages: no\nla57: no\n" \
+	      "phys_bits: 40\nvirt_bits: 48\n"
+
 /* A capture's text as a fresh NUL-terminated copy (the readers cut lines in place). */
 static char *copy_text(const struct capture *c)
 {
@@ -97,9 +101,14 @@ static void cpu_file(void **state)
 	assert_string_equal(err.text, "no 'cpuid:' line");
 	free(text);
 	assert_true(capture_has_line(&c, "apic_id: 0x1f"));
-	text = strdup("cpuid: read\nvendor: AuthenticAMD\n");	/* a cpu.txt from before the APIC ID was kept */
+	text = strdup(FACTS);	/* a cpu.txt from before the APIC ID and hypervisor were kept */
 	assert_true(cpu_facts_read(text, &back, &cpus, 1, &err));
 	assert_false(back.apic_id_known);
+	free(text);
+	/* cut short: a fact missing is named, not taken as "no" */
+	text = strdup("cpuid: read\nvendor: AuthenticAMD\npse: yes\npge: yes\n");
+	assert_false(cpu_facts_read(text, &back, &cpus, 1, &err));
+	assert_string_equal(err.text, "no 'nx:' line (the file is cut short or damaged)");
 	free(text);
 	text = strdup("cpuid: read\napic_id: 0x100000000\n");
 	assert_false(cpu_facts_read(text, &back, &cpus, 1, &err));
@@ -159,18 +168,18 @@ static void cpu_records_file(void **state)
 	free(text);
 	capture_free(&c);
 	/* an MSR of a CPU that was not read, a count that disagrees, a damaged head */
-	text = strdup("cpuid: read\ncpus: mp-services 1 of 2\ncpu: 1 0x1 0.0.1 timed out\nmsr: 0xfe 0x508\n");
+	text = strdup(FACTS "cpus: mp-services 1 of 2\ncpu: 1 0x1 0.0.1 timed out\nmsr: 0xfe 0x508\n");
 	assert_false(cpu_facts_read(text, &facts_back, &back, 2, &err));
-	assert_string_equal(err.text, "line 4: a msr with no CPU read before it");
+	assert_string_equal(err.text, "line 12: a msr with no CPU read before it");
 	free(text);
-	text = strdup("cpuid: read\ncpus: mp-services 2 of 2\ncpu: 0 0x0 0.0.0 read\n");
+	text = strdup(FACTS "cpus: mp-services 2 of 2\ncpu: 0 0x0 0.0.0 read\n");
 	assert_false(cpu_facts_read(text, &facts_back, &back, 2, &err));
 	assert_string_equal(err.text, "'cpus:' counts 2 CPUs read, the file has 1 records");
 	free(text);
-	text = strdup("cpuid: read\ncpus: mp-services 1 of 1\ncpu: 0 0x0 0.0 read\n");
+	text = strdup(FACTS "cpus: mp-services 1 of 1\ncpu: 0 0x0 0.0 read\n");
 	assert_false(cpu_facts_read(text, &facts_back, &back, 2, &err));
 	free(text);
-	text = strdup("cpuid: read\ncpus: mp-services 1 of 1\ncpu: 0 0x0 0.0.0 read\nleaf: 0x1 0x0 0x1 0x2 0x3\n");
+	text = strdup(FACTS "cpus: mp-services 1 of 1\ncpu: 0 0x0 0.0.0 read\nleaf: 0x1 0x0 0x1 0x2 0x3\n");
 	assert_false(cpu_facts_read(text, &facts_back, &back, 2, &err));
 	free(text);
 }
@@ -291,6 +300,11 @@ static void firmware_file(void **state)
 	free(text);
 	text = strdup("pci_rom: 0001:12:1f.7 8086:100e 18446744073709551616\ncmdline: \n");
 	assert_false(run_facts_read(text, &back, &err));		/* 2^64 */
+	free(text);
+	/* cut short before the identity's last lines: named */
+	text = strdup("vendor: EDK II\nrevision: 0x10000\nuefi: 0x20046\nsecure_boot: off\ncmdline: \n");
+	assert_false(run_facts_read(text, &back, &err));
+	assert_string_equal(err.text, "no 'rsdp20:' line (the file is cut short or damaged)");
 	free(text);
 
 	text = strdup("vendor: X\nsecure_boot: sideways\ncmdline: \n");
