@@ -173,7 +173,8 @@ void cpuid_family_model(uint32_t eax, unsigned *family, unsigned *model)
  * @cpu: the primitives (rdmsr NULL: the front end cannot read MSRs, none is kept)
  *
  * The leaves Linux's topology, cache and feature code uses, the brand
- * string, the hypervisor's leaf, and the MSRs behind memory types: the
+ * string, the hypervisor's leaf, IA32_APIC_BASE from family 6 on (its BSP
+ * and x2APIC bits), and the MSRs behind memory types: the
  * MTRRs when CPUID 1 has MTRR, PAT when it has PAT, SYSCFG on AMD and
  * Hygon from family 0xF (K8) on, and TOM2 when SYSCFG forces write-back up
  * to it.
@@ -221,11 +222,13 @@ void cpu_record_read(struct cpu_record *c, const struct cpu_access *cpu)
 	}
 	if (!cpu->rdmsr)
 		return;
+	cpuid_family_model(r1[0], &family, &model);
+	if (family >= 6)	/* Linux's test for IA32_APIC_BASE: P6 and K7 on, every x86-64 CPU */
+		read_msr(c, cpu, MSR_APIC_BASE);
 	if (r1[3] & (1u << 12))
 		read_mtrrs(c, cpu);
 	if (r1[3] & (1u << 16))
 		read_msr(c, cpu, MSR_PAT);
-	cpuid_family_model(r1[0], &family, &model);
 	if (amd && family >= 0xf) {
 		uint64_t syscfg = cpu->rdmsr(cpu->ctx, MSR_AMD_SYSCFG);
 
@@ -271,6 +274,72 @@ void cpu_facts_from_record(const struct cpu_record *c, struct cpu_facts *f)
 		f->phys_bits = l->eax & 0xff;
 		f->virt_bits = (l->eax >> 8) & 0xff;
 	}
+}
+
+/**
+ * cpu_x2apic_mode() - whether the firmware left a CPU's local APIC in x2APIC mode
+ * @c: the CPU's record
+ *
+ * Linux's x2apic_enabled(): CPUID 1 ECX[21] and IA32_APIC_BASE's EXTD bit.
+ *
+ * Return: 1 or 0; -1 when the record cannot say (an older run, no MSRs read).
+ */
+int cpu_x2apic_mode(const struct cpu_record *c)
+{
+	const struct cpuid_regs *l1 = cpu_cpuid(c, 1, 0);
+	uint64_t base;
+
+	if (!l1)
+		return -1;
+	if (!(l1->ecx & (1u << 21)))
+		return 0;
+	return cpu_msr(c, MSR_APIC_BASE, &base) ? !!(base & APIC_BASE_EXTD) : -1;
+}
+
+/**
+ * cpu_apic_base_bsp() - IA32_APIC_BASE's BSP bit of a CPU
+ * @c: the CPU's record
+ *
+ * Return: 1 or 0; -1 when the record does not hold the MSR.
+ */
+int cpu_apic_base_bsp(const struct cpu_record *c)
+{
+	uint64_t base;
+
+	return cpu_msr(c, MSR_APIC_BASE, &base) ? !!(base & APIC_BASE_BSP) : -1;
+}
+
+/*
+ * The signatures at CPUID 0x40000000 of the hypervisors Debian's kernels
+ * detect (detect_hypervisor_vendor: Xen HVM, VMware, Hyper-V, KVM; Jailhouse
+ * and ACRN are not built).  QEMU's TCG says "TCGTCGTCGTCG": Linux boots "on
+ * bare hardware" there.
+ */
+static const char *const linux_hypervisors[] = { "XenVMMXenVMM", "VMwareVMware", "Microsoft Hv",
+						 "KVMKVMKVM\0\0\0" };
+
+/**
+ * cpu_linux_hypervisor() - whether Linux finds a hypervisor it knows
+ * @c: the boot CPU's record
+ * @known: set false when the record cannot say (no CPUID 1)
+ *
+ * Return: whether CPUID 1 says a hypervisor runs and its signature is one Linux detects.
+ */
+bool cpu_linux_hypervisor(const struct cpu_record *c, bool *known)
+{
+	const struct cpuid_regs *l1 = cpu_cpuid(c, 1, 0), *h = cpu_cpuid(c, 0x40000000, 0);
+	char sig[12];
+
+	*known = l1 != NULL;
+	if (!l1 || !(l1->ecx & (1u << 31)) || !h)
+		return false;
+	mp_memcpy(sig, &h->ebx, 4);
+	mp_memcpy(sig + 4, &h->ecx, 4);
+	mp_memcpy(sig + 8, &h->edx, 4);
+	for (unsigned i = 0; i < sizeof(linux_hypervisors) / sizeof(linux_hypervisors[0]); i++)
+		if (!mp_memcmp(sig, linux_hypervisors[i], 12))
+			return true;
+	return false;
 }
 
 /* The CPUID words that must agree between CPUs of one machine: per-CPU fields (APIC IDs, OSXSAVE) left out. */

@@ -83,6 +83,46 @@ static void generic_processor_info(struct machine *m, uint32_t apic_id)
 		c->present_ids[c->nr_present_ids++] = apic_id;
 }
 
+/*
+ * 6.12's check for the real BSP, on the first APIC the firmware lists: the
+ * boot CPU should be it.  If not, and the boot CPU is the BSP of reset (its
+ * IA32_APIC_BASE says so; memprobe runs on the boot CPU, so a record without
+ * the MSR is taken as a normal boot), the order is a firmware bug; if
+ * neither, Linux takes itself for a crash kernel.  Return: whether Linux
+ * rejects this APIC.
+ */
+static bool check_for_real_bsp(struct machine *m, uint32_t apic_id)
+{
+	struct cpu_count *c = &m->cpus;
+	const struct cpu_record *boot = boot_cpu_record(m);
+	bool is_bsp = !boot || cpu_apic_base_bsp(boot) != 0;
+
+	if (c->real_bsp_seen)
+		return false;
+	c->real_bsp_seen = true;
+	if (apic_id == c->boot_apic_id) {
+		if (is_bsp)
+			return false;
+		mp_printk(m->log, "CPU topo: Enumerated BSP APIC %x is not marked in APICBASE MSR\n", apic_id);
+		mp_printk(m->log, "CPU topo: Assuming crash kernel. Limiting to one CPU to prevent machine INIT\n");
+		c->nr_cpu_ids = 1;
+	} else {
+		mp_printk(m->log, "CPU topo: Boot CPU APIC ID not the first enumerated APIC ID: %x != %x\n",
+			  c->boot_apic_id, apic_id);
+		if (!is_bsp) {
+			mp_printk(m->log, "CPU topo: Crash kernel detected. Disabling real BSP to prevent machine "
+					  "INIT\n");
+			return true;
+		}
+	}
+	mp_printk(m->log, "CPU topo: [Firmware Bug]: APIC enumeration order not specification compliant\n");
+	fw_bug(m->log, "APIC", "bsp-not-first", FW_BUG_NO_OFFSET,
+	       "memprobe: [Firmware Bug]: MADT: the first CPU entry (APIC ID %#x) is not the boot CPU (%#x): the "
+	       "ACPI specification wants the boot processor first\n",
+	       apic_id, c->boot_apic_id);
+	return false;
+}
+
 /* 6.12: topology_register_apic(). */
 static void topology_register_apic(struct machine *m, uint32_t apic_id, bool enabled)
 {
@@ -92,6 +132,10 @@ static void topology_register_apic(struct machine *m, uint32_t apic_id, bool ena
 		if (!c->rejected)	/* pr_err_once */
 			mp_printk(m->log, "CPU topo: APIC ID %x exceeds kernel limit of: %x\n", apic_id,
 				  MAX_LOCAL_APIC_ID - 1);
+		c->rejected++;
+		return;
+	}
+	if (check_for_real_bsp(m, apic_id)) {
 		c->rejected++;
 		return;
 	}
@@ -122,7 +166,7 @@ static bool usable(const struct machine *m, const struct madt_cpu *p)
 		return true;
 	if (m->cpus.online_capable)
 		return p->online_capable;
-	return !m->opts.kernel->cpu_topology_612 || m->fw->cpu.hypervisor;
+	return !m->opts.kernel->cpu_topology_612 || m->cpus.linux_hypervisor;
 }
 
 /* One MADT CPU entry, as acpi_parse_lapic or acpi_parse_x2apic counts it. */
@@ -140,9 +184,17 @@ static void acpi_register_lapic(struct machine *m, const struct madt_cpu *p)
 	if (p->x2apic && v612 && c->has_lapic_cpus && p->apic_id < 0xff)
 		return;
 	if (p->x2apic && p->apic_id >= 0xff) {
-		/* Valid only when the APIC is in x2APIC mode, which memprobe does not read yet. */
-		c->unknown = true;
-		return;
+		/* The APIC driver in force while the MADT is walked takes them in x2APIC mode only. */
+		if (c->x2apic_mode < 0) {
+			c->unknown = true;
+			return;
+		}
+		if (!c->x2apic_mode) {
+			if (p->enabled)
+				mp_printk(m->log, "ACPI: x2apic entry ignored\n");
+			c->x2apic_ignored += p->enabled;
+			return;
+		}
 	}
 	if (v612) {
 		topology_register_apic(m, p->apic_id, p->enabled);
@@ -170,12 +222,28 @@ void acpi_register_lapics(struct machine *m, const struct madt_info *madt)
 {
 	struct cpu_count *c = &m->cpus;
 
+	const struct cpu_record *boot = boot_cpu_record(m);
+	bool known;
+
+	c->x2apic_mode = boot ? cpu_x2apic_mode(boot) : -1;
+	c->linux_hypervisor = boot ? cpu_linux_hypervisor(boot, &known) : m->fw->cpu.hypervisor;
+	if (boot && !known)
+		c->linux_hypervisor = m->fw->cpu.hypervisor;
+	if (c->x2apic_mode > 0)
+		mp_printk(m->log, "memprobe: the firmware left the boot CPU's APIC in x2APIC mode: Linux's x2apic and "
+				  "APIC routing lines are not predicted\n");
 	c->unknown |= madt->dropped_cpus > 0;
 	for (unsigned i = 0; i < madt->nr_cpus; i++)	/* acpi_check_lapic()'s pass, before the walk */
 		c->has_lapic_cpus |= !madt->cpus[i].x2apic && madt->cpus[i].apic_id != 0xff &&
 				     usable(m, &madt->cpus[i]);
 	for (unsigned i = 0; i < madt->nr_cpus; i++)
 		acpi_register_lapic(m, &madt->cpus[i]);
+	if (c->x2apic_ignored)
+		fw_bug(m->log, "APIC", "x2apic-ids-in-xapic-mode", FW_BUG_NO_OFFSET,
+		       "memprobe: [Firmware Bug]: MADT: %u enabled CPUs have x2APIC IDs of 255 or more, but the "
+		       "firmware left the boot CPU's APIC in xAPIC mode, where they cannot be addressed: Linux "
+		       "ignores them\n",
+		       c->x2apic_ignored);
 }
 
 /*
@@ -435,8 +503,8 @@ void init_possible_cpus(struct machine *m)
 	}
 	if (c->unknown) {
 		mp_printk(m->log, "memprobe: an x2APIC entry of the MADT has an ID of 255 or more, which Linux "
-				  "counts only with the APIC in x2APIC mode; memprobe does not read that mode yet, so "
-				  "the possible CPUs are not predicted\n");
+				  "counts only with the APIC in x2APIC mode; the run did not read the boot CPU's "
+				  "IA32_APIC_BASE (an older run folder), so the possible CPUs are not predicted\n");
 		return;
 	}
 	if (c->boot_apic_id_assumed)

@@ -41,6 +41,8 @@ check "16 CPUs: 16 records" has_line "$work/sixteen/cpu.txt" "cpus: mp-services 
 check "16 CPUs: every one read" test "$(grep -c '^cpu: .* read$' "$work/sixteen/cpu.txt")" -eq 16
 check "16 CPUs: the announce line, 3 columns a CPU" has_line "$work/sixteen.log" \
 	".... node  #0, CPUs:        #1  #2  #3  #4  #5  #6  #7  #8  #9 #10 #11 #12 #13 #14 #15"
+check "16 CPUs: IA32_APIC_BASE read on each, the BSP bit on the boot CPU alone (QEMU: xAPIC)" test \
+	"$(grep -c '^msr: 0x0000001b 0x00000000fee00900$' "$work/sixteen/cpu.txt"):$(grep -c '^msr: 0x0000001b 0x00000000fee00800$' "$work/sixteen/cpu.txt")" = 1:15
 check "16 CPUs: the collection timed" grep -q '^memprobe: reading 16 CPUs took [0-9]* us' "$work/sixteen.log"
 check "16 CPUs: the first APs' MTRRs named against the boot CPU's" grep -q \
 	'^memprobe: \[Firmware Bug\]: MTRR: the CPU of APIC ID 0x8 differs from the boot CPU' "$work/sixteen.log"

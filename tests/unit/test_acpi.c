@@ -1135,6 +1135,174 @@ static void possible_cpus_with_hotplug(void **state)
 	w->fw.cmdline = NULL;
 }
 
+/* A MADT of local APIC (type 0) and x2APIC (type 9) entries and one IO APIC, in place of the standard world's. */
+struct madt_cpu_entry {
+	uint8_t type;
+	uint32_t id, flags;
+};
+
+static void use_madt_entries(struct world *w, const struct madt_cpu_entry *e, unsigned n);
+
+static void entries_world(struct world *w, const struct madt_cpu_entry *e, unsigned n)
+{
+	struct sbuf srat;
+
+	srat_header(&srat, 1);
+	srat_mem(&srat, 0, 0, 0x1000000, 1);
+	standard_world(w, &srat, 3);
+	use_madt_entries(w, e, n);
+}
+
+static void use_madt_entries(struct world *w, const struct madt_cpu_entry *e, unsigned n)
+{
+	uint8_t madt[8 + 32 * 16 + 12] = { 0 }, *p = madt + 8;
+	struct blob *root;
+
+	put32(madt, 0xfee00000);
+	for (unsigned i = 0; i < n; i++)
+		if (e[i].type == 0) {
+			p[0] = 0, p[1] = 8, p[2] = (uint8_t)i, p[3] = (uint8_t)e[i].id, put32(p + 4, e[i].flags);
+			p += 8;
+		} else {
+			p[0] = 9, p[1] = 16, put32(p + 4, e[i].id), put32(p + 8, e[i].flags), put32(p + 12, i);
+			p += 16;
+		}
+	p[0] = 1, p[1] = 12, put32(p + 4, 0xfec00000), p += 12;
+	add_table(w, 0x20000, "APIC", 5, madt, (uint32_t)(p - madt));
+	root = blob_at(w, 0x6000);
+	put64(root->bytes + 36 + 8, 0x20000);
+	fix_checksum(root->bytes, root->len, 9);
+}
+
+/* The boot CPU's record: Intel family 6, APIC ID 0, x2APIC in CPUID; IA32_APIC_BASE as given (0: not read). */
+static void boot_record(struct world *w, struct cpu_record *rec, uint64_t apic_base, const char *hypervisor)
+{
+	static const uint32_t l0[4] = { 0xd, 0x756e6547, 0x6c65746e, 0x49656e69 };	/* GenuineIntel */
+	const uint32_t l1[4] = { 0x306a9, 0, 1u << 21 | (hypervisor ? 1u << 31 : 0), 1u << 9 };
+
+	memset(rec, 0, sizeof(*rec));
+	rec->state = CPU_READ;
+	cpu_record_add_leaf(rec, 0, 0, l0);
+	cpu_record_add_leaf(rec, 1, 0, l1);
+	if (hypervisor) {
+		uint32_t h[4] = { 0x40000001, 0, 0, 0 };
+
+		memcpy(&h[1], hypervisor, 12);
+		cpu_record_add_leaf(rec, 0x40000000, 0, h);
+	}
+	if (apic_base)
+		cpu_record_add_msr(rec, MSR_APIC_BASE, apic_base);
+	w->fw.cpus = (struct cpu_records){ CPUS_MP_SERVICES, 1, 1, rec };
+	cpu_facts_from_record(rec, &w->fw.cpu);
+}
+
+/*
+ * x2APIC entries of ID 255 or more, with the firmware's APIC mode from
+ * IA32_APIC_BASE: in xAPIC mode Linux ignores them (the enabled ones with a
+ * line) and counts nothing for them; in x2APIC mode they are CPUs.  The
+ * xAPIC cases are Debian's 6.1 and 6.12 booted under QEMU's TCG on these
+ * MADTs: 6.1 counts a CPU listed both ways twice, 6.12 does not, and 6.12
+ * under TCG (no hypervisor it knows) leaves disabled entries out.
+ */
+static void x2apic_entries(void **state)
+{
+	struct world *w = *state;
+	static const struct madt_cpu_entry a[] = { { 0, 0, 1 }, { 0, 1, 1 }, { 0, 2, 0 }, { 9, 1, 1 }, { 9, 0x100, 1 },
+						   { 9, 0x101, 0 }, { 9, 0xffffffff, 1 }, { 0, 0xff, 1 } };
+	static struct cpu_record rec;
+
+	entries_world(w, a, 8);
+	boot_record(w, &rec, 0xfee00900, "TCGTCGTCGTCG");	/* xAPIC, the BSP */
+	run(w);
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: x2apic entry ignored"), 1);
+	assert_true(has(w, "smpboot: Allowing 4 CPUs, 1 hotplug CPUs"));
+	assert_true(has(w, "memprobe: [Firmware Bug]: MADT: 1 enabled CPUs have x2APIC IDs of 255 or more, but the "
+			   "firmware left the boot CPU's APIC in xAPIC mode, where they cannot be addressed: Linux "
+			   "ignores them"));
+	w->fw.cmdline = "kernel=6.12";
+	run(w);
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: x2apic entry ignored"), 1);
+	assert_true(has(w, "CPU topo: Allowing 2 present CPUs plus 0 hotplug CPUs"));
+	w->fw.cmdline = NULL;
+	w->fw.cpus = (struct cpu_records){ CPUS_NOT_READ, 0, 0, NULL };
+}
+
+/* The same with only x2APIC entries, and in x2APIC mode; a record that cannot tell the mode. */
+static void x2apic_entries_only(void **state)
+{
+	struct world *w = *state;
+	static const struct madt_cpu_entry b[] = { { 9, 0, 1 }, { 9, 1, 1 }, { 9, 0x100, 1 }, { 9, 0x1ff, 0 },
+						   { 9, 0xffffffff, 1 }, { 9, 3, 0 } };
+	static struct cpu_record rec;
+
+	entries_world(w, b, 6);
+	boot_record(w, &rec, 0xfee00900, "TCGTCGTCGTCG");	/* xAPIC, the BSP */
+	run(w);
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: x2apic entry ignored"), 1);
+	assert_true(has(w, "smpboot: Allowing 3 CPUs, 1 hotplug CPUs"));
+	w->fw.cmdline = "kernel=6.12";
+	run(w);
+	assert_true(has(w, "CPU topo: Allowing 2 present CPUs plus 0 hotplug CPUs"));
+	/* a hypervisor 6.12 knows: its disabled entries are hot-pluggable */
+	boot_record(w, &rec, 0xfee00900, "KVMKVMKVM\0\0\0");
+	run(w);
+	assert_true(has(w, "CPU topo: Allowing 2 present CPUs plus 1 hotplug CPUs"));
+
+	/* x2APIC mode: every ID counts (6.1: the disabled ones as hotplug), and the lines memprobe leaves out are said */
+	boot_record(w, &rec, 0xfee00d00, "TCGTCGTCGTCG");
+	w->fw.cmdline = NULL;
+	run(w);
+	assert_int_equal(capture_count_prefix(&w->c, "ACPI: x2apic entry ignored"), 0);
+	assert_true(has(w, "smpboot: Allowing 5 CPUs, 2 hotplug CPUs"));
+	assert_true(has(w, "memprobe: the firmware left the boot CPU's APIC in x2APIC mode: Linux's x2apic and APIC "
+			   "routing lines are not predicted"));
+	w->fw.cmdline = "kernel=6.12";
+	run(w);
+	assert_true(has(w, "CPU topo: Allowing 3 present CPUs plus 0 hotplug CPUs"));
+
+	/* no IA32_APIC_BASE in the record (an older run): the mode is not known, nor the count */
+	boot_record(w, &rec, 0, NULL);
+	w->fw.cmdline = NULL;
+	run(w);
+	assert_true(has(w, "memprobe: an x2APIC entry of the MADT has an ID of 255 or more, which Linux counts only "
+			   "with the APIC in x2APIC mode; the run did not read the boot CPU's IA32_APIC_BASE (an "
+			   "older run folder), so the possible CPUs are not predicted"));
+	assert_int_equal(capture_count_prefix(&w->c, "smpboot: Allowing"), 0);
+	w->fw.cpus = (struct cpu_records){ CPUS_NOT_READ, 0, 0, NULL };
+}
+
+/*
+ * 6.12's check of the first CPU the MADT lists: not the boot CPU is a
+ * firmware bug when the boot CPU is the BSP of reset, a crash kernel when
+ * IA32_APIC_BASE says it is not; 6.1 says nothing.
+ */
+static void bsp_listed_first(void **state)
+{
+	struct world *w = *state;
+	static const struct madt_cpu_entry e[] = { { 0, 1, 1 }, { 0, 0, 1 } };
+	static struct cpu_record rec;
+
+	entries_world(w, e, 2);
+	boot_record(w, &rec, 0xfee00900, NULL);
+	w->fw.cmdline = "kernel=6.12";
+	run(w);
+	assert_true(has(w, "CPU topo: Boot CPU APIC ID not the first enumerated APIC ID: 0 != 1"));
+	assert_true(has(w, "CPU topo: [Firmware Bug]: APIC enumeration order not specification compliant"));
+	assert_true(has(w, "memprobe: [Firmware Bug]: MADT: the first CPU entry (APIC ID 0x1) is not the boot CPU "
+			   "(0x0): the ACPI specification wants the boot processor first"));
+	assert_true(has(w, "CPU topo: Allowing 2 present CPUs plus 0 hotplug CPUs"));
+	boot_record(w, &rec, 0xfee00800, NULL);	/* not the BSP of reset: a crash kernel, to Linux */
+	run(w);
+	assert_true(has(w, "CPU topo: Crash kernel detected. Disabling real BSP to prevent machine INIT"));
+	assert_true(has(w, "CPU topo: Allowing 1 present CPUs plus 0 hotplug CPUs"));
+	assert_true(has(w, "CPU topo: Rejected CPUs 1"));
+	w->fw.cmdline = NULL;
+	run(w);
+	assert_int_equal(capture_count_prefix(&w->c, "CPU topo: "), 0);
+	assert_true(has(w, "smpboot: Allowing 2 CPUs, 0 hotplug CPUs"));
+	w->fw.cpus = (struct cpu_records){ CPUS_NOT_READ, 0, 0, NULL };
+}
+
 /* nr_cpus= below the MADT's count: each kernel's words for the CPUs it leaves out. */
 static void possible_cpus_nr_cpus(void **state)
 {
@@ -1321,6 +1489,9 @@ int main(void)
 		T(madt_ioapic_entries_past_128),
 		T(possible_cpus_with_hotplug),
 		T(possible_cpus_nr_cpus),
+		T(x2apic_entries),
+		T(x2apic_entries_only),
+		T(bsp_listed_first),
 		T(possible_cpus_maxcpus_zero),
 		T(bringup_smt),
 		T(hpet),

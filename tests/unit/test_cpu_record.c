@@ -54,17 +54,32 @@ static bool was_read(const struct fake_cpu *f, uint32_t msr)
 #define AMD_EBX 0x68747541u
 #define INTEL_EBX 0x756e6547u
 
-/* A CPU without MTRR and PAT bits gets no RDMSR at all, whatever its vendor. */
+/*
+ * A CPU without MTRR and PAT bits gets no MTRR or PAT read, whatever its
+ * vendor: from family 6 on only IA32_APIC_BASE (as Linux reads it), before
+ * that no RDMSR at all; no rdmsr primitive, no MSR kept.
+ */
 static void no_mtrr_no_msr(void **state)
 {
 	struct fake_cpu f = { 3, { { 0, 0, 0xd, INTEL_EBX, 0x6c65746e, 0x49656e69 }, { 1, 0, 0x306a9, 0, 0, 0 },
 				   { 0x80000000, 0, 0x80000008, 0, 0, 0 } }, .mtrrcap = 0 };
 	struct cpu_access acc = { fake_cpuid, fake_rdmsr, &f };
 	static struct cpu_record rec;
+	uint64_t v;
 
 	(void)state;
 	cpu_record_read(&rec, &acc);
+	assert_int_equal(f.msr_reads, 1);
+	assert_true(was_read(&f, MSR_APIC_BASE));
+	assert_true(cpu_msr(&rec, MSR_APIC_BASE, &v));
+	f.leaf[1].eax = 0x543;	/* a Pentium: family 5 */
+	f.msr_reads = 0;
+	cpu_record_read(&rec, &acc);
 	assert_int_equal(f.msr_reads, 0);
+	assert_int_equal(rec.nr_msrs, 0);
+	f.leaf[1].eax = 0x306a9;
+	acc.rdmsr = NULL;
+	cpu_record_read(&rec, &acc);
 	assert_int_equal(rec.nr_msrs, 0);
 	assert_non_null(cpu_cpuid(&rec, 1, 0));
 	assert_non_null(cpu_cpuid(&rec, 0x80000008, 0));

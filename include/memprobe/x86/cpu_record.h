@@ -13,10 +13,13 @@
 #include "memprobe/x86/paging.h"
 
 #define CPU_LEAVES_MAX 48	/* leaves 0-7, 0xB, 0x1F, 0x8000000x, 0x8000001D/E, 0x40000000 */
-#define CPU_MSRS_MAX 96		/* MTRRCAP, DEF_TYPE, 11 fixed, 2 x 32 variable, PAT, SYSCFG, TOM2 */
+#define CPU_MSRS_MAX 96		/* APIC_BASE, MTRRCAP, DEF_TYPE, 11 fixed, 2 x 32 variable, PAT, SYSCFG, TOM2 */
 #define CPU_RECORDS_MAX 1024	/* the CPUs a run reads; past it, a line says how many were left */
 
 /* IA32 and AMD MSRs the record may hold. */
+#define MSR_APIC_BASE 0x01b
+#define APIC_BASE_BSP (1u << 8)		/* the CPU chosen as the BSP at reset */
+#define APIC_BASE_EXTD (1u << 10)	/* the local APIC is in x2APIC mode */
 #define MSR_MTRRCAP 0x0fe
 #define MSR_MTRR_VAR_BASE(n) (0x200 + 2 * (n))
 #define MSR_MTRR_VAR_MASK(n) (0x201 + 2 * (n))
@@ -93,5 +96,8 @@ void cpu_record_add_msr(struct cpu_record *c, uint32_t msr, uint64_t value);
 void cpuid_family_model(uint32_t eax, unsigned *family, unsigned *model);
 bool cpu_record_differs(const struct cpu_record *c, const struct cpu_record *boot, char *what, unsigned size);
 void cpu_facts_from_record(const struct cpu_record *c, struct cpu_facts *f);
+int cpu_x2apic_mode(const struct cpu_record *c);
+int cpu_apic_base_bsp(const struct cpu_record *c);
+bool cpu_linux_hypervisor(const struct cpu_record *c, bool *known);
 
 #endif

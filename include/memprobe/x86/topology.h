@@ -22,6 +22,10 @@ struct cpu_count {
 	bool boot_seen;			/* the boot CPU's entry was counted */
 	bool online_capable;		/* the FADT is ACPI 6.3 or newer: the online-capable bit counts */
 	bool has_lapic_cpus;		/* 6.12: a usable local APIC entry, so x2APIC IDs below 255 are not */
+	int x2apic_mode;		/* the firmware left the boot CPU in x2APIC mode (-1: not known) */
+	unsigned x2apic_ignored;	/* enabled x2APIC entries of ID 255 or more dropped in xAPIC mode */
+	bool linux_hypervisor;		/* Linux detects a hypervisor (not TCG): 6.12 counts disabled entries */
+	bool real_bsp_seen;		/* 6.12: check_for_real_bsp() ran on the first listed APIC */
 	unsigned present, disabled, rejected;	/* num_processors, disabled_cpus (6.12: nr_rejected_cpus) */
 	bool unknown;			/* something memprobe cannot count: no line predicted */
 	bool limit_said;		/* 6.12's "CPU limit ... reached" is printed once */
