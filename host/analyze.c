@@ -80,6 +80,71 @@ static const uint8_t *run_map(void *ctx, uint64_t phys, uint64_t len)
 	return bytes ? bytes : acpidump_find(&in->dump, phys, len);
 }
 
+/* Bytes of the run's tables, wherever memprobe.efi saved them. */
+static const uint8_t *saved(const struct run_inputs *in, uint64_t phys, uint64_t len)
+{
+	const uint8_t *bytes = acpidump_find(&in->dump, phys, len);
+
+	if (!bytes)
+		bytes = acpidump_find(&in->read_dump, phys, len);
+	return bytes ? bytes : acpidump_find(&in->efi_dump, phys, len);
+}
+
+/*
+ * memprobe.efi saves every table it reads, so a table the saved root table
+ * lists at an address the run's map covers must be in acpi.txt, and no two
+ * saved tables share an address: otherwise the folder is damaged, and the
+ * tables missing would be taken for a firmware bug.  Return: whether whole.
+ */
+static bool dump_complete(const struct run_inputs *in, struct runfile_error *err)
+{
+	const struct acpidump *d = &in->dump;
+	uint64_t rsdp = in->fw.acpi.rsdp20 ? in->fw.acpi.rsdp20 : in->fw.acpi.rsdp10, root = 0;
+	const uint8_t *r, *t;
+	unsigned entry, length;
+
+	for (unsigned i = 0; i < d->nr; i++)
+		for (unsigned j = i + 1; j < d->nr; j++)
+			if (d->t[i].phys && d->t[i].phys == d->t[j].phys) {
+				snprintf(err->text, sizeof(err->text), "two tables (%s, %s) at 0x%llx: the dump is "
+					 "damaged", d->t[i].sig, d->t[j].sig, (unsigned long long)d->t[i].phys);
+				return false;
+			}
+	if (!rsdp || !efi_memmap_covers(&in->fw.memmap, rsdp, 20))
+		return true;
+	if (!(r = saved(in, rsdp, 20))) {
+		snprintf(err->text, sizeof(err->text), "no RSDP at 0x%llx, where firmware.txt says it is: the "
+			 "dump is damaged", (unsigned long long)rsdp);
+		return false;
+	}
+	entry = r[15] >= 2 && saved(in, rsdp, 36) ? 8 : 4;
+	for (unsigned b = 0; b < entry; b++)
+		root |= (uint64_t)r[(entry == 8 ? 24 : 16) + b] << (8 * b);
+	if (!efi_memmap_covers(&in->fw.memmap, root, 36))
+		return true;
+	if (!(t = saved(in, root, 36))) {
+		snprintf(err->text, sizeof(err->text), "no %s at 0x%llx, where the RSDP points: the dump is damaged",
+			 entry == 8 ? "XSDT" : "RSDT", (unsigned long long)root);
+		return false;
+	}
+	length = t[4] | t[5] << 8 | t[6] << 16 | (unsigned)t[7] << 24;
+	if (length < 36 || !(t = saved(in, root, length)))
+		return true;	/* the root table's own fault: the analysis names it */
+	for (unsigned i = 0; i < (length - 36) / entry; i++) {
+		uint64_t at = 0;
+
+		for (unsigned b = 0; b < entry; b++)
+			at |= (uint64_t)t[36 + i * entry + b] << (8 * b);
+		if (at && efi_memmap_covers(&in->fw.memmap, at, 36) && !saved(in, at, 36)) {
+			snprintf(err->text, sizeof(err->text), "the %s's entry %u (0x%llx) is not in the dump, though "
+				 "the run's memory map covers it: the dump is damaged", entry == 8 ? "XSDT" : "RSDT",
+				 i, (unsigned long long)at);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* The IO APICs' registers as the run read them; one the run did not read is not known. */
 static bool run_ioapic(void *ctx, uint32_t base, uint32_t regs[IO_APIC_REGS])
 {
@@ -209,8 +274,11 @@ static bool load_folder(struct run_inputs *in, const char *dir)
 	acpidump_access(&in->dump, &fw->acpi);
 	fw->acpi.map = run_map;
 	fw->acpi.ctx = in;
+	fw->acpi.source = NULL;		/* the run's memory map: what the machine had */
 	if (!run_facts_read(in->facts, fw, &err))
 		return bad(dir, "firmware.txt", err.text);
+	if (!dump_complete(in, &err))
+		return bad(dir, "acpi.txt", err.text);
 	return true;
 }
 

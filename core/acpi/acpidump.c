@@ -178,6 +178,7 @@ void acpidump_access(const struct acpidump *d, struct acpi_access *access)
 	mp_memset(access, 0, sizeof(*access));
 	access->map = dump_map;
 	access->ctx = (void *)d;
+	access->source = "the dump";
 	for (unsigned i = 0; i < d->nr; i++)
 		if (!mp_strcmp(d->t[i].sig, "RSDP") || !mp_memcmp(d->t[i].sig, "RSD ", 4))
 			access->rsdp20 = d->t[i].phys;

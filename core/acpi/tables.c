@@ -187,6 +187,12 @@ static bool read_table(struct acpi_tables *at, const struct acpi_access *access,
 	mp_memset(t, 0, sizeof(*t));
 	t->phys = phys;
 	t->bytes = access->map ? access->map(access->ctx, phys, 8) : NULL;
+	if (!t->bytes && access->source) {
+		mp_printk(log, "memprobe: ACPI: %s points to 0x%016llx, which %s does not hold; table not read\n",
+			  what, (unsigned long long)phys, access->source);
+		at->problems++;
+		goto unread;
+	}
 	if (!t->bytes) {
 		fw_bug(log, "ACPI", "not-in-memory-map", FW_BUG_NO_OFFSET,
 		       "memprobe: [Firmware Bug]: ACPI: %s points to 0x%016llx, which is "
@@ -208,6 +214,13 @@ static bool read_table(struct acpi_tables *at, const struct acpi_access *access,
 		goto unread;
 	}
 	t->bytes = access->map(access->ctx, phys, t->length);
+	if (!t->bytes && access->source) {
+		mp_printk(log, "memprobe: ACPI: %s at 0x%016llx (from %s) runs past what %s holds (length %u); "
+			       "table not read\n",
+			  t->sig, (unsigned long long)phys, what, access->source, t->length);
+		at->problems++;
+		goto unread;
+	}
 	if (!t->bytes) {
 		fw_bug(log, "ACPI", "not-in-memory-map", FW_BUG_NO_OFFSET,
 		       "memprobe: [Firmware Bug]: ACPI: %s at 0x%016llx (from %s) runs past "
@@ -284,6 +297,12 @@ static bool read_rsdp(struct acpi_tables *at, const struct acpi_access *access, 
 	uint32_t length = RSDP_V1_LENGTH;
 	uint8_t revision;
 
+	if (!p && access->source) {
+		mp_printk(log, "memprobe: ACPI: the RSDP at 0x%016llx is not in %s\n", (unsigned long long)phys,
+			  access->source);
+		at->problems++;
+		return false;
+	}
 	if (!p) {
 		fw_bug(log, "ACPI", "not-in-memory-map", FW_BUG_NO_OFFSET,
 		       "memprobe: [Firmware Bug]: ACPI: the RSDP at 0x%016llx is not in the "

@@ -62,6 +62,28 @@ check "4: replay of a FIFO without a writer: not waited on" test $? -ne 124
 timeout 60 "$tool" compare "$run" "$work/fifo/dev/kmsg" >/dev/null 2>&1
 check "4: compare with a FIFO without a writer: not waited on, exit 2" test $? -eq 2
 
+# 5. A run folder's acpi.txt without a table its XSDT lists, or with two tables at one address:
+# damaged (exit 2), never a firmware bug nor a faked node; a plain dump missing a table is no
+# firmware bug either and does not speak of a memory map.
+cp -r "$run" "$work/nosrat" && awk '/^SRAT @/ { skip = 1; next } /^[A-Z]... @/ { skip = 0 } !skip' \
+	"$run/acpi.txt" >"$work/nosrat/acpi.txt"
+"$tool" analyze "$work/nosrat" >"$work/nosrat.out" 2>"$work/nosrat.err"
+check "5: acpi.txt without the SRAT: exit 2" test $? -eq 2
+check "5: acpi.txt without the SRAT: the damage named" grep -q \
+	"nosrat/acpi.txt: the XSDT's entry 3 (0xbf777000) is not in the dump, though the run's memory map covers it: the dump is damaged" \
+	"$work/nosrat.err"
+check "5: acpi.txt without the SRAT: no false firmware bug" bash -c "! grep -q 'not in the firmware.s memory map' '$work/nosrat.out'"
+cp -r "$run" "$work/twice" && sed -n '/^WAET @/,$p' "$run/acpi.txt" | sed 's/^WAET @ 0x00000000BF776000/WAET @ 0x00000000BF777000/' \
+	>>"$work/twice/acpi.txt"
+"$tool" analyze "$work/twice" >/dev/null 2>"$work/twice.err"
+check "5: two tables at one address: exit 2, named" grep -q 'two tables (SRAT, WAET) at 0xbf777000: the dump is damaged' \
+	"$work/twice.err"
+"$tool" acpi "$work/nosrat/acpi.txt" >"$work/plain.out" 2>&1
+check "5: a plain dump without a table: said as the dump's" grep -q \
+	'^memprobe: ACPI: XSDT entry 3 points to 0x00000000bf777000, which the dump does not hold; table not read' "$work/plain.out"
+check "5: a plain dump: no memory map spoken of, no firmware bug" bash -c \
+	"! grep -q 'memory map\|Firmware Bug.*not-in' '$work/plain.out'"
+
 # 6. A gap in /sys/firmware/memmap, an entry without start, a start that is no number: exit 2, named.
 mk_memmap() {
 	local d=$1 i

@@ -32,6 +32,7 @@ struct acpi_table {
 struct acpi_access {
 	const uint8_t *(*map)(void *ctx, uint64_t phys, uint64_t len);
 	void *ctx;
+	const char *source;	/* what map() serves when not the firmware's memory map ("the dump") */
 	uint64_t rsdp20;	/* from the EFI configuration table, 0 if absent */
 	uint64_t rsdp10;
 	/* Without an RSDP (a dump of /sys/firmware/acpi/tables): the tables themselves. */
