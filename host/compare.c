@@ -689,6 +689,16 @@ int compare_command(int argc, char **argv)
 	}
 	/* The prediction with Linux's command line, not the run's own options. */
 	profile = linux_profile_for_release(facts.version);
+	if (facts.version[0] && !profile) {
+		const struct linux_profile *p;
+
+		fprintf(stderr, "memprobe compare: %s is a boot of Linux %.*s, which memprobe does not model (it "
+				"models", log_path, (int)strcspn(facts.version, " "), facts.version);
+		for (unsigned i = 0; (p = linux_profile_at(i)); i++)
+			fprintf(stderr, "%s %s", i ? "," : "", p->name);
+		fprintf(stderr, "); not compared\n");
+		goto out;
+	}
 	written = snprintf(options, sizeof(options), "%s", facts.words);
 	if (!facts.nokaslr && facts.kernel)
 		written += snprintf(options + written, sizeof(options) - written, " kernel_addr=%#llx", facts.kernel);
@@ -716,8 +726,8 @@ int compare_command(int argc, char **argv)
 		printf("compare: predicting Linux %s (kernel=%s), from the log's 'Linux version' line\n",
 		       profile->name, profile->name);
 	else
-		printf("compare: the log's Linux version is not one memprobe models (%s); predicting Linux %s\n",
-		       facts.version[0] ? facts.version : "none", linux_profile_default()->name);
+		printf("compare: the log has no 'Linux version' line; predicting Linux %s\n",
+		       linux_profile_default()->name);
 	printf("compare: taken from the log: the command line's memory words '%s'", facts.words);
 	if (facts.nokaslr)
 		printf("; nokaslr: the kernel image where the EFI stub puts it without KASLR");

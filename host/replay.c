@@ -57,6 +57,9 @@ struct replay {
 	unsigned long lineno;
 	uint64_t max_pfn;
 	const struct linux_profile *profile;	/* from the log's "Linux version" line */
+	char release[64];			/* that line's release, "" without one */
+	bool modelled;				/* that release is a kernel memprobe models */
+	bool e820_seen;				/* a BIOS-e820 line: the log has its start */
 	bool in_init_mem_mapping, limit_raised;
 	unsigned skip_double_followups;
 
@@ -473,8 +476,13 @@ static void replay_line(struct replay *r, char *line)
 	struct replay_event ev;
 
 	replay_normalize(line);
-	if (!strncmp(line, "Linux version ", 14))
-		r->profile = linux_profile_for_release(line + 14) ?: linux_profile_default();
+	if (!strncmp(line, "Linux version ", 14) && !r->release[0]) {
+		snprintf(r->release, sizeof(r->release), "%.*s", (int)strcspn(line + 14, " \n"), line + 14);
+		r->modelled = linux_profile_for_release(r->release) != NULL;
+		if (r->modelled)
+			r->profile = linux_profile_for_release(r->release);
+	}
+	r->e820_seen |= !strncmp(line, "BIOS-e820: ", 11);
 	replay_lex(line, &ev);
 	if (r->in_dump) {
 		if (ev.kind == EV_DUMP_BODY) {
@@ -517,7 +525,7 @@ int replay_log(FILE *in, FILE *out, const char *name)
 		return 2;
 	}
 	r->out = out;
-	r->profile = linux_profile_default();
+	r->profile = linux_profile_default();	/* a log without a 'Linux version' line */
 	r->ours_log.write = ours_write;
 	r->ours_log.ctx = r;
 	memblock_init(&r->mb, &r->ours_log, &host_heap);
@@ -552,13 +560,34 @@ int replay_log(FILE *in, FILE *out, const char *name)
 			r->our_doublings[0]);
 	}
 
-	if (!r->loaded) {
+	if (r->release[0] && !r->modelled) {
+		const struct linux_profile *p;
+
+		fprintf(out, "replay: %s: the log is of Linux %s, which memprobe does not model (it models", name,
+			r->release);
+		for (unsigned i = 0; (p = linux_profile_at(i)); i++)
+			fprintf(out, "%s %s", i ? "," : "", p->name);
+		fprintf(out, "); not replayed\n");
+		status = 2;
+	} else if (!r->e820_seen) {
+		fprintf(out, "replay: %s has no BIOS-e820 lines: not the start of a Linux x86 boot log (the "
+			     "kernel's ring buffer keeps only its newest lines: take the boot from a serial console "
+			     "or 'journalctl -k -b'); not replayed\n", name);
+		status = 2;
+	} else if (!r->loaded) {
 		fprintf(out, "replay: %s: no \"MEMBLOCK configuration:\" dump; was Linux booted with "
 			     "memblock=debug?\n", name);
 		status = 2;
+	} else if (!r->allocs && !r->dumps && !r->doublings) {
+		fprintf(out, "replay: %s: nothing to compare after the first memblock dump (the log ends there?): "
+			     "no allocation, dump or doubling replayed\n", name);
+		status = 2;
 	} else {
-		fprintf(out, "replay: Linux %s, as the log's 'Linux version' line says (%s without one)\n",
-			r->profile->name, linux_profile_default()->name);
+		if (r->release[0])
+			fprintf(out, "replay: Linux %s (%s), as the log's 'Linux version' line says\n", r->profile->name,
+				r->release);
+		else
+			fprintf(out, "replay: Linux %s: the log has no 'Linux version' line\n", r->profile->name);
 		fprintf(out, "replay: %u of %u allocations identical, %u of %u dumps identical, %u of %u "
 			     "array doublings identical (%u reservations without a request line applied "
 			     "as logged; the first dump is the starting state)\n",
