@@ -617,7 +617,8 @@ static void usage(FILE *f)
 		   "       memprobe compare --live [--root DIR] LINUX_LOG\n\n"
 		   "Compares memprobe's prediction (from a run folder, or from this machine as\n"
 		   "'memprobe analyze --live' reads it) with a Linux boot log of the same machine\n"
-		   "(dmesg or a serial console, timestamps or not), stage by stage: e820, efi (the\n"
+		   "(dmesg with or without -r or -T, journalctl -k, kern.log, a serial console; timestamps\n"
+		   "or not), stage by stage: e820, efi (the\n"
 		   "firmware's own descriptors, with efi=debug), memblock (with memblock=debug), ACPI,\n"
 		   "SRAT, NUMA, NODE_DATA, zones.  The prediction takes from the log what only the\n"
 		   "boot decides: the command line's memory words, and where the kernel image was\n"
@@ -676,6 +677,12 @@ int compare_command(int argc, char **argv)
 	log_text = read_log(log_path, &len);
 	if (!log_text)
 		goto out;
+	if (replay_log_format(log_text)) {
+		fprintf(stderr, "memprobe compare: %s is %s, which memprobe does not read: take 'journalctl -k -b' "
+				"(its default output), 'dmesg', or a serial console's capture\n",
+			log_path, replay_log_format(log_text));
+		goto out;
+	}
 	read_facts(&facts, log_text);
 	if (live && !facts.kernel && !facts.nokaslr)
 		kernel_from_iomem(&facts, live->root);

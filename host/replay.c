@@ -533,6 +533,14 @@ int replay_log(FILE *in, FILE *out, const char *name)
 
 	/* Read to the end even after "Memory:", so a writer into a pipe never sees it closed. */
 	while (read_line(in, line, LOG_LINE_MAX, &total, READ_MAX_LOG)) {
+		if (!r->lineno && replay_log_format(line)) {
+			fprintf(stderr, "memprobe replay: %s is %s, which memprobe does not read: take 'journalctl -k "
+					"-b' (its default output), 'dmesg', or a serial console's capture\n",
+				name, replay_log_format(line));
+			free(line);
+			status = 2;
+			goto out;
+		}
 		if (total > READ_MAX_LOG) {
 			too_big(name, READ_MAX_LOG);
 			free(line);

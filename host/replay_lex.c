@@ -2,6 +2,7 @@
 /* memprobe replay's lexer: boot-log lines to events (see replay_lex.h). */
 #include "replay_lex.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +26,73 @@ static size_t timestamp_length(const char *line)
 	return digits && line[i] == ']' && line[i + 1] == ' ' ? i + 2 : 0;
 }
 
+/* dmesg -r's level, "<6>" (with the facility, "<14>"): its length, 0 without one. */
+static size_t level_length(const char *line)
+{
+	size_t i = 1;
+
+	if (line[0] != '<')
+		return 0;
+	while (line[i] >= '0' && line[i] <= '9' && i < 5)
+		i++;
+	return i > 1 && line[i] == '>' ? i + 1 : 0;
+}
+
+/* dmesg -T's "[Thu Dec  3 07:25:46 2026] ": its length, 0 without one. */
+static size_t human_time_length(const char *line)
+{
+	const char *end = line[0] == '[' ? strchr(line, ']') : NULL;
+
+	if (!end || end - line < 20 || end - line > 32 || end[1] != ' ' || !memchr(line, ':', (size_t)(end - line)))
+		return 0;
+	for (const char *p = line + 1; p < end; p++)
+		if (!(*p == ' ' || *p == ':' || (*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= 'a' && *p <= 'z')))
+			return 0;
+	return (size_t)(end - line) + 2;
+}
+
+/*
+ * A syslog or journal header before "kernel: ": "Dec  3 07:25:46 host " (kern.log,
+ * journalctl -k's default), "2026-12-03T07:25:46.123+00:00 host " (rsyslog's ISO
+ * dates), "[    0.073019] host " (journalctl -o short-monotonic).  Return: the
+ * length through "kernel: ", 0 when the line has no such header.
+ */
+static size_t syslog_length(const char *line)
+{
+	const char *k = strstr(line, " kernel: "), *host;
+	bool dated;
+
+	if (!k || k - line > 96)
+		return 0;
+	for (host = k; host > line && host[-1] != ' '; host--)
+		;
+	if (host == line)
+		return 0;
+	dated = (line[0] >= 'A' && line[0] <= 'Z' && line[1] >= 'a' && line[1] <= 'z' && line[3] == ' ' &&
+		 memchr(line, ':', (size_t)(host - line))) ||
+		(line[0] >= '0' && line[0] <= '9' && line[4] == '-' && line[7] == '-') ||
+		(timestamp_length(line) && timestamp_length(line) == (size_t)(host - line));
+	return dated ? (size_t)(k - line) + 9 : 0;
+}
+
 void replay_normalize(char *line)
 {
-	size_t n = strlen(line), stamp = timestamp_length(line);
+	size_t n = strlen(line), cut, stamp;
 	char *plus;
 
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
-	if (stamp)
-		memmove(line, line + stamp, n - stamp + 1);
+	/* What comes before printk's own text in the formats users have: a serial capture's CRs,
+	 * the syslog or journal header, dmesg -r's level; then the timestamp, plain or dmesg -T's. */
+	for (cut = 0; line[cut] == '\r'; cut++)
+		;
+	cut += syslog_length(line + cut);
+	cut += level_length(line + cut);
+	stamp = timestamp_length(line + cut);
+	cut += stamp ? stamp : human_time_length(line + cut);
+	if (cut)
+		memmove(line, line + cut, n - cut + 1);
 	plus = strrchr(line, '+');
 	if (plus && strncmp(plus, "+0x", 3) == 0 && strchr(plus, '/') && !strchr(plus, ' '))
 		*plus = '\0';
@@ -162,6 +221,24 @@ static bool numa(const char *line, struct replay_event *ev)
 	else
 		return false;
 	return true;
+}
+
+/**
+ * replay_log_format() - a log format memprobe cannot read, named from its first line
+ * @line: the log's first line
+ *
+ * Return: the format's name ("journalctl -o json", ...), or NULL for a line
+ * of a format it reads or cannot name.
+ */
+const char *replay_log_format(const char *line)
+{
+	if (line[0] == '{' && strstr(line, "\"MESSAGE\""))
+		return "journalctl's JSON (-o json)";
+	if (!strncmp(line, "__CURSOR=", 9))
+		return "journalctl's export format (-o export)";
+	if (!strncmp(line, "-- ", 3) && strstr(line, "No entries"))
+		return "an empty journal (journalctl found no entries)";
+	return NULL;
 }
 
 /* Classify one normalized line. */

@@ -43,6 +43,7 @@ struct replay_event {
 };
 
 void replay_normalize(char *line);
+const char *replay_log_format(const char *line);
 void replay_lex(const char *line, struct replay_event *ev);
 
 #endif

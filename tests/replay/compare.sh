@@ -25,6 +25,27 @@ check "analyze: the kept report, line for line" cmp -s <(after_banner "$run/repo
 check "analyze --json: the kept report.json" cmp -s <(jq -S 'del(.memprobe.frontend, .timing_us)' "$run/report.json") \
 	<(jq -S 'del(.memprobe.frontend, .timing_us)' "$work/analyze.json")
 
+# The log formats users have: each the same comparison as dmesg's; journalctl's JSON named.
+sed 's/^\(\[ *[0-9.]*\]\) /<6>\1 /' "$logs/seed.log" >"$work/fmt-dmesg-r.log"
+sed 's/^\[ *[0-9.]*\] /[Thu Dec  3 07:25:46 2026] /' "$logs/seed.log" >"$work/fmt-dmesg-T.log"
+sed 's/^\[ *[0-9.]*\] /Dec 03 07:25:46 vm kernel: /' "$logs/seed.log" >"$work/fmt-journalctl.log"
+sed 's/^\(\[ *[0-9.]*\]\) /\1 vm kernel: /' "$logs/seed.log" >"$work/fmt-short-monotonic.log"
+sed 's/^/Dec  3 07:25:46 vm kernel: /' "$logs/seed.log" >"$work/fmt-kern.log"
+sed 's/^/2026-12-03T07:25:46.123456+00:00 vm kernel: /' "$logs/seed.log" >"$work/fmt-iso.log"
+sed 's/$/\r/' "$logs/seed.log" >"$work/fmt-serial-cr.log"
+"$tool" compare "$run" "$logs/seed.log" | tail -1 >"$work/fmt.want"
+for f in "$work"/fmt-*.log; do
+	name=$(basename "$f" .log)
+	"$tool" compare "$run" "$f" | tail -1 >"$work/$name.got"
+	check "${name#fmt-}: the same comparison as dmesg's" cmp -s "$work/fmt.want" "$work/$name.got"
+	"$tool" replay "$f" >"$work/$name.replay"
+	check "${name#fmt-}: replay reads it too" test $? -eq 0
+done
+printf '{"__CURSOR":"s=1","MESSAGE":"Linux version 6.1.0-56-amd64"}\n' >"$work/json.log"
+"$tool" compare "$run" "$work/json.log" >/dev/null 2>"$work/json.err"
+check "journalctl -o json: exit 2, the format named" grep -q "json.log is journalctl's JSON (-o json), which memprobe does not read" \
+	"$work/json.err"
+
 # A kernel memprobe does not model: refused, its version named.
 sed 's/^\(\[ *[0-9.]*\] Linux version \)6\.1\.[^ ]*/\15.10.0-28-amd64/' "$logs/seed.log" >"$work/5.10.log"
 "$tool" compare "$run" "$work/5.10.log" >/dev/null 2>"$work/5.10.err"
