@@ -256,8 +256,8 @@ static int split_by_option(struct machine *m, struct numa_meminfo *ei, struct nu
 		return split_nodes_size_interleave_uniform(m, ei, pi, 0, m->max_pfn << PAGE_SHIFT, fake->n, 0,
 							   NUMA_NO_NODE, 0);
 	default:
-		return split_nodes_interleave(m, ei, pi, 0, m->max_pfn << PAGE_SHIFT,
-					      fake->n > MAX_NUMNODES * 2ULL ? MAX_NUMNODES * 2 : (int)fake->n);
+		/* Linux passes simple_strtoul()'s unsigned long as an int: only the low 32 bits count */
+		return split_nodes_interleave(m, ei, pi, 0, m->max_pfn << PAGE_SHIFT, (int)(uint32_t)fake->n);
 	}
 }
 

@@ -342,6 +342,14 @@ static void fake_nodes(void **state)
 	m = run(w, &r, &s, NULL, 0, "numa=fake=16M");
 	assert_non_null(strstr(w->c.text, "Fake node size 16MB too small, increasing to "));
 	done(m);
+	/* N as Linux takes it: simple_strtoul()'s value passed as an int */
+	m = run(w, &r, &s, NULL, 0, "numa=fake=4096");
+	assert_true(has(w, "numa=fake=4096 too large, reducing to 1024"));
+	done(m);
+	m = run(w, &r, &s, NULL, 0, "numa=fake=4294967298");	/* 2^32 + 2: two nodes */
+	assert_int_equal(capture_count_prefix(&w->c, "Faking node "), 2);
+	assert_int_equal(capture_count_prefix(&w->c, "numa=fake="), 0);
+	done(m);
 	rawmap_free(&r);
 }
 
