@@ -10,6 +10,7 @@
 #include "memprobe/lib/cmdline.h"
 #include "memprobe/lib/util.h"
 #include "memprobe/version.h"
+#include "memprobe/x86/efimap.h"
 
 /* No kernel memprobe models has a pg_data_t near this; larger is a typo. */
 #define MAX_PGDAT_SIZE (16u << 20)
@@ -155,14 +156,16 @@ static bool parse_kernel(struct options *o, const struct option_row *row, const 
 	return false;
 }
 
+/* x86-64's widest physical address: 52 bits. */
+#define PHYS_ADDR_LIMIT (1ULL << 52)
+
 static bool parse_node_data_size(struct options *o, const struct option_row *row, const char *value,
 				 struct mp_log *log)
 {
-	const char *end;
-	uint64_t size = memparse(value, &end);
+	uint64_t size;
 
 	(void)row;
-	if (*end || !size || size > MAX_PGDAT_SIZE) {
+	if (!memparse_whole(value, &size) || !size || size > MAX_PGDAT_SIZE) {
 		mp_printk(log, "memprobe: error: node_data_size= needs a size from 1 to %u bytes, not '%s'; "
 			       "ignored\n",
 			  MAX_PGDAT_SIZE, value);
@@ -175,13 +178,13 @@ static bool parse_node_data_size(struct options *o, const struct option_row *row
 static bool parse_kernel_addr(struct options *o, const struct option_row *row, const char *value,
 			      struct mp_log *log)
 {
-	const char *end;
-	uint64_t addr = memparse(value, &end);
+	uint64_t addr;
 
 	(void)row;
-	if (*end || addr % (2ULL << 20)) {
-		mp_printk(log, "memprobe: error: kernel_addr= needs a 2 MiB-aligned address, not '%s'; "
-			       "ignored\n",
+	if (!memparse_whole(value, &addr) || addr % (2ULL << 20) || addr < KERNEL_LOAD_ADDR ||
+	    addr >= PHYS_ADDR_LIMIT) {
+		mp_printk(log, "memprobe: error: kernel_addr= needs a 2 MiB-aligned address from 16 MiB (where the "
+			       "EFI stub puts the kernel at the lowest) below 4 PiB, not '%s'; ignored\n",
 			  value);
 		return false;
 	}
@@ -192,15 +195,22 @@ static bool parse_kernel_addr(struct options *o, const struct option_row *row, c
 static bool parse_ramdisk(struct options *o, const struct option_row *row, const char *value,
 			  struct mp_log *log)
 {
-	const char *end;
-	uint64_t first = memparse(value, &end), last = 0;
+	char first_text[32];
+	const char *dash = value;
+	uint64_t first, last;
 
 	(void)row;
-	if (*end == '-')
-		last = memparse(end + 1, &end);
-	if (*end || last < first) {
+	while (*dash && *dash != '-')
+		dash++;
+	if ((size_t)(dash - value) < sizeof(first_text)) {
+		mp_memcpy(first_text, value, (size_t)(dash - value));
+		first_text[dash - value] = '\0';
+	}
+	if (!*dash || (size_t)(dash - value) >= sizeof(first_text) || !memparse_whole(first_text, &first) ||
+	    !memparse_whole(dash + 1, &last) || last < first || !first || last >= PHYS_ADDR_LIMIT) {
 		mp_printk(log, "memprobe: error: ramdisk= takes FIRST-LAST, the initrd's bytes as Linux's "
-			       "'RAMDISK: [mem FIRST-LAST]' line shows them, not '%s'; ignored\n",
+			       "'RAMDISK: [mem FIRST-LAST]' line shows them (not at address 0, which is no "
+			       "initrd to Linux, and below 4 PiB), not '%s'; ignored\n",
 			  value);
 		return false;
 	}

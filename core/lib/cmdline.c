@@ -97,6 +97,45 @@ uint64_t memparse(const char *s, const char **end)
 }
 
 /**
+ * memparse_whole() - a size or address of memprobe's own options: memparse's form, nothing wrapping
+ * @s: the text: digits in the base the prefix names, an optional K/M/G/T/P/E, nothing after
+ * @v: set to the value when it is one
+ *
+ * Unlike memparse(), it refuses a sign, a missing number, digits or a suffix
+ * that overflow 64 bits, and anything after the number.
+ *
+ * Return: whether s is such a number.
+ */
+bool memparse_whole(const char *s, uint64_t *v)
+{
+	unsigned base, shift = 0;
+	const char *p;
+	uint64_t n = 0;
+
+	if (digit_value(*s) > 9)
+		return false;
+	base = number_base(&s);
+	for (p = s; digit_value(*p) < (int)base; p++) {
+		if (n > (UINT64_MAX - (uint64_t)digit_value(*p)) / base)
+			return false;
+		n = n * base + (uint64_t)digit_value(*p);
+	}
+	switch (*p) {
+	case 'E': case 'e': shift += 10; /* fall through */
+	case 'P': case 'p': shift += 10; /* fall through */
+	case 'T': case 't': shift += 10; /* fall through */
+	case 'G': case 'g': shift += 10; /* fall through */
+	case 'M': case 'm': shift += 10; /* fall through */
+	case 'K': case 'k': shift += 10; p++; break;
+	default: break;
+	}
+	if (*p || (shift && n > UINT64_MAX >> shift))
+		return false;
+	*v = n << shift;
+	return true;
+}
+
+/**
  * kstrtoint() - Linux's kstrtoint(s, 0, v): a whole int, nothing after it
  * @s: the text
  * @v: set to the value when it is one

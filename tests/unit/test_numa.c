@@ -425,7 +425,8 @@ static void kernel_placement_moves_page_tables(void **state)
 	assert_int_equal(m->dm.memblock_pages, 0);
 	done(m);
 	m = run(w, &r, NULL, NULL, 0, "kernel_addr=3");
-	assert_true(has(w, "memprobe: error: kernel_addr= needs a 2 MiB-aligned address, not '3'; ignored"));
+	assert_true(has(w, "memprobe: error: kernel_addr= needs a 2 MiB-aligned address from 16 MiB (where the EFI "
+			   "stub puts the kernel at the lowest) below 4 PiB, not '3'; ignored"));
 	rawmap_free(&r);
 	done(m);
 }

@@ -374,7 +374,8 @@ static void option_sources(void **state)
 	assert_true(capture_has_line(&c, "memprobe: \\memprobe\\memprobe.conf:5: error: the line is not text "
 					 "(a byte below 0x20 or above 0x7e); ignored"));
 	assert_true(capture_has_line(&c, "memprobe: \\memprobe\\memprobe.conf:6: error: kernel_addr= needs a "
-					 "2 MiB-aligned address, not '17M'; ignored"));
+					 "2 MiB-aligned address from 16 MiB (where the EFI stub puts the kernel at the "
+					 "lowest) below 4 PiB, not '17M'; ignored"));
 	assert_int_equal(o.nr_errors, 3);
 	assert_int_equal(options_words(words, sizeof(words), src, 3), 6);
 	assert_string_equal(words, "efi=debug bogus kernel_addr=17M numa=fake=2 nogbpages mem=2G");
@@ -414,6 +415,37 @@ static void option_layering(void **state)
 	capture_free(&c);
 }
 
+/* memprobe's own numbers never wrap: a value that does not fit, or that Linux would not have, is an error. */
+static void options_do_not_wrap(void **state)
+{
+	static const char *const bad[] = { "ramdisk=0-0xffffffffffffffff", "ramdisk=-5", "ramdisk=0-0",
+					   "ramdisk=0x1000-0x10000000000000000", "kernel_addr=0", "kernel_addr=16E",
+					   "kernel_addr=0x10000000000000000", "node_data_size=0x10000000000000001",
+					   "node_data_size=hello" };
+	struct capture c;
+	struct options o;
+
+	(void)state;
+	capture_init(&c);
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		capture_reset(&c);
+		options_init(&o);
+		options_parse(&o, bad[i]);
+		options_print_messages(&o, &c.log);
+		assert_int_equal(o.nr_errors, 1);
+		assert_non_null(strstr(c.text, strchr(bad[i], '=') + 1));	/* the value named */
+		assert_int_equal(o.ramdisk_last, 0);
+		assert_int_equal(o.kernel_addr, 0);
+	}
+	options_init(&o);
+	options_parse(&o, "ramdisk=0x1000-0x1fff kernel_addr=16M node_data_size=0x5000");
+	assert_int_equal(o.nr_errors, 0);
+	assert_int_equal(o.ramdisk_last, 0x1fff);
+	assert_int_equal(o.kernel_addr, 16 << 20);
+	assert_int_equal(o.pgdat_size, 0x5000);
+	capture_free(&c);
+}
+
 /*
  * ramdisk=: the initrd reserved as early_reserve_initrd does, to the end of its
  * last page, and moved by reserve_initrd when the direct map does not cover it.
@@ -429,7 +461,8 @@ static void ramdisk_option(void **state)
 	ovmf_like_map(&r);
 	m = run_pipeline(&r.map, "ramdisk=0x100000000-0x100123456 memblock=debug ramdisk=5-4", &c);
 	assert_true(capture_has_line(&c, "memprobe: error: ramdisk= takes FIRST-LAST, the initrd's bytes as Linux's "
-					 "'RAMDISK: [mem FIRST-LAST]' line shows them, not '5-4'; ignored"));
+					 "'RAMDISK: [mem FIRST-LAST]' line shows them (not at address 0, which is no "
+					 "initrd to Linux, and below 4 PiB), not '5-4'; ignored"));
 	/* reserved before memblock=debug is parsed: Linux prints no memblock line for it */
 	assert_int_equal(capture_count_prefix(&c, "memblock_reserve: [0x0000000100000000"), 0);
 	assert_true(memblock_is_region_reserved(&m->memblock, 0x100000000ULL, 0x124000));
@@ -620,6 +653,7 @@ int main(void)
 		cmocka_unit_test(option_words),
 		cmocka_unit_test(option_sources),
 		cmocka_unit_test(option_layering),
+		cmocka_unit_test(options_do_not_wrap),
 		cmocka_unit_test(ramdisk_option),
 		cmocka_unit_test(defect_lines),
 		cmocka_unit_test(json_report),

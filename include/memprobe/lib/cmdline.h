@@ -12,6 +12,7 @@
 
 uint64_t simple_strtoull(const char *s, const char **end);
 uint64_t memparse(const char *s, const char **end);
+bool memparse_whole(const char *s, uint64_t *v);
 bool get_option(const char *s, int *v);
 bool kstrtoint(const char *s, int *v);
 
