@@ -25,17 +25,18 @@ static const char *const secure_boot_names[] = {
 static void print_banner(struct machine *m)
 {
 	const struct fw_inputs *fw = m->fw;
-	char words[MP_LINE_MAX - 32];
+	char words[MP_LINE_MAX - 32], vendor[4 * sizeof(fw->fw_vendor)];
 
+	mp_escape(vendor, sizeof(vendor), fw->fw_vendor, sizeof(fw->fw_vendor));
 	mp_printk(m->log, "memprobe: memprobe %s (%s) for Linux %s\n", MEMPROBE_VERSION,
 		  fw->frontend ? fw->frontend : "unknown front end", m->opts.kernel->name);
 	if (fw->uefi_revision)
 		mp_printk(m->log, "memprobe: firmware: %s revision 0x%08x, UEFI %u.%.02u\n",
-			  fw->fw_vendor[0] ? fw->fw_vendor : "unknown", fw->fw_revision,
+			  fw->fw_vendor[0] ? vendor : "unknown", fw->fw_revision,
 			  fw->uefi_revision >> 16, fw->uefi_revision & 0xffff);
 	else	/* memprobe analyze --live: Linux does not show these */
 		mp_printk(m->log, "memprobe: firmware: %s, revisions unknown\n",
-			  fw->fw_vendor[0] ? fw->fw_vendor : "unknown");
+			  fw->fw_vendor[0] ? vendor : "unknown");
 	mp_printk(m->log, "memprobe: Secure Boot: %s\n", secure_boot_names[fw->secure_boot < SECURE_BOOT_STATES ? fw->secure_boot : SECURE_BOOT_UNKNOWN]);
 	if (options_words(words, sizeof(words), m->option_src, m->nr_option_src))
 		mp_printk(m->log, "memprobe: options: %s\n", words);

@@ -569,11 +569,12 @@ static bool read_pci_rom(const char *v, struct efi_tables *t)
  */
 void run_facts_write(const struct fw_inputs *fw, struct mp_log *out)
 {
-	char text[EFI_GUID_TEXT_SIZE];
+	char text[EFI_GUID_TEXT_SIZE], vendor[4 * sizeof(fw->fw_vendor)];
 
 	mp_printk(out, "# memprobe %s: the firmware's identity and the run's options and notes\n",
 		  MEMPROBE_VERSION);
-	mp_printk(out, "vendor: %s\nrevision: 0x%08x\nuefi: 0x%08x\n", fw->fw_vendor, fw->fw_revision,
+	mp_printk(out, "vendor: %s\nrevision: 0x%08x\nuefi: 0x%08x\n",
+		  mp_escape(vendor, sizeof(vendor), fw->fw_vendor, sizeof(fw->fw_vendor)), fw->fw_revision,
 		  fw->uefi_revision);
 	mp_printk(out, "secure_boot: %s\n", secure_boot_word(fw->secure_boot));
 	mp_printk(out, "rsdp20: 0x%llx\nrsdp10: 0x%llx\n", (unsigned long long)fw->acpi.rsdp20,
@@ -622,6 +623,28 @@ static void gather_end(struct gather *g)
 	*g->at++ = '\0';
 }
 
+/* A string mp_escape() wrote ("\\xNN" for a byte), back; older runs wrote it raw. Return: whether it fits. */
+static bool unescape(char *dst, size_t size, const char *src)
+{
+	size_t o = 0;
+
+	for (; *src; o++) {
+		int hi = src[0] == '\\' && src[1] == 'x' ? mp_hexval(src[2]) : -1;
+		int lo = hi >= 0 ? mp_hexval(src[3]) : -1;
+
+		if (o + 1 >= size)
+			return false;
+		if (lo >= 0) {
+			dst[o] = (char)(hi << 4 | lo);
+			src += 4;
+		} else {
+			dst[o] = *src++;
+		}
+	}
+	dst[o] = '\0';
+	return true;
+}
+
 /* The lines every firmware.txt has, before its options. */
 static const char *const identity_keys[] = { "vendor", "revision", "uefi", "secure_boot", "rsdp20", "rsdp10" };
 
@@ -668,8 +691,9 @@ bool run_facts_read(char *text, struct fw_inputs *fw, struct runfile_error *err)
 			return fail(err, "line %u: the notes must come last", nr);
 		for (unsigned i = 0; i < sizeof(identity_keys) / sizeof(identity_keys[0]); i++)
 			seen |= !mp_strcmp(line, identity_keys[i]) ? 1u << i : 0;
-		if (!mp_strcmp(line, "vendor") && mp_strlen(v) < sizeof(fw->fw_vendor)) {
-			mp_memcpy(fw->fw_vendor, v, mp_strlen(v) + 1);
+		if (!mp_strcmp(line, "vendor")) {
+			if (!unescape(fw->fw_vendor, sizeof(fw->fw_vendor), v))
+				return fail(err, "line %u: a vendor longer than %zu bytes", nr, sizeof(fw->fw_vendor) - 1);
 		} else if (!mp_strcmp(line, "revision") && read_number(v, UINT32_MAX, &n)) {
 			fw->fw_revision = (uint32_t)n;
 		} else if (!mp_strcmp(line, "uefi") && read_number(v, UINT32_MAX, &n)) {

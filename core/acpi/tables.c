@@ -125,27 +125,30 @@ static uint8_t acpi_checksum(const uint8_t *p, uint32_t len)
 
 /*
  * A header string as ACPICA prints it: up to n characters, stopping at a
- * NUL, unprintable ones shown as '?', padded with spaces to n.
+ * NUL, those the kernel's isprint() refuses shown as '?' (its ctype takes
+ * Latin-1's 0xa0-0xff as printable), padded with spaces to n; then as dmesg
+ * shows the line, a Latin-1 byte as "\xNN" (out has room for 4n + 1).
  */
-static void fix_string(char *out, const uint8_t *in, unsigned n)
+static void fix_string(char *out, size_t size, const uint8_t *in, unsigned n)
 {
+	char fixed[16];
 	unsigned i = 0;
 
 	for (; i < n && in[i]; i++)
-		out[i] = in[i] >= 0x20 && in[i] < 0x7f ? (char)in[i] : '?';
+		fixed[i] = (in[i] >= 0x20 && in[i] < 0x7f) || in[i] >= 0xa0 ? (char)in[i] : '?';
 	for (; i < n; i++)
-		out[i] = ' ';
-	out[n] = '\0';
+		fixed[i] = ' ';
+	mp_escape(out, size, fixed, n);
 }
 
 /* ACPICA's acpi_tb_print_table_header() line. */
 static void print_header(struct mp_log *log, const struct acpi_table *t)
 {
-	char sig[5], oem[7], oem_table[9], creator[5];
+	char sig[4 * 4 + 1], oem[4 * 6 + 1], oem_table[4 * 8 + 1], creator[4 * 4 + 1];
 	uint32_t oem_rev = 0, creator_rev = 0;
 	uint8_t rev = 0;
 
-	fix_string(sig, t->bytes, 4);
+	fix_string(sig, sizeof(sig), t->bytes, 4);
 	if (!t->phys) {
 		/* A dump that could not read physical memory gives 0: Linux's line would show a real address. */
 		mp_printk(log, "memprobe: ACPI: %s at an unknown address, %u bytes\n", sig, t->length);
@@ -158,9 +161,9 @@ static void print_header(struct mp_log *log, const struct acpi_table *t)
 	acpi_get8(t, 8, &rev);
 	acpi_get32(t, 24, &oem_rev);
 	acpi_get32(t, 32, &creator_rev);
-	fix_string(oem, t->bytes + 10, 6);
-	fix_string(oem_table, t->bytes + 16, 8);
-	fix_string(creator, t->bytes + 28, 4);
+	fix_string(oem, sizeof(oem), t->bytes + 10, 6);
+	fix_string(oem_table, sizeof(oem_table), t->bytes + 16, 8);
+	fix_string(creator, sizeof(creator), t->bytes + 28, 4);
 	mp_printk(log, "ACPI: %s 0x%016llX %06X (v%02u %s %s %08X %s %08X)\n", sig,
 		  (unsigned long long)t->phys, t->length, rev, oem, oem_table, oem_rev, creator,
 		  creator_rev);
@@ -424,7 +427,7 @@ static void adopt_listed(struct acpi_tables *at, const struct acpi_access *acces
  */
 void acpi_tables_load(struct acpi_tables *at, const struct acpi_access *access, struct mp_log *log)
 {
-	char oem[7];
+	char oem[4 * 6 + 1];
 	uint64_t xsdt, rsdt;
 	uint32_t entry_size, count;
 
@@ -442,7 +445,7 @@ void acpi_tables_load(struct acpi_tables *at, const struct acpi_access *access, 
 		return;
 	}
 	mp_printk(log, "ACPI: Early table checksum verification disabled\n");
-	fix_string(oem, at->rsdp + 9, 6);
+	fix_string(oem, sizeof(oem), at->rsdp + 9, 6);
 	mp_printk(log, "ACPI: RSDP 0x%016llX %06X (v%02u %s)\n", (unsigned long long)at->rsdp_phys,
 		  at->rsdp[15] > 0 ? at->rsdp_length : RSDP_V1_LENGTH, at->rsdp[15], oem);
 

@@ -54,13 +54,14 @@ void paging_mode_init(struct paging_mode *p, const struct cpu_facts *cpu, const 
 void paging_mode_report(const struct paging_mode *p, bool kaslr, struct mp_log *log)
 {
 	const struct cpu_facts *c = &p->cpu;
-	char bits[48] = "physical address bits not reported";
+	char bits[48] = "physical address bits not reported", vendor[4 * sizeof(c->vendor)];
 
 	if (c->phys_bits)
 		mp_snprintf(bits, sizeof(bits), "%u physical and %u virtual address bits",
 			    c->phys_bits, c->virt_bits);
 	mp_printk(log, "memprobe: cpu: %s%s, %s; pse %s, pge %s, nx %s, pdpe1gb %s, la57 %s\n",
-		  c->vendor, p->cpu.known ? "" : " (CPUID not read: assumed)", bits,
+		  mp_escape(vendor, sizeof(vendor), c->vendor, sizeof(c->vendor)),
+		  p->cpu.known ? "" : " (CPUID not read: assumed)", bits,
 		  c->pse ? "yes" : "no", c->pge ? "yes" : "no", c->nx ? "yes" : "no",
 		  c->gbpages ? "yes" : "no", c->la57 ? "yes" : "no");
 	mp_printk(log, "memprobe: paging: %u levels%s, MAX_PHYSMEM_BITS %u, max_arch_pfn %#llx, "

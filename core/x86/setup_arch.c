@@ -263,7 +263,7 @@ void efi_init(struct machine *m)
 	const struct fw_inputs *fw = m->fw;
 	unsigned minor = fw->uefi_revision & 0xffff;
 
-	char version[32];
+	char version[32], vendor[4 * sizeof(m->fw->fw_vendor)];
 
 	/* 6.12: "v2.7", "v2.3.1" (the minor in tenths, then its last digit if not 0); 6.1: "v2.70" */
 	if (m->opts.kernel->efi_revision_tenths && minor % 10)
@@ -275,7 +275,8 @@ void efi_init(struct machine *m)
 		mp_snprintf(version, sizeof(version), "%u.%.02u", fw->uefi_revision >> 16, minor);
 	if (fw->uefi_revision)
 		mp_printk(m->log, "efi: EFI v%s by %s\n", version,
-			  fw->fw_vendor[0] ? fw->fw_vendor : "unknown");
+			  fw->fw_vendor[0] ? mp_escape(vendor, sizeof(vendor), fw->fw_vendor, sizeof(fw->fw_vendor))
+					   : "unknown");
 	else	/* memprobe analyze --live: the system table's revision is not shown by Linux */
 		mp_printk(m->log, "memprobe: efi: the EFI revision is not known here, so Linux's "
 				  "'efi: EFI v...' line is not predicted\n");

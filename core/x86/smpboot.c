@@ -69,7 +69,7 @@ static void print_cpu_info(struct machine *m, const struct cpu_record *c)
 	const struct cpuid_regs *l1 = cpu_cpuid(c, 1, 0);
 	const char *vendor = vendor_name(m->paging.cpu.vendor);
 	unsigned family, model;
-	char name[49];
+	char name[49], shown[4 * 48 + 1], vendor_shown[4 * 12 + 1];
 
 	if (!l1)
 		return;
@@ -78,8 +78,9 @@ static void print_cpu_info(struct machine *m, const struct cpu_record *c)
 	if (!name[0])
 		mp_snprintf(name, sizeof(name), "%02x/%02x", family, model);
 	mp_printk(m->log, "smpboot: CPU0: %s%s%s (family: 0x%x, model: 0x%x, stepping: 0x%x)\n",
-		  contains(name, vendor) ? "" : vendor, contains(name, vendor) ? "" : " ", name, family, model,
-		  l1->eax & 0xf);
+		  contains(name, vendor) ? "" : mp_escape(vendor_shown, sizeof(vendor_shown), vendor, 12),
+		  contains(name, vendor) ? "" : " ",
+		  mp_escape(shown, sizeof(shown), name, sizeof(name)), family, model, l1->eax & 0xf);
 }
 
 /* The CPUID of the CPU of an APIC ID, when read. */

@@ -138,4 +138,26 @@ check "8: (the whole log compared)" grep -q '^compare: 1[0-9][0-9] of 1[0-9][0-9
 "$tool" replay "$work/nul.log" | tail -1 >"$work/nul-replay.last"
 check "8: NUL bytes: replay reads on too" cmp -s "$work/nul-replay.last" <("$tool" replay "$log" | tail -1)
 
+# 15. Firmware strings with terminal escapes: written as dmesg writes them, never raw.
+cp -r "$run" "$work/esc" && sed -i "$(printf 's/^vendor: EDK II$/vendor: EDK\\x1b]0;pwned\\x07II/')" "$work/esc/firmware.txt"
+"$tool" analyze "$work/esc" >"$work/esc.out" 2>&1
+check "15: an ESC in the firmware's vendor: no control byte reaches the output" \
+	bash -c "! LC_ALL=C grep -q \$'[\\x01-\\x08\\x0b-\\x1f\\x7f]' '$work/esc.out'"
+check "15: the vendor written as dmesg writes it" grep -qxF 'efi: EFI v2.70 by EDK\x1b]0;pwned\x07II' "$work/esc.out"
+
+# 19. An ACPI OEM ID with a Latin-1 byte: the kernel's isprint() keeps it and dmesg shows \xd2;
+# a C1 control byte (0x85) is '?' in Linux's line.
+python3 - "$run/acpi.txt" "$work/latin1.txt" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split('\n')
+i = lines.index('FACP @ 0x00000000BF77A000') + 1
+w = lines[i].split()
+w[11], w[12] = 'D2', '85'	# bytes 10 and 11: the OEM ID's first two
+lines[i] = '    ' + ' '.join(w[:17]) + '  ' + lines[i][-16:]
+open(sys.argv[2], 'w').write('\n'.join(lines))
+PY
+"$tool" acpi "$work/latin1.txt" >"$work/latin1.out" 2>&1
+check "19: a Latin-1 OEM byte as dmesg shows it, a C1 control as '?'" grep -qF \
+	'ACPI: FACP 0x00000000BF77A000 000074 (v01 \xd2?CHS  BXPC     00000001 BXPC 00000001)' "$work/latin1.out"
+
 finish hostile

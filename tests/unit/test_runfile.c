@@ -232,7 +232,7 @@ static void ioapic_file(void **state)
 /* Identity, Secure Boot, RSDPs, config files (any text, '|' lines too) and notes come back as written. */
 static void firmware_file(void **state)
 {
-	struct fw_inputs fw = { .fw_vendor = "EDK II", .fw_revision = 0x10000, .uefi_revision = 0x20046,
+	struct fw_inputs fw = { .fw_vendor = "EDK\x1b[2J II\\", .fw_revision = 0x10000, .uefi_revision = 0x20046,
 				.secure_boot = SECURE_BOOT_SETUP_MODE,
 				.cmdline = "efi=debug",
 				.notes = "memprobe: warning: one\nmemprobe: two\n" };
@@ -258,9 +258,11 @@ static void firmware_file(void **state)
 	run_facts_write(&fw, &c.log);
 	assert_true(capture_has_line(&c, "efi_table: 8868e871-e4f1-11d3-bc22-0080c73c8881 0xbf77e014"));
 	assert_true(capture_has_line(&c, "pci_rom: 0001:12:1f.7 8086:100e 249856"));
+	/* a firmware string never raw in the file: escaped as dmesg escapes it, and back */
+	assert_true(capture_has_line(&c, "vendor: EDK\\x1b[2J II\\x5c"));
 	text = copy_text(&c);
 	assert_true(run_facts_read(text, &back, &err));
-	assert_string_equal(back.fw_vendor, "EDK II");
+	assert_string_equal(back.fw_vendor, "EDK\x1b[2J II\\");
 	assert_int_equal(back.fw_revision, 0x10000);
 	assert_int_equal(back.uefi_revision, 0x20046);
 	assert_int_equal(back.secure_boot, SECURE_BOOT_SETUP_MODE);
