@@ -207,6 +207,8 @@ static bool read_optional_dump(const char *dir, const char *name, char **text, s
 	dump->buf = malloc(dump->buf_size);
 	if (!dump->buf || !acpidump_parse(dump, *text, *len, &log))
 		return bad(dir, name, empty);
+	if (says.count)		/* as for acpi.txt: memprobe.efi writes whole dumps */
+		return bad(dir, name, "the dump is damaged (see above); memprobe.efi writes whole dumps");
 	return true;
 }
 
@@ -323,7 +325,7 @@ struct fw_inputs *run_inputs_load(const char *dir, struct run_inputs **in)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: memprobe analyze [--json] RUN_DIR [OPTION]...\n"
+	fprintf(f, "usage: memprobe analyze [--json] RUN_DIR [OPTION]... (--json may stand anywhere)\n"
 		   "       memprobe analyze [--json] --live [--root DIR] [OPTION]...\n\n"
 		   "Runs the whole analysis again on a run folder that memprobe.efi saved\n"
 		   "(\\memprobe\\runs\\NNNN: memmap.bin, acpi.txt, cpu.txt, firmware.txt) and prints the\n"
@@ -377,14 +379,20 @@ int analyze_command(int argc, char **argv)
 	struct run_inputs *in;
 	struct fw_inputs *fw;
 	bool json;
-	int status;
+	int status, kept;
 
-	/* Past "memprobe analyze": [--json] (--live ... | RUN_DIR ...) */
+	/* Past "memprobe analyze": (--live [--root DIR] | RUN_DIR), memprobe's options, and --json anywhere */
 	argc -= 2;
 	argv += 2;
-	json = argc >= 1 && !strcmp(argv[0], "--json");
-	argc -= json;
-	argv += json;
+	json = false;
+	kept = 0;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else
+			argv[kept++] = argv[i];
+	}
+	argc = kept;
 	if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
 		usage(stdout);
 		return 0;
@@ -397,6 +405,13 @@ int analyze_command(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-') {	/* memprobe's options are words: a dash is a host-tool flag out of place */
+			fprintf(stderr, "memprobe analyze: unknown flag '%s' (memprobe's options have no dashes; "
+					"--json may stand anywhere)\n", argv[i]);
+			usage(stderr);
+			return 2;
+		}
 	fw = run_inputs_load(argv[0], &in);
 	if (!fw)
 		return 2;

@@ -14,6 +14,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/memprobe-hostile.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 . "$here/tests/lib/check.sh"
 
+"$here/tests/lib/install-deps.sh" jq python3 || exit 1
+
 # 2. A huge memmap.bin: refused by its size before it is read; a valid header over 16 MiB
 # of zero descriptors: Linux's invalid-entry lines a few, then a count.
 cp -r "$run" "$work/huge" && truncate -s 1G "$work/huge/memmap.bin"
@@ -159,5 +161,20 @@ PY
 "$tool" acpi "$work/latin1.txt" >"$work/latin1.out" 2>&1
 check "19: a Latin-1 OEM byte as dmesg shows it, a C1 control as '?'" grep -qF \
 	'ACPI: FACP 0x00000000BF77A000 000074 (v01 \xd2?CHS  BXPC     00000001 BXPC 00000001)' "$work/latin1.out"
+
+# 16. Damage in efi-read.txt (or acpi-read.txt) is damage, as in acpi.txt: exit 2.
+cp -r "$here/tests/data/runs/seed-default-devices" "$work/efiread"
+awk 'NR == 2 { print "    0010: 00 00"; next } { print }' "$here/tests/data/runs/seed-default-devices/efi-read.txt" \
+	>"$work/efiread/efi-read.txt"
+"$tool" analyze "$work/efiread" >/dev/null 2>"$work/efiread.err"
+check "16: a damaged efi-read.txt: exit 2" test $? -eq 2
+check "16: a damaged efi-read.txt: named" grep -q 'efi-read.txt: the dump is damaged (see above)' "$work/efiread.err"
+
+# 17. A host-tool flag after the folder: --json is taken anywhere; another flag is a usage error.
+"$tool" analyze "$run" --json >"$work/json-after.out" 2>&1
+check "17: --json after the folder: exit 0" test $? -eq 0
+check "17: --json after the folder: report.json, not the text report" jq -e '.memprobe' "$work/json-after.out" >/dev/null
+"$tool" analyze "$run" --jsno >/dev/null 2>"$work/flag.err"
+check "17: an unknown flag after the folder: exit 2, named" grep -q "unknown flag '--jsno'" "$work/flag.err"
 
 finish hostile
