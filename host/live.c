@@ -82,9 +82,17 @@ static void trim(char *s)
 		s[--n] = '\0';
 }
 
+/*
+ * A type Linux does not name ("Unknown E820 type" in /sys): a loader that
+ * builds e820 itself writes EFI runtime code as type 20 (GRUB does).
+ */
+#define E820_TYPE_LOADER_UNKNOWN 20
+
 /* The e820 type whose /sys/firmware/memmap name this is; 0 when none. */
 static uint32_t e820_type_of(const char *name)
 {
+	if (!strcmp(name, "Unknown E820 type"))
+		return E820_TYPE_LOADER_UNKNOWN;
 	static const uint32_t types[] = { E820_TYPE_RAM, E820_TYPE_RESERVED, E820_TYPE_ACPI, E820_TYPE_NVS,
 					  E820_TYPE_UNUSABLE, E820_TYPE_PMEM, E820_TYPE_PRAM,
 					  E820_TYPE_SOFT_RESERVED };
@@ -103,6 +111,7 @@ static void put_descriptor(uint8_t *d, uint32_t e820_type, uint64_t start, uint6
 
 	switch (e820_type) {
 	case E820_TYPE_RAM: type = EFI_CONVENTIONAL_MEMORY; break;
+	case E820_TYPE_LOADER_UNKNOWN: type = EFI_RUNTIME_SERVICES_CODE; attr |= EFI_ATTR_RUNTIME; break;
 	case E820_TYPE_SOFT_RESERVED: type = EFI_CONVENTIONAL_MEMORY; attr |= EFI_ATTR_SP; break;
 	case E820_TYPE_ACPI: type = EFI_ACPI_RECLAIM_MEMORY; break;
 	case E820_TYPE_NVS: type = EFI_ACPI_MEMORY_NVS; break;
@@ -154,7 +163,7 @@ static int memmap_entries(const struct live_inputs *in)
 
 static bool load_memmap(struct live_inputs *in)
 {
-	unsigned n = 0, cap = 64, unaligned = 0, kept = 0;
+	unsigned n = 0, cap = 64, unaligned = 0, kept = 0, unknown = 0;
 	int entries = memmap_entries(in);
 
 	if (entries < 0)
@@ -194,6 +203,7 @@ static bool load_memmap(struct live_inputs *in)
 			return false;
 		}
 		free(type);
+		unknown += t == E820_TYPE_LOADER_UNKNOWN;
 		if ((s & 0xfff) || ((e + 1) & 0xfff)) {
 			/* A BIOS's e820 need not be in pages; EFI descriptors are: RAM shrinks, the rest grows. */
 			unaligned++;
@@ -226,6 +236,11 @@ static bool load_memmap(struct live_inputs *in)
 		note(in, "memprobe: note: analyze --live: %u entries of /sys/firmware/memmap are not whole pages, "
 			 "as a BIOS's e820 may be; EFI's map is, so they are rounded to pages (RAM inward, the "
 			 "rest outward) and their BIOS-e820 lines differ from this machine's\n", unaligned);
+	if (unknown)
+		note(in, "memprobe: note: analyze --live: %u entries of /sys/firmware/memmap have a type Linux does not "
+			 "name ('Unknown E820 type': a loader built this e820, as GRUB does, with EFI runtime code as "
+			 "type 20); taken as EFI runtime code, which the EFI stub makes reserved, so their BIOS-e820 "
+			 "lines differ from this machine's ('type 20')\n", unknown);
 	note(in, "memprobe: note: analyze --live: the EFI memory map is rebuilt from %s/sys/firmware/memmap "
 		 "(%u e820 entries); memory the firmware's boot services used is not known, so its "
 		 "reservations are not modelled\n", in->root, n);

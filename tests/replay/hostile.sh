@@ -177,4 +177,13 @@ check "17: --json after the folder: report.json, not the text report" jq -e '.me
 "$tool" analyze "$run" --jsno >/dev/null 2>"$work/flag.err"
 check "17: an unknown flag after the folder: exit 2, named" grep -q "unknown flag '--jsno'" "$work/flag.err"
 
+# 19. A loader's own e820 (GRUB's type 20, "Unknown E820 type" in /sys): taken, not refused, and said.
+mk_memmap "$work/type20" && echo 'Unknown E820 type' >"$work/type20/sys/firmware/memmap/2/type"
+"$tool" analyze --live --root "$work/type20" >"$work/type20.out" 2>&1
+check "19: an Unknown E820 type entry: exit 0" test $? -eq 0
+check "19: an Unknown E820 type entry: said" grep -q '^memprobe: note: analyze --live: 1 entries of /sys/firmware/memmap have a type Linux does not name' \
+	"$work/type20.out"
+check "19: taken as EFI runtime code: reserved" grep -qF 'BIOS-e820: [mem 0x0000000080000000-0x00000000bfffffff] reserved' \
+	"$work/type20.out"
+
 finish hostile
