@@ -140,6 +140,15 @@ check "8: (the whole log compared)" grep -q '^compare: 1[0-9][0-9] of 1[0-9][0-9
 "$tool" replay "$work/nul.log" | tail -1 >"$work/nul-replay.last"
 check "8: NUL bytes: replay reads on too" cmp -s "$work/nul-replay.last" <("$tool" replay "$log" | tail -1)
 
+# 14. Numbers in run-folder files that do not fit: refused, never wrapped.
+for case in 'cpu.txt:s/^phys_bits: 40$/phys_bits: 18446744073709551656/' 'cpu.txt:s/^phys_bits: 40$/phys_bits: 300/' \
+	'firmware.txt:s/^rsdp20: 0xbf77e014$/rsdp20: 0x10000000000000000bf77e014/'; do
+	f=${case%%:*}
+	rm -rf "$work/wrap" && cp -r "$run" "$work/wrap" && sed -i "${case#*:}" "$work/wrap/$f"
+	"$tool" analyze "$work/wrap" >/dev/null 2>"$work/wrap.err"
+	check "14: $f ${case#*:}: exit 2, the file named" grep -q "wrap/$f: line" "$work/wrap.err"
+done
+
 # 15. Firmware strings with terminal escapes: written as dmesg writes them, never raw.
 cp -r "$run" "$work/esc" && sed -i "$(printf 's/^vendor: EDK II$/vendor: EDK\\x1b]0;pwned\\x07II/')" "$work/esc/firmware.txt"
 "$tool" analyze "$work/esc" >"$work/esc.out" 2>&1
