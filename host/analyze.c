@@ -227,6 +227,48 @@ static bool load_cpus(char *text, struct fw_inputs *fw, struct runfile_error *er
 	return cpu_facts_read(text, &fw->cpu, &fw->cpus, records + 1, err);
 }
 
+/*
+ * memprobe.efi closes report.txt last, after its "memprobe: run saved in
+ * PATH: FILES" line: a folder without that line, or without a file it names,
+ * was cut off (a power cut, a stick pulled) while being written, and is no
+ * run to analyse.  Return: whether the folder is whole; false after saying so.
+ */
+static bool folder_complete(const char *dir)
+{
+	char path[4096], *report, *saved = NULL, *files;
+	size_t len;
+	bool whole = true;
+
+	snprintf(path, sizeof(path), "%s/report.txt", dir);
+	if (access(path, F_OK) || !(report = read_file(path, &len, READ_MAX_LOG))) {
+		fprintf(stderr, "memprobe analyze: %s is incomplete: it has no report.txt, which memprobe.efi writes "
+				"first and closes last (the run was cut off while writing it)\n", dir);
+		return false;
+	}
+	for (char *p = report; (p = strstr(p, "memprobe: run saved in ")); p++)
+		if (p == report || p[-1] == '\n')
+			saved = p;
+	files = saved ? strstr(saved, ": report.txt") : NULL;
+	if (!files) {
+		fprintf(stderr, "memprobe analyze: %s is incomplete: its report.txt does not end with the 'memprobe: "
+				"run saved in' line (the run was cut off, by a power cut or a pulled stick, while "
+				"writing its folder)\n", dir);
+		free(report);
+		return false;
+	}
+	files[strcspn(files, "\n")] = '\0';
+	for (char *name = strtok(files + 2, " "); name && whole; name = strtok(NULL, " ")) {
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (access(path, F_OK)) {
+			fprintf(stderr, "memprobe analyze: %s is incomplete: its report.txt names %s, which is not "
+					"there\n", dir, name);
+			whole = false;
+		}
+	}
+	free(report);
+	return whole;
+}
+
 /* Every file of the folder into in->fw; false after naming what is wrong. */
 static bool load_folder(struct run_inputs *in, const char *dir)
 {
@@ -236,7 +278,8 @@ static bool load_folder(struct run_inputs *in, const char *dir)
 	struct complaints dump_says = { acpi_path, 0 };
 	struct mp_log dump_log = { .write = complain, .ctx = &dump_says };
 
-	if (!(in->memmap = read_in(dir, "memmap.bin", &in->memmap_len, MEMMAP_FILE_MAX)) ||
+	if (!folder_complete(dir) ||
+	    !(in->memmap = read_in(dir, "memmap.bin", &in->memmap_len, MEMMAP_FILE_MAX)) ||
 	    !(in->cpu = read_text_in(dir, "cpu.txt", &in->cpu_len, READ_MAX_CPU_FILE)) ||
 	    !(in->facts = read_text_in(dir, "firmware.txt", &in->facts_len, READ_MAX_TEXT_FILE)) ||
 	    !(in->acpi = read_text_in(dir, "acpi.txt", &in->acpi_len, READ_MAX_ACPI_DUMP)))

@@ -195,4 +195,27 @@ check "19: an Unknown E820 type entry: said" grep -q '^memprobe: note: analyze -
 check "19: taken as EFI runtime code: reserved" grep -qF 'BIOS-e820: [mem 0x0000000080000000-0x00000000bfffffff] reserved' \
 	"$work/type20.out"
 
+# A run cut off while writing its folder (power cut, stick pulled): at each file boundary of
+# memprobe.efi's write order (report.txt and acpi.txt opened first; report.json, efi-read.txt,
+# ioapic.txt, memmap.bin, cpu.txt, firmware.txt saved; acpi.txt, then report.txt with its
+# "run saved in" line, closed last) the folder is incomplete: exit 2, said; only the whole one runs.
+order="report.json efi-read.txt ioapic.txt memmap.bin cpu.txt firmware.txt"
+saved=""
+for next in $order closing; do
+	rm -rf "$work/cut" && mkdir "$work/cut"
+	sed '/^memprobe: run saved in /,$d' "$run/report.txt" >"$work/cut/report.txt"
+	head -c 4096 "$run/acpi.txt" >"$work/cut/acpi.txt"	# still being written
+	for f in $saved; do cp "$run/$f" "$work/cut/"; done
+	"$tool" analyze "$work/cut" >/dev/null 2>"$work/cut.err"
+	check "cut before ${next}: exit 2" test $? -eq 2
+	check "cut before ${next}: the folder said to be incomplete" grep -q 'cut/ is incomplete\|cut is incomplete' "$work/cut.err"
+	saved="$saved $next"
+done
+cp -r "$run" "$work/gone" && rm "$work/gone/cpu.txt"
+"$tool" analyze "$work/gone" >/dev/null 2>"$work/gone.err"
+check "a file the report names is gone: exit 2, named" grep -q 'gone is incomplete: its report.txt names cpu.txt, which is not there' \
+	"$work/gone.err"
+"$tool" analyze "$run" >/dev/null 2>&1
+check "the whole folder: exit 0" test $? -eq 0
+
 finish hostile
