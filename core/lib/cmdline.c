@@ -24,6 +24,19 @@ static unsigned number_base(const char **s)
 	return 8;
 }
 
+/* memparse()'s suffix, K to E: the shift it stands for; *p moves past it. */
+static unsigned suffix_shift(const char **p)
+{
+	static const char suffixes[] = "kmgtpe";
+
+	for (unsigned i = 0; suffixes[i]; i++)
+		if ((**p | 0x20) == suffixes[i]) {
+			(*p)++;
+			return 10 * (i + 1);
+		}
+	return 0;
+}
+
 /**
  * simple_strtoull() - Linux's simple_strtoull(s, &end, 0)
  * @s: the text
@@ -80,17 +93,8 @@ uint64_t memparse(const char *s, const char **end)
 {
 	const char *p;
 	uint64_t v = simple_strtoull(s, &p);
-	int shift = 0;
+	unsigned shift = suffix_shift(&p);
 
-	switch (*p) {
-	case 'E': case 'e': shift += 10; /* fall through */
-	case 'P': case 'p': shift += 10; /* fall through */
-	case 'T': case 't': shift += 10; /* fall through */
-	case 'G': case 'g': shift += 10; /* fall through */
-	case 'M': case 'm': shift += 10; /* fall through */
-	case 'K': case 'k': shift += 10; p++; break;
-	default: break;
-	}
 	if (end)
 		*end = p;
 	return v << shift;
@@ -108,7 +112,7 @@ uint64_t memparse(const char *s, const char **end)
  */
 bool memparse_whole(const char *s, uint64_t *v)
 {
-	unsigned base, shift = 0;
+	unsigned base, shift;
 	const char *p;
 	uint64_t n = 0;
 
@@ -120,15 +124,7 @@ bool memparse_whole(const char *s, uint64_t *v)
 			return false;
 		n = n * base + (uint64_t)digit_value(*p);
 	}
-	switch (*p) {
-	case 'E': case 'e': shift += 10; /* fall through */
-	case 'P': case 'p': shift += 10; /* fall through */
-	case 'T': case 't': shift += 10; /* fall through */
-	case 'G': case 'g': shift += 10; /* fall through */
-	case 'M': case 'm': shift += 10; /* fall through */
-	case 'K': case 'k': shift += 10; p++; break;
-	default: break;
-	}
+	shift = suffix_shift(&p);
 	if (*p || (shift && n > UINT64_MAX >> shift))
 		return false;
 	*v = n << shift;
