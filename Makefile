@@ -266,6 +266,7 @@ test-qemu: $(BUILD)/memprobe.img $(BUILD)/memprobe
 	./tests/qemu/smoke.sh
 	./tests/qemu/usb-stick.sh
 	./tests/qemu/cpus.sh
+	./tests/qemu/faults.sh
 	./tests/qemu/screen.sh
 	./tests/qemu/acpi-golden.sh
 	./tests/qemu/broken-firmware.sh

@@ -92,6 +92,37 @@ static bool parse_efi(struct options *o, const struct option_row *row, const cha
 	return true;
 }
 
+/* fail=ITEM[,ITEM...]: fs, variables, gop. */
+static bool parse_fail(struct options *o, const struct option_row *row, const char *value, struct mp_log *log)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} items[] = { { "fs", FAIL_FS }, { "variables", FAIL_VARIABLES }, { "gop", FAIL_GOP } };
+	char item[OPTION_WORD_MAX];
+
+	(void)row;
+	while (*value) {
+		unsigned n = 0, i = 0;
+
+		while (*value && *value != ',') {
+			if (n + 1 < sizeof(item))
+				item[n++] = *value;
+			value++;
+		}
+		item[n] = '\0';
+		value += *value == ',';
+		while (i < ARRAY_SIZE(items) && mp_strcmp(item, items[i].name))
+			i++;
+		if (i == ARRAY_SIZE(items)) {
+			mp_printk(log, "memprobe: error: fail= takes fs, variables and gop, not '%s'; ignored\n", item);
+			return false;
+		}
+		o->fail |= items[i].bit;
+	}
+	return true;
+}
+
 /* memblock=: Linux's early_memblock(): any value containing "debug" turns it on. */
 static bool parse_memblock(struct options *o, const struct option_row *row, const char *value,
 			   struct mp_log *log)
@@ -394,6 +425,11 @@ static const struct option_row option_table[] = {
 	  { { "ap_hold=N", "(tests) processor N reads nothing until the collection has\n"
 			   "given up on it, to exercise the timeout of an AP that does\n"
 			   "not answer", "none" } } },
+	{ "fail=", NULL, OPTION_MEMPROBE, OPTION_LIST, false, parse_fail, 0,
+	  { { "fail=ITEM[,ITEM]", "(tests) make these firmware calls fail, to show the run goes\n"
+				  "on and says what was lost: fs (the run folder's files),\n"
+				  "variables (GetVariable: Secure Boot), gop (the screen after\n"
+				  "ExitBootServices)", "none" } } },
 	{ "no_mp_services", NULL, OPTION_MEMPROBE, OPTION_FLAG, false, FLAG(no_mp_services),
 	  { { "no_mp_services", "(tests) read only the boot CPU, as on firmware without\n"
 				"EFI_MP_SERVICES_PROTOCOL", "off" } } },

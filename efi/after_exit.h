@@ -23,7 +23,7 @@ struct gop_screen {
 	struct mp_font font;
 };
 
-void gop_prepare(struct gop_screen *g, struct mp_log *log);
+void gop_prepare(struct gop_screen *g, bool fail, struct mp_log *log);
 
 /* paging_switch.c: CR3, and the switch between 4- and 5-level paging. */
 #define MAX_GDT_ENTRIES 64

@@ -198,20 +198,25 @@ void efi_read_options(struct fw_inputs *fw, EFI_HANDLE image, EFI_FILE_HANDLE ro
 }
 
 /* SecureBoot and SetupMode, the global variables UEFI 2.3.1 defines. */
-void efi_collect_secure_boot(struct fw_inputs *fw)
+void efi_collect_secure_boot(struct fw_inputs *fw, bool fail, struct mp_log *log)
 {
 	EFI_GUID global = EFI_GLOBAL_VARIABLE;
 	UINT8 secure = 0, setup = 0;
 	UINTN size = sizeof(secure);
 	EFI_STATUS st;
 
-	st = uefi_call_wrapper(RT->GetVariable, 5, L"SecureBoot", &global, NULL, &size, &secure);
+	st = fail ? EFI_DEVICE_ERROR
+		  : uefi_call_wrapper(RT->GetVariable, 5, L"SecureBoot", &global, NULL, &size, &secure);
 	if (st == EFI_NOT_FOUND) {
 		fw->secure_boot = SECURE_BOOT_UNSUPPORTED;
 		return;
 	}
-	if (EFI_ERROR(st) || size != 1)
-		return;	/* unknown */
+	if (EFI_ERROR(st) || size != 1) {
+		mp_printk(log, "memprobe: warning: GetVariable(SecureBoot) %s%s%s; Secure Boot is not known\n",
+			  EFI_ERROR(st) ? "failed: " : "gave a value that is not one byte",
+			  EFI_ERROR(st) ? efi_status_name(st) : "", fail ? " (fail=variables)" : "");
+		return;
+	}
 	size = sizeof(setup);
 	if (!secure && !EFI_ERROR(uefi_call_wrapper(RT->GetVariable, 5, L"SetupMode", &global, NULL, &size,
 						     &setup)) && size == 1 && setup == 1) {

@@ -56,7 +56,7 @@ void screen_final_question(struct screen *s, const char *folder, struct mp_log *
 void screen_report_failures(const struct screen *s, struct mp_log *log);
 EFI_FILE_HANDLE efi_open_boot_volume(EFI_HANDLE image, struct mp_log *log);
 
-void run_folder_open(struct run_folder *rf, EFI_FILE_HANDLE root, struct mp_log *log);
+void run_folder_open(struct run_folder *rf, EFI_FILE_HANDLE root, bool fail, struct mp_log *log);
 void efi_file_create(struct run_folder *rf, struct efi_file *f, const char *name);
 void efi_file_write(void *ctx, const char *text, size_t len);
 void efi_file_close(struct run_folder *rf, struct efi_file *f, struct mp_log *log);
@@ -74,7 +74,7 @@ void *efi_alloc_memmap_buffer(UINTN slack, UINTN *capacity, struct mp_log *log);
 void efi_read_options(struct fw_inputs *fw, EFI_HANDLE image, EFI_FILE_HANDLE root, struct mp_log *log);
 void efi_collect_firmware(struct fw_inputs *fw);
 void efi_collect_cpus(struct fw_inputs *fw, const struct options *o, struct mp_log *log);
-void efi_collect_secure_boot(struct fw_inputs *fw);
+void efi_collect_secure_boot(struct fw_inputs *fw, bool fail, struct mp_log *log);
 void efi_collect_clock(struct fw_inputs *fw, struct efi_clock *c, struct mp_log *log);
 uint64_t efi_clock_since_start_us(const struct efi_clock *c);
 void efi_collect_memmap(struct fw_inputs *fw, struct mp_log *log);

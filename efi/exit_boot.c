@@ -300,7 +300,7 @@ void efi_exit_and_map(EFI_HANDLE image, const struct machine *m, struct mp_log *
 		return;
 	}
 	mp_memset(st, 0, sizeof(*st));
-	gop_prepare(&st->gop, log);
+	gop_prepare(&st->gop, m->opts.fail & FAIL_GOP, log);
 	st->map = efi_alloc_memmap_buffer(MAP_SLACK_DESCS, &st->map_capacity, log);
 	if (!st->map) {
 		mp_printk(log, "memprobe: error: no memory map buffer; staying in boot services\n");

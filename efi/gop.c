@@ -62,20 +62,22 @@ static const char *read_firmware_font(struct mp_font *font, struct mp_log *log)
 /**
  * gop_prepare() - the GOP framebuffer and the font to write on it
  * @g: set; g->width stays 0 when either is missing
+ * @fail: fail=gop: the protocol's lookup fails (tests)
  * @log: where a line says what is missing (the lines then go to COM1 and
  *	 the variable only)
  */
-void gop_prepare(struct gop_screen *g, struct mp_log *log)
+void gop_prepare(struct gop_screen *g, bool fail, struct mp_log *log)
 {
 	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop = NULL;
 	EFI_STATUS st;
 	const char *why;
 
-	st = uefi_call_wrapper(BS->LocateProtocol, 3, &GraphicsOutputProtocol, NULL, (void **)&gop);
+	st = fail ? EFI_DEVICE_ERROR
+		  : uefi_call_wrapper(BS->LocateProtocol, 3, &GraphicsOutputProtocol, NULL, (void **)&gop);
 	if (EFI_ERROR(st) || !gop || !gop->Mode || !gop->Mode->Info) {
-		mp_printk(log, "memprobe: no GOP screen (%s): the lines after ExitBootServices go to COM1 "
+		mp_printk(log, "memprobe: no GOP screen (%s%s): the lines after ExitBootServices go to COM1 "
 			       "and the next run only\n",
-			  EFI_ERROR(st) ? efi_status_name(st) : "no mode");
+			  EFI_ERROR(st) ? efi_status_name(st) : "no mode", fail ? ", fail=gop" : "");
 		return;
 	}
 	g->fb_base = gop->Mode->FrameBufferBase;

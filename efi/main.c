@@ -127,22 +127,29 @@ static void save_inputs(struct run_folder *rf, const struct fw_inputs *fw, struc
 	save_file(rf, "firmware.txt", write_facts, fw, log);
 }
 
-/* Every CPU, with the options the collection takes (parsed again, with their messages, by the core). */
-static void collect_cpus(struct fw_inputs *fw, struct mp_log *log)
+/*
+ * Every CPU, with the options the collection takes (parsed again, with their
+ * messages, by the core).  Return: the firmware calls fail= makes fail, which
+ * the front end needs before the analysis.
+ */
+static unsigned collect_cpus(struct fw_inputs *fw, struct mp_log *log)
 {
 	struct option_source src[OPTION_SOURCES_MAX];
 	struct options *o = efi_alloc_pool(sizeof(*o));
 	uint64_t t0 = fw->clock.now_ns(fw->clock.ctx);
+	unsigned fail;
 
 	if (!o) {
 		mp_printk(log, "memprobe: warning: no memory to read the options; no CPU is read\n");
-		return;
+		return 0;
 	}
 	options_init(o);
 	options_parse_sources(o, src, machine_option_sources(fw, NULL, src));
 	efi_collect_cpus(fw, o, log);
 	fw->cpus_ns = fw->clock.now_ns(fw->clock.ctx) - t0;
+	fail = o->fail;
 	efi_free_pool(o, log);
+	return fail;
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
@@ -158,6 +165,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	struct machine *m;
 	EFI_FILE_HANDLE root;
 	bool poweroff, help;
+	unsigned fail;
 	char previous[2048];
 	size_t previous_len;
 	struct efi_clock clock;
@@ -187,9 +195,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	root = efi_open_boot_volume(image, &notes_log);
 	efi_read_options(&fw, image, root, &notes_log);
 	efi_collect_firmware(&fw);
-	collect_cpus(&fw, &notes_log);
-	efi_collect_secure_boot(&fw);
-	run_folder_open(&run, root, &notes_log);
+	fail = collect_cpus(&fw, &notes_log);
+	efi_collect_secure_boot(&fw, fail & FAIL_VARIABLES, &notes_log);
+	run_folder_open(&run, root, fail & FAIL_FS, &notes_log);
 	efi_file_create(&run, &sink->report, "report.txt");
 	efi_file_create(&run, &sink->acpi, "acpi.txt");
 	efi_collect_memmap(&fw, &notes_log);

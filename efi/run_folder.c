@@ -65,9 +65,10 @@ static EFI_STATUS open_dir(EFI_FILE_HANDLE dir, const char *name, bool create, E
  * run_folder_open() - create this run's folder, \memprobe\runs\NNNN
  * @rf: the folder; rf->dir stays NULL when nothing can be saved
  * @root: the boot volume's root, or NULL
+ * @fail: fail=fs: the file system's first call fails (tests)
  * @log: where a failure is named
  */
-void run_folder_open(struct run_folder *rf, EFI_FILE_HANDLE root, struct mp_log *log)
+void run_folder_open(struct run_folder *rf, EFI_FILE_HANDLE root, bool fail, struct mp_log *log)
 {
 	EFI_FILE_HANDLE runs, dir;
 	EFI_STATUS st;
@@ -75,15 +76,15 @@ void run_folder_open(struct run_folder *rf, EFI_FILE_HANDLE root, struct mp_log 
 	mp_memset(rf, 0, sizeof(*rf));
 	if (!root)
 		return;
-	st = open_dir(root, "\\memprobe", true, &dir);
+	st = fail ? EFI_WRITE_PROTECTED : open_dir(root, "\\memprobe", true, &dir);
 	if (!EFI_ERROR(st)) {
 		close_handle(dir, "\\memprobe", log);
 		st = open_dir(root, RUNS_DIR, true, &runs);
 	}
 	if (EFI_ERROR(st)) {
-		mp_printk(log, "memprobe: warning: cannot create %s on the boot volume (%s); nothing of "
+		mp_printk(log, "memprobe: warning: cannot create %s on the boot volume (%s%s); nothing of "
 			       "this run is saved\n",
-			  RUNS_DIR, efi_status_name(st));
+			  RUNS_DIR, efi_status_name(st), fail ? ", fail=fs" : "");
 		return;
 	}
 	for (unsigned n = 1; n <= MAX_RUNS; n++) {

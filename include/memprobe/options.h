@@ -71,6 +71,7 @@ struct options {
 	uint64_t setup_data_addr[OPTIONS_MAX_SETUP_DATA];
 	uint64_t bgrt_page;		/* bgrt=: the boot logo's first page in Linux's boot; 0: its own */
 	unsigned ap_hold;	/* ap_hold=: the processor whose reader waits out the timeout (tests); 0: none */
+	unsigned fail;		/* fail=: the firmware calls the front end makes fail (tests): FAIL_* */
 	bool no_mp_services;	/* no_mp_services: read the boot CPU only, as without MP services (tests) */
 	bool poweroff;		/* power the machine off when the report is done */
 	bool no_pause;		/* no paging and no question at the end (a screen without a reader) */
@@ -83,6 +84,13 @@ struct options {
 };
 
 /* One place options come from. */
+/* fail='s items: a front end's firmware calls made to fail, to show the run goes on without them. */
+enum {
+	FAIL_FS = 1 << 0,		/* the run folder's file system calls */
+	FAIL_VARIABLES = 1 << 1,	/* GetVariable (Secure Boot) */
+	FAIL_GOP = 1 << 2,		/* the graphics output protocol (the screen after ExitBootServices) */
+};
+
 struct option_source {
 	const char *name;	/* a file: its messages name it and the line; NULL: a command line */
 	const char *text;	/* NUL-terminated, may be NULL */

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Firmware calls that fail (fail=, a test option of memprobe.efi): the run goes
+# on and says what was lost.  The file system (no run folder: the report still
+# completes on the console), the variables (Secure Boot unknown, said), the
+# GOP after ExitBootServices (the lines go to COM1 only).  The MP services'
+# absence (no_mp_services) and a failing ExitBootServices (ebs_stale_keys=2)
+# have their own tests (cpus.sh, exit-boot-services.sh).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/memprobe-faults.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+. "$here/tests/lib/check.sh"
+
+"$here/tests/lib/install-deps.sh" make gcc libc6-dev binutils gnu-efi mtools ovmf qemu-system-x86 ||
+	exit 1
+
+# boot NAME APP-ARGS: the report in $work/NAME.log, the boot disk in $work/NAME.img.
+boot() {
+	"$here/run-qemu.sh" --no-install --disk "$work/$1.img" --log "$work/$1.log" --app-args "$2" \
+		>/dev/null 2>"$work/$1.err"
+	check "$1: run-qemu.sh succeeds" test $? -eq 0
+}
+
+boot fs "fail=fs"
+check "fail=fs: the lost run folder said" grep -aq \
+	'^memprobe: warning: cannot create \\memprobe\\runs on the boot volume (EFI_WRITE_PROTECTED, fail=fs); nothing of this run is saved' \
+	"$work/fs.log"
+check "fail=fs: the report still completes" grep -aqx 'memprobe: report complete' "$work/fs.log"
+check "fail=fs: the e820 table still predicted" grep -aq '^BIOS-e820: \[mem ' "$work/fs.log"
+check "fail=fs: no run folder on the disk" bash -c "! mdir -i '$work/fs.img' ::/memprobe/runs >/dev/null 2>&1"
+
+boot variables "fail=variables"
+check "fail=variables: the failed call and what it cost said" grep -aq \
+	"^memprobe: warning: GetVariable(SecureBoot) failed: EFI_DEVICE_ERROR (fail=variables); Secure Boot is not known" \
+	"$work/variables.log"
+check "fail=variables: Secure Boot unknown in the report" grep -aqx 'memprobe: Secure Boot: unknown' "$work/variables.log"
+check "fail=variables: the run folder still saved" bash -c \
+	"mcopy -i '$work/variables.img' ::/memprobe/runs/0001/firmware.txt - | grep -qx 'secure_boot: unknown'"
+
+boot gop "exit_boot_services fail=gop"
+check "fail=gop: the lost screen said" grep -aq \
+	'^memprobe: no GOP screen (EFI_DEVICE_ERROR, fail=gop): the lines after ExitBootServices go to COM1 and the next run only' \
+	"$work/gop.log"
+check "fail=gop: the page tables still built and verified on COM1" grep -aqE \
+	'^memprobe: page tables verified: .* 0 mismatches$' "$work/gop.log"
+
+boot bad "fail=disk"
+check "fail=disk: an unknown item named" grep -aq "^memprobe: .*error: fail= takes fs, variables and gop, not 'disk'; ignored" \
+	"$work/bad.log"
+
+finish faults
