@@ -41,6 +41,8 @@ Run:
   --shell                  start memprobe from the UEFI shell (startup.nsh)
                            instead of as the boot loader; it returns to the
                            shell, which then powers the VM off
+  --config FILE            with --shell: FILE as \memprobe\memprobe.conf, under
+                           the shell's command line (--app-args)
   --linux VMLINUZ          boot this Linux kernel (-kernel) on the same VM
                            instead of memprobe; used by tests/linux
   --append "CMDLINE"       kernel command line for --linux
@@ -101,7 +103,7 @@ cpus_to_qemu() {
 
 numa=()
 tpm=0
-disk_mode="" machine="" mem="" smp="" app_args="" timeout=300 log="" disk="" vars="" shell=0 no_disk=0 linux="" append="" initrd="" install=1
+disk_mode="" machine="" mem="" smp="" app_args="" timeout=300 log="" disk="" vars="" shell=0 config="" no_disk=0 linux="" append="" initrd="" install=1
 devices=(-nic none -vga none)
 topology_given=0
 extra=()
@@ -117,6 +119,7 @@ while [ $# -gt 0 ]; do
 	--disk) [ $# -ge 2 ] || die_usage "--disk needs a value"; disk=$2; shift 2 ;;
 	--vars) [ $# -ge 2 ] || die_usage "--vars needs a value"; vars=$2; shift 2 ;;
 	--shell) shell=1; shift ;;
+	--config) [ $# -ge 2 ] || die_usage "--config needs a file"; config=$2; shift 2 ;;
 	--read-only) disk_mode=",readonly=on"; shift ;;
 	--linux) [ $# -ge 2 ] || die_usage "--linux needs a value"; linux=$2; shift 2 ;;
 	--append) [ $# -ge 2 ] || die_usage "--append needs a value"; append=$2; shift 2 ;;
@@ -242,6 +245,10 @@ if [ $no_disk -eq 0 ]; then
 			"$app_args" >"$work/startup.nsh"
 		mcopy -o -i "$disk" "$work/startup.nsh" ::/startup.nsh
 		mdel -i "$disk" ::/memprobe/memprobe.conf 2>/dev/null || true
+		if [ -n "$config" ]; then
+			mmd -i "$disk" ::/memprobe 2>/dev/null || true
+			mcopy -o -i "$disk" "$config" ::/memprobe/memprobe.conf
+		fi
 	else
 		{
 			echo "# written by run-qemu.sh"

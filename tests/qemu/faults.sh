@@ -1,4 +1,8 @@
 #!/usr/bin/env bash
+# Hostile input to memprobe.efi itself, and firmware calls that fail.
+# Option layering at boot (the hostile-inputs issue's 18): a memprobe.conf of
+# 20,000 words under the shell's command line; the stronger word wins, each
+# unknown word is reported where it stands (bounded: a count of the rest).
 # Firmware calls that fail (fail=, a test option of memprobe.efi): the run goes
 # on and says what was lost.  The file system (no run folder: the report still
 # completes on the console), the variables (Secure Boot unknown, said), the
@@ -21,6 +25,17 @@ boot() {
 		>/dev/null 2>"$work/$1.err"
 	check "$1: run-qemu.sh succeeds" test $? -eq 0
 }
+
+awk 'BEGIN { print "numa=off"; for (i = 0; i < 20000; i++) printf "w%d=%d%s", i, i, i % 10 == 9 ? "\n" : " " }' \
+	>"$work/big.conf"
+"$here/run-qemu.sh" --no-install --shell --config "$work/big.conf" --app-args "numa=fake=2" --log "$work/big.log" \
+	>/dev/null 2>"$work/big.err"
+check "20,000 words in memprobe.conf: the run completes" grep -aqx 'memprobe: report complete' "$work/big.log"
+check "20,000 words: the command line's numa= over the file's" grep -aq '^Faking node 1 at ' "$work/big.log"
+check "20,000 words: an unknown word named with its file and line" grep -aq \
+	"^memprobe: \\\\memprobe\\\\memprobe.conf:2: error: unknown option 'w0=0' ignored" "$work/big.log"
+check "20,000 words: the messages bounded, the rest counted" grep -aqE \
+	'^memprobe: error: [0-9]+ more messages about options not shown$' "$work/big.log"
 
 boot fs "fail=fs"
 check "fail=fs: the lost run folder said" grep -aq \
