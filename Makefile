@@ -47,7 +47,7 @@ VG_TESTS := $(patsubst %.c,$(BUILD)/vg-tests/%,$(notdir $(HOST_TEST_SRCS)))
 FUZZ_CC := clang
 FUZZ_COVERAGE := -fsanitize=fuzzer-no-link
 FUZZ_CFLAGS = $(COMMON_CFLAGS) -O1 $(TEST_INCLUDES) $(FUZZ_COVERAGE) $(SANITIZERS)
-FUZZ_SUPPORT := host/heap.c host/replay.c host/replay_lex.c host/text.c tests/lib/memblock_model.c
+FUZZ_SUPPORT := host/heap.c host/readfile.c host/replay.c host/replay_lex.c host/text.c tests/lib/memblock_model.c
 FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz-obj/%.o,$(CORE_SRCS) $(FUZZ_SUPPORT))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
@@ -216,7 +216,7 @@ test-unit: $(HOST_TESTS)
 
 # Benchmarks print numbers; they never fail on speed.
 $(BUILD)/bench_memblock: $(BUILD)/host-tool/tests/bench/bench_memblock.o \
-		$(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/replay.c host/replay_lex.c host/text.c host/heap.c)
+		$(patsubst %.c,$(BUILD)/host-tool/%.o,$(CORE_SRCS) host/readfile.c host/replay.c host/replay_lex.c host/text.c host/heap.c)
 	$(CC) $(HOST_TOOL_CFLAGS) $^ -o $@
 
 $(BUILD)/bench_pgtable: $(BUILD)/host-tool/tests/bench/bench_pgtable.o \
