@@ -251,8 +251,8 @@ $(BUILD)/trivial.so: $(BUILD)/efi-obj/tests/bench/trivial.o
 	ld $(EFI_LDFLAGS) $< -o $@ -lefi -lgnuefi
 
 
-# Linux's cpuid and msr devices, for --live trees in tests (tests/lib/devcpu-shim.c).
-$(BUILD)/devcpu-shim.so: tests/lib/devcpu-shim.c
+# Linux's cpuid and msr devices, for --live trees in tests (tests/replay/devcpu-shim.c).
+$(BUILD)/devcpu-shim.so: tests/replay/devcpu-shim.c
 	$(CC) -shared -fPIC -O1 -Wall -Wextra $< -o $@ -ldl
 
 test-replay: $(BUILD)/memprobe $(BUILD)/memprobe-asan $(BUILD)/devcpu-shim.so

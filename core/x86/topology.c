@@ -342,7 +342,7 @@ static bool parse_topology_ext(const struct cpu_record *r, struct topo_shifts *t
  * @m: the machine
  * @v612: 6.12's parse (leaf 0x1F/0xB first on AMD too); else 6.1's
  * @t: the shifts; t->known false when the record is missing or the CPU is one memprobe
- *     does not model (AMD with TOPOEXT and no leaf 0xB)
+ *     does not model (6.12 on AMD with TOPOEXT and no leaf 0xB, or with leaf 0x80000026)
  */
 void topology_shifts(const struct machine *m, bool v612, struct topo_shifts *t)
 {
@@ -371,8 +371,21 @@ void topology_shifts(const struct machine *m, bool v612, struct topo_shifts *t)
 			return;
 		if (l8 && !core)
 			core = get_count_order((l8->ecx & 0xff) + 1);
+		if (topoext && !v612) {
+			/* 6.1's amd_get_topology(): leaf 0xB when it is there, else 0x8000001E's threads per core */
+			const struct cpuid_regs *e1e = cpu_cpuid(r, 0x8000001e, 0);
+
+			if (parse_topology_ext(r, t))
+				return;
+			if (!e1e) {
+				t->known = false;
+				return;
+			}
+			set_domain(t, TOPO_SMT, get_count_order(((e1e->ebx >> 8) & 0xff) + 1));
+		} else {
+			t->known = !topoext;	/* 6.12 without leaf 0xB or 0x80000026: not modelled */
+		}
 		set_domain(t, TOPO_CORE, core);
-		t->known = !topoext;
 		return;
 	}
 	if (parse_topology_ext(r, t))
@@ -429,7 +442,7 @@ static void print_topology_counts(struct machine *m)
 	if (!t.known) {
 		mp_printk(m->log, "memprobe: CPU topo: the 'Max. logical packages' to 'Num. threads per package' "
 				  "lines need the boot CPU's topology leaves%s: not predicted\n",
-			  boot_cpu_record(m) ? " (an AMD CPU with leaf 0x80000026, or with TOPOEXT and no leaf 0xB: not modelled)"
+			  boot_cpu_record(m) ? " (6.12 on an AMD CPU with leaf 0x80000026, or with TOPOEXT and no leaf 0xB: not modelled)"
 					     : ", which the run does not hold");
 		return;
 	}

@@ -44,7 +44,7 @@ make_tree() {
 }
 
 # add_dev_cpu DIR: /dev/cpu/N/cpuid and msr as sparse files that answer reads as Linux's
-# devices do under tests/lib/devcpu-shim.c (see there), from the seed run's cpu.txt, as
+# devices do under tests/replay/devcpu-shim.c (see there), from the seed run's cpu.txt, as
 # the seed VM's Linux leaves them: every AP with the boot CPU's MTRRs, PAT Linux's own;
 # /proc/cpuinfo with the four processors and their APIC IDs.
 add_dev_cpu() {

@@ -1360,7 +1360,8 @@ static void smt_records(struct cpu_record *rec, uint32_t leaf1_eax)
 }
 
 /* The machine's nodes as x86_numa_init would leave them: APIC 0-1 on node 0, 2-3 on node 1. */
-static void run_bringup(struct world *w, const char *cmdline)
+/* The machine's nodes as x86_numa_init would leave them: apic[i] on node[i] (-1: no SRAT entry), nodes 0-1 online. */
+static void run_bringup_on(struct world *w, const char *cmdline, const uint32_t *apic, const int *node, unsigned n)
 {
 	w->fw.cmdline = cmdline;
 	capture_reset(&w->c);
@@ -1369,14 +1370,100 @@ static void run_bringup(struct world *w, const char *cmdline)
 	memset(w->m->numa.apicid_to_node, 0xff, sizeof(w->m->numa.apicid_to_node));
 	memset(w->m->numa.online, 0, sizeof(w->m->numa.online));
 	memset(w->m->numa.possible, 0, sizeof(w->m->numa.possible));
-	for (uint32_t a = 0; a < 4; a++)
-		w->m->numa.apicid_to_node[a] = (int16_t)(a / 2);
+	for (unsigned i = 0; i < n; i++)
+		w->m->numa.apicid_to_node[apic[i]] = (int16_t)node[i];
 	node_set(w->m->numa.online, 0);
 	node_set(w->m->numa.online, 1);
 	node_set(w->m->numa.possible, 0);
 	node_set(w->m->numa.possible, 1);
 	smp_init(w->m);
 	machine_release(w->m);
+}
+
+/* APIC 0-1 on node 0, 2-3 on node 1. */
+static void run_bringup(struct world *w, const char *cmdline)
+{
+	static const uint32_t apic[] = { 0, 1, 2, 3 };
+	static const int node[] = { 0, 0, 1, 1 };
+
+	run_bringup_on(w, cmdline, apic, node, 4);
+}
+
+/*
+ * Two EPYC 7763 sockets (Zen 3, family 0x19 model 0x01, TOPOEXT), one core
+ * of two threads each: leaf 0xB's shifts (1 for SMT, 7 for the package), an
+ * L3 shared by 16 threads (0x8000001D subleaf 3), 0x8000001E's node ID.
+ */
+static void epyc_records(struct cpu_record *rec, const uint32_t *apic, unsigned n)
+{
+	static const uint32_t l0[4] = { 0x10, 0x68747541, 0x444d4163, 0x69746e65 };	/* AuthenticAMD */
+	static const uint32_t e0[4] = { 0x80000023, 0, 0, 0 }, e1[4] = { 0, 0, 1u << 22, 0 };
+	static const uint32_t e6[4] = { 0, 0, 0x02006140, 0x08009140 }, e8[4] = { 0x3030, 0, 0x707f, 0 };
+	static const uint32_t d0[4] = { 0x4121, 0, 0, 0 }, d1[4] = { 0x4122, 0, 0, 0 }, d2[4] = { 0x4143, 0, 0, 0 },
+			      d3[4] = { 0x3c163, 0, 0, 0 }, d4[4] = { 0, 0, 0, 0 };
+
+	for (unsigned i = 0; i < n; i++) {
+		const uint32_t l1[4] = { 0xa00f11, apic[i] << 24 | 128 << 16, 0, 1u << 28 | 1u << 9 };
+		const uint32_t b0[4] = { 1, 2, 0x100, apic[i] }, b1[4] = { 7, 0x80, 0x201, apic[i] },
+			       b2[4] = { 0, 0, 2, apic[i] };
+		const uint32_t e1e[4] = { apic[i], 0x100 | ((apic[i] & 0x7f) >> 1), apic[i] >> 7, 0 };
+
+		memset(&rec[i], 0, sizeof(rec[i]));
+		rec[i].apic_id = apic[i];
+		rec[i].state = CPU_READ;
+		cpu_record_add_leaf(&rec[i], 0, 0, l0);
+		cpu_record_add_leaf(&rec[i], 1, 0, l1);
+		cpu_record_add_leaf(&rec[i], 0xb, 0, b0);
+		cpu_record_add_leaf(&rec[i], 0xb, 1, b1);
+		cpu_record_add_leaf(&rec[i], 0xb, 2, b2);
+		cpu_record_add_leaf(&rec[i], 0x80000000, 0, e0);
+		cpu_record_add_leaf(&rec[i], 0x80000001, 0, e1);
+		cpu_record_add_leaf(&rec[i], 0x80000006, 0, e6);
+		cpu_record_add_leaf(&rec[i], 0x80000008, 0, e8);
+		cpu_record_add_leaf(&rec[i], 0x8000001d, 0, d0);
+		cpu_record_add_leaf(&rec[i], 0x8000001d, 1, d1);
+		cpu_record_add_leaf(&rec[i], 0x8000001d, 2, d2);
+		cpu_record_add_leaf(&rec[i], 0x8000001d, 3, d3);
+		cpu_record_add_leaf(&rec[i], 0x8000001d, 4, d4);
+		cpu_record_add_leaf(&rec[i], 0x8000001e, 0, e1e);
+	}
+}
+
+/*
+ * 6.1 on AMD with TOPOEXT (amd_get_topology): the package from leaf 0xB,
+ * the LLC from the L3's sharing; a CPU the SRAT leaves out takes the node of
+ * its LLC ID when online, else its nearest lower neighbour's.  Without leaf
+ * 0xB, 0x80000008's ApicIdSize and 0x8000001E's threads per core.
+ */
+static void bringup_amd_topoext(void **state)
+{
+	struct world *w = *state;
+	static const struct madt_cpu_entry e[] = { { 0, 0, 1 }, { 0, 1, 1 }, { 0, 0x80, 1 }, { 0, 0x81, 1 } };
+	static const uint32_t apic[] = { 0, 1, 0x80, 0x81 };
+	static const int node[] = { 0, 0, 1, 1 }, partial[] = { 0, 0, 1, -1 };
+	static struct cpu_record rec[4];
+
+	entries_world(w, e, 4);
+	epyc_records(rec, apic, 4);
+	w->fw.cpus = (struct cpu_records){ CPUS_MP_SERVICES, 4, 4, rec };
+	cpu_facts_from_record(&rec[0], &w->fw.cpu);
+	run_bringup_on(w, NULL, apic, node, 4);
+	assert_true(has(w, "smpboot: CPU0: AMD 19/01 (family: 0x19, model: 0x1, stepping: 0x1)"));
+	assert_true(has(w, ".... node  #0, CPUs:      #1"));
+	assert_true(has(w, ".... node  #1, CPUs:   #2 #3"));
+	assert_true(has(w, "smp: Brought up 2 nodes, 4 CPUs"));
+	assert_true(has(w, "smpboot: Max logical packages: 2"));	/* 4 CPUs / (1 core x 2 threads) */
+	assert_int_equal(capture_count_prefix(&w->c, "sched: "), 0);
+	/* APIC 0x81 without an SRAT entry: its LLC ID (8) is no online node; APIC 0x80's node is nearest */
+	run_bringup_on(w, NULL, apic, partial, 4);
+	assert_true(has(w, "smp: Brought up 2 nodes, 4 CPUs"));
+	assert_int_equal(capture_count_prefix(&w->c, "sched: "), 0);
+	/* no leaf 0xB: ApicIdSize 7 for the package, two threads a core from 0x8000001E */
+	for (unsigned i = 0; i < 4; i++)
+		rec[i].leaf[2].ebx = rec[i].leaf[2].ecx = 0;	/* 0xB.0: no level */
+	run_bringup_on(w, NULL, apic, node, 4);
+	assert_true(has(w, "smpboot: Max logical packages: 2"));
+	w->fw.cpus = (struct cpu_records){ CPUS_NOT_READ, 0, 0, NULL };
 }
 
 /*
@@ -1492,6 +1579,7 @@ int main(void)
 		T(x2apic_entries),
 		T(x2apic_entries_only),
 		T(bsp_listed_first),
+		T(bringup_amd_topoext),
 		T(possible_cpus_maxcpus_zero),
 		T(bringup_smt),
 		T(hpet),
