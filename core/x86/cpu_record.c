@@ -173,7 +173,7 @@ void cpuid_family_model(uint32_t eax, unsigned *family, unsigned *model)
  * @cpu: the primitives (rdmsr NULL: the front end cannot read MSRs, none is kept)
  *
  * The leaves Linux's topology, cache and feature code uses, the brand
- * string, the hypervisor's leaf, IA32_APIC_BASE from family 6 on (its BSP
+ * string, the hypervisor's leaf, AMD's topology leaf 0x80000026, IA32_APIC_BASE from family 6 on (its BSP
  * and x2APIC bits), and the MSRs behind memory types: the
  * MTRRs when CPUID 1 has MTRR, PAT when it has PAT, SYSCFG on AMD and
  * Hygon from family 0xF (K8) on, and TOM2 when SYSCFG forces write-back up
@@ -219,6 +219,8 @@ void cpu_record_read(struct cpu_record *c, const struct cpu_access *cpu)
 			if (ext[0] >= 0x8000001e)
 				read_leaf(c, cpu, 0x8000001e, 0, regs);
 		}
+		if (amd && ext[0] >= 0x80000026)	/* Zen 4 on: 6.12's extended topology */
+			read_levels(c, cpu, 0x80000026, topology_level_type);
 	}
 	if (!cpu->rdmsr)
 		return;

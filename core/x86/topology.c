@@ -315,6 +315,14 @@ static void set_domain(struct topo_shifts *t, enum topo_domain d, unsigned shift
 		t->shift[i] = shift;
 }
 
+/* Whether leaf 0x1F is implemented: its subleaf 0 names a level. */
+static bool has_leaf_1f(const struct cpu_record *r)
+{
+	const struct cpuid_regs *l0 = cpu_cpuid(r, 0, 0), *l;
+
+	return l0 && l0->eax >= 0x1f && (l = cpu_cpuid(r, 0x1f, 0)) && (l->ebx & 0xffff) && (l->ecx & 0xff00);
+}
+
 /* Leaf 0x1F or 0xB, when implemented: each level's shift.  Return: whether it was there. */
 static bool parse_topology_ext(const struct cpu_record *r, struct topo_shifts *t)
 {
@@ -323,7 +331,7 @@ static bool parse_topology_ext(const struct cpu_record *r, struct topo_shifts *t
 	const struct cpuid_regs *l0 = cpu_cpuid(r, 0, 0), *l;
 	uint32_t leaf = 0x1f;
 
-	if (!l0 || l0->eax < 0x1f || !(l = cpu_cpuid(r, 0x1f, 0)) || !(l->ebx & 0xffff) || !(l->ecx & 0xff00))
+	if (!has_leaf_1f(r))
 		leaf = 0xb;
 	if (leaf == 0xb && (!l0 || l0->eax < 0xb || !(l = cpu_cpuid(r, 0xb, 0)) || !(l->ebx & 0xffff) ||
 			    !(l->ecx & 0xff00)))
@@ -337,12 +345,37 @@ static bool parse_topology_ext(const struct cpu_record *r, struct topo_shifts *t
 	return true;
 }
 
+/*
+ * 6.12's AMD leaf 0x80000026 (Zen 4 on): its levels are the thread, the
+ * complex (CCX), the die (CCD) and the socket, taken as SMT, CORE, TILE and
+ * DIE.  Return: 1 parsed, 0 not there, -1 a level memprobe does not model.
+ */
+static int parse_amd_8000_0026(const struct cpu_record *r, struct topo_shifts *t)
+{
+	static const enum topo_domain of_type[] = { TOPO_PKG, TOPO_SMT, TOPO_CORE, TOPO_TILE, TOPO_DIE };
+	const struct cpuid_regs *l = cpu_cpuid(r, 0x80000026, 0);
+
+	if (!l || !(l->ebx & 0xffff) || !(l->ecx & 0xff00))
+		return 0;
+	for (uint32_t sub = 0; (l = cpu_cpuid(r, 0x80000026, sub)) && (l->ebx & 0xffff) && (l->ecx & 0xff00); sub++) {
+		unsigned type = (l->ecx >> 8) & 0xff, shift = l->eax & 0x1f;
+
+		if (type >= sizeof(of_type) / sizeof(of_type[0]))
+			return -1;	/* Linux names an unknown type and counts on: not modelled */
+		if (type == 1 && !shift && (l->ebx & 0xffff) > 1)
+			shift = get_count_order(l->ebx & 0xffff);	/* Linux's fix-up, with a firmware-bug line */
+		set_domain(t, of_type[type], shift);
+	}
+	return 1;
+}
+
 /**
  * topology_shifts() - the APIC-ID bits of each topology domain, from the boot CPU's CPUID
  * @m: the machine
  * @v612: 6.12's parse (leaf 0x1F/0xB first on AMD too); else 6.1's
  * @t: the shifts; t->known false when the record is missing or the CPU is one memprobe
- *     does not model (6.12 on AMD with TOPOEXT and no leaf 0xB, or with leaf 0x80000026)
+ *     does not model (6.12 on AMD with TOPOEXT and no leaf 0xB, or with an unknown level of
+ *     leaf 0x80000026)
  */
 void topology_shifts(const struct machine *m, bool v612, struct topo_shifts *t)
 {
@@ -362,10 +395,18 @@ void topology_shifts(const struct machine *m, bool v612, struct topo_shifts *t)
 
 		const struct cpuid_regs *e0 = cpu_cpuid(r, 0x80000000, 0);
 
-		/* 6.12 takes Zen 4's leaf 0x80000026 first, which memprobe does not read */
-		if (v612 && e0 && e0->eax >= 0x80000026 && e0->eax < 0x80010000) {
-			t->known = false;
-			return;
+		/* 6.12: leaf 0x1F, then Zen 4's 0x80000026, then 0xB */
+		if (v612 && e0 && e0->eax >= 0x80000026 && e0->eax < 0x80010000 && !has_leaf_1f(r)) {
+			int parsed = parse_amd_8000_0026(r, t);
+
+			if (parsed) {
+				t->known = parsed > 0;
+				return;
+			}
+			if (!cpu_cpuid(r, 0x80000026, 0)) {	/* a record from before memprobe read it */
+				t->known = false;
+				return;
+			}
 		}
 		if (v612 && parse_topology_ext(r, t))
 			return;
@@ -442,7 +483,7 @@ static void print_topology_counts(struct machine *m)
 	if (!t.known) {
 		mp_printk(m->log, "memprobe: CPU topo: the 'Max. logical packages' to 'Num. threads per package' "
 				  "lines need the boot CPU's topology leaves%s: not predicted\n",
-			  boot_cpu_record(m) ? " (6.12 on an AMD CPU with leaf 0x80000026, or with TOPOEXT and no leaf 0xB: not modelled)"
+			  boot_cpu_record(m) ? " (6.12 on an AMD CPU with TOPOEXT and no leaf 0xB or 0x80000026: not modelled)"
 					     : ", which the run does not hold");
 		return;
 	}

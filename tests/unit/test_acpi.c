@@ -1430,6 +1430,57 @@ static void epyc_records(struct cpu_record *rec, const uint32_t *apic, unsigned 
 }
 
 /*
+ * 6.12 on Zen 4 (an EPYC 9124: four CCDs of four cores, two threads each):
+ * leaf 0x80000026 before leaf 0xB, its CCD level as the die, so four dies in
+ * the package where leaf 0xB alone would give one.
+ */
+static void topology_counts_amd_8000_0026(void **state)
+{
+	struct world *w = *state;
+	static struct madt_cpu_entry e[32];
+	static struct cpu_record rec;
+	static const uint32_t l0[4] = { 0x10, 0x68747541, 0x444d4163, 0x69746e65 };
+	static const uint32_t l1[4] = { 0xa10f11, 32 << 16, 0, 1u << 28 | 1u << 9 };
+	static const uint32_t b0[4] = { 1, 2, 0x100, 0 }, b1[4] = { 6, 32, 0x201, 0 }, b2[4] = { 0, 0, 2, 0 };
+	static const uint32_t e0[4] = { 0x80000028, 0, 0, 0 }, e1[4] = { 0, 0, 1u << 22, 0 };
+	static const uint32_t x0[4] = { 1, 2, 0x100, 0 }, x1[4] = { 4, 8, 0x201, 0 }, x2[4] = { 4, 8, 0x302, 0 },
+			      x3[4] = { 6, 32, 0x403, 0 }, x4[4] = { 0, 0, 0, 0 };
+
+	for (unsigned i = 0; i < 32; i++)	/* APIC ID: CCD << 4 | core << 1 | thread */
+		e[i] = (struct madt_cpu_entry){ 0, (i / 8) << 4 | (i % 8), 1 };
+	entries_world(w, e, 32);
+	memset(&rec, 0, sizeof(rec));
+	rec.state = CPU_READ;
+	cpu_record_add_leaf(&rec, 0, 0, l0);
+	cpu_record_add_leaf(&rec, 1, 0, l1);
+	cpu_record_add_leaf(&rec, 0xb, 0, b0);
+	cpu_record_add_leaf(&rec, 0xb, 1, b1);
+	cpu_record_add_leaf(&rec, 0xb, 2, b2);
+	cpu_record_add_leaf(&rec, 0x80000000, 0, e0);
+	cpu_record_add_leaf(&rec, 0x80000001, 0, e1);
+	cpu_record_add_leaf(&rec, 0x80000026, 0, x0);
+	cpu_record_add_leaf(&rec, 0x80000026, 1, x1);
+	cpu_record_add_leaf(&rec, 0x80000026, 2, x2);
+	cpu_record_add_leaf(&rec, 0x80000026, 3, x3);
+	cpu_record_add_leaf(&rec, 0x80000026, 4, x4);
+	w->fw.cpus = (struct cpu_records){ CPUS_MP_SERVICES, 1, 32, &rec };
+	cpu_facts_from_record(&rec, &w->fw.cpu);
+	w->fw.cmdline = "kernel=6.12";
+	run(w);
+	assert_true(has(w, "CPU topo: Max. logical packages:   1"));
+	assert_true(has(w, "CPU topo: Max. logical dies:       4"));
+	assert_true(has(w, "CPU topo: Max. dies per package:   4"));
+	assert_true(has(w, "CPU topo: Max. threads per core:   2"));
+	assert_true(has(w, "CPU topo: Num. cores per package:    16"));
+	assert_true(has(w, "CPU topo: Num. threads per package:  32"));
+	rec.nr_leaves -= 5;	/* a record without leaf 0x80000026 (an older run): not predicted */
+	run(w);
+	assert_int_equal(capture_count_prefix(&w->c, "CPU topo: Max."), 0);
+	w->fw.cmdline = NULL;
+	w->fw.cpus = (struct cpu_records){ CPUS_NOT_READ, 0, 0, NULL };
+}
+
+/*
  * 6.1 on AMD with TOPOEXT (amd_get_topology): the package from leaf 0xB,
  * the LLC from the L3's sharing; a CPU the SRAT leaves out takes the node of
  * its LLC ID when online, else its nearest lower neighbour's.  Without leaf
@@ -1580,6 +1631,7 @@ int main(void)
 		T(x2apic_entries_only),
 		T(bsp_listed_first),
 		T(bringup_amd_topoext),
+		T(topology_counts_amd_8000_0026),
 		T(possible_cpus_maxcpus_zero),
 		T(bringup_smt),
 		T(hpet),

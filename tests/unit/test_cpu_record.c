@@ -86,6 +86,26 @@ static void no_mtrr_no_msr(void **state)
 	assert_null(cpu_cpuid(&rec, 0x40000000, 0));	/* no hypervisor bit: its leaf is not asked */
 }
 
+/* Zen 4's leaf 0x80000026: read as levels, up to the first of type 0, on AMD only. */
+static void amd_extended_topology_leaf(void **state)
+{
+	struct fake_cpu f = { 6, { { 0, 0, 0x10, AMD_EBX, 0x444d4163, 0x69746e65 }, { 1, 0, 0xa10f11, 0, 0, 0 },
+				   { 0x80000000, 0, 0x80000028, 0, 0, 0 }, { 0x80000026, 0, 1, 2, 0x100, 0 },
+				   { 0x80000026, 1, 4, 8, 0x201, 0 }, { 0x80000026, 2, 6, 32, 0x402, 0 } },
+			      .mtrrcap = 0 };
+	struct cpu_access acc = { fake_cpuid, fake_rdmsr, &f };
+	static struct cpu_record rec;
+
+	(void)state;
+	cpu_record_read(&rec, &acc);
+	assert_non_null(cpu_cpuid(&rec, 0x80000026, 2));
+	assert_non_null(cpu_cpuid(&rec, 0x80000026, 3));	/* the first of type 0, read to know it ends */
+	assert_null(cpu_cpuid(&rec, 0x80000026, 4));
+	f.leaf[0].ebx = INTEL_EBX;	/* not asked of other vendors */
+	cpu_record_read(&rec, &acc);
+	assert_null(cpu_cpuid(&rec, 0x80000026, 0));
+}
+
 /* MTRRCAP decides the rest: fixed ones only with FIX, VCNT variable pairs (up to what is kept). */
 static void mtrrcap_decides(void **state)
 {
@@ -163,6 +183,7 @@ static void levels_and_facts(void **state)
 	assert_non_null(cpu_cpuid(&rec, 0x8000001d, 1));
 	assert_null(cpu_cpuid(&rec, 0x8000001d, 2));
 	assert_non_null(cpu_cpuid(&rec, 0x8000001e, 0));
+	assert_null(cpu_cpuid(&rec, 0x80000026, 0));	/* past the highest extended leaf: not asked */
 	cpu_facts_from_record(&rec, &facts);
 	assert_true(facts.known);
 	assert_string_equal(facts.vendor, "AuthenticAMD");
@@ -199,6 +220,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(no_mtrr_no_msr),
+		cmocka_unit_test(amd_extended_topology_leaf),
 		cmocka_unit_test(mtrrcap_decides),
 		cmocka_unit_test(amd_syscfg),
 		cmocka_unit_test(levels_and_facts),

@@ -12,7 +12,7 @@
 
 #include "memprobe/x86/paging.h"
 
-#define CPU_LEAVES_MAX 48	/* leaves 0-7, 0xB, 0x1F, 0x8000000x, 0x8000001D/E, 0x40000000 */
+#define CPU_LEAVES_MAX 64	/* leaves 0-7, 0xB, 0x1F, 0x8000000x, 0x8000001D/E, 0x80000026, 0x40000000 */
 #define CPU_MSRS_MAX 96		/* APIC_BASE, MTRRCAP, DEF_TYPE, 11 fixed, 2 x 32 variable, PAT, SYSCFG, TOM2 */
 #define CPU_RECORDS_MAX 1024	/* the CPUs a run reads; past it, a line says how many were left */
 
