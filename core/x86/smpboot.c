@@ -243,14 +243,23 @@ static unsigned bringup_order(const struct machine *m, const struct topo_shifts 
 	return n;
 }
 
+/* topology_sane()'s one warning of a boot: which CPU, which sibling, of which kind ("smt", "llc"). */
+struct sibling_warning {
+	int cpu;		/* -1: none */
+	unsigned sibling;
+	const char *kind;
+};
+
 /*
- * set_cpu_sibling_map()'s check: the first CPU, in bring-up order, that
- * shares its LLC with a CPU set up before it on another node.
- * Return: whether there is one (then *cpu and *sibling say which).
+ * set_cpu_sibling_map()'s checks, in its order: the first CPU, in bring-up
+ * order, that is a thread of one core (match_smt, with SMT) or shares its
+ * LLC (match_llc) with a CPU set up before it on another node.
+ * Return: the warning (w->cpu -1 when there is none).
  */
-static bool llc_across_nodes(const struct machine *m, struct cpu_place *p, const unsigned *order, unsigned n,
-			     bool intel_snc, unsigned *cpu, unsigned *sibling)
+static void siblings_across_nodes(const struct machine *m, struct cpu_place *p, const unsigned *order, unsigned n,
+				  bool smt, bool intel_snc, struct sibling_warning *w)
 {
+	w->cpu = -1;
 	for (unsigned c = 0; c < m->bringup.nr; c++)
 		p[c].set_up = c == 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -258,40 +267,46 @@ static bool llc_across_nodes(const struct machine *m, struct cpu_place *p, const
 
 		/* the CPUs set up before c, in CPU-number order (cpu_sibling_setup_mask) */
 		for (unsigned o = 0; o < m->bringup.nr; o++) {
-			if (!p[o].set_up || p[c].llc != p[o].llc || p[c].node == p[o].node)
+			if (!p[o].set_up || p[c].node == p[o].node)
 				continue;
-			if (intel_snc && p[c].pkg == p[o].pkg)
+			if (smt && p[c].core == p[o].core && p[c].llc == p[o].llc)
+				w->kind = "smt";
+			else if (p[c].llc == p[o].llc && !(intel_snc && p[c].pkg == p[o].pkg))
+				w->kind = "llc";
+			else
 				continue;
-			*cpu = c;
-			*sibling = o;
-			return true;
+			w->cpu = (int)c;
+			w->sibling = o;
+			return;
 		}
 		p[c].set_up = true;
 	}
-	return false;
 }
 
 /* topology_sane()'s warning (once a boot), and the defect it is. */
-static void print_llc_warning(struct machine *m, const struct cpu_place *p, unsigned c, unsigned o)
+static void print_sibling_warning(struct machine *m, const struct cpu_place *p, const struct sibling_warning *w)
 {
-	fw_bug(m->log, "SRAT", "llc-spans-nodes", FW_BUG_NO_OFFSET,
-	       "memprobe: [Firmware Bug]: CPUs %u and %u share a last-level cache but the SRAT puts them on nodes %d "
-	       "and %d; Linux warns (with a stack trace) and ignores the sharing\n",
-	       o, c, p[o].node, p[c].node);
-	mp_printk(m->log, "sched: CPU #%u's llc-sibling CPU #%u is not on the same node! [node: %d != %d]. Ignoring "
+	unsigned c = (unsigned)w->cpu, o = w->sibling;
+	bool smt = !mp_strcmp(w->kind, "smt");
+
+	fw_bug(m->log, "SRAT", smt ? "smt-spans-nodes" : "llc-spans-nodes", FW_BUG_NO_OFFSET,
+	       "memprobe: [Firmware Bug]: CPUs %u and %u %s but the SRAT puts them on nodes %d and %d; Linux warns "
+	       "(with a stack trace) and ignores the sharing\n",
+	       o, c, smt ? "are threads of one core" : "share a last-level cache", p[o].node, p[c].node);
+	mp_printk(m->log, "sched: CPU #%u's %s-sibling CPU #%u is not on the same node! [node: %d != %d]. Ignoring "
 			  "dependency.\n",
-		  c, o, p[c].node, p[o].node);
+		  c, w->kind, o, p[c].node, p[o].node);
 }
 
 /*
  * "x86: Booting SMP configuration:" and ".... node  #N, CPUs:      #1 #2" in
  * each kernel's layout.  6.1 boots each AP before it announces the next, so
- * the llc-sibling warning of CPU warn (-1: none) follows the line that
+ * the sibling warning of w (w->cpu -1: none) follows the line that
  * announced it; 6.12 announces them all first.  Return: false when a line
  * was too long to print whole.
  */
 static bool announce_cpus(struct machine *m, const struct cpu_place *p, const unsigned *order, unsigned n,
-			  int warn, unsigned sibling)
+			  const struct sibling_warning *w)
 {
 	unsigned width = num_digits((int)m->cpus.possible) + 1;
 	unsigned node_width = num_digits(nodes_weight(m->numa.possible)) + 1;
@@ -314,7 +329,7 @@ static bool announce_cpus(struct machine *m, const struct cpu_place *p, const un
 			if (current > -1)
 				mp_printk(m->log, "%s\n", line);
 			if (warn_pending) {
-				print_llc_warning(m, p, (unsigned)warn, sibling);
+				print_sibling_warning(m, p, w);
 				warn_pending = false;
 				warned = true;
 			}
@@ -329,12 +344,12 @@ static bool announce_cpus(struct machine *m, const struct cpu_place *p, const un
 			continue;
 		}
 		len += mp_snprintf(line + len, sizeof(line) - len, "%*s#%u", pad > 0 ? pad : 1, " ", cpu);
-		warn_pending |= !v612 && (int)cpu == warn;
+		warn_pending |= !v612 && (int)cpu == w->cpu;
 	}
 	if (current > -1)
 		mp_printk(m->log, "%s\n", line);
-	if (warn >= 0 && !warned)
-		print_llc_warning(m, p, (unsigned)warn, sibling);
+	if (w->cpu >= 0 && !warned)
+		print_sibling_warning(m, p, w);
 	if (cut)
 		mp_printk(m->log, "memprobe: an announce line holds more CPUs than memprobe's %u-byte lines: it is cut, "
 				  "and the bring-up's lines are not compared\n",
@@ -392,7 +407,8 @@ static void bring_up(struct machine *m)
 	const char *vendor = m->paging.cpu.vendor;
 	bool amd = !mp_strcmp(vendor, "AuthenticAMD") || !mp_strcmp(vendor, "HygonGenuine");
 	const struct cpuid_regs *l1;
-	unsigned *order = m->bringup.order, n, warn_cpu, sibling;
+	unsigned *order = m->bringup.order, n;
+	struct sibling_warning warning;
 	struct topo_shifts t;
 	bool mp, snc = false, whole;
 
@@ -421,10 +437,10 @@ static void bring_up(struct machine *m)
 						      : family == 6 && model != 0x3f && model != 0x4f;
 	}
 	n = bringup_order(m, &t, order);
-	if (mp && llc_across_nodes(m, p, order, n, snc, &warn_cpu, &sibling))
-		whole = announce_cpus(m, p, order, n, (int)warn_cpu, sibling);
-	else
-		whole = announce_cpus(m, p, order, n, -1, 0);
+	warning.cpu = -1;
+	if (mp)
+		siblings_across_nodes(m, p, order, n, t.shift[TOPO_SMT] > 0, snc, &warning);
+	whole = announce_cpus(m, p, order, n, &warning);
 	smp_cpus_done(m, p, mp);
 	m->bringup.lines_printed = whole;
 }

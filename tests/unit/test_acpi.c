@@ -1557,6 +1557,18 @@ static void bringup_smt(void **state)
 	assert_int_equal(capture_count_prefix(&w->c, "sched: "), 1);
 	assert_int_equal(capture_count_prefix(&w->c, "memprobe: [Firmware Bug]: CPUs 0 and 2 share a last-level "
 						 "cache"), 1);
+	/* the two threads of core 0 on two nodes: match_smt's warning comes first, the LLC's is not printed */
+	{
+		static const uint32_t apic[] = { 0, 1, 2, 3 };
+		static const int split[] = { 0, 1, 1, 1 };
+
+		run_bringup_on(w, NULL, apic, split, 4);
+		assert_true(has(w, "sched: CPU #1's smt-sibling CPU #0 is not on the same node! [node: 1 != 0]. Ignoring "
+				   "dependency."));
+		assert_int_equal(capture_count_prefix(&w->c, "sched: "), 1);
+		assert_true(has(w, "memprobe: [Firmware Bug]: CPUs 0 and 1 are threads of one core but the SRAT puts them "
+				   "on nodes 0 and 1; Linux warns (with a stack trace) and ignores the sharing"));
+	}
 	/* maxcpus=2: two CPUs up, the nodes of all present ones online */
 	run_bringup(w, "maxcpus=2");
 	assert_true(has(w, "smp: Brought up 2 nodes, 2 CPUs"));
