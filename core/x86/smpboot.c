@@ -357,17 +357,12 @@ static bool announce_cpus(struct machine *m, const struct cpu_place *p, const un
 	return !cut;
 }
 
-/* "smp: Brought up N nodes, M CPUs", and 6.1's "smpboot: Max logical packages: N". */
-static void smp_cpus_done(struct machine *m, const struct cpu_place *p, bool has_mp)
+/* 6.1's "smpboot: Max logical packages:": the possible CPUs over the boot package's cores and threads. */
+static void max_logical_packages(struct machine *m, const struct cpu_place *p, bool has_mp)
 {
 	const struct cpu_bringup *b = &m->bringup;
-	int nodes = nodes_weight(m->numa.online_after);
 	unsigned booted_cores = 0, max_threads = 1;
 
-	mp_printk(m->log, "smp: Brought up %d node%s, %u CPU%s\n", nodes, nodes == 1 ? "" : "s", b->nr,
-		  b->nr == 1 ? "" : "s");
-	if (m->opts.kernel->cpu_topology_612)
-		return;
 	for (unsigned c = 0; c < b->nr; c++) {
 		unsigned siblings = 0;
 		bool first = true;
@@ -384,6 +379,20 @@ static void smp_cpus_done(struct machine *m, const struct cpu_place *p, bool has
 		booted_cores = 1;
 	mp_printk(m->log, "smpboot: Max logical packages: %u\n",
 		  (m->cpus.total_cpus + booted_cores * max_threads - 1) / (booted_cores * max_threads));
+}
+
+/* "smp: Brought up N nodes, M CPUs", and 6.1's "smpboot: Max logical packages: N". */
+static void smp_cpus_done(struct machine *m, const struct cpu_place *p, bool has_mp)
+{
+	const struct cpu_bringup *b = &m->bringup;
+	int nodes = nodes_weight(m->numa.online_after);
+
+	mp_printk(m->log, "smp: Brought up %d node%s, %u CPU%s\n", nodes, nodes == 1 ? "" : "s", b->nr,
+		  b->nr == 1 ? "" : "s");
+	if (!m->opts.kernel->cpu_topology_612)
+		max_logical_packages(m, p, has_mp);
+	mp_printk(m->log, "memprobe: not predicted, as they depend on the run and not the firmware: \"smpboot: Total "
+			  "of N processors activated (... BogoMIPS)\" and the TSC's calibration lines\n");
 }
 
 /* 6.1's and 6.12's has_mp: more than one thread or core in a package. */
