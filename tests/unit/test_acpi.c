@@ -1430,6 +1430,53 @@ static void epyc_records(struct cpu_record *rec, const uint32_t *apic, unsigned 
 }
 
 /*
+ * SMT off in the firmware's setup: leaf 0xB keeps its SMT level (shift 1) but
+ * counts one thread, and the APIC IDs are even.  One thread a core in 6.12's
+ * counts, plain CPU-number order, 6.1's package count from 4 cores.
+ */
+static void bringup_smt_off(void **state)
+{
+	struct world *w = *state;
+	static const struct madt_cpu_entry e[] = { { 0, 0, 1 }, { 0, 2, 1 }, { 0, 4, 1 }, { 0, 6, 1 } };
+	static const uint32_t apic[] = { 0, 2, 4, 6 };
+	static const int node[] = { 0, 0, 1, 1 };
+	static struct cpu_record rec[4];
+
+	entries_world(w, e, 4);
+	smt_records(rec, 0x50654);
+	for (unsigned i = 0; i < 4; i++) {
+		rec[i].apic_id = apic[i];
+		for (unsigned l = 0; l < rec[i].nr_leaves; l++) {
+			struct cpuid_regs *r = &rec[i].leaf[l];
+
+			if (r->leaf == 1)
+				r->ebx = apic[i] << 24;
+			if (r->leaf == 0xb)
+				r->edx = apic[i];
+			if (r->leaf == 0xb && r->subleaf == 0)
+				r->ebx = 1;	/* one thread at the SMT level */
+			if (r->leaf == 0xb && r->subleaf == 1) {
+				r->eax = 3;	/* the package: 4 cores of 2 thread IDs each */
+				r->ebx = 4;
+			}
+		}
+	}
+	w->fw.cpus = (struct cpu_records){ CPUS_MP_SERVICES, 4, 4, rec };
+	cpu_facts_from_record(&rec[0], &w->fw.cpu);
+	run_bringup_on(w, "kernel=6.12", apic, node, 4);
+	assert_true(has(w, "CPU topo: Max. logical packages:   1"));
+	assert_true(has(w, "CPU topo: Max. threads per core:   1"));
+	assert_true(has(w, "CPU topo: Num. cores per package:     4"));
+	assert_true(has(w, ".... node  #0, CPUs:      #1"));
+	assert_true(has(w, ".... node  #1, CPUs:   #2 #3"));
+	run_bringup_on(w, NULL, apic, node, 4);
+	assert_true(has(w, ".... node  #1, CPUs:   #2 #3"));
+	assert_true(has(w, "smpboot: Max logical packages: 1"));
+	w->fw.cpus = (struct cpu_records){ CPUS_NOT_READ, 0, 0, NULL };
+	w->fw.cmdline = NULL;
+}
+
+/*
  * 6.12 on Zen 4 (an EPYC 9124: four CCDs of four cores, two threads each):
  * leaf 0x80000026 before leaf 0xB, its CCD level as the die, so four dies in
  * the package where leaf 0xB alone would give one.
@@ -1644,6 +1691,7 @@ int main(void)
 		T(bsp_listed_first),
 		T(bringup_amd_topoext),
 		T(topology_counts_amd_8000_0026),
+		T(bringup_smt_off),
 		T(possible_cpus_maxcpus_zero),
 		T(bringup_smt),
 		T(hpet),
