@@ -61,6 +61,54 @@ static EFI_STATUS open_dir(EFI_FILE_HANDLE dir, const char *name, bool create, E
 	return uefi_call_wrapper(dir->Open, 5, dir, out, wname, mode, create ? EFI_FILE_DIRECTORY : 0);
 }
 
+#define TAIL_BYTES 1024	/* of report.txt: its closing "run saved in" line is within them */
+
+/*
+ * The previous run's folder: a run closes its report.txt last, after the
+ * "memprobe: run saved in" line, so a report.txt without that line near its
+ * end (or none) means that run was cut off (a power cut, a pulled stick)
+ * while writing its folder.  Said here, as memprobe analyze refuses it.
+ */
+static void check_previous(EFI_FILE_HANDLE dir, const char *name, struct mp_log *log)
+{
+	CHAR16 wname[16];
+	EFI_FILE_HANDLE f;
+	char tail[TAIL_BYTES + 1];
+	UINT64 size = 0;
+	UINTN len = TAIL_BYTES;
+	EFI_STATUS st;
+
+	ascii_to_ucs2(wname, "report.txt", sizeof(wname) / sizeof(wname[0]));
+	st = uefi_call_wrapper(dir->Open, 5, dir, &f, wname, EFI_FILE_MODE_READ, 0);
+	if (st == EFI_NOT_FOUND) {
+		mp_printk(log, "memprobe: note: the previous run's folder %s\\%s has no report.txt: that run was cut "
+			       "off while writing it (memprobe analyze refuses it)\n", RUNS_DIR, name);
+		return;
+	}
+	if (EFI_ERROR(st)) {
+		mp_printk(log, "memprobe: warning: cannot open %s\\%s\\report.txt (%s) to see whether that run was "
+			       "written to its end\n", RUNS_DIR, name, efi_status_name(st));
+		return;
+	}
+	st = uefi_call_wrapper(f->SetPosition, 2, f, (UINT64)-1);	/* the end: its position is the size */
+	if (!EFI_ERROR(st))
+		st = uefi_call_wrapper(f->GetPosition, 2, f, &size);
+	if (!EFI_ERROR(st))
+		st = uefi_call_wrapper(f->SetPosition, 2, f, size > TAIL_BYTES ? size - TAIL_BYTES : 0);
+	if (!EFI_ERROR(st))
+		st = uefi_call_wrapper(f->Read, 3, f, &len, tail);
+	close_handle(f, "the previous run's report.txt", log);
+	if (EFI_ERROR(st)) {
+		mp_printk(log, "memprobe: warning: reading the end of %s\\%s\\report.txt failed (%s)\n", RUNS_DIR,
+			  name, efi_status_name(st));
+		return;
+	}
+	if (!mp_memmem(tail, len, "memprobe: run saved in ", 23))
+		mp_printk(log, "memprobe: note: the previous run's folder %s\\%s is incomplete: its report.txt does "
+			       "not end with the 'run saved in' line (that run was cut off while writing it; memprobe "
+			       "analyze refuses it)\n", RUNS_DIR, name);
+}
+
 /**
  * run_folder_open() - create this run's folder, \memprobe\runs\NNNN
  * @rf: the folder; rf->dir stays NULL when nothing can be saved
@@ -72,6 +120,7 @@ void run_folder_open(struct run_folder *rf, EFI_FILE_HANDLE root, bool fail, str
 {
 	EFI_FILE_HANDLE runs, dir;
 	EFI_STATUS st;
+	unsigned last = 0;
 
 	mp_memset(rf, 0, sizeof(*rf));
 	if (!root)
@@ -94,6 +143,7 @@ void run_folder_open(struct run_folder *rf, EFI_FILE_HANDLE root, bool fail, str
 		st = open_dir(runs, name, false, &dir);
 		if (!EFI_ERROR(st)) {
 			close_handle(dir, "an earlier run's folder", log);
+			last = n;
 			continue;
 		}
 		if (st != EFI_NOT_FOUND)
@@ -104,6 +154,15 @@ void run_folder_open(struct run_folder *rf, EFI_FILE_HANDLE root, bool fail, str
 		else
 			rf->dir = NULL;
 		break;
+	}
+	if (last) {	/* the previous run: was its folder written to its end? */
+		char name[8];
+
+		mp_snprintf(name, sizeof(name), "%04u", last);
+		if (!EFI_ERROR(open_dir(runs, name, false, &dir))) {
+			check_previous(dir, name, log);
+			close_handle(dir, "the previous run's folder", log);
+		}
 	}
 	close_handle(runs, RUNS_DIR, log);
 	if (!rf->dir)

@@ -64,4 +64,17 @@ boot bad "fail=disk"
 check "fail=disk: an unknown item named" grep -aq "^memprobe: .*error: fail= takes fs, variables and gop, not 'disk'; ignored" \
 	"$work/bad.log"
 
+# A run cut off while writing its folder: the next run on the same disk says so.
+boot cut1 ""
+mcopy -i "$work/cut1.img" ::/memprobe/runs/0001/report.txt "$work/cut1-report.txt"
+sed -i '/^memprobe: run saved in /,$d' "$work/cut1-report.txt"
+mcopy -o -i "$work/cut1.img" "$work/cut1-report.txt" ::/memprobe/runs/0001/report.txt
+"$here/run-qemu.sh" --no-install --disk "$work/cut1.img" --log "$work/cut2.log" >/dev/null 2>&1
+check "a cut-off folder: the next run names it" grep -aq \
+	"^memprobe: note: the previous run's folder \\\\memprobe\\\\runs\\\\0001 is incomplete: its report.txt does not end with the 'run saved in' line" \
+	"$work/cut2.log"
+"$here/run-qemu.sh" --no-install --disk "$work/cut1.img" --log "$work/cut3.log" >/dev/null 2>&1
+check "a whole folder before: nothing said" bash -c "! grep -aq 'previous run.s folder' '$work/cut3.log'"
+check "the third run has its own folder" grep -aq 'memprobe: run saved in \\memprobe\\runs\\0003: ' "$work/cut3.log"
+
 finish faults
