@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Hostile input to memprobe.efi itself, and firmware calls that fail.
 # Option layering at boot (the hostile-inputs issue's 18): a memprobe.conf of
-# 20,000 words under the shell's command line; the stronger word wins, each
-# unknown word is reported where it stands (bounded: a count of the rest).
+# 20,000 words (238 KB, past the 16 KiB the app reads of it) under the shell's
+# command line; the stronger word wins, each unknown word is reported where it
+# stands (bounded: a count of the rest).
 # Firmware calls that fail (fail=, a test option of memprobe.efi): the run goes
 # on and says what was lost.  The file system (no run folder: the report still
 # completes on the console), the variables (Secure Boot unknown, said), the
@@ -31,6 +32,8 @@ awk 'BEGIN { print "numa=off"; for (i = 0; i < 20000; i++) printf "w%d=%d%s", i,
 "$here/run-qemu.sh" --no-install --shell --config "$work/big.conf" --app-args "numa=fake=2" --log "$work/big.log" \
 	>/dev/null 2>"$work/big.err"
 check "20,000 words in memprobe.conf: the run completes" grep -aqx 'memprobe: report complete' "$work/big.log"
+check "20,000 words: the file past the 16 KiB the app reads, said" grep -aq \
+	'^memprobe: warning: \\memprobe\\memprobe.conf is longer than 16384 bytes; the rest is ignored' "$work/big.log"
 check "20,000 words: the command line's numa= over the file's" grep -aq '^Faking node 1 at ' "$work/big.log"
 check "20,000 words: an unknown word named with its file and line" grep -aq \
 	"^memprobe: \\\\memprobe\\\\memprobe.conf:2: error: unknown option 'w0=0' ignored" "$work/big.log"
