@@ -133,6 +133,7 @@ while [ $# -gt 0 ]; do
 	*) die_usage "unknown option '$1'" ;;
 	esac
 done
+[ -z "$config" ] || [ $shell -eq 1 ] || die_usage "--config needs --shell (without it, memprobe.conf holds --app-args)"
 
 [ $no_disk -eq 1 ] && [ -z "$linux" ] && die_usage "--no-disk needs --linux (memprobe boots from the disk)"
 if [ $topology_given -eq 0 ]; then

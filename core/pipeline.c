@@ -27,7 +27,7 @@ static void print_banner(struct machine *m)
 	const struct fw_inputs *fw = m->fw;
 	char words[MP_LINE_MAX - 32], vendor[4 * sizeof(fw->fw_vendor)];
 
-	mp_escape(vendor, sizeof(vendor), fw->fw_vendor, sizeof(fw->fw_vendor));
+	mp_escape(vendor, sizeof(vendor), fw->fw_vendor, sizeof(fw->fw_vendor), false);
 	mp_printk(m->log, "memprobe: memprobe %s (%s) for Linux %s\n", MEMPROBE_VERSION,
 		  fw->frontend ? fw->frontend : "unknown front end", m->opts.kernel->name);
 	if (fw->uefi_revision)

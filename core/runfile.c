@@ -574,7 +574,7 @@ void run_facts_write(const struct fw_inputs *fw, struct mp_log *out)
 	mp_printk(out, "# memprobe %s: the firmware's identity and the run's options and notes\n",
 		  MEMPROBE_VERSION);
 	mp_printk(out, "vendor: %s\nrevision: 0x%08x\nuefi: 0x%08x\n",
-		  mp_escape(vendor, sizeof(vendor), fw->fw_vendor, sizeof(fw->fw_vendor)), fw->fw_revision,
+		  mp_escape(vendor, sizeof(vendor), fw->fw_vendor, sizeof(fw->fw_vendor), true), fw->fw_revision,
 		  fw->uefi_revision);
 	mp_printk(out, "secure_boot: %s\n", secure_boot_word(fw->secure_boot));
 	mp_printk(out, "rsdp20: 0x%llx\nrsdp10: 0x%llx\n", (unsigned long long)fw->acpi.rsdp20,

@@ -73,7 +73,7 @@ static void check_previous(EFI_FILE_HANDLE dir, const char *name, struct mp_log 
 {
 	CHAR16 wname[16];
 	EFI_FILE_HANDLE f;
-	char tail[TAIL_BYTES + 1];
+	char tail[TAIL_BYTES];
 	UINT64 size = 0;
 	UINTN len = TAIL_BYTES;
 	EFI_STATUS st;
@@ -159,9 +159,14 @@ void run_folder_open(struct run_folder *rf, EFI_FILE_HANDLE root, bool fail, str
 		char name[8];
 
 		mp_snprintf(name, sizeof(name), "%04u", last);
-		if (!EFI_ERROR(open_dir(runs, name, false, &dir))) {
+		EFI_STATUS again = open_dir(runs, name, false, &dir);
+
+		if (!EFI_ERROR(again)) {
 			check_previous(dir, name, log);
 			close_handle(dir, "the previous run's folder", log);
+		} else {
+			mp_printk(log, "memprobe: warning: cannot open the previous run's folder %s\\%s again (%s) to "
+				       "see whether it was written to its end\n", RUNS_DIR, name, efi_status_name(again));
 		}
 	}
 	close_handle(runs, RUNS_DIR, log);

@@ -23,6 +23,7 @@
 /* A run folder's files, read and decoded. */
 struct run_inputs {
 	char *memmap, *acpi, *cpu, *facts, *acpi_read, *efi_read, *ioapic;
+	char *report;			/* report.txt: what the run said, its closing line checked */
 	size_t memmap_len, acpi_len, cpu_len, facts_len, acpi_read_len, efi_read_len, ioapic_len;
 	struct acpidump dump;
 	struct acpidump read_dump;	/* acpi-read.txt: tables with the bytes read past their end */
@@ -90,9 +91,19 @@ static const uint8_t *saved(const struct run_inputs *in, uint64_t phys, uint64_t
 	return bytes ? bytes : acpidump_find(&in->efi_dump, phys, len);
 }
 
+/* Whether the run's report names an address ("... 0x00000000bf777000 ..."): a table the machine refused. */
+static bool named(const struct run_inputs *in, uint64_t phys)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "0x%016llx", (unsigned long long)phys);
+	return in->report && strstr(in->report, text);
+}
+
 /*
  * memprobe.efi saves every table it reads, so a table the saved root table
- * lists at an address the run's map covers must be in acpi.txt, and no two
+ * lists at an address the run's map covers must be in acpi.txt (unless the
+ * run's report names it: one the machine refused, unsaved), and no two
  * saved tables share an address: otherwise the folder is damaged, and the
  * tables missing would be taken for a firmware bug.  Return: whether whole.
  */
@@ -120,6 +131,13 @@ static bool dump_complete(const struct run_inputs *in, struct runfile_error *err
 	entry = r[15] >= 2 && saved(in, rsdp, 36) ? 8 : 4;
 	for (unsigned b = 0; b < entry; b++)
 		root |= (uint64_t)r[(entry == 8 ? 24 : 16) + b] << (8 * b);
+	if (!root && entry == 8) {	/* no XSDT: Linux and memprobe take the RSDT */
+		entry = 4;
+		for (unsigned b = 0; b < 4; b++)
+			root |= (uint64_t)r[16 + b] << (8 * b);
+	}
+	if (!root)
+		return true;
 	if (!efi_memmap_covers(&in->fw.memmap, root, 36))
 		return true;
 	if (!(t = saved(in, root, 36))) {
@@ -135,7 +153,7 @@ static bool dump_complete(const struct run_inputs *in, struct runfile_error *err
 
 		for (unsigned b = 0; b < entry; b++)
 			at |= (uint64_t)t[36 + i * entry + b] << (8 * b);
-		if (at && efi_memmap_covers(&in->fw.memmap, at, 36) && !saved(in, at, 36)) {
+		if (at && efi_memmap_covers(&in->fw.memmap, at, 36) && !saved(in, at, 36) && !named(in, at)) {
 			snprintf(err->text, sizeof(err->text), "the %s's entry %u (0x%llx) is not in the dump, though "
 				 "the run's memory map covers it: the dump is damaged", entry == 8 ? "XSDT" : "RSDT",
 				 i, (unsigned long long)at);
@@ -233,9 +251,9 @@ static bool load_cpus(char *text, struct fw_inputs *fw, struct runfile_error *er
  * was cut off (a power cut, a stick pulled) while being written, and is no
  * run to analyse.  Return: whether the folder is whole; false after saying so.
  */
-static bool folder_complete(const char *dir)
+static bool folder_complete(struct run_inputs *in, const char *dir)
 {
-	char path[4096], *report, *saved = NULL, *files;
+	char path[4096], *report, *saved = NULL, *files, *end;
 	size_t len;
 	bool whole = true;
 
@@ -253,19 +271,21 @@ static bool folder_complete(const char *dir)
 		fprintf(stderr, "memprobe analyze: %s is incomplete: its report.txt does not end with the 'memprobe: "
 				"run saved in' line (the run was cut off, by a power cut or a pulled stick, while "
 				"writing its folder)\n", dir);
-		free(report);
+		in->report = report;
 		return false;
 	}
-	files[strcspn(files, "\n")] = '\0';
-	for (char *name = strtok(files + 2, " "); name && whole; name = strtok(NULL, " ")) {
-		snprintf(path, sizeof(path), "%s/%s", dir, name);
+	for (char *name = files + 2; whole && *name && *name != '\n'; name = end) {
+		size_t n = strcspn(name, " \n");
+
+		end = name + n + (name[n] == ' ');
+		snprintf(path, sizeof(path), "%s/%.*s", dir, (int)n, name);
 		if (access(path, F_OK)) {
-			fprintf(stderr, "memprobe analyze: %s is incomplete: its report.txt names %s, which is not "
-					"there\n", dir, name);
+			fprintf(stderr, "memprobe analyze: %s is incomplete: its report.txt names %.*s, which is not "
+					"there\n", dir, (int)n, name);
 			whole = false;
 		}
 	}
-	free(report);
+	in->report = report;
 	return whole;
 }
 
@@ -278,7 +298,7 @@ static bool load_folder(struct run_inputs *in, const char *dir)
 	struct complaints dump_says = { acpi_path, 0 };
 	struct mp_log dump_log = { .write = complain, .ctx = &dump_says };
 
-	if (!folder_complete(dir) ||
+	if (!folder_complete(in, dir) ||
 	    !(in->memmap = read_in(dir, "memmap.bin", &in->memmap_len, MEMMAP_FILE_MAX)) ||
 	    !(in->cpu = read_text_in(dir, "cpu.txt", &in->cpu_len, READ_MAX_CPU_FILE)) ||
 	    !(in->facts = read_text_in(dir, "firmware.txt", &in->facts_len, READ_MAX_TEXT_FILE)) ||
@@ -336,6 +356,7 @@ void run_inputs_free(struct run_inputs *in)
 	if (!in)
 		return;
 	free(in->memmap);
+	free(in->report);
 	free(in->cpu);
 	free(in->fw.cpus.cpu);
 	free(in->facts);
@@ -409,6 +430,12 @@ static int analyze_live(int argc, char **argv, bool json)
 	struct live_inputs *in = calloc(1, sizeof(*in));
 	int used = in ? live_args(argc, argv, in, "analyze") : -1, status = 2;
 
+	for (int i = used; used > 0 && i < argc; i++)
+		if (argv[i][0] == '-') {
+			fprintf(stderr, "memprobe analyze: unknown flag '%s' (memprobe's options have no dashes; "
+					"--json may stand anywhere)\n", argv[i]);
+			used = -1;
+		}
 	if (used > 0 && live_load(in))
 		status = run_analysis(&in->fw, json, argv + used, argc - used);
 	if (in)

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "memprobe/options.h"
 #include "analyze.h"
@@ -439,14 +440,13 @@ static void read_facts(struct log_facts *f, const char *text)
 /* With --live and no memblock=debug dump: /proc/iomem's "Kernel code" starts at the image. */
 static void kernel_from_iomem(struct log_facts *f, const char *root)
 {
-	char path[4096], line[256];
-	FILE *in;
+	char path[4096], *text;
+	size_t len;
 
 	snprintf(path, sizeof(path), "%s/proc/iomem", root);
-	in = fopen(path, "r");
-	if (!in)
+	if (access(path, F_OK) || !(text = read_file(path, &len, READ_MAX_TEXT_FILE)))
 		return;
-	while (fgets(line, sizeof(line), in)) {
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		unsigned long long a, b;
 
 		/* Without root, /proc/iomem shows every address as 0. */
@@ -457,7 +457,7 @@ static void kernel_from_iomem(struct log_facts *f, const char *root)
 			break;
 		}
 	}
-	fclose(in);
+	free(text);
 }
 
 /* The boot logo the log kept, against where the run's firmware put it (the BGRT's image address). */
@@ -550,13 +550,13 @@ static const char *const bringup_lines[] = { "x86: Booting", "smpboot: x86: Boot
 static const char *const topology_count_lines[] = { "CPU topo: Max.", "CPU topo: Num." };
 #define NR_TOPOLOGY_COUNT_LINES (sizeof(topology_count_lines) / sizeof(topology_count_lines[0]))
 
-/* The CPUs Linux brings up whose MTRRs memprobe does not have as the firmware left them (--live: none). */
+/* The APs Linux brings up whose MTRRs memprobe does not have as the firmware left them (--live: none). */
 static unsigned aps_not_read(const struct machine *m)
 {
 	const struct cpu_records *cpus = &m->fw->cpus;
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < m->bringup.nr; i++) {
+	for (unsigned i = 1; i < m->bringup.nr; i++) {	/* the APs: the boot CPU is 0 */
 		bool read = false;
 
 		for (unsigned k = 0; k < cpus->nr && !read && cpus->source != CPUS_LINUX; k++)
@@ -790,7 +790,7 @@ int compare_command(int argc, char **argv)
 		       drop_stage_lines(&linux_side, ST_CPU, memory_type_lines, NR_MEMORY_TYPE_LINES));
 		dropped_memory_types = true;
 	} else if (m && m->bringup.known && aps_not_read(m)) {
-		printf("compare: note: %u of the CPUs Linux brings up were not read as the firmware left them (or "
+		printf("compare: note: %u of the APs Linux brings up were not read as the firmware left them (or "
 		       "--live: Linux has rewritten their MTRRs), so %zu of Linux's 'mtrr:' lines about the APs are "
 		       "not comparable\n",
 		       aps_not_read(m), drop_lines(&linux_side, ap_mtrr_lines, NR_AP_MTRR_LINES));

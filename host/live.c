@@ -381,9 +381,13 @@ static bool load_acpi(struct live_inputs *in)
 }
 
 /* Linux's cpuid and msr devices: a read at offset (subleaf << 32 | leaf), or at the MSR's number. */
+#define DEV_MSR_FAILURES_MAX 16
+
 struct dev_cpu {
 	int cpuid_fd, msr_fd;
 	unsigned failed;	/* reads the device refused (a leaf or MSR the CPU lacks) */
+	unsigned nr_bad;	/* the MSRs it refused, dropped from the record (the rest counted only) */
+	uint32_t bad[DEV_MSR_FAILURES_MAX];
 };
 
 static void dev_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, uint32_t regs[4])
@@ -403,6 +407,8 @@ static uint64_t dev_rdmsr(void *ctx, uint32_t msr)
 
 	if (pread(d->msr_fd, &v, 8, (off_t)msr) != 8) {
 		d->failed++;
+		if (d->nr_bad < DEV_MSR_FAILURES_MAX)
+			d->bad[d->nr_bad++] = msr;
 		return 0;
 	}
 	return v;
@@ -465,22 +471,48 @@ static void sys_location(const struct live_inputs *in, unsigned n, struct cpu_re
 	free(v);
 }
 
-/* Read one online CPU through /dev/cpu/N: false when its cpuid device cannot be opened. */
+/* An MSR the device refused is not the value 0: it leaves the record. */
+static void drop_msrs(struct cpu_record *c, const struct dev_cpu *d)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < c->nr_msrs; i++) {
+		bool bad = false;
+
+		for (unsigned b = 0; b < d->nr_bad && !bad; b++)
+			bad = c->msr[i].msr == d->bad[b];
+		if (!bad)
+			c->msr[kept++] = c->msr[i];
+	}
+	c->nr_msrs = kept;
+}
+
+/*
+ * Read one online CPU through /dev/cpu/N.  Return: false when its cpuid
+ * device cannot be opened, or answers no leaf 0 (then nothing is kept).
+ */
 static bool read_dev_cpu(struct live_inputs *in, unsigned n, struct cpu_record *c, bool *msrs)
 {
-	struct dev_cpu d = { open_under(in, "dev/cpu/%u/cpuid", n), open_under(in, "dev/cpu/%u/msr", n), 0 };
+	struct dev_cpu d = { open_under(in, "dev/cpu/%u/cpuid", n), open_under(in, "dev/cpu/%u/msr", n), 0, 0, { 0 } };
 	struct cpu_access access = { dev_cpuid, d.msr_fd >= 0 ? dev_rdmsr : NULL, &d };
+	const struct cpuid_regs *l0;
+	bool read = false;
 
 	*msrs = d.msr_fd >= 0;
 	if (d.cpuid_fd >= 0) {
 		cpu_record_read(c, &access);
-		c->state = CPU_READ;
+		l0 = cpu_cpuid(c, 0, 0);
+		read = l0 && (l0->ebx || l0->ecx || l0->edx);	/* a vendor: the device answered */
+		c->state = read ? CPU_READ : CPU_FAILED;
+		if (!read)
+			c->nr_leaves = c->nr_msrs = 0;
+		drop_msrs(c, &d);
 		in->cpu_reads_failed += d.failed;
 		close(d.cpuid_fd);
 	}
 	if (d.msr_fd >= 0)
 		close(d.msr_fd);
-	return d.cpuid_fd >= 0;
+	return read;
 }
 
 /*

@@ -11,12 +11,18 @@
 
 #include "readfile.h"
 
-/* An open that never waits: a FIFO without a writer opens at once, and then reads as empty. */
+/*
+ * An open that never waits: a FIFO without a writer opens at once and then
+ * reads as empty (its reads may wait for a writer that is there); a
+ * character device stays non-blocking, so that its end (EAGAIN: /dev/kmsg, a
+ * tty) is the end of what is read.
+ */
 static int open_input(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), flags;
+	struct stat st;
 
-	if (fd >= 0 && (flags = fcntl(fd, F_GETFL)) >= 0)
+	if (fd >= 0 && !(fstat(fd, &st) == 0 && S_ISCHR(st.st_mode)) && (flags = fcntl(fd, F_GETFL)) >= 0)
 		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 	return fd;
 }
@@ -69,6 +75,8 @@ bool read_line(FILE *in, char *line, size_t size, size_t *total, size_t max)
 		if (c == '\n')
 			break;
 	}
+	if (c == EOF && ferror(in) && errno == EAGAIN)
+		clearerr(in);	/* a character device's end: no more now */
 	line[n] = '\0';
 	return c != EOF || n;
 }
@@ -114,6 +122,8 @@ char *read_file(const char *path, size_t *len, size_t max)
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN)	/* a character device with nothing more now */
+			break;
 		if (n < 0) {
 			fprintf(stderr, "memprobe: cannot read %s: %s\n", path, strerror(errno));
 			free(buf);

@@ -481,6 +481,8 @@ static void replay_line(struct replay *r, char *line)
 		r->modelled = linux_profile_for_release(r->release) != NULL;
 		if (r->modelled)
 			r->profile = linux_profile_for_release(r->release);
+		else
+			r->done = true;	/* refused at the end: nothing is compared */
 	}
 	r->e820_seen |= !strncmp(line, "BIOS-e820: ", 11);
 	replay_lex(line, &ev);
@@ -491,6 +493,10 @@ static void replay_line(struct replay *r, char *line)
 			return;
 		}
 		end_of_dump(r);
+	}
+	if (ev.kind == EV_DUMP_HEADER && !r->e820_seen) {
+		r->done = true;	/* the log's start is lost: refused at the end, nothing is compared */
+		return;
 	}
 	if (ev.kind == EV_DUMP_HEADER) {
 		if (r->loaded)

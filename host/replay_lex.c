@@ -225,18 +225,21 @@ static bool numa(const char *line, struct replay_event *ev)
 
 /**
  * replay_log_format() - a log format memprobe cannot read, named from its first line
- * @line: the log's first line
+ * @line: the log's first line (what follows its newline is not looked at)
  *
  * Return: the format's name ("journalctl -o json", ...), or NULL for a line
  * of a format it reads or cannot name.
  */
 const char *replay_log_format(const char *line)
 {
-	if (line[0] == '{' && strstr(line, "\"MESSAGE\""))
+	char first[512];
+
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(line, "\n"), line);
+	if (first[0] == '{' && strstr(first, "\"MESSAGE\""))
 		return "journalctl's JSON (-o json)";
-	if (!strncmp(line, "__CURSOR=", 9))
+	if (!strncmp(first, "__CURSOR=", 9))
 		return "journalctl's export format (-o export)";
-	if (!strncmp(line, "-- ", 3) && strstr(line, "No entries"))
+	if (!strncmp(first, "-- ", 3) && strstr(first, "No entries"))
 		return "an empty journal (journalctl found no entries)";
 	return NULL;
 }

@@ -138,7 +138,7 @@ static void fix_string(char *out, size_t size, const uint8_t *in, unsigned n)
 		fixed[i] = (in[i] >= 0x20 && in[i] < 0x7f) || in[i] >= 0xa0 ? (char)in[i] : '?';
 	for (; i < n; i++)
 		fixed[i] = ' ';
-	mp_escape(out, size, fixed, n);
+	mp_escape(out, size, fixed, n, false);
 }
 
 /* ACPICA's acpi_tb_print_table_header() line. */

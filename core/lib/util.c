@@ -144,24 +144,20 @@ const void *mp_memmem(const void *s, size_t n, const void *needle, size_t m)
 }
 
 /**
- * mp_strlen() - strlen()
- *
- * Return: the number of characters before the NUL.
- */
-/**
  * mp_escape() - a firmware string as dmesg shows it
  * @dst: where it goes, NUL-terminated (4 bytes a byte at most, cut to @size)
  * @size: @dst's size
  * @src: the string's bytes, up to @n or a NUL
  * @n: the most to take
+ * @backslash: escape the backslash too (a file read back), where dmesg shows it as it is
  *
- * A control byte, a byte from 0x7f up and the backslash are written as
- * "\xNN", as the kernel's log writes them: no firmware string reaches a
- * terminal raw, and the line still compares with dmesg's.
+ * A control byte and a byte from 0x7f up are written as "\xNN", as dmesg
+ * writes them: no firmware string reaches a terminal raw, and the line still
+ * compares with dmesg's.
  *
  * Return: @dst.
  */
-char *mp_escape(char *dst, size_t size, const char *src, size_t n)
+char *mp_escape(char *dst, size_t size, const char *src, size_t n, bool backslash)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
@@ -170,7 +166,7 @@ char *mp_escape(char *dst, size_t size, const char *src, size_t n)
 		return dst;
 	for (size_t i = 0; i < n && src[i]; i++) {
 		unsigned char c = (unsigned char)src[i];
-		bool plain = c >= 0x20 && c < 0x7f && c != '\\';
+		bool plain = c >= 0x20 && c < 0x7f && (c != '\\' || !backslash);
 
 		if (o + (plain ? 1 : 4) >= size)
 			break;
@@ -186,6 +182,12 @@ char *mp_escape(char *dst, size_t size, const char *src, size_t n)
 	dst[o] = '\0';
 	return dst;
 }
+
+/**
+ * mp_strlen() - strlen()
+ *
+ * Return: the number of characters before the NUL.
+ */
 
 size_t mp_strlen(const char *s)
 {

@@ -60,7 +60,7 @@ void paging_mode_report(const struct paging_mode *p, bool kaslr, struct mp_log *
 		mp_snprintf(bits, sizeof(bits), "%u physical and %u virtual address bits",
 			    c->phys_bits, c->virt_bits);
 	mp_printk(log, "memprobe: cpu: %s%s, %s; pse %s, pge %s, nx %s, pdpe1gb %s, la57 %s\n",
-		  mp_escape(vendor, sizeof(vendor), c->vendor, sizeof(c->vendor)),
+		  mp_escape(vendor, sizeof(vendor), c->vendor, sizeof(c->vendor), false),
 		  p->cpu.known ? "" : " (CPUID not read: assumed)", bits,
 		  c->pse ? "yes" : "no", c->pge ? "yes" : "no", c->nx ? "yes" : "no",
 		  c->gbpages ? "yes" : "no", c->la57 ? "yes" : "no");

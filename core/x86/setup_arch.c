@@ -275,7 +275,7 @@ void efi_init(struct machine *m)
 		mp_snprintf(version, sizeof(version), "%u.%.02u", fw->uefi_revision >> 16, minor);
 	if (fw->uefi_revision)
 		mp_printk(m->log, "efi: EFI v%s by %s\n", version,
-			  fw->fw_vendor[0] ? mp_escape(vendor, sizeof(vendor), fw->fw_vendor, sizeof(fw->fw_vendor))
+			  fw->fw_vendor[0] ? mp_escape(vendor, sizeof(vendor), fw->fw_vendor, sizeof(fw->fw_vendor), false)
 					   : "unknown");
 	else	/* memprobe analyze --live: the system table's revision is not shown by Linux */
 		mp_printk(m->log, "memprobe: efi: the EFI revision is not known here, so Linux's "

@@ -78,9 +78,9 @@ static void print_cpu_info(struct machine *m, const struct cpu_record *c)
 	if (!name[0])
 		mp_snprintf(name, sizeof(name), "%02x/%02x", family, model);
 	mp_printk(m->log, "smpboot: CPU0: %s%s%s (family: 0x%x, model: 0x%x, stepping: 0x%x)\n",
-		  contains(name, vendor) ? "" : mp_escape(vendor_shown, sizeof(vendor_shown), vendor, 12),
+		  contains(name, vendor) ? "" : mp_escape(vendor_shown, sizeof(vendor_shown), vendor, 12, false),
 		  contains(name, vendor) ? "" : " ",
-		  mp_escape(shown, sizeof(shown), name, sizeof(name)), family, model, l1->eax & 0xf);
+		  mp_escape(shown, sizeof(shown), name, sizeof(name), false), family, model, l1->eax & 0xf);
 }
 
 /* The CPUID of the CPU of an APIC ID, when read. */

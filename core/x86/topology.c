@@ -99,14 +99,17 @@ static bool check_for_real_bsp(struct machine *m, uint32_t apic_id)
 
 	if (c->real_bsp_seen)
 		return false;
-	c->real_bsp_seen = true;
 	if (apic_id == c->boot_apic_id) {
-		if (is_bsp)
+		if (is_bsp) {
+			c->real_bsp_seen = true;
 			return false;
+		}
+		/* the real BSP stays unknown: the next APIC is checked again */
 		mp_printk(m->log, "CPU topo: Enumerated BSP APIC %x is not marked in APICBASE MSR\n", apic_id);
 		mp_printk(m->log, "CPU topo: Assuming crash kernel. Limiting to one CPU to prevent machine INIT\n");
 		c->nr_cpu_ids = 1;
 	} else {
+		c->real_bsp_seen = true;
 		mp_printk(m->log, "CPU topo: Boot CPU APIC ID not the first enumerated APIC ID: %x != %x\n",
 			  c->boot_apic_id, apic_id);
 		if (!is_bsp) {
@@ -116,10 +119,16 @@ static bool check_for_real_bsp(struct machine *m, uint32_t apic_id)
 		}
 	}
 	mp_printk(m->log, "CPU topo: [Firmware Bug]: APIC enumeration order not specification compliant\n");
-	fw_bug(m->log, "APIC", "bsp-not-first", FW_BUG_NO_OFFSET,
-	       "memprobe: [Firmware Bug]: MADT: the first CPU entry (APIC ID %#x) is not the boot CPU (%#x): the "
-	       "ACPI specification wants the boot processor first\n",
-	       apic_id, c->boot_apic_id);
+	if (apic_id == c->boot_apic_id)
+		fw_bug(m->log, "APIC", "bsp-bit-clear", FW_BUG_NO_OFFSET,
+		       "memprobe: [Firmware Bug]: the boot CPU (APIC ID %#x) is not marked as the BSP in its "
+		       "IA32_APIC_BASE: Linux takes itself for a crash kernel and brings up one CPU\n",
+		       apic_id);
+	else
+		fw_bug(m->log, "APIC", "bsp-not-first", FW_BUG_NO_OFFSET,
+		       "memprobe: [Firmware Bug]: MADT: the first CPU entry (APIC ID %#x) is not the boot CPU (%#x): "
+		       "the ACPI specification wants the boot processor first\n",
+		       apic_id, c->boot_apic_id);
 	return false;
 }
 
@@ -225,7 +234,8 @@ void acpi_register_lapics(struct machine *m, const struct madt_info *madt)
 	const struct cpu_record *boot = boot_cpu_record(m);
 	bool known;
 
-	c->x2apic_mode = boot ? cpu_x2apic_mode(boot) : -1;
+	/* --live: IA32_APIC_BASE is Linux's, which turns x2APIC mode on itself: the firmware's mode is not known */
+	c->x2apic_mode = boot && m->fw->cpus.source != CPUS_LINUX ? cpu_x2apic_mode(boot) : -1;
 	c->linux_hypervisor = boot ? cpu_linux_hypervisor(boot, &known) : m->fw->cpu.hypervisor;
 	if (boot && !known)
 		c->linux_hypervisor = m->fw->cpu.hypervisor;
@@ -557,8 +567,9 @@ void init_possible_cpus(struct machine *m)
 	}
 	if (c->unknown) {
 		mp_printk(m->log, "memprobe: an x2APIC entry of the MADT has an ID of 255 or more, which Linux "
-				  "counts only with the APIC in x2APIC mode; the run did not read the boot CPU's "
-				  "IA32_APIC_BASE (an older run folder), so the possible CPUs are not predicted\n");
+				  "counts only with the APIC in x2APIC mode; the firmware's mode is not known (an older "
+				  "run folder without IA32_APIC_BASE, or --live, where the register is Linux's), so the "
+				  "possible CPUs are not predicted\n");
 		return;
 	}
 	if (c->boot_apic_id_assumed)

@@ -83,7 +83,6 @@ struct options {
 	unsigned messages_len, messages_dropped;
 };
 
-/* One place options come from. */
 /* fail='s items: a front end's firmware calls made to fail, to show the run goes on without them. */
 enum {
 	FAIL_FS = 1 << 0,		/* the run folder's file system calls */
@@ -91,6 +90,7 @@ enum {
 	FAIL_GOP = 1 << 2,		/* the graphics output protocol (the screen after ExitBootServices) */
 };
 
+/* One place options come from. */
 struct option_source {
 	const char *name;	/* a file: its messages name it and the line; NULL: a command line */
 	const char *text;	/* NUL-terminated, may be NULL */

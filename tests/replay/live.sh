@@ -132,7 +132,7 @@ check "/dev/cpu, nopat: the firmware's PAT not known, said" grep -q \
 check "/dev/cpu, nopat: no PAT line from Linux's value" bash -c "! grep -q '^x86/PAT: Configuration' '$work/nopat.out'"
 shim "$tool" compare --live --root "$work/cpus" "$log" >"$work/cpus.cmp" 2>&1
 check "/dev/cpu, compare: the APs' mtrr: lines not compared, said" grep -q \
-	"^compare: note: 4 of the CPUs Linux brings up were not read as the firmware left them (or --live" "$work/cpus.cmp"
+	"^compare: note: 3 of the APs Linux brings up were not read as the firmware left them (or --live" "$work/cpus.cmp"
 check "/dev/cpu, compare: the CPU stage (node lines rejoined) is Linux's" grep -q '^compare: CPU: identical' "$work/cpus.cmp"
 cp -r "$work/cpus" "$work/nomsr" && rm "$work/nomsr"/dev/cpu/*/msr
 shim "$tool" analyze --live --root "$work/nomsr" >"$work/nomsr.out" 2>&1
@@ -142,6 +142,14 @@ check "no msr device: said" grep -q '^memprobe: note: analyze --live: 4 of 4 CPU
 check "no msr device: the MTRR lines not predicted, said" grep -q "^memprobe: the boot CPU's MTRRs were not read" "$work/nomsr.out"
 check "no msr device: the bring-up still predicted" cmp -s <(stage 'smp: Brought up' "$work/nomsr.out") \
 	<(stage 'smp: Brought up' "$log")
+
+cp -r "$work/cpus" "$work/silent" && : >"$work/silent/dev/cpu/0/cpuid"
+shim "$tool" analyze --live --root "$work/silent" >"$work/silent.out" 2>&1
+check "a cpuid device that answers nothing: said, not taken for a CPU" grep -q \
+	'^memprobe: note: analyze --live: the CPUs. CPUID and MSRs are not readable (.*/dev/cpu/0/cpuid: no answer' \
+	"$work/silent.out"
+check "a cpuid device that answers nothing: /proc/cpuinfo's facts kept" grep -q '^memprobe: cpu: AuthenticAMD, 40 physical' \
+	"$work/silent.out"
 
 # Without the kernel's log (not root, or a copy without it): addresses unknown, said.
 make_tree "$work/nolog"

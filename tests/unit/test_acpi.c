@@ -1265,8 +1265,9 @@ static void x2apic_entries_only(void **state)
 	w->fw.cmdline = NULL;
 	run(w);
 	assert_true(has(w, "memprobe: an x2APIC entry of the MADT has an ID of 255 or more, which Linux counts only "
-			   "with the APIC in x2APIC mode; the run did not read the boot CPU's IA32_APIC_BASE (an "
-			   "older run folder), so the possible CPUs are not predicted"));
+			   "with the APIC in x2APIC mode; the firmware's mode is not known (an older run folder "
+			   "without IA32_APIC_BASE, or --live, where the register is Linux's), so the possible CPUs "
+			   "are not predicted"));
 	assert_int_equal(capture_count_prefix(&w->c, "smpboot: Allowing"), 0);
 	w->fw.cpus = (struct cpu_records){ CPUS_NOT_READ, 0, 0, NULL };
 }
@@ -1300,6 +1301,29 @@ static void bsp_listed_first(void **state)
 	run(w);
 	assert_int_equal(capture_count_prefix(&w->c, "CPU topo: "), 0);
 	assert_true(has(w, "smpboot: Allowing 2 CPUs, 0 hotplug CPUs"));
+	w->fw.cpus = (struct cpu_records){ CPUS_NOT_READ, 0, 0, NULL };
+}
+
+/* The boot CPU listed first but not the BSP of reset: 6.12 limits itself to it, then rejects the next as the real BSP. */
+static void bsp_bit_clear(void **state)
+{
+	struct world *w = *state;
+	static const struct madt_cpu_entry e[] = { { 0, 0, 1 }, { 0, 1, 1 } };
+	static struct cpu_record rec;
+
+	entries_world(w, e, 2);
+	boot_record(w, &rec, 0xfee00800, NULL);
+	w->fw.cmdline = "kernel=6.12";
+	run(w);
+	assert_true(has(w, "CPU topo: Enumerated BSP APIC 0 is not marked in APICBASE MSR"));
+	assert_true(has(w, "CPU topo: Assuming crash kernel. Limiting to one CPU to prevent machine INIT"));
+	assert_true(has(w, "CPU topo: Boot CPU APIC ID not the first enumerated APIC ID: 0 != 1"));
+	assert_true(has(w, "CPU topo: Crash kernel detected. Disabling real BSP to prevent machine INIT"));
+	assert_int_equal(capture_count_prefix(&w->c, "CPU topo: CPU limit"), 0);
+	assert_true(has(w, "CPU topo: Rejected CPUs 1"));
+	assert_true(has(w, "memprobe: [Firmware Bug]: the boot CPU (APIC ID 0x0) is not marked as the BSP in its "
+			   "IA32_APIC_BASE: Linux takes itself for a crash kernel and brings up one CPU"));
+	w->fw.cmdline = NULL;
 	w->fw.cpus = (struct cpu_records){ CPUS_NOT_READ, 0, 0, NULL };
 }
 
@@ -1689,6 +1713,7 @@ int main(void)
 		T(x2apic_entries),
 		T(x2apic_entries_only),
 		T(bsp_listed_first),
+		T(bsp_bit_clear),
 		T(bringup_amd_topoext),
 		T(topology_counts_amd_8000_0026),
 		T(bringup_smt_off),

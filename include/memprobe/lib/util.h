@@ -68,7 +68,7 @@ int mp_memcmp(const void *a, const void *b, size_t n);
 const void *mp_memchr(const void *s, int c, size_t n);
 const void *mp_memmem(const void *s, size_t n, const void *needle, size_t m);
 size_t mp_strlen(const char *s);
-char *mp_escape(char *dst, size_t size, const char *src, size_t n);
+char *mp_escape(char *dst, size_t size, const char *src, size_t n, bool backslash);
 int mp_strcmp(const char *a, const char *b);
 bool mp_starts_with(const char *s, const char *prefix);
 int mp_hexval(char c);
