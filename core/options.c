@@ -10,7 +10,6 @@
 #include "memprobe/lib/cmdline.h"
 #include "memprobe/lib/util.h"
 #include "memprobe/version.h"
-#include "memprobe/x86/efimap.h"
 
 /* No kernel memprobe models has a pg_data_t near this; larger is a typo. */
 #define MAX_PGDAT_SIZE (16u << 20)

@@ -188,7 +188,6 @@ char *mp_escape(char *dst, size_t size, const char *src, size_t n, bool backslas
  *
  * Return: the number of characters before the NUL.
  */
-
 size_t mp_strlen(const char *s)
 {
 	size_t n = 0;

@@ -118,17 +118,16 @@ static bool check_for_real_bsp(struct machine *m, uint32_t apic_id)
 			return true;
 		}
 	}
-	mp_printk(m->log, "CPU topo: [Firmware Bug]: APIC enumeration order not specification compliant\n");
+	fw_bug(m->log, "APIC", apic_id == c->boot_apic_id ? "bsp-bit-clear" : "bsp-not-first", FW_BUG_NO_OFFSET,
+	       "CPU topo: [Firmware Bug]: APIC enumeration order not specification compliant\n");
 	if (apic_id == c->boot_apic_id)
-		fw_bug(m->log, "APIC", "bsp-bit-clear", FW_BUG_NO_OFFSET,
-		       "memprobe: [Firmware Bug]: the boot CPU (APIC ID %#x) is not marked as the BSP in its "
-		       "IA32_APIC_BASE: Linux takes itself for a crash kernel and brings up one CPU\n",
-		       apic_id);
+		mp_printk(m->log, "memprobe: the boot CPU (APIC ID %#x) is not marked as the BSP in its IA32_APIC_BASE: "
+				  "Linux takes itself for a crash kernel and brings up one CPU\n",
+			  apic_id);
 	else
-		fw_bug(m->log, "APIC", "bsp-not-first", FW_BUG_NO_OFFSET,
-		       "memprobe: [Firmware Bug]: MADT: the first CPU entry (APIC ID %#x) is not the boot CPU (%#x): "
-		       "the ACPI specification wants the boot processor first\n",
-		       apic_id, c->boot_apic_id);
+		mp_printk(m->log, "memprobe: the MADT's first CPU entry (APIC ID %#x) is not the boot CPU (%#x): the "
+				  "ACPI specification wants the boot processor first\n",
+			  apic_id, c->boot_apic_id);
 	return false;
 }
 

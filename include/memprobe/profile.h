@@ -11,6 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* LOAD_PHYSICAL_ADDR (Debian's CONFIG_PHYSICAL_START) in both versions: the lowest the EFI stub puts the kernel. */
+#define KERNEL_LOAD_ADDR 0x1000000ULL
+
 struct linux_profile {
 	const char *name;		/* kernel='s value: "6.1", "6.12" */
 	/* efi_systab_report_header(): "EFI v2.7" (minor / 10, then ".N" if any) or "v2.70" */

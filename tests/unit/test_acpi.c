@@ -1289,8 +1289,8 @@ static void bsp_listed_first(void **state)
 	run(w);
 	assert_true(has(w, "CPU topo: Boot CPU APIC ID not the first enumerated APIC ID: 0 != 1"));
 	assert_true(has(w, "CPU topo: [Firmware Bug]: APIC enumeration order not specification compliant"));
-	assert_true(has(w, "memprobe: [Firmware Bug]: MADT: the first CPU entry (APIC ID 0x1) is not the boot CPU "
-			   "(0x0): the ACPI specification wants the boot processor first"));
+	assert_true(has(w, "memprobe: the MADT's first CPU entry (APIC ID 0x1) is not the boot CPU (0x0): the ACPI "
+			   "specification wants the boot processor first"));
 	assert_true(has(w, "CPU topo: Allowing 2 present CPUs plus 0 hotplug CPUs"));
 	boot_record(w, &rec, 0xfee00800, NULL);	/* not the BSP of reset: a crash kernel, to Linux */
 	run(w);
@@ -1321,8 +1321,8 @@ static void bsp_bit_clear(void **state)
 	assert_true(has(w, "CPU topo: Crash kernel detected. Disabling real BSP to prevent machine INIT"));
 	assert_int_equal(capture_count_prefix(&w->c, "CPU topo: CPU limit"), 0);
 	assert_true(has(w, "CPU topo: Rejected CPUs 1"));
-	assert_true(has(w, "memprobe: [Firmware Bug]: the boot CPU (APIC ID 0x0) is not marked as the BSP in its "
-			   "IA32_APIC_BASE: Linux takes itself for a crash kernel and brings up one CPU"));
+	assert_true(has(w, "memprobe: the boot CPU (APIC ID 0x0) is not marked as the BSP in its IA32_APIC_BASE: "
+			   "Linux takes itself for a crash kernel and brings up one CPU"));
 	w->fw.cmdline = NULL;
 	w->fw.cpus = (struct cpu_records){ CPUS_NOT_READ, 0, 0, NULL };
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "memprobe/lib/printk.h"
+#include "memprobe/profile.h"
 #include "memprobe/x86/e820.h"
 
 enum efi_memory_type {
@@ -93,11 +94,10 @@ bool efi_stub_e820_next(struct efi_stub_e820_iter *it, struct e820_entry *out);
 
 /*
  * Where the EFI stub places Debian's 6.1 kernel without KASLR: at
- * LOAD_PHYSICAL_ADDR (16 MiB) or, if that is taken, at the lowest 2 MiB-
- * aligned free range above; the image spans KERNEL_IMAGE_SIZE to the end
- * of its brk.
+ * LOAD_PHYSICAL_ADDR (KERNEL_LOAD_ADDR, profile.h) or, if that is taken, at
+ * the lowest 2 MiB-aligned free range above; the image spans
+ * KERNEL_IMAGE_SIZE to the end of its brk.
  */
-#define KERNEL_LOAD_ADDR 0x1000000ULL
 #define KERNEL_ALIGN 0x200000ULL
 #define KERNEL_IMAGE_SIZE 0x3411000ULL
 
