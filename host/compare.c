@@ -697,12 +697,9 @@ int compare_command(int argc, char **argv)
 	/* The prediction with Linux's command line, not the run's own options. */
 	profile = linux_profile_for_release(facts.version);
 	if (facts.version[0] && !profile) {
-		const struct linux_profile *p;
-
 		fprintf(stderr, "memprobe compare: %s is a boot of Linux %.*s, which memprobe does not model (it "
 				"models", log_path, (int)strcspn(facts.version, " "), facts.version);
-		for (unsigned i = 0; (p = linux_profile_at(i)); i++)
-			fprintf(stderr, "%s %s", i ? "," : "", p->name);
+		replay_print_kernels(stderr);
 		fprintf(stderr, "); not compared\n");
 		goto out;
 	}

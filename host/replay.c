@@ -575,12 +575,9 @@ int replay_log(FILE *in, FILE *out, const char *name)
 	}
 
 	if (r->release[0] && !r->modelled) {
-		const struct linux_profile *p;
-
 		fprintf(out, "replay: %s: the log is of Linux %s, which memprobe does not model (it models", name,
 			r->release);
-		for (unsigned i = 0; (p = linux_profile_at(i)); i++)
-			fprintf(out, "%s %s", i ? "," : "", p->name);
+		replay_print_kernels(out);
 		fprintf(out, "); not replayed\n");
 		status = 2;
 	} else if (!r->e820_seen) {

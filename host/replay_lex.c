@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "memprobe/lib/nodemask.h"
+#include "memprobe/profile.h"
 
 /* Remove the line end, "[    1.234567] " and the caller's "+0x1f/0x80". */
 /*
@@ -242,6 +243,15 @@ const char *replay_log_format(const char *line)
 	if (!strncmp(first, "-- ", 3) && strstr(first, "No entries"))
 		return "an empty journal (journalctl found no entries)";
 	return NULL;
+}
+
+/* " 6.1, 6.12": the kernels memprobe models, for the messages that refuse another. */
+void replay_print_kernels(FILE *out)
+{
+	const struct linux_profile *p;
+
+	for (unsigned i = 0; (p = linux_profile_at(i)); i++)
+		fprintf(out, "%s %s", i ? "," : "", p->name);
 }
 
 /* Classify one normalized line. */

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum replay_event_kind {
 	EV_OTHER,		/* a line replay does not use */
@@ -44,6 +45,7 @@ struct replay_event {
 
 void replay_normalize(char *line);
 const char *replay_log_format(const char *line);
+void replay_print_kernels(FILE *out);
 void replay_lex(const char *line, struct replay_event *ev);
 
 #endif
