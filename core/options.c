@@ -205,6 +205,25 @@ static bool parse_node_data_size(struct options *o, const struct option_row *row
 	return true;
 }
 
+/* A percpu section larger than this leaves no kernel build plausible. */
+#define MAX_PERCPU_STATIC_SIZE (64ULL << 20)
+
+static bool parse_percpu_static_size(struct options *o, const struct option_row *row, const char *value,
+				     struct mp_log *log)
+{
+	uint64_t size;
+
+	(void)row;
+	if (!memparse_whole(value, &size) || !size || size > MAX_PERCPU_STATIC_SIZE) {
+		mp_printk(log, "memprobe: error: percpu_static_size= needs a size from 1 byte to 64 MiB, not '%s'; "
+			       "ignored\n",
+			  value);
+		return false;
+	}
+	o->percpu_static_size = size;
+	return true;
+}
+
 static bool parse_kernel_addr(struct options *o, const struct option_row *row, const char *value,
 			      struct mp_log *log)
 {
@@ -412,6 +431,10 @@ static const struct option_row option_table[] = {
 	{ "node_data_size=", NULL, OPTION_MEMPROBE, OPTION_SIZE, false, parse_node_data_size, 0,
 	  { { "node_data_size=N", "sizeof(pg_data_t) of another build of that kernel",
 	      "Debian's (174208 for 6.1, 174464 for 6.12)" } } },
+	{ "percpu_static_size=", NULL, OPTION_MEMPROBE, OPTION_SIZE, false, parse_percpu_static_size, 0,
+	  { { "percpu_static_size=N", "the percpu section's size (\"s\" of \"percpu: Embedded\") of\n"
+				      "another build of that kernel",
+	      "Debian's (217088 for 6.1, 233472 for 6.12)" } } },
 	{ "exit_boot_services", NULL, OPTION_MEMPROBE, OPTION_FLAG, false, FLAG(exit_boot_services),
 	  { { "exit_boot_services", "after the report, leave boot services, build the direct map\n"
 				    "and identity map as real page tables, load them (CR3),\n"

@@ -7,6 +7,9 @@
 #include "memprobe/pipeline.h"
 
 #include "memprobe/lib/util.h"
+#include "memprobe/mm/mm_init.h"
+#include "memprobe/mm/percpu.h"
+#include "memprobe/mm/zonelists.h"
 #include "memprobe/report/views.h"
 #include "memprobe/x86/efi.h"
 #include "memprobe/x86/acpi_boot.h"
@@ -78,14 +81,31 @@ static void print_timing(struct machine *m)
 	for (int i = 0; i < PHASES; i++)
 		total += us[i] = m->phase_ns[i] / 1000;
 	mp_printk(m->log, "memprobe: analysis took %llu us (e820 %llu, memblock %llu, acpi %llu, numa "
-			  "%llu, zones %llu, output %llu)\n",
+			  "%llu, zones %llu, late %llu, output %llu)\n",
 		  (unsigned long long)total, (unsigned long long)us[PHASE_E820],
 		  (unsigned long long)us[PHASE_MEMBLOCK], (unsigned long long)us[PHASE_ACPI],
 		  (unsigned long long)us[PHASE_NUMA], (unsigned long long)us[PHASE_ZONES],
-		  (unsigned long long)us[PHASE_OUTPUT]);
+		  (unsigned long long)us[PHASE_LATE], (unsigned long long)us[PHASE_OUTPUT]);
 	if (m->fw->cpus_ns)
 		mp_printk(m->log, "memprobe: reading %u CPU%s took %llu us (before the analysis)\n", m->fw->cpus.nr,
 			  m->fw->cpus.nr == 1 ? "" : "s", (unsigned long long)(m->fw->cpus_ns / 1000));
+}
+
+/* start_kernel()'s memory steps before the other CPUs come up, in each kernel's order. */
+static void start_kernel_memory(struct machine *m)
+{
+	bool early_first = m->opts.kernel->vfs_caches_early_before_zonelists;
+
+	setup_per_cpu_areas(m);
+	if (early_first)
+		vfs_caches_init_early(m);
+	build_all_zonelists(m);
+	if (!early_first)
+		vfs_caches_init_early(m);
+	swiotlb_init(m);
+	kmem_cache_init(m);
+	check_numabalancing_enable(m);
+	vfs_caches_init(m);
 }
 
 /*
@@ -139,9 +159,17 @@ void memprobe_run(struct machine *m)
 	topology_apply_cmdline_limits_early(m);
 	acpi_boot_init(m);
 	init_possible_cpus(m);
+	init_cpu_to_node(m);
 	lap(m, &w, PHASE_ACPI);
+	e820__register_nosave_regions(m->log, &m->e820_table, m->max_pfn);
+	e820__setup_pci_gap(m->log, &m->e820_table, m->max_pfn);
+	start_kernel_memory(m);
+	lap(m, &w, PHASE_LATE);
 	smp_init(m);
 	lap(m, &w, PHASE_ACPI);
+	hugetlb_init(m);
+	e820__reserve_resources_late(m->log, &m->e820_table);
+	lap(m, &w, PHASE_LATE);
 
 	report_firmware_memmap(m->log, &m->e820_table_firmware);
 	report_iomem(m->log, &m->e820_table);

@@ -30,6 +30,13 @@ static const struct linux_profile profiles[] = {
 		.offline_node_line = true,
 		.offline_node_data_on_node = true,
 		.offline_node_data_caller = "free_area_init",
+		.zone_memmap_accounting = true,
+		.zonelist_skips_memoryless_local = false,
+		.vfs_caches_early_before_zonelists = false,
+		.printk_record_max = 1024 - 32,
+		/* linux-image-6.1.0-56-amd64 (6.1.192-2) */
+		.percpu_static_size = 217088,
+		.percpu_dynamic_early_size = 12 << 10,
 	},
 	{
 		.name = "6.12",
@@ -53,6 +60,13 @@ static const struct linux_profile profiles[] = {
 		.offline_node_line = false,
 		.offline_node_data_on_node = false,
 		.offline_node_data_caller = "alloc_offline_node_data",
+		.zone_memmap_accounting = false,
+		.zonelist_skips_memoryless_local = true,
+		.vfs_caches_early_before_zonelists = true,
+		.printk_record_max = 1024,
+		/* linux-image-6.12.117+deb12-amd64 */
+		.percpu_static_size = 233472,
+		.percpu_dynamic_early_size = 20 << 10,
 	},
 };
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "memprobe/mm/mm_init.h"
 #include "memprobe/options.h"
 #include "analyze.h"
 #include "compare.h"
@@ -25,10 +26,14 @@
 #include "replay_lex.h"
 #include "text.h"
 
-enum stage { ST_E820, ST_EFI, ST_MEMBLOCK, ST_ACPI, ST_SRAT, ST_NUMA, ST_NODE_DATA, ST_ZONES, ST_CPU, STAGES };
+enum stage {
+	ST_E820, ST_EFI, ST_MEMBLOCK, ST_ACPI, ST_SRAT, ST_NUMA, ST_NODE_DATA, ST_ZONES, ST_CPU, ST_LATE_E820,
+	ST_PERCPU, ST_ZONELISTS, ST_MM_INIT, ST_HASH, STAGES
+};
 
 static const char *const stage_names[STAGES] = {
-	"e820", "efi", "memblock", "ACPI", "SRAT", "NUMA", "NODE_DATA", "zones", "CPU",
+	"e820", "efi", "memblock", "ACPI", "SRAT", "NUMA", "NODE_DATA", "zones", "CPU", "late e820", "percpu",
+	"zonelists", "mm_init", "hash tables",
 };
 
 /* Each stage's lines, by pattern (POSIX extended), after timestamps and caller offsets go. */
@@ -112,6 +117,22 @@ static const struct {
 	{ ST_CPU, "^sched: CPU #[0-9]+'s [a-z0-9]+-sibling CPU #[0-9]+ is not on the same node" },
 	{ ST_CPU, "^smp: Brought up [0-9]+ nodes?, [0-9]+ CPUs?$" },
 	{ ST_CPU, "^smpboot: Max logical packages: " },
+	{ ST_LATE_E820, "^PM: hibernation: Registered nosave memory: \\[mem " },
+	{ ST_LATE_E820, "^\\[mem 0x[0-9a-f]+-0x[0-9a-f]+\\] available for PCI devices$" },
+	{ ST_LATE_E820, "^(Cannot find an available gap in the 32-bit address range|PCI devices with unassigned "
+			"32-bit BARs may not work!)$" },
+	{ ST_LATE_E820, "^e820: reserve RAM buffer \\[mem " },
+	{ ST_PERCPU, "^setup_percpu: " },
+	{ ST_PERCPU, "^percpu: ([0-9]+ 4K pages/cpu|Embedded)" },
+	{ ST_PERCPU, "^pcpu-alloc: " },
+	{ ST_ZONELISTS, "^Fallback order for Node [0-9]+: " },
+	{ ST_ZONELISTS, "^Built [0-9]+ zonelists, mobility grouping " },
+	{ ST_ZONELISTS, "^Policy zone: " },
+	{ ST_MM_INIT, "^software IO TLB: area num [0-9]+\\.$" },
+	{ ST_MM_INIT, "^SLUB: HWalign=" },
+	{ ST_MM_INIT, "^mempolicy: (Enabling|Disabling) automatic NUMA balancing" },
+	{ ST_MM_INIT, "^HugeTLB: (registered|[0-9]+ KiB vmemmap can be freed)" },
+	{ ST_HASH, "^(Dentry cache|Inode-cache|Mount-cache|Mountpoint-cache) hash table entries: " },
 };
 
 #define NR_PATTERNS (sizeof(stage_patterns) / sizeof(stage_patterns[0]))
@@ -346,6 +367,7 @@ struct log_facts {
 	unsigned long long setup_data[OPTIONS_MAX_SETUP_DATA][2];
 	bool zones_seen;		/* "Zone ranges:": the updates after it are acpi_boot_init's */
 	unsigned long long bgrt_first, bgrt_last;	/* the boot logo's update after the zones (last 0: none) */
+	unsigned long long percpu_static;	/* the build's percpu section ("s" of "percpu:"), 0: not shown */
 	unsigned nr_candidates;
 	unsigned long long candidates[MAX_CANDIDATES][2];
 };
@@ -430,6 +452,8 @@ static void read_facts(struct log_facts *f, const char *text)
 			f->zones_seen = true;
 		} else if (!strncmp(line, "e820: update [mem ", 18)) {
 			setup_data_or_logo(f, line);
+		} else if (!f->percpu_static && !strncmp(line, "pcpu-alloc: s", 13)) {
+			sscanf(line + 13, "%llu", &f->percpu_static);
 		}
 		kernel_candidates(f, line, &dump);
 		p += n + (p[n] == '\n');
@@ -550,6 +574,45 @@ static const char *const bringup_lines[] = { "x86: Booting", "smpboot: x86: Boot
 static const char *const topology_count_lines[] = { "CPU topo: Max.", "CPU topo: Num." };
 #define NR_TOPOLOGY_COUNT_LINES (sizeof(topology_count_lines) / sizeof(topology_count_lines[0]))
 
+/* What each bit of the late stages' unpredicted mask leaves out: the line prefixes. */
+static const struct {
+	unsigned bit;
+	const char *prefixes[3];
+} unpredicted_kinds[] = {
+	{ UNPREDICTED_PERCPU, { "setup_percpu: ", "percpu: ", "pcpu-alloc: " } },
+	{ UNPREDICTED_SWIOTLB, { "software IO TLB: area num" } },
+	{ UNPREDICTED_SLUB, { "SLUB: " } },
+	{ UNPREDICTED_HUGETLB, { "HugeTLB: " } },
+};
+
+/* Leave out of both sides the lines the prediction names as not predicted.  Return: how many of Linux's. */
+static size_t drop_unpredicted(struct side *linux_side, struct side *mp, unsigned unpredicted)
+{
+	size_t dropped = 0;
+	char prefix[64];
+
+	for (size_t k = 0; k < sizeof(unpredicted_kinds) / sizeof(unpredicted_kinds[0]); k++) {
+		size_t n = 0;
+
+		while (n < 3 && unpredicted_kinds[k].prefixes[n])
+			n++;
+		if (!(unpredicted & unpredicted_kinds[k].bit))
+			continue;
+		dropped += drop_lines(linux_side, unpredicted_kinds[k].prefixes, n);
+		drop_lines(mp, unpredicted_kinds[k].prefixes, n);
+	}
+	for (unsigned i = 0; i < NR_BOOT_HASHES; i++) {
+		const char *const one[] = { prefix };
+
+		if (!(unpredicted & (UNPREDICTED_HASH << i)))
+			continue;
+		snprintf(prefix, sizeof(prefix), "%s hash table entries: ", mm_init_hash_names[i]);
+		dropped += drop_lines(linux_side, one, 1);
+		drop_lines(mp, one, 1);
+	}
+	return dropped;
+}
+
 /* The APs Linux brings up whose MTRRs memprobe does not have as the firmware left them (--live: none). */
 static unsigned aps_not_read(const struct machine *m)
 {
@@ -620,7 +683,8 @@ static void usage(FILE *f)
 		   "(dmesg with or without -r or -T, journalctl -k, kern.log, a serial console; timestamps\n"
 		   "or not), stage by stage: e820, efi (the\n"
 		   "firmware's own descriptors, with efi=debug), memblock (with memblock=debug), ACPI,\n"
-		   "SRAT, NUMA, NODE_DATA, zones.  The prediction takes from the log what only the\n"
+		   "SRAT, NUMA, NODE_DATA, zones, CPU, late e820, percpu, zonelists, mm_init and\n"
+		   "hash tables.  The prediction takes from the log what only the\n"
 		   "boot decides: the command line's memory words, and where the kernel image was\n"
 		   "placed (KASLR; memblock=debug's first dump shows it).  Prints each stage as\n"
 		   "identical or its first differences, then 'compare: N of M comparable lines\n"
@@ -640,12 +704,13 @@ int compare_command(int argc, char **argv)
 	const struct sinks sinks = { &out, NULL };
 	struct machine *m;
 	char options[4096], *log_text = NULL;
-	const struct linux_profile *profile;
+	const struct linux_profile *profile, *built;
 	const char *log_path;
 	size_t len, same, total;
 	int status = 2, used, written;
 	bool dropped_ioapic_lines = false, dropped_memory_types = false, dropped_ap_mtrrs = false;
 	bool dropped_bringup = false, dropped_counts = false;
+	unsigned unpredicted = 0;
 
 	memset(&linux_side, 0, sizeof(linux_side));
 	memset(&mp, 0, sizeof(mp));
@@ -716,6 +781,9 @@ int compare_command(int argc, char **argv)
 		written += snprintf(options + written, sizeof(options) - written, " bgrt=%#llx", facts.bgrt_first);
 	if (profile && (size_t)written < sizeof(options))
 		written += snprintf(options + written, sizeof(options) - written, " kernel=%s", profile->name);
+	if (facts.percpu_static && (size_t)written < sizeof(options))
+		written += snprintf(options + written, sizeof(options) - written, " percpu_static_size=%llu",
+				    facts.percpu_static);
 	if ((size_t)written >= sizeof(options)) {
 		fprintf(stderr, "compare: %s: the options taken from the log pass %zu bytes; not compared\n",
 			log_path, sizeof(options) - 1);
@@ -760,6 +828,11 @@ int compare_command(int argc, char **argv)
 			printf("compare: note: the run does not hold the EFI configuration tables (an older "
 			       "memprobe's run folder, or --live), so Linux's 'efi: ACPI=...' line is not comparable\n");
 	}
+	built = profile ? profile : linux_profile_default();
+	if (facts.percpu_static && facts.percpu_static != built->percpu_static_size)
+		printf("compare: taken from the log: the kernel build's percpu section of %llu bytes (pcpu-alloc: s...; "
+		       "the profile's build has %llu)\n",
+		       facts.percpu_static, (unsigned long long)built->percpu_static_size);
 	if (facts.ramdisk_last)
 		printf("compare: taken from the log: the initrd at [mem %#010llx-%#010llx] (RAMDISK:)\n",
 		       facts.ramdisk_first, facts.ramdisk_last);
@@ -805,9 +878,15 @@ int compare_command(int argc, char **argv)
 		       drop_lines(&linux_side, topology_count_lines, NR_TOPOLOGY_COUNT_LINES));
 		dropped_counts = true;
 	}
+	if (m)
+		unpredicted = m->unpredicted;
 	predict_free(m);
 	if (!m || !prediction.s || !pick_all(&mp, prediction.s))
 		goto out;
+	if (unpredicted)
+		printf("compare: note: memprobe named some of the late stages' lines as not predicted (see the "
+		       "report), so %zu of Linux's lines are not comparable\n",
+		       drop_unpredicted(&linux_side, &mp, unpredicted));
 	if (dropped_bringup)
 		drop_lines(&mp, bringup_lines, NR_BRINGUP_LINES);
 	if (dropped_counts)

@@ -312,6 +312,65 @@ void mp_printk(struct mp_log *log, const char *fmt, ...)
 		log->write(log->ctx, line, n);
 }
 
+/* Hand the record to the sink as a line and start an empty one. */
+static void cont_flush(struct mp_cont *c)
+{
+	c->text[c->len] = '\n';
+	if (c->log && c->log->write)
+		c->log->write(c->log->ctx, c->text, c->len + 1);
+	c->len = 0;
+}
+
+/* Append a piece, or start a new record when the piece and its NUL would pass c->max. */
+static void cont_append(struct mp_cont *c, const char *fmt, va_list ap)
+{
+	char piece[MP_LINE_MAX];
+	size_t n = mp_vsnprintf(piece, sizeof(piece), fmt, ap);
+
+	if (n >= sizeof(piece))
+		n = sizeof(piece) - 1;
+	if (c->len && c->len + n + 1 > c->max)
+		cont_flush(c);
+	for (size_t i = 0; i < n && c->len < sizeof(c->text) - 1; i++)
+		c->text[c->len++] = piece[i];
+}
+
+/**
+ * mp_cont_start() - begin a line Linux prints with pr_info() and pr_cont()
+ * @c: the line being built
+ * @log: where its records go
+ * @max: the kernel's largest record, at most MP_RECORD_MAX
+ */
+void mp_cont_start(struct mp_cont *c, struct mp_log *log, unsigned max, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->log = log;
+	c->max = max < MP_RECORD_MAX ? max : MP_RECORD_MAX;
+	c->len = 0;
+	va_start(ap, fmt);
+	cont_append(c, fmt, ap);
+	va_end(ap);
+}
+
+/* mp_cont() - one pr_cont() piece, without a newline. */
+void mp_cont(struct mp_cont *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cont_append(c, fmt, ap);
+	va_end(ap);
+}
+
+/* mp_cont_end() - pr_cont("\n"): the newline needs a byte of its own, and may start a record. */
+void mp_cont_end(struct mp_cont *c)
+{
+	if (c->len + 2 > c->max)
+		cont_flush(c);
+	cont_flush(c);
+}
+
 /* The line that closes a kind of finding with more than MP_EXAMPLES examples. */
 void mp_findings_more(struct mp_log *log, const struct mp_findings *f, const char *what)
 {

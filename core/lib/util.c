@@ -240,3 +240,36 @@ int mp_hexval(char c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+static void sift_down_u32(uint32_t *a, unsigned root, unsigned n)
+{
+	for (unsigned child; (child = 2 * root + 1) < n; root = child) {
+		uint32_t t;
+
+		if (child + 1 < n && a[child + 1] > a[child])
+			child++;
+		if (a[root] >= a[child])
+			return;
+		t = a[root];
+		a[root] = a[child];
+		a[child] = t;
+	}
+}
+
+/**
+ * mp_sort_u32() - sort numbers in place, ascending (heapsort: no recursion, no extra memory)
+ * @a: the numbers
+ * @n: how many
+ */
+void mp_sort_u32(uint32_t *a, unsigned n)
+{
+	for (unsigned i = n / 2; i-- > 0;)
+		sift_down_u32(a, i, n);
+	for (unsigned end = n; end-- > 1;) {
+		uint32_t t = a[0];
+
+		a[0] = a[end];
+		a[end] = t;
+		sift_down_u32(a, 0, end);
+	}
+}

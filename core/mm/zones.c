@@ -139,6 +139,103 @@ static void zone_ranges(struct machine *m)
 			  (unsigned long long)PFN_PHYS(s), (unsigned long long)(PFN_PHYS(e) - 1));
 }
 
+/* sizeof(struct page) in both kernels' builds */
+#define STRUCT_PAGE_SIZE 64
+
+/*
+ * memblock_find_dma_reserve() (6.1's setup_arch): the pages below 16 MiB
+ * that memory has and memblock does not hold free (partial pages at a
+ * free range's ends count as reserved).
+ */
+static uint64_t memblock_find_dma_reserve(struct memblock *mb)
+{
+	uint64_t nr_pages = 0, nr_free = 0, s, e, idx;
+	unsigned long i = 0;
+
+	while (memblock_next_pfn_range(mb, &i, MAX_NUMNODES, &s, &e, NULL))
+		nr_pages += (e < MAX_DMA_PFN ? e : MAX_DMA_PFN) - (s < MAX_DMA_PFN ? s : MAX_DMA_PFN);
+	for (idx = 0, memblock_next_free_range(mb, &idx, NUMA_NO_NODE, MEMBLOCK_NONE, &s, &e, NULL);
+	     idx != UINT64_MAX; memblock_next_free_range(mb, &idx, NUMA_NO_NODE, MEMBLOCK_NONE, &s, &e, NULL)) {
+		uint64_t sp = PFN_UP(s), ep = PFN_DOWN(e);
+
+		if (sp < ep)
+			nr_free += (ep < MAX_DMA_PFN ? ep : MAX_DMA_PFN) - (sp < MAX_DMA_PFN ? sp : MAX_DMA_PFN);
+	}
+	return nr_pages - nr_free;
+}
+
+/* calc_memmap_size(): a zone's memmap in pages, by its span unless holes make that far too much. */
+static uint64_t calc_memmap_size(uint64_t spanned, uint64_t present)
+{
+	uint64_t pages = spanned > present + (present >> 4) ? present : spanned;
+
+	return PFN_UP(pages * STRUCT_PAGE_SIZE);
+}
+
+/*
+ * free_area_init_core()'s accounting for one node (6.1): what each zone
+ * manages once its memmap and (zone DMA) the DMA reserve are taken, summed
+ * into nr_kernel_pages; with a warning where the memmap does not fit.
+ * 6.12 manages the present pages.
+ */
+static void free_area_init_core(struct machine *m, int nid)
+{
+	struct zones *z = &m->zones;
+
+	for (int j = 0; j < MAX_NR_ZONES; j++) {
+		uint64_t freesize = z->present[nid][j], memmap;
+
+		if (m->opts.kernel->zone_memmap_accounting) {
+			memmap = calc_memmap_size(z->spanned[nid][j], freesize);
+			if (freesize >= memmap)
+				freesize -= memmap;
+			else
+				mp_printk(m->log, "  %s zone: %llu memmap pages exceeds freesize %llu\n", zone_names[j],
+					  (unsigned long long)memmap, (unsigned long long)freesize);
+			if (j == 0 && freesize > z->dma_reserve)
+				freesize -= z->dma_reserve;
+			z->nr_kernel_pages += freesize;
+			z->nr_all_pages += freesize;
+		}
+		z->managed[nid][j] = freesize;
+	}
+}
+
+/*
+ * 6.12's calc_nr_kernel_pages(): memblock's free pages once sparse_init has
+ * taken each present section's memmap (2 MiB per 128 MiB section, which
+ * memprobe counts but does not place); the section roots, usemaps and the
+ * memmap's page tables, at most kernel_pages_slack, are left uncertain.
+ */
+static void calc_nr_kernel_pages(struct machine *m)
+{
+	struct zones *z = &m->zones;
+	uint64_t free = 0, sections = 0, last_section = UINT64_MAX, s, e, idx;
+	unsigned long i = 0;
+
+	for (idx = 0, memblock_next_free_range(&m->memblock, &idx, NUMA_NO_NODE, MEMBLOCK_NONE, &s, &e, NULL);
+	     idx != UINT64_MAX;
+	     memblock_next_free_range(&m->memblock, &idx, NUMA_NO_NODE, MEMBLOCK_NONE, &s, &e, NULL))
+		if (PFN_UP(s) < PFN_DOWN(e))
+			free += PFN_DOWN(e) - PFN_UP(s);
+	while (memblock_next_pfn_range(&m->memblock, &i, MAX_NUMNODES, &s, &e, NULL)) {
+		uint64_t first = s / PAGES_PER_SECTION, last = (e - 1) / PAGES_PER_SECTION;
+
+		if (first == last_section)
+			first++;
+		if (first <= last)
+			sections += last - first + 1;
+		last_section = last;
+	}
+	free = free > sections * (PAGES_PER_SECTION * STRUCT_PAGE_SIZE / PAGE_SIZE)
+		       ? free - sections * (PAGES_PER_SECTION * STRUCT_PAGE_SIZE / PAGE_SIZE)
+		       : 0;
+	z->nr_kernel_pages = z->nr_all_pages = free;
+	/* the roots array (2 MiB with 5-level paging), a page per root, usemaps, page tables */
+	z->kernel_pages_slack = (m->paging.levels == 5 ? 512 : 8) + sections / 64 +
+				4 * (uint64_t)nodes_weight(m->numa.possible) + 16;
+}
+
 /* calculate_node_totalpages() for one node. */
 static void node_totalpages(struct machine *m, int nid)
 {
@@ -196,6 +293,7 @@ static void init_nodes(struct machine *m)
 		else
 			mp_printk(m->log, "Initmem setup node %d as memoryless\n", nid);
 		node_totalpages(m, nid);
+		free_area_init_core(m, nid);
 	}
 }
 
@@ -240,7 +338,10 @@ void free_area_init(struct machine *m)
 		mp_printk(m->log, "memprobe: no memory in memblock; zones not set up\n");
 		return;
 	}
+	m->zones.dma_reserve = memblock_find_dma_reserve(&m->memblock);
 	zone_ranges(m);
 	init_nodes(m);
+	if (!m->opts.kernel->zone_memmap_accounting)
+		calc_nr_kernel_pages(m);
 	unavailable_ranges(m);
 }

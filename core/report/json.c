@@ -441,7 +441,7 @@ static void defects(struct json *j, const struct machine *m)
 
 static void timing(struct json *j, const struct machine *m)
 {
-	static const char *const phases[PHASES] = { "e820", "memblock", "acpi", "numa", "zones", "output" };
+	static const char *const phases[PHASES] = { "e820", "memblock", "acpi", "numa", "zones", "late", "output" };
 
 	key(j, "timing_us");
 	if (!m->fw->clock.now_ns) {

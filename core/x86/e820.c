@@ -422,3 +422,113 @@ uint64_t e820_end_pfn(struct mp_log *log, const struct e820_table *table, uint64
 		  (unsigned long long)max_arch_pfn);
 	return last_pfn;
 }
+
+/*
+ * register_nosave_region(): one line per range.  A range that continues
+ * the previous one only extends it (no allocation); the line is the same.
+ */
+static void register_nosave_region(struct mp_log *log, uint64_t start_pfn, uint64_t end_pfn)
+{
+	if (start_pfn >= end_pfn)
+		return;
+	mp_printk(log, "PM: hibernation: Registered nosave memory: [mem %#010llx-%#010llx]\n",
+		  (unsigned long long)(start_pfn << PAGE_SHIFT), (unsigned long long)((end_pfn << PAGE_SHIFT) - 1));
+}
+
+/**
+ * e820__register_nosave_regions() - the ranges hibernation does not save
+ * @log: where Linux's "PM: hibernation: Registered nosave memory" lines go
+ * @table: the e820 table as setup_arch() leaves it
+ * @limit_pfn: max_pfn
+ *
+ * Every gap before a RAM (or kernel-reserved) entry, and everything from
+ * the last one's end to @limit_pfn, in page frames rounded outwards.
+ */
+void e820__register_nosave_regions(struct mp_log *log, const struct e820_table *table, uint64_t limit_pfn)
+{
+	uint64_t last_addr = 0;
+
+	for (uint32_t i = 0; i < table->nr_entries; i++) {
+		const struct e820_entry *e = &table->entries[i];
+
+		if (e->type != E820_TYPE_RAM && e->type != E820_TYPE_RESERVED_KERN)
+			continue;
+		if (last_addr < e->addr)
+			register_nosave_region(log, PFN_DOWN(last_addr), PFN_UP(e->addr));
+		last_addr = e->addr + e->size;
+	}
+	register_nosave_region(log, PFN_DOWN(last_addr), limit_pfn);
+}
+
+/**
+ * e820__setup_pci_gap() - where Linux puts PCI BARs the firmware left unassigned
+ * @log: where the "[mem ...] available for PCI devices" line goes
+ * @table: the e820 table
+ * @max_pfn: the end of RAM, for the fall-back above it
+ *
+ * e820_search_gap(): the largest hole below 4 GiB of at least 4 MiB,
+ * walking the table from its end (the highest such hole wins ties).
+ *
+ * Return: the gap's start (Linux's pci_mem_start).
+ */
+uint64_t e820__setup_pci_gap(struct mp_log *log, const struct e820_table *table, uint64_t max_pfn)
+{
+	uint64_t last = 1ULL << 32, gapstart = 0, gapsize = 0x400000;
+	bool found = false;
+
+	for (uint32_t i = table->nr_entries; i-- > 0;) {
+		uint64_t start = table->entries[i].addr, end = start + table->entries[i].size;
+
+		if (last > end && last - end >= gapsize) {
+			gapsize = last - end;
+			gapstart = end;
+			found = true;
+		}
+		if (start < last)
+			last = start;
+	}
+	if (!found) {
+		gapstart = (max_pfn << PAGE_SHIFT) + (1ULL << 20);
+		mp_printk(log, "Cannot find an available gap in the 32-bit address range\n");
+		mp_printk(log, "PCI devices with unassigned 32-bit BARs may not work!\n");
+	}
+	mp_printk(log, "[mem %#010llx-%#010llx] available for PCI devices\n", (unsigned long long)gapstart,
+		  (unsigned long long)(gapstart + gapsize - 1));
+	return gapstart;
+}
+
+/* ram_alignment(): how far Linux rounds up the end of RAM for its RAM buffer. */
+static uint64_t ram_alignment(uint64_t pos)
+{
+	uint64_t mb = pos >> 20;
+
+	if (!mb)
+		return 64 << 10;
+	if (mb < 16)
+		return 1 << 20;
+	return 64 << 20;
+}
+
+/**
+ * e820__reserve_resources_late() - the "RAM buffer" after each RAM entry
+ * @log: where the "e820: reserve RAM buffer" lines go
+ * @table: the e820 table
+ *
+ * Each RAM entry's end is rounded up (to 64 KiB in the first MiB, 1 MiB
+ * in the first 16, else 64 MiB) and the rest kept from PCI.
+ */
+void e820__reserve_resources_late(struct mp_log *log, const struct e820_table *table)
+{
+	for (uint32_t i = 0; i < table->nr_entries; i++) {
+		const struct e820_entry *e = &table->entries[i];
+		uint64_t start = e->addr + e->size, end;
+
+		if (e->type != E820_TYPE_RAM)
+			continue;
+		end = round_up(start, ram_alignment(start)) - 1;
+		if (start >= end)
+			continue;
+		mp_printk(log, "e820: reserve RAM buffer [mem %#010llx-%#010llx]\n", (unsigned long long)start,
+			  (unsigned long long)end);
+	}
+}

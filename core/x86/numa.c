@@ -17,6 +17,20 @@
 #include "memprobe/x86/numa_emulation.h"
 
 /**
+ * nr_node_ids() - Linux's nr_node_ids: one past the highest possible node
+ * @m: the machine, after x86_numa_init
+ *
+ * Return: the count setup_nr_node_ids() makes (1 with no node at all).
+ */
+unsigned nr_node_ids(const struct machine *m)
+{
+	for (int nid = MAX_NUMNODES - 1; nid >= 0; nid--)
+		if (node_isset(m->numa.possible, nid))
+			return (unsigned)nid + 1;
+	return 1;
+}
+
+/**
  * pgdat_size() - the size of a node's pg_data_t
  *
  * Return: sizeof(pg_data_t) of the modelled kernel (node_data_size= or the profile's).

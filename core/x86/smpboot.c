@@ -123,6 +123,40 @@ static int round_robin_node(const struct machine *m, unsigned cpu)
 	return 0;
 }
 
+/**
+ * init_cpu_to_node() - the nodes online once every present CPU's node is
+ * @m: the machine, after init_possible_cpus
+ *
+ * A CPU's SRAT node without memory comes online memory-less.
+ */
+void init_cpu_to_node(struct machine *m)
+{
+	mp_memcpy(m->numa.online_after, m->numa.online, sizeof(m->numa.online));
+	for (unsigned i = 0; i < m->cpus.nr_present_ids + 1; i++) {
+		uint32_t a = i ? m->cpus.present_ids[i - 1] : m->cpus.boot_apic_id;
+
+		if (srat_node(m, a) != NUMA_NO_NODE)
+			node_set(m->numa.online_after, srat_node(m, a));
+	}
+}
+
+/**
+ * early_cpu_to_node() - a possible CPU's node before the CPUs come up
+ * @m: the machine, after init_possible_cpus
+ * @cpu: the CPU number
+ *
+ * init_cpu_to_node(): the SRAT's node of the CPU's APIC ID; without one (or
+ * for a CPU not present) what numa_init_array() gave it.
+ *
+ * Return: the node setup_per_cpu_areas() and the announce lines see.
+ */
+int early_cpu_to_node(const struct machine *m, unsigned cpu)
+{
+	int sn = cpu < m->bringup.nr ? srat_node(m, m->bringup.apic_id[cpu]) : NUMA_NO_NODE;
+
+	return sn != NUMA_NO_NODE ? sn : round_robin_node(m, cpu);
+}
+
 /*
  * The last-level cache's ID Linux gives a CPU (cpu_llc_id), or -1 when
  * memprobe cannot say.  AMD: the package ID (APIC ID >> coreid bits) without
@@ -204,7 +238,7 @@ static bool place_cpus(struct machine *m, struct cpu_place *p, const struct topo
 		uint32_t a = b->apic_id[cpu];
 		int sn = srat_node(m, a);
 
-		p[cpu].announce_node = sn != NUMA_NO_NODE ? sn : round_robin_node(m, cpu);
+		p[cpu].announce_node = early_cpu_to_node(m, cpu);
 		p[cpu].llc = r ? llc_id(m, r, a, t, amd) : -1;
 		p[cpu].pkg = a >> t->shift[TOPO_PKG];
 		p[cpu].core = a >> t->shift[TOPO_SMT];
@@ -422,13 +456,6 @@ static void bring_up(struct machine *m)
 	bool mp, snc = false, whole;
 
 	topology_shifts(m, m->opts.kernel->cpu_topology_612, &t);
-	mp_memcpy(m->numa.online_after, m->numa.online, sizeof(m->numa.online));
-	for (unsigned i = 0; i < m->cpus.nr_present_ids + 1; i++) {
-		uint32_t a = i ? m->cpus.present_ids[i - 1] : m->cpus.boot_apic_id;
-
-		if (srat_node(m, a) != NUMA_NO_NODE)
-			node_set(m->numa.online_after, srat_node(m, a));
-	}
 	if (!t.known || !place_cpus(m, p, &t, amd)) {
 		mp_printk(m->log, "memprobe: the bring-up's lines need every CPU's CPUID (or a CPU memprobe does not "
 				  "model): the node lines, the llc-sibling warning and \"smp: Brought up\" are not "

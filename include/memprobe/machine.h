@@ -16,6 +16,8 @@
 #include "memprobe/lib/defects.h"
 #include "memprobe/lib/printk.h"
 #include "memprobe/mm/memblock.h"
+#include "memprobe/mm/percpu.h"
+#include "memprobe/mm/zonelists.h"
 #include "memprobe/mm/zones.h"
 #include "memprobe/options.h"
 #include "memprobe/version.h"
@@ -37,7 +39,7 @@ struct mp_clock {
 };
 
 /* Where memprobe_run's time goes, as its closing timing line names it. */
-enum mp_phase { PHASE_E820, PHASE_MEMBLOCK, PHASE_ACPI, PHASE_NUMA, PHASE_ZONES, PHASE_OUTPUT, PHASES };
+enum mp_phase { PHASE_E820, PHASE_MEMBLOCK, PHASE_ACPI, PHASE_NUMA, PHASE_ZONES, PHASE_LATE, PHASE_OUTPUT, PHASES };
 
 /* The firmware's Secure Boot state, as its variables tell it. */
 enum secure_boot {
@@ -125,6 +127,9 @@ struct machine {
 	struct numa_state numa;
 	struct zones zones;
 	struct direct_map dm;
+	struct pcpu_alloc_info percpu;	/* setup_per_cpu_areas' first chunk */
+	struct zonelists zonelists;	/* build_all_zonelists' working state */
+	unsigned unpredicted;		/* enum unpredicted_lines: what the late stages could not say */
 	int acpi_apic_instance;		/* the MADT instance Linux uses, after check_multiple_madt */
 	uint64_t kernel_addr;		/* physical address of the kernel image */
 	bool kaslr;			/* memory KASLR (Debian's default; nokaslr turns it off) */

@@ -84,6 +84,26 @@ struct linux_profile {
 	bool offline_node_line;
 	bool offline_node_data_on_node;
 	const char *offline_node_data_caller;
+	/*
+	 * The kernel build's percpu section (__per_cpu_end - __per_cpu_start, the
+	 * "s" of "percpu: Embedded"), and PERCPU_DYNAMIC_EARLY_SIZE, the least
+	 * dynamic size of the first chunk (what the page allocator's chunk gets)
+	 */
+	/*
+	 * free_area_init_core(): 6.1 takes each zone's memmap (and the DMA
+	 * zone's reserve) from its managed pages and counts nr_kernel_pages
+	 * from what is left; 6.12 leaves managed = present and counts
+	 * memblock's free pages (calc_nr_kernel_pages)
+	 */
+	bool zone_memmap_accounting;
+	/* find_next_best_node(): 6.12 leaves a memory-less node out of its own fallback order */
+	bool zonelist_skips_memoryless_local;
+	/* start_kernel(): 6.12 sets up the early hash tables before the zonelists (6.1 after) */
+	bool vfs_caches_early_before_zonelists;
+	/* LOG_LINE_MAX (6.1) or PRINTKRB_RECORD_MAX (6.12): the longest pr_cont() record */
+	unsigned printk_record_max;
+	uint64_t percpu_static_size;
+	uint64_t percpu_dynamic_early_size;
 };
 
 const struct linux_profile *linux_profile_default(void);

@@ -1383,7 +1383,6 @@ static void smt_records(struct cpu_record *rec, uint32_t leaf1_eax)
 	}
 }
 
-/* The machine's nodes as x86_numa_init would leave them: APIC 0-1 on node 0, 2-3 on node 1. */
 /* The machine's nodes as x86_numa_init would leave them: apic[i] on node[i] (-1: no SRAT entry), nodes 0-1 online. */
 static void run_bringup_on(struct world *w, const char *cmdline, const uint32_t *apic, const int *node, unsigned n)
 {
@@ -1400,6 +1399,7 @@ static void run_bringup_on(struct world *w, const char *cmdline, const uint32_t 
 	node_set(w->m->numa.online, 1);
 	node_set(w->m->numa.possible, 0);
 	node_set(w->m->numa.possible, 1);
+	init_cpu_to_node(w->m);
 	smp_init(w->m);
 	machine_release(w->m);
 }

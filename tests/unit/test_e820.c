@@ -277,6 +277,51 @@ static void end_pfn(void **state)
 	assert_true(capture_has_line(&f->c, "last_pfn = 0x4000000000 max_arch_pfn = 0x10000000000"));
 }
 
+/* setup_arch()'s last e820 steps: hibernation's nosave ranges, the PCI gap, the RAM buffers. */
+static void late_e820(void **state)
+{
+	struct fixture *f = *state;
+
+	add(f, 0x0, 0x9f800, E820_TYPE_RAM);			/* ends inside a page */
+	add(f, 0x9f800, 0xa0000, E820_TYPE_RESERVED);
+	add(f, 0x100000, 0x7fd3000, E820_TYPE_RAM);		/* below 16 MiB */
+	add(f, 0x7fd3000, 0x8000000, E820_TYPE_RESERVED_KERN);	/* counts as RAM for hibernation */
+	add(f, 0x8000000, 0xbff40123, E820_TYPE_RAM);
+	add(f, 0xc0000000, 0xd0000000, E820_TYPE_RESERVED);	/* splits the 32-bit hole in two */
+	add(f, 0xfec00000, 0xfec01000, E820_TYPE_RESERVED);
+	add(f, 0x100000000ULL, 0x140000000ULL, E820_TYPE_RAM);	/* 64 MiB-aligned: no buffer */
+	e820__register_nosave_regions(&f->c.log, &f->table, 0x150000);
+	/* the partial pages at 0x9f000 and 0xbff40000 are not saved; the last range runs to max_pfn */
+	assert_true(capture_has_line(&f->c, "PM: hibernation: Registered nosave memory: [mem 0x0009f000-0x000fffff]"));
+	assert_true(capture_has_line(&f->c, "PM: hibernation: Registered nosave memory: [mem 0xbff40000-0xffffffff]"));
+	assert_true(capture_has_line(&f->c, "PM: hibernation: Registered nosave memory: [mem 0x140000000-0x14fffffff]"));
+	assert_int_equal(capture_count_prefix(&f->c, "PM: hibernation:"), 3);
+
+	/* The largest hole below 4 GiB: 0xd0000000-0xfec00000 beats 0xbff40123-0xc0000000. */
+	assert_int_equal(e820__setup_pci_gap(&f->c.log, &f->table, 0x140000), 0xd0000000);
+	assert_true(capture_has_line(&f->c, "[mem 0xd0000000-0xfebfffff] available for PCI devices"));
+
+	e820__reserve_resources_late(&f->c.log, &f->table);
+	assert_true(capture_has_line(&f->c, "e820: reserve RAM buffer [mem 0x0009f800-0x0009ffff]"));	/* 64 KiB */
+	assert_true(capture_has_line(&f->c, "e820: reserve RAM buffer [mem 0x07fd3000-0x07ffffff]"));	/* 1 MiB */
+	assert_true(capture_has_line(&f->c, "e820: reserve RAM buffer [mem 0xbff40123-0xbfffffff]"));	/* 64 MiB */
+	assert_int_equal(capture_count_prefix(&f->c, "e820: reserve RAM buffer"), 3);
+
+	/* Equal holes: the lower wins (the walk runs down and takes a tie).  None of 4 MiB: above RAM. */
+	capture_reset(&f->c);
+	f->table.nr_entries = 0;
+	add(f, 0x0, 0x80000000, E820_TYPE_RAM);
+	add(f, 0x90000000, 0xf0000000, E820_TYPE_RESERVED);
+	e820__setup_pci_gap(&f->c.log, &f->table, 0x80000);
+	assert_true(capture_has_line(&f->c, "[mem 0x80000000-0x8fffffff] available for PCI devices"));
+	f->table.nr_entries = 0;
+	add(f, 0x0, 0xfff00000, E820_TYPE_RAM);
+	add(f, 0xfff00000, 0x100000000ULL, E820_TYPE_RESERVED);
+	assert_int_equal(e820__setup_pci_gap(&f->c.log, &f->table, 0xfff00), 0xfff00000ULL + 0x100000);
+	assert_true(capture_has_line(&f->c, "Cannot find an available gap in the 32-bit address range"));
+	assert_true(capture_has_line(&f->c, "[mem 0x100000000-0x1003fffff] available for PCI devices"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +333,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(range_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(print_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(end_pfn, setup, teardown),
+		cmocka_unit_test_setup_teardown(late_e820, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("e820", tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "acpibuild.h"
+#include "memprobe/mm/mm_init.h"
 #include "memprobe/x86/numa_distance.h"
 
 #define GB (1ULL << 30)
@@ -567,9 +568,158 @@ static void sparse_one_page_regions(void **state)
 	done(m);
 }
 
+/* The SRAT of CPUs on nodes (cpu_node[i] for APIC ID i) and memory blocks, with a MADT of those CPUs. */
+static struct machine *run_cpus(struct world *w, struct rawmap *r, const int *cpu_node, unsigned nr_cpus,
+				const uint64_t (*blocks)[3], unsigned nr_blocks, const uint8_t *slit, uint32_t slit_len,
+				const char *options)
+{
+	struct sbuf srat, madt;
+
+	srat_header(&srat, 1);
+	for (unsigned i = 0; i < nr_cpus; i++)
+		srat_cpu(&srat, (uint32_t)cpu_node[i], (uint8_t)i, 1);
+	for (unsigned i = 0; i < nr_blocks; i++)
+		srat_mem(&srat, (uint32_t)blocks[i][0], blocks[i][1], blocks[i][2], 1);
+	madt_cpus(&madt, nr_cpus);
+	return run_tables(w, r, &srat, slit, slit_len, &madt, options);
+}
+
+/* setup_per_cpu_areas: the CPUs grouped by node, the units per 2 MiB that waste at most a third. */
+static void percpu_groups(void **state)
+{
+	struct world *w = *state;
+	static const uint64_t two_nodes[][3] = { { 0, 0, 2 * GB }, { 1, 2 * GB, GB } };
+	static const int uneven[] = { 0, 0, 0, 1 };
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	/* Three CPUs and one: two units per allocation would leave two of six empty; so one. */
+	m = run_cpus(w, &r, uneven, 4, two_nodes, 2, NULL, 0, "");
+	assert_true(has(w, "setup_percpu: NR_CPUS:8192 nr_cpumask_bits:4 nr_cpu_ids:4 nr_node_ids:2"));
+	assert_true(has(w, "percpu: Embedded 62 pages/cpu s217088 r8192 d28672 u2097152"));
+	assert_true(has(w, "pcpu-alloc: s217088 r8192 d28672 u2097152 alloc=1*2097152"));
+	assert_true(has(w, "pcpu-alloc: [0] 0 [0] 1 [0] 2 [1] 3 "));
+	rawmap_free(&r);
+	done(m);
+}
+
+/* Four and four (another world: the tables are built once per test). */
+static void percpu_groups_even(void **state)
+{
+	struct world *w = *state;
+	static const uint64_t two_nodes[][3] = { { 0, 0, 2 * GB }, { 1, 2 * GB, GB } };
+	static const int even[] = { 0, 1, 0, 1, 0, 1, 0, 1 };
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	/* Four and four, interleaved by number: four units of 512 KiB, the groups in CPU order. */
+	m = run_cpus(w, &r, even, 8, two_nodes, 2, NULL, 0, "kernel=6.12");
+	assert_true(has(w, "percpu: Embedded 66 pages/cpu s233472 r8192 d28672 u524288"));
+	assert_true(has(w, "pcpu-alloc: [0] 0 2 4 6 [1] 1 3 5 7 "));
+	done(m);
+	/* Another build's section, page-rounded: the dynamic part takes up the rest of the page. */
+	m = run_cpus(w, &r, even, 8, two_nodes, 2, NULL, 0, "percpu_static_size=200000");
+	assert_true(has(w, "percpu: Embedded 58 pages/cpu s200000 r8192 d29376 u524288"));
+	done(m);
+	rawmap_free(&r);
+}
+
+/* Areas 30 TiB apart pass 3/4 of 4-level vmalloc space: Linux falls back to 4 KiB pages, one group. */
+static void percpu_page_fallback(void **state)
+{
+	struct world *w = *state;
+	static const uint64_t far_nodes[][3] = { { 0, 0, 3 * GB }, { 1, 30ULL << 40, GB } };
+	static const int nodes[] = { 0, 1 };
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, 30ULL << 40, GB >> 12, WB);
+	m = run_cpus(w, &r, nodes, 2, far_nodes, 2, NULL, 0, "");
+	assert_non_null(strstr(w->c.text, "memprobe: Linux warns \"percpu: max_distance="));
+	assert_true(has(w, "setup_percpu: auto allocator failed (-22), falling back to page size"));
+	assert_true(has(w, "percpu: 58 4K pages/cpu s217088 r8192 d12288"));
+	assert_true(has(w, "pcpu-alloc: s217088 r8192 d12288 u237568 alloc=58*4096"));
+	assert_true(has(w, "pcpu-alloc: [0] 0 [0] 1 "));
+	rawmap_free(&r);
+	done(m);
+}
+
+/*
+ * build_all_zonelists: nearest first, the node after the local one preferred,
+ * and the first node of each distance taken by one node pushed back for the
+ * next (node_load).  A memory-less node: its own first in 6.1, left out in 6.12.
+ */
+static void zonelist_orders(void **state)
+{
+	struct world *w = *state;
+	static const uint64_t four[][3] = { { 0, 0, GB }, { 1, GB, GB }, { 2, 2 * GB, GB }, { 3, 4 * GB, GB } };
+	static const int one_each[] = { 0, 1, 2, 3 };
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, GB);
+	m = run_cpus(w, &r, one_each, 4, four, 4, NULL, 0, "");
+	assert_true(has(w, "Fallback order for Node 0: 0 1 2 3 "));
+	assert_true(has(w, "Fallback order for Node 1: 1 2 3 0 "));
+	assert_true(has(w, "Fallback order for Node 2: 2 3 0 1 "));
+	assert_true(has(w, "Fallback order for Node 3: 3 0 1 2 "));
+	assert_true(has(w, "Policy zone: Normal"));
+	assert_true(has(w, "software IO TLB: area num 4."));
+	/* These tests read no CPU: SLUB's cache line is not known, and said so. */
+	assert_int_equal(capture_count_prefix(&w->c, "SLUB: "), 0);
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: the boot CPU's CPUID leaf 1 or the possible CPUs are "
+						    "not known: the SLUB line is not predicted"), 1);
+	assert_true(m->unpredicted & UNPREDICTED_SLUB);
+	assert_true(has(w, "mempolicy: Enabling automatic NUMA balancing. Configure with numa_balancing= or the "
+			   "kernel.numa_balancing sysctl"));
+	rawmap_free(&r);
+	done(m);
+}
+
+static void zonelist_memoryless_node(void **state)
+{
+	struct world *w = *state;
+	static const uint64_t memoryless[][3] = { { 0, 0, GB }, { 2, GB, 2 * GB } };
+	static const int cpu_nodes[] = { 0, 1, 2 };
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	m = run_cpus(w, &r, cpu_nodes, 3, memoryless, 2, NULL, 0, "");
+	assert_true(has(w, "Fallback order for Node 0: 0 2 "));
+	assert_true(has(w, "Fallback order for Node 1: 1 2 0 "));
+	assert_true(has(w, "Fallback order for Node 2: 2 0 "));
+	/*
+	 * Present less each zone's memmap (64 bytes a page) and the DMA reserve:
+	 * DMA 3999 - 64 - 159 (the first MiB's pages), DMA32 258048 - 4032 on
+	 * node 0 and 524288 - 8192 on node 2.
+	 */
+	assert_true(has(w, "Built 3 zonelists, mobility grouping on.  Total pages: 773888"));
+	assert_true(has(w, "Policy zone: DMA32"));
+	/* Spread over three online nodes, 4 MiB is too little a share for 2 MiB pages. */
+	assert_true(has(w, "Dentry cache hash table entries: 524288 (order: 10, 4194304 bytes, vmalloc)"));
+	assert_true(has(w, "Inode-cache hash table entries: 262144 (order: 9, 2097152 bytes, vmalloc)"));
+	assert_true(has(w, "Mount-cache hash table entries: 8192 (order: 4, 65536 bytes, vmalloc)"));
+	/* No memory above 4 GiB: no software IO TLB. */
+	assert_int_equal(capture_count_prefix(&w->c, "software IO TLB"), 0);
+	done(m);
+	m = run_cpus(w, &r, cpu_nodes, 3, memoryless, 2, NULL, 0, "kernel=6.12");
+	assert_true(has(w, "Fallback order for Node 1: 2 0 "));
+	done(m);
+	rawmap_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(percpu_groups),
+		T(percpu_groups_even),
+		T(percpu_page_fallback),
+		T(zonelist_orders),
+		T(zonelist_memoryless_node),
 		T(rejected_srat_still_cross_checked),
 		T(node_data_size_is_one_constant),
 		T(ram_above_the_physical_limit),

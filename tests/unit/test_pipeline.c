@@ -137,6 +137,23 @@ static void full_report(void **state)
 		"On node 0, zone Normal: 193 pages in unavailable ranges\n"
 		"memprobe: the MADT lists no enabled CPU and the boot CPU's APIC ID was not read, so Linux's "
 		"\"Boot CPU (id N) not listed by BIOS\" and the possible CPUs are not predicted\n"
+		"PM: hibernation: Registered nosave memory: [mem 0x00000000-0x00000fff]\n"
+		"PM: hibernation: Registered nosave memory: [mem 0x000a0000-0x000fffff]\n"
+		"PM: hibernation: Registered nosave memory: [mem 0x00800000-0x00807fff]\n"
+		"PM: hibernation: Registered nosave memory: [mem 0xbff3f000-0xffffffff]\n"
+		"[mem 0xc0000000-0xffdfffff] available for PCI devices\n"
+		"memprobe: the possible CPUs are not known: setup_per_cpu_areas' lines are not predicted\n"
+		"Fallback order for Node 0: 0 \n"
+		"Built 1 zonelists, mobility grouping on.  Total pages: 1031738\n"
+		"Policy zone: Normal\n"
+		"Dentry cache hash table entries: 524288 (order: 10, 4194304 bytes, linear)\n"
+		"Inode-cache hash table entries: 262144 (order: 9, 2097152 bytes, linear)\n"
+		"memprobe: the possible CPUs are not known: the software IO TLB's area count is not predicted\n"
+		"memprobe: the boot CPU's CPUID leaf 1 or the possible CPUs are not known: the SLUB line is not predicted\n"
+		"Mount-cache hash table entries: 8192 (order: 4, 65536 bytes, linear)\n"
+		"Mountpoint-cache hash table entries: 8192 (order: 4, 65536 bytes, linear)\n"
+		"memprobe: the boot CPU's features are not known: the HugeTLB lines are not predicted\n"
+		"e820: reserve RAM buffer [mem 0xbff3f000-0xbfffffff]\n"
 		"memprobe: /sys/firmware/memmap:\n"
 		"0x0-0x9ffff System RAM\n"
 		"0x100000-0x7fffff System RAM\n"
@@ -627,7 +644,7 @@ static void timing_line(void **state)
 	memprobe_run(m);
 	assert_true(s.writes_before_timing > 50);
 	snprintf(want, sizeof(want), "memprobe: analysis took %u us (e820 0, memblock 0, acpi 0, numa 0, "
-		 "zones 0, output %u)", s.writes_before_timing, s.writes_before_timing);
+		 "zones 0, late 0, output %u)", s.writes_before_timing, s.writes_before_timing);
 	assert_true(capture_has_line(&s.c, want));
 
 	/* Without a clock there is no timing line (the other tests' reports). */

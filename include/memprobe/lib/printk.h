@@ -37,6 +37,25 @@ void mp_printk(struct mp_log *log, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
+ * A line Linux builds from pr_cont() pieces.  Its ring buffer keeps a
+ * record of at most `max` bytes (LOG_LINE_MAX, PRINTKRB_RECORD_MAX): a piece
+ * that would pass it starts a new record, a line of its own in dmesg.
+ */
+#define MP_RECORD_MAX 1024
+
+struct mp_cont {
+	struct mp_log *log;
+	unsigned max;
+	size_t len;
+	char text[MP_RECORD_MAX];
+};
+
+void mp_cont_start(struct mp_cont *c, struct mp_log *log, unsigned max, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void mp_cont(struct mp_cont *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mp_cont_end(struct mp_cont *c);
+
+/*
  * One kind of finding, reported with a few examples and a count, so that
  * output grows with the kinds of defect, never with the square of a table.
  */

@@ -72,5 +72,6 @@ char *mp_escape(char *dst, size_t size, const char *src, size_t n, bool backslas
 int mp_strcmp(const char *a, const char *b);
 bool mp_starts_with(const char *s, const char *prefix);
 int mp_hexval(char c);
+void mp_sort_u32(uint32_t *a, unsigned n);
 
 #endif

@@ -17,6 +17,16 @@ struct zones {
 	uint64_t zone_start[MAX_NUMNODES][MAX_NR_ZONES];
 	uint64_t spanned[MAX_NUMNODES][MAX_NR_ZONES];
 	uint64_t present[MAX_NUMNODES][MAX_NR_ZONES];
+	/*
+	 * free_area_init_core()'s accounting: each zone's managed pages when the
+	 * zonelists are built, and the page counts the boot-time hash tables
+	 * are sized from.  nr_kernel_pages may be up to kernel_pages_slack
+	 * below the count given (6.12 counts memblock's free pages after
+	 * sparse_init, whose allocations memprobe estimates).
+	 */
+	uint64_t managed[MAX_NUMNODES][MAX_NR_ZONES];
+	uint64_t dma_reserve;
+	uint64_t nr_kernel_pages, nr_all_pages, kernel_pages_slack;
 };
 
 struct machine;

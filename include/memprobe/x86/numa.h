@@ -38,5 +38,6 @@ struct machine;
 int x86_acpi_srat_slit(struct machine *m);
 void x86_numa_init(struct machine *m);
 uint64_t pgdat_size(const struct machine *m);
+unsigned nr_node_ids(const struct machine *m);
 
 #endif

@@ -9,5 +9,7 @@
 struct machine;
 
 void smp_init(struct machine *m);
+void init_cpu_to_node(struct machine *m);
+int early_cpu_to_node(const struct machine *m, unsigned cpu);
 
 #endif

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+/*
+ * start_kernel()'s memory lines after the zonelists, each from the facts
+ * earlier stages left: the software IO TLB's areas (pci_swiotlb_detect,
+ * swiotlb_adjust_nareas), SLUB's geometry (kmem_cache_init), automatic NUMA
+ * balancing (check_numabalancing_enable), the boot-time hash tables of the
+ * VFS (alloc_large_system_hash) and the huge page sizes (hugetlb_init).
+ */
+#include "memprobe/mm/mm_init.h"
+
+#include "memprobe/lib/util.h"
+#include "memprobe/machine.h"
+#include "memprobe/x86/cpu_record.h"
+#include "memprobe/x86/numa.h"
+#include "memprobe/x86/topology.h"
+
+#define MAX_DMA32_PFN 0x100000ULL
+#define PMD_SIZE (2ULL << 20)
+#define MAX_PAGE_ORDER 10		/* 6.1's MAX_ORDER - 1 */
+#define ADAPT_SCALE_NPAGES ((64ULL << 30) >> PAGE_SHIFT)
+#define STRUCT_PAGE_SIZE 64
+
+static unsigned ilog2_u64(uint64_t v)
+{
+	unsigned l = 0;
+
+	while (v >>= 1)
+		l++;
+	return l;
+}
+
+static uint64_t roundup_pow_of_two(uint64_t v)
+{
+	return v <= 1 ? 1 : 1ULL << (ilog2_u64(v - 1) + 1);
+}
+
+/* get_order(): the buddy order of an allocation of size bytes. */
+static unsigned get_order(uint64_t size)
+{
+	return size <= PAGE_SIZE ? 0 : ilog2_u64((size - 1) >> PAGE_SHIFT) + 1;
+}
+
+/**
+ * swiotlb_init() - the software IO TLB's area line, when Linux sets it up
+ * @m: the machine, after init_possible_cpus
+ *
+ * pci_swiotlb_detect(): only with memory above 4 GiB (max_pfn past the
+ * 32-bit DMA limit); swiotlb_adjust_nareas(): an area per possible CPU,
+ * rounded up to a power of two.  Where its 64 MiB land is decided by the
+ * allocations before it, which memprobe does not all place.
+ */
+void swiotlb_init(struct machine *m)
+{
+	if (m->max_pfn <= MAX_DMA32_PFN)
+		return;
+	if (!m->bringup.known || !m->cpus.possible) {
+		mp_printk(m->log, "memprobe: the possible CPUs are not known: the software IO TLB's area count is "
+				  "not predicted\n");
+		m->unpredicted |= UNPREDICTED_SWIOTLB;
+		return;
+	}
+	mp_printk(m->log, "software IO TLB: area num %llu.\n",
+		  (unsigned long long)roundup_pow_of_two(m->cpus.possible));
+}
+
+/**
+ * kmem_cache_init() - SLUB's line: the cache line, orders and counts
+ * @m: the machine, after init_possible_cpus
+ *
+ * cache_line_size() is the boot CPU's CLFLUSH line (CPUID 1 EBX[15:8] * 8,
+ * 64 without CLFLUSH), doubled on Intel's family 15.
+ */
+void kmem_cache_init(struct machine *m)
+{
+	const struct cpu_record *boot = boot_cpu_record(m);
+	const struct cpuid_regs *l1 = boot ? cpu_cpuid(boot, 1, 0) : NULL;
+	unsigned align = 64, family = 0, model;
+
+	if (!l1 || !m->bringup.known) {
+		mp_printk(m->log, "memprobe: the boot CPU's CPUID leaf 1 or the possible CPUs are not known: the "
+				  "SLUB line is not predicted\n");
+		m->unpredicted |= UNPREDICTED_SLUB;
+		return;
+	}
+	if (l1->edx & (1u << 19))
+		align = ((l1->ebx >> 8) & 0xff) * 8;
+	cpuid_family_model(l1->eax, &family, &model);
+	if (family == 15 && !mp_strcmp(m->paging.cpu.vendor, "GenuineIntel"))
+		align *= 2;
+	mp_printk(m->log, "SLUB: HWalign=%u, Order=0-3, MinObjects=0, CPUs=%u, Nodes=%u\n", align, m->cpus.possible,
+		  nr_node_ids(m));
+}
+
+/**
+ * check_numabalancing_enable() - the NUMA balancing line, with more than one online node
+ * @m: the machine, after init_possible_cpus (the online nodes)
+ */
+void check_numabalancing_enable(struct machine *m)
+{
+	if (nodes_weight(m->numa.online_after) > 1)
+		mp_printk(m->log, "mempolicy: Enabling automatic NUMA balancing. Configure with numa_balancing= or "
+				  "the kernel.numa_balancing sysctl\n");
+}
+
+/* When a boot-time table exists: always, or only with the tables spread over the nodes (hashdist) or not. */
+enum hash_when { HASH_ALWAYS, HASH_SPREAD, HASH_NOT_SPREAD };
+
+const char *const mm_init_hash_names[NR_BOOT_HASHES] = { "Dentry cache", "Inode-cache", "Mount-cache",
+							 "Mountpoint-cache" };
+
+/* One boot-time hash table: alloc_large_system_hash()'s arguments that vary. */
+struct system_hash {
+	unsigned name;		/* in mm_init_hash_names */
+	unsigned scale;
+	uint64_t low_limit;
+	enum hash_when when;	/* HASH_NOT_SPREAD: HASH_EARLY, from memblock */
+};
+
+static const struct system_hash vfs_early_hashes[] = {
+	{ 0, 13, 2, HASH_NOT_SPREAD },
+	{ 1, 14, 0, HASH_NOT_SPREAD },
+};
+
+static const struct system_hash vfs_hashes[] = {
+	{ 0, 13, 2, HASH_SPREAD },
+	{ 1, 14, 0, HASH_SPREAD },
+	{ 2, 19, 0, HASH_ALWAYS },
+	{ 3, 19, 0, HASH_ALWAYS },
+};
+
+/* Every bucket of the VFS tables is one list head. */
+#define HASH_BUCKET_SIZE 8
+
+/*
+ * alloc_large_system_hash() sized from nr_kernel_pages (a bucket per 2^scale
+ * bytes, the scale growing by one per fourfold past 64 GiB), rounded up to a
+ * power of two and capped at 1/16 of memory.  Returns the line.
+ */
+static void system_hash_line(char *buf, unsigned size, const struct system_hash *h, uint64_t kernel_pages,
+			     uint64_t all_pages, bool hashdist, unsigned online_nodes)
+{
+	uint64_t numentries = round_up(kernel_pages, (1ULL << 20) >> PAGE_SHIFT), max, bytes;
+	unsigned scale = h->scale, log2qty;
+	const char *how = "linear";
+
+	for (uint64_t adapt = ADAPT_SCALE_NPAGES; adapt < numentries; adapt <<= 2)
+		scale++;
+	numentries = scale > PAGE_SHIFT ? numentries >> (scale - PAGE_SHIFT) : numentries << (PAGE_SHIFT - scale);
+	if (numentries * HASH_BUCKET_SIZE < PAGE_SIZE)
+		numentries = PAGE_SIZE / HASH_BUCKET_SIZE;
+	numentries = roundup_pow_of_two(numentries);
+	max = (all_pages << PAGE_SHIFT >> 4) / HASH_BUCKET_SIZE;
+	if (max > 0x80000000ULL)
+		max = 0x80000000ULL;
+	if (numentries < h->low_limit)
+		numentries = h->low_limit;
+	if (numentries > max)
+		numentries = max;
+	log2qty = ilog2_u64(numentries ? numentries : 1);
+	bytes = (uint64_t)HASH_BUCKET_SIZE << log2qty;
+	/* vmalloc_huge() maps with 2 MiB pages when each online node's share is that large */
+	if (h->when != HASH_NOT_SPREAD && (get_order(bytes) > MAX_PAGE_ORDER || hashdist))
+		how = bytes / (online_nodes ? online_nodes : 1) >= PMD_SIZE ? "vmalloc hugepage" : "vmalloc";
+	mp_snprintf(buf, size, "%s hash table entries: %llu (order: %u, %llu bytes, %s)",
+		    mm_init_hash_names[h->name],
+		    1ULL << log2qty, get_order(bytes), (unsigned long long)bytes, how);
+}
+
+/* The tables' lines; with 6.12's estimate, only those the uncertain pages cannot change. */
+static void print_system_hashes(struct machine *m, const struct system_hash *hashes, unsigned n)
+{
+	const struct zones *z = &m->zones;
+	bool hashdist = false;
+	unsigned online = (unsigned)nodes_weight(m->numa.online_after), with_memory = 0;
+	int nid;
+
+	for_each_node_mask(nid, m->numa.online_after)
+		for (int zone = 0; zone < MAX_NR_ZONES; zone++)
+			if (z->present[nid][zone]) {
+				with_memory++;
+				break;
+			}
+	hashdist = with_memory > 1;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t slack = z->kernel_pages_slack < z->nr_kernel_pages ? z->kernel_pages_slack : z->nr_kernel_pages;
+		char hi[160], lo[160];
+
+		if ((hashes[i].when == HASH_SPREAD && !hashdist) || (hashes[i].when == HASH_NOT_SPREAD && hashdist))
+			continue;
+		system_hash_line(hi, sizeof(hi), &hashes[i], z->nr_kernel_pages, z->nr_all_pages, hashdist, online);
+		system_hash_line(lo, sizeof(lo), &hashes[i], z->nr_kernel_pages - slack, z->nr_all_pages - slack,
+				 hashdist, online);
+		if (!mp_strcmp(hi, lo))
+			mp_printk(m->log, "%s\n", hi);
+		else {
+			mp_printk(m->log, "memprobe: the %s hash table's size depends on %llu pages memprobe does not "
+					  "place: not predicted\n",
+				  mm_init_hash_names[hashes[i].name], (unsigned long long)z->kernel_pages_slack);
+			m->unpredicted |= UNPREDICTED_HASH << hashes[i].name;
+		}
+	}
+}
+
+/**
+ * vfs_caches_init_early() - the dentry and inode hash tables, when not spread over the nodes
+ * @m: the machine, after free_area_init
+ *
+ * Linux spreads the tables (hashdist) when more than one node has memory;
+ * otherwise it takes them from memblock this early.
+ */
+void vfs_caches_init_early(struct machine *m)
+{
+	print_system_hashes(m, vfs_early_hashes, sizeof(vfs_early_hashes) / sizeof(vfs_early_hashes[0]));
+}
+
+/**
+ * vfs_caches_init() - the VFS hash tables made from the page allocator
+ * @m: the machine, after free_area_init and init_possible_cpus
+ */
+void vfs_caches_init(struct machine *m)
+{
+	print_system_hashes(m, vfs_hashes, sizeof(vfs_hashes) / sizeof(vfs_hashes[0]));
+}
+
+/* hugetlb_vmemmap_optimizable_size(): a huge page's memmap but the page kept, in KiB. */
+static uint64_t vmemmap_freeable_kib(uint64_t page_size)
+{
+	return ((page_size >> PAGE_SHIFT) * STRUCT_PAGE_SIZE - PAGE_SIZE) >> 10;
+}
+
+/**
+ * hugetlb_init() - the huge page sizes Linux registers, none pre-allocated
+ * @m: the machine
+ *
+ * 1 GiB pages first when the CPU has them (gigantic_pages_init, an earlier
+ * initcall), then the 2 MiB default; none with no PSE.
+ */
+void hugetlb_init(struct machine *m)
+{
+	static const struct { uint64_t size; const char *name; } sizes[] = {
+		{ 1ULL << 30, "1.00 GiB" },
+		{ 2ULL << 20, "2.00 MiB" },
+	};
+
+	if (!m->paging.cpu.known) {
+		mp_printk(m->log, "memprobe: the boot CPU's features are not known: the HugeTLB lines are not "
+				  "predicted\n");
+		m->unpredicted |= UNPREDICTED_HUGETLB;
+		return;
+	}
+	if (!m->paging.cpu.pse)
+		return;
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		if (sizes[i].size == 1ULL << 30 && !m->paging.cpu.gbpages)
+			continue;
+		mp_printk(m->log, "HugeTLB: registered %s page size, pre-allocated 0 pages\n", sizes[i].name);
+		mp_printk(m->log, "HugeTLB: %llu KiB vmemmap can be freed for a %s page\n",
+			  (unsigned long long)vmemmap_freeable_kib(sizes[i].size), sizes[i].name);
+	}
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* start_kernel()'s memory lines after the zonelists: swiotlb, SLUB, NUMA balancing, hash tables, HugeTLB. */
+#ifndef MEMPROBE_MM_MM_INIT_H
+#define MEMPROBE_MM_MM_INIT_H
+
+/*
+ * Lines a stage named as not predicted (struct machine's unpredicted), so
+ * memprobe compare leaves Linux's out too.  The hash tables follow in the
+ * order of mm_init_hash_names.
+ */
+enum unpredicted_lines {
+	UNPREDICTED_PERCPU = 1u << 0,
+	UNPREDICTED_SWIOTLB = 1u << 1,
+	UNPREDICTED_SLUB = 1u << 2,
+	UNPREDICTED_HUGETLB = 1u << 3,
+	UNPREDICTED_HASH = 1u << 4,
+};
+
+#define NR_BOOT_HASHES 4
+extern const char *const mm_init_hash_names[NR_BOOT_HASHES];
+
+struct machine;
+void swiotlb_init(struct machine *m);
+void kmem_cache_init(struct machine *m);
+void check_numabalancing_enable(struct machine *m);
+void vfs_caches_init_early(struct machine *m);
+void vfs_caches_init(struct machine *m);
+void hugetlb_init(struct machine *m);
+
+#endif
