@@ -249,6 +249,9 @@ static int memory_affinity(struct srat_info *s, const struct subtable *e,
 		else
 			s->hotplug_bytes += length;
 	}
+	/* PFN_UP(end - 1), as Linux counts it: one page short when end is page-aligned */
+	if (PFN_UP(end - 1) > s->max_pfn)
+		s->max_pfn = PFN_UP(end - 1);
 	return 0;
 }
 

@@ -44,14 +44,15 @@ static unsigned get_order(uint64_t size)
  * swiotlb_init() - the software IO TLB's area line, when Linux sets it up
  * @m: the machine, after init_possible_cpus
  *
- * pci_swiotlb_detect(): only with memory above 4 GiB (max_pfn past the
- * 32-bit DMA limit); swiotlb_adjust_nareas(): an area per possible CPU,
+ * pci_swiotlb_detect(): only with memory above 4 GiB: max_possible_pfn,
+ * max_pfn or the end of a range the SRAT gave a node (so mem= below 4 GiB
+ * keeps it), past the 32-bit DMA limit; swiotlb_adjust_nareas(): an area per possible CPU,
  * rounded up to a power of two.  Where its 64 MiB land is decided by the
  * allocations before it, which memprobe does not all place.
  */
 void swiotlb_init(struct machine *m)
 {
-	if (m->max_pfn <= MAX_DMA32_PFN)
+	if (m->max_pfn <= MAX_DMA32_PFN && m->srat.max_pfn <= MAX_DMA32_PFN)
 		return;
 	if (!m->bringup.known || !m->cpus.possible) {
 		mp_printk(m->log, "memprobe: the possible CPUs are not known: the software IO TLB's area count is "

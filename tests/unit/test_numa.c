@@ -675,6 +675,11 @@ static void zonelist_orders(void **state)
 	assert_true(m->unpredicted & UNPREDICTED_SLUB);
 	assert_true(has(w, "mempolicy: Enabling automatic NUMA balancing. Configure with numa_balancing= or the "
 			   "kernel.numa_balancing sysctl"));
+	done(m);
+	/* mem=3G drops the RAM above 4 GiB, but the SRAT's node 3 still raises max_possible_pfn past it. */
+	m = run_cpus(w, &r, one_each, 4, four, 4, NULL, 0, "mem=3G");
+	assert_true(m->max_pfn <= (4 * GB) >> 12);
+	assert_true(has(w, "software IO TLB: area num 4."));
 	rawmap_free(&r);
 	done(m);
 }

@@ -77,6 +77,7 @@ struct srat_info {
 	unsigned nr_memblks;		/* its ranges (start below end) numa_add_memblk took, in order */
 	struct srat_memblk memblk[SRAT_MAX_MEMBLKS];
 	uint64_t hotplug_bytes;		/* marked MEMBLOCK_HOTPLUG */
+	uint64_t max_pfn;		/* past its ranges' last page: raises Linux's max_possible_pfn */
 };
 
 const struct srat_subtable_kind *srat_subtable_kind(uint8_t type);
