@@ -15,6 +15,7 @@
 #include "memprobe/report/json.h"
 #include "memprobe/runfile.h"
 #include "analyze.h"
+#include "compare.h"
 #include "live.h"
 #include "predict.h"
 #include "readfile.h"
@@ -389,14 +390,19 @@ struct fw_inputs *run_inputs_load(const char *dir, struct run_inputs **in)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: memprobe analyze [--json] RUN_DIR [OPTION]... (--json may stand anywhere)\n"
-		   "       memprobe analyze [--json] --live [--root DIR] [OPTION]...\n\n"
+	fprintf(f, "usage: memprobe analyze [--json] [--log LINUX_LOG] RUN_DIR [OPTION]...\n"
+		   "       memprobe analyze [--json] [--log LINUX_LOG] --live [--root DIR] [OPTION]...\n"
+		   "       (--json and --log LINUX_LOG may stand anywhere)\n\n"
 		   "Runs the whole analysis again on a run folder that memprobe.efi saved\n"
 		   "(\\memprobe\\runs\\NNNN: memmap.bin, acpi.txt, cpu.txt, firmware.txt) and prints the\n"
 		   "report: from the line after the banner to 'memprobe: report complete' it is the\n"
 		   "report the machine printed.  OPTIONs (memprobe.efi's, e.g. mem=3G numa=fake=4)\n"
 		   "override the run's own: what Linux would do on that machine with another\n"
 		   "command line.  --json prints report.json instead (docs/report-schema.json).\n\n"
+		   "--log LINUX_LOG predicts the boot that log shows, with the facts memprobe compare\n"
+		   "takes from it in place of the run's own options: the command line's memory\n"
+		   "words, the kernel and the image's place, the initrd, the setup_data nodes, the\n"
+		   "boot logo, the build's percpu size (said on standard error); OPTIONs still win.\n\n"
 		   "--live predicts this Linux machine's boot from what Linux shows of its firmware:\n"
 		   "/sys/firmware/memmap, /sys/firmware/acpi/tables, /sys/firmware/efi/systab,\n"
 		   "/proc/cpuinfo, /proc/cmdline and the kernel's log (/dev/kmsg, for the tables'\n"
@@ -404,13 +410,27 @@ static void usage(FILE *f)
 		   "Exit status: 0 done, 2 unusable input or usage.\n");
 }
 
-/* The run's or the machine's inputs through the pipeline, options after them overriding. */
-static int run_analysis(const struct fw_inputs *fw, bool json, char **options, int nr_options)
+/*
+ * The run's or the machine's inputs through the pipeline, options after them
+ * overriding; with a log, its boot's options in place of the run's own.
+ */
+static int run_analysis(const struct fw_inputs *fw, const char *log, bool json, char **options, int nr_options)
 {
 	struct mp_log out = { .write = stdout_write, .ctx = stdout }, discard = { .write = discard_write };
 	const struct sinks sinks = { json ? &discard : &out, NULL };
 	struct text overrides = { NULL, 0, 0 };
+	struct fw_inputs booted;
+	char log_options[4096];
 	struct machine *m;
+
+	if (log) {
+		if (!log_prediction_options(log, log_options, sizeof(log_options)))
+			return 2;
+		booted = *fw;
+		booted.nr_option_files = 0;
+		booted.cmdline = log_options;
+		fw = &booted;
+	}
 
 	for (int i = 0; i < nr_options; i++) {
 		if (i)
@@ -425,7 +445,7 @@ static int run_analysis(const struct fw_inputs *fw, bool json, char **options, i
 	return m ? 0 : 2;
 }
 
-static int analyze_live(int argc, char **argv, bool json)
+static int analyze_live(int argc, char **argv, const char *log, bool json)
 {
 	struct live_inputs *in = calloc(1, sizeof(*in));
 	int used = in ? live_args(argc, argv, in, "analyze") : -1, status = 2;
@@ -437,7 +457,7 @@ static int analyze_live(int argc, char **argv, bool json)
 			used = -1;
 		}
 	if (used > 0 && live_load(in))
-		status = run_analysis(&in->fw, json, argv + used, argc - used);
+		status = run_analysis(&in->fw, log, json, argv + used, argc - used);
 	if (in)
 		live_free(in);
 	free(in);
@@ -448,6 +468,7 @@ int analyze_command(int argc, char **argv)
 {
 	struct run_inputs *in;
 	struct fw_inputs *fw;
+	const char *log = NULL;
 	bool json;
 	int status, kept;
 
@@ -459,7 +480,13 @@ int analyze_command(int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = true;
-		else
+		else if (!strcmp(argv[i], "--log") && i + 1 < argc && !log)
+			log = argv[++i];
+		else if (!strcmp(argv[i], "--log")) {
+			fprintf(stderr, "memprobe analyze: --log needs one Linux log, given once\n");
+			usage(stderr);
+			return 2;
+		} else
 			argv[kept++] = argv[i];
 	}
 	argc = kept;
@@ -468,7 +495,7 @@ int analyze_command(int argc, char **argv)
 		return 0;
 	}
 	if (argc >= 1 && !strcmp(argv[0], "--live"))
-		return analyze_live(argc, argv, json);
+		return analyze_live(argc, argv, log, json);
 	if (argc < 1 || argv[0][0] == '-') {
 		fprintf(stderr, "memprobe analyze: %s%s%s\n", argc < 1 ? "a run folder is needed" : "unknown option '",
 			argc < 1 ? "" : argv[0], argc < 1 ? "" : "'");
@@ -485,7 +512,7 @@ int analyze_command(int argc, char **argv)
 	fw = run_inputs_load(argv[0], &in);
 	if (!fw)
 		return 2;
-	status = run_analysis(fw, json, argv + 1, argc - 1);
+	status = run_analysis(fw, log, json, argv + 1, argc - 1);
 	run_inputs_free(in);
 	return status;
 }

@@ -131,6 +131,7 @@ static const struct {
 	{ ST_MM_INIT, "^software IO TLB: area num [0-9]+\\.$" },
 	{ ST_MM_INIT, "^SLUB: HWalign=" },
 	{ ST_MM_INIT, "^mempolicy: (Enabling|Disabling) automatic NUMA balancing" },
+	{ ST_MM_INIT, "^DMA: preallocated [0-9]+ KiB GFP_" },
 	{ ST_MM_INIT, "^HugeTLB: (registered|[0-9]+ KiB vmemmap can be freed)" },
 	{ ST_HASH, "^(Dentry cache|Inode-cache|Mount-cache|Mountpoint-cache) hash table entries: " },
 };
@@ -461,6 +462,33 @@ static void read_facts(struct log_facts *f, const char *text)
 	choose_kernel(f);
 }
 
+/*
+ * The options that give a prediction the boot's facts: the command line's
+ * memory words, the kernel's place, the initrd, the setup_data nodes, the
+ * boot logo, the kernel and its build's percpu size.  Return: false when
+ * they do not fit in size bytes.
+ */
+static bool boot_options(const struct log_facts *f, const struct linux_profile *profile, char *options, size_t size)
+{
+	int written = snprintf(options, size, "%s", f->words);
+
+	if (!f->nokaslr && f->kernel)
+		written += snprintf(options + written, size - written, " kernel_addr=%#llx", f->kernel);
+	if (f->ramdisk_last && (size_t)written < size)
+		written += snprintf(options + written, size - written, " ramdisk=%#llx-%#llx", f->ramdisk_first,
+				    f->ramdisk_last);
+	for (unsigned i = 0; i < f->nr_setup_data && (size_t)written < size; i++)
+		written += snprintf(options + written, size - written, "%s%#llx", i ? "," : " setup_data=",
+				    f->setup_data[i][0]);
+	if (f->bgrt_last && (size_t)written < size)
+		written += snprintf(options + written, size - written, " bgrt=%#llx", f->bgrt_first);
+	if (profile && (size_t)written < size)
+		written += snprintf(options + written, size - written, " kernel=%s", profile->name);
+	if (f->percpu_static && (size_t)written < size)
+		written += snprintf(options + written, size - written, " percpu_static_size=%llu", f->percpu_static);
+	return (size_t)written < size;
+}
+
 /* With --live and no memblock=debug dump: /proc/iomem's "Kernel code" starts at the image. */
 static void kernel_from_iomem(struct log_facts *f, const char *root)
 {
@@ -583,6 +611,7 @@ static const struct {
 	{ UNPREDICTED_SWIOTLB, { "software IO TLB: area num" } },
 	{ UNPREDICTED_SLUB, { "SLUB: " } },
 	{ UNPREDICTED_HUGETLB, { "HugeTLB: " } },
+	{ UNPREDICTED_DMA_POOLS, { "DMA: preallocated " } },
 };
 
 /* Leave out of both sides the lines the prediction names as not predicted.  Return: how many of Linux's. */
@@ -674,6 +703,74 @@ static int report_stages(const struct side *linux_side, const struct side *mp, i
 	return differ;
 }
 
+/**
+ * log_prediction_options() - the options that predict the boot a Linux log shows
+ * @log_path: the log (a file, "-" for standard input)
+ * @options: where the options go
+ * @size: its size
+ *
+ * The facts memprobe compare takes from a log, for memprobe analyze --log;
+ * what was taken is said on standard error.
+ *
+ * Return: true with the options, false (said why) when the log is unusable.
+ */
+bool log_prediction_options(const char *log_path, char *options, size_t size)
+{
+	struct log_facts facts;
+	const struct linux_profile *profile;
+	size_t len;
+	char *log_text = read_log(log_path, &len);
+	bool ok = false;
+
+	if (!log_text)
+		return false;
+	if (replay_log_format(log_text)) {
+		fprintf(stderr, "memprobe analyze: %s is %s, which memprobe does not read: take 'journalctl -k -b', "
+				"'dmesg', or a serial console's capture\n", log_path, replay_log_format(log_text));
+		goto out;
+	}
+	read_facts(&facts, log_text);
+	if (!facts.version[0]) {
+		fprintf(stderr, "memprobe analyze: %s has no 'Linux version' line: not the start of a Linux boot log\n",
+			log_path);
+		goto out;
+	}
+	profile = linux_profile_for_release(facts.version);
+	if (!profile) {
+		fprintf(stderr, "memprobe analyze: %s is a boot of Linux %.*s, which memprobe does not model (it "
+				"models", log_path, (int)strcspn(facts.version, " "), facts.version);
+		replay_print_kernels(stderr);
+		fprintf(stderr, ")\n");
+		goto out;
+	}
+	if (!boot_options(&facts, profile, options, size)) {
+		fprintf(stderr, "memprobe analyze: %s: the options taken from the log pass %zu bytes\n", log_path,
+			size - 1);
+		goto out;
+	}
+	fprintf(stderr, "analyze: taken from %s: Linux %s (kernel=%s)", log_path, profile->name, profile->name);
+	fprintf(stderr, ", the command line's memory words '%s'", facts.words);
+	if (facts.nokaslr)
+		fprintf(stderr, ", nokaslr");
+	else if (facts.kernel)
+		fprintf(stderr, ", the kernel image at %#llx", facts.kernel);
+	else
+		fprintf(stderr, ", the kernel image's place unknown (KASLR, and no memblock=debug dump)");
+	if (facts.ramdisk_last)
+		fprintf(stderr, ", the initrd at [mem %#010llx-%#010llx]", facts.ramdisk_first, facts.ramdisk_last);
+	if (facts.nr_setup_data)
+		fprintf(stderr, ", %u setup_data node%s", facts.nr_setup_data, facts.nr_setup_data == 1 ? "" : "s");
+	if (facts.bgrt_last)
+		fprintf(stderr, ", the boot logo at %#llx", facts.bgrt_first);
+	if (facts.percpu_static)
+		fprintf(stderr, ", the percpu section of %llu bytes", facts.percpu_static);
+	fprintf(stderr, "\n");
+	ok = true;
+out:
+	free(log_text);
+	return ok;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: memprobe compare RUN_DIR LINUX_LOG\n"
@@ -707,7 +804,7 @@ int compare_command(int argc, char **argv)
 	const struct linux_profile *profile, *built;
 	const char *log_path;
 	size_t len, same, total;
-	int status = 2, used, written;
+	int status = 2, used;
 	bool dropped_ioapic_lines = false, dropped_memory_types = false, dropped_ap_mtrrs = false;
 	bool dropped_bringup = false, dropped_counts = false;
 	unsigned unpredicted = 0;
@@ -768,23 +865,7 @@ int compare_command(int argc, char **argv)
 		fprintf(stderr, "); not compared\n");
 		goto out;
 	}
-	written = snprintf(options, sizeof(options), "%s", facts.words);
-	if (!facts.nokaslr && facts.kernel)
-		written += snprintf(options + written, sizeof(options) - written, " kernel_addr=%#llx", facts.kernel);
-	if (facts.ramdisk_last)
-		written += snprintf(options + written, sizeof(options) - written, " ramdisk=%#llx-%#llx", facts.ramdisk_first,
-				 facts.ramdisk_last);
-	for (unsigned i = 0; i < facts.nr_setup_data && (size_t)written < sizeof(options); i++)
-		written += snprintf(options + written, sizeof(options) - written, "%s%#llx", i ? "," : " setup_data=",
-				 facts.setup_data[i][0]);
-	if (facts.bgrt_last && (size_t)written < sizeof(options))
-		written += snprintf(options + written, sizeof(options) - written, " bgrt=%#llx", facts.bgrt_first);
-	if (profile && (size_t)written < sizeof(options))
-		written += snprintf(options + written, sizeof(options) - written, " kernel=%s", profile->name);
-	if (facts.percpu_static && (size_t)written < sizeof(options))
-		written += snprintf(options + written, sizeof(options) - written, " percpu_static_size=%llu",
-				    facts.percpu_static);
-	if ((size_t)written >= sizeof(options)) {
+	if (!boot_options(&facts, profile, options, sizeof(options))) {
 		fprintf(stderr, "compare: %s: the options taken from the log pass %zu bytes; not compared\n",
 			log_path, sizeof(options) - 1);
 		goto out;

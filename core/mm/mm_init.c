@@ -15,6 +15,10 @@
 #include "memprobe/x86/topology.h"
 
 #define MAX_DMA32_PFN 0x100000ULL
+#define IO_TLB_DEFAULT_SIZE (64ULL << 20)
+#define MAX_ORDER_NR_PAGES (1ULL << MAX_PAGE_ORDER)
+/* start_kernel's smaller memblock allocations memprobe does not place (log buffer, early hash tables, ...) */
+#define EARLY_ALLOC_SLACK (16ULL << 20)
 #define PMD_SIZE (2ULL << 20)
 #define MAX_PAGE_ORDER 10		/* 6.1's MAX_ORDER - 1 */
 #define ADAPT_SCALE_NPAGES ((64ULL << 30) >> PAGE_SHIFT)
@@ -54,6 +58,7 @@ void swiotlb_init(struct machine *m)
 {
 	if (m->max_pfn <= MAX_DMA32_PFN && m->srat.max_pfn <= MAX_DMA32_PFN)
 		return;
+	m->swiotlb_bytes = IO_TLB_DEFAULT_SIZE;
 	if (!m->bringup.known || !m->cpus.possible) {
 		mp_printk(m->log, "memprobe: the possible CPUs are not known: the software IO TLB's area count is "
 				  "not predicted\n");
@@ -258,4 +263,52 @@ void hugetlb_init(struct machine *m)
 		mp_printk(m->log, "HugeTLB: %llu KiB vmemmap can be freed for a %s page\n",
 			  (unsigned long long)vmemmap_freeable_kib(sizes[i].size), sizes[i].name);
 	}
+}
+
+/* The page count dma_atomic_pool_init() sizes from, and the pool it prints (KiB). */
+static uint64_t atomic_pool_kib(uint64_t totalram_pages)
+{
+	uint64_t pages = totalram_pages / ((1ULL << 30) / (128ULL << 10));
+
+	if (pages > MAX_ORDER_NR_PAGES)
+		pages = MAX_ORDER_NR_PAGES;
+	if (pages < ((128ULL << 10) >> PAGE_SHIFT))
+		pages = (128ULL << 10) >> PAGE_SHIFT;
+	/* the pool is one block of the page allocator: a power of two, at most MAX_PAGE_ORDER */
+	return (PAGE_SIZE << get_order(pages << PAGE_SHIFT)) >> 10;
+}
+
+/**
+ * dma_atomic_pool_init() - the atomic DMA pools: GFP_KERNEL, GFP_DMA with a DMA zone, GFP_DMA32
+ * @m: the machine, after the software IO TLB and the per-CPU areas
+ *
+ * 128 KiB per GiB of the page allocator's pages at this initcall: memblock's
+ * free pages after sparse_init, less the per-CPU areas and the software IO
+ * TLB; the other early allocations, which memprobe does not all place,
+ * leave a range.  A size that range can change is not predicted.
+ */
+void dma_atomic_pool_init(struct machine *m)
+{
+	static const char *const gfp[] = { "GFP_KERNEL", "GFP_KERNEL|GFP_DMA", "GFP_KERNEL|GFP_DMA32" };
+	const struct zones *z = &m->zones;
+	uint64_t taken = (m->percpu.nr_units * m->percpu.unit_size + m->swiotlb_bytes) >> PAGE_SHIFT;
+	uint64_t hi = z->free_after_sparse > taken ? z->free_after_sparse - taken : 0;
+	uint64_t slack = z->free_after_sparse_slack + (EARLY_ALLOC_SLACK >> PAGE_SHIFT);
+	uint64_t kib = atomic_pool_kib(hi);
+	bool dma = false;
+	int nid;
+
+	if (atomic_pool_kib(hi > slack ? hi - slack : 0) != kib) {
+		mp_printk(m->log, "memprobe: the atomic DMA pools' size depends on %llu pages memprobe does not "
+				  "place: not predicted\n",
+			  (unsigned long long)slack);
+		m->unpredicted |= UNPREDICTED_DMA_POOLS;
+		return;
+	}
+	for_each_node_mask(nid, m->numa.online_after)
+		dma |= z->present[nid][ZONE_DMA] > z->dma_reserve;
+	for (unsigned i = 0; i < sizeof(gfp) / sizeof(gfp[0]); i++)
+		if (i != 1 || dma)
+			mp_printk(m->log, "DMA: preallocated %llu KiB %s pool for atomic allocations\n",
+				  (unsigned long long)kib, gfp[i]);
 }

@@ -202,12 +202,13 @@ static void free_area_init_core(struct machine *m, int nid)
 }
 
 /*
- * 6.12's calc_nr_kernel_pages(): memblock's free pages once sparse_init has
- * taken each present section's memmap (2 MiB per 128 MiB section, which
- * memprobe counts but does not place); the section roots, usemaps and the
- * memmap's page tables, at most kernel_pages_slack, are left uncertain.
+ * memblock's free pages once sparse_init has taken each present section's
+ * memmap (2 MiB per 128 MiB section, which memprobe counts but does not
+ * place); the section roots, usemaps and the memmap's page tables, at most
+ * free_after_sparse_slack, are left uncertain.  6.12's calc_nr_kernel_pages()
+ * counts these; both kernels' page allocator starts from them.
  */
-static void calc_nr_kernel_pages(struct machine *m)
+static void count_free_after_sparse(struct machine *m)
 {
 	struct zones *z = &m->zones;
 	uint64_t free = 0, sections = 0, last_section = UINT64_MAX, s, e, idx;
@@ -227,13 +228,12 @@ static void calc_nr_kernel_pages(struct machine *m)
 			sections += last - first + 1;
 		last_section = last;
 	}
-	free = free > sections * (PAGES_PER_SECTION * STRUCT_PAGE_SIZE / PAGE_SIZE)
-		       ? free - sections * (PAGES_PER_SECTION * STRUCT_PAGE_SIZE / PAGE_SIZE)
-		       : 0;
-	z->nr_kernel_pages = z->nr_all_pages = free;
+	z->free_after_sparse = free > sections * (PAGES_PER_SECTION * STRUCT_PAGE_SIZE / PAGE_SIZE)
+				       ? free - sections * (PAGES_PER_SECTION * STRUCT_PAGE_SIZE / PAGE_SIZE)
+				       : 0;
 	/* the roots array (2 MiB with 5-level paging), a page per root, usemaps, page tables */
-	z->kernel_pages_slack = (m->paging.levels == 5 ? 512 : 8) + sections / 64 +
-				4 * (uint64_t)nodes_weight(m->numa.possible) + 16;
+	z->free_after_sparse_slack = (m->paging.levels == 5 ? 512 : 8) + sections / 64 +
+				     4 * (uint64_t)nodes_weight(m->numa.possible) + 16;
 }
 
 /* calculate_node_totalpages() for one node. */
@@ -341,7 +341,11 @@ void free_area_init(struct machine *m)
 	m->zones.dma_reserve = memblock_find_dma_reserve(&m->memblock);
 	zone_ranges(m);
 	init_nodes(m);
-	if (!m->opts.kernel->zone_memmap_accounting)
-		calc_nr_kernel_pages(m);
+	count_free_after_sparse(m);
+	if (!m->opts.kernel->zone_memmap_accounting) {
+		/* 6.12's calc_nr_kernel_pages() */
+		m->zones.nr_kernel_pages = m->zones.nr_all_pages = m->zones.free_after_sparse;
+		m->zones.kernel_pages_slack = m->zones.free_after_sparse_slack;
+	}
 	unavailable_ranges(m);
 }

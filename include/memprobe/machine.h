@@ -129,6 +129,7 @@ struct machine {
 	struct direct_map dm;
 	struct pcpu_alloc_info percpu;	/* setup_per_cpu_areas' first chunk */
 	struct zonelists zonelists;	/* build_all_zonelists' working state */
+	uint64_t swiotlb_bytes;		/* the software IO TLB's buffer, 0 without one */
 	unsigned unpredicted;		/* enum unpredicted_lines: what the late stages could not say */
 	int acpi_apic_instance;		/* the MADT instance Linux uses, after check_multiple_madt */
 	uint64_t kernel_addr;		/* physical address of the kernel image */

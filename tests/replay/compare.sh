@@ -25,6 +25,27 @@ check "analyze: the kept report, line for line" cmp -s <(after_banner "$run/repo
 check "analyze --json: the kept report.json" cmp -s <(jq -S 'del(.memprobe.frontend, .timing_us)' "$run/report.json") \
 	<(jq -S 'del(.memprobe.frontend, .timing_us)' "$work/analyze.json")
 
+# analyze --log: the whole prediction of the boot a log shows (6.12's, KASLR on): its facts replace
+# the run's options, and each of Linux's late memory lines in that log is among the report's.
+"$tool" analyze --log "$here/tests/data/linux-6.12/seed.log" "$run" >"$work/analyze-log.txt" 2>"$work/analyze-log.err"
+check "analyze --log: exit 0" test $? -eq 0
+check "analyze --log: the log's kernel and command line taken, and said" \
+	grep -q "^memprobe: options: memblock=debug efi=debug kernel_addr=0x[0-9a-f]* .*kernel=6.12" "$work/analyze-log.txt"
+check "analyze --log: what was taken, on standard error" grep -q "^analyze: taken from .*seed.log: Linux 6.12" \
+	"$work/analyze-log.err"
+sed 's/^\[ *[0-9.]*\] //' "$here/tests/data/linux-6.12/seed.log" |
+	grep -E "^(percpu: |pcpu-alloc: |Fallback order|Built [0-9]+ zonelists|software IO TLB: area|DMA: preallocated|SLUB: )" \
+	>"$work/late-lines"
+check "analyze --log: the log has late memory lines to look for" test "$(wc -l <"$work/late-lines")" -ge 9
+check "analyze --log: each of them in the report" sh -c 'while IFS= read -r l; do grep -qxF "$l" "$1" || exit 1; done <"$2"' \
+	sh "$work/analyze-log.txt" "$work/late-lines"
+"$tool" analyze "$run" --log "$here/tests/data/linux-6.12/seed.log" mem=2G >"$work/analyze-log-mem.txt" 2>/dev/null
+check "analyze --log: an OPTION after it still wins (mem=2G)" grep -q "^user-defined physical RAM map:" "$work/analyze-log-mem.txt"
+printf '{"__CURSOR":"s=1","MESSAGE":"Linux version 6.1.0-56-amd64"}\n' >"$work/json-analyze.log"
+"$tool" analyze "$run" --log "$work/json-analyze.log" >/dev/null 2>"$work/analyze-json.err"
+check "analyze --log: journalctl's JSON is exit 2, named" sh -c 'test $1 -eq 2 && grep -q "journalctl.s JSON" "$2"' \
+	sh $? "$work/analyze-json.err"
+
 # The log formats users have: each the same comparison as dmesg's; journalctl's JSON named.
 sed 's/^\(\[ *[0-9.]*\]\) /<6>\1 /' "$logs/seed.log" >"$work/fmt-dmesg-r.log"
 sed 's/^\[ *[0-9.]*\] /[Thu Dec  3 07:25:46 2026] /' "$logs/seed.log" >"$work/fmt-dmesg-T.log"

@@ -717,9 +717,51 @@ static void zonelist_memoryless_node(void **state)
 	rawmap_free(&r);
 }
 
+/*
+ * dma_atomic_pool_init: 128 KiB per GiB the page allocator has, as one
+ * power-of-two block; a count within the unplaced allocations of a step
+ * (33 * 8192 pages: 256 KiB) is not predicted.
+ */
+static void dma_atomic_pools(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+
+	/* About 1040 MiB less the image and memmap: 31 * 8192 and some pages, 31 rounded up to 32: 128 KiB. */
+	memory_map(&r, 1040 * MB, 0);
+	m = run(w, &r, NULL, NULL, 0, "");
+	assert_true(has(w, "DMA: preallocated 128 KiB GFP_KERNEL pool for atomic allocations"));
+	assert_true(has(w, "DMA: preallocated 128 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations"));
+	assert_true(has(w, "DMA: preallocated 128 KiB GFP_KERNEL|GFP_DMA32 pool for atomic allocations"));
+	rawmap_free(&r);
+	done(m);
+	/* 1100 MiB: 33 steps, rounded up to 64 pages. */
+	memory_map(&r, 1100 * MB, 0);
+	m = run(w, &r, NULL, NULL, 0, "");
+	assert_true(has(w, "DMA: preallocated 256 KiB GFP_KERNEL pool for atomic allocations"));
+	rawmap_free(&r);
+	done(m);
+	/* 1080 MiB: about 33 * 8192 + 1200 pages, fewer than the 16 MiB of unplaced allocations. */
+	memory_map(&r, 1080 * MB, 0);
+	m = run(w, &r, NULL, NULL, 0, "");
+	assert_int_equal(capture_count_prefix(&w->c, "DMA: preallocated"), 0);
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: the atomic DMA pools' size depends on "), 1);
+	assert_true(m->unpredicted & UNPREDICTED_DMA_POOLS);
+	rawmap_free(&r);
+	done(m);
+	/* 40 GiB, less the software IO TLB: capped at a 4 MiB block. */
+	memory_map(&r, 3 * GB, 37 * GB);
+	m = run(w, &r, NULL, NULL, 0, "");
+	assert_true(has(w, "DMA: preallocated 4096 KiB GFP_KERNEL|GFP_DMA32 pool for atomic allocations"));
+	rawmap_free(&r);
+	done(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(dma_atomic_pools),
 		T(percpu_groups),
 		T(percpu_groups_even),
 		T(percpu_page_fallback),

@@ -27,6 +27,8 @@ struct zones {
 	uint64_t managed[MAX_NUMNODES][MAX_NR_ZONES];
 	uint64_t dma_reserve;
 	uint64_t nr_kernel_pages, nr_all_pages, kernel_pages_slack;
+	/* memblock's free pages after sparse_init's memmap, less up to the slack */
+	uint64_t free_after_sparse, free_after_sparse_slack;
 };
 
 struct machine;
