@@ -167,6 +167,7 @@ void memprobe_run(struct machine *m)
 	lap(m, &w, PHASE_LATE);
 	smp_init(m);
 	lap(m, &w, PHASE_ACPI);
+	probe_memory_block_size(m);
 	dma_atomic_pool_init(m);
 	hugetlb_init(m);
 	e820__reserve_resources_late(m->log, &m->e820_table);

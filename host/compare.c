@@ -131,6 +131,7 @@ static const struct {
 	{ ST_MM_INIT, "^software IO TLB: area num [0-9]+\\.$" },
 	{ ST_MM_INIT, "^SLUB: HWalign=" },
 	{ ST_MM_INIT, "^mempolicy: (Enabling|Disabling) automatic NUMA balancing" },
+	{ ST_MM_INIT, "^x86/mm: Memory block size: [0-9]+MB$" },
 	{ ST_MM_INIT, "^DMA: preallocated [0-9]+ KiB GFP_" },
 	{ ST_MM_INIT, "^HugeTLB: (registered|[0-9]+ KiB vmemmap can be freed)" },
 	{ ST_HASH, "^(Dentry cache|Inode-cache|Mount-cache|Mountpoint-cache) hash table entries: " },
@@ -612,6 +613,7 @@ static const struct {
 	{ UNPREDICTED_SLUB, { "SLUB: " } },
 	{ UNPREDICTED_HUGETLB, { "HugeTLB: " } },
 	{ UNPREDICTED_DMA_POOLS, { "DMA: preallocated " } },
+	{ UNPREDICTED_MEMORY_BLOCK, { "x86/mm: Memory block size: " } },
 };
 
 /* Leave out of both sides the lines the prediction names as not predicted.  Return: how many of Linux's. */

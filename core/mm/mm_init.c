@@ -19,6 +19,9 @@
 #define MAX_ORDER_NR_PAGES (1ULL << MAX_PAGE_ORDER)
 /* start_kernel's smaller memblock allocations memprobe does not place (log buffer, early hash tables, ...) */
 #define EARLY_ALLOC_SLACK (16ULL << 20)
+#define MIN_MEMORY_BLOCK_SIZE (128ULL << 20)	/* a section */
+#define MAX_BLOCK_SIZE (2ULL << 30)
+#define MEM_SIZE_FOR_LARGE_BLOCK (64ULL << 30)
 #define PMD_SIZE (2ULL << 20)
 #define MAX_PAGE_ORDER 10		/* 6.1's MAX_ORDER - 1 */
 #define ADAPT_SCALE_NPAGES ((64ULL << 30) >> PAGE_SHIFT)
@@ -263,6 +266,33 @@ void hugetlb_init(struct machine *m)
 		mp_printk(m->log, "HugeTLB: %llu KiB vmemmap can be freed for a %s page\n",
 			  (unsigned long long)vmemmap_freeable_kib(sizes[i].size), sizes[i].name);
 	}
+}
+
+/**
+ * probe_memory_block_size() - the memory hotplug block size Linux announces
+ * @m: the machine, after find_max_pfns
+ *
+ * A section (128 MiB) below 64 GiB of address space; above it 2 GiB on bare
+ * metal, and under a hypervisor (CPUID 1 ECX[31]) the largest power of two
+ * to 2 GiB that max_pfn's address is aligned to.
+ */
+void probe_memory_block_size(struct machine *m)
+{
+	const struct cpu_facts *cpu = &m->paging.cpu;
+	uint64_t end = PFN_PHYS(m->max_pfn), bz = MIN_MEMORY_BLOCK_SIZE;
+
+	if (end >= MEM_SIZE_FOR_LARGE_BLOCK) {
+		if (!cpu->known) {
+			mp_printk(m->log, "memprobe: the boot CPU's features are not known (a hypervisor's?): the "
+					  "memory block size is not predicted\n");
+			m->unpredicted |= UNPREDICTED_MEMORY_BLOCK;
+			return;
+		}
+		for (bz = MAX_BLOCK_SIZE; cpu->hypervisor && bz > MIN_MEMORY_BLOCK_SIZE; bz >>= 1)
+			if (!(end & (bz - 1)))
+				break;
+	}
+	mp_printk(m->log, "x86/mm: Memory block size: %lluMB\n", (unsigned long long)(bz >> 20));
 }
 
 /* The page count dma_atomic_pool_init() sizes from, and the pool it prints (KiB). */

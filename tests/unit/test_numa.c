@@ -15,6 +15,7 @@
 
 #include "acpibuild.h"
 #include "memprobe/mm/mm_init.h"
+#include "memprobe/x86/cpu_record.h"
 #include "memprobe/x86/numa_distance.h"
 
 #define GB (1ULL << 30)
@@ -758,10 +759,60 @@ static void dma_atomic_pools(void **state)
 	done(m);
 }
 
+/* The boot CPU's record: Intel family 6, with or without CPUID's hypervisor bit. */
+static void boot_cpu(struct world *w, struct cpu_record *rec, bool hypervisor)
+{
+	static const uint32_t l0[4] = { 0xd, 0x756e6547, 0x6c65746e, 0x49656e69 };	/* GenuineIntel */
+	const uint32_t l1[4] = { 0x306a9, 0, hypervisor ? 1u << 31 : 0, 1u << 9 };
+
+	memset(rec, 0, sizeof(*rec));
+	rec->state = CPU_READ;
+	cpu_record_add_leaf(rec, 0, 0, l0);
+	cpu_record_add_leaf(rec, 1, 0, l1);
+	w->fw.cpus = (struct cpu_records){ CPUS_MP_SERVICES, 1, 1, rec };
+	cpu_facts_from_record(rec, &w->fw.cpu);
+}
+
+/*
+ * probe_memory_block_size: 128 MiB below 64 GiB of address space; past it
+ * 2 GiB on bare metal, and under a hypervisor the largest power of two to
+ * 2 GiB that the end (71 GiB: 1 GiB) is aligned to.
+ */
+static void memory_block_size(void **state)
+{
+	struct world *w = *state;
+	static struct cpu_record rec;
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, GB);
+	m = run(w, &r, NULL, NULL, 0, "");
+	assert_true(has(w, "x86/mm: Memory block size: 128MB"));
+	rawmap_free(&r);
+	done(m);
+	memory_map(&r, 3 * GB, 67 * GB);
+	m = run(w, &r, NULL, NULL, 0, "");
+	assert_int_equal(capture_count_prefix(&w->c, "x86/mm: Memory block size"), 0);
+	assert_true(m->unpredicted & UNPREDICTED_MEMORY_BLOCK);
+	done(m);
+	boot_cpu(w, &rec, false);
+	m = run(w, &r, NULL, NULL, 0, "");
+	assert_true(has(w, "x86/mm: Memory block size: 2048MB"));
+	done(m);
+	boot_cpu(w, &rec, true);
+	m = run(w, &r, NULL, NULL, 0, "");
+	assert_true(has(w, "x86/mm: Memory block size: 1024MB"));
+	done(m);
+	w->fw.cpus = (struct cpu_records){ CPUS_NOT_READ, 0, 0, NULL };
+	memset(&w->fw.cpu, 0, sizeof(w->fw.cpu));
+	rawmap_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(dma_atomic_pools),
+		T(memory_block_size),
 		T(percpu_groups),
 		T(percpu_groups_even),
 		T(percpu_page_fallback),

@@ -152,6 +152,7 @@ static void full_report(void **state)
 		"memprobe: the boot CPU's CPUID leaf 1 or the possible CPUs are not known: the SLUB line is not predicted\n"
 		"Mount-cache hash table entries: 8192 (order: 4, 65536 bytes, linear)\n"
 		"Mountpoint-cache hash table entries: 8192 (order: 4, 65536 bytes, linear)\n"
+		"x86/mm: Memory block size: 128MB\n"
 		"DMA: preallocated 512 KiB GFP_KERNEL pool for atomic allocations\n"
 		"DMA: preallocated 512 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations\n"
 		"DMA: preallocated 512 KiB GFP_KERNEL|GFP_DMA32 pool for atomic allocations\n"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* start_kernel()'s memory lines after the zonelists: swiotlb, SLUB, NUMA balancing, hash tables, DMA pools, HugeTLB. */
+/* start_kernel()'s memory lines after the zonelists: swiotlb, SLUB, NUMA balancing, hash tables, the memory block size, DMA pools, HugeTLB. */
 #ifndef MEMPROBE_MM_MM_INIT_H
 #define MEMPROBE_MM_MM_INIT_H
 
@@ -15,6 +15,7 @@ enum unpredicted_lines {
 	UNPREDICTED_HUGETLB = 1u << 3,
 	UNPREDICTED_HASH = 1u << 4,	/* ... to 1u << 7: one per boot hash table */
 	UNPREDICTED_DMA_POOLS = 1u << 8,
+	UNPREDICTED_MEMORY_BLOCK = 1u << 9,
 };
 
 #define NR_BOOT_HASHES 4
@@ -27,6 +28,7 @@ void check_numabalancing_enable(struct machine *m);
 void vfs_caches_init_early(struct machine *m);
 void vfs_caches_init(struct machine *m);
 void hugetlb_init(struct machine *m);
+void probe_memory_block_size(struct machine *m);
 void dma_atomic_pool_init(struct machine *m);
 
 #endif
