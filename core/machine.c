@@ -79,6 +79,7 @@ void machine_init(struct machine *m, const struct fw_inputs *fw, const char *ove
 	m->kaslr = !m->opts.nokaslr;
 	paging_mode_init(&m->paging, &fw->cpu, &m->opts);
 	cpu_count_init(&m->cpus, &fw->cpu, m->opts.kernel);
+	m->swiotlb.nslabs = IO_TLB_DEFAULT_SLABS;
 }
 
 /**

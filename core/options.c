@@ -371,6 +371,10 @@ static const struct option_row option_table[] = {
 	  { { "numa=noacpi", "ignore the SRAT for NUMA, as Linux does", "the SRAT is used" } } },
 	{ "numa=fake=", NULL, OPTION_EARLY, OPTION_ENUM, false, parse_numa_fake, 0,
 	  { { "numa=fake=N", "split memory into N emulated nodes (also <size>M/G, NU), as Linux", "none" } } },
+	{ "swiotlb=", NULL, OPTION_EARLY, OPTION_LIST, false, NULL, 0,
+	  { { "swiotlb=[SLABS][,AREAS][,force|noforce]", "the software IO TLB: its 2 KiB slabs, its areas, bounce\n"
+							  "always (force) or never (noforce), as Linux",
+	      "64 MiB, an area per possible CPU, only with memory above 4 GiB" } } },
 	{ "kernel_addr=", NULL, OPTION_MEMPROBE, OPTION_SIZE, false, parse_kernel_addr, 0,
 	  { { "kernel_addr=ADDR", "where Linux's kernel image is assumed; it decides where Linux\n"
 				  "takes its first page-table pages",

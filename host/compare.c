@@ -128,7 +128,7 @@ static const struct {
 	{ ST_ZONELISTS, "^Fallback order for Node [0-9]+: " },
 	{ ST_ZONELISTS, "^Built [0-9]+ zonelists, mobility grouping " },
 	{ ST_ZONELISTS, "^Policy zone: " },
-	{ ST_MM_INIT, "^software IO TLB: area num [0-9]+\\.$" },
+	{ ST_MM_INIT, "^software IO TLB: (area num -?[0-9]+\\.|SWIOTLB bounce buffer size roundup to [0-9]+MB)$" },
 	{ ST_MM_INIT, "^SLUB: HWalign=" },
 	{ ST_MM_INIT, "^mempolicy: (Enabling|Disabling) automatic NUMA balancing" },
 	{ ST_MM_INIT, "^x86/mm: Memory block size: [0-9]+MB$" },
@@ -609,7 +609,7 @@ static const struct {
 	const char *prefixes[3];
 } unpredicted_kinds[] = {
 	{ UNPREDICTED_PERCPU, { "setup_percpu: ", "percpu: ", "pcpu-alloc: " } },
-	{ UNPREDICTED_SWIOTLB, { "software IO TLB: area num" } },
+	{ UNPREDICTED_SWIOTLB, { "software IO TLB: area num", "software IO TLB: SWIOTLB bounce buffer size" } },
 	{ UNPREDICTED_SLUB, { "SLUB: " } },
 	{ UNPREDICTED_HUGETLB, { "HugeTLB: " } },
 	{ UNPREDICTED_DMA_POOLS, { "DMA: preallocated " } },

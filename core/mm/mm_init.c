@@ -8,6 +8,7 @@
  */
 #include "memprobe/mm/mm_init.h"
 
+#include "memprobe/lib/cmdline.h"
 #include "memprobe/lib/util.h"
 #include "memprobe/machine.h"
 #include "memprobe/x86/cpu_record.h"
@@ -15,7 +16,8 @@
 #include "memprobe/x86/topology.h"
 
 #define MAX_DMA32_PFN 0x100000ULL
-#define IO_TLB_DEFAULT_SIZE (64ULL << 20)
+#define IO_TLB_SHIFT 11			/* a slab: 2 KiB */
+#define IO_TLB_SEGSIZE 128ULL
 #define MAX_ORDER_NR_PAGES (1ULL << MAX_PAGE_ORDER)
 /* start_kernel's smaller memblock allocations memprobe does not place (log buffer, early hash tables, ...) */
 #define EARLY_ALLOC_SLACK (16ULL << 20)
@@ -47,29 +49,87 @@ static unsigned get_order(uint64_t size)
 	return size <= PAGE_SIZE ? 0 : ilog2_u64((size - 1) >> PAGE_SHIFT) + 1;
 }
 
+/* swiotlb_adjust_nareas(): the areas (a power of two, as an unsigned int), and the slabs grown to hold them. */
+static void swiotlb_adjust_nareas(struct machine *m, uint64_t nareas)
+{
+	struct swiotlb_state *s = &m->swiotlb;
+
+	nareas = (uint32_t)nareas;
+	s->nareas = (uint32_t)(nareas ? roundup_pow_of_two(nareas) : 1);
+	mp_printk(m->log, "software IO TLB: area num %d.\n", (int)s->nareas);
+	if (!s->nareas)
+		return;
+	/* round_up_default_nslabs() */
+	if (s->nslabs < IO_TLB_SEGSIZE * (uint64_t)s->nareas)
+		s->nslabs = IO_TLB_SEGSIZE * (uint64_t)s->nareas;
+	else if (!(s->nslabs & (s->nslabs - 1)))
+		return;
+	s->nslabs = roundup_pow_of_two(s->nslabs);
+	mp_printk(m->log, "software IO TLB: SWIOTLB bounce buffer size roundup to %lluMB\n",
+		  (unsigned long long)((s->nslabs << IO_TLB_SHIFT) >> 20));
+}
+
+/**
+ * setup_io_tlb_npages() - Linux's swiotlb= early parameter: [SLABS][,AREAS][,force|noforce]
+ * @m: the machine
+ * @value: the text after "swiotlb="
+ *
+ * SLABS (2 KiB each) rounded up to a segment of 128; AREAS set (and said)
+ * at once; force bounces even without memory above 4 GiB, noforce never sets
+ * the buffer up.  Linux takes any text.
+ *
+ * Return: 0.
+ */
+int setup_io_tlb_npages(struct machine *m, const char *value)
+{
+	struct swiotlb_state *s = &m->swiotlb;
+	const char *p = value;
+
+	if (*p >= '0' && *p <= '9')
+		s->nslabs = round_up(simple_strtoull(p, &p), IO_TLB_SEGSIZE);
+	if (*p == ',')
+		p++;
+	if (*p >= '0' && *p <= '9')
+		swiotlb_adjust_nareas(m, simple_strtoull(p, &p));
+	if (*p == ',')
+		p++;
+	if (!mp_strcmp(p, "force"))
+		s->force_bounce = true;
+	else if (!mp_strcmp(p, "noforce"))
+		s->force_disable = true;
+	return 0;
+}
+
 /**
  * swiotlb_init() - the software IO TLB's area line, when Linux sets it up
  * @m: the machine, after init_possible_cpus
  *
  * pci_swiotlb_detect(): only with memory above 4 GiB: max_possible_pfn,
  * max_pfn or the end of a range the SRAT gave a node (so mem= below 4 GiB
- * keeps it), past the 32-bit DMA limit; swiotlb_adjust_nareas(): an area per possible CPU,
- * rounded up to a power of two.  Where its 64 MiB land is decided by the
- * allocations before it, which memprobe does not all place.
+ * keeps it), past the 32-bit DMA limit, or with swiotlb=force; never with
+ * swiotlb=noforce.  swiotlb_adjust_nareas(), unless swiotlb= gave the areas:
+ * an area per possible CPU, rounded up to a power of two.  Where its buffer
+ * lands is decided by the allocations before it, which memprobe does not
+ * all place.
  */
 void swiotlb_init(struct machine *m)
 {
-	if (m->max_pfn <= MAX_DMA32_PFN && m->srat.max_pfn <= MAX_DMA32_PFN)
+	struct swiotlb_state *s = &m->swiotlb;
+
+	if (m->max_pfn <= MAX_DMA32_PFN && m->srat.max_pfn <= MAX_DMA32_PFN && !s->force_bounce)
 		return;
-	m->swiotlb_bytes = IO_TLB_DEFAULT_SIZE;
-	if (!m->bringup.known || !m->cpus.possible) {
-		mp_printk(m->log, "memprobe: the possible CPUs are not known: the software IO TLB's area count is "
-				  "not predicted\n");
-		m->unpredicted |= UNPREDICTED_SWIOTLB;
+	if (s->force_disable)
 		return;
+	if (!s->nareas) {
+		if (!m->bringup.known || !m->cpus.possible) {
+			mp_printk(m->log, "memprobe: the possible CPUs are not known: the software IO TLB's area "
+					  "count is not predicted\n");
+			m->unpredicted |= UNPREDICTED_SWIOTLB;
+		} else {
+			swiotlb_adjust_nareas(m, m->cpus.possible);
+		}
 	}
-	mp_printk(m->log, "software IO TLB: area num %llu.\n",
-		  (unsigned long long)roundup_pow_of_two(m->cpus.possible));
+	s->bytes = s->nslabs << IO_TLB_SHIFT;
 }
 
 /**
@@ -321,7 +381,7 @@ void dma_atomic_pool_init(struct machine *m)
 {
 	static const char *const gfp[] = { "GFP_KERNEL", "GFP_KERNEL|GFP_DMA", "GFP_KERNEL|GFP_DMA32" };
 	const struct zones *z = &m->zones;
-	uint64_t taken = (m->percpu.nr_units * m->percpu.unit_size + m->swiotlb_bytes) >> PAGE_SHIFT;
+	uint64_t taken = (m->percpu.nr_units * m->percpu.unit_size + m->swiotlb.bytes) >> PAGE_SHIFT;
 	uint64_t hi = z->free_after_sparse > taken ? z->free_after_sparse - taken : 0;
 	uint64_t slack = z->free_after_sparse_slack + (EARLY_ALLOC_SLACK >> PAGE_SHIFT);
 	uint64_t kib = atomic_pool_kib(hi);

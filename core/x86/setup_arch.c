@@ -179,6 +179,7 @@ static const struct {
 	{ "possible_cpus", setup_possible_cpus },
 	{ "nopat", nopat },
 	{ "mtrr", mtrr_param_setup },
+	{ "swiotlb", setup_io_tlb_npages },
 };
 
 /**

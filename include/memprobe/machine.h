@@ -16,6 +16,7 @@
 #include "memprobe/lib/defects.h"
 #include "memprobe/lib/printk.h"
 #include "memprobe/mm/memblock.h"
+#include "memprobe/mm/mm_init.h"
 #include "memprobe/mm/percpu.h"
 #include "memprobe/mm/zonelists.h"
 #include "memprobe/mm/zones.h"
@@ -129,7 +130,7 @@ struct machine {
 	struct direct_map dm;
 	struct pcpu_alloc_info percpu;	/* setup_per_cpu_areas' first chunk */
 	struct zonelists zonelists;	/* build_all_zonelists' working state */
-	uint64_t swiotlb_bytes;		/* the software IO TLB's buffer, 0 without one */
+	struct swiotlb_state swiotlb;	/* swiotlb= and the software IO TLB */
 	unsigned unpredicted;		/* enum unpredicted_lines: what the late stages could not say */
 	int acpi_apic_instance;		/* the MADT instance Linux uses, after check_multiple_madt */
 	uint64_t kernel_addr;		/* physical address of the kernel image */

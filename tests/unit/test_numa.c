@@ -685,6 +685,63 @@ static void zonelist_orders(void **state)
 	done(m);
 }
 
+/*
+ * swiotlb=: noforce leaves the buffer out, force sets it up below 4 GiB;
+ * areas given are said as the parameter is parsed (once); the slabs grow
+ * to 128 per area and to a power of two, which Linux says.
+ */
+static void swiotlb_option(void **state)
+{
+	struct world *w = *state;
+	static const uint64_t high[][3] = { { 0, 0, 3 * GB }, { 1, 4 * GB, GB } };
+	static const int cpus[] = { 0, 0, 1, 1 };
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, GB);
+	m = run_cpus(w, &r, cpus, 4, high, 2, NULL, 0, "swiotlb=noforce");
+	assert_int_equal(capture_count_prefix(&w->c, "software IO TLB"), 0);
+	assert_int_equal(m->swiotlb.bytes, 0);
+	done(m);
+	/* 0 slabs: four areas need 512, 1 MiB */
+	m = run_cpus(w, &r, cpus, 4, high, 2, NULL, 0, "swiotlb=0");
+	assert_true(has(w, "software IO TLB: area num 4."));
+	assert_true(has(w, "software IO TLB: SWIOTLB bounce buffer size roundup to 1MB"));
+	assert_int_equal(m->swiotlb.bytes, 1 * MB);
+	done(m);
+	/* 300 slabs are 384; two areas: not a power of two, so 512 */
+	m = run_cpus(w, &r, cpus, 4, high, 2, NULL, 0, "swiotlb=300,3");
+	assert_int_equal(capture_count_prefix(&w->c, "software IO TLB: area num 4."), 1);
+	assert_true(has(w, "software IO TLB: SWIOTLB bounce buffer size roundup to 1MB"));
+	done(m);
+	m = run_cpus(w, &r, cpus, 4, high, 2, NULL, 0, "swiotlb=100,1");
+	assert_int_equal(capture_count_prefix(&w->c, "software IO TLB: area num 1."), 1);
+	assert_int_equal(capture_count_prefix(&w->c, "software IO TLB: SWIOTLB"), 0);
+	assert_int_equal(m->swiotlb.bytes, 128 * 2048);
+	done(m);
+	rawmap_free(&r);
+}
+
+/* Below 4 GiB (another world: the tables are built once per test): only swiotlb=force sets it up. */
+static void swiotlb_force(void **state)
+{
+	struct world *w = *state;
+	static const uint64_t low[][3] = { { 0, 0, 3 * GB } };
+	static const int cpus[] = { 0, 0, 0, 0 };
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	m = run_cpus(w, &r, cpus, 4, low, 1, NULL, 0, "");
+	assert_int_equal(capture_count_prefix(&w->c, "software IO TLB"), 0);
+	done(m);
+	m = run_cpus(w, &r, cpus, 4, low, 1, NULL, 0, "swiotlb=force");
+	assert_true(has(w, "software IO TLB: area num 4."));
+	assert_int_equal(m->swiotlb.bytes, 64 * MB);
+	done(m);
+	rawmap_free(&r);
+}
+
 static void zonelist_memoryless_node(void **state)
 {
 	struct world *w = *state;
@@ -817,6 +874,8 @@ int main(void)
 		T(percpu_groups_even),
 		T(percpu_page_fallback),
 		T(zonelist_orders),
+		T(swiotlb_option),
+		T(swiotlb_force),
 		T(zonelist_memoryless_node),
 		T(rejected_srat_still_cross_checked),
 		T(node_data_size_is_one_constant),

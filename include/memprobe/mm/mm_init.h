@@ -3,6 +3,9 @@
 #ifndef MEMPROBE_MM_MM_INIT_H
 #define MEMPROBE_MM_MM_INIT_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 /*
  * Lines a stage named as not predicted (struct machine's unpredicted), so
  * memprobe compare leaves Linux's out too.  The hash tables follow in the
@@ -18,10 +21,21 @@ enum unpredicted_lines {
 	UNPREDICTED_MEMORY_BLOCK = 1u << 9,
 };
 
+/* The software IO TLB as swiotlb= and swiotlb_init leave it. */
+struct swiotlb_state {
+	uint64_t nslabs;		/* 2 KiB slabs: 64 MiB's unless swiotlb= says */
+	uint32_t nareas;		/* 0 until set */
+	bool force_bounce, force_disable;
+	uint64_t bytes;			/* the buffer, 0 without one */
+};
+
+#define IO_TLB_DEFAULT_SLABS 32768	/* 64 MiB */
+
 #define NR_BOOT_HASHES 4
 extern const char *const mm_init_hash_names[NR_BOOT_HASHES];
 
 struct machine;
+int setup_io_tlb_npages(struct machine *m, const char *value);
 void swiotlb_init(struct machine *m);
 void kmem_cache_init(struct machine *m);
 void check_numabalancing_enable(struct machine *m);
