@@ -58,6 +58,8 @@ topologies=(
 	"seed-mtrr-debug||mtrr=debug"
 	"seed-numa-fake2U||numa=fake=2U"
 	"pc-cpuless-node|--numa 2G,cpus=0-3 --numa 2G|"
+	# A node of 4 MiB: its NODE_DATA, its section's 2 MiB memmap and its CPUs' 2 MiB of per-CPU areas do not all fit.
+	"pc-tiny-node|--numa 4G,cpus=0-1 --numa 4M,cpus=2-3|"
 	"pc-64nodes|--mem 5G -- -acpitable file=@SRAT64@||earlyprintk=serial,ttyS0,115200"
 	# QEMU's max CPU under TCG has LA57 and 1 GiB pages: 5-level paging, then no5lvl.
 	"seed-cpu-max|-- -cpu max|"
