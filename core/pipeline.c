@@ -8,6 +8,7 @@
 
 #include "memprobe/lib/util.h"
 #include "memprobe/mm/mm_init.h"
+#include "memprobe/x86/mmconfig.h"
 #include "memprobe/mm/percpu.h"
 #include "memprobe/mm/zonelists.h"
 #include "memprobe/report/views.h"
@@ -136,6 +137,7 @@ void memprobe_run(struct machine *m)
 	e820__reserve_setup_data(m);
 	e820__finish_early_params(m);
 	efi_init(m);
+	dmi_scan_machine(m);
 	trim_bios_range(m);
 	find_max_pfns(m);
 	lap(m, &w, PHASE_E820);
@@ -169,6 +171,7 @@ void memprobe_run(struct machine *m)
 	lap(m, &w, PHASE_ACPI);
 	probe_memory_block_size(m);
 	dma_atomic_pool_init(m);
+	pci_mmcfg_early_init(m);
 	hugetlb_init(m);
 	e820__reserve_resources_late(m->log, &m->e820_table);
 	lap(m, &w, PHASE_LATE);

@@ -28,12 +28,12 @@
 
 enum stage {
 	ST_E820, ST_EFI, ST_MEMBLOCK, ST_ACPI, ST_SRAT, ST_NUMA, ST_NODE_DATA, ST_ZONES, ST_CPU, ST_LATE_E820,
-	ST_PERCPU, ST_ZONELISTS, ST_MM_INIT, ST_HASH, STAGES
+	ST_PERCPU, ST_ZONELISTS, ST_MM_INIT, ST_HASH, ST_MMCONFIG, STAGES
 };
 
 static const char *const stage_names[STAGES] = {
 	"e820", "efi", "memblock", "ACPI", "SRAT", "NUMA", "NODE_DATA", "zones", "CPU", "late e820", "percpu",
-	"zonelists", "mm_init", "hash tables",
+	"zonelists", "mm_init", "hash tables", "MMCONFIG",
 };
 
 /* Each stage's lines, by pattern (POSIX extended), after timestamps and caller offsets go. */
@@ -135,6 +135,7 @@ static const struct {
 	{ ST_MM_INIT, "^DMA: preallocated [0-9]+ KiB GFP_" },
 	{ ST_MM_INIT, "^HugeTLB: (registered|[0-9]+ KiB vmemmap can be freed)" },
 	{ ST_HASH, "^(Dentry cache|Inode-cache|Mount-cache|Mountpoint-cache) hash table entries: " },
+	{ ST_MMCONFIG, "^PCI: (MMCONFIG|ECAM|MCFG|not using|no memory for MCFG)" },
 };
 
 #define NR_PATTERNS (sizeof(stage_patterns) / sizeof(stage_patterns[0]))
@@ -614,6 +615,7 @@ static const struct {
 	{ UNPREDICTED_HUGETLB, { "HugeTLB: " } },
 	{ UNPREDICTED_DMA_POOLS, { "DMA: preallocated " } },
 	{ UNPREDICTED_MEMORY_BLOCK, { "x86/mm: Memory block size: " } },
+	{ UNPREDICTED_MMCONFIG | UNPREDICTED_MMCONFIG_LATE, { "PCI: MMCONFIG", "PCI: ECAM", "PCI: MCFG" } },
 };
 
 /* Leave out of both sides the lines the prediction names as not predicted.  Return: how many of Linux's. */

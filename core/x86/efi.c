@@ -38,7 +38,8 @@
 	  ((b) >> 8) & 0xff, (c) & 0xff, ((c) >> 8) & 0xff, d0, d1, d2, d3, d4, d5, d6, d7 }
 
 enum linux_table {
-	TABLE_OTHER, TABLE_ESRT, TABLE_MEMATTR, TABLE_MOKVAR, TABLE_MEMRESERVE, TABLE_TPM_FINAL_LOG,
+	TABLE_OTHER, TABLE_ESRT, TABLE_MEMATTR, TABLE_MOKVAR, TABLE_MEMRESERVE, TABLE_TPM_FINAL_LOG, TABLE_SMBIOS,
+	TABLE_SMBIOS3,
 };
 
 /* The tables efi_config_parse_tables() knows on x86 (common_tables, then arch_tables), by GUID. */
@@ -50,8 +51,8 @@ static const struct {
 } known_tables[] = {
 	{ GUID(0x8868e871, 0xe4f1, 0x11d3, 0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81), "ACPI 2.0", false, TABLE_OTHER },
 	{ GUID(0xeb9d2d30, 0x2d88, 0x11d3, 0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d), "ACPI", false, TABLE_OTHER },
-	{ GUID(0xeb9d2d31, 0x2d88, 0x11d3, 0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d), "SMBIOS", false, TABLE_OTHER },
-	{ GUID(0xf2fd1544, 0x9794, 0x4a2c, 0x99, 0x2e, 0xe5, 0xbb, 0xcf, 0x20, 0xe3, 0x94), "SMBIOS 3.0", false, TABLE_OTHER },
+	{ GUID(0xeb9d2d31, 0x2d88, 0x11d3, 0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d), "SMBIOS", false, TABLE_SMBIOS },
+	{ GUID(0xf2fd1544, 0x9794, 0x4a2c, 0x99, 0x2e, 0xe5, 0xbb, 0xcf, 0x20, 0xe3, 0x94), "SMBIOS 3.0", false, TABLE_SMBIOS3 },
 	{ GUID(0xb122a263, 0x3661, 0x4f68, 0x99, 0x29, 0x78, 0xf8, 0xb0, 0xd6, 0x21, 0x80), "ESRT", false, TABLE_ESRT },
 	{ GUID(0xdcfa911d, 0x26eb, 0x469f, 0xa2, 0x20, 0x38, 0xb7, 0xdc, 0x46, 0x12, 0x20), "MEMATTR", false, TABLE_MEMATTR },
 	{ GUID(0x1ce1e5bc, 0x7ceb, 0x42f2, 0x81, 0xe5, 0x8a, 0xad, 0xf1, 0x80, 0xf5, 0x7b), "RNG", false, TABLE_OTHER },
@@ -753,4 +754,154 @@ void efi_bgrt_init(struct machine *m)
 		memblock_reserve_from(&m->memblock, moved, size, "efi_mem_reserve");
 	if (efi_arch_mem_range(m, &image, &size, &split))
 		efi_memmap_keep(m, m->opts.bgrt_page, size, split, false);
+}
+
+#define SMBIOS_ENTRY_SIZE 32		/* dmi_present() reads 32 bytes; the 3.0 entry is 24 */
+#define SMBIOS3_ENTRY_SIZE 24
+#define DMI_BIOS_DATE_STRING 8		/* type 0: the string number of the release date */
+#define DMI_WALK_MAX (64u << 10)	/* memprobe reads at most this much of the table for type 0 */
+
+static bool dmi_checksum(const uint8_t *b, unsigned len)
+{
+	uint8_t sum = 0;
+
+	for (unsigned i = 0; i < len; i++)
+		sum += b[i];
+	return !sum;
+}
+
+/*
+ * dmi_smbios3_present() / dmi_present(): the structure table's place,
+ * length and count (0: until type 127).  Return: 1 found, 0 none (Linux:
+ * "DMI not present or invalid"), -1 when the input lacks an entry point's bytes.
+ */
+static int dmi_entry(struct machine *m, uint64_t *base, uint32_t *len, unsigned *num)
+{
+	const struct acpi_access *a = &m->fw->acpi;
+	uint64_t e3 = table_of(m, TABLE_SMBIOS3), e = table_of(m, TABLE_SMBIOS);
+	const uint8_t *b;
+
+	if ((e3 && !(a->map && a->map(a->ctx, e3, SMBIOS3_ENTRY_SIZE))) ||
+	    (e && !(a->map && a->map(a->ctx, e, SMBIOS_ENTRY_SIZE))))
+		return -1;
+
+	if (e3 && (b = efi_read(m, "smbe", e3, SMBIOS3_ENTRY_SIZE)) && !mp_memcmp(b, "_SM3_", 5) &&
+	    b[6] >= SMBIOS3_ENTRY_SIZE && b[6] <= 32 && (b = efi_read(m, "smbe", e3, b[6])) && dmi_checksum(b, b[6])) {
+		*base = le64(b + 16);
+		*len = le32(b + 12);
+		*num = 0;
+		return 1;
+	}
+	if (e && (b = efi_read(m, "smbe", e, SMBIOS_ENTRY_SIZE))) {
+		if (!mp_memcmp(b, "_SM_", 4) && b[5] >= 0x1f && b[5] <= SMBIOS_ENTRY_SIZE && dmi_checksum(b, b[5]))
+			b += 16;
+		if (!mp_memcmp(b, "_DMI_", 5) && dmi_checksum(b, 15)) {
+			*base = le32(b + 8);
+			*len = (uint32_t)(b[6] | b[7] << 8);
+			*num = (unsigned)(b[12] | b[13] << 8);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * dmi_get_bios_year(): the year after the date's last '/', two digits taken
+ * as 1996 to 2095; Return: the year, or -1 when the date has none.
+ */
+static int dmi_date_year(const char *date)
+{
+	const char *slash = NULL;
+	int year = 0;
+
+	for (const char *p = date; *p; p++)
+		if (*p == '/')
+			slash = p;
+	if (!slash)
+		return -1;
+	for (const char *p = slash + 1; *p >= '0' && *p <= '9' && year <= 9999; p++)
+		year = year * 10 + (*p - '0');
+	if (slash[1] >= '0' && slash[1] <= '9' && year < 100)
+		year += year + 1900 < 1996 ? 2000 : 1900;
+	return year > 0 && year <= 9999 ? year : -1;
+}
+
+/* dmi_string_nosave(): string number idx of a structure (1-based; one of spaces or none is ""). */
+static void dmi_string(const uint8_t *t, uint64_t strings, uint64_t end, unsigned idx, char *out, unsigned size)
+{
+	uint64_t k = strings, n = 0;
+
+	out[0] = 0;
+	if (!idx)
+		return;
+	while (--idx > 0 && k < end && t[k]) {
+		while (k < end && t[k])
+			k++;
+		k++;
+	}
+	while (k + n < end && t[k + n] == ' ')
+		n++;
+	if (k + n >= end || !t[k + n])
+		return;
+	for (n = 0; k + n < end && t[k + n] && n + 1 < size; n++)
+		out[n] = (char)t[k + n];
+	out[n] = 0;
+}
+
+/*
+ * dmi_decode_table() as far as the first type-0 structure: its release
+ * date.  Return: whether the table's bytes were there.
+ */
+static bool dmi_bios_date(struct machine *m, uint64_t base, uint32_t len, unsigned num, char *date, unsigned size)
+{
+	const uint8_t *t;
+	uint64_t at = 0;
+
+	date[0] = 0;
+	if (len > DMI_WALK_MAX)
+		len = DMI_WALK_MAX;
+	t = len ? efi_read(m, "smbt", base, len) : NULL;
+	if (!t)
+		return !len;
+	for (unsigned i = 0; (!num || i < num) && at + 4 <= len; i++) {
+		uint64_t end = at + t[at + 1];
+
+		if (t[at + 1] < 4)
+			break;	/* Linux: "Corrupted DMI table" */
+		while (end + 1 < len && (t[end] || t[end + 1]))
+			end++;
+		if (end + 1 < len && t[at] == 0 && t[at + 1] > DMI_BIOS_DATE_STRING) {
+			dmi_string(t, at + t[at + 1], end + 1, t[at + DMI_BIOS_DATE_STRING], date, size);
+			break;
+		}
+		if (t[at] == 127)
+			break;
+		at = end + 2;
+	}
+	return true;
+}
+
+/**
+ * dmi_scan_machine() - the BIOS release date Linux's DMI code reads from SMBIOS
+ * @m: the machine
+ *
+ * The SMBIOS 3.0 entry point first, then the 2.x one (or a bare _DMI_ one);
+ * the first type-0 structure's release date.  Sets m->dmi: its year as
+ * dmi_get_bios_year() gives it (-1 without one), or not known when the
+ * input lacks the bytes.
+ */
+void dmi_scan_machine(struct machine *m)
+{
+	uint64_t base = 0;
+	uint32_t len = 0;
+	unsigned num = 0;
+	int found = dmi_entry(m, &base, &len, &num);
+
+	m->dmi.known = found >= 0;
+	m->dmi.bios_year = -1;
+	if (found <= 0)
+		return;
+	m->dmi.known = dmi_bios_date(m, base, len, num, m->dmi.bios_date, sizeof(m->dmi.bios_date));
+	if (m->dmi.known)
+		m->dmi.bios_year = dmi_date_year(m->dmi.bios_date);
 }

@@ -112,6 +112,7 @@ struct machine {
 	unsigned nr_efi_kept;
 	struct efi_kept_range efi_kept[EFI_KEPT_MAX];
 	struct efi_reads efi_reads;
+	struct dmi_info dmi;		/* the SMBIOS BIOS date, as Linux's dmi_scan_machine() reads it */
 
 	/* What the firmware's tables say: parsed once, read-only after. */
 	struct acpi_tables acpi;

@@ -19,6 +19,8 @@ enum unpredicted_lines {
 	UNPREDICTED_HASH = 1u << 4,	/* ... to 1u << 7: one per boot hash table */
 	UNPREDICTED_DMA_POOLS = 1u << 8,
 	UNPREDICTED_MEMORY_BLOCK = 1u << 9,
+	UNPREDICTED_MMCONFIG = 1u << 10,	/* the early MMCONFIG lines */
+	UNPREDICTED_MMCONFIG_LATE = 1u << 11,	/* acpi_init's MMCONFIG lines */
 };
 
 /* The software IO TLB as swiotlb= and swiotlb_init leave it. */

@@ -74,6 +74,13 @@ struct efi_kept_range {
 #define SETUP_DATA_MAX (EFI_PCI_ROMS_MAX + 1)
 #define PCI_SETUP_ROM_HEADER 64	/* sizeof(struct pci_setup_rom), the ROM's bytes follow */
 
+/* What Linux's DMI scan gives the stages: the BIOS release date's year. */
+struct dmi_info {
+	bool known;		/* false: SMBIOS is there, but the input lacks its bytes */
+	char bios_date[32];	/* "02/06/2015"; "" without one */
+	int bios_year;		/* dmi_get_bios_year(): -1 without a year */
+};
+
 struct machine;
 struct efi_md;
 bool efi_memmap_pieces(const struct machine *m, const struct efi_md *md, uint64_t *at, struct efi_md *piece);
@@ -83,6 +90,7 @@ void efi_config_parse_tables(struct machine *m);
 void efi_esrt_init(struct machine *m);
 void efi_mokvar_table_init(struct machine *m);
 void efi_bgrt_init(struct machine *m);
+void dmi_scan_machine(struct machine *m);
 struct mp_log;
 unsigned efi_reads_write(const struct machine *m, struct mp_log *dump);
 const char *efi_config_table_name(const struct machine *m, const uint8_t *guid);
