@@ -7,7 +7,10 @@
 # the efi=debug lines of the descriptors the firmware owns (runtime, ACPI,
 # MMIO), e820__memblock_setup's lines, the ACPI lines (table list,
 # Reserving, SRAT, SLIT verdict, MADT overrides), the NUMA and zone lines
-# (init_mem_mapping's page tables, cleanup, NODE_DATA, free_area_init).
+# (init_mem_mapping's page tables, cleanup, NODE_DATA, free_area_init), the
+# memory-type and bring-up lines, and those after free_area_init (the late
+# e820 lines, percpu, zonelists, swiotlb, SLUB, hash tables, the memory block
+# size, the atomic DMA pools, HugeTLB, and on q35 the MCFG's MMCONFIG lines).
 # Besides, memprobe's node view against what the booted Linux shows in /sys
 # and /proc/zoneinfo (read by a tiny initramfs, tests/linux/sysview, in the
 # same 6.1 boot: compare takes the initrd's place from the log), and the
@@ -237,14 +240,18 @@ for t in "${topologies[@]}"; do
 		sed 's/^/  /' "$dir/compare.txt"
 		failed=$((failed + 1))
 	elif enough e820 1 && enough efi 1 && enough memblock 3 && enough ACPI 5 && enough CPU 3 &&
-		[ $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) -ge 10 ] && compare_nodes &&
+		[ $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) -ge 10 ] &&
+		enough "late e820" 5 && enough percpu 4 && enough zonelists 3 && enough mm_init 7 &&
+		enough "hash tables" 4 && { [[ $name != q35* ]] || enough MMCONFIG 2; } && compare_nodes &&
 		compare_direct_map && linux_612; then
 		nodes=$(sed -n 's/^compare: taken from the log: where the loader put the \([0-9]*\) setup_data node.*/\1/p' \
 			"$dir/compare.txt")
 		echo "PASS $name: $(count e820) e820 lines, $(count efi) efi=debug lines of firmware-owned" \
 			"descriptors, $(count memblock) e820__memblock_setup lines, $(($(count ACPI) + $(count SRAT)))" \
 			"ACPI lines, $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) NUMA and zone lines," \
-			"$(count CPU) memory-type and bring-up lines" \
+			"$(count CPU) memory-type and bring-up lines, $(count "late e820") late e820 lines," \
+			"$(($(count percpu) + $(count zonelists) + $(count mm_init) + $(count "hash tables"))) lines of" \
+			"start_kernel's memory stages, $(count MMCONFIG) MMCONFIG lines" \
 			"identical to Linux by memprobe compare, and $(wc -l <"$dir/linux.nodes") node-view lines (/sys," \
 			"/proc/zoneinfo) (${nodes:-no} option ROM setup_data nodes placed from the log); DirectMap total identical," \
 			"$(direct_map_split); Linux 6.12: $(cat "$dir/identical-6.12") lines identical"
