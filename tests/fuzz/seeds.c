@@ -89,6 +89,46 @@ static void listed(const char *dir, struct world *w)
 	write_file(dir, "acpi_listed/numa-tables", all, n, NULL, 0);
 }
 
+/*
+ * q35's MCFG and an SMBIOS 2.8 entry point with a type-0 structure dated
+ * 02/06/2015, as one image at 0x7f000000: RSDP offset, SMBIOS offset, flags.
+ */
+static void firmware_tables(const char *dir)
+{
+	static struct world w;
+	static uint8_t image[0x3000];
+	static const uint64_t tables[1] = { 0x7f001000 };
+	uint8_t mcfg[8 + 16] = { 0 }, head[5] = { 0, 0, 0x00, 0x20, 0 }, *e = image + 0x2000, *t = image + 0x2100;
+	size_t end = 0;
+	uint32_t n = 0x18;
+
+	mcfg[8 + 3] = 0xb0;	/* base 0xb0000000 */
+	mcfg[8 + 11] = 0xff;	/* buses 00-ff */
+	add_table(&w, tables[0], "MCFG", 1, mcfg, sizeof(mcfg));
+	add_root(&w, 0x7f000100, true, tables, 1);
+	add_rsdp(&w, 0x7f000000, 2, 0, 0x7f000100);
+	for (unsigned i = 0; i < w.nr; i++) {
+		memcpy(image + (w.b[i].phys - 0x7f000000), w.b[i].bytes, w.b[i].len);
+		if (w.b[i].phys - 0x7f000000 + w.b[i].len > end)
+			end = w.b[i].phys - 0x7f000000 + w.b[i].len;
+	}
+	t[1] = 0x18, t[4] = 1, t[5] = 2, t[8] = 3;
+	n += (uint32_t)sprintf((char *)t + n, "EFI Development Kit II") + 1;
+	n += (uint32_t)sprintf((char *)t + n, "0.0.0") + 1;
+	n += (uint32_t)sprintf((char *)t + n, "02/06/2015") + 2;
+	t[n] = 127, t[n + 1] = 4, n += 6;
+	memcpy(e, "_SM_", 4);
+	e[5] = 0x1f, e[6] = 2, e[7] = 8;
+	memcpy(e + 16, "_DMI_", 5);
+	e[0x16] = (uint8_t)n;
+	put32(e + 0x18, 0x7f002100);
+	e[0x1c] = 2;
+	fix_checksum(e + 16, 15, 5);
+	fix_checksum(e, 0x1f, 4);
+	end = 0x2100 + n;
+	write_file(dir, "firmware_tables/q35-mcfg-smbios", head, sizeof(head), image, end);
+}
+
 /* An OVMF-shaped map on a pc with 4 GiB, with 48-byte descriptors and each option set. */
 static void efimap(const char *dir)
 {
@@ -146,5 +186,6 @@ int main(int argc, char **argv)
 	listed(argv[1], &w);
 	efimap(argv[1]);
 	memblock_ops(argv[1]);
+	firmware_tables(argv[1]);
 	return 0;
 }
