@@ -375,6 +375,9 @@ static const struct option_row option_table[] = {
 	  { { "swiotlb=[SLABS][,AREAS][,force|noforce]", "the software IO TLB: its 2 KiB slabs, its areas, bounce\n"
 							  "always (force) or never (noforce), as Linux",
 	      "64 MiB, an area per possible CPU, only with memory above 4 GiB" } } },
+	{ "coherent_pool=", NULL, OPTION_EARLY, OPTION_SIZE, false, NULL, 0,
+	  { { "coherent_pool=SIZE", "each atomic DMA pool's size, as Linux (a power-of-two block\n"
+				    "of at most 4 MiB)", "128 KiB per GiB of memory" } } },
 	{ "kernel_addr=", NULL, OPTION_MEMPROBE, OPTION_SIZE, false, parse_kernel_addr, 0,
 	  { { "kernel_addr=ADDR", "where Linux's kernel image is assumed; it decides where Linux\n"
 				  "takes its first page-table pages",

@@ -355,6 +355,14 @@ void probe_memory_block_size(struct machine *m)
 	mp_printk(m->log, "x86/mm: Memory block size: %lluMB\n", (unsigned long long)(bz >> 20));
 }
 
+/* The pool atomic_pool_expand() makes of a size: one block of the page allocator, at most MAX_PAGE_ORDER (KiB). */
+static uint64_t atomic_pool_block_kib(uint64_t size)
+{
+	unsigned order = get_order(size);
+
+	return (PAGE_SIZE << (order < MAX_PAGE_ORDER ? order : MAX_PAGE_ORDER)) >> 10;
+}
+
 /* The page count dma_atomic_pool_init() sizes from, and the pool it prints (KiB). */
 static uint64_t atomic_pool_kib(uint64_t totalram_pages)
 {
@@ -364,8 +372,20 @@ static uint64_t atomic_pool_kib(uint64_t totalram_pages)
 		pages = MAX_ORDER_NR_PAGES;
 	if (pages < ((128ULL << 10) >> PAGE_SHIFT))
 		pages = (128ULL << 10) >> PAGE_SHIFT;
-	/* the pool is one block of the page allocator: a power of two, at most MAX_PAGE_ORDER */
-	return (PAGE_SIZE << get_order(pages << PAGE_SHIFT)) >> 10;
+	return atomic_pool_block_kib(pages << PAGE_SHIFT);
+}
+
+/**
+ * early_coherent_pool() - Linux's coherent_pool= early parameter: the atomic DMA pools' size
+ * @m: the machine
+ * @value: the text after "coherent_pool=" (memparse: K, M, G suffixes)
+ *
+ * Return: 0 (Linux takes any text; 0 keeps the default size).
+ */
+int early_coherent_pool(struct machine *m, const char *value)
+{
+	m->dma_pools.size = memparse(value, NULL);
+	return 0;
 }
 
 /**
@@ -376,6 +396,7 @@ static uint64_t atomic_pool_kib(uint64_t totalram_pages)
  * free pages after sparse_init, less the per-CPU areas and the software IO
  * TLB; the other early allocations, which memprobe does not all place,
  * leave a range.  A size that range can change is not predicted.
+ * coherent_pool= sets the size.
  */
 void dma_atomic_pool_init(struct machine *m)
 {
@@ -384,11 +405,11 @@ void dma_atomic_pool_init(struct machine *m)
 	uint64_t taken = (m->percpu.nr_units * m->percpu.unit_size + m->swiotlb.bytes) >> PAGE_SHIFT;
 	uint64_t hi = z->free_after_sparse > taken ? z->free_after_sparse - taken : 0;
 	uint64_t slack = z->free_after_sparse_slack + (EARLY_ALLOC_SLACK >> PAGE_SHIFT);
-	uint64_t kib = atomic_pool_kib(hi);
+	uint64_t kib = m->dma_pools.size ? atomic_pool_block_kib(m->dma_pools.size) : atomic_pool_kib(hi);
 	bool dma = false;
 	int nid;
 
-	if (atomic_pool_kib(hi > slack ? hi - slack : 0) != kib) {
+	if (!m->dma_pools.size && atomic_pool_kib(hi > slack ? hi - slack : 0) != kib) {
 		mp_printk(m->log, "memprobe: the atomic DMA pools' size depends on %llu pages memprobe does not "
 				  "place: not predicted\n",
 			  (unsigned long long)slack);

@@ -180,6 +180,7 @@ static const struct {
 	{ "nopat", nopat },
 	{ "mtrr", mtrr_param_setup },
 	{ "swiotlb", setup_io_tlb_npages },
+	{ "coherent_pool", early_coherent_pool },
 };
 
 /**

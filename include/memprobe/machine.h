@@ -132,6 +132,7 @@ struct machine {
 	struct pcpu_alloc_info percpu;	/* setup_per_cpu_areas' first chunk */
 	struct zonelists zonelists;	/* build_all_zonelists' working state */
 	struct swiotlb_state swiotlb;	/* swiotlb= and the software IO TLB */
+	struct dma_pools dma_pools;	/* coherent_pool= */
 	unsigned unpredicted;		/* enum unpredicted_lines: what the late stages could not say */
 	int acpi_apic_instance;		/* the MADT instance Linux uses, after check_multiple_madt */
 	uint64_t kernel_addr;		/* physical address of the kernel image */

@@ -55,8 +55,9 @@ topologies=(
 	"q35-4nodes-slit|--machine q35 --numa 1G,cpus=0-1 --numa 1G,cpus=2-3 --numa 0,cpus=4 --numa 2G,cpus=5 -- -numa dist,src=0,dst=1,val=21 -numa dist,src=0,dst=2,val=31 -numa dist,src=0,dst=3,val=41 -numa dist,src=1,dst=2,val=22 -numa dist,src=1,dst=3,val=32 -numa dist,src=2,dst=3,val=23|"
 	"pc-injected-srat|--mem 5G -- -acpitable file=@SRAT@|"
 	"seed-numa-fake4||numa=fake=4"
-	# swiotlb=: 300 slabs and 3 areas, said as the parameter is parsed, the slabs rounded up to 512.
-	"seed-swiotlb||swiotlb=300,3"
+	# swiotlb=: 300 slabs and 3 areas, said as the parameter is parsed, the slabs rounded up to 512;
+	# coherent_pool=: atomic DMA pools of 1 MiB.
+	"seed-swiotlb-pool||swiotlb=300,3 coherent_pool=1M"
 	# 6.12 prints the MTRRs' state and its cache map line by line (6.1 passes the word to init).
 	"seed-mtrr-debug||mtrr=debug"
 	"seed-numa-fake2U||numa=fake=2U"

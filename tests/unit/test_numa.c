@@ -806,6 +806,13 @@ static void dma_atomic_pools(void **state)
 	assert_int_equal(capture_count_prefix(&w->c, "DMA: preallocated"), 0);
 	assert_int_equal(capture_count_prefix(&w->c, "memprobe: the atomic DMA pools' size depends on "), 1);
 	assert_true(m->unpredicted & UNPREDICTED_DMA_POOLS);
+	done(m);
+	/* coherent_pool= decides it: 1 MiB a block of 256 pages; 100 MiB capped at the largest block */
+	m = run(w, &r, NULL, NULL, 0, "coherent_pool=1M");
+	assert_true(has(w, "DMA: preallocated 1024 KiB GFP_KERNEL pool for atomic allocations"));
+	done(m);
+	m = run(w, &r, NULL, NULL, 0, "coherent_pool=100M");
+	assert_true(has(w, "DMA: preallocated 4096 KiB GFP_KERNEL|GFP_DMA32 pool for atomic allocations"));
 	rawmap_free(&r);
 	done(m);
 	/* 40 GiB, less the software IO TLB: capped at a 4 MiB block. */

@@ -31,6 +31,11 @@ struct swiotlb_state {
 	uint64_t bytes;			/* the buffer, 0 without one */
 };
 
+/* coherent_pool=: the atomic DMA pools' size, 0 for Linux's default */
+struct dma_pools {
+	uint64_t size;
+};
+
 #define IO_TLB_DEFAULT_SLABS 32768	/* 64 MiB */
 
 #define NR_BOOT_HASHES 4
@@ -38,6 +43,7 @@ extern const char *const mm_init_hash_names[NR_BOOT_HASHES];
 
 struct machine;
 int setup_io_tlb_npages(struct machine *m, const char *value);
+int early_coherent_pool(struct machine *m, const char *value);
 void swiotlb_init(struct machine *m);
 void kmem_cache_init(struct machine *m);
 void check_numabalancing_enable(struct machine *m);
