@@ -37,6 +37,9 @@ static const struct linux_profile profiles[] = {
 		/* linux-image-6.1.0-56-amd64 (6.1.192-2) */
 		.percpu_static_size = 217088,
 		.percpu_dynamic_early_size = 12 << 10,
+		/* sparse_init's 32768-byte roots and 896 bytes of usemaps for 16 sections */
+		.mem_section_size = 32,
+		.section_usage_size = 56,
 		.ecam_wording = false,
 		.ecam_e820_check_before_year = 0,
 	},
@@ -69,6 +72,8 @@ static const struct linux_profile profiles[] = {
 		/* linux-image-6.12.117+deb12-amd64 */
 		.percpu_static_size = 233472,
 		.percpu_dynamic_early_size = 20 << 10,
+		.mem_section_size = 32,
+		.section_usage_size = 56,
 		.ecam_wording = true,
 		.ecam_e820_check_before_year = 2016,
 	},

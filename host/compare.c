@@ -28,12 +28,14 @@
 
 enum stage {
 	ST_E820, ST_EFI, ST_MEMBLOCK, ST_ACPI, ST_SRAT, ST_NUMA, ST_NODE_DATA, ST_ZONES, ST_CPU, ST_LATE_E820,
-	ST_PERCPU, ST_ZONELISTS, ST_MM_INIT, ST_HASH, ST_MMCONFIG, STAGES
+	ST_SPARSE, ST_PERCPU, ST_ZONELISTS, ST_MM_INIT, ST_HASH, ST_MMCONFIG,
+	ST_BOOT_MEMORY,		/* not compared: the boot's boot-services descriptors (efi=debug), for the sparse answers */
+	STAGES
 };
 
 static const char *const stage_names[STAGES] = {
-	"e820", "efi", "memblock", "ACPI", "SRAT", "NUMA", "NODE_DATA", "zones", "CPU", "late e820", "percpu",
-	"zonelists", "mm_init", "hash tables", "MMCONFIG",
+	"e820", "efi", "memblock", "ACPI", "SRAT", "NUMA", "NODE_DATA", "zones", "CPU", "late e820", "sparse", "percpu",
+	"zonelists", "mm_init", "hash tables", "MMCONFIG", "boot-services memory",
 };
 
 /* Each stage's lines, by pattern (POSIX extended), after timestamps and caller offsets go. */
@@ -152,7 +154,7 @@ struct picker {
 	bool extended_pending;		/* "extended physical RAM map:" waits for its first entry */
 	bool efi_done;			/* efi_init's listing ends at trim_bios_range's first update */
 	int dump;			/* memblock: 0 before the first dump, 1 in it, 2 after */
-	bool answer;			/* the next memblock_alloc_range_nid reserve answers a request */
+	int answer;			/* the stage of the request the next memblock_alloc_range_nid reserve answers, or -1 */
 	char config[512];		/* the "efi: NAME=0x..." line as compared */
 };
 
@@ -287,6 +289,8 @@ static bool pick(struct picker *p, struct side *s, const char *line)
 	if (!p->efi_done && !strncmp(line, "efi: mem", 8) && strstr(line, ": [")) {
 		const char *rest = strstr(line, ": [");
 
+		if (strstr(line, "[Boot Code") || strstr(line, "[Boot Data"))
+			return add(s, ST_BOOT_MEMORY, "", rest);
 		return loader_owned(line) || add(s, ST_EFI, "efi: memNN", rest);
 	}
 	if (p->dump < 2 && !strcmp(line, "MEMBLOCK configuration:")) {
@@ -299,15 +303,23 @@ static bool pick(struct picker *p, struct side *s, const char *line)
 		else if (!strncmp(line, " memory.cnt  = ", 15) || !strncmp(line, " memory[0x", 10))
 			return add(s, ST_MEMBLOCK, "", line);
 	}
-	if (p->answer && !strncmp(line, "memblock_reserve: ", 18) && strstr(line, " memblock_alloc_range_nid")) {
-		p->answer = false;
-		return add(s, ST_NUMA, "answer: ", line);
+	if (p->answer >= 0 && !strncmp(line, "memblock_reserve: ", 18) && strstr(line, " memblock_alloc_range_nid")) {
+		enum stage st = (enum stage)p->answer;
+
+		p->answer = -1;
+		return add(s, st, "answer: ", line);
 	}
 	if ((!strncmp(line, "memblock_phys_alloc_range: ", 27) &&
 	     (strstr(line, " alloc_low_pages") || strstr(line, " numa_alloc_distance"))) ||
 	    (!strncmp(line, "memblock_alloc_try_nid: ", 24) && strstr(line, " numa_alloc_distance"))) {
-		p->answer = true;
+		p->answer = ST_NUMA;
 		return add(s, ST_NUMA, "", line);
+	}
+	if (!strncmp(line, "memblock_alloc_", 15) &&
+	    (strstr(line, " sparse_init") || strstr(line, " sparse_index_alloc") ||
+	     strstr(line, " vmemmap_alloc_block_zero.constprop.0"))) {
+		p->answer = ST_SPARSE;
+		return add(s, ST_SPARSE, "", line);
 	}
 	for (size_t i = 0; i < NR_PATTERNS; i++) {
 		if (!matches(&p->re[i], line))
@@ -322,6 +334,7 @@ static bool pick(struct picker *p, struct side *s, const char *line)
 static bool picker_init(struct picker *p)
 {
 	memset(p, 0, sizeof(*p));
+	p->answer = -1;
 	for (size_t i = 0; i < NR_PATTERNS; i++)
 		if (regcomp(&p->re[i], stage_patterns[i].pattern, REG_EXTENDED | REG_NOSUB)) {
 			fprintf(stderr, "memprobe compare: internal: bad pattern %s\n", stage_patterns[i].pattern);
@@ -634,6 +647,12 @@ static size_t drop_unpredicted(struct side *linux_side, struct side *mp, unsigne
 		dropped += drop_lines(linux_side, unpredicted_kinds[k].prefixes, n);
 		drop_lines(mp, unpredicted_kinds[k].prefixes, n);
 	}
+	if (unpredicted & UNPREDICTED_SPARSE) {
+		static const char *const any[] = { "" };
+
+		dropped += drop_stage_lines(linux_side, ST_SPARSE, any, 1);
+		drop_stage_lines(mp, ST_SPARSE, any, 1);
+	}
 	for (unsigned i = 0; i < NR_BOOT_HASHES; i++) {
 		const char *const one[] = { prefix };
 
@@ -672,6 +691,17 @@ static unsigned ioapics_not_read(const struct machine *m)
 	return n;
 }
 
+/* Return: whether both sides have the same lines in a stage. */
+static bool same_stage(const struct side *a, const struct side *b, enum stage st)
+{
+	if (a->nr[st] != b->nr[st])
+		return false;
+	for (size_t i = 0; i < a->nr[st]; i++)
+		if (strcmp(a->lines[st][i], b->lines[st][i]))
+			return false;
+	return true;
+}
+
 /* Stage by stage: identical, or where it first differs; skip: a stage not compared. */
 static int report_stages(const struct side *linux_side, const struct side *mp, int skip, size_t *same,
 			 size_t *total)
@@ -679,7 +709,7 @@ static int report_stages(const struct side *linux_side, const struct side *mp, i
 	int differ = 0;
 
 	*same = *total = 0;
-	for (int st = 0; st < STAGES; st++) {
+	for (int st = 0; st < ST_BOOT_MEMORY; st++) {
 		size_t nl = linux_side->nr[st], nm = mp->nr[st], i = 0, common;
 
 		if (st == skip) {
@@ -972,6 +1002,16 @@ int compare_command(int argc, char **argv)
 		printf("compare: note: memprobe named some of the late stages' lines as not predicted (see the "
 		       "report), so %zu of Linux's lines are not comparable\n",
 		       drop_unpredicted(&linux_side, &mp, unpredicted));
+	if (!same_stage(&linux_side, &mp, ST_BOOT_MEMORY)) {
+		static const char *const answers[] = { "answer: " };
+
+		printf("compare: note: the boot's boot-services memory is not the run's (%s), and sparse_init's "
+		       "buffers land around it, so the %zu addresses Linux gave sparse_init are not comparable\n",
+		       linux_side.nr[ST_BOOT_MEMORY] ? "efi=debug's Boot Code and Boot Data descriptors differ"
+						     : "the log has no efi=debug lines to show it",
+		       drop_stage_lines(&linux_side, ST_SPARSE, answers, 1));
+		drop_stage_lines(&mp, ST_SPARSE, answers, 1);
+	}
 	if (dropped_bringup)
 		drop_lines(&mp, bringup_lines, NR_BRINGUP_LINES);
 	if (dropped_counts)

@@ -10,6 +10,7 @@
 
 #include "memprobe/lib/util.h"
 #include "memprobe/machine.h"
+#include "memprobe/mm/sparse.h"
 
 #define MAX_DMA_PFN 0x1000ULL
 #define MAX_DMA32_PFN 0x100000ULL
@@ -202,11 +203,11 @@ static void free_area_init_core(struct machine *m, int nid)
 }
 
 /*
- * memblock's free pages once sparse_init has taken each present section's
- * memmap (2 MiB per 128 MiB section, which memprobe counts but does not
- * place); the section roots, usemaps and the memmap's page tables, at most
- * free_after_sparse_slack, are left uncertain.  6.12's calc_nr_kernel_pages()
- * counts these; both kernels' page allocator starts from them.
+ * memblock's free pages after sparse_init (6.12's calc_nr_kernel_pages()
+ * counts these; both kernels' page allocator starts from them).  What
+ * sparse_init might place otherwise (a node whose memmap did not fit in one
+ * piece, the vmemmap's page tables under KASLR) is left uncertain: at most
+ * free_after_sparse_slack pages.
  */
 static void count_free_after_sparse(struct machine *m)
 {
@@ -228,10 +229,7 @@ static void count_free_after_sparse(struct machine *m)
 			sections += last - first + 1;
 		last_section = last;
 	}
-	z->free_after_sparse = free > sections * (PAGES_PER_SECTION * STRUCT_PAGE_SIZE / PAGE_SIZE)
-				       ? free - sections * (PAGES_PER_SECTION * STRUCT_PAGE_SIZE / PAGE_SIZE)
-				       : 0;
-	/* the roots array (2 MiB with 5-level paging), a page per root, usemaps, page tables */
+	z->free_after_sparse = free;
 	z->free_after_sparse_slack = (m->paging.levels == 5 ? 512 : 8) + sections / 64 +
 				     4 * (uint64_t)nodes_weight(m->numa.possible) + 16;
 }
@@ -339,6 +337,7 @@ void free_area_init(struct machine *m)
 		return;
 	}
 	m->zones.dma_reserve = memblock_find_dma_reserve(&m->memblock);
+	sparse_init(m);
 	zone_ranges(m);
 	init_nodes(m);
 	count_free_after_sparse(m);

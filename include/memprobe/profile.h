@@ -104,6 +104,9 @@ struct linux_profile {
 	unsigned printk_record_max;
 	uint64_t percpu_static_size;
 	uint64_t percpu_dynamic_early_size;
+	/* sizeof(struct mem_section) (a power of two) and mem_section_usage_size(): sparse_init's roots and usemaps */
+	uint64_t mem_section_size;
+	uint64_t section_usage_size;
 	/* pci_mmcfg_early_init(): 6.12 says "ECAM ... reserved as E820 entry", 6.1 "MMCONFIG ... reserved in E820" */
 	bool ecam_wording;
 	/* pci_mmcfg_reject_broken(): 6.12 checks e820 only on a BIOS dated before this year (0: always) */

@@ -7,8 +7,10 @@
 # the efi=debug lines of the descriptors the firmware owns (runtime, ACPI,
 # MMIO), e820__memblock_setup's lines, the ACPI lines (table list,
 # Reserving, SRAT, SLIT verdict, MADT overrides), the NUMA and zone lines
-# (init_mem_mapping's page tables, cleanup, NODE_DATA, free_area_init), the
-# memory-type and bring-up lines, and those after free_area_init (the late
+# (init_mem_mapping's page tables, cleanup, NODE_DATA, free_area_init),
+# sparse_init's memblock requests (their answers when the boot's boot-services
+# memory is the run's), the memory-type and bring-up lines, and those after
+# free_area_init (the late
 # e820 lines, percpu, zonelists, swiotlb, SLUB, hash tables, the memory block
 # size, the atomic DMA pools, HugeTLB, and on q35 the MCFG's MMCONFIG lines).
 # Besides, memprobe's node view against what the booted Linux shows in /sys
@@ -242,7 +244,7 @@ for t in "${topologies[@]}"; do
 		failed=$((failed + 1))
 	elif enough e820 1 && enough efi 1 && enough memblock 3 && enough ACPI 5 && enough CPU 3 &&
 		[ $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) -ge 10 ] &&
-		enough "late e820" 5 && enough percpu 4 && enough zonelists 3 && enough mm_init 7 &&
+		enough sparse 6 && enough "late e820" 5 && enough percpu 4 && enough zonelists 3 && enough mm_init 7 &&
 		enough "hash tables" 4 && { [[ $name != q35* ]] || enough MMCONFIG 2; } && compare_nodes &&
 		compare_direct_map && linux_612; then
 		nodes=$(sed -n 's/^compare: taken from the log: where the loader put the \([0-9]*\) setup_data node.*/\1/p' \
@@ -250,7 +252,8 @@ for t in "${topologies[@]}"; do
 		echo "PASS $name: $(count e820) e820 lines, $(count efi) efi=debug lines of firmware-owned" \
 			"descriptors, $(count memblock) e820__memblock_setup lines, $(($(count ACPI) + $(count SRAT)))" \
 			"ACPI lines, $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) NUMA and zone lines," \
-			"$(count CPU) memory-type and bring-up lines, $(count "late e820") late e820 lines," \
+			"$(count CPU) memory-type and bring-up lines, $(count sparse) sparse_init lines," \
+			"$(count "late e820") late e820 lines," \
 			"$(($(count percpu) + $(count zonelists) + $(count mm_init) + $(count "hash tables"))) lines of" \
 			"start_kernel's memory stages, $(count MMCONFIG) MMCONFIG lines" \
 			"identical to Linux by memprobe compare, and $(wc -l <"$dir/linux.nodes") node-view lines (/sys," \

@@ -823,6 +823,62 @@ static void dma_atomic_pools(void **state)
 	done(m);
 }
 
+/*
+ * sparse_init: the roots (4096 of 8 bytes, 4-level), a root page on the
+ * first node, per node 56 bytes of usemap per section near its pg_data_t and
+ * one 2 MiB-aligned buffer of 2 MiB per section, and the vmemmap's page
+ * tables: a PUD and a PMD page for the first 64 GiB, a PMD page per 64 GiB after.
+ */
+static void sparse_sections(void **state)
+{
+	struct world *w = *state;
+	static const uint64_t two[][3] = { { 0, 0, 2 * GB }, { 1, 2 * GB, GB }, { 1, 4 * GB, 62 * GB } };
+	static const int cpus[] = { 0, 1 };
+	struct rawmap r;
+	struct machine *m;
+	char line[200];
+
+	memory_map(&r, 3 * GB, 62 * GB);
+	m = run_cpus(w, &r, cpus, 2, two, 3, NULL, 0, "memblock=debug");
+	assert_true(has(w, "memblock_alloc_try_nid: 32768 bytes align=0x40 nid=-1 from=0x0000000000000000 "
+			   "max_addr=0x0000000000000000 sparse_init"));
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_alloc_try_nid: 4096 bytes align=0x40 nid=0 from=0x0000000000000000 "
+						    "max_addr=0x0000000000000000 sparse_index_alloc"), 1);
+	/* node 0: 16 sections; the usemaps within NODE_DATA(0)'s section */
+	snprintf(line, sizeof(line), "memblock_alloc_try_nid: 896 bytes align=0x40 nid=0 from=0x%016llx max_addr=0x%016llx "
+		 "sparse_init_nid", (unsigned long long)(m->numa.node_data[0] & ~(128 * MB - 1)),
+		 (unsigned long long)((m->numa.node_data[0] & ~(128 * MB - 1)) + 128 * MB));
+	assert_true(has(w, line));
+	assert_true(has(w, "memblock_alloc_exact_nid_raw: 33554432 bytes align=0x200000 nid=0 from=0x0000000001000000 "
+			   "max_addr=0x0000000000000000 sparse_init_nid"));
+	/* node 1: 8 + 496 sections */
+	assert_true(has(w, "memblock_alloc_exact_nid_raw: 1056964608 bytes align=0x200000 nid=1 from=0x0000000001000000 "
+			   "max_addr=0x0000000000000000 sparse_init_nid"));
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_alloc_try_nid: 28224 bytes align=0x40 nid=1 "), 1);
+	/* 66 GiB of memory: PUD + PMD on node 0, a second PMD page for 64-66 GiB on node 1 */
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_alloc_try_nid_raw: 4096 bytes align=0x1000 nid=0 "), 2);
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_alloc_try_nid_raw: 4096 bytes align=0x1000 nid=1 "), 1);
+	assert_false(m->unpredicted & UNPREDICTED_SPARSE);
+	rawmap_free(&r);
+	done(m);
+}
+
+/* Memory past MAX_PHYSMEM_BITS (64 TiB with 4 levels) has no sections: the last root is 4095's, and the walk ends. */
+static void sparse_past_max_physmem(void **state)
+{
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, (1ULL << 46) - GB, (1ULL << 40) >> 12, WB);
+	m = run(w, &r, NULL, NULL, 0, "memblock=debug");
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_alloc_try_nid: 4096 bytes align=0x40 nid=0 from=0x0000000000000000 "
+						    "max_addr=0x0000000000000000 sparse_index_alloc"), 2);
+	rawmap_free(&r);
+	done(m);
+}
+
 /* The boot CPU's record: Intel family 6, with or without CPUID's hypervisor bit. */
 static void boot_cpu(struct world *w, struct cpu_record *rec, bool hypervisor)
 {
@@ -877,6 +933,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(dma_atomic_pools),
 		T(memory_block_size),
+		T(sparse_sections),
+		T(sparse_past_max_physmem),
 		T(percpu_groups),
 		T(percpu_groups_even),
 		T(percpu_page_fallback),

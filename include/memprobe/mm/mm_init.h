@@ -21,6 +21,7 @@ enum unpredicted_lines {
 	UNPREDICTED_MEMORY_BLOCK = 1u << 9,
 	UNPREDICTED_MMCONFIG = 1u << 10,	/* the early MMCONFIG lines */
 	UNPREDICTED_MMCONFIG_LATE = 1u << 11,	/* acpi_init's MMCONFIG lines */
+	UNPREDICTED_SPARSE = 1u << 12,	/* sparse_init's memblock=debug lines */
 };
 
 /* The software IO TLB as swiotlb= and swiotlb_init leave it. */
