@@ -40,6 +40,7 @@ static const struct linux_profile profiles[] = {
 		/* sparse_init's 32768-byte roots and 896 bytes of usemaps for 16 sections */
 		.mem_section_size = 32,
 		.section_usage_size = 56,
+		.io_tlb_slot_size = 24,
 		.ecam_wording = false,
 		.ecam_e820_check_before_year = 0,
 	},
@@ -74,6 +75,7 @@ static const struct linux_profile profiles[] = {
 		.percpu_dynamic_early_size = 20 << 10,
 		.mem_section_size = 32,
 		.section_usage_size = 56,
+		.io_tlb_slot_size = 24,
 		.ecam_wording = true,
 		.ecam_e820_check_before_year = 2016,
 	},

@@ -130,7 +130,8 @@ static const struct {
 	{ ST_ZONELISTS, "^Fallback order for Node [0-9]+: " },
 	{ ST_ZONELISTS, "^Built [0-9]+ zonelists, mobility grouping " },
 	{ ST_ZONELISTS, "^Policy zone: " },
-	{ ST_MM_INIT, "^software IO TLB: (area num -?[0-9]+\\.|SWIOTLB bounce buffer size roundup to [0-9]+MB)$" },
+	{ ST_MM_INIT, "^software IO TLB: (area num -?[0-9]+\\.|SWIOTLB bounce buffer size (roundup to [0-9]+MB|adjusted "
+		      "[0-9]+ -> [0-9]+ slabs)|swiotlb_memblock_alloc: Failed to allocate [0-9]+ bytes tlb structure)$" },
 	{ ST_MM_INIT, "^SLUB: HWalign=" },
 	{ ST_MM_INIT, "^mempolicy: (Enabling|Disabling) automatic NUMA balancing" },
 	{ ST_MM_INIT, "^x86/mm: Memory block size: [0-9]+MB$" },
@@ -487,7 +488,7 @@ static bool boot_options(const struct log_facts *f, const struct linux_profile *
 {
 	int written = snprintf(options, size, "%s", f->words);
 
-	if (!f->nokaslr && f->kernel)
+	if (!f->nokaslr && f->kernel && (size_t)written < size)
 		written += snprintf(options + written, size - written, " kernel_addr=%#llx", f->kernel);
 	if (f->ramdisk_last && (size_t)written < size)
 		written += snprintf(options + written, size - written, " ramdisk=%#llx-%#llx", f->ramdisk_first,
@@ -623,12 +624,11 @@ static const struct {
 	const char *prefixes[3];
 } unpredicted_kinds[] = {
 	{ UNPREDICTED_PERCPU, { "setup_percpu: ", "percpu: ", "pcpu-alloc: " } },
-	{ UNPREDICTED_SWIOTLB, { "software IO TLB: area num", "software IO TLB: SWIOTLB bounce buffer size" } },
+	{ UNPREDICTED_SWIOTLB, { "software IO TLB: " } },
 	{ UNPREDICTED_SLUB, { "SLUB: " } },
 	{ UNPREDICTED_HUGETLB, { "HugeTLB: " } },
 	{ UNPREDICTED_DMA_POOLS, { "DMA: preallocated " } },
 	{ UNPREDICTED_MEMORY_BLOCK, { "x86/mm: Memory block size: " } },
-	{ UNPREDICTED_MMCONFIG | UNPREDICTED_MMCONFIG_LATE, { "PCI: MMCONFIG", "PCI: ECAM", "PCI: MCFG" } },
 };
 
 /* Leave out of both sides the lines the prediction names as not predicted.  Return: how many of Linux's. */
@@ -647,11 +647,18 @@ static size_t drop_unpredicted(struct side *linux_side, struct side *mp, unsigne
 		dropped += drop_lines(linux_side, unpredicted_kinds[k].prefixes, n);
 		drop_lines(mp, unpredicted_kinds[k].prefixes, n);
 	}
-	if (unpredicted & UNPREDICTED_SPARSE) {
+	/* whole stages: their lines have no prefix of their own */
+	for (unsigned k = 0; k < 2; k++) {
 		static const char *const any[] = { "" };
+		static const struct { unsigned bits; enum stage stage; } whole[2] = {
+			{ UNPREDICTED_SPARSE, ST_SPARSE },
+			{ UNPREDICTED_MMCONFIG | UNPREDICTED_MMCONFIG_LATE, ST_MMCONFIG },
+		};
 
-		dropped += drop_stage_lines(linux_side, ST_SPARSE, any, 1);
-		drop_stage_lines(mp, ST_SPARSE, any, 1);
+		if (!(unpredicted & whole[k].bits))
+			continue;
+		dropped += drop_stage_lines(linux_side, whole[k].stage, any, 1);
+		drop_stage_lines(mp, whole[k].stage, any, 1);
 	}
 	for (unsigned i = 0; i < NR_BOOT_HASHES; i++) {
 		const char *const one[] = { prefix };

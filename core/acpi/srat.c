@@ -249,7 +249,7 @@ static int memory_affinity(struct srat_info *s, const struct subtable *e,
 		else
 			s->hotplug_bytes += length;
 	}
-	/* PFN_UP(end - 1), as Linux counts it: one page short when end is page-aligned */
+	/* PFN_UP(end - 1), as Linux counts it: one page short of PFN_UP(end) when end - 1 is page-aligned */
 	if (PFN_UP(end - 1) > s->max_pfn)
 		s->max_pfn = PFN_UP(end - 1);
 	return 0;

@@ -18,6 +18,8 @@
 #define MAX_DMA32_PFN 0x100000ULL
 #define IO_TLB_SHIFT 11			/* a slab: 2 KiB */
 #define IO_TLB_SEGSIZE 128ULL
+#define IO_TLB_MIN_SLABS 512ULL		/* 1 MiB */
+#define IO_TLB_AREA_SIZE 16		/* struct io_tlb_area */
 #define MAX_ORDER_NR_PAGES (1ULL << MAX_PAGE_ORDER)
 /* start_kernel's smaller memblock allocations memprobe does not place (log buffer, early hash tables, ...) */
 #define EARLY_ALLOC_SLACK (16ULL << 20)
@@ -38,9 +40,10 @@ static unsigned ilog2_u64(uint64_t v)
 	return l;
 }
 
+/* Linux's roundup_pow_of_two(): past 2^63, x86's shift by 64 (taken mod 64) gives 1. */
 static uint64_t roundup_pow_of_two(uint64_t v)
 {
-	return v <= 1 ? 1 : 1ULL << (ilog2_u64(v - 1) + 1);
+	return v <= 1 ? 1 : 1ULL << ((ilog2_u64(v - 1) + 1) & 63);
 }
 
 /* get_order(): the buddy order of an allocation of size bytes. */
@@ -100,6 +103,40 @@ int setup_io_tlb_npages(struct machine *m, const char *value)
 	return 0;
 }
 
+/*
+ * swiotlb_init_remap()'s allocations: the buffer below 4 GiB, halved (to
+ * whole segments) while memblock has no room for it, then the slots and the
+ * areas; each failure and the new size in Linux's words.
+ */
+static void swiotlb_memblock_alloc(struct machine *m)
+{
+	struct swiotlb_state *s = &m->swiotlb;
+	uint64_t nslabs = s->nslabs, nareas = s->nareas;
+
+	while (!memblock_alloc_try_nid_from(&m->memblock, nslabs << IO_TLB_SHIFT, PAGE_SIZE, 0, 0xffffffffULL,
+					    NUMA_NO_NODE, "swiotlb_init_remap")) {
+		mp_printk(m->log, "software IO TLB: swiotlb_memblock_alloc: Failed to allocate %llu bytes tlb "
+				  "structure\n",
+			  (unsigned long long)(nslabs << IO_TLB_SHIFT));
+		if (nslabs <= IO_TLB_MIN_SLABS)
+			return;
+		nslabs = round_up(nslabs >> 1, IO_TLB_SEGSIZE);
+	}
+	if (nslabs != s->nslabs)
+		mp_printk(m->log, "software IO TLB: SWIOTLB bounce buffer size adjusted %llu -> %llu slabs\n",
+			  (unsigned long long)s->nslabs, (unsigned long long)nslabs);
+	s->nslabs = nslabs;
+	s->bytes = nslabs << IO_TLB_SHIFT;
+	/* limit_nareas(): no more areas than segments */
+	if (nareas && nslabs < nareas * IO_TLB_SEGSIZE)
+		nareas = nslabs / IO_TLB_SEGSIZE;
+	s->slots_bytes = round_up(nslabs * m->opts.kernel->io_tlb_slot_size, PAGE_SIZE);
+	memblock_alloc_try_nid_from(&m->memblock, s->slots_bytes, PAGE_SIZE, 0, MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE,
+				    "swiotlb_init_remap");
+	memblock_alloc_try_nid_from(&m->memblock, nareas * IO_TLB_AREA_SIZE, SMP_CACHE_BYTES, 0,
+				    MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE, "swiotlb_init_remap");
+}
+
 /**
  * swiotlb_init() - the software IO TLB's area line, when Linux sets it up
  * @m: the machine, after init_possible_cpus
@@ -129,7 +166,7 @@ void swiotlb_init(struct machine *m)
 			swiotlb_adjust_nareas(m, m->cpus.possible);
 		}
 	}
-	s->bytes = s->nslabs << IO_TLB_SHIFT;
+	swiotlb_memblock_alloc(m);
 }
 
 /**
@@ -203,9 +240,9 @@ static const struct system_hash vfs_hashes[] = {
 /*
  * alloc_large_system_hash() sized from nr_kernel_pages (a bucket per 2^scale
  * bytes, the scale growing by one per fourfold past 64 GiB), rounded up to a
- * power of two and capped at 1/16 of memory.  Returns the line.
+ * power of two and capped at 1/16 of memory.  Return: its bytes; the line in buf.
  */
-static void system_hash_line(char *buf, unsigned size, const struct system_hash *h, uint64_t kernel_pages,
+static uint64_t system_hash_line(char *buf, unsigned size, const struct system_hash *h, uint64_t kernel_pages,
 			     uint64_t all_pages, bool hashdist, unsigned online_nodes)
 {
 	uint64_t numentries = round_up(kernel_pages, (1ULL << 20) >> PAGE_SHIFT), max, bytes;
@@ -233,6 +270,7 @@ static void system_hash_line(char *buf, unsigned size, const struct system_hash 
 	mp_snprintf(buf, size, "%s hash table entries: %llu (order: %u, %llu bytes, %s)",
 		    mm_init_hash_names[h->name],
 		    1ULL << log2qty, get_order(bytes), (unsigned long long)bytes, how);
+	return bytes;
 }
 
 /* The tables' lines; with 6.12's estimate, only those the uncertain pages cannot change. */
@@ -252,13 +290,17 @@ static void print_system_hashes(struct machine *m, const struct system_hash *has
 	hashdist = with_memory > 1;
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t slack = z->kernel_pages_slack < z->nr_kernel_pages ? z->kernel_pages_slack : z->nr_kernel_pages;
+		uint64_t bytes;
 		char hi[160], lo[160];
 
 		if ((hashes[i].when == HASH_SPREAD && !hashdist) || (hashes[i].when == HASH_NOT_SPREAD && hashdist))
 			continue;
-		system_hash_line(hi, sizeof(hi), &hashes[i], z->nr_kernel_pages, z->nr_all_pages, hashdist, online);
+		bytes = system_hash_line(hi, sizeof(hi), &hashes[i], z->nr_kernel_pages, z->nr_all_pages, hashdist,
+					 online);
 		system_hash_line(lo, sizeof(lo), &hashes[i], z->nr_kernel_pages - slack, z->nr_all_pages - slack,
 				 hashdist, online);
+		if (hashes[i].when == HASH_NOT_SPREAD)
+			m->dma_pools.early_hash_bytes += bytes;	/* HASH_EARLY: from memblock */
 		if (!mp_strcmp(hi, lo))
 			mp_printk(m->log, "%s\n", hi);
 		else {
@@ -355,6 +397,16 @@ void probe_memory_block_size(struct machine *m)
 	mp_printk(m->log, "x86/mm: Memory block size: %lluMB\n", (unsigned long long)(bz >> 20));
 }
 
+/* What the first chunk keeps of memblock's: each CPU's unit up to its sizes; empty units and the tails go back. */
+static uint64_t percpu_kept_bytes(const struct pcpu_alloc_info *ai)
+{
+	uint64_t cpus = 0;
+
+	for (unsigned g = 0; g < ai->nr_groups; g++)
+		cpus += ai->group_cnt[g];
+	return cpus * round_up(ai->static_size + ai->reserved_size + ai->dyn_size, PAGE_SIZE);
+}
+
 /* The pool atomic_pool_expand() makes of a size: one block of the page allocator, at most MAX_PAGE_ORDER (KiB). */
 static uint64_t atomic_pool_block_kib(uint64_t size)
 {
@@ -402,7 +454,8 @@ void dma_atomic_pool_init(struct machine *m)
 {
 	static const char *const gfp[] = { "GFP_KERNEL", "GFP_KERNEL|GFP_DMA", "GFP_KERNEL|GFP_DMA32" };
 	const struct zones *z = &m->zones;
-	uint64_t taken = (m->percpu.nr_units * m->percpu.unit_size + m->swiotlb.bytes) >> PAGE_SHIFT;
+	uint64_t taken = (percpu_kept_bytes(&m->percpu) + m->swiotlb.bytes + m->swiotlb.slots_bytes +
+			  m->dma_pools.early_hash_bytes) >> PAGE_SHIFT;
 	uint64_t hi = z->free_after_sparse > taken ? z->free_after_sparse - taken : 0;
 	uint64_t slack = z->free_after_sparse_slack + (EARLY_ALLOC_SLACK >> PAGE_SHIFT);
 	uint64_t kib = m->dma_pools.size ? atomic_pool_block_kib(m->dma_pools.size) : atomic_pool_kib(hi);

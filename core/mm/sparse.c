@@ -96,19 +96,28 @@ static bool populate_tables(struct machine *m, struct vmemmap_tables *t, uint64_
 	return true;
 }
 
-/* sparse_early_usemaps_alloc_pgdat_section(): the usemaps within the section of the node's pg_data_t. */
+/*
+ * sparse_early_usemaps_alloc_pgdat_section(): the usemaps within the section
+ * of the node's pg_data_t.  Return: false when they are not (predicted further).
+ */
 static bool usemaps(struct machine *m, const struct section_group *g)
 {
 	uint64_t size = m->opts.kernel->section_usage_size * g->count;
 	uint64_t goal = m->numa.node_data[g->nid] & ~((1ULL << 27) - 1), limit = goal + (1ULL << 27);
 	int nid = memblock_search_pfn_nid(&m->memblock, goal >> PAGE_SHIFT);
 
-	if (nid < 0)
-		nid = g->nid;	/* Linux: first_online_node; the goal is in the node's memory */
-
+	/* early_pfn_to_nid(): a goal in a hole is the first online node's */
+	for (int n = 0; nid < 0 && n < MAX_NUMNODES; n++)
+		if (node_isset(m->numa.online, n))
+			nid = n;
 	if (memblock_alloc_try_nid_from(&m->memblock, size, SMP_CACHE_BYTES, goal, limit, nid, "sparse_init_nid"))
 		return true;
-	return memblock_alloc_try_nid_from(&m->memblock, size, SMP_CACHE_BYTES, goal, 0, nid, "sparse_init_nid") != 0;
+	/* Linux then checks the usemaps' section against the pg_data_t's (check_usemap_section_nr), with lines of its own */
+	mp_printk(m->log, "memprobe: node %d's usemaps do not fit in the section of its pg_data_t: Linux's "
+			  "check_usemap_section_nr lines and the sparse_init allocations after them are not predicted\n",
+		  g->nid);
+	memblock_alloc_try_nid_from(&m->memblock, size, SMP_CACHE_BYTES, goal, 0, nid, "sparse_init_nid");
+	return false;
 }
 
 /* The page tables of the group's present sections, range by range. */
@@ -138,10 +147,8 @@ static bool group_tables(struct machine *m, struct vmemmap_tables *t, const stru
 /* sparse_init_nid(): usemaps, the memmap buffer, the page tables.  Return: false when not predicted further. */
 static bool sparse_init_nid(struct machine *m, struct vmemmap_tables *t, const struct section_group *g)
 {
-	if (!usemaps(m, g)) {
-		mp_printk(m->log, "sparse_init_nid: node[%d] usemap allocation failed", g->nid);
+	if (!usemaps(m, g))
 		return false;
-	}
 	if (!memblock_alloc_exact_nid_raw_from(&m->memblock, g->count * SECTION_MAP_SIZE, SECTION_MAP_SIZE,
 					       MAX_DMA_ADDRESS, MEMBLOCK_ALLOC_ACCESSIBLE, g->nid, "sparse_init_nid")) {
 		mp_printk(m->log, "memprobe: node %d has no room for its %llu sections' memmap in one piece: Linux "

@@ -756,11 +756,11 @@ void efi_bgrt_init(struct machine *m)
 		efi_memmap_keep(m, m->opts.bgrt_page, size, split, false);
 }
 
-#define SMBIOS_ENTRY_SIZE 32		/* dmi_present() reads 32 bytes; the 3.0 entry is 24 */
-#define SMBIOS3_ENTRY_SIZE 24
+#define SMBIOS_ENTRY_SIZE 32		/* Linux maps 32 bytes of either entry point */
 #define DMI_BIOS_DATE_STRING 8		/* type 0: the string number of the release date */
-#define DMI_WALK_MAX (64u << 10)	/* memprobe reads at most this much of the table for type 0 */
+#define DMI_REMAP_MAX (64u << 12)	/* early_memremap(): at most NR_FIX_BTMAPS pages */
 
+/* Return: whether len bytes sum to 0, as an entry point's checksum makes them. */
 static bool dmi_checksum(const uint8_t *b, unsigned len)
 {
 	uint8_t sum = 0;
@@ -770,68 +770,88 @@ static bool dmi_checksum(const uint8_t *b, unsigned len)
 	return !sum;
 }
 
+/* What dmi_walk_early() walks: the structure table, its length and count (0: until type 127). */
+struct dmi_table {
+	uint64_t base;
+	uint32_t len;
+	unsigned num;
+};
+
+/* Return: whether early_memremap() maps the table (not empty, at most 64 pages counted from its first page). */
+static bool dmi_remappable(const struct dmi_table *t)
+{
+	return t->len && round_up(t->base + t->len, PAGE_SIZE) - round_down(t->base, PAGE_SIZE) <= DMI_REMAP_MAX;
+}
+
 /*
- * dmi_smbios3_present() / dmi_present(): the structure table's place,
- * length and count (0: until type 127).  Return: 1 found, 0 none (Linux:
- * "DMI not present or invalid"), -1 when the input lacks an entry point's bytes.
+ * dmi_smbios3_present(), then dmi_present() (whose _DMI_ anchor is 16
+ * bytes in, whatever the _SM_ part says), each only when its table can be
+ * mapped.  Return: 1 found, 0 none (Linux: "DMI not present or invalid"),
+ * -1 when the input lacks an entry point's bytes.
  */
-static int dmi_entry(struct machine *m, uint64_t *base, uint32_t *len, unsigned *num)
+static int dmi_entry(struct machine *m, struct dmi_table *t)
 {
 	const struct acpi_access *a = &m->fw->acpi;
 	uint64_t e3 = table_of(m, TABLE_SMBIOS3), e = table_of(m, TABLE_SMBIOS);
 	const uint8_t *b;
 
-	if ((e3 && !(a->map && a->map(a->ctx, e3, SMBIOS3_ENTRY_SIZE))) ||
+	if ((e3 && !(a->map && a->map(a->ctx, e3, SMBIOS_ENTRY_SIZE))) ||
 	    (e && !(a->map && a->map(a->ctx, e, SMBIOS_ENTRY_SIZE))))
 		return -1;
-
-	if (e3 && (b = efi_read(m, "smbe", e3, SMBIOS3_ENTRY_SIZE)) && !mp_memcmp(b, "_SM3_", 5) &&
-	    b[6] >= SMBIOS3_ENTRY_SIZE && b[6] <= 32 && (b = efi_read(m, "smbe", e3, b[6])) && dmi_checksum(b, b[6])) {
-		*base = le64(b + 16);
-		*len = le32(b + 12);
-		*num = 0;
-		return 1;
-	}
-	if (e && (b = efi_read(m, "smbe", e, SMBIOS_ENTRY_SIZE))) {
-		if (!mp_memcmp(b, "_SM_", 4) && b[5] >= 0x1f && b[5] <= SMBIOS_ENTRY_SIZE && dmi_checksum(b, b[5]))
-			b += 16;
-		if (!mp_memcmp(b, "_DMI_", 5) && dmi_checksum(b, 15)) {
-			*base = le32(b + 8);
-			*len = (uint32_t)(b[6] | b[7] << 8);
-			*num = (unsigned)(b[12] | b[13] << 8);
+	if (e3 && (b = efi_read(m, "smbe", e3, SMBIOS_ENTRY_SIZE)) && !mp_memcmp(b, "_SM3_", 5) && b[6] >= 24 &&
+	    b[6] <= 32 && dmi_checksum(b, b[6])) {
+		*t = (struct dmi_table){ le64(b + 16), le32(b + 12), 0 };
+		if (dmi_remappable(t))
 			return 1;
-		}
+	}
+	if (e && (b = efi_read(m, "smbe", e, SMBIOS_ENTRY_SIZE)) && !mp_memcmp(b + 16, "_DMI_", 5) &&
+	    dmi_checksum(b + 16, 15)) {
+		*t = (struct dmi_table){ le32(b + 24), (uint32_t)(b[22] | b[23] << 8), (unsigned)(b[28] | b[29] << 8) };
+		if (dmi_remappable(t))
+			return 1;
 	}
 	return 0;
 }
 
 /*
- * dmi_get_bios_year(): the year after the date's last '/', two digits taken
- * as 1996 to 2095; Return: the year, or -1 when the date has none.
+ * dmi_get_bios_year(): the number after the date's last '/', read as an
+ * unsigned long and kept in an int, two digits taken as 1996 to 2095, past
+ * 9999 none.  Return: the year, or -1 when there is none.
  */
-static int dmi_date_year(const char *date)
+static int dmi_date_year(const uint8_t *date, uint64_t len)
 {
-	const char *slash = NULL;
-	int year = 0;
+	uint64_t slash = len, v = 0, k;
+	int year;
 
-	for (const char *p = date; *p; p++)
-		if (*p == '/')
-			slash = p;
-	if (!slash)
+	for (k = 0; k < len; k++)
+		if (date[k] == '/')
+			slash = k;
+	if (slash == len)
 		return -1;
-	for (const char *p = slash + 1; *p >= '0' && *p <= '9' && year <= 9999; p++)
-		year = year * 10 + (*p - '0');
-	if (slash[1] >= '0' && slash[1] <= '9' && year < 100)
-		year += year + 1900 < 1996 ? 2000 : 1900;
-	return year > 0 && year <= 9999 ? year : -1;
+	for (k = slash + 1; k < len && date[k] >= '0' && date[k] <= '9'; k++)
+		v = v * 10 + (uint64_t)(date[k] - '0');
+	year = (int)(int32_t)(uint32_t)v;
+	if (k > slash + 1 && year < 100) {
+		year += 1900;
+		if (year < 1996)
+			year += 100;
+	}
+	if (year > 9999)
+		year = 0;
+	return year ? year : -1;
 }
 
-/* dmi_string_nosave(): string number idx of a structure (1-based; one of spaces or none is ""). */
-static void dmi_string(const uint8_t *t, uint64_t strings, uint64_t end, unsigned idx, char *out, unsigned size)
+/*
+ * dmi_save_ident(DMI_BIOS_DATE) through dmi_string_nosave(): string number
+ * idx of a structure (1-based; one of spaces or none is "").  Sets the
+ * date (cut to its size) and the year from the whole string.
+ */
+static void dmi_bios_date_string(struct dmi_info *d, const uint8_t *t, uint64_t strings, uint64_t end, unsigned idx)
 {
-	uint64_t k = strings, n = 0;
+	uint64_t k = strings, n = 0, len = 0;
 
-	out[0] = 0;
+	d->bios_date[0] = 0;
+	d->bios_year = -1;
 	if (!idx)
 		return;
 	while (--idx > 0 && k < end && t[k]) {
@@ -843,27 +863,30 @@ static void dmi_string(const uint8_t *t, uint64_t strings, uint64_t end, unsigne
 		n++;
 	if (k + n >= end || !t[k + n])
 		return;
-	for (n = 0; k + n < end && t[k + n] && n + 1 < size; n++)
-		out[n] = (char)t[k + n];
-	out[n] = 0;
+	while (k + len < end && t[k + len])
+		len++;
+	for (n = 0; n < len && n + 1 < sizeof(d->bios_date); n++)
+		d->bios_date[n] = (char)t[k + n];
+	d->bios_date[n] = 0;
+	d->bios_year = dmi_date_year(t + k, len);
 }
 
 /*
- * dmi_decode_table() as far as the first type-0 structure: its release
- * date.  Return: whether the table's bytes were there.
+ * dmi_decode_table() for the first type-0 structure long enough to hold the
+ * date: every structure whose strings end inside the table is decoded; a
+ * 3.0 table ends at type 127, a 2.x one at its count.  Return: whether the
+ * table's bytes were there.
  */
-static bool dmi_bios_date(struct machine *m, uint64_t base, uint32_t len, unsigned num, char *date, unsigned size)
+static bool dmi_bios_date(struct machine *m, const struct dmi_table *dt)
 {
-	const uint8_t *t;
-	uint64_t at = 0;
+	const uint8_t *t = efi_read(m, "smbt", dt->base, dt->len);
+	uint64_t at = 0, len = dt->len;
 
-	date[0] = 0;
-	if (len > DMI_WALK_MAX)
-		len = DMI_WALK_MAX;
-	t = len ? efi_read(m, "smbt", base, len) : NULL;
+	m->dmi.bios_date[0] = 0;
+	m->dmi.bios_year = -1;
 	if (!t)
-		return !len;
-	for (unsigned i = 0; (!num || i < num) && at + 4 <= len; i++) {
+		return false;
+	for (unsigned i = 0; (!dt->num || i < dt->num) && at + 4 <= len; i++) {
 		uint64_t end = at + t[at + 1];
 
 		if (t[at + 1] < 4)
@@ -871,10 +894,10 @@ static bool dmi_bios_date(struct machine *m, uint64_t base, uint32_t len, unsign
 		while (end + 1 < len && (t[end] || t[end + 1]))
 			end++;
 		if (end + 1 < len && t[at] == 0 && t[at + 1] > DMI_BIOS_DATE_STRING) {
-			dmi_string(t, at + t[at + 1], end + 1, t[at + DMI_BIOS_DATE_STRING], date, size);
+			dmi_bios_date_string(&m->dmi, t, at + t[at + 1], end + 1, t[at + DMI_BIOS_DATE_STRING]);
 			break;
 		}
-		if (t[at] == 127)
+		if (!dt->num && t[at] == 127)
 			break;
 		at = end + 2;
 	}
@@ -892,16 +915,11 @@ static bool dmi_bios_date(struct machine *m, uint64_t base, uint32_t len, unsign
  */
 void dmi_scan_machine(struct machine *m)
 {
-	uint64_t base = 0;
-	uint32_t len = 0;
-	unsigned num = 0;
-	int found = dmi_entry(m, &base, &len, &num);
+	struct dmi_table t = { 0, 0, 0 };
+	int found = dmi_entry(m, &t);
 
 	m->dmi.known = found >= 0;
 	m->dmi.bios_year = -1;
-	if (found <= 0)
-		return;
-	m->dmi.known = dmi_bios_date(m, base, len, num, m->dmi.bios_date, sizeof(m->dmi.bios_date));
-	if (m->dmi.known)
-		m->dmi.bios_year = dmi_date_year(m->dmi.bios_date);
+	if (found > 0)
+		m->dmi.known = dmi_bios_date(m, &t);
 }

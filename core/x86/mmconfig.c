@@ -30,11 +30,13 @@ struct mmcfg_region {
 	uint8_t start_bus, end_bus;
 };
 
+/* Return: the region's first byte: its start bus's. */
 static uint64_t region_start(const struct mmcfg_region *r)
 {
 	return r->address + ((uint64_t)r->start_bus << 20);
 }
 
+/* Return: the region's last byte: its end bus's. */
 static uint64_t region_end(const struct mmcfg_region *r)
 {
 	return r->address + (((uint64_t)r->end_bus + 1) << 20) - 1;
@@ -77,6 +79,16 @@ static bool e820__mapped_all(const struct e820_table *table, uint64_t start, uin
 		if (start >= end)
 			return true;
 	}
+	return false;
+}
+
+/* Return: whether an e820 entry of the type overlaps [start, end). */
+static bool e820__mapped_any(const struct e820_table *table, uint64_t start, uint64_t end, uint32_t type)
+{
+	for (uint32_t i = 0; i < table->nr_entries; i++)
+		if (table->entries[i].type == type && table->entries[i].addr < end &&
+		    table->entries[i].addr + table->entries[i].size > start)
+			return true;
 	return false;
 }
 
@@ -149,6 +161,14 @@ static int pci_parse_mcfg(struct machine *m, const struct acpi_table *t, struct 
 	uint32_t entries = t->length >= MCFG_HEADER_SIZE ? (t->length - MCFG_HEADER_SIZE) / MCFG_ENTRY_SIZE : 0;
 	int n = 0;
 
+	if (t->length < MCFG_HEADER_SIZE) {
+		fw_bug(m->log, "MCFG", "length", 4,
+		       "memprobe: [Firmware Bug]: MCFG: the table is %u bytes, shorter than its 44-byte header; Linux's "
+		       "entry count wraps and it reads past the table: the MMCONFIG lines are not predicted\n",
+		       t->length);
+		m->unpredicted |= UNPREDICTED_MMCONFIG | UNPREDICTED_MMCONFIG_LATE;
+		return -1;
+	}
 	if (!entries) {
 		mp_printk(m->log, ecam ? "PCI: MCFG has no entries\n" : "PCI: MMCONFIG has no entries\n");
 		return -1;
@@ -179,6 +199,14 @@ static int pci_parse_mcfg(struct machine *m, const struct acpi_table *t, struct 
 			       "table of revision %u or on a BIOS dated before 2010; Linux drops the whole table and "
 			       "uses no ECAM\n",
 			       i, r.segment, (unsigned long long)r.address, acpi_u8(t, 8));
+			return -1;
+		}
+		if (r.end_bus < r.start_bus) {
+			fw_bug(m->log, "MCFG", "bus-range", off + 10,
+			       "memprobe: [Firmware Bug]: MCFG: region %u (segment %04x) ends at bus %02x, before its start "
+			       "bus %02x; Linux's size arithmetic wraps: the MMCONFIG lines are not predicted\n",
+			       i, r.segment, r.end_bus, r.start_bus);
+			m->unpredicted |= UNPREDICTED_MMCONFIG | UNPREDICTED_MMCONFIG_LATE;
 			return -1;
 		}
 		if (!r.address) {
@@ -237,8 +265,21 @@ void pci_mmcfg_early_init(struct machine *m)
 		m->unpredicted |= UNPREDICTED_MMCONFIG;
 		return;
 	}
-	if (m->opts.kernel->ecam_e820_check_before_year && m->dmi.bios_year >= m->opts.kernel->ecam_e820_check_before_year)
+	if (m->opts.kernel->ecam_e820_check_before_year && m->dmi.bios_year >= m->opts.kernel->ecam_e820_check_before_year) {
+		/* unchecked, each region goes to pci_mmcfg_arch_init(), whose ioremap refuses RAM */
+		for (int i = 0; i < n; i++)
+			if (e820__mapped_any(&m->e820_table, region_start(&regions[i]), region_end(&regions[i]) + 1,
+					     E820_TYPE_RAM)) {
+				mp_printk(m->log, "memprobe: the ECAM [mem %#010llx-%#010llx] is RAM: Linux's ioremap "
+						  "refuses it (\"can't map ECAM\") and acpi_init tries again, which memprobe "
+						  "does not predict\n",
+					  (unsigned long long)region_start(&regions[i]),
+					  (unsigned long long)region_end(&regions[i]));
+				m->unpredicted |= UNPREDICTED_MMCONFIG_LATE;
+				return;
+			}
 		return;
+	}
 	for (int i = 0; i < n; i++) {
 		if (is_mmconf_reserved(m, &regions[i]))
 			continue;

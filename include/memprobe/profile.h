@@ -107,6 +107,8 @@ struct linux_profile {
 	/* sizeof(struct mem_section) (a power of two) and mem_section_usage_size(): sparse_init's roots and usemaps */
 	uint64_t mem_section_size;
 	uint64_t section_usage_size;
+	/* sizeof(struct io_tlb_slot): the software IO TLB's slots array */
+	uint64_t io_tlb_slot_size;
 	/* pci_mmcfg_early_init(): 6.12 says "ECAM ... reserved as E820 entry", 6.1 "MMCONFIG ... reserved in E820" */
 	bool ecam_wording;
 	/* pci_mmcfg_reject_broken(): 6.12 checks e820 only on a BIOS dated before this year (0: always) */

@@ -61,34 +61,63 @@ static void mcfg(struct world *w, uint8_t revision, const uint64_t (*e)[4], unsi
 	add_rsdp(w, 0xfff00000, 2, 0, 0xfff00100);
 }
 
-/* An SMBIOS 2.8 entry point and a table of one type-0 structure dated date, then type 127. */
-static void smbios(struct world *w, const char *date)
+/* How an SMBIOS 2.x entry point is shaped: the _SM_ length (0: no _SM_ part), the end marker first. */
+struct smbios_shape {
+	uint8_t sm_length;
+	bool end_first;
+};
+
+/* A type-0 structure (vendor 1, version 2, date 3) at p; Return: its length with its strings. */
+static uint32_t bios_structure(uint8_t *p, const char *date)
 {
-	uint8_t entry[32] = { 0 }, table[128] = { 0 };
+	uint32_t n = 0x18;
+
+	memset(p, 0, 0x18);
+	p[1] = 0x18, p[4] = 1, p[5] = 2, p[8] = 3;
+	n += (uint32_t)sprintf((char *)p + n, "EFI Development Kit II") + 1;
+	n += (uint32_t)sprintf((char *)p + n, "0.0.0") + 1;
+	n += (uint32_t)sprintf((char *)p + n, "%s", date) + 1;
+	p[n++] = 0;
+	return n;
+}
+
+/* An SMBIOS 2.x entry point and a table of a type-0 structure dated date and type 127. */
+static void smbios_shaped(struct world *w, const char *date, struct smbios_shape shape)
+{
+	uint8_t entry[32] = { 0 }, table[256] = { 0 };
 	uint32_t n = 0;
 
-	/* type 0: vendor 1, version 2, segment, date 3 */
-	table[n] = 0, table[n + 1] = 0x18, table[n + 4] = 1, table[n + 5] = 2, table[n + 8] = 3;
-	n += 0x18;
-	n += (uint32_t)sprintf((char *)table + n, "EFI Development Kit II") + 1;
-	n += (uint32_t)sprintf((char *)table + n, "0.0.0") + 1;
-	n += (uint32_t)sprintf((char *)table + n, "%s", date) + 1;
-	table[n++] = 0;
-	table[n] = 127, table[n + 1] = 4;
-	n += 6;
-	memcpy(entry, "_SM_", 4);
-	entry[5] = 0x1f;
-	entry[6] = 2, entry[7] = 8;
+	if (shape.end_first) {
+		table[0] = 127, table[1] = 4;
+		n = 6;
+	}
+	n += bios_structure(table + n, date);
+	if (!shape.end_first) {
+		table[n] = 127, table[n + 1] = 4;
+		n += 6;
+	}
+	if (shape.sm_length) {
+		memcpy(entry, "_SM_", 4);
+		entry[5] = shape.sm_length;
+		entry[6] = 2, entry[7] = 8;
+	}
 	memcpy(entry + 16, "_DMI_", 5);
 	entry[0x16] = (uint8_t)n;
 	put32(entry + 0x18, (uint32_t)SMBIOS_TABLE);
 	entry[0x1c] = 2;
 	fix_checksum(entry + 16, 15, 5);
-	fix_checksum(entry, 0x1f, 4);
+	if (shape.sm_length)
+		fix_checksum(entry, shape.sm_length, 4);
 	add_raw(w, SMBIOS_ENTRY, entry, sizeof(entry));
 	add_raw(w, SMBIOS_TABLE, table, n);
 	w->fw.efi.config[w->fw.efi.nr_config].table = SMBIOS_ENTRY;
 	memcpy(w->fw.efi.config[w->fw.efi.nr_config++].guid, guid_smbios, 16);
+}
+
+/* The usual shape: SMBIOS 2.8's 31-byte entry point, type 0 first. */
+static void smbios(struct world *w, const char *date)
+{
+	smbios_shaped(w, date, (struct smbios_shape){ 0x1f, false });
 }
 
 static struct machine *run(struct world *w, const struct rawmap *r, const char *options)
@@ -275,12 +304,133 @@ static void zero_base(void **state)
 	rawmap_free(&r);
 }
 
+/* A new firmware: the built tables and the configuration tables dropped. */
+
+static void forget_tables(struct world *w)
+{
+	for (unsigned i = 0; i < w->nr; i++)
+		free(w->b[i].bytes);
+	w->nr = 0;
+	w->fw.efi.nr_config = 0;
+}
+
+/* What Linux's arithmetic cannot take is not predicted: a table shorter than its header, buses ending before they start. */
+static void not_predicted(void **state)
+{
+	struct world *w = *state;
+	static const uint64_t reversed[][4] = { { ECAM, 0, 0x10, 0x0f } };
+	static const uint64_t tables[1] = { 0xfff01000 };
+	static const uint8_t short_body[4] = { 0 };
+	struct rawmap r;
+	struct machine *m;
+
+	ecam_map(&r, 256);
+	mcfg(w, 1, reversed, 1);
+	m = run(w, &r, "");
+	assert_int_equal(capture_count_prefix(&w->c, "PCI: "), 0);
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: [Firmware Bug]: MCFG: region 0 (segment 0000) ends at bus "
+						    "0f, before its start bus 10"), 1);
+	assert_true(m->unpredicted & UNPREDICTED_MMCONFIG);
+	done(m);
+	forget_tables(w);
+	add_table(w, tables[0], "MCFG", 1, short_body, sizeof(short_body));
+	add_root(w, 0xfff00100, true, tables, 1);
+	add_rsdp(w, 0xfff00000, 2, 0, 0xfff00100);
+	m = run(w, &r, "");
+	assert_int_equal(capture_count_prefix(&w->c, "PCI: "), 0);
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: [Firmware Bug]: MCFG: the table is 40 bytes"), 1);
+	done(m);
+	rawmap_free(&r);
+}
+
+/* 6.12 on a 2023 BIOS does not check e820, but its ioremap refuses an ECAM in RAM: not predicted after the region. */
+static void ecam_in_ram(void **state)
+{
+	struct world *w = *state;
+	static const uint64_t in_ram[][4] = { { 0x40000000, 0, 0, 0xff } };
+	struct rawmap r;
+	struct machine *m;
+
+	ecam_map(&r, 0);
+	mcfg(w, 1, in_ram, 1);
+	smbios(w, "01/01/2023");
+	m = run(w, &r, "kernel=6.12");
+	assert_true(has(w, "PCI: ECAM [mem 0x40000000-0x4fffffff] (base 0x40000000) for domain 0000 [bus 00-ff]"));
+	assert_true(m->unpredicted & UNPREDICTED_MMCONFIG_LATE);
+	done(m);
+	rawmap_free(&r);
+}
+
+
+/* The year as dmi_get_bios_year() reads it from the whole date string; an unsigned long kept in an int. */
+static void dmi_years(void **state)
+{
+	static const struct { const char *date; int year; } dates[] = {
+		{ "02/06/2015", 2015 }, { "11/30/23", 2023 }, { "01/01/95", 2095 }, { "01/01/96", 1996 },
+		{ "0123456789012345678901234567890123456789/2012", 2012 }, { "01/01/4294969306", 2010 },
+		{ "/4294967295", 1999 }, { "   ", -1 }, { "2015", -1 }, { "01/01/12345", -1 },
+	};
+	struct world *w = *state;
+	struct rawmap r;
+
+	ecam_map(&r, 0);
+	for (unsigned i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+		struct machine *m;
+
+		forget_tables(w);
+		smbios(w, dates[i].date);
+		m = run(w, &r, "");
+		if (m->dmi.bios_year != dates[i].year)
+			fprintf(stderr, "date '%s': year %d, expected %d\n", dates[i].date, m->dmi.bios_year, dates[i].year);
+		assert_int_equal(m->dmi.bios_year, dates[i].year);
+		done(m);
+	}
+	rawmap_free(&r);
+}
+
+/*
+ * dmi_present(): a 30-byte _SM_ (SMBIOS 2.1's mistake) and a bad _SM_ both
+ * still find _DMI_ 16 bytes in; a 2.x table goes on past type 127; an
+ * SMBIOS 3.0 entry whose table cannot be mapped (length 0) falls back to 2.x.
+ */
+static void dmi_entry_points(void **state)
+{
+	static const uint8_t guid_smbios3[16] = { 0x44, 0x15, 0xfd, 0xf2, 0x94, 0x97, 0x2c, 0x4a,
+						  0x99, 0x2e, 0xe5, 0xbb, 0xcf, 0x20, 0xe3, 0x94 };
+	static const struct smbios_shape shapes[] = { { 30, false }, { 0, false }, { 0x1f, true } };
+	struct world *w = *state;
+	struct rawmap r;
+	struct machine *m;
+	uint8_t e3[32] = { 0 };
+
+	ecam_map(&r, 0);
+	for (unsigned i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		forget_tables(w);
+		smbios_shaped(w, "02/06/2015", shapes[i]);
+		m = run(w, &r, "");
+		assert_int_equal(m->dmi.bios_year, 2015);
+		done(m);
+	}
+	memcpy(e3, "_SM3_", 5);
+	e3[6] = 24, e3[7] = 3;
+	put64(e3 + 16, SMBIOS_TABLE);	/* a maximum size of 0 */
+	fix_checksum(e3, 24, 5);
+	add_raw(w, SMBIOS_ENTRY + 0x100, e3, sizeof(e3));
+	w->fw.efi.config[w->fw.efi.nr_config].table = SMBIOS_ENTRY + 0x100;
+	memcpy(w->fw.efi.config[w->fw.efi.nr_config++].guid, guid_smbios3, 16);
+	m = run(w, &r, "");
+	assert_int_equal(m->dmi.bios_year, 2015);
+	done(m);
+	rawmap_free(&r);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, world_setup, world_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(q35), T(newer_bios), T(shrunk), T(sorted_and_refused), T(above_4g), T(empty_and_zero), T(zero_base),
+		T(dmi_years), T(dmi_entry_points), T(not_predicted), T(ecam_in_ram),
 	};
 
 	return cmocka_run_group_tests_name("mmconfig", tests, NULL, NULL);

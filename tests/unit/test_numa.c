@@ -709,7 +709,7 @@ static void swiotlb_option(void **state)
 	assert_true(has(w, "software IO TLB: SWIOTLB bounce buffer size roundup to 1MB"));
 	assert_int_equal(m->swiotlb.bytes, 1 * MB);
 	done(m);
-	/* 300 slabs are 384; two areas: not a power of two, so 512 */
+	/* 300 slabs are 384; three areas are four, which need 512 */
 	m = run_cpus(w, &r, cpus, 4, high, 2, NULL, 0, "swiotlb=300,3");
 	assert_int_equal(capture_count_prefix(&w->c, "software IO TLB: area num 4."), 1);
 	assert_true(has(w, "software IO TLB: SWIOTLB bounce buffer size roundup to 1MB"));
@@ -718,6 +718,18 @@ static void swiotlb_option(void **state)
 	assert_int_equal(capture_count_prefix(&w->c, "software IO TLB: area num 1."), 1);
 	assert_int_equal(capture_count_prefix(&w->c, "software IO TLB: SWIOTLB"), 0);
 	assert_int_equal(m->swiotlb.bytes, 128 * 2048);
+	done(m);
+	/* 4 GiB asked below 4 GiB, where 3 GiB are: halved once, said, and the DMA pools sized with 2 GiB gone */
+	m = run_cpus(w, &r, cpus, 4, high, 2, NULL, 0, "swiotlb=2097152");
+	assert_true(has(w, "software IO TLB: swiotlb_memblock_alloc: Failed to allocate 4294967296 bytes tlb structure"));
+	assert_true(has(w, "software IO TLB: SWIOTLB bounce buffer size adjusted 2097152 -> 1048576 slabs"));
+	assert_int_equal(m->swiotlb.bytes, 2 * GB);
+	assert_int_equal(m->swiotlb.slots_bytes, 1048576 * 24);
+	done(m);
+	/* past 2^63 slabs Linux's roundup_pow_of_two() gives 1 on x86 (a shift by 64): 2 KiB, no UB here */
+	m = run_cpus(w, &r, cpus, 4, high, 2, NULL, 0, "swiotlb=0x8000000000000001,1");
+	assert_true(has(w, "software IO TLB: SWIOTLB bounce buffer size roundup to 0MB"));
+	assert_int_equal(m->swiotlb.bytes, 2048);
 	done(m);
 	rawmap_free(&r);
 }

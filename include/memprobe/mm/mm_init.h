@@ -30,11 +30,13 @@ struct swiotlb_state {
 	uint32_t nareas;		/* 0 until set */
 	bool force_bounce, force_disable;
 	uint64_t bytes;			/* the buffer, 0 without one */
+	uint64_t slots_bytes;		/* its slots array */
 };
 
-/* coherent_pool=: the atomic DMA pools' size, 0 for Linux's default */
+/* What sizes the atomic DMA pools: coherent_pool= (0: Linux's default), and memblock's early hash tables. */
 struct dma_pools {
 	uint64_t size;
+	uint64_t early_hash_bytes;	/* HASH_EARLY tables: memory the page allocator never gets */
 };
 
 #define IO_TLB_DEFAULT_SLABS 32768	/* 64 MiB */
