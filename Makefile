@@ -47,7 +47,7 @@ VG_TESTS := $(patsubst %.c,$(BUILD)/vg-tests/%,$(notdir $(HOST_TEST_SRCS)))
 FUZZ_CC := clang
 FUZZ_COVERAGE := -fsanitize=fuzzer-no-link
 FUZZ_CFLAGS = $(COMMON_CFLAGS) -O1 $(TEST_INCLUDES) $(FUZZ_COVERAGE) $(SANITIZERS)
-FUZZ_SUPPORT := host/heap.c host/readfile.c host/replay.c host/replay_lex.c host/text.c tests/lib/memblock_model.c
+FUZZ_SUPPORT := host/boot_memmap.c host/heap.c host/readfile.c host/replay.c host/replay_lex.c host/text.c tests/lib/memblock_model.c
 FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz-obj/%.o,$(CORE_SRCS) $(FUZZ_SUPPORT))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 

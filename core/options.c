@@ -313,6 +313,22 @@ static bool parse_bgrt(struct options *o, const struct option_row *row, const ch
 	return true;
 }
 
+/* memattr=ADDR: where Linux's boot found the memory attributes table. */
+static bool parse_memattr(struct options *o, const struct option_row *row, const char *value, struct mp_log *log)
+{
+	const char *end;
+	uint64_t addr = memparse(value, &end);
+
+	(void)row;
+	if (*end || !addr) {
+		mp_printk(log, "memprobe: error: memattr= takes the address where Linux found the EFI memory "
+			       "attributes table (its 'efi: ... MEMATTR=ADDR' line), not '%s'; ignored\n", value);
+		return false;
+	}
+	o->memattr_addr = addr;
+	return true;
+}
+
 static bool parse_ebs_stale_keys(struct options *o, const struct option_row *row, const char *value,
 				 struct mp_log *log)
 {
@@ -393,6 +409,11 @@ static const struct option_row option_table[] = {
 	{ "bgrt=", NULL, OPTION_MEMPROBE, OPTION_SIZE, false, parse_bgrt, 0,
 	  { { "bgrt=ADDR", "the page where Linux's boot found the boot logo (the\n"
 			   "firmware may place the image elsewhere on each boot)",
+	      "where this boot's firmware put it" } } },
+	{ "memattr=", NULL, OPTION_MEMPROBE, OPTION_SIZE, false, parse_memattr, 0,
+	  { { "memattr=ADDR", "where Linux's boot found the EFI memory attributes table\n"
+			      "('efi: ... MEMATTR=ADDR'; the firmware installs it anew\n"
+			      "at each boot, the same size)",
 	      "where this boot's firmware put it" } } },
 	{ "nokaslr", NULL, OPTION_STUB, OPTION_FLAG, false, FLAG(nokaslr),
 	  { { "nokaslr", "Linux booted with nokaslr: no memory KASLR page-table page", "KASLR on" } } },

@@ -15,6 +15,7 @@
 #include "memprobe/report/json.h"
 #include "memprobe/runfile.h"
 #include "analyze.h"
+#include "boot_memmap.h"
 #include "compare.h"
 #include "live.h"
 #include "predict.h"
@@ -402,7 +403,8 @@ static void usage(FILE *f)
 		   "--log LINUX_LOG predicts the boot that log shows, with the facts memprobe compare\n"
 		   "takes from it in place of the run's own options: the command line's memory\n"
 		   "words, the kernel and the image's place, the initrd, the setup_data nodes, the\n"
-		   "boot logo, the build's percpu size (said on standard error); OPTIONs still win.\n\n"
+		   "boot logo, the build's percpu size and (efi=debug) the boot's EFI memory map\n"
+		   "(said on standard error); OPTIONs still win.\n\n"
 		   "--live predicts this Linux machine's boot from what Linux shows of its firmware:\n"
 		   "/sys/firmware/memmap, /sys/firmware/acpi/tables, /sys/firmware/efi/systab,\n"
 		   "/proc/cpuinfo, /proc/cmdline and the kernel's log (/dev/kmsg, for the tables'\n"
@@ -421,14 +423,17 @@ static int run_analysis(const struct fw_inputs *fw, const char *log, bool json, 
 	struct text overrides = { NULL, 0, 0 };
 	struct fw_inputs booted;
 	char log_options[4096];
+	struct boot_memmap boot_map = { NULL, { NULL, 0, 0, 0 }, 0 };
 	struct machine *m;
 
 	if (log) {
-		if (!log_prediction_options(log, log_options, sizeof(log_options)))
+		if (!log_prediction(log, &fw->memmap, log_options, sizeof(log_options), &boot_map))
 			return 2;
 		booted = *fw;
 		booted.nr_option_files = 0;
 		booted.cmdline = log_options;
+		if (boot_map.bytes)
+			booted.memmap = boot_map.map;
 		fw = &booted;
 	}
 
@@ -442,6 +447,7 @@ static int run_analysis(const struct fw_inputs *fw, const char *log, bool json, 
 		report_json(m, &out);
 	predict_free(m);
 	text_free(&overrides);
+	boot_memmap_free(&boot_map);
 	return m ? 0 : 2;
 }
 

@@ -19,6 +19,7 @@
 #include "memprobe/mm/mm_init.h"
 #include "memprobe/options.h"
 #include "analyze.h"
+#include "boot_memmap.h"
 #include "compare.h"
 #include "live.h"
 #include "predict.h"
@@ -294,6 +295,8 @@ static bool pick(struct picker *p, struct side *s, const char *line)
 			return add(s, ST_BOOT_MEMORY, "", rest);
 		return loader_owned(line) || add(s, ST_EFI, "efi: memNN", rest);
 	}
+	if (!strncmp(line, "memblock_reserve: ", 18) && strstr(line, " efi_reserve_boot_services"))
+		return add(s, ST_MEMBLOCK, "boot services: ", line);
 	if (p->dump < 2 && !strcmp(line, "MEMBLOCK configuration:")) {
 		p->dump = 1;
 		return add(s, ST_MEMBLOCK, "", line);
@@ -385,6 +388,7 @@ struct log_facts {
 	bool zones_seen;		/* "Zone ranges:": the updates after it are acpi_boot_init's */
 	unsigned long long bgrt_first, bgrt_last;	/* the boot logo's update after the zones (last 0: none) */
 	unsigned long long percpu_static;	/* the build's percpu section ("s" of "percpu:"), 0: not shown */
+	unsigned long long memattr;	/* the boot's memory attributes table ("efi: ... MEMATTR="), 0: none */
 	unsigned nr_candidates;
 	unsigned long long candidates[MAX_CANDIDATES][2];
 };
@@ -469,6 +473,8 @@ static void read_facts(struct log_facts *f, const char *text)
 			f->zones_seen = true;
 		} else if (!strncmp(line, "e820: update [mem ", 18)) {
 			setup_data_or_logo(f, line);
+		} else if (!f->memattr && !strncmp(line, "efi: ", 5) && strstr(line, " MEMATTR=0x")) {
+			sscanf(strstr(line, " MEMATTR=0x") + 11, "%llx", &f->memattr);
 		} else if (!f->percpu_static && !strncmp(line, "pcpu-alloc: s", 13)) {
 			sscanf(line + 13, "%llu", &f->percpu_static);
 		}
@@ -480,15 +486,18 @@ static void read_facts(struct log_facts *f, const char *text)
 
 /*
  * The options that give a prediction the boot's facts: the command line's
- * memory words, the kernel's place, the initrd, the setup_data nodes, the
- * boot logo, the kernel and its build's percpu size.  Return: false when
- * they do not fit in size bytes.
+ * memory words, the kernel's place and the memory attributes table's (when
+ * the prediction takes the boot's map), the initrd, the setup_data nodes,
+ * the boot logo, the kernel and its build's percpu size.  Return: false
+ * when they do not fit in size bytes.
  */
-static bool boot_options(const struct log_facts *f, const struct linux_profile *profile, char *options, size_t size)
+static bool boot_options(const struct log_facts *f, const struct linux_profile *profile, bool boot_map,
+			 char *options, size_t size)
 {
 	int written = snprintf(options, size, "%s", f->words);
 
-	if (!f->nokaslr && f->kernel && (size_t)written < size)
+	/* In the boot's map the kernel's place is the stub's Loader Data: where it would go is no longer free. */
+	if ((!f->nokaslr || boot_map) && f->kernel && (size_t)written < size)
 		written += snprintf(options + written, size - written, " kernel_addr=%#llx", f->kernel);
 	if (f->ramdisk_last && (size_t)written < size)
 		written += snprintf(options + written, size - written, " ramdisk=%#llx-%#llx", f->ramdisk_first,
@@ -498,11 +507,47 @@ static bool boot_options(const struct log_facts *f, const struct linux_profile *
 				    f->setup_data[i][0]);
 	if (f->bgrt_last && (size_t)written < size)
 		written += snprintf(options + written, size - written, " bgrt=%#llx", f->bgrt_first);
+	/* The table lies in boot-services memory: its place matters with the boot's map. */
+	if (boot_map && f->memattr && (size_t)written < size)
+		written += snprintf(options + written, size - written, " memattr=%#llx", f->memattr);
 	if (profile && (size_t)written < size)
 		written += snprintf(options + written, size - written, " kernel=%s", profile->name);
 	if (f->percpu_static && (size_t)written < size)
 		written += snprintf(options + written, size - written, " percpu_static_size=%llu", f->percpu_static);
 	return (size_t)written < size;
+}
+
+/*
+ * The boot's EFI memory map, when the log lists it (efi=debug) and the
+ * kernel's place is known: that map shows the kernel as the stub's Loader
+ * Data, not where the stub would put it.  @said gets what was taken, or why
+ * not ("" when the log lists no map).  Return: whether @b holds the map.
+ */
+static bool take_boot_map(const char *log_text, const struct log_facts *f, const struct efi_memmap *run,
+			  struct boot_memmap *b, char *said, size_t size)
+{
+	char why[256];
+
+	said[0] = '\0';
+	switch (boot_memmap_from_log(log_text, run, b, why, sizeof(why))) {
+	case BOOT_MEMMAP_NONE:
+		return false;
+	case BOOT_MEMMAP_UNUSABLE:
+		snprintf(said, size, "note: the boot's EFI memory map is not taken from the log (%s); the prediction "
+				     "keeps the run's", why);
+		return false;
+	case BOOT_MEMMAP_TAKEN:
+		break;
+	}
+	if (!f->kernel) {
+		snprintf(said, size, "note: the boot's EFI memory map is not taken from the log: the kernel image's "
+				     "place is unknown (no memblock=debug dump); the prediction keeps the run's");
+		boot_memmap_free(b);
+		return false;
+	}
+	snprintf(said, size, "taken from the log: the boot's EFI memory map (efi=debug's %u descriptors), with the "
+			     "boot-services and loader memory the boot had", b->nr);
+	return true;
 }
 
 /* With --live and no memblock=debug dump: /proc/iomem's "Kernel code" starts at the image. */
@@ -755,8 +800,20 @@ static int report_stages(const struct side *linux_side, const struct side *mp, i
  *
  * Return: true with the options, false (said why) when the log is unusable.
  */
-bool log_prediction_options(const char *log_path, char *options, size_t size)
+/**
+ * log_prediction() - what a prediction takes from a boot's log, for analyze --log
+ * @log_path: the log
+ * @run: the run's EFI memory map
+ * @options: gets the options (boot_options())
+ * @size: @options' size
+ * @boot_map: gets the boot's map when the log lists it; free it with boot_memmap_free()
+ *
+ * Return: false when the log cannot give a prediction (named on stderr).
+ */
+bool log_prediction(const char *log_path, const struct efi_memmap *run, char *options, size_t size,
+		    struct boot_memmap *boot_map)
 {
+	char said[512];
 	struct log_facts facts;
 	const struct linux_profile *profile;
 	size_t len;
@@ -784,7 +841,10 @@ bool log_prediction_options(const char *log_path, char *options, size_t size)
 		fprintf(stderr, ")\n");
 		goto out;
 	}
-	if (!boot_options(&facts, profile, options, size)) {
+	memset(boot_map, 0, sizeof(*boot_map));
+	if (!boot_options(&facts, profile, take_boot_map(log_text, &facts, run, boot_map, said, sizeof(said)),
+			  options, size)) {
+		boot_memmap_free(boot_map);
 		fprintf(stderr, "memprobe analyze: %s: the options taken from the log pass %zu bytes\n", log_path,
 			size - 1);
 		goto out;
@@ -806,6 +866,8 @@ bool log_prediction_options(const char *log_path, char *options, size_t size)
 	if (facts.percpu_static)
 		fprintf(stderr, ", the percpu section of %llu bytes", facts.percpu_static);
 	fprintf(stderr, "\n");
+	if (said[0])
+		fprintf(stderr, "analyze: %s\n", said);
 	ok = true;
 out:
 	free(log_text);
@@ -835,6 +897,7 @@ int compare_command(int argc, char **argv)
 	struct live_inputs *live = NULL;
 	const struct fw_inputs *fw = NULL;
 	struct fw_inputs linux_fw;
+	struct boot_memmap boot_map = { NULL, { NULL, 0, 0, 0 }, 0 };
 	struct side linux_side, mp;
 	struct log_facts facts;
 	struct text prediction = { NULL, 0, 0 };
@@ -847,7 +910,8 @@ int compare_command(int argc, char **argv)
 	size_t len, same, total;
 	int status = 2, used;
 	bool dropped_ioapic_lines = false, dropped_memory_types = false, dropped_ap_mtrrs = false;
-	bool dropped_bringup = false, dropped_counts = false;
+	bool dropped_bringup = false, dropped_counts = false, took_boot_map;
+	char said[512];
 	unsigned unpredicted = 0;
 
 	memset(&linux_side, 0, sizeof(linux_side));
@@ -889,6 +953,7 @@ int compare_command(int argc, char **argv)
 	read_facts(&facts, log_text);
 	if (live && !facts.kernel && !facts.nokaslr)
 		kernel_from_iomem(&facts, live->root);
+	took_boot_map = take_boot_map(log_text, &facts, &fw->memmap, &boot_map, said, sizeof(said));
 	if (!pick_all(&linux_side, log_text))
 		goto out;
 	if (!linux_side.nr[ST_E820]) {
@@ -906,7 +971,7 @@ int compare_command(int argc, char **argv)
 		fprintf(stderr, "); not compared\n");
 		goto out;
 	}
-	if (!boot_options(&facts, profile, options, sizeof(options))) {
+	if (!boot_options(&facts, profile, took_boot_map, options, sizeof(options))) {
 		fprintf(stderr, "compare: %s: the options taken from the log pass %zu bytes; not compared\n",
 			log_path, sizeof(options) - 1);
 		goto out;
@@ -915,6 +980,8 @@ int compare_command(int argc, char **argv)
 	linux_fw = *fw;
 	linux_fw.nr_option_files = 0;
 	linux_fw.cmdline = options;
+	if (boot_map.bytes)
+		linux_fw.memmap = boot_map.map;
 	printf("compare: Linux %s\n", facts.version[0] ? facts.version : "(no 'Linux version' line)");
 	if (profile)
 		printf("compare: predicting Linux %s (kernel=%s), from the log's 'Linux version' line\n",
@@ -958,6 +1025,8 @@ int compare_command(int argc, char **argv)
 	if (facts.ramdisk_last)
 		printf("compare: taken from the log: the initrd at [mem %#010llx-%#010llx] (RAMDISK:)\n",
 		       facts.ramdisk_first, facts.ramdisk_last);
+	if (said[0])
+		printf("compare: %s\n", said);
 	if (facts.nr_setup_data)
 		printf("compare: taken from the log: where the loader put the %u setup_data node%s (the EFI stub's "
 		       "copies of the PCI option ROMs; their sizes are predicted)\n",
@@ -1010,14 +1079,17 @@ int compare_command(int argc, char **argv)
 		       "report), so %zu of Linux's lines are not comparable\n",
 		       drop_unpredicted(&linux_side, &mp, unpredicted));
 	if (!same_stage(&linux_side, &mp, ST_BOOT_MEMORY)) {
-		static const char *const answers[] = { "answer: " };
+		static const char *const answers[] = { "answer: " }, *const boot_services[] = { "boot services: " };
+		size_t reserves = drop_stage_lines(&linux_side, ST_MEMBLOCK, boot_services, 1);
 
-		printf("compare: note: the boot's boot-services memory is not the run's (%s), and sparse_init's "
-		       "buffers land around it, so the %zu addresses Linux gave sparse_init are not comparable\n",
+		printf("compare: note: the boot's boot-services memory is not the run's (%s), so its %zu "
+		       "efi_reserve_boot_services lines and the %zu addresses Linux gave sparse_init, whose buffers "
+		       "land around it, are not comparable\n",
 		       linux_side.nr[ST_BOOT_MEMORY] ? "efi=debug's Boot Code and Boot Data descriptors differ"
 						     : "the log has no efi=debug lines to show it",
-		       drop_stage_lines(&linux_side, ST_SPARSE, answers, 1));
+		       reserves, drop_stage_lines(&linux_side, ST_SPARSE, answers, 1));
 		drop_stage_lines(&mp, ST_SPARSE, answers, 1);
+		drop_stage_lines(&mp, ST_MEMBLOCK, boot_services, 1);
 	}
 	if (dropped_bringup)
 		drop_lines(&mp, bringup_lines, NR_BRINGUP_LINES);
@@ -1040,6 +1112,7 @@ out:
 	free_side(&mp);
 	text_free(&prediction);
 	free(log_text);
+	boot_memmap_free(&boot_map);
 	run_inputs_free(run);
 	if (live) {
 		live_free(live);

@@ -7,6 +7,9 @@
 #include <stddef.h>
 
 int compare_command(int argc, char **argv);
-bool log_prediction_options(const char *log_path, char *options, size_t size);
+struct boot_memmap;
+struct efi_memmap;
+bool log_prediction(const char *log_path, const struct efi_memmap *run, char *options, size_t size,
+		    struct boot_memmap *boot_map);
 
 #endif

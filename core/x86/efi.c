@@ -415,9 +415,14 @@ void e820__reserve_setup_data(struct machine *m)
 	e820__print_table(m->log, &m->e820_table, "reserve setup_data");
 }
 
-/* efi_memattr_init(): the memory attributes table is kept (its header says how long it is). */
+/*
+ * efi_memattr_init(): the memory attributes table is kept (its header says
+ * how long it is).  With memattr=, Linux's boot had the table elsewhere:
+ * the header is this boot's, the place that one's.
+ */
 static void efi_memattr_init(struct machine *m, uint64_t table)
 {
+	uint64_t kept = m->opts.memattr_addr ? m->opts.memattr_addr : table;
 	const uint8_t *tbl = efi_read(m, "matt", table, MEMATTR_HEADER_SIZE);
 	uint32_t version;
 
@@ -433,7 +438,7 @@ static void efi_memattr_init(struct machine *m, uint64_t table)
 		return;
 	}
 	/* Linux: a u32 product, the sum kept in an int, then widened to phys_addr_t */
-	memblock_reserve_from(&m->memblock, table,
+	memblock_reserve_from(&m->memblock, kept,
 			      (uint64_t)(int64_t)(int32_t)(uint32_t)(MEMATTR_HEADER_SIZE + le32(tbl + 4) * le32(tbl + 8)),
 			      "efi_memattr_init");
 }
@@ -529,10 +534,13 @@ void efi_config_parse_tables(struct machine *m)
 		return;
 	for (unsigned i = 0; i < t->nr_config && len + 40 < sizeof(line); i++) {
 		int k = known_table(m, t->config[i].guid);
+		uint64_t at = t->config[i].table;
 
+		if (k >= 0 && known_tables[k].use == TABLE_MEMATTR && m->opts.memattr_addr)
+			at = m->opts.memattr_addr;
 		if (k >= 0 && known_tables[k].name[0])
 			len += (unsigned)mp_snprintf(line + len, sizeof(line) - len, "%s=0x%llx ", known_tables[k].name,
-						     (unsigned long long)t->config[i].table);
+						     (unsigned long long)at);
 	}
 	line[len] = '\0';
 	mp_printk(m->log, "efi: %s\n", line);

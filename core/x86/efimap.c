@@ -92,6 +92,29 @@ void efi_memmap_desc(const struct efi_memmap *m, uint32_t i, struct efi_md *md)
 	md->attribute = load_u64(p + 32);
 }
 
+static void store_u64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/**
+ * efi_memmap_desc_store() - write one descriptor as firmware lays it out
+ * @p: the descriptor's first EFI_MEMORY_DESC_MIN_SIZE bytes; a larger stride's rest is left alone
+ * @md: the fields (the padding after the type becomes zero)
+ */
+void efi_memmap_desc_store(uint8_t *p, const struct efi_md *md)
+{
+	for (int i = 4; i < 8; i++)
+		p[i] = 0;
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(md->type >> (8 * i));
+	store_u64(p + 8, md->phys_addr);
+	store_u64(p + 16, md->virt_addr);
+	store_u64(p + 24, md->num_pages);
+	store_u64(p + 32, md->attribute);
+}
+
 /**
  * efi_stub_e820_type() - the EFI stub's type mapping
  * @md: the descriptor
@@ -196,11 +219,30 @@ static const char *const efi_type_names[] = {
 	"ACPI Mem NVS", "MMIO",		"MMIO Port",	"PAL Code",   "Persistent",
 };
 
-#define EFI_KNOWN_ATTRIBUTES                                                                 \
-	(EFI_ATTR_UC | EFI_ATTR_WC | EFI_ATTR_WT | EFI_ATTR_WB | EFI_ATTR_UCE |     \
-	 EFI_ATTR_RO | EFI_ATTR_WP | EFI_ATTR_RP | EFI_ATTR_XP | EFI_ATTR_NV |      \
-	 EFI_ATTR_SP | EFI_ATTR_CPU_CRYPTO | EFI_ATTR_MORE_RELIABLE |                    \
-	 EFI_ATTR_HOT_PLUGGABLE | EFI_ATTR_RUNTIME)
+/* The attribute columns of efi=debug lines, in Linux's order, with their widths. */
+static const struct {
+	uint64_t bit;
+	const char *name;
+	unsigned width;
+} efi_attribute_columns[] = {
+	{ EFI_ATTR_RUNTIME, "RUN", 3 }, { EFI_ATTR_HOT_PLUGGABLE, "HP", 2 }, { EFI_ATTR_MORE_RELIABLE, "MR", 2 },
+	{ EFI_ATTR_CPU_CRYPTO, "CC", 2 }, { EFI_ATTR_SP, "SP", 2 },	      { EFI_ATTR_NV, "NV", 2 },
+	{ EFI_ATTR_XP, "XP", 2 },	  { EFI_ATTR_RP, "RP", 2 },	      { EFI_ATTR_WP, "WP", 2 },
+	{ EFI_ATTR_RO, "RO", 2 },	  { EFI_ATTR_UCE, "UCE", 3 },	      { EFI_ATTR_WB, "WB", 2 },
+	{ EFI_ATTR_WT, "WT", 2 },	  { EFI_ATTR_WC, "WC", 2 },	      { EFI_ATTR_UC, "UC", 2 },
+};
+
+#define NR_ATTRIBUTE_COLUMNS (sizeof(efi_attribute_columns) / sizeof(efi_attribute_columns[0]))
+#define NR_TYPE_NAMES (sizeof(efi_type_names) / sizeof(efi_type_names[0]))
+
+static uint64_t efi_known_attributes(void)
+{
+	uint64_t known = 0;
+
+	for (unsigned i = 0; i < NR_ATTRIBUTE_COLUMNS; i++)
+		known |= efi_attribute_columns[i].bit;
+	return known;
+}
 
 /**
  * efi_md_typeattr_format() - the "[Conventional|   |  |...|WB|WT|WC|UC]" text of efi=debug lines
@@ -212,32 +254,138 @@ static const char *const efi_type_names[] = {
  */
 char *efi_md_typeattr_format(char *buf, unsigned size, const struct efi_md *md)
 {
-	unsigned type_len;
+	unsigned len;
 	uint64_t a = md->attribute;
 
-	if (md->type >= sizeof(efi_type_names) / sizeof(efi_type_names[0]))
-		type_len = mp_snprintf(buf, size, "[type=%u", md->type);
+	if (md->type >= NR_TYPE_NAMES)
+		len = mp_snprintf(buf, size, "[type=%u", md->type);
 	else
-		type_len = mp_snprintf(buf, size, "[%-*s", 12, efi_type_names[md->type]);
-	if (type_len >= size)
+		len = mp_snprintf(buf, size, "[%-*s", 12, efi_type_names[md->type]);
+	if (len >= size)
 		return buf;
 
-	if (a & ~EFI_KNOWN_ATTRIBUTES)
-		mp_snprintf(buf + type_len, size - type_len, "|attr=0x%016llx]",
-			    (unsigned long long)a);
-	else
-		mp_snprintf(buf + type_len, size - type_len,
-			    "|%3s|%2s|%2s|%2s|%2s|%2s|%2s|%2s|%2s|%2s|%3s|%2s|%2s|%2s|%2s]",
-			    a & EFI_ATTR_RUNTIME ? "RUN" : "",
-			    a & EFI_ATTR_HOT_PLUGGABLE ? "HP" : "",
-			    a & EFI_ATTR_MORE_RELIABLE ? "MR" : "",
-			    a & EFI_ATTR_CPU_CRYPTO ? "CC" : "", a & EFI_ATTR_SP ? "SP" : "",
-			    a & EFI_ATTR_NV ? "NV" : "", a & EFI_ATTR_XP ? "XP" : "",
-			    a & EFI_ATTR_RP ? "RP" : "", a & EFI_ATTR_WP ? "WP" : "",
-			    a & EFI_ATTR_RO ? "RO" : "", a & EFI_ATTR_UCE ? "UCE" : "",
-			    a & EFI_ATTR_WB ? "WB" : "", a & EFI_ATTR_WT ? "WT" : "",
-			    a & EFI_ATTR_WC ? "WC" : "", a & EFI_ATTR_UC ? "UC" : "");
+	if (a & ~efi_known_attributes()) {
+		mp_snprintf(buf + len, size - len, "|attr=0x%016llx]", (unsigned long long)a);
+		return buf;
+	}
+	for (unsigned i = 0; i < NR_ATTRIBUTE_COLUMNS && len < size; i++)
+		len += mp_snprintf(buf + len, size - len, "|%*s", efi_attribute_columns[i].width,
+				   a & efi_attribute_columns[i].bit ? efi_attribute_columns[i].name : "");
+	if (len < size)
+		mp_snprintf(buf + len, size - len, "]");
 	return buf;
+}
+
+/*
+ * The attribute bits of the columns after the type, or false when a column
+ * is not Linux's.  A text the 64-byte buffer cut ends early: a column cut
+ * to a blank shows its bit clear, one cut within its name shows it set, and
+ * the columns cut off show nothing (taken as clear).
+ */
+static bool parse_attribute_columns(const char *s, uint64_t *a)
+{
+	*a = 0;
+	for (unsigned i = 0; i < NR_ATTRIBUTE_COLUMNS; i++) {
+		const char *name = efi_attribute_columns[i].name;
+		unsigned w = efi_attribute_columns[i].width, n = mp_strlen(name), pad = 0, j;
+
+		if (!*s)
+			return true;
+		if (*s++ != '|')
+			return false;
+		while (pad < w && s[pad] == ' ')
+			pad++;
+		if (pad < w && s[pad]) {
+			if (pad != w - n)
+				return false;
+			for (j = 0; j < n && s[pad + j]; j++)
+				if (s[pad + j] != name[j])
+					return false;
+			*a |= efi_attribute_columns[i].bit;
+		}
+		for (j = 0; j < w && *s; j++)
+			s++;
+		if (j < w)
+			return true;
+	}
+	return !*s || mp_strcmp(s, "]") == 0;
+}
+
+/* "|attr=0x" and 16 hex digits and "]". */
+static bool parse_attribute_word(const char *s, uint64_t *a)
+{
+	*a = 0;
+	for (unsigned i = 0; i < 16; i++) {
+		int d = mp_hexval(s[i]);
+
+		if (d < 0)
+			return false;
+		*a = *a << 4 | (uint64_t)d;
+	}
+	return mp_strcmp(s + 16, "]") == 0;
+}
+
+/* The text after the type: where it starts, or NULL when the type is not Linux's. */
+static const char *parse_type(const char *text, uint32_t *type)
+{
+	if (mp_starts_with(text, "[type=")) {
+		const char *s = text + 6;
+		uint64_t t = 0;
+
+		if (*s < '0' || *s > '9')
+			return NULL;
+		while (*s >= '0' && *s <= '9' && t <= UINT32_MAX)
+			t = t * 10 + (uint64_t)(*s++ - '0');
+		if (t > UINT32_MAX)
+			return NULL;
+		*type = (uint32_t)t;
+		return s;
+	}
+	if (text[0] != '[')
+		return NULL;
+	for (uint32_t t = 0; t < NR_TYPE_NAMES; t++) {
+		const char *s = text + 1 + mp_strlen(efi_type_names[t]);
+
+		if (!mp_starts_with(text + 1, efi_type_names[t]))
+			continue;
+		while (s < text + 13 && *s == ' ')
+			s++;
+		if (s == text + 13) {
+			*type = t;
+			return s;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * efi_md_typeattr_parse() - the type and attributes an efi=debug line's text shows
+ * @text: exactly the text from its '[' to its ']' (or to where Linux's 64-byte buffer cut it)
+ * @md: gets the type and the attributes; its other fields are left alone
+ *
+ * The inverse of efi_md_typeattr_format(): what it parses, formatted again,
+ * is @text byte for byte.  Bits in columns a cut text lost are taken as clear.
+ *
+ * Return: false when @text is not a text efi_md_typeattr_format() makes.
+ */
+bool efi_md_typeattr_parse(const char *text, struct efi_md *md)
+{
+	char again[EFI_MD_TYPEATTR_BUF];
+	struct efi_md parsed = *md;
+	const char *rest = parse_type(text, &parsed.type);
+
+	if (!rest)
+		return false;
+	if (mp_starts_with(rest, "|attr=0x")) {
+		if (!parse_attribute_word(rest + 8, &parsed.attribute))
+			return false;
+	} else if (!parse_attribute_columns(rest, &parsed.attribute)) {
+		return false;
+	}
+	if (mp_strcmp(efi_md_typeattr_format(again, sizeof(again), &parsed), text))
+		return false;
+	*md = parsed;
+	return true;
 }
 
 /**

@@ -376,7 +376,7 @@ static bool setup_data_placed(const struct machine *m)
 /*
  * early_reserve_memory(): what setup_arch() reserves first, before
  * memblock=debug is parsed (so Linux prints no memblock line for it): the
- * initrd (early_reserve_initrd) and the setup_data nodes
+ * first 64 KiB, the initrd (early_reserve_initrd) and the setup_data nodes
  * (memblock_x86_reserve_range_setup_data).  The kernel image, where the
  * loader decides, is not modelled.
  */
@@ -385,6 +385,8 @@ void early_reserve_memory(struct machine *m)
 	bool debug = m->memblock.debug;
 
 	m->memblock.debug = false;
+	/* BIOS-owned, often corrupted; page 0 also for L1TF */
+	memblock_reserve_from(&m->memblock, 0, 0x10000, "early_reserve_memory");
 	if (m->opts.ramdisk_last) {
 		/* from the image's first byte to the end of its last page */
 		uint64_t end = (m->opts.ramdisk_last + PAGE_SIZE) & ~(uint64_t)(PAGE_SIZE - 1);

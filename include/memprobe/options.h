@@ -71,6 +71,7 @@ struct options {
 	unsigned nr_setup_data_addr;	/* setup_data=: where the loader put the stub's nodes, in order */
 	uint64_t setup_data_addr[OPTIONS_MAX_SETUP_DATA];
 	uint64_t bgrt_page;		/* bgrt=: the boot logo's first page in Linux's boot; 0: its own */
+	uint64_t memattr_addr;		/* memattr=: the memory attributes table in Linux's boot; 0: its own */
 	unsigned ap_hold;	/* ap_hold=: the processor whose reader waits out the timeout (tests); 0: none */
 	unsigned fail;		/* fail=: the firmware calls the front end makes fail (tests): FAIL_* */
 	bool no_mp_services;	/* no_mp_services: read the boot CPU only, as without MP services (tests) */

@@ -87,12 +87,6 @@ char *capture_lines_with_prefix(const struct capture *c, const char *prefix)
 	return out;
 }
 
-static void store_u64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 void rawmap_init(struct rawmap *r, uint64_t desc_size)
 {
 	memset(r, 0, sizeof(*r));
@@ -113,15 +107,8 @@ void rawmap_add(struct rawmap *r, uint32_t type, uint64_t phys, uint64_t pages, 
 	}
 	d = r->bytes + r->nr * r->desc_size;
 	memset(d, 0xa5, r->desc_size);
-	d[0] = (uint8_t)type;
-	d[1] = (uint8_t)(type >> 8);
-	d[2] = (uint8_t)(type >> 16);
-	d[3] = (uint8_t)(type >> 24);
-	memset(d + 4, 0, 4);
-	store_u64(d + 8, phys);
-	store_u64(d + 16, 0);
-	store_u64(d + 24, pages);
-	store_u64(d + 32, attr);
+	efi_memmap_desc_store(d, &(struct efi_md){ .type = type, .phys_addr = phys, .num_pages = pages,
+						   .attribute = attr });
 	r->nr++;
 	r->map.map = r->bytes;
 	r->map.map_size = r->nr * r->desc_size;

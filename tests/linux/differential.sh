@@ -8,8 +8,9 @@
 # MMIO), e820__memblock_setup's lines, the ACPI lines (table list,
 # Reserving, SRAT, SLIT verdict, MADT overrides), the NUMA and zone lines
 # (init_mem_mapping's page tables, cleanup, NODE_DATA, free_area_init),
-# sparse_init's memblock requests (their answers when the boot's boot-services
-# memory is the run's), the memory-type and bring-up lines, and those after
+# sparse_init's memblock requests and answers and efi_reserve_boot_services's
+# (the prediction takes the boot's own EFI map from efi=debug's listing), the
+# memory-type and bring-up lines, and those after
 # free_area_init (the late
 # e820 lines, percpu, zonelists, swiotlb, SLUB, hash tables, the memory block
 # size, the atomic DMA pools, HugeTLB, and on q35 the MCFG's MMCONFIG lines).
@@ -152,6 +153,14 @@ enough() {
 	return 1
 }
 
+# The prediction took the boot's own EFI map from efi=debug's listing, so boot-services memory is compared.
+boot_map_taken() {
+	grep -q "^compare: taken from the log: the boot's EFI memory map (efi=debug's [0-9]* descriptors)" \
+		"$dir/compare.txt" && return 0
+	echo "FAIL $name: compare did not take the boot's EFI memory map from the log (see $dir/compare.txt)"
+	return 1
+}
+
 kb_sum() {
 	awk '{ s += $2 } END { print s + 0 }' "$1"
 }
@@ -192,7 +201,8 @@ linux_612() {
 		sed 's/^/  /' "$c"
 		return 1
 	fi
-	if [ "$(count e820 "$c")" -lt 1 ] || [ "$(count memblock "$c")" -lt 3 ] || [ "$(count ACPI "$c")" -lt 5 ] ||
+	if [ "$(count e820 "$c")" -lt 1 ] || [ "$(count memblock "$c")" -lt 50 ] || [ "$(count ACPI "$c")" -lt 5 ] ||
+		[ "$(count sparse "$c")" -lt 10 ] || ! grep -q "^compare: taken from the log: the boot's EFI memory map" "$c" ||
 		[ $(($(count NUMA "$c") + $(count NODE_DATA "$c") + $(count zones "$c"))) -lt 10 ] ||
 		[ "$(count CPU "$c")" -lt 3 ]; then
 		echo "FAIL $name: compare with Linux 6.12 found too few identical lines (see $c)"
@@ -242,17 +252,17 @@ for t in "${topologies[@]}"; do
 		echo "FAIL $name: memprobe compare says the prediction and Linux differ (exit $status):"
 		sed 's/^/  /' "$dir/compare.txt"
 		failed=$((failed + 1))
-	elif enough e820 1 && enough efi 1 && enough memblock 3 && enough ACPI 5 && enough CPU 3 &&
+	elif enough e820 1 && enough efi 1 && enough memblock 50 && enough ACPI 5 && enough CPU 3 && boot_map_taken &&
 		[ $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) -ge 10 ] &&
-		enough sparse 6 && enough "late e820" 5 && enough percpu 4 && enough zonelists 3 && enough mm_init 7 &&
+		enough sparse 10 && enough "late e820" 5 && enough percpu 4 && enough zonelists 3 && enough mm_init 7 &&
 		enough "hash tables" 4 && { [[ $name != q35* ]] || enough MMCONFIG 2; } && compare_nodes &&
 		compare_direct_map && linux_612; then
 		nodes=$(sed -n 's/^compare: taken from the log: where the loader put the \([0-9]*\) setup_data node.*/\1/p' \
 			"$dir/compare.txt")
 		echo "PASS $name: $(count e820) e820 lines, $(count efi) efi=debug lines of firmware-owned" \
-			"descriptors, $(count memblock) e820__memblock_setup lines, $(($(count ACPI) + $(count SRAT)))" \
+			"descriptors, $(count memblock) e820__memblock_setup and efi_reserve_boot_services lines, $(($(count ACPI) + $(count SRAT)))" \
 			"ACPI lines, $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) NUMA and zone lines," \
-			"$(count CPU) memory-type and bring-up lines, $(count sparse) sparse_init lines," \
+			"$(count CPU) memory-type and bring-up lines, $(count sparse) sparse_init requests and answers," \
 			"$(count "late e820") late e820 lines," \
 			"$(($(count percpu) + $(count zonelists) + $(count mm_init) + $(count "hash tables"))) lines of" \
 			"start_kernel's memory stages, $(count MMCONFIG) MMCONFIG lines" \

@@ -176,6 +176,39 @@ cp -r "$screen" "$work/notables" && cp "$work/notables.txt" "$work/notables/firm
 check "a run without configuration tables: the efi: line said to be not comparable" grep -q \
 	"^compare: note: the run does not hold the EFI configuration tables" "$work/notables.out"
 
+# The boot's own EFI memory map, rebuilt from efi=debug's listing: boot-services memory as the
+# boot had it, so efi_reserve_boot_services and sparse_init's answers are compared.
+check "seed: the boot's EFI memory map taken from the log" grep -q \
+	"^compare: taken from the log: the boot's EFI memory map (efi=debug's [0-9]* descriptors)" "$work/seed.out"
+check "seed: no boot-services line left out" bash -c '! grep -q "boot-services memory is not the run" "$1"' _ "$work/seed.out"
+check "seed: the sparse stage compares Linux's answers too" grep -q "^compare: sparse: identical ([1-9][0-9]* lines)$" \
+	"$work/seed.out"
+check "seed: the memblock stage holds the boot-services reservations" test \
+	"$(sed -n 's/^compare: memblock: identical (\([0-9]*\) lines)$/\1/p' "$work/seed.out")" -gt 100
+# The listing feeds the prediction: a Boot Data descriptor listed as free memory is not reserved.
+sed '0,/efi: mem13: \[Boot Data   |/s//efi: mem13: [Conventional|/' "$logs/seed.log" >"$work/boot-map.log"
+"$tool" compare "$run" "$work/boot-map.log" >"$work/boot-map.out" 2>&1
+check "a Boot Data descriptor listed as conventional: exit 1" test $? -eq 1
+check "a Boot Data descriptor listed as conventional: Linux's reservation of it differs" grep -qF \
+	"  Linux:    boot services: memblock_reserve: [0x00000000bbb5d000-0x00000000bbb7cfff] efi_reserve_boot_services" \
+	"$work/boot-map.out"
+# A listing line Linux would not print: the map is not taken, and why is said.
+sed '0,/efi: mem13: \[Boot Data   |/s//efi: mem13: [Boot Dada   |/' "$logs/seed.log" >"$work/bad-map.log"
+"$tool" compare "$run" "$work/bad-map.log" >"$work/bad-map.out" 2>&1
+check "a damaged listing line: the map not taken, the line named" grep -qF \
+	"compare: note: the boot's EFI memory map is not taken from the log (its line for mem13 is not one Linux prints:" \
+	"$work/bad-map.out"
+check "a damaged listing line: the boot-services lines then left out, and said" grep -q \
+	"boot-services memory is not the run's (efi=debug's Boot Code and Boot Data descriptors differ), so its [1-9][0-9]* efi_reserve_boot_services lines" \
+	"$work/bad-map.out"
+# analyze --log predicts with the same map.
+"$tool" analyze "$run" --log "$logs/seed.log" >"$work/analyze-boot-map.txt" 2>"$work/analyze-boot-map.err"
+check "analyze --log: the boot's map taken, said on standard error" grep -q \
+	"^analyze: taken from the log: the boot's EFI memory map (efi=debug's [0-9]* descriptors)" "$work/analyze-boot-map.err"
+check "analyze --log: efi_reserve_boot_services as the boot's log has it" cmp -s \
+	<(sed -n 's/^\[ *[0-9.]*\] \(memblock_reserve: .*efi_reserve_boot_services\)+.*/\1/p' "$logs/seed.log") \
+	<(grep 'efi_reserve_boot_services$' "$work/analyze-boot-map.txt")
+
 # Timestamps or not: dmesg -t gives the same lines.
 sed 's/^\[ *[0-9.]*\] //' "$logs/seed.log" >"$work/seed-t.log"
 "$tool" compare "$run" "$work/seed-t.log" >"$work/seed-t.out" 2>&1

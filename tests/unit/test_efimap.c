@@ -347,6 +347,70 @@ static void typeattr_format(void **state)
 			    "[type=4294967295|   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC");
 }
 
+/* Every type and a spread of attributes: what is formatted parses back to the same descriptor. */
+static void typeattr_parse_round_trip(void **state)
+{
+	static const uint32_t types[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0x70000000,
+					  0xffffffff };
+	static const uint64_t attrs[] = { 0, WB_ALL, EFI_ATTR_RUNTIME | WB_ALL, EFI_ATTR_RUNTIME | EFI_ATTR_UC,
+					  EFI_ATTR_SP | EFI_ATTR_MORE_RELIABLE | EFI_ATTR_UCE | EFI_ATTR_WB,
+					  EFI_ATTR_XP | EFI_ATTR_RP | EFI_ATTR_WP | EFI_ATTR_RO | EFI_ATTR_NV,
+					  EFI_ATTR_HOT_PLUGGABLE | EFI_ATTR_CPU_CRYPTO, 0x8000000000000100ULL, 0x40 };
+	char buf[EFI_MD_TYPEATTR_BUF];
+
+	(void)state;
+	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+		for (size_t a = 0; a < sizeof(attrs) / sizeof(attrs[0]); a++) {
+			struct efi_md md = { .type = types[t], .attribute = attrs[a] }, back = { .phys_addr = 7 };
+			char again[EFI_MD_TYPEATTR_BUF];
+
+			efi_md_typeattr_format(buf, sizeof(buf), &md);
+			assert_true(efi_md_typeattr_parse(buf, &back));
+			assert_int_equal(back.type, md.type);
+			assert_int_equal(back.phys_addr, 7);	/* left alone */
+			/* A text the buffer cut (a long unknown type) loses its last columns: formatting agrees. */
+			assert_string_equal(efi_md_typeattr_format(again, sizeof(again), &back), buf);
+			if (strlen(buf) < sizeof(buf) - 1)
+				assert_true(back.attribute == md.attribute);
+		}
+	}
+}
+
+/* Texts efi_md_typeattr_format() never makes are refused, whole. */
+static void typeattr_parse_refuses(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"[",
+		"Conventional|   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC]",
+		"[Conventional|   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC",	/* short, not cut: no ']' */
+		"[Conventional|   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC]x",
+		"[Conventional |  |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC]",	/* the type's width */
+		"[Conventional|   |  |  |  |  |  |  |  |  |  |   |WT|WB|WC|UC]",	/* names in the wrong column */
+		"[Conventional|   |  |  |  |  |  |  |  |  |  |   | WB|WT|WC|UC]",
+		"[Conventional|RUN|  |  |  |  |  |  |  |  |  |   |WB|WT|WC|U ]",
+		"[Conventional|attr=0x8000000000000008]",			/* known bits only: the columns */
+		"[Conventional|attr=0x80000000000001]",
+		"[Conventional|attr=0x80000000000001000]",
+		"[Conventional|attr=0x800000000000010G]",
+		"[Conventional|attr=0x8000000000000100",
+		"[type=|   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC]",
+		"[type=4294967296|attr=0x8000000000000100]",
+		"[type=12|   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC]",	/* 12 has a name */
+		"[Boot Dat    |   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC]",
+		"[Reserved    |   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC]]",
+	};
+	struct efi_md md = { .type = 99, .attribute = 5 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (efi_md_typeattr_parse(bad[i], &md))
+			fail_msg("took '%s'", bad[i]);
+		assert_int_equal(md.type, 99);
+		assert_int_equal(md.attribute, 5);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +424,8 @@ int main(void)
 		cmocka_unit_test(zero_page_and_wrapping),
 		cmocka_unit_test(more_than_128_entries),
 		cmocka_unit_test(typeattr_format),
+		cmocka_unit_test(typeattr_parse_round_trip),
+		cmocka_unit_test(typeattr_parse_refuses),
 	};
 
 	return cmocka_run_group_tests_name("efimap", tests, NULL, NULL);

@@ -76,6 +76,7 @@ bool efi_memmap_usable(struct mp_log *log, const struct efi_memmap *m);
 void efi_memmap_check_order(struct mp_log *log, const struct efi_memmap *m);
 uint32_t efi_memmap_nr_desc(const struct efi_memmap *m);
 void efi_memmap_desc(const struct efi_memmap *m, uint32_t i, struct efi_md *md);
+void efi_memmap_desc_store(uint8_t *p, const struct efi_md *md);
 
 uint32_t efi_stub_e820_type(const struct efi_md *md, bool soft_reserve);
 
@@ -105,6 +106,7 @@ uint64_t efi_stub_kernel_addr(const struct efi_memmap *map);
 
 bool efi_memmap_covers(const struct efi_memmap *m, uint64_t phys, uint64_t len);
 char *efi_md_typeattr_format(char *buf, unsigned size, const struct efi_md *md);
+bool efi_md_typeattr_parse(const char *text, struct efi_md *md);
 bool efi_memmap_next_valid(const struct efi_memmap *m, uint32_t *at, struct efi_md *md);
 uint32_t efi_clean_memmap(struct mp_log *log, const struct efi_memmap *m);
 void efi_print_memmap(struct mp_log *log, const struct efi_memmap *m);
