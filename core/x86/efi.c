@@ -705,7 +705,7 @@ void efi_mokvar_table_init(struct machine *m)
 void efi_bgrt_init(struct machine *m)
 {
 	const struct acpi_table *t = acpi_find_table(&m->acpi, "BGRT");
-	uint64_t image, size, moved;
+	uint64_t image, size, moved, at;
 	const uint8_t *bmp;
 	struct efi_md md;
 	unsigned split;
@@ -730,7 +730,15 @@ void efi_bgrt_init(struct machine *m)
 		mp_printk(m->log, "efi_bgrt: Ignoring BGRT: null image address\n");
 		return;
 	}
-	if (!efi_mem_desc_lookup(m, image, &md) || md.type != EFI_BOOT_SERVICES_DATA) {
+	/*
+	 * With bgrt=, Linux's boot checked its own image's place: there when the map
+	 * is that boot's (compare takes it from efi=debug), else this run's.
+	 */
+	at = image;
+	moved = m->opts.bgrt_page + image % PAGE_SIZE;
+	if (m->opts.bgrt_page && efi_mem_desc_lookup(m, moved, &md) && md.type == EFI_BOOT_SERVICES_DATA)
+		at = moved;
+	if (!efi_mem_desc_lookup(m, at, &md) || md.type != EFI_BOOT_SERVICES_DATA) {
 		mp_printk(m->log, "efi_bgrt: Ignoring BGRT: invalid image address\n");
 		return;
 	}
@@ -754,13 +762,12 @@ void efi_bgrt_init(struct machine *m)
 	 * found it, the same bytes at the same offset in the page, split from a descriptor
 	 * laid out as memprobe's.
 	 */
-	moved = m->opts.bgrt_page + image % PAGE_SIZE;
 	mp_printk(m->log, "memprobe: BGRT: the boot logo's %llu bytes at %#llx, as bgrt= says (for memprobe's boot "
 			  "the firmware put them at %#llx)\n",
 		  (unsigned long long)size, (unsigned long long)moved, (unsigned long long)image);
 	if (!memblock_is_region_reserved(&m->memblock, moved, size))
 		memblock_reserve_from(&m->memblock, moved, size, "efi_mem_reserve");
-	if (efi_arch_mem_range(m, &image, &size, &split))
+	if (efi_arch_mem_range(m, &at, &size, &split))
 		efi_memmap_keep(m, m->opts.bgrt_page, size, split, false);
 }
 
