@@ -261,6 +261,7 @@ test-replay: $(BUILD)/memprobe $(BUILD)/memprobe-asan $(BUILD)/devcpu-shim.so
 	./tests/replay/live.sh
 	./tests/replay/compare.sh
 	./tests/replay/hostile.sh
+	./tests/replay/linux-retry.sh
 
 test-qemu: $(BUILD)/memprobe.img $(BUILD)/memprobe
 	./tests/qemu/smoke.sh
