@@ -4,8 +4,8 @@
 # Linux itself now and then dies or hangs under TCG (a vCPU livelocked while the
 # kernel patches its code, an int3 Oops with some CPU models, a boot that never
 # ends).  That says nothing about memprobe, so a boot that did not reach its end is
-# booted once more with a note naming why; a second such boot is named by the
-# caller and never compared.
+# booted once more with a note naming why; a second such boot is named
+# NOT COMPARED, and the caller never compares it.
 
 # The line Linux's boot ends with when it has no root file system (no initramfs).
 LINUX_END_NO_ROOT='Kernel panic - not syncing: VFS: Unable to mount root fs'
@@ -31,7 +31,7 @@ linux_boot_failure() {
 
 # boot_linux_to_end WHO END LOG ERR run-qemu-args...: boot Linux through run-qemu.sh
 # until its console shows END, at most twice.  WHO names the boot in the note.
-# Return: 0 when a boot reached END; 1 otherwise, with why appended to ERR.
+# Return: 0 when a boot reached END; 1 otherwise, with why printed as NOT COMPARED and appended to ERR.
 boot_linux_to_end() {
 	local who=$1 end=$2 log=$3 err=$4 status why attempt
 	shift 4
@@ -44,5 +44,6 @@ boot_linux_to_end() {
 		[ $attempt -eq 1 ] && echo "note: $who: Linux's boot did not reach its end under TCG: $why; booting again"
 	done
 	echo "Linux's boot did not reach its end twice under TCG: $why (see $log)" >>"$err"
+	echo "NOT COMPARED $who: $(tail -n 1 "$err")"
 	return 1
 }

@@ -61,6 +61,8 @@ boot twice
 check "two boots that did not end: failure" test "$(cat "$work/twice.rc")" -eq 1 -a "$(cat "$work/calls")" -eq 2
 check "two boots that did not end: the first named a soft lockup" grep -q \
 	"did not reach its end under TCG: a guest vCPU livelocked (soft lockup); its last line: .*hung tasks; booting again" "$work/twice.out"
+check "two boots that did not end: named NOT COMPARED with why" grep -q \
+	"^NOT COMPARED case twice: Linux's boot did not reach its end twice under TCG: the kernel crashed" "$work/twice.out"
 check "two boots that did not end: ERR names the second, an Oops" grep -qx \
 	"Linux's boot did not reach its end twice under TCG: the kernel crashed (\[    1.0\] Oops: int3: 0000 \[#1\] PREEMPT SMP NOPTI); its last line: \[    1.1\] Kernel panic - not syncing: Fatal exception (see $work/twice.log)" \
 	"$work/twice.err"
