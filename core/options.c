@@ -224,6 +224,25 @@ static bool parse_percpu_static_size(struct options *o, const struct option_row 
 	return true;
 }
 
+/* x86's COMMAND_LINE_SIZE: the longest command line and its NUL */
+#define COMMAND_LINE_SIZE 2048
+
+static bool parse_cmdline_bytes(struct options *o, const struct option_row *row, const char *value,
+				struct mp_log *log)
+{
+	const char *end;
+	uint64_t n = simple_strtoull(value, &end);
+
+	(void)row;
+	if (end == value || *end || !n || n > COMMAND_LINE_SIZE) {
+		mp_printk(log, "memprobe: error: cmdline_bytes= takes a length from 1 to %u, not '%s'; ignored\n",
+			  COMMAND_LINE_SIZE, value);
+		return false;
+	}
+	o->cmdline_bytes = n;
+	return true;
+}
+
 static bool parse_kernel_addr(struct options *o, const struct option_row *row, const char *value,
 			      struct mp_log *log)
 {
@@ -463,6 +482,10 @@ static const struct option_row option_table[] = {
 	  { { "percpu_static_size=N", "the percpu section's size (\"s\" of \"percpu: Embedded\") of\n"
 				      "another build of that kernel",
 	      "Debian's (217088 for 6.1, 233472 for 6.12)" } } },
+	{ "cmdline_bytes=", NULL, OPTION_MEMPROBE, OPTION_NUMBER, false, parse_cmdline_bytes, 0,
+	  { { "cmdline_bytes=N", "the Linux command line's length with its NUL (strlen of\n"
+				 "\"Command line:\" plus 1): start_kernel keeps two copies",
+	      "memprobe's own command line, taken as Linux's" } } },
 	{ "exit_boot_services", NULL, OPTION_MEMPROBE, OPTION_FLAG, false, FLAG(exit_boot_services),
 	  { { "exit_boot_services", "after the report, leave boot services, build the direct map\n"
 				    "and identity map as real page tables, load them (CR3),\n"

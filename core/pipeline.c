@@ -13,6 +13,7 @@
 #include "memprobe/mm/zonelists.h"
 #include "memprobe/report/views.h"
 #include "memprobe/x86/efi.h"
+#include "memprobe/x86/io_apic.h"
 #include "memprobe/x86/acpi_boot.h"
 #include "memprobe/x86/setup_arch.h"
 #include "memprobe/x86/smpboot.h"
@@ -97,6 +98,7 @@ static void start_kernel_memory(struct machine *m)
 {
 	bool early_first = m->opts.kernel->vfs_caches_early_before_zonelists;
 
+	setup_command_line(m);
 	setup_per_cpu_areas(m);
 	if (early_first)
 		vfs_caches_init_early(m);
@@ -162,8 +164,10 @@ void memprobe_run(struct machine *m)
 	acpi_boot_init(m);
 	init_possible_cpus(m);
 	init_cpu_to_node(m);
+	io_apic_init_mappings(&m->memblock, &m->io_apics);
 	lap(m, &w, PHASE_ACPI);
-	e820__register_nosave_regions(m->log, &m->e820_table, m->max_pfn);
+	e820__reserve_resources(&m->memblock, &m->e820_table, &m->e820_table_firmware);
+	e820__register_nosave_regions(m->log, &m->memblock, &m->e820_table, m->max_pfn);
 	e820__setup_pci_gap(m->log, &m->e820_table, m->max_pfn);
 	start_kernel_memory(m);
 	lap(m, &w, PHASE_LATE);

@@ -29,13 +29,14 @@
 
 enum stage {
 	ST_E820, ST_EFI, ST_MEMBLOCK, ST_ACPI, ST_SRAT, ST_NUMA, ST_NODE_DATA, ST_ZONES, ST_CPU, ST_LATE_E820,
-	ST_SPARSE, ST_PERCPU, ST_ZONELISTS, ST_MM_INIT, ST_HASH, ST_MMCONFIG,
+	ST_SPARSE, ST_LATE_MEMBLOCK, ST_PERCPU, ST_ZONELISTS, ST_MM_INIT, ST_HASH, ST_MMCONFIG,
 	ST_BOOT_MEMORY,		/* not compared: the boot's boot-services descriptors (efi=debug), for the sparse answers */
 	STAGES
 };
 
 static const char *const stage_names[STAGES] = {
-	"e820", "efi", "memblock", "ACPI", "SRAT", "NUMA", "NODE_DATA", "zones", "CPU", "late e820", "sparse", "percpu",
+	"e820", "efi", "memblock", "ACPI", "SRAT", "NUMA", "NODE_DATA", "zones", "CPU", "late e820", "sparse",
+	"late memblock", "percpu",
 	"zonelists", "mm_init", "hash tables", "MMCONFIG", "boot-services memory",
 };
 
@@ -157,6 +158,7 @@ struct picker {
 	bool efi_done;			/* efi_init's listing ends at trim_bios_range's first update */
 	int dump;			/* memblock: 0 before the first dump, 1 in it, 2 after */
 	int answer;			/* the stage of the request the next memblock_alloc_range_nid reserve answers, or -1 */
+	bool percpu_begun;		/* "setup_percpu:": the late memblock requests modelled end there */
 	char config[512];		/* the "efi: NAME=0x..." line as compared */
 };
 
@@ -270,6 +272,26 @@ static bool join_announce(struct side *s, const char *line)
 	return false;
 }
 
+/*
+ * The memblock requests between the zone lines and setup_percpu, by their
+ * callers: the HPET's and IO APICs' resources, e820__reserve_resources and
+ * its firmware map, hibernation's nosave records, and start_kernel's copies
+ * of the command line.
+ */
+static bool late_memblock_request(const char *line)
+{
+	static const char *const callers[] = { " acpi_parse_hpet", " io_apic_init_mappings", " e820__reserve_resources",
+					       " firmware_map_add_early", " register_nosave_region", " start_kernel" };
+	size_t n = strlen(line);
+
+	if (strncmp(line, "memblock_alloc_try_nid: ", 24))
+		return false;
+	for (size_t i = 0; i < sizeof(callers) / sizeof(callers[0]); i++)
+		if (n > strlen(callers[i]) && !strcmp(line + n - strlen(callers[i]), callers[i]))
+			return true;
+	return false;
+}
+
 static bool pick(struct picker *p, struct side *s, const char *line)
 {
 	if (join_announce(s, line))
@@ -324,6 +346,12 @@ static bool pick(struct picker *p, struct side *s, const char *line)
 	     strstr(line, " vmemmap_alloc_block_zero.constprop.0"))) {
 		p->answer = ST_SPARSE;
 		return add(s, ST_SPARSE, "", line);
+	}
+	if (!strncmp(line, "setup_percpu: ", 14))
+		p->percpu_begun = true;
+	if (!p->percpu_begun && late_memblock_request(line)) {
+		p->answer = ST_LATE_MEMBLOCK;
+		return add(s, ST_LATE_MEMBLOCK, "", line);
 	}
 	for (size_t i = 0; i < NR_PATTERNS; i++) {
 		if (!matches(&p->re[i], line))
@@ -389,6 +417,7 @@ struct log_facts {
 	unsigned long long bgrt_first, bgrt_last;	/* the boot logo's update after the zones (last 0: none) */
 	unsigned long long percpu_static;	/* the build's percpu section ("s" of "percpu:"), 0: not shown */
 	unsigned long long memattr;	/* the boot's memory attributes table ("efi: ... MEMATTR="), 0: none */
+	unsigned cmdline_bytes;		/* "Command line:"'s length and its NUL, 0: not shown whole */
 	unsigned nr_candidates;
 	unsigned long long candidates[MAX_CANDIDATES][2];
 };
@@ -448,6 +477,9 @@ static void setup_data_or_logo(struct log_facts *f, const char *line)
 	}
 }
 
+/* A "Command line:" line shorter than this is the whole command line. */
+#define MAX_WHOLE_CMDLINE 960
+
 static void read_facts(struct log_facts *f, const char *text)
 {
 	char line[1024];
@@ -464,6 +496,9 @@ static void read_facts(struct log_facts *f, const char *text)
 		else if (!f->words[0] && !strncmp(line, "Command line: ", 14)) {
 			options_from_linux_cmdline(f->words, sizeof(f->words), line + 14);
 			f->nokaslr = strstr(f->words, "nokaslr") != NULL;
+			/* printk cuts a record near 1 KiB: a longer line's length is not the command line's */
+			if (strlen(line + 14) < MAX_WHOLE_CMDLINE)
+				f->cmdline_bytes = (unsigned)strlen(line + 14) + 1;
 		} else if (!f->ramdisk_last && !strncmp(line, "RAMDISK: ", 9)) {
 			sscanf(line + 9, "[mem 0x%llx-0x%llx]", &f->ramdisk_first, &f->ramdisk_last);
 		} else if (!strncmp(line, "Move RAMDISK from ", 18)) {
@@ -512,6 +547,8 @@ static bool boot_options(const struct log_facts *f, const struct linux_profile *
 		written += snprintf(options + written, size - written, " memattr=%#llx", f->memattr);
 	if (profile && (size_t)written < size)
 		written += snprintf(options + written, size - written, " kernel=%s", profile->name);
+	if (f->cmdline_bytes && (size_t)written < size)
+		written += snprintf(options + written, size - written, " cmdline_bytes=%u", f->cmdline_bytes);
 	if (f->percpu_static && (size_t)written < size)
 		written += snprintf(options + written, size - written, " percpu_static_size=%llu", f->percpu_static);
 	return (size_t)written < size;
@@ -1022,6 +1059,9 @@ int compare_command(int argc, char **argv)
 		printf("compare: taken from the log: the kernel build's percpu section of %llu bytes (pcpu-alloc: s...; "
 		       "the profile's build has %llu)\n",
 		       facts.percpu_static, (unsigned long long)built->percpu_static_size);
+	if (facts.cmdline_bytes)
+		printf("compare: taken from the log: the command line's length, %u bytes with its NUL (start_kernel's "
+		       "two copies of it)\n", facts.cmdline_bytes);
 	if (facts.ramdisk_last)
 		printf("compare: taken from the log: the initrd at [mem %#010llx-%#010llx] (RAMDISK:)\n",
 		       facts.ramdisk_first, facts.ramdisk_last);
@@ -1082,13 +1122,16 @@ int compare_command(int argc, char **argv)
 		static const char *const answers[] = { "answer: " }, *const boot_services[] = { "boot services: " };
 		size_t reserves = drop_stage_lines(&linux_side, ST_MEMBLOCK, boot_services, 1);
 
+		size_t sparse = drop_stage_lines(&linux_side, ST_SPARSE, answers, 1);
+
 		printf("compare: note: the boot's boot-services memory is not the run's (%s), so its %zu "
-		       "efi_reserve_boot_services lines and the %zu addresses Linux gave sparse_init, whose buffers "
-		       "land around it, are not comparable\n",
+		       "efi_reserve_boot_services lines and the %zu addresses Linux gave sparse_init and the %zu it "
+		       "gave the late memblock requests, which land around it, are not comparable\n",
 		       linux_side.nr[ST_BOOT_MEMORY] ? "efi=debug's Boot Code and Boot Data descriptors differ"
 						     : "the log has no efi=debug lines to show it",
-		       reserves, drop_stage_lines(&linux_side, ST_SPARSE, answers, 1));
+		       reserves, sparse, drop_stage_lines(&linux_side, ST_LATE_MEMBLOCK, answers, 1));
 		drop_stage_lines(&mp, ST_SPARSE, answers, 1);
+		drop_stage_lines(&mp, ST_LATE_MEMBLOCK, answers, 1);
 		drop_stage_lines(&mp, ST_MEMBLOCK, boot_services, 1);
 	}
 	if (dropped_bringup)

@@ -103,6 +103,34 @@ int setup_io_tlb_npages(struct machine *m, const char *value)
 	return 0;
 }
 
+/**
+ * setup_command_line() - the two copies of the command line start_kernel() keeps (init/main.c)
+ * @m: the machine
+ *
+ * saved_command_line and static_command_line: each the command line and
+ * its NUL (no bootconfig in these builds).  Its length is a fact of the
+ * boot: cmdline_bytes=, or memprobe's own command line taken as Linux's.
+ */
+void setup_command_line(struct machine *m)
+{
+	uint64_t len = m->opts.cmdline_bytes;
+
+	if (!len) {
+		len = 1;
+		for (const char *p = m->fw->cmdline; p && *p; p++)
+			len++;
+		if (m->memblock.debug)
+			mp_printk(m->log, "memprobe: the Linux command line is taken as memprobe's own (%llu bytes "
+					  "with its NUL); cmdline_bytes= gives Linux's\n",
+				  (unsigned long long)len);
+	}
+	/* start_kernel inlines setup_command_line: the requests name it */
+	memblock_alloc_try_nid_from(&m->memblock, len, SMP_CACHE_BYTES, 0, MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE,
+				    "start_kernel");
+	memblock_alloc_try_nid_from(&m->memblock, len, SMP_CACHE_BYTES, 0, MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE,
+				    "start_kernel");
+}
+
 /*
  * swiotlb_init_remap()'s allocations: the buffer below 4 GiB, halved (to
  * whole segments) while memblock has no room for it, then the slots and the

@@ -8,6 +8,8 @@
 
 #include "memprobe/acpi/madt.h"
 #include "memprobe/lib/defects.h"
+#include "memprobe/lib/util.h"
+#include "memprobe/mm/memblock.h"
 #include "memprobe/x86/efi.h"
 #include "memprobe/x86/topology.h"
 #include "memprobe/machine.h"
@@ -135,6 +137,7 @@ static void acpi_process_madt(struct machine *m)
 #define HPET_ADDRESS_SPACE 40
 #define HPET_ADDRESS 44
 #define HPET_TABLE_LENGTH 56
+#define HPET_RESOURCE_NAME_SIZE 9
 
 /*
  * acpi_parse_hpet(): the HPET's ID and base, with Linux's words for a base
@@ -178,6 +181,8 @@ static void acpi_parse_hpet(struct machine *m)
 		return;
 	}
 	mp_printk(m->log, "ACPI: HPET id: %#x base: %#llx\n", id, (unsigned long long)base);
+	/* hpet_res: the timer block's resource and its name ("HPET 0"), for /proc/iomem */
+	memblock_alloc(&m->memblock, RESOURCE_BYTES + HPET_RESOURCE_NAME_SIZE, SMP_CACHE_BYTES);
 }
 
 /**

@@ -8,6 +8,7 @@
 #include "memprobe/x86/e820.h"
 
 #include "memprobe/lib/util.h"
+#include "memprobe/mm/memblock.h"
 
 /**
  * e820_type_name() - the text e820_print_type() appends for a type
@@ -423,14 +424,24 @@ uint64_t e820_end_pfn(struct mp_log *log, const struct e820_table *table, uint64
 	return last_pfn;
 }
 
+/* sizeof(struct nosave_region) in both builds: a list head and two page frames */
+#define NOSAVE_REGION_BYTES 32
+/* sizeof(struct firmware_map_entry) in both builds: a range, its type's name, a kobject */
+#define FIRMWARE_MAP_ENTRY_BYTES 104
+
 /*
  * register_nosave_region(): one line per range.  A range that continues
- * the previous one only extends it (no allocation); the line is the same.
+ * the previous one (*last_end_pfn, 0 before the first) only extends it; any
+ * other takes a struct nosave_region from memblock.  The line is the same.
  */
-static void register_nosave_region(struct mp_log *log, uint64_t start_pfn, uint64_t end_pfn)
+static void register_nosave_region(struct mp_log *log, struct memblock *mb, uint64_t *last_end_pfn,
+				   uint64_t start_pfn, uint64_t end_pfn)
 {
 	if (start_pfn >= end_pfn)
 		return;
+	if (!*last_end_pfn || *last_end_pfn != start_pfn)
+		memblock_alloc(mb, NOSAVE_REGION_BYTES, SMP_CACHE_BYTES);
+	*last_end_pfn = end_pfn;
 	mp_printk(log, "PM: hibernation: Registered nosave memory: [mem %#010llx-%#010llx]\n",
 		  (unsigned long long)(start_pfn << PAGE_SHIFT), (unsigned long long)((end_pfn << PAGE_SHIFT) - 1));
 }
@@ -438,15 +449,17 @@ static void register_nosave_region(struct mp_log *log, uint64_t start_pfn, uint6
 /**
  * e820__register_nosave_regions() - the ranges hibernation does not save
  * @log: where Linux's "PM: hibernation: Registered nosave memory" lines go
+ * @mb: memblock, for each new region's record
  * @table: the e820 table as setup_arch() leaves it
  * @limit_pfn: max_pfn
  *
  * Every gap before a RAM (or kernel-reserved) entry, and everything from
  * the last one's end to @limit_pfn, in page frames rounded outwards.
  */
-void e820__register_nosave_regions(struct mp_log *log, const struct e820_table *table, uint64_t limit_pfn)
+void e820__register_nosave_regions(struct mp_log *log, struct memblock *mb, const struct e820_table *table,
+				   uint64_t limit_pfn)
 {
-	uint64_t last_addr = 0;
+	uint64_t last_addr = 0, last_end_pfn = 0;
 
 	for (uint32_t i = 0; i < table->nr_entries; i++) {
 		const struct e820_entry *e = &table->entries[i];
@@ -454,10 +467,32 @@ void e820__register_nosave_regions(struct mp_log *log, const struct e820_table *
 		if (e->type != E820_TYPE_RAM && e->type != E820_TYPE_RESERVED_KERN)
 			continue;
 		if (last_addr < e->addr)
-			register_nosave_region(log, PFN_DOWN(last_addr), PFN_UP(e->addr));
+			register_nosave_region(log, mb, &last_end_pfn, PFN_DOWN(last_addr), PFN_UP(e->addr));
 		last_addr = e->addr + e->size;
 	}
-	register_nosave_region(log, PFN_DOWN(last_addr), limit_pfn);
+	register_nosave_region(log, mb, &last_end_pfn, PFN_DOWN(last_addr), limit_pfn);
+}
+
+/* firmware_map_add_early(): /sys/firmware/memmap's record of one entry. */
+static void firmware_map_add_early(struct memblock *mb)
+{
+	memblock_alloc(mb, FIRMWARE_MAP_ENTRY_BYTES, SMP_CACHE_BYTES);
+}
+
+/**
+ * e820__reserve_resources() - the memory setup_arch() takes for /proc/iomem and /sys/firmware/memmap
+ * @mb: memblock
+ * @table: e820_table: one struct resource per entry, in one allocation
+ * @firmware: e820_table_firmware: one firmware map entry each
+ *
+ * The resources' tree is what report_iomem() shows; here only the
+ * allocations, whose places decide where later ones land.
+ */
+void e820__reserve_resources(struct memblock *mb, const struct e820_table *table, const struct e820_table *firmware)
+{
+	memblock_alloc(mb, (uint64_t)RESOURCE_BYTES * table->nr_entries, SMP_CACHE_BYTES);
+	for (uint32_t i = 0; i < firmware->nr_entries; i++)
+		firmware_map_add_early(mb);
 }
 
 /**

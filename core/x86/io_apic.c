@@ -9,6 +9,7 @@
 
 #include "memprobe/lib/defects.h"
 #include "memprobe/lib/util.h"
+#include "memprobe/mm/memblock.h"
 
 /* A descriptor's length in bytes, cut at the top of the address space (a hostile map may say more). */
 static uint64_t desc_length(const struct efi_md *md)
@@ -197,4 +198,21 @@ bool ioapic_reads_find(const struct ioapic_reads *r, uint32_t base, uint32_t reg
 			return true;
 		}
 	return false;
+}
+
+/* IOAPIC_RESOURCE_NAME_SIZE: "IOAPIC %u" and its NUL */
+#define IOAPIC_RESOURCE_NAME_SIZE 11
+
+/**
+ * io_apic_init_mappings() - what Linux takes from memblock for the IO APICs' resources
+ * @mb: memblock
+ * @io: the IO APICs registered
+ *
+ * ioapic_setup_resources(): a struct resource and its name for each, in one
+ * allocation; none without IO APICs.
+ */
+void io_apic_init_mappings(struct memblock *mb, const struct io_apics *io)
+{
+	if (io->nr)
+		memblock_alloc(mb, (uint64_t)(RESOURCE_BYTES + IOAPIC_RESOURCE_NAME_SIZE) * io->nr, SMP_CACHE_BYTES);
 }

@@ -66,6 +66,7 @@ struct options {
 	unsigned ebs_stale_keys;	/* ebs_stale_keys=: attempts given a stale map key (tests) */
 	uint64_t pgdat_size;	/* node_data_size=: another build's sizeof(pg_data_t), 0: the profile's */
 	uint64_t percpu_static_size;	/* percpu_static_size=: another build's, 0: the profile's */
+	uint64_t cmdline_bytes;	/* cmdline_bytes=: Linux's command line and its NUL, 0: memprobe's own */
 	uint64_t kernel_addr;	/* kernel_addr=: where the kernel image is assumed, 0: default */
 	uint64_t ramdisk_first, ramdisk_last;	/* ramdisk=: the initrd's bytes; last 0: none */
 	unsigned nr_setup_data_addr;	/* setup_data=: where the loader put the stub's nodes, in order */

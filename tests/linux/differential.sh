@@ -11,7 +11,7 @@
 # sparse_init's memblock requests and answers and efi_reserve_boot_services's
 # (the prediction takes the boot's own EFI map from efi=debug's listing), the
 # memory-type and bring-up lines, and those after
-# free_area_init (the late
+# free_area_init (the memblock requests and answers up to setup_percpu, the late
 # e820 lines, percpu, zonelists, swiotlb, SLUB, hash tables, the memory block
 # size, the atomic DMA pools, HugeTLB, and on q35 the MCFG's MMCONFIG lines).
 # Besides, memprobe's node view against what the booted Linux shows in /sys
@@ -187,7 +187,8 @@ linux_612() {
 		return 1
 	fi
 	if [ "$(count e820 "$c")" -lt 1 ] || [ "$(count memblock "$c")" -lt 50 ] || [ "$(count ACPI "$c")" -lt 5 ] ||
-		[ "$(count sparse "$c")" -lt 10 ] || ! grep -q "^compare: taken from the log: the boot's EFI memory map" "$c" ||
+		[ "$(count sparse "$c")" -lt 10 ] || [ "$(count "late memblock" "$c")" -lt 30 ] ||
+		! grep -q "^compare: taken from the log: the boot's EFI memory map" "$c" ||
 		[ $(($(count NUMA "$c") + $(count NODE_DATA "$c") + $(count zones "$c"))) -lt 10 ] ||
 		[ "$(count CPU "$c")" -lt 3 ]; then
 		echo "FAIL $name: compare with Linux 6.12 found too few identical lines (see $c)"
@@ -235,7 +236,8 @@ for t in "${topologies[@]}"; do
 		failed=$((failed + 1))
 	elif enough e820 1 && enough efi 1 && enough memblock 50 && enough ACPI 5 && enough CPU 3 && boot_map_taken &&
 		[ $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) -ge 10 ] &&
-		enough sparse 10 && enough "late e820" 5 && enough percpu 4 && enough zonelists 3 && enough mm_init 7 &&
+		enough sparse 10 && enough "late memblock" 30 && enough "late e820" 5 && enough percpu 4 &&
+		enough zonelists 3 && enough mm_init 7 &&
 		enough "hash tables" 4 && { [[ $name != q35* ]] || enough MMCONFIG 2; } && compare_nodes &&
 		compare_direct_map && linux_612; then
 		nodes=$(sed -n 's/^compare: taken from the log: where the loader put the \([0-9]*\) setup_data node.*/\1/p' \
@@ -244,6 +246,7 @@ for t in "${topologies[@]}"; do
 			"descriptors, $(count memblock) e820__memblock_setup and efi_reserve_boot_services lines, $(($(count ACPI) + $(count SRAT)))" \
 			"ACPI lines, $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) NUMA and zone lines," \
 			"$(count CPU) memory-type and bring-up lines, $(count sparse) sparse_init requests and answers," \
+			"$(count "late memblock") late memblock requests and answers (resources, nosave, command line)," \
 			"$(count "late e820") late e820 lines," \
 			"$(($(count percpu) + $(count zonelists) + $(count mm_init) + $(count "hash tables"))) lines of" \
 			"start_kernel's memory stages, $(count MMCONFIG) MMCONFIG lines" \

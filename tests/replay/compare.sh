@@ -78,7 +78,7 @@ check "Linux 5.10: refused, the version named" grep -q \
 # The same VM's Linux boot, KASLR on: identical once the kernel's place is taken from the log.
 "$tool" compare "$run" "$logs/seed.log" >"$work/seed.out" 2>&1
 check "seed: exit 0" test $? -eq 0
-for stage in e820 efi memblock ACPI SRAT NUMA NODE_DATA zones; do
+for stage in e820 efi memblock ACPI SRAT NUMA NODE_DATA zones "late memblock"; do
 	check "seed: $stage identical" grep -q "^compare: $stage: identical ([1-9][0-9]* lines)$" "$work/seed.out"
 done
 check "seed: the kernel's place taken from the log" \
@@ -91,7 +91,7 @@ check "seed: more than 100 lines compared" test "$(sed -n 's/^compare: \([0-9]*\
 check "seed, Linux 6.12: exit 0" test $? -eq 0
 check "seed, Linux 6.12: the profile taken from the log" \
 	grep -qx "compare: predicting Linux 6.12 (kernel=6.12), from the log's 'Linux version' line" "$work/seed-6.12.out"
-for stage in e820 efi memblock ACPI SRAT NUMA NODE_DATA zones; do
+for stage in e820 efi memblock ACPI SRAT NUMA NODE_DATA zones "late memblock"; do
 	check "seed, Linux 6.12: $stage identical" grep -q "^compare: $stage: identical ([1-9][0-9]* lines)$" \
 		"$work/seed-6.12.out"
 done
@@ -185,6 +185,23 @@ check "seed: the sparse stage compares Linux's answers too" grep -q "^compare: s
 	"$work/seed.out"
 check "seed: the memblock stage holds the boot-services reservations" test \
 	"$(sed -n 's/^compare: memblock: identical (\([0-9]*\) lines)$/\1/p' "$work/seed.out")" -gt 100
+# The late memblock requests (HPET, IO APIC, e820 resources, firmware map, nosave records, the
+# command line's two copies) and their answers; the command line's length taken from the log.
+check "seed: the late memblock stage: Linux's 31 requests and their answers" grep -q \
+	"^compare: late memblock: identical (62 lines)$" "$work/seed.out"
+check "seed: the command line's length taken from the log" grep -q \
+	"^compare: taken from the log: the command line's length, 65 bytes with its NUL (start_kernel's two copies of it)$" "$work/seed.out"
+awk '/firmware_map_add_early/ && !gone { gone = 1; getline; next } { print }' "$logs/seed.log" >"$work/no-fwmap.log"
+"$tool" compare "$run" "$work/no-fwmap.log" >"$work/no-fwmap.out" 2>&1
+check "a firmware map entry Linux did not take: exit 1" test $? -eq 1
+check "a firmware map entry Linux did not take: the late memblock stage differs" grep -q \
+	"^compare: late memblock: differs: 60 of 60 Linux lines identical, memprobe has 62; from line 8:$" "$work/no-fwmap.out"
+sed 's/^\(\[ *[0-9.]*\] Command line: .*\)$/\1 x/' "$logs/seed.log" >"$work/longer-cmdline.log"
+"$tool" compare "$run" "$work/longer-cmdline.log" >"$work/longer-cmdline.out" 2>&1
+check "a command line 2 bytes longer than the boot's: start_kernel's requests differ by 2" grep -qE \
+	"^  memprobe: memblock_alloc_try_nid: [0-9]+ bytes align=0x40 nid=-1 from=0x0+ max_addr=0x0+ start_kernel$" \
+	"$work/longer-cmdline.out"
+
 # The listing feeds the prediction: a Boot Data descriptor listed as free memory is not reserved.
 sed '0,/efi: mem13: \[Boot Data   |/s//efi: mem13: [Conventional|/' "$logs/seed.log" >"$work/boot-map.log"
 "$tool" compare "$run" "$work/boot-map.log" >"$work/boot-map.out" 2>&1

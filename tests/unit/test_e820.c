@@ -15,6 +15,7 @@
 struct fixture {
 	struct e820_table table;
 	struct e820_sanitizer scratch;
+	struct memblock mb;	/* 1 GiB at 0, debug on: the late steps' allocations show */
 	struct capture c;
 };
 
@@ -25,6 +26,9 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	capture_init(&f->c);
+	memblock_init(&f->mb, &f->c.log, &host_heap);
+	memblock_add(&f->mb, 0, 0x40000000);
+	f->mb.debug = true;
 	*state = f;
 	return 0;
 }
@@ -33,6 +37,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	memblock_release(&f->mb);
 	capture_free(&f->c);
 	free(f);
 	return 0;
@@ -277,6 +282,38 @@ static void end_pfn(void **state)
 	assert_true(capture_has_line(&f->c, "last_pfn = 0x4000000000 max_arch_pfn = 0x10000000000"));
 }
 
+/*
+ * A RAM entry inside one page, starting on it, leaves no page to save: the
+ * gap after it continues the one before, which only grows (one record, two
+ * lines).  e820__reserve_resources: 64 bytes per e820_table entry at once,
+ * then 104 per e820_table_firmware entry.
+ */
+static void nosave_extends_and_resources(void **state)
+{
+	struct fixture *f = *state;
+	struct e820_table firmware;
+
+	add(f, 0x0, 0x9f000, E820_TYPE_RAM);
+	add(f, 0x100000, 0x100800, E820_TYPE_RAM);		/* PFN_UP(start) == PFN_DOWN(end) */
+	add(f, 0x200000, 0x400000, E820_TYPE_RAM);
+	e820__register_nosave_regions(&f->c.log, &f->mb, &f->table, 0x400);
+	assert_true(capture_has_line(&f->c, "PM: hibernation: Registered nosave memory: [mem 0x0009f000-0x000fffff]"));
+	assert_true(capture_has_line(&f->c, "PM: hibernation: Registered nosave memory: [mem 0x00100000-0x001fffff]"));
+	assert_int_equal(capture_count_prefix(&f->c, "PM: hibernation:"), 2);
+	assert_int_equal(capture_count_prefix(&f->c, "memblock_alloc_try_nid: 32 bytes"), 1);
+
+	firmware = f->table;
+	add(f, 0x400000, 0x500000, E820_TYPE_RESERVED);		/* e820_table has 4 entries, the firmware's 3 */
+	e820__reserve_resources(&f->mb, &f->table, &firmware);
+	assert_int_equal(capture_count_prefix(&f->c, "memblock_alloc_try_nid: 256 bytes align=0x40 nid=-1 from=0x0000000000000000 "
+						     "max_addr=0x0000000000000000 e820__reserve_resources"), 1);
+	assert_int_equal(capture_count_prefix(&f->c, "memblock_alloc_try_nid: 104 bytes align=0x40 nid=-1 from=0x0000000000000000 "
+						     "max_addr=0x0000000000000000 firmware_map_add_early"), 3);
+	/* after the nosave record at 0x3fffffc0: 256 bytes below it, then the entries each 128 lower */
+	assert_true(capture_has_line(&f->c, "memblock_reserve: [0x000000003ffffec0-0x000000003fffffbf] memblock_alloc_range_nid"));
+	assert_true(capture_has_line(&f->c, "memblock_reserve: [0x000000003ffffdc0-0x000000003ffffe27] memblock_alloc_range_nid"));
+}
+
 /* setup_arch()'s last e820 steps: hibernation's nosave ranges, the PCI gap, the RAM buffers. */
 static void late_e820(void **state)
 {
@@ -290,12 +327,18 @@ static void late_e820(void **state)
 	add(f, 0xc0000000, 0xd0000000, E820_TYPE_RESERVED);	/* splits the 32-bit hole in two */
 	add(f, 0xfec00000, 0xfec01000, E820_TYPE_RESERVED);
 	add(f, 0x100000000ULL, 0x140000000ULL, E820_TYPE_RAM);	/* 64 MiB-aligned: no buffer */
-	e820__register_nosave_regions(&f->c.log, &f->table, 0x150000);
+	e820__register_nosave_regions(&f->c.log, &f->mb, &f->table, 0x150000);
 	/* the partial pages at 0x9f000 and 0xbff40000 are not saved; the last range runs to max_pfn */
 	assert_true(capture_has_line(&f->c, "PM: hibernation: Registered nosave memory: [mem 0x0009f000-0x000fffff]"));
 	assert_true(capture_has_line(&f->c, "PM: hibernation: Registered nosave memory: [mem 0xbff40000-0xffffffff]"));
 	assert_true(capture_has_line(&f->c, "PM: hibernation: Registered nosave memory: [mem 0x140000000-0x14fffffff]"));
 	assert_int_equal(capture_count_prefix(&f->c, "PM: hibernation:"), 3);
+	/* each a struct nosave_region of 32 bytes from memblock, top down */
+	assert_int_equal(capture_count_prefix(&f->c, "memblock_alloc_try_nid: 32 bytes align=0x40 nid=-1 from=0x0000000000000000 "
+						     "max_addr=0x0000000000000000 register_nosave_region"), 3);
+	assert_true(capture_has_line(&f->c, "memblock_reserve: [0x000000003fffffc0-0x000000003fffffdf] memblock_alloc_range_nid"));
+	assert_true(capture_has_line(&f->c, "memblock_reserve: [0x000000003fffff80-0x000000003fffff9f] memblock_alloc_range_nid"));
+	assert_true(capture_has_line(&f->c, "memblock_reserve: [0x000000003fffff40-0x000000003fffff5f] memblock_alloc_range_nid"));
 
 	/* The largest hole below 4 GiB: 0xd0000000-0xfec00000 beats 0xbff40123-0xc0000000. */
 	assert_int_equal(e820__setup_pci_gap(&f->c.log, &f->table, 0x140000), 0xd0000000);
@@ -334,6 +377,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(print_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(end_pfn, setup, teardown),
 		cmocka_unit_test_setup_teardown(late_e820, setup, teardown),
+		cmocka_unit_test_setup_teardown(nosave_extends_and_resources, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("e820", tests, NULL, NULL);

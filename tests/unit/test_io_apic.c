@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "memprobe/mm/memblock.h"
 #include "memprobe/x86/io_apic.h"
 
 /* A bus of IO APICs: each base answers with its registers; reads are counted. */
@@ -211,6 +212,27 @@ static void at_most_linux_s_count(void **state)
 	assert_true(has(r, "Max # of I/O APICs (128) exceeded (found 128), skipping"));
 }
 
+/* io_apic_init_mappings(): a 64-byte resource and an 11-byte name per registered IO APIC, at once; none without. */
+static void resources_from_memblock(void **state)
+{
+	struct rig *r = *state;
+	struct memblock mb;
+
+	memblock_init(&mb, &r->c.log, &host_heap);
+	memblock_add(&mb, 0, 0x10000000);
+	mb.debug = true;
+	io_apic_init_mappings(&mb, &r->io);
+	assert_int_equal(capture_count_prefix(&r->c, "memblock_alloc_try_nid: "), 0);
+	r->io.nr = 2;
+	io_apic_init_mappings(&mb, &r->io);
+	assert_int_equal(capture_count_prefix(&r->c, "memblock_alloc_try_nid: 150 bytes align=0x40 nid=-1 "
+						     "from=0x0000000000000000 max_addr=0x0000000000000000 "
+						     "io_apic_init_mappings"), 1);
+	assert_true(capture_has_line(&r->c, "memblock_reserve: [0x000000000fffff40-0x000000000fffffd5] "
+					    "memblock_alloc_range_nid"));
+	memblock_release(&mb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +243,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(never_touches_memory, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(each_address_read_once, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(at_most_linux_s_count, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(resources_from_memblock, rig_setup, rig_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

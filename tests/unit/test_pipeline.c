@@ -517,6 +517,42 @@ static void ramdisk_option(void **state)
 	capture_free(&c);
 }
 
+/* start_kernel's two copies of the command line: cmdline_bytes=, else memprobe's own command line. */
+static void cmdline_bytes_option(void **state)
+{
+	static const char *const request = "memblock_alloc_try_nid: %u bytes align=0x40 nid=-1 from=0x0000000000000000 "
+					   "max_addr=0x0000000000000000 start_kernel";
+	const char *own = "memblock=debug cmdline_bytes=0 cmdline_bytes=2049 cmdline_bytes=9x";
+	char line[200];
+	struct capture c;
+	struct rawmap r;
+	struct machine *m;
+
+	(void)state;
+	capture_init(&c);
+	ovmf_like_map(&r);
+	m = run_pipeline(&r.map, "memblock=debug cmdline_bytes=107", &c);
+	snprintf(line, sizeof(line), request, 107);
+	assert_int_equal(capture_count_prefix(&c, line), 2);
+	assert_int_equal(capture_count_prefix(&c, "memprobe: the Linux command line is taken"), 0);
+	free_pipeline(m);
+
+	capture_reset(&c);
+	m = run_pipeline(&r.map, own, &c);
+	assert_true(capture_has_line(&c, "memprobe: error: cmdline_bytes= takes a length from 1 to 2048, not '0'; ignored"));
+	assert_true(capture_has_line(&c, "memprobe: error: cmdline_bytes= takes a length from 1 to 2048, not '2049'; "
+					 "ignored"));
+	assert_true(capture_has_line(&c, "memprobe: error: cmdline_bytes= takes a length from 1 to 2048, not '9x'; ignored"));
+	snprintf(line, sizeof(line), request, (unsigned)strlen(own) + 1);
+	assert_int_equal(capture_count_prefix(&c, line), 2);
+	snprintf(line, sizeof(line), "memprobe: the Linux command line is taken as memprobe's own (%u bytes with its NUL); "
+				     "cmdline_bytes= gives Linux's", (unsigned)strlen(own) + 1);
+	assert_true(capture_has_line(&c, line));
+	free_pipeline(m);
+	rawmap_free(&r);
+	capture_free(&c);
+}
+
 /* A defect is recorded where it is found: the printed line, with its table, kind and offset. */
 static void defect_lines(void **state)
 {
@@ -676,6 +712,7 @@ int main(void)
 		cmocka_unit_test(option_layering),
 		cmocka_unit_test(options_do_not_wrap),
 		cmocka_unit_test(ramdisk_option),
+		cmocka_unit_test(cmdline_bytes_option),
 		cmocka_unit_test(defect_lines),
 		cmocka_unit_test(json_report),
 		cmocka_unit_test(shell_program_name),

@@ -13,6 +13,7 @@
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ULL << PAGE_SHIFT)
 #define SMP_CACHE_BYTES 64	/* L1_CACHE_BYTES of x86_64 */
+#define RESOURCE_BYTES 64	/* sizeof(struct resource) of x86_64 */
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -47,6 +47,7 @@ extern const char *const mm_init_hash_names[NR_BOOT_HASHES];
 struct machine;
 int setup_io_tlb_npages(struct machine *m, const char *value);
 int early_coherent_pool(struct machine *m, const char *value);
+void setup_command_line(struct machine *m);
 void swiotlb_init(struct machine *m);
 void kmem_cache_init(struct machine *m);
 void check_numabalancing_enable(struct machine *m);

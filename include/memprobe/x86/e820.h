@@ -77,7 +77,10 @@ uint64_t e820__range_remove(struct mp_log *log, struct e820_table *table, uint64
 void e820__print_table(struct mp_log *log, const struct e820_table *table, const char *who);
 uint64_t e820_end_pfn(struct mp_log *log, const struct e820_table *table, uint64_t limit_pfn,
 		      uint64_t max_arch_pfn, uint32_t type, uint32_t also_type);
-void e820__register_nosave_regions(struct mp_log *log, const struct e820_table *table, uint64_t limit_pfn);
+struct memblock;
+void e820__register_nosave_regions(struct mp_log *log, struct memblock *mb, const struct e820_table *table,
+				   uint64_t limit_pfn);
+void e820__reserve_resources(struct memblock *mb, const struct e820_table *table, const struct e820_table *firmware);
 uint64_t e820__setup_pci_gap(struct mp_log *log, const struct e820_table *table, uint64_t max_pfn);
 void e820__reserve_resources_late(struct mp_log *log, const struct e820_table *table);
 

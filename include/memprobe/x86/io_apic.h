@@ -50,6 +50,8 @@ struct io_apics {
 
 void mp_register_ioapic(struct io_apics *io, const struct ioapic_access *acc, const struct efi_memmap *map,
 			uint8_t id, uint32_t address, uint32_t gsi_base, uint32_t madt_offset, struct mp_log *log);
+struct memblock;
+void io_apic_init_mappings(struct memblock *mb, const struct io_apics *io);
 bool ioapic_reads_find(const struct ioapic_reads *r, uint32_t base, uint32_t regs[IO_APIC_REGS]);
 
 #endif
