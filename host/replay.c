@@ -417,8 +417,7 @@ static void replay_event(struct replay *r, const struct replay_event *ev, const 
 		r->in_init_mem_mapping = true;
 
 	if (r->skip_double_followups) {
-		if ((ev->kind == EV_FREE && !strcmp(ev->caller, "memblock_free")) ||
-		    (ev->kind == EV_RESERVE && !strcmp(ev->caller, "memblock_double_array"))) {
+		if ((ev->kind == EV_FREE || ev->kind == EV_RESERVE) && !strcmp(ev->caller, "memblock_double_array")) {
 			r->skip_double_followups--;
 			return;	/* our own doubling did this already */
 		}

@@ -153,8 +153,8 @@ static int memblock_double_array(struct memblock *mb, struct memblock_type *type
 	if (!is_init_array(mb, old_array)) {
 		if (mb->storage.free)
 			mb->storage.free(mb->storage.ctx, old_array, old_size);
-		/* Linux's memblock_free(old_array) frees its modelled place. */
-		memblock_phys_free_from(mb, old_phys, old_alloc_size, "memblock_free");
+		/* Linux's memblock_free(old_array), inlined: its line names memblock_double_array */
+		memblock_phys_free_from(mb, old_phys, old_alloc_size, "memblock_double_array");
 	}
 	if (memblock_reserve_from(mb, addr, new_alloc_size, "memblock_double_array")) {
 		/* Linux BUG()s here; the arrays are consistent, so say it and go on. */
