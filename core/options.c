@@ -243,6 +243,24 @@ static bool parse_cmdline_bytes(struct options *o, const struct option_row *row,
 	return true;
 }
 
+/* print_unknown_bootoptions()'s copy: a space before each parameter and a NUL, so none or at least 3 bytes */
+static bool parse_unknown_params_bytes(struct options *o, const struct option_row *row, const char *value,
+				       struct mp_log *log)
+{
+	const char *end;
+	uint64_t n = simple_strtoull(value, &end);
+
+	(void)row;
+	if (end == value || *end || (n && n < 3) || n > COMMAND_LINE_SIZE) {
+		mp_printk(log, "memprobe: error: unknown_params_bytes= takes 0 (none) or a length from 3 to %u, not "
+			       "'%s'; ignored\n",
+			  COMMAND_LINE_SIZE, value);
+		return false;
+	}
+	o->unknown_params_bytes = n;
+	return true;
+}
+
 static bool parse_kernel_addr(struct options *o, const struct option_row *row, const char *value,
 			      struct mp_log *log)
 {
@@ -348,6 +366,23 @@ static bool parse_memattr(struct options *o, const struct option_row *row, const
 	return true;
 }
 
+static bool parse_efi_memmap_at(struct options *o, const struct option_row *row, const char *value,
+				struct mp_log *log)
+{
+	const char *end;
+	uint64_t addr = memparse(value, &end);
+
+	(void)row;
+	if (*end || !addr || addr >= PHYS_ADDR_LIMIT) {
+		mp_printk(log, "memprobe: error: efi_memmap_at= takes the address of the EFI stub's copy of the "
+			       "memory map (efi_memblock_x86_reserve_range's memblock_reserve), not '%s'; ignored\n",
+			  value);
+		return false;
+	}
+	o->efi_memmap_at = addr;
+	return true;
+}
+
 static bool parse_ebs_stale_keys(struct options *o, const struct option_row *row, const char *value,
 				 struct mp_log *log)
 {
@@ -429,6 +464,10 @@ static const struct option_row option_table[] = {
 	  { { "bgrt=ADDR", "the page where Linux's boot found the boot logo (the\n"
 			   "firmware may place the image elsewhere on each boot)",
 	      "where this boot's firmware put it" } } },
+	{ "efi_memmap_at=", NULL, OPTION_MEMPROBE, OPTION_SIZE, false, parse_efi_memmap_at, 0,
+	  { { "efi_memmap_at=ADDR", "where Linux's EFI stub put its copy of the memory map,\n"
+				    "which memblock reserves (memblock=debug shows it)",
+	      "not known: not reserved" } } },
 	{ "memattr=", NULL, OPTION_MEMPROBE, OPTION_SIZE, false, parse_memattr, 0,
 	  { { "memattr=ADDR", "where Linux's boot found the EFI memory attributes table\n"
 			      "('efi: ... MEMATTR=ADDR'; the firmware installs it anew\n"
@@ -486,6 +525,11 @@ static const struct option_row option_table[] = {
 	  { { "cmdline_bytes=N", "the Linux command line's length with its NUL (strlen of\n"
 				 "\"Command line:\" plus 1): start_kernel keeps two copies",
 	      "memprobe's own command line, taken as Linux's" } } },
+	{ "unknown_params_bytes=", NULL, OPTION_MEMPROBE, OPTION_NUMBER, false, parse_unknown_params_bytes, 0,
+	  { { "unknown_params_bytes=N", "the parameters Linux does not know and passes to init, as\n"
+					"start_kernel copies them (\"Unknown kernel command line\n"
+					"parameters\": its length plus 2); 0: none",
+	      "none" } } },
 	{ "exit_boot_services", NULL, OPTION_MEMPROBE, OPTION_FLAG, false, FLAG(exit_boot_services),
 	  { { "exit_boot_services", "after the report, leave boot services, build the direct map\n"
 				    "and identity map as real page tables, load them (CR3),\n"

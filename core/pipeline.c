@@ -15,6 +15,7 @@
 #include "memprobe/x86/efi.h"
 #include "memprobe/x86/io_apic.h"
 #include "memprobe/x86/acpi_boot.h"
+#include "memprobe/x86/cpu_entry_area.h"
 #include "memprobe/x86/setup_arch.h"
 #include "memprobe/x86/smpboot.h"
 #include "memprobe/x86/topology.h"
@@ -96,15 +97,18 @@ static void print_timing(struct machine *m)
 /* start_kernel()'s memory steps before the other CPUs come up, in each kernel's order. */
 static void start_kernel_memory(struct machine *m)
 {
-	bool early_first = m->opts.kernel->vfs_caches_early_before_zonelists;
+	bool late_zonelists = m->opts.kernel->zonelists_in_mm_core_init;
 
 	setup_command_line(m);
 	setup_per_cpu_areas(m);
-	if (early_first)
-		vfs_caches_init_early(m);
-	build_all_zonelists(m);
-	if (!early_first)
-		vfs_caches_init_early(m);
+	if (!late_zonelists)
+		build_all_zonelists(m);
+	print_unknown_bootoptions(m);
+	setup_log_buf(m);
+	vfs_caches_init_early(m);
+	setup_cpu_entry_areas(m);	/* trap_init() */
+	if (late_zonelists)
+		build_all_zonelists(m);
 	swiotlb_init(m);
 	kmem_cache_init(m);
 	check_numabalancing_enable(m);
@@ -126,7 +130,7 @@ void memprobe_run(struct machine *m)
 		return;
 	}
 	paging_mode_report(&m->paging, m->kaslr, m->log);
-	m->kernel_addr = m->opts.kernel_addr ? m->opts.kernel_addr : efi_stub_kernel_addr(&m->fw->memmap);
+	m->kernel_addr = m->opts.kernel_addr ? m->opts.kernel_addr : efi_stub_kernel_addr(&m->fw->memmap, m->opts.kernel->kernel_reserve_size);
 	if (efi_memmap_usable(m->log, &m->fw->memmap))
 		efi_memmap_check_order(m->log, &m->fw->memmap);
 
@@ -136,6 +140,7 @@ void memprobe_run(struct machine *m)
 	e820__memory_setup(m);
 	parse_setup_data(m);
 	parse_early_param(m);
+	efi_memblock_x86_reserve_range(m);
 	e820__reserve_setup_data(m);
 	e820__finish_early_params(m);
 	efi_init(m);
@@ -178,6 +183,7 @@ void memprobe_run(struct machine *m)
 	pci_mmcfg_early_init(m);
 	hugetlb_init(m);
 	e820__reserve_resources_late(m->log, &m->e820_table);
+	swiotlb_print_info(m);
 	lap(m, &w, PHASE_LATE);
 
 	report_firmware_memmap(m->log, &m->e820_table_firmware);

@@ -29,14 +29,14 @@
 
 enum stage {
 	ST_E820, ST_EFI, ST_MEMBLOCK, ST_ACPI, ST_SRAT, ST_NUMA, ST_NODE_DATA, ST_ZONES, ST_CPU, ST_LATE_E820,
-	ST_SPARSE, ST_LATE_MEMBLOCK, ST_PERCPU, ST_ZONELISTS, ST_MM_INIT, ST_HASH, ST_MMCONFIG,
+	ST_SPARSE, ST_LATE_MEMBLOCK, ST_KERNEL_MEMBLOCK, ST_PERCPU, ST_ZONELISTS, ST_MM_INIT, ST_HASH, ST_MMCONFIG,
 	ST_BOOT_MEMORY,		/* not compared: the boot's boot-services descriptors (efi=debug), for the sparse answers */
 	STAGES
 };
 
 static const char *const stage_names[STAGES] = {
 	"e820", "efi", "memblock", "ACPI", "SRAT", "NUMA", "NODE_DATA", "zones", "CPU", "late e820", "sparse",
-	"late memblock", "percpu",
+	"late memblock", "memblock from setup_percpu", "percpu",
 	"zonelists", "mm_init", "hash tables", "MMCONFIG", "boot-services memory",
 };
 
@@ -127,7 +127,8 @@ static const struct {
 			"32-bit BARs may not work!)$" },
 	{ ST_LATE_E820, "^e820: reserve RAM buffer \\[mem " },
 	{ ST_PERCPU, "^setup_percpu: " },
-	{ ST_PERCPU, "^percpu: ([0-9]+ 4K pages/cpu|Embedded)" },
+	{ ST_PERCPU, "^percpu: ([0-9]+ 4K pages/cpu|Embedded|max_distance=0x[0-9a-f]+ too large|"
+		     "cpu [0-9]+ has no node)" },
 	{ ST_PERCPU, "^pcpu-alloc: " },
 	{ ST_ZONELISTS, "^Fallback order for Node [0-9]+: " },
 	{ ST_ZONELISTS, "^Built [0-9]+ zonelists, mobility grouping " },
@@ -135,6 +136,8 @@ static const struct {
 	{ ST_MM_INIT, "^software IO TLB: (area num -?[0-9]+\\.|SWIOTLB bounce buffer size (roundup to [0-9]+MB|adjusted "
 		      "[0-9]+ -> [0-9]+ slabs)|swiotlb_memblock_alloc: Failed to allocate [0-9]+ bytes tlb structure)$" },
 	{ ST_MM_INIT, "^SLUB: HWalign=" },
+	{ ST_MM_INIT, "^PCI-DMA: Using software bounce buffering for IO \\(SWIOTLB\\)$" },
+	{ ST_MM_INIT, "^software IO TLB: mapped \\[mem " },
 	{ ST_MM_INIT, "^mempolicy: (Enabling|Disabling) automatic NUMA balancing" },
 	{ ST_MM_INIT, "^x86/mm: Memory block size: [0-9]+MB$" },
 	{ ST_MM_INIT, "^DMA: preallocated [0-9]+ KiB GFP_" },
@@ -159,6 +162,7 @@ struct picker {
 	int dump;			/* memblock: 0 before the first dump, 1 in it, 2 after */
 	int answer;			/* the stage of the request the next memblock_alloc_range_nid reserve answers, or -1 */
 	bool percpu_begun;		/* "setup_percpu:": the late memblock requests modelled end there */
+	bool slub_begun;		/* "SLUB:": memblock's last requests are before it */
 	char config[512];		/* the "efi: NAME=0x..." line as compared */
 };
 
@@ -349,6 +353,18 @@ static bool pick(struct picker *p, struct side *s, const char *line)
 	}
 	if (!strncmp(line, "setup_percpu: ", 14))
 		p->percpu_begun = true;
+	if (!strncmp(line, "SLUB: ", 6))
+		p->slub_begun = true;
+	if (p->percpu_begun && !p->slub_begun) {
+		/* every memblock line from setup_percpu to kmem_cache_init; what carries an address is an answer */
+		if (!strncmp(line, "memblock_alloc_try_nid: ", 24)) {
+			p->answer = ST_KERNEL_MEMBLOCK;
+			return add(s, ST_KERNEL_MEMBLOCK, "", line);
+		}
+		if (!strncmp(line, "memblock_phys_free: ", 20) || !strncmp(line, "memblock: ", 10) ||
+		    (!strncmp(line, "memblock_reserve: ", 18) && !strstr(line, " memblock_alloc_range_nid")))
+			return add(s, ST_KERNEL_MEMBLOCK, "answer: ", line);
+	}
 	if (!p->percpu_begun && late_memblock_request(line)) {
 		p->answer = ST_LATE_MEMBLOCK;
 		return add(s, ST_LATE_MEMBLOCK, "", line);
@@ -403,6 +419,12 @@ static bool pick_all(struct side *s, char *text)
 
 #define MAX_CANDIDATES 32
 
+/* A "Command line:" line shorter than this is the whole command line. */
+#define MAX_WHOLE_CMDLINE 960
+/* print_unknown_bootoptions()'s line around the words */
+#define UNKNOWN_PARAMS_LINE "Unknown kernel command line parameters \""
+#define UNKNOWN_PARAMS_END "\", will be passed to user space."
+
 /* Facts of the boot the log shows. */
 struct log_facts {
 	char version[160];
@@ -417,7 +439,9 @@ struct log_facts {
 	unsigned long long bgrt_first, bgrt_last;	/* the boot logo's update after the zones (last 0: none) */
 	unsigned long long percpu_static;	/* the build's percpu section ("s" of "percpu:"), 0: not shown */
 	unsigned long long memattr;	/* the boot's memory attributes table ("efi: ... MEMATTR="), 0: none */
+	unsigned long long efi_memmap;	/* the EFI stub's copy of the memory map (memblock=debug), 0: not shown */
 	unsigned cmdline_bytes;		/* "Command line:"'s length and its NUL, 0: not shown whole */
+	char unknown_params[MAX_WHOLE_CMDLINE];	/* "Unknown kernel command line parameters": what init gets */
 	unsigned nr_candidates;
 	unsigned long long candidates[MAX_CANDIDATES][2];
 };
@@ -477,9 +501,6 @@ static void setup_data_or_logo(struct log_facts *f, const char *line)
 	}
 }
 
-/* A "Command line:" line shorter than this is the whole command line. */
-#define MAX_WHOLE_CMDLINE 960
-
 static void read_facts(struct log_facts *f, const char *text)
 {
 	char line[1024];
@@ -499,6 +520,14 @@ static void read_facts(struct log_facts *f, const char *text)
 			/* printk cuts a record near 1 KiB: a longer line's length is not the command line's */
 			if (strlen(line + 14) < MAX_WHOLE_CMDLINE)
 				f->cmdline_bytes = (unsigned)strlen(line + 14) + 1;
+		} else if (!f->unknown_params[0] && !strncmp(line, UNKNOWN_PARAMS_LINE, strlen(UNKNOWN_PARAMS_LINE))) {
+			const char *words = line + strlen(UNKNOWN_PARAMS_LINE), *end = strstr(words, UNKNOWN_PARAMS_END);
+
+			if (end && end > words && (size_t)(end - words) < sizeof(f->unknown_params))
+				snprintf(f->unknown_params, sizeof(f->unknown_params), "%.*s", (int)(end - words), words);
+		} else if (!f->efi_memmap && !strncmp(line, "memblock_reserve: [", 19) &&
+			   strstr(line, "] efi_memblock_x86_reserve_range")) {
+			sscanf(line + 19, "0x%llx", &f->efi_memmap);
 		} else if (!f->ramdisk_last && !strncmp(line, "RAMDISK: ", 9)) {
 			sscanf(line + 9, "[mem 0x%llx-0x%llx]", &f->ramdisk_first, &f->ramdisk_last);
 		} else if (!strncmp(line, "Move RAMDISK from ", 18)) {
@@ -547,10 +576,16 @@ static bool boot_options(const struct log_facts *f, const struct linux_profile *
 		written += snprintf(options + written, size - written, " memattr=%#llx", f->memattr);
 	if (profile && (size_t)written < size)
 		written += snprintf(options + written, size - written, " kernel=%s", profile->name);
+	if (f->efi_memmap && (size_t)written < size)
+		written += snprintf(options + written, size - written, " efi_memmap_at=%#llx", f->efi_memmap);
 	if (f->cmdline_bytes && (size_t)written < size)
 		written += snprintf(options + written, size - written, " cmdline_bytes=%u", f->cmdline_bytes);
 	if (f->percpu_static && (size_t)written < size)
 		written += snprintf(options + written, size - written, " percpu_static_size=%llu", f->percpu_static);
+	/* a space before each word and a NUL */
+	if (f->unknown_params[0] && (size_t)written < size)
+		written += snprintf(options + written, size - written, " unknown_params_bytes=%zu",
+				    strlen(f->unknown_params) + 2);
 	return (size_t)written < size;
 }
 
@@ -707,6 +742,7 @@ static const struct {
 } unpredicted_kinds[] = {
 	{ UNPREDICTED_PERCPU, { "setup_percpu: ", "percpu: ", "pcpu-alloc: " } },
 	{ UNPREDICTED_SWIOTLB, { "software IO TLB: " } },
+	{ UNPREDICTED_SWIOTLB_MAPPED, { "PCI-DMA: Using software bounce buffering", "software IO TLB: mapped " } },
 	{ UNPREDICTED_SLUB, { "SLUB: " } },
 	{ UNPREDICTED_HUGETLB, { "HugeTLB: " } },
 	{ UNPREDICTED_DMA_POOLS, { "DMA: preallocated " } },
@@ -730,10 +766,11 @@ static size_t drop_unpredicted(struct side *linux_side, struct side *mp, unsigne
 		drop_lines(mp, unpredicted_kinds[k].prefixes, n);
 	}
 	/* whole stages: their lines have no prefix of their own */
-	for (unsigned k = 0; k < 2; k++) {
+	for (unsigned k = 0; k < 3; k++) {
 		static const char *const any[] = { "" };
-		static const struct { unsigned bits; enum stage stage; } whole[2] = {
+		static const struct { unsigned bits; enum stage stage; } whole[3] = {
 			{ UNPREDICTED_SPARSE, ST_SPARSE },
+			{ UNPREDICTED_KERNEL_MEMBLOCK, ST_KERNEL_MEMBLOCK },
 			{ UNPREDICTED_MMCONFIG | UNPREDICTED_MMCONFIG_LATE, ST_MMCONFIG },
 		};
 
@@ -1062,6 +1099,12 @@ int compare_command(int argc, char **argv)
 	if (facts.cmdline_bytes)
 		printf("compare: taken from the log: the command line's length, %u bytes with its NUL (start_kernel's "
 		       "two copies of it)\n", facts.cmdline_bytes);
+	if (facts.efi_memmap)
+		printf("compare: taken from the log: the EFI stub's copy of the memory map at %#llx "
+		       "(efi_memblock_x86_reserve_range)\n", facts.efi_memmap);
+	if (facts.unknown_params[0])
+		printf("compare: taken from the log: the parameters Linux passes to init, '%s' (start_kernel copies them "
+		       "in %zu bytes)\n", facts.unknown_params, strlen(facts.unknown_params) + 2);
 	if (facts.ramdisk_last)
 		printf("compare: taken from the log: the initrd at [mem %#010llx-%#010llx] (RAMDISK:)\n",
 		       facts.ramdisk_first, facts.ramdisk_last);
@@ -1124,14 +1167,17 @@ int compare_command(int argc, char **argv)
 
 		size_t sparse = drop_stage_lines(&linux_side, ST_SPARSE, answers, 1);
 
+		size_t late = drop_stage_lines(&linux_side, ST_LATE_MEMBLOCK, answers, 1);
+
 		printf("compare: note: the boot's boot-services memory is not the run's (%s), so its %zu "
 		       "efi_reserve_boot_services lines and the %zu addresses Linux gave sparse_init and the %zu it "
-		       "gave the late memblock requests, which land around it, are not comparable\n",
+		       "gave the later memblock requests, which land around it, are not comparable\n",
 		       linux_side.nr[ST_BOOT_MEMORY] ? "efi=debug's Boot Code and Boot Data descriptors differ"
 						     : "the log has no efi=debug lines to show it",
-		       reserves, sparse, drop_stage_lines(&linux_side, ST_LATE_MEMBLOCK, answers, 1));
+		       reserves, sparse, late + drop_stage_lines(&linux_side, ST_KERNEL_MEMBLOCK, answers, 1));
 		drop_stage_lines(&mp, ST_SPARSE, answers, 1);
 		drop_stage_lines(&mp, ST_LATE_MEMBLOCK, answers, 1);
+		drop_stage_lines(&mp, ST_KERNEL_MEMBLOCK, answers, 1);
 		drop_stage_lines(&mp, ST_MEMBLOCK, boot_services, 1);
 	}
 	if (dropped_bringup)

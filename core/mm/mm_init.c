@@ -8,6 +8,7 @@
  */
 #include "memprobe/mm/mm_init.h"
 
+#include "memprobe/acpi/tables.h"
 #include "memprobe/lib/cmdline.h"
 #include "memprobe/lib/util.h"
 #include "memprobe/machine.h"
@@ -21,6 +22,8 @@
 #define IO_TLB_MIN_SLABS 512ULL		/* 1 MiB */
 #define IO_TLB_AREA_SIZE 16		/* struct io_tlb_area */
 #define MAX_ORDER_NR_PAGES (1ULL << MAX_PAGE_ORDER)
+#define LOG_BUF_LEN (128U << 10)		/* CONFIG_LOG_BUF_SHIFT 17 */
+#define LOG_CPU_MAX_BUF_LEN (4U << 10)		/* CONFIG_LOG_CPU_MAX_BUF_SHIFT 12 */
 /* start_kernel's smaller memblock allocations memprobe does not place (log buffer, early hash tables, ...) */
 #define EARLY_ALLOC_SLACK (16ULL << 20)
 #define MIN_MEMORY_BLOCK_SIZE (128ULL << 20)	/* a section */
@@ -131,6 +134,54 @@ void setup_command_line(struct machine *m)
 				    "start_kernel");
 }
 
+/**
+ * memblock_lines_unpredicted() - name the memblock=debug lines from here on as not predicted
+ * @m: the machine
+ * @why: what memprobe does not model, for the line
+ *
+ * memprobe stops printing them (once), and compare leaves Linux's out.
+ */
+void memblock_lines_unpredicted(struct machine *m, const char *why)
+{
+	m->unpredicted |= UNPREDICTED_KERNEL_MEMBLOCK;
+	if (!m->memblock.debug)
+		return;
+	mp_printk(m->log, "memprobe: %s: Linux's memblock=debug lines from here on are not predicted\n", why);
+	m->memblock.debug = false;
+}
+
+/**
+ * print_unknown_bootoptions() - the copy start_kernel() makes of the parameters it passes to init
+ * @m: the machine
+ *
+ * A space before each and a NUL: unknown_params_bytes= (none without it),
+ * taken and at once given back.
+ */
+void print_unknown_bootoptions(struct machine *m)
+{
+	uint64_t len = m->opts.unknown_params_bytes, at;
+
+	if (!len)
+		return;
+	at = memblock_alloc_try_nid_from(&m->memblock, len, SMP_CACHE_BYTES, 0, MEMBLOCK_ALLOC_ACCESSIBLE,
+					 NUMA_NO_NODE, "start_kernel");
+	if (at)
+		memblock_phys_free_from(&m->memblock, at, len, "start_kernel");
+}
+
+/**
+ * setup_log_buf() - the larger log buffer start_kernel() takes from memblock on a machine of many CPUs
+ * @m: the machine, after init_possible_cpus
+ *
+ * log_buf_add_cpu(): 4 KiB per CPU past the first, once more than half of
+ * the 128 KiB buffer; its three allocations and lines are not modelled.
+ */
+void setup_log_buf(struct machine *m)
+{
+	if (m->cpus.possible > 1 && (m->cpus.possible - 1) * LOG_CPU_MAX_BUF_LEN > LOG_BUF_LEN / 2)
+		memblock_lines_unpredicted(m, "the log buffer a machine of this many CPUs gets is not modelled");
+}
+
 /*
  * swiotlb_init_remap()'s allocations: the buffer below 4 GiB, halved (to
  * whole segments) while memblock has no room for it, then the slots and the
@@ -139,10 +190,10 @@ void setup_command_line(struct machine *m)
 static void swiotlb_memblock_alloc(struct machine *m)
 {
 	struct swiotlb_state *s = &m->swiotlb;
-	uint64_t nslabs = s->nslabs, nareas = s->nareas;
+	uint64_t nslabs = s->nslabs, nareas = s->nareas, start;
 
-	while (!memblock_alloc_try_nid_from(&m->memblock, nslabs << IO_TLB_SHIFT, PAGE_SIZE, 0, 0xffffffffULL,
-					    NUMA_NO_NODE, "swiotlb_init_remap")) {
+	while (!(start = memblock_alloc_try_nid_from(&m->memblock, nslabs << IO_TLB_SHIFT, PAGE_SIZE, 0, 0xffffffffULL,
+						     NUMA_NO_NODE, "swiotlb_init_remap"))) {
 		mp_printk(m->log, "software IO TLB: swiotlb_memblock_alloc: Failed to allocate %llu bytes tlb "
 				  "structure\n",
 			  (unsigned long long)(nslabs << IO_TLB_SHIFT));
@@ -154,6 +205,7 @@ static void swiotlb_memblock_alloc(struct machine *m)
 		mp_printk(m->log, "software IO TLB: SWIOTLB bounce buffer size adjusted %llu -> %llu slabs\n",
 			  (unsigned long long)s->nslabs, (unsigned long long)nslabs);
 	s->nslabs = nslabs;
+	s->start = start;
 	s->bytes = nslabs << IO_TLB_SHIFT;
 	/* limit_nareas(): no more areas than segments */
 	if (nareas && nslabs < nareas * IO_TLB_SEGSIZE)
@@ -173,9 +225,8 @@ static void swiotlb_memblock_alloc(struct machine *m)
  * max_pfn or the end of a range the SRAT gave a node (so mem= below 4 GiB
  * keeps it), past the 32-bit DMA limit, or with swiotlb=force; never with
  * swiotlb=noforce.  swiotlb_adjust_nareas(), unless swiotlb= gave the areas:
- * an area per possible CPU, rounded up to a power of two.  Where its buffer
- * lands is decided by the allocations before it, which memprobe does not
- * all place.
+ * an area per possible CPU, rounded up to a power of two.  The buffer lands
+ * where memblock finds room below 4 GiB after the requests before it.
  */
 void swiotlb_init(struct machine *m)
 {
@@ -195,6 +246,31 @@ void swiotlb_init(struct machine *m)
 		}
 	}
 	swiotlb_memblock_alloc(m);
+}
+
+/**
+ * swiotlb_print_info() - where the software IO TLB's buffer lies, as pci_iommu_init() says at its initcall
+ * @m: the machine, after swiotlb_init
+ *
+ * An IOMMU driver (a DMAR or IVRS table) may give the buffer back instead:
+ * not modelled, so then the lines are not predicted.
+ */
+void swiotlb_print_info(struct machine *m)
+{
+	const struct swiotlb_state *s = &m->swiotlb;
+
+	if (!s->bytes)
+		return;
+	if (acpi_find_table(&m->acpi, "DMAR") || acpi_find_table(&m->acpi, "IVRS")) {
+		mp_printk(m->log, "memprobe: an IOMMU's table (DMAR or IVRS) is present: whether Linux keeps the "
+				  "software IO TLB is not predicted\n");
+		m->unpredicted |= UNPREDICTED_SWIOTLB_MAPPED;
+		return;
+	}
+	mp_printk(m->log, "PCI-DMA: Using software bounce buffering for IO (SWIOTLB)\n");
+	mp_printk(m->log, "software IO TLB: mapped [mem 0x%016llx-0x%016llx] (%lluMB)\n",
+		  (unsigned long long)s->start, (unsigned long long)(s->start + s->bytes),
+		  (unsigned long long)(s->bytes >> 20));
 }
 
 /**
@@ -327,16 +403,22 @@ static void print_system_hashes(struct machine *m, const struct system_hash *has
 					 online);
 		system_hash_line(lo, sizeof(lo), &hashes[i], z->nr_kernel_pages - slack, z->nr_all_pages - slack,
 				 hashdist, online);
-		if (hashes[i].when == HASH_NOT_SPREAD)
-			m->dma_pools.early_hash_bytes += bytes;	/* HASH_EARLY: from memblock */
-		if (!mp_strcmp(hi, lo))
-			mp_printk(m->log, "%s\n", hi);
-		else {
+		if (mp_strcmp(hi, lo)) {
 			mp_printk(m->log, "memprobe: the %s hash table's size depends on %llu pages memprobe does not "
 					  "place: not predicted\n",
 				  mm_init_hash_names[hashes[i].name], (unsigned long long)z->kernel_pages_slack);
 			m->unpredicted |= UNPREDICTED_HASH << hashes[i].name;
+			if (hashes[i].when == HASH_NOT_SPREAD)
+				memblock_lines_unpredicted(m, "an early hash table's size is not predicted");
 		}
+		if (hashes[i].when == HASH_NOT_SPREAD) {
+			/* HASH_EARLY | HASH_ZERO: from memblock, memory the page allocator never gets */
+			m->dma_pools.early_hash_bytes += bytes;
+			memblock_alloc_try_nid_from(&m->memblock, bytes, SMP_CACHE_BYTES, 0, MEMBLOCK_ALLOC_ACCESSIBLE,
+						    NUMA_NO_NODE, "alloc_large_system_hash");
+		}
+		if (!mp_strcmp(hi, lo))
+			mp_printk(m->log, "%s\n", hi);
 	}
 }
 

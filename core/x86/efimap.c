@@ -568,12 +568,14 @@ bool efi_memmap_covers(const struct efi_memmap *m, uint64_t phys, uint64_t len)
 
 /**
  * efi_stub_kernel_addr() - where the EFI stub puts the decompressed kernel without KASLR
+ * @map: the EFI memory map
+ * @image_size: the image to the end of its brk (the kernel profile's)
  *
  * Return: 16 MiB (KERNEL_LOAD_ADDR) if the image fits in free (conventional)
  * memory there, else the lowest 2 MiB-aligned address above that it fits at;
  * also 16 MiB when it fits nowhere.
  */
-uint64_t efi_stub_kernel_addr(const struct efi_memmap *map)
+uint64_t efi_stub_kernel_addr(const struct efi_memmap *map, uint64_t image_size)
 {
 	uint64_t best = 0;
 	struct efi_md md;
@@ -586,7 +588,7 @@ uint64_t efi_stub_kernel_addr(const struct efi_memmap *map)
 		end = md.phys_addr + (md.num_pages << EFI_PAGE_SHIFT);
 		start = round_up(md.phys_addr > KERNEL_LOAD_ADDR ? md.phys_addr : KERNEL_LOAD_ADDR,
 				   KERNEL_ALIGN);
-		if (start < end && end - start >= KERNEL_IMAGE_SIZE && (!best || start < best))
+		if (start < end && end - start >= image_size && (!best || start < best))
 			best = start;
 	}
 	return best ? best : KERNEL_LOAD_ADDR;

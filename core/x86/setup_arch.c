@@ -376,9 +376,9 @@ static bool setup_data_placed(const struct machine *m)
 /*
  * early_reserve_memory(): what setup_arch() reserves first, before
  * memblock=debug is parsed (so Linux prints no memblock line for it): the
- * first 64 KiB, the initrd (early_reserve_initrd) and the setup_data nodes
- * (memblock_x86_reserve_range_setup_data).  The kernel image, where the
- * loader decides, is not modelled.
+ * first 64 KiB, the kernel image (its size the build's, where the EFI stub
+ * or kernel_addr= puts it), the initrd (early_reserve_initrd) and the
+ * setup_data nodes (memblock_x86_reserve_range_setup_data).
  */
 void early_reserve_memory(struct machine *m)
 {
@@ -387,6 +387,7 @@ void early_reserve_memory(struct machine *m)
 	m->memblock.debug = false;
 	/* BIOS-owned, often corrupted; page 0 also for L1TF */
 	memblock_reserve_from(&m->memblock, 0, 0x10000, "early_reserve_memory");
+	memblock_reserve_from(&m->memblock, m->kernel_addr, m->opts.kernel->kernel_reserve_size, "early_reserve_memory");
 	if (m->opts.ramdisk_last) {
 		/* from the image's first byte to the end of its last page */
 		uint64_t end = (m->opts.ramdisk_last + PAGE_SIZE) & ~(uint64_t)(PAGE_SIZE - 1);
@@ -401,6 +402,50 @@ void early_reserve_memory(struct machine *m)
 			memblock_reserve_from(&m->memblock, m->setup_data[i].addr, m->setup_data[i].size,
 					      "memblock_x86_reserve_range_setup_data");
 	m->memblock.debug = debug;
+}
+
+/**
+ * efi_memblock_x86_reserve_range() - the EFI stub's copy of the memory map, reserved
+ * @m: the machine, after parse_early_param
+ *
+ * Its descriptors, where the stub put them: efi_memmap_at= (memprobe's own
+ * boot has its own loader memory, so it does not know the place).
+ */
+void efi_memblock_x86_reserve_range(struct machine *m)
+{
+	uint64_t size = (uint64_t)efi_memmap_nr_desc(&m->fw->memmap) * m->fw->memmap.desc_size;
+
+	if (!size)
+		return;
+	if (!m->opts.efi_memmap_at) {
+		if (m->memblock.debug)
+			mp_printk(m->log, "memprobe: where Linux's EFI stub copies the memory map is not known "
+					  "(efi_memmap_at= gives it): its memblock_reserve is left out\n");
+		return;
+	}
+	memblock_reserve(&m->memblock, m->opts.efi_memmap_at, size);
+}
+
+/* The early reservations only the boot places, which memprobe leaves out without the options that give them. */
+static void print_unplaced_reservations(struct machine *m)
+{
+	const char *missing[3];
+	unsigned n = 0;
+	char list[160];
+	size_t len = 0;
+
+	if (!m->opts.ramdisk_last)
+		missing[n++] = "the initrd (ramdisk=)";
+	if (!setup_data_placed(m))
+		missing[n++] = "setup_data (setup_data=)";
+	if (!m->opts.efi_memmap_at)
+		missing[n++] = "the EFI memory map copy (efi_memmap_at=)";
+	if (!n)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		len += mp_snprintf(list + len, sizeof(list) - len, "%s%s", i ? i + 1 == n ? " and " : ", " : "",
+				   missing[i]);
+	mp_printk(m->log, "memprobe: note: not placed before NUMA setup (where the loader puts them): %s\n", list);
 }
 
 /*
@@ -427,10 +472,7 @@ void early_reservations(struct machine *m)
 					    "reserve_real_mode"))
 		mp_printk(m->log, "No sub-1M memory is available for the trampoline\n");
 	memblock_reserve_from(&m->memblock, 0, E820_BIOS_END, "setup_arch");
-	mp_printk(m->log, "memprobe: note: not modelled before NUMA setup (they depend on the "
-			  "loader or on KASLR): the kernel image and brk, %s%s%sthe EFI memory map copy\n",
-		  m->opts.ramdisk_last ? "" : "initrd", setup_data_placed(m) ? "" : m->opts.ramdisk_last ? "setup_data" :
-		  ", setup_data", m->opts.ramdisk_last && setup_data_placed(m) ? "" : " and ");
+	print_unplaced_reservations(m);
 }
 
 /*

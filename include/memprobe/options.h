@@ -66,12 +66,14 @@ struct options {
 	unsigned ebs_stale_keys;	/* ebs_stale_keys=: attempts given a stale map key (tests) */
 	uint64_t pgdat_size;	/* node_data_size=: another build's sizeof(pg_data_t), 0: the profile's */
 	uint64_t percpu_static_size;	/* percpu_static_size=: another build's, 0: the profile's */
+	uint64_t unknown_params_bytes;	/* unknown_params_bytes=: print_unknown_bootoptions' copy, 0: none */
 	uint64_t cmdline_bytes;	/* cmdline_bytes=: Linux's command line and its NUL, 0: memprobe's own */
 	uint64_t kernel_addr;	/* kernel_addr=: where the kernel image is assumed, 0: default */
 	uint64_t ramdisk_first, ramdisk_last;	/* ramdisk=: the initrd's bytes; last 0: none */
 	unsigned nr_setup_data_addr;	/* setup_data=: where the loader put the stub's nodes, in order */
 	uint64_t setup_data_addr[OPTIONS_MAX_SETUP_DATA];
 	uint64_t bgrt_page;		/* bgrt=: the boot logo's first page in Linux's boot; 0: its own */
+	uint64_t efi_memmap_at;		/* efi_memmap_at=: the EFI stub's copy of the memory map, 0: not known */
 	uint64_t memattr_addr;		/* memattr=: the memory attributes table in Linux's boot; 0: its own */
 	unsigned ap_hold;	/* ap_hold=: the processor whose reader waits out the timeout (tests); 0: none */
 	unsigned fail;		/* fail=: the firmware calls the front end makes fail (tests): FAIL_* */

@@ -98,12 +98,21 @@ struct linux_profile {
 	bool zone_memmap_accounting;
 	/* find_next_best_node(): 6.12 leaves a memory-less node out of its own fallback order */
 	bool zonelist_skips_memoryless_local;
-	/* start_kernel(): 6.12 sets up the early hash tables before the zonelists (6.1 after) */
-	bool vfs_caches_early_before_zonelists;
+	/*
+	 * start_kernel(): 6.12 builds the zonelists in mm_core_init(), after the
+	 * unknown parameters, the early hash tables and trap_init() (6.1 before them)
+	 */
+	bool zonelists_in_mm_core_init;
 	/* LOG_LINE_MAX (6.1) or PRINTKRB_RECORD_MAX (6.12): the longest pr_cont() record */
 	unsigned printk_record_max;
 	uint64_t percpu_static_size;
+	/* early_reserve_memory(): the kernel image from _text to the end of its early brk, as memblock reserves it */
+	uint64_t kernel_reserve_size;
 	uint64_t percpu_dynamic_early_size;
+	/* sizeof(struct pcpu_chunk) before its populated bitmap: 136 (6.1), 192 (6.12) */
+	uint64_t pcpu_chunk_size;
+	/* setup_cpu_local_masks(): 6.1's four cpumasks (initialized, callin, callout, sibling setup), 6.12's one */
+	unsigned cpu_local_masks;
 	/* sizeof(struct mem_section) (a power of two) and mem_section_usage_size(): sparse_init's roots and usemaps */
 	uint64_t mem_section_size;
 	uint64_t section_usage_size;

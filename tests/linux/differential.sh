@@ -188,6 +188,7 @@ linux_612() {
 	fi
 	if [ "$(count e820 "$c")" -lt 1 ] || [ "$(count memblock "$c")" -lt 50 ] || [ "$(count ACPI "$c")" -lt 5 ] ||
 		[ "$(count sparse "$c")" -lt 10 ] || [ "$(count "late memblock" "$c")" -lt 30 ] ||
+		[ "$(count "memblock from setup_percpu" "$c")" -lt 40 ] ||
 		! grep -q "^compare: taken from the log: the boot's EFI memory map" "$c" ||
 		[ $(($(count NUMA "$c") + $(count NODE_DATA "$c") + $(count zones "$c"))) -lt 10 ] ||
 		[ "$(count CPU "$c")" -lt 3 ]; then
@@ -236,7 +237,8 @@ for t in "${topologies[@]}"; do
 		failed=$((failed + 1))
 	elif enough e820 1 && enough efi 1 && enough memblock 50 && enough ACPI 5 && enough CPU 3 && boot_map_taken &&
 		[ $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) -ge 10 ] &&
-		enough sparse 10 && enough "late memblock" 30 && enough "late e820" 5 && enough percpu 4 &&
+		enough sparse 10 && enough "late memblock" 30 && enough "memblock from setup_percpu" 40 &&
+		enough "late e820" 5 && enough percpu 4 &&
 		enough zonelists 3 && enough mm_init 7 &&
 		enough "hash tables" 4 && { [[ $name != q35* ]] || enough MMCONFIG 2; } && compare_nodes &&
 		compare_direct_map && linux_612; then
@@ -247,6 +249,8 @@ for t in "${topologies[@]}"; do
 			"ACPI lines, $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) NUMA and zone lines," \
 			"$(count CPU) memory-type and bring-up lines, $(count sparse) sparse_init requests and answers," \
 			"$(count "late memblock") late memblock requests and answers (resources, nosave, command line)," \
+			"$(count "memblock from setup_percpu") from setup_percpu to SLUB (percpu, cpumasks, CPU entry" \
+			"areas, software IO TLB)," \
 			"$(count "late e820") late e820 lines," \
 			"$(($(count percpu) + $(count zonelists) + $(count mm_init) + $(count "hash tables"))) lines of" \
 			"start_kernel's memory stages, $(count MMCONFIG) MMCONFIG lines" \

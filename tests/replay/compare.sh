@@ -84,6 +84,8 @@ done
 check "seed: the kernel's place taken from the log" \
 	grep -q "^compare: taken from the log: the command line's memory words 'memblock=debug efi=debug'; the kernel image at 0x[0-9a-f]* (KASLR" \
 	"$work/seed.out"
+check "seed: with KASLR the memblock lines from the CPU entry areas on are left out" grep -qx \
+	"compare: memblock from setup_percpu: identical (0 lines)" "$work/seed.out"
 check "seed: the last line counts them" grep -qx 'compare: \([0-9]*\) of \1 comparable lines identical' "$work/seed.out"
 check "seed: more than 100 lines compared" test "$(sed -n 's/^compare: \([0-9]*\) of.*/\1/p' "$work/seed.out")" -gt 100
 # The same VM's Linux 6.12 boot (KASLR on): recognised by its 'Linux version' line, every stage identical.
@@ -148,6 +150,35 @@ for k in 6.1 6.12; do
 	check "default devices, Linux $k: the two nodes' places from the log" grep -q \
 		"^compare: taken from the log: where the loader put the 2 setup_data nodes" "$work/screen-$k.out"
 done
+# Without KASLR, every memblock request from setup_percpu to SLUB and its answer: the percpu areas,
+# the cpumasks, the unknown parameters' copy, the CPU entry areas' page tables, the software IO TLB.
+check "default devices, Linux 6.1: the memblock lines from setup_percpu identical" grep -qx \
+	"compare: memblock from setup_percpu: identical (67 lines)" "$work/screen-6.1.out"
+check "default devices, Linux 6.12: the memblock lines from setup_percpu identical" grep -qx \
+	"compare: memblock from setup_percpu: identical (61 lines)" "$work/screen-6.12.out"
+check "default devices: the unknown parameters taken from the log" grep -qxF \
+	"compare: taken from the log: the parameters Linux passes to init, 'nokaslr' (start_kernel copies them in 9 bytes)" \
+	"$work/screen-6.1.out"
+check "default devices: the EFI stub's copy of the map taken from the log" grep -qxF \
+	"compare: taken from the log: the EFI stub's copy of the memory map at 0xbf773040 (efi_memblock_x86_reserve_range)" \
+	"$work/screen-6.1.out"
+check "default devices: the software IO TLB's place identical" grep -qx "compare: mm_init: identical (10 lines)" \
+	"$work/screen-6.1.out"
+# Two more unknown words: a copy 13 bytes long.
+sed 's/^\(\[ *[0-9.]*\] Unknown kernel command line parameters "nokaslr\)"/\1 foo"/' \
+	"$here/tests/data/linux-6.1/seed-default-devices.log" >"$work/unknown.log"
+"$tool" compare "$screen" "$work/unknown.log" >"$work/unknown.out" 2>&1
+check "an unknown parameter more: exit 1" test $? -eq 1
+check "an unknown parameter more: the 13-byte copy predicted" grep -qE \
+	"^  memprobe: memblock_alloc_try_nid: 13 bytes align=0x40 nid=-1 from=0x0+ max_addr=0x0+ start_kernel$" \
+	"$work/unknown.out"
+# A cpumask Linux did not take: the stage differs from there.
+awk '/alloc_bootmem_cpumask_var/ && !gone { gone = 1; getline; next } { print }' \
+	"$here/tests/data/linux-6.1/seed-default-devices.log" >"$work/no-mask.log"
+"$tool" compare "$screen" "$work/no-mask.log" >"$work/no-mask.out" 2>&1
+check "a cpumask Linux did not take: exit 1" test $? -eq 1
+check "a cpumask Linux did not take: the stage from setup_percpu differs" grep -q \
+	"^compare: memblock from setup_percpu: differs: " "$work/no-mask.out"
 check "default devices: a run folder without ioapic.txt leaves Linux's IOAPIC line out, and says so" grep -qF \
 	"compare: note: the run does not hold the registers of 1 IO APIC (an older memprobe's run folder, --live, or one memprobe would not touch), so 1 of Linux's IOAPIC lines are not comparable" \
 	"$work/screen-6.1.out"

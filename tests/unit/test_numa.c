@@ -627,7 +627,10 @@ static void percpu_groups_even(void **state)
 	rawmap_free(&r);
 }
 
-/* Areas 30 TiB apart pass 3/4 of 4-level vmalloc space: Linux falls back to 4 KiB pages, one group. */
+/*
+ * Areas 30 TiB apart pass 3/4 of 4-level vmalloc space: Linux gives them
+ * back and falls back to 4 KiB pages, one group.
+ */
 static void percpu_page_fallback(void **state)
 {
 	struct world *w = *state;
@@ -639,11 +642,24 @@ static void percpu_page_fallback(void **state)
 	memory_map(&r, 3 * GB, 0);
 	rawmap_add(&r, EFI_CONVENTIONAL_MEMORY, 30ULL << 40, GB >> 12, WB);
 	m = run_cpus(w, &r, nodes, 2, far_nodes, 2, NULL, 0, "");
-	assert_non_null(strstr(w->c.text, "memprobe: Linux warns \"percpu: max_distance="));
+	/* the areas as memblock placed them: about 30 TiB apart, past 3/4 of 32 TiB */
+	assert_int_equal(capture_count_prefix(&w->c, "percpu: max_distance=0x1dff8"), 1);
+	assert_non_null(strstr(w->c.text, " too large for vmalloc space 0x200000000000\n"));
 	assert_true(has(w, "setup_percpu: auto allocator failed (-22), falling back to page size"));
 	assert_true(has(w, "percpu: 58 4K pages/cpu s217088 r8192 d12288"));
 	assert_true(has(w, "pcpu-alloc: s217088 r8192 d12288 u237568 alloc=58*4096"));
 	assert_true(has(w, "pcpu-alloc: [0] 0 [0] 1 "));
+	assert_true(m->unpredicted & UNPREDICTED_KERNEL_MEMBLOCK);
+	done(m);
+	/* with memblock=debug: both areas given back, then no memblock line memprobe cannot place */
+	m = run_cpus(w, &r, nodes, 2, far_nodes, 2, NULL, 0, "memblock=debug");
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_alloc_try_nid: 2097152 bytes align=0x200000 nid="), 2);
+	/* node 1's area under its 16 MiB of memmap and the 2 MiB block NODE_DATA took a part of */
+	assert_non_null(strstr(w->c.text, "memblock_phys_free: [0x00001e003ec00000-0x00001e003edfffff] "
+					  "pcpu_embed_first_chunk\n"));
+	assert_non_null(strstr(w->c.text, "memprobe: pcpu_page_first_chunk's requests are not modelled: Linux's "
+					  "memblock=debug lines from here on are not predicted\n"));
+	assert_null(strstr(strstr(w->c.text, "falling back to page size"), "memblock_alloc_try_nid: "));
 	rawmap_free(&r);
 	done(m);
 }
@@ -798,22 +814,22 @@ static void dma_atomic_pools(void **state)
 	struct rawmap r;
 	struct machine *m;
 
-	/* About 1040 MiB less the image and memmap: 31 * 8192 and some pages, 31 rounded up to 32: 128 KiB. */
-	memory_map(&r, 1040 * MB, 0);
+	/* About 1092 MiB less the image (52 MiB) and memmap: 31 * 8192 and some pages, 31 rounded up to 32: 128 KiB. */
+	memory_map(&r, 1092 * MB, 0);
 	m = run(w, &r, NULL, NULL, 0, "");
 	assert_true(has(w, "DMA: preallocated 128 KiB GFP_KERNEL pool for atomic allocations"));
 	assert_true(has(w, "DMA: preallocated 128 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations"));
 	assert_true(has(w, "DMA: preallocated 128 KiB GFP_KERNEL|GFP_DMA32 pool for atomic allocations"));
 	rawmap_free(&r);
 	done(m);
-	/* 1100 MiB: 33 steps, rounded up to 64 pages. */
-	memory_map(&r, 1100 * MB, 0);
+	/* 1152 MiB: 33 steps, rounded up to 64 pages. */
+	memory_map(&r, 1152 * MB, 0);
 	m = run(w, &r, NULL, NULL, 0, "");
 	assert_true(has(w, "DMA: preallocated 256 KiB GFP_KERNEL pool for atomic allocations"));
 	rawmap_free(&r);
 	done(m);
-	/* 1080 MiB: about 33 * 8192 + 1200 pages, fewer than the 16 MiB of unplaced allocations. */
-	memory_map(&r, 1080 * MB, 0);
+	/* 1132 MiB: about 33 * 8192 + 1200 pages, fewer than the 16 MiB of unplaced allocations. */
+	memory_map(&r, 1132 * MB, 0);
 	m = run(w, &r, NULL, NULL, 0, "");
 	assert_int_equal(capture_count_prefix(&w->c, "DMA: preallocated"), 0);
 	assert_int_equal(capture_count_prefix(&w->c, "memprobe: the atomic DMA pools' size depends on "), 1);
@@ -891,10 +907,12 @@ static void sparse_past_max_physmem(void **state)
 	done(m);
 }
 
-/* The boot CPU's record: Intel family 6, with or without CPUID's hypervisor bit. */
-static void boot_cpu(struct world *w, struct cpu_record *rec, bool hypervisor)
+static const uint32_t genuine_intel[4] = { 0xd, 0x756e6547, 0x6c65746e, 0x49656e69 };
+static const uint32_t authentic_amd[4] = { 0xd, 0x68747541, 0x444d4163, 0x69746e65 };
+
+/* The boot CPU's record: family 6 of a vendor (CPUID 0), with or without CPUID's hypervisor bit. */
+static void boot_cpu_of(struct world *w, struct cpu_record *rec, const uint32_t l0[4], bool hypervisor)
 {
-	static const uint32_t l0[4] = { 0xd, 0x756e6547, 0x6c65746e, 0x49656e69 };	/* GenuineIntel */
 	const uint32_t l1[4] = { 0x306a9, 0, hypervisor ? 1u << 31 : 0, 1u << 9 };
 
 	memset(rec, 0, sizeof(*rec));
@@ -903,6 +921,18 @@ static void boot_cpu(struct world *w, struct cpu_record *rec, bool hypervisor)
 	cpu_record_add_leaf(rec, 1, 0, l1);
 	w->fw.cpus = (struct cpu_records){ CPUS_MP_SERVICES, 1, 1, rec };
 	cpu_facts_from_record(rec, &w->fw.cpu);
+}
+
+/* An Intel boot CPU. */
+static void boot_cpu(struct world *w, struct cpu_record *rec, bool hypervisor)
+{
+	boot_cpu_of(w, rec, genuine_intel, hypervisor);
+}
+
+static void forget_boot_cpu(struct world *w)
+{
+	w->fw.cpus = (struct cpu_records){ CPUS_NOT_READ, 0, 0, NULL };
+	memset(&w->fw.cpu, 0, sizeof(w->fw.cpu));
 }
 
 /*
@@ -935,8 +965,137 @@ static void memory_block_size(void **state)
 	m = run(w, &r, NULL, NULL, 0, "");
 	assert_true(has(w, "x86/mm: Memory block size: 1024MB"));
 	done(m);
-	w->fw.cpus = (struct cpu_records){ CPUS_NOT_READ, 0, 0, NULL };
-	memset(&w->fw.cpu, 0, sizeof(w->fw.cpu));
+	forget_boot_cpu(w);
+	rawmap_free(&r);
+}
+
+/* The memblock requests of w's capture from "setup_percpu:" on, as "SIZE CALLER" lines. */
+static void requests_after_percpu(const struct world *w, char *out, size_t size)
+{
+	const char *p = strstr(w->c.text, "setup_percpu: ");
+	size_t len = 0;
+
+	out[0] = '\0';
+	while (p && (p = strstr(p, "memblock_alloc_try_nid: ")) && len < size) {
+		unsigned long long bytes;
+		const char *eol = strchr(p, '\n'), *caller = eol;
+
+		while (caller > p && caller[-1] != ' ')
+			caller--;
+		sscanf(p, "memblock_alloc_try_nid: %llu", &bytes);
+		len += (size_t)snprintf(out + len, size - len, "%llu %.*s\n", bytes, (int)(eol - caller), caller);
+		p = eol;
+	}
+}
+
+/* How often needle occurs in w's capture after "setup_percpu: ". */
+static unsigned count_after_percpu(const struct world *w, const char *needle)
+{
+	const char *p = strstr(w->c.text, "setup_percpu: ");
+	unsigned n = 0;
+
+	while (p && (p = strstr(p, needle))) {
+		n++;
+		p += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * setup_per_cpu_areas' requests, hand-counted for 4 CPUs, 2 per node, 2
+ * units per 2 MiB: the alloc info and the areas' array (a page each), an
+ * area per node, the group offsets and sizes (8 per group), the unit map
+ * (4 per CPU) and offsets (8 per CPU), 22 chunk slots of 16 bytes (1 MiB
+ * units: 21 - 5 + 2, and three more), the reserved chunk (2 pages: 144,
+ * 2048 bits in 256, 2049 in 264, 2 blocks of 32) and the dynamic one (7
+ * pages), then a cpumask per node and 6.1's four local masks (6.12: one).
+ */
+static void percpu_memblock_requests(void **state)
+{
+	struct world *w = *state;
+	static const uint64_t two_nodes[][3] = { { 0, 0, 2 * GB }, { 1, 2 * GB, GB } };
+	static const int pairs[] = { 0, 0, 1, 1 };
+	static const char want_61[] =
+		"4096 pcpu_build_alloc_info\n4096 pcpu_embed_first_chunk\n2097152 pcpu_fc_alloc\n2097152 pcpu_fc_alloc\n"
+		"16 pcpu_setup_first_chunk\n16 pcpu_setup_first_chunk\n16 pcpu_setup_first_chunk\n"
+		"32 pcpu_setup_first_chunk\n352 pcpu_setup_first_chunk\n"
+		"144 pcpu_alloc_first_chunk\n256 pcpu_alloc_first_chunk\n264 pcpu_alloc_first_chunk\n"
+		"64 pcpu_alloc_first_chunk\n144 pcpu_alloc_first_chunk\n896 pcpu_alloc_first_chunk\n"
+		"904 pcpu_alloc_first_chunk\n224 pcpu_alloc_first_chunk\n"
+		"8 alloc_bootmem_cpumask_var\n8 alloc_bootmem_cpumask_var\n8 alloc_bootmem_cpumask_var\n"
+		"8 alloc_bootmem_cpumask_var\n8 alloc_bootmem_cpumask_var\n8 alloc_bootmem_cpumask_var\n";
+	char got[4096];
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	m = run_cpus(w, &r, pairs, 4, two_nodes, 2, NULL, 0, "memblock=debug nokaslr");
+	requests_after_percpu(w, got, sizeof(got));
+	assert_string_equal(got, want_61);
+	/*
+	 * each unit's tail past its 62 pages goes back: two units per area,
+	 * each area under its node's memmap and the 2 MiB block NODE_DATA took
+	 */
+	assert_int_equal(count_after_percpu(w, "[0x000000007dc3e000-0x000000007dcfffff] pcpu_embed_first_chunk\n"), 1);
+	assert_int_equal(count_after_percpu(w, "[0x00000000bed3e000-0x00000000bedfffff] pcpu_embed_first_chunk\n"), 1);
+	assert_int_equal(count_after_percpu(w, "memblock_phys_free: "), 4 + 2);
+	/* no CPU vendor here: the CPU entry areas' page tables, and what follows, are not predicted */
+	assert_non_null(strstr(w->c.text, "memprobe: the boot CPU's vendor or the possible CPUs are not known, and so the "
+					  "page tables of the CPU entry areas: Linux's memblock=debug lines from here on "
+					  "are not predicted\n"));
+	assert_true(m->unpredicted & UNPREDICTED_KERNEL_MEMBLOCK);
+	done(m);
+	m = run_cpus(w, &r, pairs, 4, two_nodes, 2, NULL, 0, "memblock=debug nokaslr kernel=6.12");
+	requests_after_percpu(w, got, sizeof(got));
+	assert_non_null(strstr(got, "352 pcpu_setup_first_chunk\n200 pcpu_alloc_first_chunk\n256 "));
+	assert_non_null(strstr(got, "224 pcpu_alloc_first_chunk\n8 alloc_bootmem_cpumask_var\n8 alloc_bootmem_cpumask_var\n"
+				    "8 alloc_bootmem_cpumask_var\n"));
+	assert_null(strstr(got, "8 alloc_bootmem_cpumask_var\n8 alloc_bootmem_cpumask_var\n8 alloc_bootmem_cpumask_var\n8"));
+	done(m);
+	rawmap_free(&r);
+}
+
+/*
+ * start_kernel's requests after the percpu areas: the unknown parameters'
+ * copy (taken and given back), the early hash tables with one node, and
+ * trap_init's page tables for the CPU entry areas: 9 CPUs' areas of 236 KiB
+ * after the IDT's page end within 2 MiB on AMD (the mapped 76 KiB of the
+ * last starts at 1892 KiB) but not on Intel, which maps them whole: a PUD,
+ * a PMD and one PTE page, or two.
+ */
+static void start_kernel_requests(void **state)
+{
+	struct world *w = *state;
+	static const uint64_t one_node[][3] = { { 0, 0, 3 * GB } };
+	static const int nine[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	static struct cpu_record rec;
+	char got[4096];
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	boot_cpu_of(w, &rec, authentic_amd, false);
+	m = run_cpus(w, &r, nine, 9, one_node, 1, NULL, 0, "memblock=debug nokaslr unknown_params_bytes=9");
+	requests_after_percpu(w, got, sizeof(got));
+	assert_non_null(strstr(got, "8 alloc_bootmem_cpumask_var\n9 start_kernel\n"));
+	assert_int_equal(count_after_percpu(w, "] start_kernel\n"), 1);	/* given back */
+	/* 3 GiB: 2^19 dentry buckets of 8 bytes, 2^18 inode ones; no memory above 4 GiB, no software IO TLB */
+	assert_non_null(strstr(got, "\n9 start_kernel\n4194304 alloc_large_system_hash\n2097152 alloc_large_system_hash\n"
+				    "4096 spp_getpage\n4096 spp_getpage\n4096 spp_getpage\n"));
+	assert_null(strstr(got, "\n4096 spp_getpage\n4096 spp_getpage\n4096 spp_getpage\n4096 spp_getpage\n"));
+	done(m);
+	boot_cpu_of(w, &rec, genuine_intel, false);
+	m = run_cpus(w, &r, nine, 9, one_node, 1, NULL, 0, "memblock=debug nokaslr");
+	requests_after_percpu(w, got, sizeof(got));
+	assert_null(strstr(got, "start_kernel"));
+	assert_non_null(strstr(got, "system_hash\n4096 spp_getpage\n4096 spp_getpage\n4096 spp_getpage\n4096 spp_getpage\n"));
+	done(m);
+	/* KASLR puts each area at random */
+	m = run_cpus(w, &r, nine, 9, one_node, 1, NULL, 0, "memblock=debug");
+	assert_null(strstr(w->c.text, " spp_getpage\n"));
+	assert_non_null(strstr(w->c.text, "memprobe: with KASLR the CPU entry areas lie at random"));
+	done(m);
+	forget_boot_cpu(w);
 	rawmap_free(&r);
 }
 
@@ -950,6 +1109,8 @@ int main(void)
 		T(percpu_groups),
 		T(percpu_groups_even),
 		T(percpu_page_fallback),
+		T(percpu_memblock_requests),
+		T(start_kernel_requests),
 		T(zonelist_orders),
 		T(swiotlb_option),
 		T(swiotlb_force),

@@ -101,8 +101,8 @@ static void full_report(void **state)
 		"memprobe: the boot CPU's MTRRs and PAT were not read (an older run folder, or --live): the MTRR "
 		"and x86/PAT lines are not predicted\n"
 		"last_pfn = 0xbff3f max_arch_pfn = 0x400000000\n"
-		"memprobe: note: not modelled before NUMA setup (they depend on the loader or on KASLR): "
-		"the kernel image and brk, initrd and the EFI memory map copy\n"
+		"memprobe: note: not placed before NUMA setup (where the loader puts them): the initrd (ramdisk=) "
+		"and the EFI memory map copy (efi_memmap_at=)\n"
 		/* brk: PUD, PMD and PTE tables for [0,1M), the trampoline page, the PMD table of
 		 * 4G-5G; memblock, while mapping the region holding brk (kernel at 16M): PMD tables
 		 * for 1G-2G and 2G-3G, PTE tables for the unaligned ends 0x808000 and 0xbff3f000 */
@@ -158,6 +158,9 @@ static void full_report(void **state)
 		"DMA: preallocated 512 KiB GFP_KERNEL|GFP_DMA32 pool for atomic allocations\n"
 		"memprobe: the boot CPU's features are not known: the HugeTLB lines are not predicted\n"
 		"e820: reserve RAM buffer [mem 0xbff3f000-0xbfffffff]\n"
+		/* the buffer below 4 GiB, top-down: nothing else is placed there */
+		"PCI-DMA: Using software bounce buffering for IO (SWIOTLB)\n"
+		"software IO TLB: mapped [mem 0x00000000bbf3f000-0x00000000bff3f000] (64MB)\n"
 		"memprobe: /sys/firmware/memmap:\n"
 		"0x0-0x9ffff System RAM\n"
 		"0x100000-0x7fffff System RAM\n"

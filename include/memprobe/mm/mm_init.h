@@ -22,6 +22,8 @@ enum unpredicted_lines {
 	UNPREDICTED_MMCONFIG = 1u << 10,	/* the early MMCONFIG lines */
 	UNPREDICTED_MMCONFIG_LATE = 1u << 11,	/* acpi_init's MMCONFIG lines */
 	UNPREDICTED_SPARSE = 1u << 12,	/* sparse_init's memblock=debug lines */
+	UNPREDICTED_KERNEL_MEMBLOCK = 1u << 13,	/* the memblock=debug lines from setup_percpu on */
+	UNPREDICTED_SWIOTLB_MAPPED = 1u << 14,	/* pci_iommu_init's lines about the buffer */
 };
 
 /* The software IO TLB as swiotlb= and swiotlb_init leave it. */
@@ -29,7 +31,7 @@ struct swiotlb_state {
 	uint64_t nslabs;		/* 2 KiB slabs: 64 MiB's unless swiotlb= says */
 	uint32_t nareas;		/* 0 until set */
 	bool force_bounce, force_disable;
-	uint64_t bytes;			/* the buffer, 0 without one */
+	uint64_t start, bytes;		/* the buffer, bytes 0 without one */
 	uint64_t slots_bytes;		/* its slots array */
 };
 
@@ -48,7 +50,11 @@ struct machine;
 int setup_io_tlb_npages(struct machine *m, const char *value);
 int early_coherent_pool(struct machine *m, const char *value);
 void setup_command_line(struct machine *m);
+void memblock_lines_unpredicted(struct machine *m, const char *why);
+void print_unknown_bootoptions(struct machine *m);
+void setup_log_buf(struct machine *m);
 void swiotlb_init(struct machine *m);
+void swiotlb_print_info(struct machine *m);
 void kmem_cache_init(struct machine *m);
 void check_numabalancing_enable(struct machine *m);
 void vfs_caches_init_early(struct machine *m);

@@ -19,6 +19,7 @@ struct pcpu_alloc_info {
 	uint16_t group_cnt[MAX_NUMNODES + 1];	/* the possible CPUs in each group (one per node) */
 	uint16_t unit_first[MAX_NUMNODES + 1];	/* each group's first unit */
 	uint16_t unit_cpu[PCPU_UNITS_MAX];	/* each unit's CPU, NR_CPUS for an empty unit */
+	uint64_t area[MAX_NUMNODES + 1];	/* each group's memblock allocation */
 	int16_t node_group[MAX_NUMNODES + 1];	/* scratch: the group of each early node (+1: no node) */
 	uint16_t cpu_group[NR_CPUS];		/* scratch: each CPU's group */
 };

@@ -94,15 +94,13 @@ void efi_stub_e820_begin(struct efi_stub_e820_iter *it, const struct efi_memmap 
 bool efi_stub_e820_next(struct efi_stub_e820_iter *it, struct e820_entry *out);
 
 /*
- * Where the EFI stub places Debian's 6.1 kernel without KASLR: at
+ * Where the EFI stub places Debian's kernel without KASLR: at
  * LOAD_PHYSICAL_ADDR (KERNEL_LOAD_ADDR, profile.h) or, if that is taken, at
- * the lowest 2 MiB-aligned free range above; the image spans
- * KERNEL_IMAGE_SIZE to the end of its brk.
+ * the lowest 2 MiB-aligned free range above.
  */
 #define KERNEL_ALIGN 0x200000ULL
-#define KERNEL_IMAGE_SIZE 0x3411000ULL
 
-uint64_t efi_stub_kernel_addr(const struct efi_memmap *map);
+uint64_t efi_stub_kernel_addr(const struct efi_memmap *map, uint64_t image_size);
 
 bool efi_memmap_covers(const struct efi_memmap *m, uint64_t phys, uint64_t len);
 char *efi_md_typeattr_format(char *buf, unsigned size, const struct efi_md *md);

@@ -13,6 +13,7 @@ void early_reserve_memory(struct machine *m);
 void e820__memory_setup(struct machine *m);
 void parse_setup_data(struct machine *m);
 void parse_early_param(struct machine *m);
+void efi_memblock_x86_reserve_range(struct machine *m);
 void e820__finish_early_params(struct machine *m);
 void efi_init(struct machine *m);
 void trim_bios_range(struct machine *m);
