@@ -224,6 +224,48 @@ static bool parse_percpu_static_size(struct options *o, const struct option_row 
 	return true;
 }
 
+static bool parse_kernel_reserve_size(struct options *o, const struct option_row *row, const char *value,
+				      struct mp_log *log)
+{
+	uint64_t size;
+
+	(void)row;
+	if (!memparse_whole(value, &size) || size < PAGE_SIZE || size > (1ULL << 30)) {
+		mp_printk(log, "memprobe: error: kernel_reserve_size= needs a size from 4 KiB to 1 GiB, not '%s'; "
+			       "ignored\n",
+			  value);
+		return false;
+	}
+	o->kernel_reserve_size = size;
+	return true;
+}
+
+/* "Memory:"'s five section sizes of another build, in KiB: CODE,RWDATA,RODATA,INIT,BSS */
+static bool parse_kernel_sections(struct options *o, const struct option_row *row, const char *value,
+				  struct mp_log *log)
+{
+	uint64_t kib[5];
+	const char *p = value, *end;
+
+	(void)row;
+	for (unsigned i = 0; i < 5; i++) {
+		kib[i] = simple_strtoull(p, &end);
+		if (end == p || kib[i] > (1ULL << 30) || *end != (i < 4 ? ',' : '\0')) {
+			mp_printk(log, "memprobe: error: kernel_sections= takes five sizes in KiB, CODE,RWDATA,RODATA,"
+				       "INIT,BSS (as \"Memory:\" gives them), not '%s'; ignored\n",
+				  value);
+			return false;
+		}
+		p = end + 1;
+	}
+	o->kernel_sections.code_kib = kib[0];
+	o->kernel_sections.rwdata_kib = kib[1];
+	o->kernel_sections.rodata_kib = kib[2];
+	o->kernel_sections.init_kib = kib[3];
+	o->kernel_sections.bss_kib = kib[4];
+	return true;
+}
+
 /* x86's COMMAND_LINE_SIZE: the longest command line and its NUL */
 #define COMMAND_LINE_SIZE 2048
 
@@ -517,6 +559,14 @@ static const struct option_row option_table[] = {
 	{ "node_data_size=", NULL, OPTION_MEMPROBE, OPTION_SIZE, false, parse_node_data_size, 0,
 	  { { "node_data_size=N", "sizeof(pg_data_t) of another build of that kernel",
 	      "Debian's (174208 for 6.1, 174464 for 6.12)" } } },
+	{ "kernel_reserve_size=", NULL, OPTION_MEMPROBE, OPTION_SIZE, false, parse_kernel_reserve_size, 0,
+	  { { "kernel_reserve_size=N", "what memblock reserves for the kernel image (from _text to\n"
+				       "the end of its early brk) in another build of that kernel",
+	      "Debian's (0x3411000 for 6.1, 0x2c11000 for 6.12)" } } },
+	{ "kernel_sections=", NULL, OPTION_MEMPROBE, OPTION_LIST, false, parse_kernel_sections, 0,
+	  { { "kernel_sections=CODE,RWDATA,RODATA,INIT,BSS", "the kernel image's section sizes in KiB (as \"Memory:\"\n"
+							     "gives them) of another build of that kernel",
+	      "Debian's (6.1: 14343,2338,9132,2824,17344; 6.12: 16384,2499,11720,4260,4904)" } } },
 	{ "percpu_static_size=", NULL, OPTION_MEMPROBE, OPTION_SIZE, false, parse_percpu_static_size, 0,
 	  { { "percpu_static_size=N", "the percpu section's size (\"s\" of \"percpu: Embedded\") of\n"
 				      "another build of that kernel",

@@ -110,6 +110,8 @@ static void start_kernel_memory(struct machine *m)
 	if (late_zonelists)
 		build_all_zonelists(m);
 	swiotlb_init(m);
+	if (!m->opts.kernel->memory_line_after_deferred_init)
+		mem_init_print_info(m);	/* mm_init() */
 	kmem_cache_init(m);
 	check_numabalancing_enable(m);
 	vfs_caches_init(m);
@@ -130,7 +132,10 @@ void memprobe_run(struct machine *m)
 		return;
 	}
 	paging_mode_report(&m->paging, m->kaslr, m->log);
-	m->kernel_addr = m->opts.kernel_addr ? m->opts.kernel_addr : efi_stub_kernel_addr(&m->fw->memmap, m->opts.kernel->kernel_reserve_size);
+	m->kernel_reserve_size = m->opts.kernel_reserve_size ? m->opts.kernel_reserve_size
+							     : m->opts.kernel->kernel_reserve_size;
+	m->kernel_addr = m->opts.kernel_addr ? m->opts.kernel_addr
+					     : efi_stub_kernel_addr(&m->fw->memmap, m->kernel_reserve_size);
 	if (efi_memmap_usable(m->log, &m->fw->memmap))
 		efi_memmap_check_order(m->log, &m->fw->memmap);
 
@@ -177,6 +182,8 @@ void memprobe_run(struct machine *m)
 	start_kernel_memory(m);
 	lap(m, &w, PHASE_LATE);
 	smp_init(m);
+	if (m->opts.kernel->memory_line_after_deferred_init)
+		mem_init_print_info(m);	/* page_alloc_init_late() */
 	lap(m, &w, PHASE_ACPI);
 	probe_memory_block_size(m);
 	dma_atomic_pool_init(m);

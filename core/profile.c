@@ -37,6 +37,9 @@ static const struct linux_profile profiles[] = {
 		/* linux-image-6.1.0-56-amd64 (6.1.192-2) */
 		.percpu_static_size = 217088,
 		.kernel_reserve_size = 0x3411000,
+		.memory_line_after_deferred_init = false,
+		.smp_alternatives_kib = 36,
+		.sections = { 14343, 2338, 9132, 2824, 17344 },
 		.percpu_dynamic_early_size = 12 << 10,
 		.pcpu_chunk_size = 136,
 		.cpu_local_masks = 4,
@@ -76,6 +79,9 @@ static const struct linux_profile profiles[] = {
 		/* linux-image-6.12.117+deb12-amd64 */
 		.percpu_static_size = 233472,
 		.kernel_reserve_size = 0x2c11000,
+		.memory_line_after_deferred_init = true,
+		.smp_alternatives_kib = 40,
+		.sections = { 16384, 2499, 11720, 4260, 4904 },
 		.percpu_dynamic_early_size = 20 << 10,
 		.pcpu_chunk_size = 192,
 		.cpu_local_masks = 1,

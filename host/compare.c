@@ -136,6 +136,7 @@ static const struct {
 	{ ST_MM_INIT, "^software IO TLB: (area num -?[0-9]+\\.|SWIOTLB bounce buffer size (roundup to [0-9]+MB|adjusted "
 		      "[0-9]+ -> [0-9]+ slabs)|swiotlb_memblock_alloc: Failed to allocate [0-9]+ bytes tlb structure)$" },
 	{ ST_MM_INIT, "^SLUB: HWalign=" },
+	{ ST_MM_INIT, "^Memory: [0-9]+K/[0-9]+K available \\(" },
 	{ ST_MM_INIT, "^PCI-DMA: Using software bounce buffering for IO \\(SWIOTLB\\)$" },
 	{ ST_MM_INIT, "^software IO TLB: mapped \\[mem " },
 	{ ST_MM_INIT, "^mempolicy: (Enabling|Disabling) automatic NUMA balancing" },
@@ -186,6 +187,42 @@ static bool add(struct side *s, enum stage st, const char *prefix, const char *l
 	strcat(copy, line);
 	s->lines[st][s->nr[st]++] = copy;
 	return true;
+}
+
+/* add() of the first n bytes of line. */
+static bool add_cut(struct side *s, enum stage st, const char *line, size_t n)
+{
+	char *copy = malloc(n + 1);
+	bool ok;
+
+	if (!copy)
+		return false;
+	memcpy(copy, line, n);
+	copy[n] = '\0';
+	ok = add(s, st, "", copy);
+	free(copy);
+	return ok;
+}
+
+/*
+ * Where memprobe names the available memory of Linux's "Memory:" line as
+ * the run's ("Memory: ?K/"), Linux's figure is left out of the comparison too.
+ */
+static void mask_available_memory(struct side *linux_side, const struct side *mp)
+{
+	size_t n = strlen(MEMORY_AVAILABLE_NOT_PREDICTED);
+	bool masked = false;
+
+	for (size_t i = 0; i < mp->nr[ST_MM_INIT]; i++)
+		masked |= !strncmp(mp->lines[ST_MM_INIT][i], MEMORY_AVAILABLE_NOT_PREDICTED, n);
+	for (size_t i = 0; masked && i < linux_side->nr[ST_MM_INIT]; i++) {
+		char *line = linux_side->lines[ST_MM_INIT][i], *k = strchr(line, 'K');
+
+		if (strncmp(line, "Memory: ", 8) || !k)
+			continue;
+		memmove(line + n, k + 2, strlen(k + 2) + 1);
+		memcpy(line, MEMORY_AVAILABLE_NOT_PREDICTED, n);
+	}
 }
 
 static void free_side(struct side *s)
@@ -351,6 +388,11 @@ static bool pick(struct picker *p, struct side *s, const char *line)
 		p->answer = ST_SPARSE;
 		return add(s, ST_SPARSE, "", line);
 	}
+	if (!strncmp(line, "memprobe: " MEMORY_AVAILABLE_NOT_PREDICTED, 10 + strlen(MEMORY_AVAILABLE_NOT_PREDICTED))) {
+		const char *end = strstr(line, MEMORY_LINE_RUN_NOTE);
+
+		return !end || add_cut(s, ST_MM_INIT, line + 10, (size_t)(end - line - 10));
+	}
 	if (!strncmp(line, "setup_percpu: ", 14))
 		p->percpu_begun = true;
 	if (!strncmp(line, "SLUB: ", 6))
@@ -438,6 +480,7 @@ struct log_facts {
 	bool zones_seen;		/* "Zone ranges:": the updates after it are acpi_boot_init's */
 	unsigned long long bgrt_first, bgrt_last;	/* the boot logo's update after the zones (last 0: none) */
 	unsigned long long percpu_static;	/* the build's percpu section ("s" of "percpu:"), 0: not shown */
+	char sections[96];		/* the build's sections ("Memory:"'s KiB) as kernel_sections= takes them */
 	unsigned long long memattr;	/* the boot's memory attributes table ("efi: ... MEMATTR="), 0: none */
 	unsigned long long efi_memmap;	/* the EFI stub's copy of the memory map (memblock=debug), 0: not shown */
 	unsigned cmdline_bytes;		/* "Command line:"'s length and its NUL, 0: not shown whole */
@@ -539,6 +582,14 @@ static void read_facts(struct log_facts *f, const char *text)
 			setup_data_or_logo(f, line);
 		} else if (!f->memattr && !strncmp(line, "efi: ", 5) && strstr(line, " MEMATTR=0x")) {
 			sscanf(strstr(line, " MEMATTR=0x") + 11, "%llx", &f->memattr);
+		} else if (!f->sections[0] && !strncmp(line, "Memory: ", 8)) {
+			unsigned long long k[5];
+			const char *open = strchr(line, '(');
+
+			if (open && sscanf(open, "(%lluK kernel code, %lluK rwdata, %lluK rodata, %lluK init, %lluK bss,",
+					   &k[0], &k[1], &k[2], &k[3], &k[4]) == 5)
+				snprintf(f->sections, sizeof(f->sections), "%llu,%llu,%llu,%llu,%llu", k[0], k[1], k[2],
+					 k[3], k[4]);
 		} else if (!f->percpu_static && !strncmp(line, "pcpu-alloc: s", 13)) {
 			sscanf(line + 13, "%llu", &f->percpu_static);
 		}
@@ -563,6 +614,10 @@ static bool boot_options(const struct log_facts *f, const struct linux_profile *
 	/* In the boot's map the kernel's place is the stub's Loader Data: where it would go is no longer free. */
 	if ((!f->nokaslr || boot_map) && f->kernel && (size_t)written < size)
 		written += snprintf(options + written, size - written, " kernel_addr=%#llx", f->kernel);
+	/* the first dump's region from the image's start: its size is the build's */
+	if (f->kernel && f->kernel_end && !f->kernel_from_iomem && (size_t)written < size)
+		written += snprintf(options + written, size - written, " kernel_reserve_size=%#llx",
+				    f->kernel_end + 1 - f->kernel);
 	if (f->ramdisk_last && (size_t)written < size)
 		written += snprintf(options + written, size - written, " ramdisk=%#llx-%#llx", f->ramdisk_first,
 				    f->ramdisk_last);
@@ -582,6 +637,8 @@ static bool boot_options(const struct log_facts *f, const struct linux_profile *
 		written += snprintf(options + written, size - written, " cmdline_bytes=%u", f->cmdline_bytes);
 	if (f->percpu_static && (size_t)written < size)
 		written += snprintf(options + written, size - written, " percpu_static_size=%llu", f->percpu_static);
+	if (f->sections[0] && (size_t)written < size)
+		written += snprintf(options + written, size - written, " kernel_sections=%s", f->sections);
 	/* a space before each word and a NUL */
 	if (f->unknown_params[0] && (size_t)written < size)
 		written += snprintf(options + written, size - written, " unknown_params_bytes=%zu",
@@ -742,6 +799,7 @@ static const struct {
 } unpredicted_kinds[] = {
 	{ UNPREDICTED_PERCPU, { "setup_percpu: ", "percpu: ", "pcpu-alloc: " } },
 	{ UNPREDICTED_SWIOTLB, { "software IO TLB: " } },
+	{ UNPREDICTED_MEMORY_LINE, { "Memory: " } },
 	{ UNPREDICTED_SWIOTLB_MAPPED, { "PCI-DMA: Using software bounce buffering", "software IO TLB: mapped " } },
 	{ UNPREDICTED_SLUB, { "SLUB: " } },
 	{ UNPREDICTED_HUGETLB, { "HugeTLB: " } },
@@ -1092,6 +1150,18 @@ int compare_command(int argc, char **argv)
 			       "memprobe's run folder, or --live), so Linux's 'efi: ACPI=...' line is not comparable\n");
 	}
 	built = profile ? profile : linux_profile_default();
+	if (facts.sections[0]) {
+		const struct kernel_sections *k = &built->sections;
+		char profile_sections[96];
+
+		snprintf(profile_sections, sizeof(profile_sections), "%llu,%llu,%llu,%llu,%llu",
+			 (unsigned long long)k->code_kib, (unsigned long long)k->rwdata_kib,
+			 (unsigned long long)k->rodata_kib, (unsigned long long)k->init_kib,
+			 (unsigned long long)k->bss_kib);
+		if (strcmp(facts.sections, profile_sections))
+			printf("compare: taken from the log: the kernel build's sections %s KiB (Memory:; the profile's "
+			       "build has %s)\n", facts.sections, profile_sections);
+	}
 	if (facts.percpu_static && facts.percpu_static != built->percpu_static_size)
 		printf("compare: taken from the log: the kernel build's percpu section of %llu bytes (pcpu-alloc: s...; "
 		       "the profile's build has %llu)\n",
@@ -1180,6 +1250,7 @@ int compare_command(int argc, char **argv)
 		drop_stage_lines(&mp, ST_KERNEL_MEMBLOCK, answers, 1);
 		drop_stage_lines(&mp, ST_MEMBLOCK, boot_services, 1);
 	}
+	mask_available_memory(&linux_side, &mp);
 	if (dropped_bringup)
 		drop_lines(&mp, bringup_lines, NR_BRINGUP_LINES);
 	if (dropped_counts)

@@ -144,6 +144,8 @@ void setup_command_line(struct machine *m)
 void memblock_lines_unpredicted(struct machine *m, const char *why)
 {
 	m->unpredicted |= UNPREDICTED_KERNEL_MEMBLOCK;
+	if (!m->memblock_unpredicted)
+		m->memblock_unpredicted = why;
 	if (!m->memblock.debug)
 		return;
 	mp_printk(m->log, "memprobe: %s: Linux's memblock=debug lines from here on are not predicted\n", why);
@@ -271,6 +273,119 @@ void swiotlb_print_info(struct machine *m)
 	mp_printk(m->log, "software IO TLB: mapped [mem 0x%016llx-0x%016llx] (%lluMB)\n",
 		  (unsigned long long)s->start, (unsigned long long)(s->start + s->bytes),
 		  (unsigned long long)(s->bytes >> 20));
+}
+
+#define PAGES_PER_SECTION (1ULL << (27 - PAGE_SHIFT))
+
+/*
+ * defer_init(): the first page frame memmap_init() leaves to the deferred
+ * init on a node: in the zone that ends the node, the first section start
+ * after more than a section of its present pages.  Return: UINT64_MAX for none.
+ */
+static uint64_t first_deferred_pfn(const struct machine *m, int nid)
+{
+	const struct zones *z = &m->zones;
+	uint64_t start = 0, end = 0, counted = 0, s, e;
+	unsigned long i = 0;
+
+	for (int zone = 0; zone < MAX_NR_ZONES; zone++)
+		if (z->spanned[nid][zone] && z->zone_start[nid][zone] + z->spanned[nid][zone] >= z->node_end[nid]) {
+			start = z->zone_start[nid][zone];
+			end = start + z->spanned[nid][zone];
+		}
+	while (start < end && memblock_next_pfn_range(&m->memblock, &i, nid, &s, &e, NULL)) {
+		uint64_t at;
+
+		s = s < start ? start : s;
+		e = e > end ? end : e;
+		if (s >= e)
+			continue;
+		/* the pfn whose count passes a section, rounded up to a section's start */
+		at = round_up(s + (counted < PAGES_PER_SECTION ? PAGES_PER_SECTION - counted : 0), PAGES_PER_SECTION);
+		if (at < e)
+			return at;
+		counted += e - s;
+	}
+	return UINT64_MAX;
+}
+
+/* preallocate_vmalloc_pages(): a page per top-level entry of vmalloc space (32 TiB at 0xffffc90000000000, or 12800 TiB) */
+static uint64_t vmalloc_top_level_pages(const struct machine *m)
+{
+	return m->paging.levels == 5 ? 12800 / 256 : 32 * 1024 / 512;
+}
+
+/*
+ * alternative_instructions(): the SMP lock table is freed unless the kernel
+ * patched itself for one CPU (one present, or maxcpus= 0 or 1) with more possible.
+ */
+static bool smp_alternatives_freed(const struct machine *m)
+{
+	unsigned present = m->cpus.nr_present_ids + 1;
+
+	return !(present == 1 || m->cpus.setup_max_cpus <= 1) || m->cpus.possible == 1;
+}
+
+/**
+ * mem_init_print_info() - the "Memory:" line
+ * @m: the machine, after the software IO TLB (memblock's last request)
+ *
+ * memblock_free_all() gives the page allocator every page memblock left
+ * free (totalram; the rest of the present pages is "reserved"), but 6.1
+ * frees only those whose struct page is initialised (below each node's
+ * first deferred page), less the page-table pages preallocate_vmalloc_pages()
+ * takes.  6.12 prints the line after the deferred init, when what is
+ * available depends on the run ("?"), and after freeing the SMP
+ * alternatives.  Nothing is predicted when memblock's last requests are not.
+ */
+void mem_init_print_info(struct machine *m)
+{
+	const struct linux_profile *kernel = m->opts.kernel;
+	const struct kernel_sections *k = m->opts.kernel_sections.code_kib ? &m->opts.kernel_sections
+									   : &kernel->sections;
+	uint64_t fdp[MAX_NUMNODES], physpages = 0, total = 0, early = 0, s, e, idx;
+	char available[24];
+	int nid;
+
+	if (m->memblock_unpredicted) {
+		mp_printk(m->log, "memprobe: the \"Memory:\" line is not predicted: %s\n", m->memblock_unpredicted);
+		m->unpredicted |= UNPREDICTED_MEMORY_LINE;
+		return;
+	}
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		fdp[nid] = UINT64_MAX;
+	for_each_node_mask(nid, m->numa.online_after) {
+		for (int zone = 0; zone < MAX_NR_ZONES; zone++)
+			physpages += m->zones.present[nid][zone];
+		fdp[nid] = first_deferred_pfn(m, nid);
+	}
+	for (idx = 0, memblock_next_free_range(&m->memblock, &idx, NUMA_NO_NODE, MEMBLOCK_NONE, &s, &e, &nid);
+	     idx != UINT64_MAX;
+	     memblock_next_free_range(&m->memblock, &idx, NUMA_NO_NODE, MEMBLOCK_NONE, &s, &e, &nid)) {
+		uint64_t ps = PFN_UP(s), pe = PFN_DOWN(e) < m->max_low_pfn ? PFN_DOWN(e) : m->max_low_pfn;
+		uint64_t cut = nid >= 0 && nid < MAX_NUMNODES && fdp[nid] < pe ? fdp[nid] : pe;
+
+		if (ps >= pe)
+			continue;
+		total += pe - ps;
+		if (cut > ps)
+			early += cut - ps;
+	}
+	if (kernel->memory_line_after_deferred_init) {
+		if (smp_alternatives_freed(m))
+			total += kernel->smp_alternatives_kib >> 2;
+		mp_snprintf(available, sizeof(available), "?");
+	} else {
+		early -= early > vmalloc_top_level_pages(m) ? vmalloc_top_level_pages(m) : early;
+		mp_snprintf(available, sizeof(available), "%llu", (unsigned long long)(early << 2));
+	}
+	mp_printk(m->log, "%sMemory: %sK/%lluK available (%lluK kernel code, %lluK rwdata, %lluK rodata, %lluK init, "
+			  "%lluK bss, %lluK reserved, 0K cma-reserved)%s\n",
+		  kernel->memory_line_after_deferred_init ? "memprobe: " : "", available,
+		  (unsigned long long)(physpages << 2), (unsigned long long)k->code_kib,
+		  (unsigned long long)k->rwdata_kib, (unsigned long long)k->rodata_kib, (unsigned long long)k->init_kib,
+		  (unsigned long long)k->bss_kib, (unsigned long long)((physpages - total) << 2),
+		  kernel->memory_line_after_deferred_init ? MEMORY_LINE_RUN_NOTE : "");
 }
 
 /**

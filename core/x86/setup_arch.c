@@ -387,7 +387,7 @@ void early_reserve_memory(struct machine *m)
 	m->memblock.debug = false;
 	/* BIOS-owned, often corrupted; page 0 also for L1TF */
 	memblock_reserve_from(&m->memblock, 0, 0x10000, "early_reserve_memory");
-	memblock_reserve_from(&m->memblock, m->kernel_addr, m->opts.kernel->kernel_reserve_size, "early_reserve_memory");
+	memblock_reserve_from(&m->memblock, m->kernel_addr, m->kernel_reserve_size, "early_reserve_memory");
 	if (m->opts.ramdisk_last) {
 		/* from the image's first byte to the end of its last page */
 		uint64_t end = (m->opts.ramdisk_last + PAGE_SIZE) & ~(uint64_t)(PAGE_SIZE - 1);

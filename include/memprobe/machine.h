@@ -134,8 +134,10 @@ struct machine {
 	struct swiotlb_state swiotlb;	/* swiotlb= and the software IO TLB */
 	struct dma_pools dma_pools;	/* coherent_pool= */
 	unsigned unpredicted;		/* enum unpredicted_lines: what the late stages could not say */
+	const char *memblock_unpredicted;	/* why memblock's last requests are not predicted (NULL: they are) */
 	int acpi_apic_instance;		/* the MADT instance Linux uses, after check_multiple_madt */
 	uint64_t kernel_addr;		/* physical address of the kernel image */
+	uint64_t kernel_reserve_size;	/* what memblock reserves for it */
 	bool kaslr;			/* memory KASLR (Debian's default; nokaslr turns it off) */
 };
 

@@ -65,6 +65,8 @@ struct options {
 	bool exit_boot_services;	/* leave boot services, build and load the page tables */
 	unsigned ebs_stale_keys;	/* ebs_stale_keys=: attempts given a stale map key (tests) */
 	uint64_t pgdat_size;	/* node_data_size=: another build's sizeof(pg_data_t), 0: the profile's */
+	struct kernel_sections kernel_sections;	/* kernel_sections=: another build's, code 0: the profile's */
+	uint64_t kernel_reserve_size;	/* kernel_reserve_size=: another build's image, 0: the profile's */
 	uint64_t percpu_static_size;	/* percpu_static_size=: another build's, 0: the profile's */
 	uint64_t unknown_params_bytes;	/* unknown_params_bytes=: print_unknown_bootoptions' copy, 0: none */
 	uint64_t cmdline_bytes;	/* cmdline_bytes=: Linux's command line and its NUL, 0: memprobe's own */

@@ -14,6 +14,11 @@
 /* LOAD_PHYSICAL_ADDR (Debian's CONFIG_PHYSICAL_START) in both versions: the lowest the EFI stub puts the kernel. */
 #define KERNEL_LOAD_ADDR 0x1000000ULL
 
+/* The kernel image's sections as mem_init_print_info() gives them, in KiB. */
+struct kernel_sections {
+	uint64_t code_kib, rwdata_kib, rodata_kib, init_kib, bss_kib;
+};
+
 struct linux_profile {
 	const char *name;		/* kernel='s value: "6.1", "6.12" */
 	/* efi_systab_report_header(): "EFI v2.7" (minor / 10, then ".N" if any) or "v2.70" */
@@ -105,6 +110,15 @@ struct linux_profile {
 	bool zonelists_in_mm_core_init;
 	/* LOG_LINE_MAX (6.1) or PRINTKRB_RECORD_MAX (6.12): the longest pr_cont() record */
 	unsigned printk_record_max;
+	/*
+	 * mem_init_print_info(): 6.12 prints "Memory:" from page_alloc_init_late(),
+	 * after the deferred init and after freeing the SMP alternatives (the
+	 * build's lock table, "Freeing SMP alternatives memory: NK")
+	 */
+	bool memory_line_after_deferred_init;
+	uint64_t smp_alternatives_kib;
+	/* the image's sections as "Memory:" gives them */
+	struct kernel_sections sections;
 	uint64_t percpu_static_size;
 	/* early_reserve_memory(): the kernel image from _text to the end of its early brk, as memblock reserves it */
 	uint64_t kernel_reserve_size;

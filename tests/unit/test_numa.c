@@ -1089,11 +1089,30 @@ static void start_kernel_requests(void **state)
 	requests_after_percpu(w, got, sizeof(got));
 	assert_null(strstr(got, "start_kernel"));
 	assert_non_null(strstr(got, "system_hash\n4096 spp_getpage\n4096 spp_getpage\n4096 spp_getpage\n4096 spp_getpage\n"));
+	/*
+	 * "Memory:": 786335 present pages; DMA32 ends the node, so the pages from
+	 * 256 MiB (the first section start past 32768 of its pages from 16 MiB)
+	 * wait for the deferred init: 6.1 frees 65280 pages above 1 MiB less
+	 * the image's 13329, and 64 go to vmalloc's page tables: 207548K.
+	 */
+	assert_int_equal(capture_count_prefix(&w->c, "Memory: 207548K/3145340K available (14343K kernel code, 2338K "
+						    "rwdata, 9132K rodata, 2824K init, 17344K bss, "), 1);
+	done(m);
+	m = run_cpus(w, &r, nine, 9, one_node, 1, NULL, 0, "nokaslr kernel_sections=1,2,3,4,5");
+	assert_int_equal(capture_count_prefix(&w->c, "Memory: 207548K/3145340K available (1K kernel code, 2K rwdata, "
+						    "3K rodata, 4K init, 5K bss, "), 1);
+	done(m);
+	/* 6.12 prints it after the deferred init: what is available then is the run's */
+	m = run_cpus(w, &r, nine, 9, one_node, 1, NULL, 0, "nokaslr kernel=6.12");
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: Memory: ?K/3145340K available (16384K kernel code, "), 1);
+	assert_non_null(strstr(w->c.text, " 0K cma-reserved)" MEMORY_LINE_RUN_NOTE "\n"));
 	done(m);
 	/* KASLR puts each area at random */
 	m = run_cpus(w, &r, nine, 9, one_node, 1, NULL, 0, "memblock=debug");
 	assert_null(strstr(w->c.text, " spp_getpage\n"));
 	assert_non_null(strstr(w->c.text, "memprobe: with KASLR the CPU entry areas lie at random"));
+	assert_non_null(strstr(w->c.text, "memprobe: the \"Memory:\" line is not predicted: with KASLR "));
+	assert_true(m->unpredicted & UNPREDICTED_MEMORY_LINE);
 	done(m);
 	forget_boot_cpu(w);
 	rawmap_free(&r);

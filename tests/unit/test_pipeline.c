@@ -149,6 +149,7 @@ static void full_report(void **state)
 		"Dentry cache hash table entries: 524288 (order: 10, 4194304 bytes, linear)\n"
 		"Inode-cache hash table entries: 262144 (order: 9, 2097152 bytes, linear)\n"
 		"memprobe: the possible CPUs are not known: the software IO TLB's area count is not predicted\n"
+		"memprobe: the \"Memory:\" line is not predicted: the percpu areas are not predicted\n"
 		"memprobe: the boot CPU's CPUID leaf 1 or the possible CPUs are not known: the SLUB line is not predicted\n"
 		"Mount-cache hash table entries: 8192 (order: 4, 65536 bytes, linear)\n"
 		"Mountpoint-cache hash table entries: 8192 (order: 4, 65536 bytes, linear)\n"

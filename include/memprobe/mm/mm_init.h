@@ -24,6 +24,7 @@ enum unpredicted_lines {
 	UNPREDICTED_SPARSE = 1u << 12,	/* sparse_init's memblock=debug lines */
 	UNPREDICTED_KERNEL_MEMBLOCK = 1u << 13,	/* the memblock=debug lines from setup_percpu on */
 	UNPREDICTED_SWIOTLB_MAPPED = 1u << 14,	/* pci_iommu_init's lines about the buffer */
+	UNPREDICTED_MEMORY_LINE = 1u << 15,	/* mem_init_print_info's "Memory:" */
 };
 
 /* The software IO TLB as swiotlb= and swiotlb_init leave it. */
@@ -55,6 +56,12 @@ void print_unknown_bootoptions(struct machine *m);
 void setup_log_buf(struct machine *m);
 void swiotlb_init(struct machine *m);
 void swiotlb_print_info(struct machine *m);
+void mem_init_print_info(struct machine *m);
+
+/* The start of the "Memory:" line memprobe prints, after "memprobe: ", when the available memory is the run's */
+#define MEMORY_AVAILABLE_NOT_PREDICTED "Memory: ?K/"
+/* After "memprobe: Memory: ?K/...": why the available memory is not predicted (compare reads the line up to it). */
+#define MEMORY_LINE_RUN_NOTE " - Linux prints it after the deferred init, when what is available depends on the run"
 void kmem_cache_init(struct machine *m);
 void check_numabalancing_enable(struct machine *m);
 void vfs_caches_init_early(struct machine *m);
