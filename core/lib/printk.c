@@ -62,10 +62,22 @@ static void put_number(struct out *o, uint64_t value, int negative, unsigned bas
 	else if ((flags & F_SPECIAL) && base == 8 && value != 0)
 		width -= 1;
 
-	do {
-		tmp[n++] = digits[value % base];
-		value /= base;
-	} while (value);
+	/* constant bases: shifts, and a multiply for 10, instead of a division per digit */
+	if (base == 16)
+		do {
+			tmp[n++] = digits[value & 15];
+			value >>= 4;
+		} while (value);
+	else if (base == 10)
+		do {
+			tmp[n++] = digits[value % 10];
+			value /= 10;
+		} while (value);
+	else
+		do {
+			tmp[n++] = digits[value % base];
+			value /= base;
+		} while (value);
 
 	if (precision < n)
 		precision = n;

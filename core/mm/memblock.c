@@ -230,6 +230,8 @@ static int memblock_add_range(struct memblock *mb, struct memblock_type *type, u
 
 	if (!size)
 		return 0;
+	if (type == &mb->memory)
+		mb->epoch++;
 	if (type->regions[0].size == 0) {
 		type->regions[0].base = base;
 		type->regions[0].size = size;
@@ -376,6 +378,7 @@ static int memblock_remove_range(struct memblock *mb, struct memblock_type *type
 {
 	int start_rgn, end_rgn;
 
+	mb->epoch++;
 	if (memblock_isolate_range(mb, type, base, size, &start_rgn, &end_rgn))
 		return -1;
 	for (int i = end_rgn - 1; i >= start_rgn; i--)
@@ -414,6 +417,7 @@ static int memblock_setclr_flag(struct memblock *mb, uint64_t base, uint64_t siz
 	struct memblock_type *type = &mb->memory;
 	int start_rgn, end_rgn;
 
+	mb->epoch++;
 	if (memblock_isolate_range(mb, type, base, size, &start_rgn, &end_rgn))
 		return -1;
 	for (int i = start_rgn; i < end_rgn; i++) {
@@ -456,6 +460,7 @@ int memblock_set_node(struct memblock *mb, uint64_t base, uint64_t size,
 {
 	int start_rgn, end_rgn;
 
+	mb->epoch++;
 	if (memblock_isolate_range(mb, type, base, size, &start_rgn, &end_rgn))
 		return -1;
 	for (int i = start_rgn; i < end_rgn; i++)
@@ -616,6 +621,7 @@ static uint64_t memblock_find_in_range_node(struct memblock *mb, uint64_t size, 
 					    uint64_t start, uint64_t end, int nid, uint32_t flags)
 {
 	uint64_t idx, this_start, this_end, cand;
+	unsigned long gap;
 	long top;
 
 	if (end == MEMBLOCK_ALLOC_ACCESSIBLE || end == MEMBLOCK_ALLOC_NOLEAKTRACE)
@@ -624,6 +630,7 @@ static uint64_t memblock_find_in_range_node(struct memblock *mb, uint64_t size, 
 		start = 4096;
 	if (end < start)
 		end = start;
+	mb->found.valid = false;
 
 	if (mb->bottom_up) {
 		for (idx = 0, memblock_next_free_range(mb, &idx, nid, flags, &this_start, &this_end, NULL);
@@ -637,6 +644,11 @@ static uint64_t memblock_find_in_range_node(struct memblock *mb, uint64_t size, 
 		}
 		return 0;
 	}
+	mb->found = (struct memblock_resume){ size, align, start, end, nid, flags, 0, mb->epoch, false };
+	if (mb->resume.valid && mb->resume.epoch == mb->epoch && mb->resume.size == size &&
+	    mb->resume.align == align && mb->resume.start == start && mb->resume.end == end &&
+	    mb->resume.nid == nid && mb->resume.flags == flags)
+		end = mb->resume.below > start ? mb->resume.below : start;
 	/*
 	 * Memory regions from end up give only empty ranges once clamped:
 	 * the walk down starts at the last region below end.
@@ -646,7 +658,9 @@ static uint64_t memblock_find_in_range_node(struct memblock *mb, uint64_t size, 
 		top--;
 	if (top < 0)
 		return 0;
-	for (idx = (uint32_t)top | (uint64_t)mb->reserved.cnt << 32,
+	/* and at the last gap between reservations that starts below end: the gaps above give nothing either */
+	gap = memblock_first_ending_after(&mb->reserved, end - 1);
+	for (idx = (uint32_t)top | (uint64_t)gap << 32,
 	    memblock_next_free_range_rev(mb, &idx, nid, flags, &this_start, &this_end, NULL);
 	     idx != UINT64_MAX;
 	     memblock_next_free_range_rev(mb, &idx, nid, flags, &this_start, &this_end, NULL)) {
@@ -655,10 +669,27 @@ static uint64_t memblock_find_in_range_node(struct memblock *mb, uint64_t size, 
 		if (this_end < size)
 			continue;
 		cand = round_down(this_end - size, align);
-		if (cand >= this_start)
+		if (cand >= this_start) {
+			mb->found.below = cand;
+			mb->found.valid = true;
 			return cand;
+		}
 	}
 	return 0;
+}
+
+/* memblock_reserve() of a top-down search's answer; an identical search then resumes below it. */
+static bool reserve_found(struct memblock *mb, uint64_t found, uint64_t size)
+{
+	uint64_t epoch = mb->epoch;
+	struct memblock_resume search = mb->found;
+
+	if (!found || memblock_reserve_from(mb, found, size, "memblock_alloc_range_nid"))
+		return false;
+	/* a doubling of the array frees the old one: then nothing is known */
+	if (search.valid && search.below == found && mb->epoch == epoch)
+		mb->resume = search;
+	return true;
 }
 
 /**
@@ -684,12 +715,12 @@ uint64_t memblock_alloc_range_nid(struct memblock *mb, uint64_t size, uint64_t a
 		align = SMP_CACHE_BYTES;
 	}
 	found = memblock_find_in_range_node(mb, size, align, start, end, nid, MEMBLOCK_NONE);
-	if (found && !memblock_reserve_from(mb, found, size, "memblock_alloc_range_nid"))
+	if (reserve_found(mb, found, size))
 		return found;
 	if (nid != NUMA_NO_NODE && !exact_nid) {
 		found = memblock_find_in_range_node(mb, size, align, start, end, NUMA_NO_NODE,
 						    MEMBLOCK_NONE);
-		if (found && !memblock_reserve_from(mb, found, size, "memblock_alloc_range_nid"))
+		if (reserve_found(mb, found, size))
 			return found;
 	}
 	return 0;
@@ -841,6 +872,7 @@ uint64_t memblock_alloc_exact_nid_raw_from(struct memblock *mb, uint64_t size, u
 /* Round every memory region inward to align; drop those that vanish. */
 void memblock_trim_memory(struct memblock *mb, uint64_t align)
 {
+	mb->epoch++;
 	for (long i = 0; i < (long)mb->memory.cnt; i++) {
 		struct memblock_region *r = &mb->memory.regions[i];
 		uint64_t start = round_up(r->base, align);

@@ -275,40 +275,6 @@ void swiotlb_print_info(struct machine *m)
 		  (unsigned long long)(s->bytes >> 20));
 }
 
-#define PAGES_PER_SECTION (1ULL << (27 - PAGE_SHIFT))
-
-/*
- * defer_init(): the first page frame memmap_init() leaves to the deferred
- * init on a node: in the zone that ends the node, the first section start
- * after more than a section of its present pages.  Return: UINT64_MAX for none.
- */
-static uint64_t first_deferred_pfn(const struct machine *m, int nid)
-{
-	const struct zones *z = &m->zones;
-	uint64_t start = 0, end = 0, counted = 0, s, e;
-	unsigned long i = 0;
-
-	for (int zone = 0; zone < MAX_NR_ZONES; zone++)
-		if (z->spanned[nid][zone] && z->zone_start[nid][zone] + z->spanned[nid][zone] >= z->node_end[nid]) {
-			start = z->zone_start[nid][zone];
-			end = start + z->spanned[nid][zone];
-		}
-	while (start < end && memblock_next_pfn_range(&m->memblock, &i, nid, &s, &e, NULL)) {
-		uint64_t at;
-
-		s = s < start ? start : s;
-		e = e > end ? end : e;
-		if (s >= e)
-			continue;
-		/* the pfn whose count passes a section, rounded up to a section's start */
-		at = round_up(s + (counted < PAGES_PER_SECTION ? PAGES_PER_SECTION - counted : 0), PAGES_PER_SECTION);
-		if (at < e)
-			return at;
-		counted += e - s;
-	}
-	return UINT64_MAX;
-}
-
 /* preallocate_vmalloc_pages(): a page per top-level entry of vmalloc space (32 TiB at 0xffffc90000000000, or 12800 TiB) */
 static uint64_t vmalloc_top_level_pages(const struct machine *m)
 {
@@ -343,7 +309,8 @@ void mem_init_print_info(struct machine *m)
 	const struct linux_profile *kernel = m->opts.kernel;
 	const struct kernel_sections *k = m->opts.kernel_sections.code_kib ? &m->opts.kernel_sections
 									   : &kernel->sections;
-	uint64_t fdp[MAX_NUMNODES], physpages = 0, total = 0, early = 0, s, e, idx;
+	const uint64_t *fdp = m->zones.first_deferred;
+	uint64_t physpages = 0, total = 0, early = 0, s, e, idx;
 	char available[24];
 	int nid;
 
@@ -352,13 +319,9 @@ void mem_init_print_info(struct machine *m)
 		m->unpredicted |= UNPREDICTED_MEMORY_LINE;
 		return;
 	}
-	for (nid = 0; nid < MAX_NUMNODES; nid++)
-		fdp[nid] = UINT64_MAX;
-	for_each_node_mask(nid, m->numa.online_after) {
+	for_each_node_mask(nid, m->numa.online_after)
 		for (int zone = 0; zone < MAX_NR_ZONES; zone++)
 			physpages += m->zones.present[nid][zone];
-		fdp[nid] = first_deferred_pfn(m, nid);
-	}
 	for (idx = 0, memblock_next_free_range(&m->memblock, &idx, NUMA_NO_NODE, MEMBLOCK_NONE, &s, &e, &nid);
 	     idx != UINT64_MAX;
 	     memblock_next_free_range(&m->memblock, &idx, NUMA_NO_NODE, MEMBLOCK_NONE, &s, &e, &nid)) {

@@ -330,6 +330,45 @@ static void unavailable_ranges(struct machine *m)
 }
 
 /* paging_init() -> zone_sizes_init() -> free_area_init(). */
+/*
+ * memmap_init()'s defer_init(), in one walk of memblock's memory: in each
+ * node's zone that ends the node, the first section start after more than
+ * a section of its present pages is left to the deferred init.
+ */
+static void find_first_deferred_pfns(struct machine *m)
+{
+	struct zones *z = &m->zones;
+	uint64_t *counted = z->deferral_counted, s, e;
+	unsigned long i = 0;
+	int nid;
+
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		z->first_deferred[nid] = UINT64_MAX;
+		counted[nid] = 0;
+	}
+	while (memblock_next_pfn_range(&m->memblock, &i, MAX_NUMNODES, &s, &e, &nid)) {
+		uint64_t start = 0, end = 0, at;
+
+		if (nid < 0 || nid >= MAX_NUMNODES || z->first_deferred[nid] != UINT64_MAX)
+			continue;
+		for (int zone = 0; zone < MAX_NR_ZONES; zone++)
+			if (z->spanned[nid][zone] && z->zone_start[nid][zone] + z->spanned[nid][zone] >= z->node_end[nid]) {
+				start = z->zone_start[nid][zone];
+				end = start + z->spanned[nid][zone];
+			}
+		s = s < start ? start : s;
+		e = e > end ? end : e;
+		if (s >= e)
+			continue;
+		/* the page whose count passes a section, rounded up to a section's start */
+		at = round_up(s + (counted[nid] < PAGES_PER_SECTION ? PAGES_PER_SECTION - counted[nid] : 0),
+			      PAGES_PER_SECTION);
+		if (at < e)
+			z->first_deferred[nid] = at;
+		counted[nid] += e - s;
+	}
+}
+
 void free_area_init(struct machine *m)
 {
 	if (m->memblock.memory.regions[0].size == 0) {
@@ -340,6 +379,7 @@ void free_area_init(struct machine *m)
 	sparse_init(m);
 	zone_ranges(m);
 	init_nodes(m);
+	find_first_deferred_pfns(m);
 	count_free_after_sparse(m);
 	if (!m->opts.kernel->zone_memmap_accounting) {
 		/* 6.12's calc_nr_kernel_pages() */

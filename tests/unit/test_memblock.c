@@ -261,6 +261,39 @@ static void alloc_top_down(void **state)
 	assert_int_equal(f->mb.reserved.cnt, a);
 }
 
+/*
+ * An identical search resumes below its last answer; what gives room back
+ * (a free, more memory, a region's node) makes the next search start from
+ * the top again.
+ */
+static void alloc_resumes_below_until_room_returns(void **state)
+{
+	struct fixture *f = *state;
+
+	memblock_add(&f->mb, 0, SZ_1G);
+	memblock_reserve(&f->mb, SZ_1G - 0x10000, 0x10000);
+	assert_int_equal(memblock_phys_alloc_range(&f->mb, SZ_4K, SZ_4K, 0, MEMBLOCK_ALLOC_ANYWHERE),
+			 SZ_1G - 0x11000);
+	assert_int_equal(memblock_phys_alloc_range(&f->mb, SZ_4K, SZ_4K, 0, MEMBLOCK_ALLOC_ANYWHERE),
+			 SZ_1G - 0x12000);
+	/* the top page freed: the same request takes it */
+	memblock_phys_free(&f->mb, SZ_1G - 0x1000, 0x1000);
+	assert_int_equal(memblock_phys_alloc_range(&f->mb, SZ_4K, SZ_4K, 0, MEMBLOCK_ALLOC_ANYWHERE),
+			 SZ_1G - 0x1000);
+	assert_int_equal(memblock_phys_alloc_range(&f->mb, SZ_4K, SZ_4K, 0, MEMBLOCK_ALLOC_ANYWHERE),
+			 SZ_1G - 0x13000);
+	/* memory added above: taken at once */
+	memblock_add(&f->mb, 2 * SZ_1G, SZ_1M);
+	assert_int_equal(memblock_phys_alloc_range(&f->mb, SZ_4K, SZ_4K, 0, MEMBLOCK_ALLOC_ANYWHERE),
+			 2 * SZ_1G + SZ_1M - 0x1000);
+	/* a smaller request is another search: it fits in the 2 KiB the 4 KiB one left */
+	memblock_reserve(&f->mb, 2 * SZ_1G + SZ_1M - 0x2000, 0x800);
+	assert_int_equal(memblock_phys_alloc_range(&f->mb, SZ_4K, SZ_4K, 0, MEMBLOCK_ALLOC_ANYWHERE),
+			 2 * SZ_1G + SZ_1M - 0x3000);
+	assert_int_equal(memblock_phys_alloc_range(&f->mb, 0x800, 0x800, 0, MEMBLOCK_ALLOC_ANYWHERE),
+			 2 * SZ_1G + SZ_1M - 0x1800);
+}
+
 static void alloc_never_page_zero(void **state)
 {
 	struct fixture *f = *state;
@@ -547,6 +580,7 @@ int main(void)
 		T(isolate_and_set_node),
 		T(trim_memory),
 		T(alloc_top_down),
+		T(alloc_resumes_below_until_room_returns),
 		T(alloc_never_page_zero),
 		T(alloc_bottom_up),
 		T(alloc_current_limit),

@@ -57,6 +57,20 @@ struct memblock_storage {
 	void *ctx;
 };
 
+/*
+ * A top-down search's answer that was reserved: an identical search finds
+ * nothing above it (what did not fit there still does not), so it resumes
+ * below it, until memory or a reservation is given back (epoch).
+ */
+struct memblock_resume {
+	uint64_t size, align, start, end;	/* the search, its bounds as clamped */
+	int nid;
+	uint32_t flags;
+	uint64_t below;				/* its answer */
+	uint64_t epoch;
+	bool valid;
+};
+
 struct memblock {
 	bool bottom_up;
 	uint64_t current_limit;
@@ -69,6 +83,8 @@ struct memblock {
 	bool warned_max_numnodes;
 	struct mp_log *log;
 	struct memblock_storage storage;
+	uint64_t epoch;			/* counts the changes that can free room: frees, memory and its flags */
+	struct memblock_resume resume, found;	/* the reserved answer, and the last search's */
 	struct memblock_region memory_init[INIT_MEMBLOCK_REGIONS];
 	struct memblock_region reserved_init[INIT_MEMBLOCK_REGIONS];
 };

@@ -27,6 +27,9 @@ struct zones {
 	uint64_t managed[MAX_NUMNODES][MAX_NR_ZONES];
 	uint64_t dma_reserve;
 	uint64_t nr_kernel_pages, nr_all_pages, kernel_pages_slack;
+	/* memmap_init()'s defer_init(): each node's first page left to the deferred init, UINT64_MAX: none */
+	uint64_t first_deferred[MAX_NUMNODES];
+	uint64_t deferral_counted[MAX_NUMNODES];	/* scratch: the pages counted towards it */
 	/* memblock's free pages after sparse_init's memmap, less up to the slack */
 	uint64_t free_after_sparse, free_after_sparse_slack;
 };
