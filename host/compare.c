@@ -789,6 +789,10 @@ static const char *const ap_mtrr_lines[] = { "mtrr: your CPUs", "mtrr: probably"
 static const char *const bringup_lines[] = { "x86: Booting", "smpboot: x86: Booting", ".... node ", "sched: CPU #",
 					     "smp: Brought up", "smpboot: Max logical" };
 #define NR_BRINGUP_LINES (sizeof(bringup_lines) / sizeof(bringup_lines[0]))
+/* The lines that show where memblock's requests landed and what it kept, around the boot-services memory. */
+static const char *const memblock_kept_lines[] = { "software IO TLB: mapped ", "Memory: " };
+#define NR_MEMBLOCK_KEPT_LINES (sizeof(memblock_kept_lines) / sizeof(memblock_kept_lines[0]))
+
 static const char *const topology_count_lines[] = { "CPU topo: Max.", "CPU topo: Num." };
 #define NR_TOPOLOGY_COUNT_LINES (sizeof(topology_count_lines) / sizeof(topology_count_lines[0]))
 
@@ -1238,13 +1242,17 @@ int compare_command(int argc, char **argv)
 		size_t sparse = drop_stage_lines(&linux_side, ST_SPARSE, answers, 1);
 
 		size_t late = drop_stage_lines(&linux_side, ST_LATE_MEMBLOCK, answers, 1);
+		size_t kernel = drop_stage_lines(&linux_side, ST_KERNEL_MEMBLOCK, answers, 1);
 
 		printf("compare: note: the boot's boot-services memory is not the run's (%s), so its %zu "
 		       "efi_reserve_boot_services lines and the %zu addresses Linux gave sparse_init and the %zu it "
-		       "gave the later memblock requests, which land around it, are not comparable\n",
+		       "gave the later memblock requests, which land around it, are not comparable, nor are the %zu "
+		       "lines of what memblock kept (the software IO TLB's place, Memory:)\n",
 		       linux_side.nr[ST_BOOT_MEMORY] ? "efi=debug's Boot Code and Boot Data descriptors differ"
 						     : "the log has no efi=debug lines to show it",
-		       reserves, sparse, late + drop_stage_lines(&linux_side, ST_KERNEL_MEMBLOCK, answers, 1));
+		       reserves, sparse, late + kernel,
+		       drop_lines(&linux_side, memblock_kept_lines, NR_MEMBLOCK_KEPT_LINES));
+		drop_lines(&mp, memblock_kept_lines, NR_MEMBLOCK_KEPT_LINES);
 		drop_stage_lines(&mp, ST_SPARSE, answers, 1);
 		drop_stage_lines(&mp, ST_LATE_MEMBLOCK, answers, 1);
 		drop_stage_lines(&mp, ST_KERNEL_MEMBLOCK, answers, 1);

@@ -178,6 +178,18 @@ for k in 6.1 6.12; do
 	check "Linux $k reserving 4 KiB more: the Memory: line differs" grep -q "^  Linux:    Memory: .*K reserved, 0K cma" \
 		"$work/reserved-$k.out"
 done
+# The same boot without memblock=debug: no dump to place the kernel, so not the boot's map; the
+# late stages' lines still identical, what memblock kept (the IO TLB's place, Memory:) left out, said.
+grep -v -E '\] (memblock_|memblock: |MEMBLOCK configuration:| memory\.cnt| memory\[| reserved\.cnt| reserved\[)' \
+	"$here/tests/data/linux-6.1/seed-default-devices.log" | sed 's/ memblock=debug//' >"$work/no-debug.log"
+"$tool" compare "$screen" "$work/no-debug.log" >"$work/no-debug.out" 2>&1
+check "without memblock=debug: exit 0" test $? -eq 0
+for stage in percpu zonelists "hash tables"; do
+	check "without memblock=debug: $stage identical" grep -q "^compare: $stage: identical ([1-9][0-9]* lines)$" \
+		"$work/no-debug.out"
+done
+check "without memblock=debug: the lines of what memblock kept left out, and said" grep -q \
+	"nor are the 2 lines of what memblock kept (the software IO TLB's place, Memory:)$" "$work/no-debug.out"
 # Two more unknown words: a copy 13 bytes long.
 sed 's/^\(\[ *[0-9.]*\] Unknown kernel command line parameters "nokaslr\)"/\1 foo"/' \
 	"$here/tests/data/linux-6.1/seed-default-devices.log" >"$work/unknown.log"
