@@ -185,7 +185,7 @@ static uint64_t pcpu_fc_alloc(struct machine *m, unsigned cpu, uint64_t size, ui
 	int node = early_cpu_to_node(m, cpu);
 	uint64_t at;
 
-	if (node == NUMA_NO_NODE || node < 0 || node >= MAX_NUMNODES || !node_isset(m->numa.online_after, node)) {
+	if (node < 0 || node >= MAX_NUMNODES || !node_isset(m->numa.online_after, node)) {
 		at = memblock_alloc_try_nid(&m->memblock, size, align, MAX_DMA_ADDRESS, MEMBLOCK_ALLOC_ACCESSIBLE,
 					    NUMA_NO_NODE);
 		mp_printk(m->log, "percpu: cpu %u has no node %d or node-local memory\n", cpu, node);
