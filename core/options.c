@@ -303,6 +303,23 @@ static bool parse_unknown_params_bytes(struct options *o, const struct option_ro
 	return true;
 }
 
+/* The page tables of the CPU entry areas: a PUD page at least; 65536 is beyond any NR_CPUS's count. */
+static bool parse_cea_pages(struct options *o, const struct option_row *row, const char *value, struct mp_log *log)
+{
+	const char *end;
+	uint64_t n = simple_strtoull(value, &end);
+
+	(void)row;
+	if (end == value || *end || !n || n > 65536) {
+		mp_printk(log, "memprobe: error: cea_pages= takes a count of pages from 1 to 65536, not '%s'; "
+			       "ignored\n",
+			  value);
+		return false;
+	}
+	o->cea_pages = (unsigned)n;
+	return true;
+}
+
 static bool parse_kernel_addr(struct options *o, const struct option_row *row, const char *value,
 			      struct mp_log *log)
 {
@@ -580,6 +597,11 @@ static const struct option_row option_table[] = {
 					"start_kernel copies them (\"Unknown kernel command line\n"
 					"parameters\": its length plus 2); 0: none",
 	      "none" } } },
+	{ "cea_pages=", NULL, OPTION_MEMPROBE, OPTION_NUMBER, false, parse_cea_pages, 0,
+	  { { "cea_pages=N", "the page tables trap_init() takes for the CPU entry areas\n"
+			     "(spp_getpage()'s requests): 6.12 places the areas at random\n"
+			     "under KASLR, so only the boot's log knows their count",
+	      "counted from the CPUs, or unknown (6.12 with KASLR)" } } },
 	{ "exit_boot_services", NULL, OPTION_MEMPROBE, OPTION_FLAG, false, FLAG(exit_boot_services),
 	  { { "exit_boot_services", "after the report, leave boot services, build the direct map\n"
 				    "and identity map as real page tables, load them (CR3),\n"

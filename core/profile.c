@@ -42,6 +42,7 @@ static const struct linux_profile profiles[] = {
 		.sections = { 14343, 2338, 9132, 2824, 17344 },
 		.percpu_dynamic_early_size = 12 << 10,
 		.pcpu_chunk_size = 136,
+		.cea_offsets_random = false,
 		.cpu_local_masks = 4,
 		/* sparse_init's 32768-byte roots and 896 bytes of usemaps for 16 sections */
 		.mem_section_size = 32,
@@ -84,6 +85,7 @@ static const struct linux_profile profiles[] = {
 		.sections = { 16384, 2499, 11720, 4260, 4904 },
 		.percpu_dynamic_early_size = 20 << 10,
 		.pcpu_chunk_size = 192,
+		.cea_offsets_random = true,
 		.cpu_local_masks = 1,
 		.mem_section_size = 32,
 		.section_usage_size = 56,

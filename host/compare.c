@@ -153,6 +153,7 @@ static const struct {
 struct side {
 	char **lines[STAGES];
 	size_t nr[STAGES], cap[STAGES];
+	char *memory_or;	/* memprobe's other "Memory:" line (MEMORY_LINE_OR), or NULL */
 };
 
 /* What picks a side's lines: the patterns, and the state some stages need. */
@@ -225,8 +226,30 @@ static void mask_available_memory(struct side *linux_side, const struct side *mp
 	}
 }
 
+/*
+ * Where memprobe names a second "Memory:" line that a boot prints by chance
+ * (MEMORY_LINE_OR) and Linux printed that one, it is the prediction.
+ * Return: whether it was.
+ */
+static bool take_memory_or(const struct side *linux_side, struct side *mp)
+{
+	for (size_t i = 0; mp->memory_or && i < linux_side->nr[ST_MM_INIT]; i++) {
+		if (strcmp(linux_side->lines[ST_MM_INIT][i], mp->memory_or))
+			continue;
+		for (size_t j = 0; j < mp->nr[ST_MM_INIT]; j++)
+			if (!strncmp(mp->lines[ST_MM_INIT][j], "Memory: ", 8)) {
+				free(mp->lines[ST_MM_INIT][j]);
+				mp->lines[ST_MM_INIT][j] = mp->memory_or;
+				mp->memory_or = NULL;
+				return true;
+			}
+	}
+	return false;
+}
+
 static void free_side(struct side *s)
 {
+	free(s->memory_or);
 	for (int st = 0; st < STAGES; st++) {
 		for (size_t i = 0; i < s->nr[st]; i++)
 			free(s->lines[st][i]);
@@ -388,6 +411,17 @@ static bool pick(struct picker *p, struct side *s, const char *line)
 		p->answer = ST_SPARSE;
 		return add(s, ST_SPARSE, "", line);
 	}
+	if (!strncmp(line, MEMORY_LINE_OR "Memory: ", strlen(MEMORY_LINE_OR) + 8) && !s->memory_or) {
+		const char *at = line + strlen(MEMORY_LINE_OR), *end = strstr(at, MEMORY_LINE_OR_NOTE);
+		size_t n = end ? (size_t)(end - at) : strlen(at);
+
+		s->memory_or = malloc(n + 1);
+		if (!s->memory_or)
+			return false;
+		memcpy(s->memory_or, at, n);
+		s->memory_or[n] = '\0';
+		return true;
+	}
 	if (!strncmp(line, "memprobe: " MEMORY_AVAILABLE_NOT_PREDICTED, 10 + strlen(MEMORY_AVAILABLE_NOT_PREDICTED))) {
 		const char *end = strstr(line, MEMORY_LINE_RUN_NOTE);
 
@@ -474,6 +508,7 @@ struct log_facts {
 	bool nokaslr;
 	unsigned long long kernel, kernel_end;	/* the image's reserved range (0: unknown) */
 	bool kernel_from_iomem;		/* --live: /proc/iomem's "Kernel code" gave it */
+	bool kernel_from_boot_map;	/* nokaslr: the boot's EFI map gave it (kernel_from_boot_map()) */
 	unsigned long long ramdisk_first, ramdisk_last;	/* "RAMDISK: [mem a-b]" (last 0: none) */
 	unsigned nr_setup_data;		/* the setup_data nodes' updates ("usable ==> usable"), in order */
 	unsigned long long setup_data[OPTIONS_MAX_SETUP_DATA][2];
@@ -485,6 +520,8 @@ struct log_facts {
 	unsigned long long efi_memmap;	/* the EFI stub's copy of the memory map (memblock=debug), 0: not shown */
 	unsigned cmdline_bytes;		/* "Command line:"'s length and its NUL, 0: not shown whole */
 	char unknown_params[MAX_WHOLE_CMDLINE];	/* "Unknown kernel command line parameters": what init gets */
+	bool percpu_seen;		/* "setup_percpu:": the spp_getpage() requests after it are trap_init()'s */
+	unsigned cea_pages;		/* trap_init()'s page tables for the CPU entry areas (memblock=debug) */
 	unsigned nr_candidates;
 	unsigned long long candidates[MAX_CANDIDATES][2];
 };
@@ -590,6 +627,11 @@ static void read_facts(struct log_facts *f, const char *text)
 					   &k[0], &k[1], &k[2], &k[3], &k[4]) == 5)
 				snprintf(f->sections, sizeof(f->sections), "%llu,%llu,%llu,%llu,%llu", k[0], k[1], k[2],
 					 k[3], k[4]);
+		} else if (!strncmp(line, "setup_percpu: ", 14)) {
+			f->percpu_seen = true;
+		} else if (f->percpu_seen && !strncmp(line, "memblock_alloc_try_nid: ", 24) && n >= 12 &&
+			   !strcmp(line + strlen(line) - 12, " spp_getpage")) {
+			f->cea_pages++;
 		} else if (!f->percpu_static && !strncmp(line, "pcpu-alloc: s", 13)) {
 			sscanf(line + 13, "%llu", &f->percpu_static);
 		}
@@ -597,6 +639,12 @@ static void read_facts(struct log_facts *f, const char *text)
 		p += n + (p[n] == '\n');
 	}
 	choose_kernel(f);
+}
+
+/* Only where the kernel puts the CPU entry areas at random does the log give their count: elsewhere memprobe counts it. */
+static bool cea_pages_taken(const struct log_facts *f, const struct linux_profile *profile)
+{
+	return f->cea_pages && !f->nokaslr && profile && profile->cea_offsets_random;
 }
 
 /*
@@ -639,6 +687,8 @@ static bool boot_options(const struct log_facts *f, const struct linux_profile *
 		written += snprintf(options + written, size - written, " percpu_static_size=%llu", f->percpu_static);
 	if (f->sections[0] && (size_t)written < size)
 		written += snprintf(options + written, size - written, " kernel_sections=%s", f->sections);
+	if (cea_pages_taken(f, profile) && (size_t)written < size)
+		written += snprintf(options + written, size - written, " cea_pages=%u", f->cea_pages);
 	/* a space before each word and a NUL */
 	if (f->unknown_params[0] && (size_t)written < size)
 		written += snprintf(options + written, size - written, " unknown_params_bytes=%zu",
@@ -652,7 +702,29 @@ static bool boot_options(const struct log_facts *f, const struct linux_profile *
  * Data, not where the stub would put it.  @said gets what was taken, or why
  * not ("" when the log lists no map).  Return: whether @b holds the map.
  */
-static bool take_boot_map(const char *log_text, const struct log_facts *f, const struct efi_memmap *run,
+/*
+ * nokaslr and no memblock=debug dump: the image is where the EFI stub put
+ * it, the lowest 2 MiB-aligned Loader Code from 16 MiB that holds the build's
+ * image (efi_low_alloc_above()'s answer).  Return: its address, 0 if none.
+ */
+static unsigned long long kernel_from_boot_map(const struct log_facts *f, const struct boot_memmap *b)
+{
+	const struct linux_profile *profile = linux_profile_for_release(f->version);
+	uint64_t image = (profile ? profile : linux_profile_default())->kernel_reserve_size;
+	unsigned long long best = 0;
+
+	for (uint32_t i = 0; i < b->nr; i++) {
+		struct efi_md md;
+
+		efi_memmap_desc(&b->map, i, &md);
+		if (md.type == EFI_LOADER_CODE && md.phys_addr >= KERNEL_LOAD_ADDR && !(md.phys_addr & 0x1fffff) &&
+		    md.num_pages >= image >> 12 && (!best || md.phys_addr < best))
+			best = md.phys_addr;
+	}
+	return best;
+}
+
+static bool take_boot_map(const char *log_text, struct log_facts *f, const struct efi_memmap *run,
 			  struct boot_memmap *b, char *said, size_t size)
 {
 	char why[256];
@@ -668,6 +740,8 @@ static bool take_boot_map(const char *log_text, const struct log_facts *f, const
 	case BOOT_MEMMAP_TAKEN:
 		break;
 	}
+	if (!f->kernel && f->nokaslr && (f->kernel = kernel_from_boot_map(f, b)))
+		f->kernel_from_boot_map = true;
 	if (!f->kernel) {
 		snprintf(said, size, "note: the boot's EFI memory map is not taken from the log: the kernel image's "
 				     "place is unknown (no memblock=debug dump); the prediction keeps the run's");
@@ -993,6 +1067,8 @@ bool log_prediction(const char *log_path, const struct efi_memmap *run, char *op
 		fprintf(stderr, ", the kernel image at %#llx", facts.kernel);
 	else
 		fprintf(stderr, ", the kernel image's place unknown (KASLR, and no memblock=debug dump)");
+	if (cea_pages_taken(&facts, profile))
+		fprintf(stderr, ", the CPU entry areas' %u page-table pages", facts.cea_pages);
 	if (facts.ramdisk_last)
 		fprintf(stderr, ", the initrd at [mem %#010llx-%#010llx]", facts.ramdisk_first, facts.ramdisk_last);
 	if (facts.nr_setup_data)
@@ -1126,7 +1202,10 @@ int compare_command(int argc, char **argv)
 		printf("compare: the log has no 'Linux version' line; predicting Linux %s\n",
 		       linux_profile_default()->name);
 	printf("compare: taken from the log: the command line's memory words '%s'", facts.words);
-	if (facts.nokaslr)
+	if (facts.kernel_from_boot_map)
+		printf("; nokaslr: the kernel image at %#llx, the EFI stub's Loader Code in the boot's EFI map",
+		       facts.kernel);
+	else if (facts.nokaslr)
 		printf("; nokaslr: the kernel image where the EFI stub puts it without KASLR");
 	else if (facts.kernel)
 		printf("; the kernel image at %#llx (KASLR; %s)", facts.kernel,
@@ -1134,6 +1213,8 @@ int compare_command(int argc, char **argv)
 	else
 		printf("; the kernel image's place is unknown (KASLR, and no memblock=debug dump): lines that "
 		       "depend on it may differ");
+	if (cea_pages_taken(&facts, profile))
+		printf("; the CPU entry areas' %u page-table pages (placed at random under KASLR)", facts.cea_pages);
 	printf("\n");
 	if (live) {
 		/* Linux does not show these facts in /sys. */
@@ -1259,6 +1340,9 @@ int compare_command(int argc, char **argv)
 		drop_stage_lines(&mp, ST_MEMBLOCK, boot_services, 1);
 	}
 	mask_available_memory(&linux_side, &mp);
+	if (take_memory_or(&linux_side, &mp))
+		printf("compare: note: Linux printed the \"Memory:\" line memprobe gives as the other one (memory "
+		       "KASLR started vmalloc space on a top-level boundary: a page-table page less)\n");
 	if (dropped_bringup)
 		drop_lines(&mp, bringup_lines, NR_BRINGUP_LINES);
 	if (dropped_counts)

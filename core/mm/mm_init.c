@@ -275,10 +275,18 @@ void swiotlb_print_info(struct machine *m)
 		  (unsigned long long)(s->bytes >> 20));
 }
 
-/* preallocate_vmalloc_pages(): a page per top-level entry of vmalloc space (32 TiB at 0xffffc90000000000, or 12800 TiB) */
-static uint64_t vmalloc_top_level_pages(const struct machine *m)
+/*
+ * preallocate_vmalloc_pages(): a page per top-level entry vmalloc space
+ * touches (32 TiB, or 12800 TiB with 5 levels).  Without KASLR it starts at
+ * a top-level boundary; memory KASLR starts it on a random GiB, so it
+ * touches one entry more unless that GiB is a boundary (1 in @odds).
+ */
+static uint64_t vmalloc_top_level_pages(const struct machine *m, uint64_t *odds)
 {
-	return m->paging.levels == 5 ? 12800 / 256 : 32 * 1024 / 512;
+	bool five = m->paging.levels == 5;
+
+	*odds = five ? 256 * 1024 : 512;	/* GiBs per top-level entry */
+	return (five ? 12800 / 256 : 32 * 1024 / 512) + m->kaslr;
 }
 
 /*
@@ -292,6 +300,20 @@ static bool smp_alternatives_freed(const struct machine *m)
 	return !(present == 1 || m->cpus.setup_max_cpus <= 1) || m->cpus.possible == 1;
 }
 
+/* "Memory: AVAILABLEK/…": @total is what memblock_free_all() released, the rest of @physpages is reserved. */
+static void print_memory_line(struct machine *m, const char *prefix, const char *available, uint64_t physpages,
+			      uint64_t total, const char *note)
+{
+	const struct kernel_sections *k = m->opts.kernel_sections.code_kib ? &m->opts.kernel_sections
+									   : &m->opts.kernel->sections;
+
+	mp_printk(m->log, "%sMemory: %sK/%lluK available (%lluK kernel code, %lluK rwdata, %lluK rodata, %lluK init, "
+			  "%lluK bss, %lluK reserved, 0K cma-reserved)%s\n",
+		  prefix, available, (unsigned long long)(physpages << 2), (unsigned long long)k->code_kib,
+		  (unsigned long long)k->rwdata_kib, (unsigned long long)k->rodata_kib, (unsigned long long)k->init_kib,
+		  (unsigned long long)k->bss_kib, (unsigned long long)((physpages - total) << 2), note);
+}
+
 /**
  * mem_init_print_info() - the "Memory:" line
  * @m: the machine, after the software IO TLB (memblock's last request)
@@ -300,18 +322,17 @@ static bool smp_alternatives_freed(const struct machine *m)
  * free (totalram; the rest of the present pages is "reserved"), but 6.1
  * frees only those whose struct page is initialised (below each node's
  * first deferred page), less the page-table pages preallocate_vmalloc_pages()
- * takes.  6.12 prints the line after the deferred init, when what is
+ * takes (under memory KASLR the line with a page less is also said, after
+ * MEMORY_LINE_OR, as the one boot in 512 prints).  6.12 prints the line after the deferred init, when what is
  * available depends on the run ("?"), and after freeing the SMP
  * alternatives.  Nothing is predicted when memblock's last requests are not.
  */
 void mem_init_print_info(struct machine *m)
 {
 	const struct linux_profile *kernel = m->opts.kernel;
-	const struct kernel_sections *k = m->opts.kernel_sections.code_kib ? &m->opts.kernel_sections
-									   : &kernel->sections;
 	const uint64_t *fdp = m->zones.first_deferred;
-	uint64_t physpages = 0, total = 0, early = 0, s, e, idx;
-	char available[24];
+	uint64_t physpages = 0, total = 0, early = 0, vmalloc, odds, s, e, idx;
+	char available[24], note[160];
 	int nid;
 
 	if (m->memblock_unpredicted) {
@@ -337,18 +358,20 @@ void mem_init_print_info(struct machine *m)
 	if (kernel->memory_line_after_deferred_init) {
 		if (smp_alternatives_freed(m))
 			total += kernel->smp_alternatives_kib >> 2;
-		mp_snprintf(available, sizeof(available), "?");
-	} else {
-		early -= early > vmalloc_top_level_pages(m) ? vmalloc_top_level_pages(m) : early;
-		mp_snprintf(available, sizeof(available), "%llu", (unsigned long long)(early << 2));
+		print_memory_line(m, "memprobe: ", "?", physpages, total, MEMORY_LINE_RUN_NOTE);
+		return;
 	}
-	mp_printk(m->log, "%sMemory: %sK/%lluK available (%lluK kernel code, %lluK rwdata, %lluK rodata, %lluK init, "
-			  "%lluK bss, %lluK reserved, 0K cma-reserved)%s\n",
-		  kernel->memory_line_after_deferred_init ? "memprobe: " : "", available,
-		  (unsigned long long)(physpages << 2), (unsigned long long)k->code_kib,
-		  (unsigned long long)k->rwdata_kib, (unsigned long long)k->rodata_kib, (unsigned long long)k->init_kib,
-		  (unsigned long long)k->bss_kib, (unsigned long long)((physpages - total) << 2),
-		  kernel->memory_line_after_deferred_init ? MEMORY_LINE_RUN_NOTE : "");
+	vmalloc = vmalloc_top_level_pages(m, &odds);
+	mp_snprintf(available, sizeof(available), "%llu",
+		    (unsigned long long)((early > vmalloc ? early - vmalloc : 0) << 2));
+	print_memory_line(m, "", available, physpages, total, "");
+	if (m->kaslr) {
+		mp_snprintf(available, sizeof(available), "%llu",
+			    (unsigned long long)((early >= vmalloc ? early - vmalloc + 1 : 0) << 2));
+		mp_snprintf(note, sizeof(note), MEMORY_LINE_OR_NOTE " (1 boot in %llu): its page tables take a page less",
+			    (unsigned long long)odds);
+		print_memory_line(m, MEMORY_LINE_OR, available, physpages, total, note);
+	}
 }
 
 /**

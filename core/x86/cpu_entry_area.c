@@ -48,26 +48,30 @@ static uint64_t blocks_touched(unsigned cpus, uint64_t mapped, uint64_t block)
  * setup_cpu_entry_areas() - spp_getpage()'s pages for the possible CPUs' entry areas
  * @m: the machine, after init_possible_cpus
  *
- * With KASLR each area's slot is random (init_cea_offsets), so the count
- * is not predicted.  Intel's CPUs also map the debug store and its buffers.
+ * cea_pages= gives the count a boot's log shows.  Otherwise it is counted
+ * with the areas in CPU order, which is where 6.1 always puts them; 6.12
+ * under KASLR puts each in a random slot (init_cea_offsets), and then the
+ * count is not predicted.  Intel's CPUs also map the debug store and its buffers.
  */
 void setup_cpu_entry_areas(struct machine *m)
 {
 	unsigned cpus = m->cpus.possible;
-	uint64_t mapped, pages;
+	uint64_t mapped, pages = m->opts.cea_pages;
 
-	if (m->kaslr) {
-		memblock_lines_unpredicted(m, "with KASLR the CPU entry areas lie at random, and so the page tables "
-					      "spp_getpage() takes for them");
+	if (!pages && m->kaslr && m->opts.kernel->cea_offsets_random) {
+		memblock_lines_unpredicted(m, "with KASLR this kernel puts the CPU entry areas at random, and so the "
+					      "page tables spp_getpage() takes for them (cea_pages= gives their count)");
 		return;
 	}
-	if (!m->paging.cpu.known || !cpus) {
+	if (!pages && (!m->paging.cpu.known || !cpus)) {
 		memblock_lines_unpredicted(m, "the boot CPU's vendor or the possible CPUs are not known, and so the "
 					      "page tables of the CPU entry areas");
 		return;
 	}
-	mapped = !mp_strcmp(m->paging.cpu.vendor, "GenuineIntel") ? CEA_SIZE : CEA_MAPPED_BYTES;
-	pages = 1 + blocks_touched(cpus, mapped, PUD_SIZE) + blocks_touched(cpus, mapped, PMD_SIZE);
+	if (!pages) {
+		mapped = !mp_strcmp(m->paging.cpu.vendor, "GenuineIntel") ? CEA_SIZE : CEA_MAPPED_BYTES;
+		pages = 1 + blocks_touched(cpus, mapped, PUD_SIZE) + blocks_touched(cpus, mapped, PMD_SIZE);
+	}
 	while (pages--)
 		memblock_alloc_try_nid_from(&m->memblock, PAGE_SIZE, PAGE_SIZE, 0, MEMBLOCK_ALLOC_ACCESSIBLE,
 					    NUMA_NO_NODE, "spp_getpage");

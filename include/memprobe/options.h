@@ -69,6 +69,7 @@ struct options {
 	uint64_t kernel_reserve_size;	/* kernel_reserve_size=: another build's image, 0: the profile's */
 	uint64_t percpu_static_size;	/* percpu_static_size=: another build's, 0: the profile's */
 	uint64_t unknown_params_bytes;	/* unknown_params_bytes=: print_unknown_bootoptions' copy, 0: none */
+	unsigned cea_pages;	/* cea_pages=: spp_getpage()'s pages for the CPU entry areas, 0: counted */
 	uint64_t cmdline_bytes;	/* cmdline_bytes=: Linux's command line and its NUL, 0: memprobe's own */
 	uint64_t kernel_addr;	/* kernel_addr=: where the kernel image is assumed, 0: default */
 	uint64_t ramdisk_first, ramdisk_last;	/* ramdisk=: the initrd's bytes; last 0: none */

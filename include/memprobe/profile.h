@@ -125,6 +125,8 @@ struct linux_profile {
 	uint64_t percpu_dynamic_early_size;
 	/* sizeof(struct pcpu_chunk) before its populated bitmap: 136 (6.1), 192 (6.12) */
 	uint64_t pcpu_chunk_size;
+	/* init_cea_offsets(): under KASLR 6.12 puts each CPU's entry area in a random slot (6.1 in CPU order) */
+	bool cea_offsets_random;
 	/* setup_cpu_local_masks(): 6.1's four cpumasks (initialized, callin, callout, sibling setup), 6.12's one */
 	unsigned cpu_local_masks;
 	/* sizeof(struct mem_section) (a power of two) and mem_section_usage_size(): sparse_init's roots and usemaps */

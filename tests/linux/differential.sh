@@ -38,11 +38,19 @@ linux_cmdline="console=ttyS0 memblock=debug efi=debug panic=-1 softlockup_panic=
 # name | run-qemu.sh topology arguments | options given to both memprobe and Linux
 #      | options given to Linux only (earlyprintk: a log too long for the early
 #        ring buffer reaches the serial port whole; it changes no memory decision)
+#      | words of the usual command line both boot without (nokaslr, memblock=debug:
+#        how users boot; without memblock=debug the memblock stages are not there)
 topologies=(
 	"seed||"
 	# QEMU's default devices, as a real machine has them: a VGA and a network card whose option
 	# ROMs Linux's EFI stub copies into setup_data, and a boot logo Linux reserves (BGRT).
 	"seed-default-devices|--default-devices|"
+	# KASLR on, as Linux boots by default: compare takes the kernel's random place from
+	# memblock=debug's first dump, and 6.12's count of page tables for the CPU entry areas it
+	# places at random from trap_init's requests.
+	"seed-default-devices-kaslr|--default-devices|||nokaslr"
+	# No memblock=debug, as Linux boots by default: every other stage still identical.
+	"q35-2nodes-no-memblock-debug|--machine q35 --numa 2G,cpus=0-1 --numa 2G,cpus=2-3|||memblock=debug"
 	"q35-2nodes-default-devices|--machine q35 --default-devices --numa 2G,cpus=0-1 --numa 2G,cpus=2-3|"
 	# A TPM 2.0, as most real machines have: OVMF's event log and final events table.
 	"seed-tpm|--tpm|"
@@ -126,11 +134,32 @@ compare_nodes() {
 	return 1
 }
 
-# enough STAGE MIN: compare found at least MIN identical lines (fewer: the log lost them).
+# enough STAGE MIN [FILE]: compare found at least MIN identical lines (fewer: the log lost them).
 enough() {
-	[ "$(count "$1")" -ge "$2" ] && return 0
-	echo "FAIL $name: compare's $1 stage has $(count "$1") identical lines, fewer than $2 (see $dir/compare.txt)"
+	[ "$(count "$1" "${3:-}")" -ge "$2" ] && return 0
+	echo "FAIL $name: compare's $1 stage has $(count "$1" "${3:-}") identical lines, fewer than $2" \
+		"(see ${3:-$dir/compare.txt})"
 	return 1
+}
+
+# mb_enough STAGE MIN [FILE]: the same for a stage of memblock=debug's lines; without
+# memblock=debug the stage must be missing (what compare cannot see, it does not claim).
+mb_enough() {
+	if [ "$memblock_debug" = yes ]; then
+		enough "$@"
+	elif [ "$(count "$1" "${3:-}")" -ne 0 ]; then
+		echo "FAIL $name: without memblock=debug compare's $1 stage has $(count "$1" "${3:-}") lines"
+		return 1
+	fi
+}
+
+# without WORDS LIST: LIST's words less WORDS'.
+without() {
+	local w out=""
+	for w in $2; do
+		[[ " $1 " == *" $w "* ]] || out="$out${out:+ }$w"
+	done
+	echo "$out"
 }
 
 # The prediction took the boot's own EFI map from efi=debug's listing, so boot-services memory is compared.
@@ -186,7 +215,7 @@ linux_612() {
 	local c="$dir/compare-6.12.txt"
 	# shellcheck disable=SC2086
 	if ! boot_linux_to_end "$name (6.12)" "$LINUX_END_NO_ROOT" "$dir/linux-6.12.log" "$dir/linux-6.12.err" \
-		--linux "$vmlinuz612" --append "$linux_cmdline $opts $linux_only" $topo; then
+		--linux "$vmlinuz612" --append "$cmdline $opts $linux_only" $topo; then
 		uncompared=$((uncompared + 1))
 		echo "not compared (its boot did not reach its end twice)" >"$dir/identical-6.12"
 		return 0
@@ -197,12 +226,12 @@ linux_612() {
 		sed 's/^/  /' "$c"
 		return 1
 	fi
-	if [ "$(count e820 "$c")" -lt 1 ] || [ "$(count memblock "$c")" -lt 50 ] || [ "$(count ACPI "$c")" -lt 5 ] ||
-		[ "$(count sparse "$c")" -lt 10 ] || [ "$(count "late memblock" "$c")" -lt 30 ] ||
-		[ "$(count "memblock from setup_percpu" "$c")" -lt 40 ] ||
+	if ! enough e820 1 "$c" || ! mb_enough memblock 50 "$c" || ! enough ACPI 5 "$c" ||
+		! mb_enough sparse 10 "$c" || ! mb_enough "late memblock" 30 "$c" ||
+		! mb_enough "memblock from setup_percpu" 40 "$c" ||
 		! grep -q "^compare: taken from the log: the boot's EFI memory map" "$c" ||
 		[ $(($(count NUMA "$c") + $(count NODE_DATA "$c") + $(count zones "$c"))) -lt 10 ] ||
-		[ "$(count CPU "$c")" -lt 3 ] || ! memory_line_predicted "$dir/linux-6.12.log"; then
+		! enough CPU 3 "$c" || ! memory_line_predicted "$dir/linux-6.12.log"; then
 		echo "FAIL $name: compare with Linux 6.12 found too few identical lines (see $c)"
 		return 1
 	fi
@@ -211,7 +240,10 @@ linux_612() {
 
 passed=0 failed=0
 for t in "${topologies[@]}"; do
-	IFS='|' read -r name topo opts linux_only <<<"$t"
+	IFS='|' read -r name topo opts linux_only dropped <<<"$t"
+	cmdline=$(without "$dropped" "$linux_cmdline")
+	memblock_debug=yes
+	[[ " $dropped " == *" memblock=debug "* ]] && memblock_debug=no
 	topo=${topo//@SRAT@/$out/srat-interleaved.aml}
 	topo=${topo//@SRAT64@/$out/srat-64nodes.aml}
 	topo=${topo//@BROKEN@/$out/broken}
@@ -221,7 +253,7 @@ for t in "${topologies[@]}"; do
 	dir="$out/$name"
 	rm -rf "$dir" && mkdir -p "$dir"
 	# shellcheck disable=SC2086 # topology words are meant to split
-	if ! "$here/run-qemu.sh" --no-install --app-args "efi=debug memblock=debug nokaslr $opts" \
+	if ! "$here/run-qemu.sh" --no-install --app-args "$(without "$dropped" "efi=debug memblock=debug nokaslr") $opts" \
 		--disk "$dir/disk.img" --log "$dir/memprobe.log" $topo >/dev/null 2>"$dir/memprobe.err"; then
 		echo "FAIL $name: memprobe did not complete:"; sed 's/^/  /' "$dir/memprobe.err"
 		failed=$((failed + 1)); continue
@@ -230,7 +262,7 @@ for t in "${topologies[@]}"; do
 	# the initrd's place from the log's RAMDISK: line).
 	# shellcheck disable=SC2086
 	if ! boot_linux_to_end "$name (6.1)" '^sysview: end$' "$dir/linux.log" "$dir/linux.err" \
-		--linux "$vmlinuz" --initrd "$out/sysview.cpio" --append "$linux_cmdline $opts $linux_only" $topo; then
+		--linux "$vmlinuz" --initrd "$out/sysview.cpio" --append "$cmdline $opts $linux_only" $topo; then
 		uncompared=$((uncompared + 1))
 		continue	# nothing to compare: the 6.12 boot is not tried either
 	fi
@@ -246,9 +278,9 @@ for t in "${topologies[@]}"; do
 		echo "FAIL $name: memprobe compare says the prediction and Linux differ (exit $status):"
 		sed 's/^/  /' "$dir/compare.txt"
 		failed=$((failed + 1))
-	elif enough e820 1 && enough efi 1 && enough memblock 50 && enough ACPI 5 && enough CPU 3 && boot_map_taken &&
+	elif enough e820 1 && enough efi 1 && mb_enough memblock 50 && enough ACPI 5 && enough CPU 3 && boot_map_taken &&
 		[ $(($(count NUMA) + $(count NODE_DATA) + $(count zones))) -ge 10 ] &&
-		enough sparse 10 && enough "late memblock" 30 && enough "memblock from setup_percpu" 40 &&
+		mb_enough sparse 10 && mb_enough "late memblock" 30 && mb_enough "memblock from setup_percpu" 40 &&
 		enough "late e820" 5 && enough percpu 4 &&
 		enough zonelists 3 && enough mm_init 7 &&
 		enough "hash tables" 4 && { [[ $name != q35* ]] || enough MMCONFIG 2; } && compare_nodes &&

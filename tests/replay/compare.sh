@@ -84,8 +84,29 @@ done
 check "seed: the kernel's place taken from the log" \
 	grep -q "^compare: taken from the log: the command line's memory words 'memblock=debug efi=debug'; the kernel image at 0x[0-9a-f]* (KASLR" \
 	"$work/seed.out"
-check "seed: with KASLR the memblock lines from the CPU entry areas on are left out" grep -qx \
-	"compare: memblock from setup_percpu: identical (0 lines)" "$work/seed.out"
+check "seed: 6.1 keeps the CPU entry areas in order under KASLR: start_kernel's memblock lines identical" \
+	grep -qE "^compare: memblock from setup_percpu: identical \\(([4-9][0-9]|[1-9][0-9]{2,}) lines\\)$" "$work/seed.out"
+check "seed: the Memory: line compared" sh -c 'grep -q "\] Memory: " "$1" && grep -qE "^compare: mm_init: identical \([0-9]+ lines\)$" "$2"' \
+	sh "$logs/seed.log" "$work/seed.out"
+# Under memory KASLR vmalloc space takes a page-table page more, unless it starts on a top-level
+# boundary: memprobe says both lines, compare takes either, and no third.
+"$tool" analyze "$run" --log "$logs/seed.log" 2>/dev/null >"$work/seed-predicted.txt"
+main=$(sed -n 's/^Memory: \([0-9]*\)K\/.*/\1/p' "$work/seed-predicted.txt")
+other=$(sed -n 's/^memprobe: or Memory: \([0-9]*\)K\/.* - when memory KASLR starts vmalloc space on a top-level boundary (1 boot in 512): .*/\1/p' \
+	"$work/seed-predicted.txt")
+check "KASLR: the other Memory: line has a page more available" test "${other:-0}" -eq $((${main:-0} + 4))
+for kib in "$main" "$other" $((main - 4)); do
+	sed "s/\] Memory: [0-9]*K\//] Memory: ${kib}K\//" "$logs/seed.log" >"$work/memory-$kib.log"
+	"$tool" compare "$run" "$work/memory-$kib.log" >"$work/memory-$kib.out" 2>&1
+	echo $? >"$work/memory-$kib.rc"
+done
+check "KASLR: Linux's Memory: line as predicted: exit 0, no note" sh -c \
+	'test "$(cat "$1.rc")" -eq 0 && ! grep -q "note: Linux printed the \"Memory:\" line" "$1.out"' sh "$work/memory-$main"
+check "KASLR: Linux's Memory: line as the other one: exit 0, said" sh -c \
+	'test "$(cat "$1.rc")" -eq 0 && grep -q "^compare: note: Linux printed the \"Memory:\" line memprobe gives as the other one" "$1.out"' \
+	sh "$work/memory-$other"
+check "KASLR: a third Memory: line differs" sh -c 'test "$(cat "$1.rc")" -eq 1 && grep -q "^compare: mm_init: differs" "$1.out"' \
+	sh "$work/memory-$((main - 4))"
 check "seed: the last line counts them" grep -qx 'compare: \([0-9]*\) of \1 comparable lines identical' "$work/seed.out"
 check "seed: more than 100 lines compared" test "$(sed -n 's/^compare: \([0-9]*\) of.*/\1/p' "$work/seed.out")" -gt 100
 # The same VM's Linux 6.12 boot (KASLR on): recognised by its 'Linux version' line, every stage identical.
@@ -97,6 +118,18 @@ for stage in e820 efi memblock ACPI SRAT NUMA NODE_DATA zones "late memblock"; d
 	check "seed, Linux 6.12: $stage identical" grep -q "^compare: $stage: identical ([1-9][0-9]* lines)$" \
 		"$work/seed-6.12.out"
 done
+check "seed, Linux 6.12: its random CPU entry areas' page tables counted from the log" grep -q \
+	"^compare: taken from the log: .*; the CPU entry areas' 9 page-table pages (placed at random under KASLR)$" \
+	"$work/seed-6.12.out"
+check "seed, Linux 6.12: start_kernel's memblock lines identical with that count" \
+	grep -qE "^compare: memblock from setup_percpu: identical \\(([4-9][0-9]|[1-9][0-9]{2,}) lines\\)$" "$work/seed-6.12.out"
+# (the first request and its answer taken out)
+awk '/ spp_getpage\+/ && !done { done = 1; skip = 1; next } skip { skip = 0; next } { print }' \
+	"$here/tests/data/linux-6.12/seed.log" >"$work/seed-6.12-cea8.log"
+"$tool" compare "$run" "$work/seed-6.12-cea8.log" >"$work/seed-6.12-cea8.out" 2>&1
+check "seed, Linux 6.12: a page table less in the log is a count of 8 taken, and the answers after it differ" sh -c \
+	'grep -q "the CPU entry areas. 8 page-table pages" "$1" && grep -q "^compare: memblock from setup_percpu: differs" "$1"' \
+	sh "$work/seed-6.12-cea8.out"
 check "seed, Linux 6.1: the profile taken from the log" \
 	grep -qx "compare: predicting Linux 6.1 (kernel=6.1), from the log's 'Linux version' line" "$work/seed.out"
 # Read as a 6.1 log, the 6.12 boot differs: the profile is what makes it match.
@@ -178,8 +211,8 @@ for k in 6.1 6.12; do
 	check "Linux $k reserving 4 KiB more: the Memory: line differs" grep -q "^  Linux:    Memory: .*K reserved, 0K cma" \
 		"$work/reserved-$k.out"
 done
-# The same boot without memblock=debug: no dump to place the kernel, so not the boot's map; the
-# late stages' lines still identical, what memblock kept (the IO TLB's place, Memory:) left out, said.
+# The same boot without memblock=debug (nokaslr): no dump, so the kernel is the EFI stub's Loader
+# Code in the boot's map; every stage still identical, Memory: and the IO TLB's place among them.
 grep -v -E '\] (memblock_|memblock: |MEMBLOCK configuration:| memory\.cnt| memory\[| reserved\.cnt| reserved\[)' \
 	"$here/tests/data/linux-6.1/seed-default-devices.log" | sed 's/ memblock=debug//' >"$work/no-debug.log"
 "$tool" compare "$screen" "$work/no-debug.log" >"$work/no-debug.out" 2>&1
@@ -188,8 +221,13 @@ for stage in percpu zonelists "hash tables"; do
 	check "without memblock=debug: $stage identical" grep -q "^compare: $stage: identical ([1-9][0-9]* lines)$" \
 		"$work/no-debug.out"
 done
-check "without memblock=debug: the lines of what memblock kept left out, and said" grep -q \
-	"nor are the 2 lines of what memblock kept (the software IO TLB's place, Memory:)$" "$work/no-debug.out"
+check "without memblock=debug: the kernel's place taken from the boot's map" grep -q \
+	"; nokaslr: the kernel image at 0x1600000, the EFI stub's Loader Code in the boot's EFI map$" "$work/no-debug.out"
+check "without memblock=debug: the boot's map taken" grep -q "^compare: taken from the log: the boot's EFI memory map" \
+	"$work/no-debug.out"
+check "without memblock=debug: Memory: and the IO TLB's place compared" sh -c \
+	'grep -q "\] Memory: " "$1" && grep -q "\] software IO TLB: mapped" "$1" && grep -qE "^compare: mm_init: identical \([0-9]+ lines\)$" "$2"' \
+	sh "$work/no-debug.log" "$work/no-debug.out"
 # Two more unknown words: a copy 13 bytes long.
 sed 's/^\(\[ *[0-9.]*\] Unknown kernel command line parameters "nokaslr\)"/\1 foo"/' \
 	"$here/tests/data/linux-6.1/seed-default-devices.log" >"$work/unknown.log"

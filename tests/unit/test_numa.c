@@ -1107,12 +1107,37 @@ static void start_kernel_requests(void **state)
 	assert_int_equal(capture_count_prefix(&w->c, "memprobe: Memory: ?K/3145340K available (16384K kernel code, "), 1);
 	assert_non_null(strstr(w->c.text, " 0K cma-reserved)" MEMORY_LINE_RUN_NOTE "\n"));
 	done(m);
-	/* KASLR puts each area at random */
+	/*
+	 * Memory KASLR: 6.1 keeps the areas in CPU order; vmalloc space starts
+	 * on a random GiB and takes a page-table page more (the trampoline's page
+	 * lies above the first deferred page); the line of a boot whose GiB is a
+	 * top-level boundary is said too.
+	 */
 	m = run_cpus(w, &r, nine, 9, one_node, 1, NULL, 0, "memblock=debug");
+	requests_after_percpu(w, got, sizeof(got));
+	assert_non_null(strstr(got, "system_hash\n4096 spp_getpage\n4096 spp_getpage\n4096 spp_getpage\n4096 spp_getpage\n"));
+	assert_int_equal(capture_count_prefix(&w->c, "Memory: 207544K/3145340K available ("), 1);
+	assert_int_equal(capture_count_prefix(&w->c, MEMORY_LINE_OR "Memory: 207548K/3145340K available ("), 1);
+	assert_non_null(strstr(w->c.text, " 0K cma-reserved)" MEMORY_LINE_OR_NOTE " (1 boot in 512): "));
+	done(m);
+	/* 6.12 puts each area at random: only cea_pages= (a boot's log) gives their page tables' count */
+	m = run_cpus(w, &r, nine, 9, one_node, 1, NULL, 0, "memblock=debug kernel=6.12");
 	assert_null(strstr(w->c.text, " spp_getpage\n"));
-	assert_non_null(strstr(w->c.text, "memprobe: with KASLR the CPU entry areas lie at random"));
+	assert_non_null(strstr(w->c.text, "memprobe: with KASLR this kernel puts the CPU entry areas at random"));
 	assert_non_null(strstr(w->c.text, "memprobe: the \"Memory:\" line is not predicted: with KASLR "));
 	assert_true(m->unpredicted & UNPREDICTED_MEMORY_LINE);
+	done(m);
+	m = run_cpus(w, &r, nine, 9, one_node, 1, NULL, 0, "memblock=debug kernel=6.12 cea_pages=0 cea_pages=65537 cea_pages=7x");
+	assert_non_null(strstr(w->c.text, "memprobe: error: cea_pages= takes a count of pages from 1 to 65536, not '0'; ignored\n"));
+	assert_non_null(strstr(w->c.text, "memprobe: error: cea_pages= takes a count of pages from 1 to 65536, not '65537'; "));
+	assert_non_null(strstr(w->c.text, "memprobe: error: cea_pages= takes a count of pages from 1 to 65536, not '7x'; "));
+	assert_true(m->unpredicted & UNPREDICTED_MEMORY_LINE);
+	done(m);
+	m = run_cpus(w, &r, nine, 9, one_node, 1, NULL, 0, "memblock=debug kernel=6.12 cea_pages=7");
+	requests_after_percpu(w, got, sizeof(got));
+	assert_int_equal(count_after_percpu(w, " spp_getpage\n"), 7);
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: Memory: ?K/3145340K available ("), 1);
+	assert_false(m->unpredicted & UNPREDICTED_MEMORY_LINE);
 	done(m);
 	forget_boot_cpu(w);
 	rawmap_free(&r);

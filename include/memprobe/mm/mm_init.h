@@ -62,6 +62,12 @@ void mem_init_print_info(struct machine *m);
 #define MEMORY_AVAILABLE_NOT_PREDICTED "Memory: ?K/"
 /* After "memprobe: Memory: ?K/...": why the available memory is not predicted (compare reads the line up to it). */
 #define MEMORY_LINE_RUN_NOTE " - Linux prints it after the deferred init, when what is available depends on the run"
+/*
+ * The "Memory:" line a boot under memory KASLR prints once in so many: after
+ * MEMORY_LINE_OR, the line, then the note (compare reads the line up to it).
+ */
+#define MEMORY_LINE_OR "memprobe: or "
+#define MEMORY_LINE_OR_NOTE " - when memory KASLR starts vmalloc space on a top-level boundary"
 void kmem_cache_init(struct machine *m);
 void check_numabalancing_enable(struct machine *m);
 void vfs_caches_init_early(struct machine *m);
