@@ -135,6 +135,8 @@ static const struct {
 	{ ST_ZONELISTS, "^Policy zone: " },
 	{ ST_MM_INIT, "^software IO TLB: (area num -?[0-9]+\\.|SWIOTLB bounce buffer size (roundup to [0-9]+MB|adjusted "
 		      "[0-9]+ -> [0-9]+ slabs)|swiotlb_memblock_alloc: Failed to allocate [0-9]+ bytes tlb structure)$" },
+	{ ST_MM_INIT, "^printk: log_buf_len( individual max cpu contribution| total cpu_extra contributions| min size)?: [0-9]+ bytes$" },
+	{ ST_MM_INIT, "^printk: log_buf_len: [0-9]+ (text|desc|info) bytes not available$" },
 	{ ST_MM_INIT, "^SLUB: HWalign=" },
 	{ ST_MM_INIT, "^Memory: [0-9]+K/[0-9]+K available \\(" },
 	{ ST_MM_INIT, "^PCI-DMA: Using software bounce buffering for IO \\(SWIOTLB\\)$" },

@@ -24,6 +24,10 @@
 #define MAX_ORDER_NR_PAGES (1ULL << MAX_PAGE_ORDER)
 #define LOG_BUF_LEN (128U << 10)		/* CONFIG_LOG_BUF_SHIFT 17 */
 #define LOG_CPU_MAX_BUF_LEN (4U << 10)		/* CONFIG_LOG_CPU_MAX_BUF_SHIFT 12 */
+#define LOG_ALIGN 8				/* __alignof__(unsigned long) */
+#define PRB_AVGBITS 5				/* a descriptor per 32 bytes of text */
+#define PRB_DESC_SIZE 24			/* sizeof(struct prb_desc) */
+#define PRINTK_INFO_SIZE 88			/* sizeof(struct printk_info), its device info 64 of it */
 /* start_kernel's smaller memblock allocations memprobe does not place (log buffer, early hash tables, ...) */
 #define EARLY_ALLOC_SLACK (16ULL << 20)
 #define MIN_MEMORY_BLOCK_SIZE (128ULL << 20)	/* a section */
@@ -175,13 +179,50 @@ void print_unknown_bootoptions(struct machine *m)
  * setup_log_buf() - the larger log buffer start_kernel() takes from memblock on a machine of many CPUs
  * @m: the machine, after init_possible_cpus
  *
- * log_buf_add_cpu(): 4 KiB per CPU past the first, once more than half of
- * the 128 KiB buffer; its three allocations and lines are not modelled.
+ * log_buf_add_cpu(): 4 KiB per CPU past the first, once that is more than
+ * half of the 128 KiB buffer, rounded up to a power of two; then the text,
+ * a descriptor and a record's info per 32 bytes of it, each from memblock.
+ * How much of the early buffer the boot had filled is the run's, and said.
  */
 void setup_log_buf(struct machine *m)
 {
-	if (m->cpus.possible > 1 && (m->cpus.possible - 1) * LOG_CPU_MAX_BUF_LEN > LOG_BUF_LEN / 2)
-		memblock_lines_unpredicted(m, "the log buffer a machine of this many CPUs gets is not modelled");
+	uint64_t extra, len, descs, text, desc_array;
+
+	if (m->cpus.possible <= 1)
+		return;
+	extra = (uint64_t)(m->cpus.possible - 1) * LOG_CPU_MAX_BUF_LEN;
+	if (extra <= LOG_BUF_LEN / 2)
+		return;
+	mp_printk(m->log, "printk: log_buf_len individual max cpu contribution: %u bytes\n", LOG_CPU_MAX_BUF_LEN);
+	mp_printk(m->log, "printk: log_buf_len total cpu_extra contributions: %llu bytes\n", (unsigned long long)extra);
+	mp_printk(m->log, "printk: log_buf_len min size: %u bytes\n", LOG_BUF_LEN);
+	len = roundup_pow_of_two(extra + LOG_BUF_LEN);
+	descs = len >> PRB_AVGBITS;
+	text = memblock_alloc_try_nid_from(&m->memblock, len, LOG_ALIGN, 0, MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE,
+					   "setup_log_buf");
+	if (!text) {
+		mp_printk(m->log, "printk: log_buf_len: %llu text bytes not available\n", (unsigned long long)len);
+		return;
+	}
+	desc_array = memblock_alloc_try_nid_from(&m->memblock, descs * PRB_DESC_SIZE, LOG_ALIGN, 0,
+						 MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE, "setup_log_buf");
+	if (!desc_array) {
+		mp_printk(m->log, "printk: log_buf_len: %llu desc bytes not available\n",
+			  (unsigned long long)(descs * PRB_DESC_SIZE));
+		memblock_phys_free_from(&m->memblock, text, len, "memblock_free");
+		return;
+	}
+	if (!memblock_alloc_try_nid_from(&m->memblock, descs * PRINTK_INFO_SIZE, LOG_ALIGN, 0,
+					 MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE, "setup_log_buf")) {
+		mp_printk(m->log, "printk: log_buf_len: %llu info bytes not available\n",
+			  (unsigned long long)(descs * PRINTK_INFO_SIZE));
+		memblock_phys_free_from(&m->memblock, desc_array, descs * PRB_DESC_SIZE, "memblock_free");
+		memblock_phys_free_from(&m->memblock, text, len, "memblock_free");
+		return;
+	}
+	mp_printk(m->log, "printk: log_buf_len: %llu bytes\n", (unsigned long long)len);
+	mp_printk(m->log, "memprobe: not predicted, as it depends on the run: \"printk: early log buf free: N(P%%)\", the "
+			  "early buffer Linux had not filled yet\n");
 }
 
 /*

@@ -1143,6 +1143,57 @@ static void start_kernel_requests(void **state)
 	rawmap_free(&r);
 }
 
+/* setup_log_buf(): 17 CPUs add 64 KiB, half the 128 KiB buffer, and keep it. */
+static void log_buffer_kept_for_17_cpus(void **state)
+{
+	struct world *w = *state;
+	static const uint64_t one_node[][3] = { { 0, 0, 3 * GB } };
+	int cpus[17] = { 0 };
+	char got[4096];
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	m = run_cpus(w, &r, cpus, 17, one_node, 1, NULL, 0, "memblock=debug nokaslr");
+	assert_int_equal(m->cpus.possible, 17);
+	requests_after_percpu(w, got, sizeof(got));
+	assert_non_null(strstr(got, "8 alloc_bootmem_cpumask_var\n4194304 alloc_large_system_hash\n"));
+	assert_null(strstr(w->c.text, "log_buf_len"));
+	done(m);
+	rawmap_free(&r);
+}
+
+/*
+ * 18 CPUs add 68 KiB: 196 KiB rounded up to 256 KiB of text, then 8192
+ * records' descriptors (24 bytes) and infos (88 bytes), before the early
+ * hash tables.
+ */
+static void log_buffer_for_many_cpus(void **state)
+{
+	struct world *w = *state;
+	static const uint64_t one_node[][3] = { { 0, 0, 3 * GB } };
+	int cpus[18] = { 0 };
+	char got[4096];
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, 0);
+	m = run_cpus(w, &r, cpus, 18, one_node, 1, NULL, 0, "memblock=debug nokaslr");
+	assert_int_equal(m->cpus.possible, 18);
+	requests_after_percpu(w, got, sizeof(got));
+	assert_non_null(strstr(got, "\n262144 setup_log_buf\n196608 setup_log_buf\n720896 setup_log_buf\n"
+				    "4194304 alloc_large_system_hash\n"));
+	assert_non_null(strstr(w->c.text, "printk: log_buf_len individual max cpu contribution: 4096 bytes\n"
+					  "printk: log_buf_len total cpu_extra contributions: 69632 bytes\n"
+					  "printk: log_buf_len min size: 131072 bytes\n"));
+	assert_non_null(strstr(w->c.text, "\nprintk: log_buf_len: 262144 bytes\n"));
+	assert_non_null(strstr(w->c.text, "memprobe: not predicted, as it depends on the run: \"printk: early log buf free: "));
+	assert_int_equal(capture_count_prefix(&w->c, "memblock_alloc_try_nid: 262144 bytes align=0x8 nid=-1 from=0x"
+						    "0000000000000000 max_addr=0x0000000000000000 setup_log_buf"), 1);
+	done(m);
+	rawmap_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1155,6 +1206,8 @@ int main(void)
 		T(percpu_page_fallback),
 		T(percpu_memblock_requests),
 		T(start_kernel_requests),
+		T(log_buffer_kept_for_17_cpus),
+		T(log_buffer_for_many_cpus),
 		T(zonelist_orders),
 		T(swiotlb_option),
 		T(swiotlb_force),
