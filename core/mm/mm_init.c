@@ -291,12 +291,33 @@ void swiotlb_init(struct machine *m)
 	swiotlb_memblock_alloc(m);
 }
 
+/*
+ * amd_gart_present(): AMD's families 0xf and 0x10, and 0x15 before model
+ * 0x10, have the northbridge GART, whose IOMMU driver gives the software IO
+ * TLB back when it finds its aperture (no other IOMMU driver does).  A
+ * hypervisor shows no northbridge; a run without the boot CPU's CPUID
+ * leaves (an older run folder) is taken as a machine without one.
+ * Return: whether the boot CPU may have it.
+ */
+static bool amd_gart_possible(const struct machine *m)
+{
+	const struct cpu_record *boot = boot_cpu_record(m);
+	const struct cpuid_regs *l1 = boot ? cpu_cpuid(boot, 1, 0) : NULL;
+	unsigned family, model;
+
+	if (!l1 || mp_strcmp(m->paging.cpu.vendor, "AuthenticAMD") || m->paging.cpu.hypervisor)
+		return false;
+	cpuid_family_model(l1->eax, &family, &model);
+	return family == 0xf || family == 0x10 || (family == 0x15 && model < 0x10);
+}
+
 /**
  * swiotlb_print_info() - where the software IO TLB's buffer lies, as pci_iommu_init() says at its initcall
  * @m: the machine, after swiotlb_init
  *
- * An IOMMU driver (a DMAR or IVRS table) may give the buffer back instead:
- * not modelled, so then the lines are not predicted.
+ * Intel's and AMD's IOMMU drivers (DMAR, IVRS) leave it; the AMD GART's,
+ * on the CPUs that have one, may give it back: then the lines are not
+ * predicted.
  */
 void swiotlb_print_info(struct machine *m)
 {
@@ -304,9 +325,10 @@ void swiotlb_print_info(struct machine *m)
 
 	if (!s->bytes)
 		return;
-	if (acpi_find_table(&m->acpi, "DMAR") || acpi_find_table(&m->acpi, "IVRS")) {
-		mp_printk(m->log, "memprobe: an IOMMU's table (DMAR or IVRS) is present: whether Linux keeps the "
-				  "software IO TLB is not predicted\n");
+	if (amd_gart_possible(m)) {
+		mp_printk(m->log, "memprobe: the boot CPU may have AMD's northbridge GART, whose IOMMU driver gives "
+				  "the software IO TLB back when it finds its aperture: whether Linux keeps it is not "
+				  "predicted\n");
 		m->unpredicted |= UNPREDICTED_SWIOTLB_MAPPED;
 		return;
 	}

@@ -1194,6 +1194,50 @@ static void log_buffer_for_many_cpus(void **state)
 	rawmap_free(&r);
 }
 
+/*
+ * pci_iommu_init()'s lines: every IOMMU driver but the AMD GART's leaves the
+ * software IO TLB, so they are predicted on any CPU without one (and on a
+ * run without the CPU's leaves); AMD's family 0x10 has it on bare metal,
+ * and then they are not, but not under a hypervisor.
+ */
+static void swiotlb_lines_by_cpu(void **state)
+{
+	struct world *w = *state;
+	static const uint64_t two[][3] = { { 0, 0, 2 * GB }, { 1, 2 * GB, 2 * GB } };
+	static const int cpus[] = { 0, 0, 1, 1 };
+	static const uint32_t family_10h[4] = { 0x100f42, 0, 0, 1u << 9 };
+	static struct cpu_record rec;
+	struct rawmap r;
+	struct machine *m;
+
+	memory_map(&r, 3 * GB, GB);
+	m = run_cpus(w, &r, cpus, 4, two, 2, NULL, 0, "nokaslr");
+	assert_int_equal(capture_count_prefix(&w->c, "software IO TLB: mapped [mem 0x"), 1);
+	done(m);
+	boot_cpu_of(w, &rec, authentic_amd, false);	/* family 6 */
+	m = run_cpus(w, &r, cpus, 4, two, 2, NULL, 0, "nokaslr");
+	assert_int_equal(capture_count_prefix(&w->c, "PCI-DMA: Using software bounce buffering for IO (SWIOTLB)"), 1);
+	assert_int_equal(capture_count_prefix(&w->c, "software IO TLB: mapped [mem 0x"), 1);
+	assert_false(m->unpredicted & UNPREDICTED_SWIOTLB_MAPPED);
+	done(m);
+	/* CPUID 1 is the record's second leaf */
+	rec.leaf[1] = (struct cpuid_regs){ 1, 0, family_10h[0], family_10h[1], family_10h[2], family_10h[3] };
+	cpu_facts_from_record(&rec, &w->fw.cpu);
+	m = run_cpus(w, &r, cpus, 4, two, 2, NULL, 0, "nokaslr");
+	assert_int_equal(capture_count_prefix(&w->c, "software IO TLB: mapped [mem "), 0);
+	assert_int_equal(capture_count_prefix(&w->c, "memprobe: the boot CPU may have AMD's northbridge GART"), 1);
+	assert_true(m->unpredicted & UNPREDICTED_SWIOTLB_MAPPED);
+	done(m);
+	boot_cpu_of(w, &rec, authentic_amd, true);
+	rec.leaf[1] = (struct cpuid_regs){ 1, 0, family_10h[0], family_10h[1], family_10h[2] | 1u << 31, family_10h[3] };
+	cpu_facts_from_record(&rec, &w->fw.cpu);
+	m = run_cpus(w, &r, cpus, 4, two, 2, NULL, 0, "nokaslr");
+	assert_int_equal(capture_count_prefix(&w->c, "software IO TLB: mapped [mem 0x"), 1);
+	done(m);
+	forget_boot_cpu(w);
+	rawmap_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1208,6 +1252,7 @@ int main(void)
 		T(start_kernel_requests),
 		T(log_buffer_kept_for_17_cpus),
 		T(log_buffer_for_many_cpus),
+		T(swiotlb_lines_by_cpu),
 		T(zonelist_orders),
 		T(swiotlb_option),
 		T(swiotlb_force),
