@@ -334,17 +334,20 @@ static void cont_flush(struct mp_cont *c)
 }
 
 /* Append a piece, or start a new record when the piece and its NUL would pass c->max. */
+static void cont_put(struct mp_cont *c, const char *piece, size_t n)
+{
+	if (c->len && c->len + n + 1 > c->max)
+		cont_flush(c);
+	for (size_t i = 0; i < n && c->len < sizeof(c->text) - 1; i++)
+		c->text[c->len++] = piece[i];
+}
+
 static void cont_append(struct mp_cont *c, const char *fmt, va_list ap)
 {
 	char piece[MP_LINE_MAX];
 	size_t n = mp_vsnprintf(piece, sizeof(piece), fmt, ap);
 
-	if (n >= sizeof(piece))
-		n = sizeof(piece) - 1;
-	if (c->len && c->len + n + 1 > c->max)
-		cont_flush(c);
-	for (size_t i = 0; i < n && c->len < sizeof(c->text) - 1; i++)
-		c->text[c->len++] = piece[i];
+	cont_put(c, piece, n < sizeof(piece) ? n : sizeof(piece) - 1);
 }
 
 /**
@@ -365,14 +368,23 @@ void mp_cont_start(struct mp_cont *c, struct mp_log *log, unsigned max, const ch
 	va_end(ap);
 }
 
-/* mp_cont() - one pr_cont() piece, without a newline. */
-void mp_cont(struct mp_cont *c, const char *fmt, ...)
+/**
+ * mp_cont_number() - pr_cont("%d ", @value), without formatting: lists of
+ * node ids are long (a zonelist per node) and are all this piece
+ * @c: the line being built
+ * @value: the number
+ */
+void mp_cont_number(struct mp_cont *c, unsigned value)
 {
-	va_list ap;
+	char piece[12];
+	size_t n = sizeof(piece) - 1;
 
-	va_start(ap, fmt);
-	cont_append(c, fmt, ap);
-	va_end(ap);
+	piece[n] = ' ';
+	do {
+		piece[--n] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value);
+	cont_put(c, piece + n, sizeof(piece) - n);
 }
 
 /* mp_cont_end() - pr_cont("\n"): the newline needs a byte of its own, and may start a record. */

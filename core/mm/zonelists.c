@@ -49,14 +49,14 @@ static void build_zonelists(struct machine *m, int local)
 	mp_sort_u32(zl->order, n);
 	mp_cont_start(&line, m->log, m->opts.kernel->printk_record_max, "Fallback order for Node %d: ", local);
 	if (local_first)
-		mp_cont(&line, "%d ", local);
+		mp_cont_number(&line, (unsigned)local);
 	for (unsigned i = 0; i < n; i++) {
 		int node = (int)(zl->order[i] % MAX_NUMNODES), d = node_distance(m, local, node);
 
 		if (d != prev_distance)
 			zl->node_load[node]++;
 		prev_distance = d;
-		mp_cont(&line, "%d ", node);
+		mp_cont_number(&line, (unsigned)node);
 	}
 	mp_cont_end(&line);
 }

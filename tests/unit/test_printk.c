@@ -121,6 +121,33 @@ static void printk_lines(void **state)
 	capture_free(&c);
 }
 
+/*
+ * pr_cont()'s records: a piece that with its NUL would pass the largest
+ * record starts a new one.  "L: " and "7 1000 " fill 10 of 12 bytes;
+ * "65535 " would need 17, so it begins the second record.
+ */
+static void cont_numbers(void **state)
+{
+	struct capture c;
+	struct mp_cont line;
+
+	(void)state;
+	capture_init(&c);
+	mp_cont_start(&line, &c.log, 12, "L: ");
+	mp_cont_number(&line, 7);
+	mp_cont_number(&line, 1000);
+	mp_cont_number(&line, 65535);
+	mp_cont_number(&line, 0);
+	mp_cont_end(&line);
+	assert_string_equal(c.text, "L: 7 1000 \n65535 0 \n");
+	capture_reset(&c);
+	mp_cont_start(&line, &c.log, 1024, "N: ");
+	mp_cont_number(&line, 4294967295u);
+	mp_cont_end(&line);
+	assert_string_equal(c.text, "N: 4294967295 \n");
+	capture_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +156,7 @@ int main(void)
 		cmocka_unit_test(truncation),
 		cmocka_unit_test(agrees_with_glibc),
 		cmocka_unit_test(printk_lines),
+		cmocka_unit_test(cont_numbers),
 	};
 
 	return cmocka_run_group_tests_name("printk", tests, NULL, NULL);

@@ -52,7 +52,7 @@ struct mp_cont {
 
 void mp_cont_start(struct mp_cont *c, struct mp_log *log, unsigned max, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-void mp_cont(struct mp_cont *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mp_cont_number(struct mp_cont *c, unsigned value);
 void mp_cont_end(struct mp_cont *c);
 
 /*
