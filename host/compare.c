@@ -631,7 +631,7 @@ static void read_facts(struct log_facts *f, const char *text)
 					 k[3], k[4]);
 		} else if (!strncmp(line, "setup_percpu: ", 14)) {
 			f->percpu_seen = true;
-		} else if (f->percpu_seen && !strncmp(line, "memblock_alloc_try_nid: ", 24) && n >= 12 &&
+		} else if (f->percpu_seen && !strncmp(line, "memblock_alloc_try_nid: ", 24) &&
 			   !strcmp(line + strlen(line) - 12, " spp_getpage")) {
 			f->cea_pages++;
 		} else if (!f->percpu_static && !strncmp(line, "pcpu-alloc: s", 13)) {
@@ -699,12 +699,6 @@ static bool boot_options(const struct log_facts *f, const struct linux_profile *
 }
 
 /*
- * The boot's EFI memory map, when the log lists it (efi=debug) and the
- * kernel's place is known: that map shows the kernel as the stub's Loader
- * Data, not where the stub would put it.  @said gets what was taken, or why
- * not ("" when the log lists no map).  Return: whether @b holds the map.
- */
-/*
  * nokaslr and no memblock=debug dump: the image is where the EFI stub put
  * it, the lowest 2 MiB-aligned Loader Code from 16 MiB that holds the build's
  * image (efi_low_alloc_above()'s answer).  Return: its address, 0 if none.
@@ -726,6 +720,12 @@ static unsigned long long kernel_from_boot_map(const struct log_facts *f, const 
 	return best;
 }
 
+/*
+ * The boot's EFI memory map, when the log lists it (efi=debug) and the
+ * kernel's place is known: that map shows the kernel as the stub's Loader
+ * Data, not where the stub would put it.  @said gets what was taken, or why
+ * not ("" when the log lists no map).  Return: whether @b holds the map.
+ */
 static bool take_boot_map(const char *log_text, struct log_facts *f, const struct efi_memmap *run,
 			  struct boot_memmap *b, char *said, size_t size)
 {
