@@ -363,6 +363,12 @@ static bool smp_alternatives_freed(const struct machine *m)
 	return !(present == 1 || m->cpus.setup_max_cpus <= 1) || m->cpus.possible == 1;
 }
 
+/* What the page allocator has left of @free pages after @taken of them. */
+static uint64_t pages_less(uint64_t free, uint64_t taken)
+{
+	return free > taken ? free - taken : 0;
+}
+
 /* "Memory: AVAILABLEK/…": @total is what memblock_free_all() released, the rest of @physpages is reserved. */
 static void print_memory_line(struct machine *m, const char *prefix, const char *available, uint64_t physpages,
 			      uint64_t total, const char *note)
@@ -385,10 +391,10 @@ static void print_memory_line(struct machine *m, const char *prefix, const char 
  * free (totalram; the rest of the present pages is "reserved"), but 6.1
  * frees only those whose struct page is initialised (below each node's
  * first deferred page), less the page-table pages preallocate_vmalloc_pages()
- * takes (under memory KASLR the line with a page less is also said, after
- * MEMORY_LINE_OR, as the one boot in 512 prints).  6.12 prints the line after the deferred init, when what is
- * available depends on the run ("?"), and after freeing the SMP
- * alternatives.  Nothing is predicted when memblock's last requests are not.
+ * takes; under memory KASLR the line of a boot whose tables take a page
+ * less follows, after MEMORY_LINE_OR.  6.12 prints the line after the
+ * deferred init, when what is available depends on the run ("?"), and
+ * after freeing the SMP alternatives.  Nothing is predicted when memblock's last requests are not.
  */
 void mem_init_print_info(struct machine *m)
 {
@@ -425,12 +431,11 @@ void mem_init_print_info(struct machine *m)
 		return;
 	}
 	vmalloc = vmalloc_top_level_pages(m, &odds);
-	mp_snprintf(available, sizeof(available), "%llu",
-		    (unsigned long long)((early > vmalloc ? early - vmalloc : 0) << 2));
+	mp_snprintf(available, sizeof(available), "%llu", (unsigned long long)(pages_less(early, vmalloc) << 2));
 	print_memory_line(m, "", available, physpages, total, "");
 	if (m->kaslr) {
 		mp_snprintf(available, sizeof(available), "%llu",
-			    (unsigned long long)((early >= vmalloc ? early - vmalloc + 1 : 0) << 2));
+			    (unsigned long long)(pages_less(early, vmalloc - 1) << 2));
 		mp_snprintf(note, sizeof(note), MEMORY_LINE_OR_NOTE " (1 boot in %llu): its page tables take a page less",
 			    (unsigned long long)odds);
 		print_memory_line(m, MEMORY_LINE_OR, available, physpages, total, note);
